@@ -1,0 +1,180 @@
+"""The `newsbrief` command (also `python -m builder`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import __version__
+from .model import DUPLICATE, OK, REJECTED, SUPERSEDED
+from .pipeline import Result, analyse, convert
+from .rules import PROJECT_RULES, RulesError, load_rules
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+Turn raw article dumps (plain-text files written by scrapers) into a clean news-brief
+archive: one Markdown page per article for MkDocs + Material, with boilerplate
+stripped, metadata extracted, and a report of everything left out.
+
+commands:
+  convert   write the pages for the dumps into the posts folder (default docs/posts)
+  export    print one JSON object a line per dump (the export contract); writes nothing
+  build     convert, then `mkdocs build --strict` into site/
+  serve     live preview: re-converts and reloads when a dump in seeds/ changes
+"""
+
+EPILOG = """\
+exit codes:
+  0  every dump was handled (rejected dumps are reported, not failures)
+  1  --strict and at least one dump was rejected, or the site build failed
+  2  usage error: unknown option, missing path, unreadable rules file
+
+examples:
+  newsbrief convert                     # seeds/ -> docs/posts/
+  newsbrief export seeds/ > briefs.jsonl
+  newsbrief convert --strict new-dumps/ # fail if any dump is rejected
+  newsbrief build                       # the whole site into site/
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="newsbrief", description=DESCRIPTION, epilog=EPILOG,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--version", action="version", version=f"newsbrief {__version__}")
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser, paths: bool = True) -> None:
+        if paths:
+            p.add_argument("paths", nargs="*", metavar="PATH",
+                           help="dump files or folders of *.txt dumps (default: seeds/)")
+        p.add_argument("--rules", metavar="FILE",
+                       help=f"extra boilerplate/structure rules (default: {PROJECT_RULES} if present)")
+        p.add_argument("--date-order", choices=["DMY", "MDY"],
+                       help="how to read an all-numeric date like 05/06/2025 (default: from rules, DMY)")
+        p.add_argument("--strict", action="store_true", help="exit 1 if any dump is rejected")
+        p.add_argument("--workers", type=int, metavar="N", help="processes to use (default: all cores)")
+        p.add_argument("-q", "--quiet", action="store_true", help="print only problems, no progress")
+
+    p = sub.add_parser("convert", help="write Markdown pages for the dumps",
+                       description="Convert dumps into Markdown pages in the posts folder.")
+    common(p)
+    p.add_argument("--posts", metavar="DIR", default="docs/posts",
+                   help="the folder the builder owns (default: docs/posts)")
+    p = sub.add_parser("export", help="print the JSON export, write nothing",
+                       description="Print one JSON object a line per dump on stdout.")
+    common(p)
+    p.add_argument("--posts", metavar="DIR", default="docs/posts", help=argparse.SUPPRESS)
+    for name, text in (("build", "convert and build the site into site/"),
+                       ("serve", "live preview on http://127.0.0.1:8000")):
+        p = sub.add_parser(name, help=text, description=text.capitalize() + ".")
+        p.add_argument("-f", "--config-file", default="mkdocs.yml", help="MkDocs config (default: mkdocs.yml)")
+        p.add_argument("--site-url", help="the site's public URL (sets site_url for feeds and sitemap)")
+        if name == "serve":
+            p.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="address to serve on")
+        p.add_argument("--strict", action="store_true", help="exit 1 if any dump is rejected")
+    return ap
+
+
+def summarise(result: Result, out=sys.stderr) -> None:
+    """The end-of-run summary: counts, then every dump that was not published and why."""
+    n = len(result.outcomes)
+    print(f"newsbrief: {n} dump{'s' * (n != 1)}: {result.count(OK)} published, "
+          f"{result.count(REJECTED)} rejected, {result.count(DUPLICATE)} duplicate, "
+          f"{result.count(SUPERSEDED)} superseded", file=out)
+    for o in result.outcomes:
+        if o.status == REJECTED:
+            print(f"  rejected   {o.source_path}: {o.error}", file=out)
+        elif o.status == DUPLICATE:
+            print(f"  duplicate  {o.source_path}: same id and text as {o.duplicate_of}", file=out)
+        elif o.status == SUPERSEDED:
+            print(f"  superseded {o.source_path}: newer revision in {o.superseded_by}", file=out)
+    if result.write:
+        w = result.write
+        print(f"pages: {len(w.written)} written, {len(w.unchanged)} unchanged, "
+              f"{len(w.deleted)} removed", file=out)
+    for err in result.errors:
+        print(f"newsbrief: error: {err}", file=out)
+
+
+def _rules(args):
+    extra = args.rules or (PROJECT_RULES if Path(PROJECT_RULES).is_file() else None)
+    overrides = {"date_order": args.date_order} if getattr(args, "date_order", None) else None
+    return load_rules(extra, overrides)
+
+
+def _run_convert(args, write: bool) -> int:
+    try:
+        rules = _rules(args)
+    except RulesError as e:
+        print(f"newsbrief: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    paths = args.paths or ["seeds"]
+    bar = tqdm(total=0, unit="dump", file=sys.stderr, disable=args.quiet or not sys.stderr.isatty(),
+               desc="converting", leave=False)
+
+    def on_total(n: int) -> None:
+        bar.total = n
+        bar.refresh()
+
+    kwargs = dict(workers=args.workers, progress=bar.update, on_total=on_total)
+    if write:
+        result = convert(paths, rules, Path(args.posts), **kwargs)
+    else:
+        result = analyse(paths, rules, Path(args.posts).as_posix(), **kwargs)
+    bar.close()
+    if not write:
+        out = sys.stdout
+        for o in result.outcomes:
+            out.write(json.dumps(o.as_record(), ensure_ascii=False) + "\n")
+        out.flush()
+    if not args.quiet or result.count(REJECTED) or result.errors:
+        summarise(result)
+    if result.errors:
+        return EXIT_USAGE
+    if args.strict and result.count(REJECTED):
+        return EXIT_REJECTED
+    return EXIT_OK
+
+
+def _run_mkdocs(args) -> int:
+    """`mkdocs build --strict` / `mkdocs serve`; the newsbrief plugin converts first."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if args.site_url:
+        env["NEWSBRIEF_SITE_URL"] = args.site_url
+    if args.strict:
+        env["NEWSBRIEF_STRICT"] = "1"
+    if not Path(args.config_file).is_file():
+        print(f"newsbrief: error: {args.config_file}: no such MkDocs config (run in the project root)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    cmd = [sys.executable, "-m", "mkdocs", args.command, "-f", args.config_file]
+    if args.command == "build":
+        cmd.append("--strict")
+    else:
+        cmd += ["--dev-addr", args.dev_addr, "--livereload"]
+    try:
+        return EXIT_OK if subprocess.call(cmd, env=env) == 0 else EXIT_REJECTED
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = _parser()
+    args = ap.parse_args(argv)
+    if args.command in ("convert", "export"):
+        return _run_convert(args, write=args.command == "convert")
+    if args.command in ("build", "serve"):
+        return _run_mkdocs(args)
+    ap.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

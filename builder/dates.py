@@ -1,0 +1,90 @@
+"""Publication dates: tell a date line from text, and read it without guessing.
+
+python-dateutil reads the many spellings (`May 13, 2025`, `13 May 2025`,
+`Tuesday, May 13, 2025 10:42 AM`, `13/05/2025`). What it does not do is refuse: it
+fills a missing day or year from a default. So every parse runs twice with two
+different defaults, and a date whose day, month or year moves is incomplete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from dateutil import parser as du_parser
+
+_MONTHS = (
+    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
+    "july|august|september|october|november|december"
+)
+_WEEKDAYS = "mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+_NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:,?\s+\d{1,2}:\d{2}.*)?")
+_TIME_TAIL = re.compile(
+    r"(?:,|\s)*(?:at\s+)?\d{1,2}(?::\d{2}){1,2}\s*(?:[ap]\.?m\.?)?(?:\s*(?:utc|gmt|[ecmp][sd]t|bst|cet|cest|msk|ist)|\s*[+-]\d{2}:?\d{2})?\s*$",
+    re.IGNORECASE,
+)
+_WORDY = re.compile(rf"\b({_MONTHS}|{_WEEKDAYS})\b\.?", re.IGNORECASE)
+# What a date line may be made of; anything else (a sentence) is not a date line.
+_DATEISH = re.compile(
+    rf"^(?:(?:{_WEEKDAYS}|{_MONTHS})\b\.?|\d{{1,4}}(?:st|nd|rd|th)?|[,/.:\-\s]|[ap]\.?m\.?|at|of|the|"
+    r"updated|published|posted|utc|gmt|[ecmp][sd]t|bst|cet|cest|msk|ist|[+-]\d{2}:?\d{2}|t|z)+$",
+    re.IGNORECASE,
+)
+_DEFAULTS = (dt.datetime(2001, 1, 1), dt.datetime(2002, 2, 2))
+
+
+class DateError(ValueError):
+    """A line that claims to be a date but cannot be read as one."""
+
+
+def looks_like_date(text: str) -> bool:
+    """True for a short line that is meant to be a date, readable or not.
+
+    Used to tell "Someday, 20X5" (an unreadable date: reject the dump) from a heading
+    or a sentence (no date line here).
+    """
+    if not text or len(text) > 60 or text.endswith((".", "!", "?")) and not text.endswith("m."):
+        return False
+    if _DATEISH.match(text) and re.search(r"\d", text):
+        return True
+    words = text.replace(",", " ").split()
+    # "Someday, 20X5", "May ??, 2025": a few words, a year-like token, weekday/month-ish words.
+    return len(words) <= 4 and bool(re.search(r"\b\d{2}\w*\d\b|\b\d{4}\b|\d{2}X\d", text)) and (
+        bool(_WORDY.search(text)) or bool(re.search(r"day\b", text, re.IGNORECASE))
+    )
+
+
+def parse_date(text: str, date_order: str = "DMY") -> dt.date:
+    """Read a date line; raise DateError if it is not a complete, unambiguous date."""
+    s = text.strip()
+    m = _ISO.fullmatch(s)
+    if m:
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError as e:
+            raise DateError(f"unreadable date {text!r}: {e}") from None
+    if not _DATEISH.match(s) or not re.search(r"\d", s):
+        raise DateError(f"unreadable date {text!r}")
+    m = _NUMERIC.fullmatch(s)
+    if m:
+        a, b, year = int(m[1]), int(m[2]), int(m[3])
+        day, month = (a, b) if date_order == "DMY" else (b, a)
+        if month > 12 and day <= 12:  # only the other order can read it: not a guess
+            day, month = month, day
+        try:
+            return dt.date(year, month, day)
+        except ValueError as e:
+            raise DateError(f"unreadable date {text!r}: {e}") from None
+    s = _TIME_TAIL.sub("", s)
+    try:
+        first, second = (
+            du_parser.parse(s, default=d, dayfirst=date_order == "DMY", fuzzy=False) for d in _DEFAULTS
+        )
+    except (ValueError, OverflowError) as e:
+        raise DateError(f"unreadable date {text!r}") from e
+    if first.date() != second.date():
+        raise DateError(f"incomplete date {text!r}: needs day, month and year")
+    if not 1800 <= first.year <= 2200:
+        raise DateError(f"unreadable date {text!r}: year {first.year} out of range")
+    return first.date()

@@ -1,0 +1,46 @@
+"""Stage 4, enrich: derived metadata (tags, description, slug) for a cleaned Article."""
+
+from __future__ import annotations
+
+import re
+
+from slugify import slugify
+
+from .model import Article
+from .rules import Rules
+from .tags import extract_tags
+
+SLUG_MAX = 80
+# Names Windows refuses as file names, whatever the extension.
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+_SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’»)]?\s+(?=[“\"«(]?[A-Z0-9\u0400-\u04ff])")
+
+
+def base_slug(title: str, article_id: str) -> str:
+    """A readable, path-safe slug: lowercase ASCII words joined by '-'.
+
+    Non-Latin titles are transliterated (Unidecode); a title that leaves nothing
+    (only punctuation or emoji) falls back to the scraper id.
+    """
+    slug = slugify(title, max_length=SLUG_MAX, word_boundary=True, save_order=True)
+    if not slug:
+        slug = slugify(f"brief {article_id}", max_length=SLUG_MAX) or "brief"
+    if slug in _RESERVED:
+        slug += "-brief"
+    return slug
+
+
+def lead_sentence(text: str, limit: int = 300) -> str:
+    """The first sentence of the lead paragraph, for `description` and feeds."""
+    first = _SENTENCE_END.split(text, maxsplit=1)[0].strip()
+    if len(first) > limit:
+        first = first[:limit].rsplit(" ", 1)[0] + " …"
+    return first
+
+
+def enrich(article: Article, rules: Rules) -> Article:
+    article.tags = extract_tags(article, rules)
+    lead = next(iter(article.paragraphs), None) or next(iter(article.highlights), "") or article.title
+    article.description = lead_sentence(lead)
+    article.slug = base_slug(article.title, article.id)
+    return article

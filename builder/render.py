@@ -1,0 +1,106 @@
+"""Article -> the text of its Markdown page (YAML front matter + escaped body).
+
+Dump text is untrusted and must show as written: every character that Markdown,
+HTML, or an enabled extension would interpret is escaped, either with a backslash
+(for the characters Python-Markdown unescapes) or as an HTML character reference.
+The front matter is written by PyYAML's safe dumper, never by string templates.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+
+import yaml
+
+from .model import Article
+
+EXCERPT_MARKER = "<!-- more -->"
+# Characters Python-Markdown accepts a backslash escape for (markdown.Markdown.ESCAPED_CHARS).
+_BACKSLASH = set("\\`*_{}[]()#+-.!")
+# Characters that must become character references: HTML syntax (`<`, `>`, `&`), and
+# syntax of extensions that has no backslash escape (tables `|`, emoji shortcodes and
+# definition lists `:`). Braces, `#`, `-`, `!` are backslash-escaped above, which also
+# defuses `{{ }}`, `{% %}`, `{: attr }`, `--8<--` and `!!! admonition`.
+_ENTITY = {c: f"&#{ord(c)};" for c in "<>&|:"}
+
+
+def escape_md(text: str) -> str:
+    """Escape one line of dump text so that Markdown renders exactly that text."""
+    out = []
+    for ch in text:
+        if ch in _ENTITY:
+            out.append(_ENTITY[ch])
+        elif ch in _BACKSLASH:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def author_key(name: str) -> str:
+    """The key of an author in .authors.yml: stable, ASCII, unique per spelling."""
+    from slugify import slugify
+
+    key = slugify(name) or "author"
+    return f"{key}-{hashlib.sha256(name.encode()).hexdigest()[:6]}" if key == "author" else key
+
+
+def avatar_svg(name: str) -> str:
+    """An initials avatar as a data: URI, so the site loads no image from elsewhere."""
+    initials = "".join(w[0] for w in name.split()[:2]).upper() or "?"
+    hue = int(hashlib.sha256(name.encode()).hexdigest()[:4], 16) % 360
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">'
+        f'<rect width="64" height="64" rx="32" fill="hsl({hue},45%,40%)"/>'
+        '<text x="32" y="40" font-family="sans-serif" font-size="24" font-weight="bold" '
+        f'fill="#fff" text-anchor="middle">{html.escape(initials)}</text></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def front_matter(article: Article, source_path: str) -> dict:
+    meta: dict = {
+        "title": article.title,
+        "date": article.date,  # a YAML date, unquoted: the blog plugin rejects strings
+        "authors": [author_key(a) for a in article.authors],
+        "categories": [article.publisher] if article.publisher else [],
+        "tags": list(article.tags),
+        "description": article.description,
+        "slug": article.slug,
+        "id": article.id,
+        "publisher": article.publisher,
+        "source": source_path,
+        "sha256": article.dump.sha256,
+    }
+    if not meta["authors"]:
+        del meta["authors"]
+    if not meta["categories"]:
+        del meta["categories"]
+    return meta
+
+
+def dump_yaml(data: dict) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100_000, default_flow_style=False)
+
+
+def render_page(article: Article, source_path: str) -> str:
+    parts = ["---", dump_yaml(front_matter(article, source_path)).rstrip("\n"), "---", "",
+             f"# {escape_md(article.title)}", ""]
+    if article.highlights:
+        label = article.highlights_label or "Highlights"
+        parts += [f'!!! abstract "{escape_md(label)}"', ""]
+        parts += [f"    - {escape_md(h)}" for h in article.highlights]
+        parts += ["", EXCERPT_MARKER, ""]
+    marker_due = not article.highlights  # else the excerpt is the lead paragraph
+    for section in article.sections:
+        if section.heading:
+            parts += [f"## {escape_md(section.heading)}", ""]
+        for para in section.paragraphs:
+            parts += [escape_md(para), ""]
+            if marker_due:
+                parts += [EXCERPT_MARKER, ""]
+                marker_due = False
+    return "\n".join(parts).rstrip("\n") + "\n"
