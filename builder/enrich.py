@@ -13,7 +13,13 @@ from .tags import extract_tags
 SLUG_MAX = 80
 # Names Windows refuses as file names, whatever the extension.
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
-_SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’»)]?\s+(?=[“\"«(]?[A-Z0-9\u0400-\u04ff])")
+# A sentence ends at . ! ? (plus a closing quote) before a capital, but not after an
+# initialism ("U.S.") or a short title ("Mr.", "Dr.").
+_SENTENCE_END = re.compile(
+    r"(?<![A-Z]\.[A-Z]\.)(?<!\b[A-Z][a-z]\.)(?<!\b[A-Z]\.)(?<=[.!?])[”\"’»)]?\s+(?=[“\"«(]?[^\W\d_])"
+)
+_SLUG_REPLACEMENTS = [["'", ""], ["’", ""], ["£", ""], ["€", ""], ["$", ""], ["¥", ""], ["&", " and "],
+                      ["%", " percent"]]
 
 
 def base_slug(title: str, article_id: str) -> str:
@@ -22,7 +28,8 @@ def base_slug(title: str, article_id: str) -> str:
     Non-Latin titles are transliterated (Unidecode); a title that leaves nothing
     (only punctuation or emoji) falls back to the scraper id.
     """
-    slug = slugify(title, max_length=SLUG_MAX, word_boundary=True, save_order=True)
+    slug = slugify(title, max_length=SLUG_MAX, word_boundary=True, save_order=True,
+                   replacements=_SLUG_REPLACEMENTS)
     if not slug:
         slug = slugify(f"brief {article_id}", max_length=SLUG_MAX) or "brief"
     if slug in _RESERVED:

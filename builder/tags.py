@@ -16,7 +16,9 @@ from .rules import Rules
 
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[\w][\w'’\-.&]*[\w]|[\w]", re.UNICODE)
 _ABBREV = re.compile(r"(?:[^\W\d_]\.){2,}$|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Prof|No|Mt|Ft|Lt|Col|Capt)\.$")
-_CONNECTORS = {"of", "de", "del", "da", "van", "von", "der", "la", "le", "du", "al", "bin", "and", "&", "for", "on"}
+_CONNECTORS = {"of", "de", "del", "da", "van", "von", "der", "la", "le", "du", "al", "bin", "for"}
+# Demonyms and other adjectives of place ("Russian missile strikes") name no entity.
+_ADJECTIVE_SUFFIX = re.compile(r"(?:ian|ean|ese|ish)$")
 # Words that open a run in front of a name ("Russian President Vladimir Putin").
 _TITLES = {
     "president", "former", "prime", "minister", "senator", "sen.", "judge", "justice", "councillor",
@@ -45,6 +47,12 @@ _COMMON = {
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "mr", "mrs", "ms", "dr", "updated", "update", "breaking", "live", "watch", "read", "exclusive",
     "в", "на", "и", "но", "по", "с", "к", "за", "из", "от", "для", "это", "как", "что", "после", "при",
+}
+
+
+_CALENDAR = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 }
 
 
@@ -83,11 +91,11 @@ def _runs(text: str) -> list[tuple[list[str], bool]]:
         raw = m.group()
         word = _clean_word(raw)
         starts = sentence_start or bool(re.search(r"[:“\"«(—–]\s*$|[.!?]\s*[”\"»]?\s+$", gap))
-        breaks = bool(re.search(r"[,;:()“”\"«»—–!?]", gap))
+        breaks = bool(re.search(r"[,;:()“”\"«»—–!?]|\.\s|-", gap))
         if current and breaks:
             runs.append((current, current_start))
             current = []
-        if word and _is_cap(word):
+        if word and _is_cap(word) and word.casefold() not in _CALENDAR:
             if not current:
                 current_start = starts
             current.append(word)
@@ -98,7 +106,8 @@ def _runs(text: str) -> list[tuple[list[str], bool]]:
             current = []
         ended = raw.endswith((".", "!", "?")) and not _ABBREV.search(raw)
         sentence_start = ended
-        if ended and current:
+        possessive = bool(re.search(r"[’']s$", raw))  # "Russia’s Kursk region": two entities
+        if (ended or possessive) and current:
             runs.append((current, current_start))
             current = []
     if current:
@@ -106,7 +115,7 @@ def _runs(text: str) -> list[tuple[list[str], bool]]:
     return runs
 
 
-def _entity(words: list[str], at_start: bool, lowercase_seen: set[str]) -> str | None:
+def _entity(words: list[str], at_start: bool, lowercase_seen: set[str], mid_caps: set[str]) -> str | None:
     """The entity a capitalised run names, or None."""
     while words and words[-1].casefold() in _CONNECTORS:
         words = words[:-1]
@@ -117,17 +126,29 @@ def _entity(words: list[str], at_start: bool, lowercase_seen: set[str]) -> str |
                 words = words[i + 1 :]
                 at_start = False
             break
+    # A capital that only ever opens sentences ("Residents of Teslin Crossing") is grammar.
     while words and (words[0].casefold() in _COMMON or words[0].casefold() in _CONNECTORS
-                     or (at_start and words[0].casefold() in lowercase_seen)):
+                     or (at_start and (words[0].casefold() in lowercase_seen
+                                       or (len(words) > 1 and words[0] not in mid_caps)))):
         words = words[1:]
         at_start = False
     if not words:
         return None
     if len(words) == 1:
         w = words[0]
-        if w.casefold() in _TITLES or (len(w) < 3 and not w.isupper()):
+        if w.casefold() in _TITLES or (len(w) < 3 and not w.isupper()) or _ADJECTIVE_SUFFIX.search(w):
             return None
     return " ".join(words)
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Two single words that differ only in a short ending (case inflection)."""
+    if a == b or " " in a or " " in b or min(len(a), len(b)) < 6:
+        return False
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n >= 5 and len(a) - n <= 2 and len(b) - n <= 2
 
 
 def extract_tags(article: Article, rules: Rules) -> list[str]:
@@ -135,13 +156,14 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
     lowercase_seen = {
         m.group().casefold() for text, _ in segs for m in _TOKEN.finditer(text) if not _is_cap(m.group())
     }
+    mid_caps = {w for text, _ in segs for words, start in _runs(text) for w in words[start:]}
     scores: Counter[str] = Counter()
     mentions: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     mid_sentence: set[str] = set()
     for text, weight in segs:
         for words, at_start in _runs(text):
-            ent = _entity(list(words), at_start, lowercase_seen)
+            ent = _entity(list(words), at_start, lowercase_seen, mid_caps)
             if not ent:
                 continue
             ent = rules.tag_aliases.get(ent, ent)
@@ -158,14 +180,18 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
     if article.highlights_label:
         banned.add(article.highlights_label.casefold())
 
-    # One spelling per entity: a surname or first word folds into the full name it belongs to.
+    # One spelling per entity: a surname or first word folds into the full name it belongs
+    # to; inflected forms of one word ("Новосибирске", "Новосибирска") into the commonest.
     merged: Counter[str] = Counter()
     for ent, score in scores.items():
         target = ent
         if len(ent.split()) == 1:
             fuller = [e for e in scores if len(e.split()) > 1 and ent in e.split()]
+            forms = [e for e in scores if _same_stem(e, ent)]
             if fuller:
                 target = max(fuller, key=lambda e: (scores[e], -first_seen[e]))
+            elif forms:
+                target = max([ent, *forms], key=lambda e: (scores[e], -len(e), -first_seen[e]))
         target = rules.tag_aliases.get(target, target)
         merged[target] += score
         first_seen.setdefault(target, first_seen[ent])
