@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Lint and test everything: ruff check, then the whole pytest suite (browser tests too).
+# Makes .venv on first use and installs the pinned test dependencies
+# (requirements-test.lock); installs Debian's chromium when it is missing and we are root.
+# Artefacts (screenshots, junit.xml) go to test-output/. Extra arguments go to pytest.
+# Env: NEWSBRIEF_CHROMIUM = the browser the tests drive (default /usr/bin/chromium).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/_venv.sh
+source scripts/_venv.sh
+
+ensure_venv requirements-test.lock
+
+browser="${NEWSBRIEF_CHROMIUM:-/usr/bin/chromium}"
+if [[ ! -x "$browser" ]]; then
+    if [[ "$browser" == /usr/bin/chromium && "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+        echo "==> $browser missing: installing Debian's chromium"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -q
+        apt-get install -y -q chromium fonts-liberation </dev/null
+    else
+        echo "error: no browser at $browser; install Debian's chromium (apt-get install chromium)" \
+             "or set NEWSBRIEF_CHROMIUM to a Chromium/Chrome binary" >&2
+        exit 1
+    fi
+fi
+export NEWSBRIEF_CHROMIUM="$browser"
+
+rm -rf test-output
+mkdir -p test-output
+
+echo "==> ruff check ."
+ruff check .
+
+echo "==> pytest $*"
+status=0
+python -m pytest --junitxml=test-output/junit.xml "$@" || status=$?
+if [[ $status == 5 ]]; then
+    echo "error: pytest collected no tests" >&2
+fi
+exit "$status"
