@@ -44,7 +44,7 @@ def looks_like_date(text: str) -> bool:
     Used to tell "Someday, 20X5" (an unreadable date: reject the dump) from a heading
     or a sentence (no date line here).
     """
-    if not text or len(text) > 60 or text.endswith((".", "!", "?")) and not text.endswith("m."):
+    if not text or len(text) > 60 or (text.endswith((".", "!", "?")) and not text.endswith("m.")):
         return False
     if _DATEISH.match(text) and re.search(r"\d", text):
         return True

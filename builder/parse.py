@@ -62,6 +62,14 @@ def split_credit(credit: str) -> tuple[list[str], str | None] | None:
     return authors, publisher
 
 
+def _is_date(text: str, rules: Rules) -> bool:
+    try:
+        parse_date(text, rules.date_order)
+    except DateError:
+        return False
+    return True
+
+
 def _looks_like_id(text: str) -> bool:
     return bool(_ID.fullmatch(text)) and any(c.isdigit() for c in text) and not looks_like_date(text)
 
@@ -108,7 +116,7 @@ def layout(dump: Dump, rules: Rules) -> Layout:
     if not rest:
         raise Rejected("no title: the file holds only an id")
     title_line = lines[rest[0]]
-    if looks_like_date(title_line.text) or rules.chrome_reason(title_line.text, "header"):
+    if _is_date(title_line.text, rules) or rules.chrome_reason(title_line.text, "header"):
         raise Rejected(f"no title: line {title_line.number} is {title_line.text!r}")
     lay = Layout(dump=dump, id=id_line.text if id_line else f"sha256-{dump.sha256[:16]}",
                  id_line=id_line, title_line=title_line)

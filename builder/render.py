@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import re
 
 import yaml
 
@@ -19,12 +18,12 @@ from .model import Article
 
 EXCERPT_MARKER = "<!-- more -->"
 # Characters Python-Markdown accepts a backslash escape for (markdown.Markdown.ESCAPED_CHARS).
-_BACKSLASH = set("\\`*_{}[]()#+-.!")
+_BACKSLASH = set("\\`*_[]()#+-.!")
 # Characters that must become character references: HTML syntax (`<`, `>`, `&`), and
 # syntax of extensions that has no backslash escape (tables `|`, emoji shortcodes and
-# definition lists `:`). Braces, `#`, `-`, `!` are backslash-escaped above, which also
-# defuses `{{ }}`, `{% %}`, `{: attr }`, `--8<--` and `!!! admonition`.
-_ENTITY = {c: f"&#{ord(c)};" for c in "<>&|:"}
+# definition lists `:`), and braces, so that no `{{ }}`, `{% %}` or `{: attr }` survives
+# even for a template pass. `#`, `-`, `!` backslash-escaped defuse `--8<--` and `!!!`.
+_ENTITY = {c: f"&#{ord(c)};" for c in "<>&|:{}"}
 
 
 def escape_md(text: str) -> str:
