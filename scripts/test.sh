@@ -29,13 +29,19 @@ export NEWSBRIEF_CHROMIUM="$browser"
 rm -rf test-output
 mkdir -p test-output
 
+# Both always run, so one CI log shows lint and test results; either failing fails the run.
 echo "==> ruff check ."
-ruff check .
+lint=0
+ruff check . || lint=$?
 
 echo "==> pytest $*"
 status=0
 python -m pytest --junitxml=test-output/junit.xml "$@" || status=$?
 if [[ $status == 5 ]]; then
     echo "error: pytest collected no tests" >&2
+fi
+if [[ $lint != 0 ]]; then
+    echo "error: ruff check found problems (see above)" >&2
+    [[ $status != 0 ]] || status=$lint
 fi
 exit "$status"
