@@ -1,0 +1,82 @@
+"""The command line: help, exit codes, summary, one JSON object a line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT.parent / "shared" / "fixtures"
+
+
+def nb(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_help_explains_commands_and_exit_codes():
+    p = nb("--help")
+    assert p.returncode == 0
+    for word in ("convert", "export", "build", "serve", "exit codes", "--strict"):
+        assert word in p.stdout
+    assert nb("export", "--help").returncode == 0
+
+
+def test_no_command_is_a_usage_error():
+    assert nb().returncode == 2
+    assert nb("frobnicate").returncode == 2
+
+
+def test_export_prints_one_record_per_dump_and_a_summary():
+    p = nb("export", str(FIXTURES))
+    assert p.returncode == 0
+    records = [json.loads(line) for line in p.stdout.splitlines()]
+    assert len(records) == len(list(FIXTURES.glob("*.txt")))
+    assert {r["status"] for r in records} == {"ok", "rejected", "duplicate", "superseded"}
+    for r in records:
+        for key in ("id", "source_path", "status", "error", "page"):
+            assert key in r
+    summary = p.stderr
+    assert "10 published, 5 rejected, 1 duplicate, 1 superseded" in summary
+    assert "13_empty.txt: empty file" in summary
+    assert "16_no_date.txt: no date" in summary
+
+
+def test_strict_fails_on_rejects_but_plain_run_does_not():
+    assert nb("export", "--strict", str(FIXTURES)).returncode == 1
+    ok = FIXTURES / "01_energy_grid_reserves_long.txt"
+    assert nb("export", "--strict", str(ok)).returncode == 0
+
+
+def test_missing_path_is_a_usage_error_named_in_one_line():
+    p = nb("export", "no/such/folder")
+    assert p.returncode == 2
+    assert "no/such/folder: no such file or folder" in p.stderr
+
+
+def test_bad_rules_file_is_a_usage_error(tmp_path):
+    bad = tmp_path / "rules.yml"
+    bad.write_text("lines: [ {text: Share\n")
+    p = nb("export", "--rules", str(bad), str(FIXTURES / "01_energy_grid_reserves_long.txt"))
+    assert p.returncode == 2
+    assert str(bad) in p.stderr and "not valid YAML" in p.stderr
+    assert p.stdout == ""
+
+
+def test_export_writes_nothing(tmp_path):
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "a.txt").write_bytes((FIXTURES / "02_court_parking_rule_crlf.txt").read_bytes())
+    p = nb("export", cwd=tmp_path)
+    assert p.returncode == 0 and json.loads(p.stdout)["status"] == "ok"
+    assert sorted(x.name for x in tmp_path.rglob("*")) == ["a.txt", "seeds"]
+
+
+def test_convert_reports_pages(tmp_path):
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "a.txt").write_bytes((FIXTURES / "02_court_parking_rule_crlf.txt").read_bytes())
+    p = nb("convert", cwd=tmp_path)
+    assert p.returncode == 0
+    assert "1 published" in p.stderr and "pages: 2 written" in p.stderr  # page + .authors.yml
+    p = nb("convert", cwd=tmp_path)
+    assert "pages: 0 written, 2 unchanged" in p.stderr
