@@ -206,8 +206,10 @@ def page(browser, base_url: str) -> Iterator[tuple[object, Watch]]:
 
 
 def _shot(pg, name: str) -> None:
+    """NAME.png: what the reader sees first (the viewport); NAME-full.png: the whole page."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    pg.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    pg.screenshot(path=str(SCREENSHOTS / f"{name}-full.png"), full_page=True)
 
 
 def _settle(pg) -> None:
@@ -228,10 +230,10 @@ def test_home_lists_latest_brief(page, base_url: str) -> None:
     expect(link.first).to_be_visible()
     href = link.first.get_attribute("href") or ""
     assert SAMPLE_SLUG in urljoin(pg.url, href), f"the home page's link goes to {href!r}"
-    _shot(pg, "home.png")
+    _shot(pg, "home")
     pg.set_viewport_size({"width": 390, "height": 844})
     _settle(pg)
-    _shot(pg, "home-mobile.png")
+    _shot(pg, "home-mobile")
     watch.assert_clean()
 
 
@@ -245,7 +247,7 @@ def test_search_finds_sample_and_opens_it(page, base_url: str) -> None:
     results = pg.locator(".md-search-result__item a, a.md-search-result__link")
     hit = results.filter(has_text="Russian strikes on Kyiv").first
     expect(hit).to_be_visible()
-    _shot(pg, "search-ceasefire.png")
+    _shot(pg, "search-ceasefire")
     hit.click()
     pg.wait_for_url(f"**{SAMPLE_SLUG}**")
     _settle(pg)
@@ -261,7 +263,8 @@ def test_article_page(page, base_url: str, article_path: str) -> None:
     _settle(pg)
     assert plain(pg.locator(".md-content h1").first.inner_text()) == SAMPLE_TITLE
     assert plain(pg.title()).startswith(SAMPLE_TITLE)
-    _shot(pg, "article.png")
+    expect(pg.locator(".md-content h2", has_text="Summary").first).to_be_visible()
+    _shot(pg, "article")
     watch.assert_clean()
 
 
@@ -280,5 +283,5 @@ def test_tag_link_lands_on_listing_with_article(page, base_url: str, article_pat
     links = listing.locator(f"a[href*='{SAMPLE_SLUG}']")
     expect(links.first).to_be_visible()
     assert "Russian strikes on Kyiv" in plain(listing.inner_text()), f"tag {tag_name!r} page lacks the title"
-    _shot(pg, "tag.png")
+    _shot(pg, "tag")
     watch.assert_clean()
