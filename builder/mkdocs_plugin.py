@@ -1,0 +1,328 @@
+"""The `newsbrief` MkDocs plugin: converts the dumps in seeds/ into docs/posts/ at the
+start of every build (and every `mkdocs serve` rebuild), and makes sure that text that
+came from a dump is shown as text everywhere Material for MkDocs puts it.
+
+Order of events (MkDocs 1.6) and why each hook is where it is:
+
+- ``on_config`` (priority 100, first): convert. Material's blog plugin reads the authors
+  file in *its* ``on_config`` and the posts in ``on_files``, so the pages must be on disk
+  before either runs; ``on_pre_build`` would be too late for the authors.
+- ``on_files`` (priority 100, before the blog's -50): the blog plugin's author records
+  become HTML-escaped (the theme prints ``author.name`` unescaped).
+- ``on_nav`` (priority -100, after the blog's): arrange the tabs.
+- ``on_page_markdown``: escape dump strings in post metadata before the tags plugin
+  (-50) collects them; rewrite the headline of generated publisher/author pages (the
+  blog plugin writes ``# {name}`` as raw Markdown); fill the archive/authors directives.
+  (Excerpts on the index pages need nothing: the blog plugin renders them with the toc
+  extension's ``baselevel: 2``, so a post's title is an ``<h1>`` only on its own page.)
+- ``on_env`` (priority 200, before the tags plugin renders listings at 100 and before
+  any template): escape post titles (the RSS plugin has read them raw by then, and
+  escapes them itself) and put the byline under each post's headline.
+
+Titles and names are HTML in MkDocs and Material (a title extracted from a rendered
+``# heading`` keeps its character references, and the templates print ``page.title``,
+``author.name``, ``tag.name`` without ``| e``). So the rule here is: every string that
+came from a dump is HTML-escaped once before a template sees it.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import logging
+import os
+import re
+import time
+from pathlib import Path
+
+from babel.dates import format_date
+from material.plugins.blog.plugin import BlogPlugin
+from material.plugins.blog.structure import Archive, Category, Profile
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.nav import Section
+from mkdocs.utils import get_relative_url
+
+from .cli import summarise
+from .model import REJECTED
+from .pipeline import convert
+from .render import escape_md
+from .rules import PROJECT_RULES, RulesError, load_rules
+
+log = logging.getLogger("mkdocs.plugins.newsbrief")
+
+AUTHORS_DIRECTIVE = re.compile(r"<!--\s*newsbrief/authors\s*-->")
+ARCHIVE_DIRECTIVE = re.compile(r"<!--\s*newsbrief/archive\s*-->")
+
+
+def slugify_tag(text: str, separator: str = "-") -> str:
+    """Slug for a tag name. Tag names reach the tags plugin HTML-escaped (see above),
+    so unescape first: ``AT&amp;T`` gets the slug of ``AT&T``, not ``atampt``."""
+    from pymdownx.slugs import slugify
+
+    return slugify(case="lower")(html.unescape(text), separator)
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def _escape_list(value) -> list:
+    if isinstance(value, list | tuple):
+        return [html.escape(str(v)) for v in value]
+    return value
+
+
+class NewsbriefConfig(Config):
+    enabled = c.Type(bool, default=True)
+    seeds = c.Type(str, default="seeds")
+    posts_dir = c.Type(str, default="posts")
+    rules = c.Optional(c.Type(str))
+    date_order = c.Optional(c.Choice(["DMY", "MDY"]))
+    strict = c.Type(bool, default=False)
+    workers = c.Optional(c.Type(int))
+
+
+class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
+    def __init__(self):
+        super().__init__()
+        self._reset()
+
+    def _reset(self) -> None:
+        self.posts: list = []
+        self.last_result = None
+        self.root = Path.cwd()
+
+    # -- paths -----------------------------------------------------------------------
+
+    def _paths(self, config) -> tuple[Path, Path, Path | None]:
+        root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        self.root = root
+        seeds = root / self.config.seeds
+        posts = Path(config.docs_dir) / self.config.posts_dir
+        if self.config.rules:
+            rules = root / self.config.rules
+            if not rules.is_file():
+                raise PluginError(f"newsbrief: rules file not found: {rules}")
+        else:
+            rules = root / PROJECT_RULES
+            rules = rules if rules.is_file() else None
+        return seeds, posts, rules
+
+    def _strict(self) -> bool:
+        return self.config.strict or _truthy(os.environ.get("NEWSBRIEF_STRICT"))
+
+    # -- conversion ------------------------------------------------------------------
+
+    @event_priority(100)
+    def on_config(self, config):
+        self._reset()
+        if not self.config.enabled:
+            return config
+        seeds, posts, rules_file = self._paths(config)
+        if not seeds.is_dir():
+            raise PluginError(f"newsbrief: seeds folder not found: {seeds} "
+                              "(set 'seeds' under plugins: - newsbrief: in mkdocs.yml)")
+        overrides = {"date_order": self.config.date_order} if self.config.date_order else None
+        try:
+            rules = load_rules(str(rules_file) if rules_file else None, overrides)
+        except RulesError as e:
+            raise PluginError(f"newsbrief: {e}") from None
+        started = time.perf_counter()
+        result = convert([seeds], rules, posts, workers=self.config.workers)
+        self.last_result = result
+        buf = io.StringIO()
+        summarise(result, out=buf)
+        for line in buf.getvalue().splitlines():
+            log.info(line.strip() if line.startswith("newsbrief") else f"newsbrief: {line.strip()}")
+        log.info(f"newsbrief: converted {seeds} -> {posts} in {time.perf_counter() - started:.2f}s")
+        if result.errors:
+            raise PluginError("newsbrief: " + "; ".join(result.errors))
+        rejected = [o for o in result.outcomes if o.status == REJECTED]
+        if rejected and self._strict():
+            listing = "\n".join(f"  {o.source_path}: {o.error}" for o in rejected)
+            raise PluginError(f"newsbrief: strict mode: {len(rejected)} dump(s) rejected:\n{listing}")
+        return config
+
+    def on_serve(self, server, *, config, builder):
+        if not self.config.enabled:
+            return server
+        seeds, _, rules = self._paths(config)
+        if seeds.is_dir():
+            server.watch(str(seeds))
+        if rules is not None:
+            server.watch(str(rules))
+        return server
+
+    # -- helpers for the blog plugin ---------------------------------------------------
+
+    @staticmethod
+    def _blogs(config) -> list:
+        return [p for p in config.plugins.values() if isinstance(p, BlogPlugin) and p.config.enabled]
+
+    def _is_post(self, page) -> bool:
+        prefix = self.config.posts_dir.strip("/") + "/"
+        return page.file.src_uri.startswith(prefix) and page.file.src_uri.endswith(".md")
+
+    @event_priority(100)
+    def on_files(self, files, *, config):
+        if not self.config.enabled:
+            return files
+        for blog in self._blogs(config):
+            for author in getattr(blog, "authors", {}).values():
+                author.name = html.escape(author.name or "")
+                author.description = html.escape(author.description or "")
+        return files
+
+    @event_priority(-100)
+    def on_nav(self, nav, *, config, files):
+        """Tabs: Home, Archive, Publishers, Tags, Authors, About. The blog plugin appends
+        its sections (archive, categories, author profiles) after the configured nav;
+        an author section would list every author on every author page (quadratic), so
+        it leaves the nav and docs/authors.md lists the authors instead."""
+        if not self.config.enabled:
+            return nav
+        def kind(item):
+            if isinstance(item, Section) and item.children:
+                first = item.children[0]
+                for cls in (Archive, Category, Profile):
+                    if isinstance(first, cls):
+                        return cls
+            return None
+
+        archive = next((i for i in nav.items if kind(i) is Archive), None)
+        publishers = next((i for i in nav.items if kind(i) is Category), None)
+        nav.items[:] = [i for i in nav.items if kind(i) is None]
+        overview = next((i for i in nav.items if getattr(i, "file", None) is not None
+                         and i.file.src_uri == "archive.md"), None)
+        if archive is not None and overview is not None:
+            # The hand-written overview becomes the first page of the Archive tab.
+            nav.items.remove(overview)
+            archive.children.insert(0, overview)
+            overview.parent = archive
+            archive.title = overview.title or archive.title
+        at = 1 if nav.items else 0
+        for section in (publishers, archive):
+            if section is not None:
+                nav.items.insert(at, section)
+        return nav
+
+    # -- page content ----------------------------------------------------------------
+
+    @event_priority(100)
+    def on_page_markdown(self, markdown, *, page, config, files):
+        if not self.config.enabled:
+            return markdown
+        if self._is_post(page):
+            self.posts.append(page)
+            meta = page.meta
+            for key in ("tags", "categories"):
+                if key in meta:
+                    meta[key] = _escape_list(meta[key])
+            for key in ("description", "publisher"):
+                if isinstance(meta.get(key), str):
+                    meta[key] = html.escape(meta[key])
+            return markdown
+        if isinstance(page, Archive | Category | Profile) and page.name is not None:
+            # The blog plugin generated "# {name}" with the raw name: make it text.
+            raw = html.unescape(page.name) if isinstance(page, Profile) else page.name
+            if markdown.strip() == f"# {page.name}":
+                return f"# {escape_md(raw)}\n"
+            return markdown
+        if AUTHORS_DIRECTIVE.search(markdown):
+            markdown = AUTHORS_DIRECTIVE.sub(lambda _: self._authors_markdown(page, config), markdown)
+        if ARCHIVE_DIRECTIVE.search(markdown):
+            markdown = ARCHIVE_DIRECTIVE.sub(lambda _: self._archive_markdown(page, config), markdown)
+        return markdown
+
+    def _views(self, config, cls) -> list:
+        out = []
+        for blog in self._blogs(config):
+            out.extend(v for v in blog.blog.views if isinstance(v, cls))
+        return out
+
+    def _authors_markdown(self, page, config) -> str:
+        profiles = sorted(self._views(config, Profile), key=lambda v: html.unescape(v.name or "").casefold())
+        if not profiles:
+            return "*No authors yet.*\n"
+        lines = []
+        for view in profiles:
+            name = escape_md(html.unescape(view.name or ""))
+            link = get_relative_url(view.file.src_uri, page.file.src_uri)
+            n = len(view.posts)
+            publishers = sorted({cat for post in view.posts for cat in post.config.categories})
+            extra = f" — {escape_md(', '.join(publishers))}" if publishers else ""
+            lines.append(f"- [{name}]({link}){extra} · {n} brief{'s' * (n != 1)}")
+        return "\n".join(lines) + "\n"
+
+    def _archive_markdown(self, page, config) -> str:
+        views = self._views(config, Archive)
+        if not views:
+            return "*No briefs yet.*\n"
+        by_year: dict[int, list] = {}
+        for view in views:
+            year = view.posts[0].config.date.created.year
+            by_year.setdefault(year, []).append(view)
+        lines = []
+        for year in sorted(by_year, reverse=True):
+            months = sorted(by_year[year], key=lambda v: v.posts[0].config.date.created, reverse=True)
+            total = sum(len(v.posts) for v in months)
+            lines += [f"## {year}", "", f"{total} brief{'s' * (total != 1)}.", ""]
+            for view in months:
+                link = get_relative_url(view.file.src_uri, page.file.src_uri)
+                n = len(view.posts)
+                lines.append(f"- [{escape_md(view.name or '')}]({link}) · {n} brief{'s' * (n != 1)}")
+            lines.append("")
+        return "\n".join(lines)
+
+    @event_priority(200)
+    def on_env(self, env, *, config, files):
+        if not self.config.enabled:
+            return env
+        locale = (config.theme.get("language") or "en").replace("-", "_")
+        for page in self.posts:
+            title = page.meta.get("title")
+            if isinstance(title, str):
+                page.meta["title"] = html.escape(title)
+            if page.content:
+                page.content = self._with_byline(page, locale)
+        return env
+
+    def _with_byline(self, page, locale: str) -> str:
+        """Date, authors, publisher and reading time under the headline, as text."""
+        parts = []
+        post_config = getattr(page, "config", None)
+        date = getattr(getattr(post_config, "date", None), "created", None)
+        if date is not None:
+            try:
+                label = format_date(date, format="long", locale=locale)
+            except Exception:  # an unknown locale must not break the build
+                label = date.strftime("%Y-%m-%d")
+            parts.append(f'<time class="nb-byline__date" datetime="{date:%Y-%m-%d}">'
+                         f"{html.escape(label)}</time>")
+        authors = []
+        for author in getattr(page, "authors", []) or []:
+            name = author.name  # escaped in on_files
+            if author.url:
+                href = html.escape(get_relative_url(author.url, page.url))
+                authors.append(f'<a class="nb-byline__author" href="{href}">{name}</a>')
+            else:
+                authors.append(f'<span class="nb-byline__author">{name}</span>')
+        if authors:
+            joined = ", ".join(authors[:-1]) + " and " + authors[-1] if len(authors) > 1 else authors[0]
+            parts.append(f'<span class="nb-byline__authors">By {joined}</span>')
+        for category in getattr(page, "categories", []) or []:
+            href = html.escape(get_relative_url(category.url, page.url))
+            parts.append(f'<a class="nb-byline__publisher" href="{href}">'
+                         f"{html.escape(category.name or '')}</a>")
+        readtime = getattr(post_config, "readtime", None)
+        if readtime:
+            parts.append(f'<span class="nb-byline__readtime">{int(readtime)} min read</span>')
+        if not parts:
+            return page.content
+        sep = '<span class="nb-byline__sep" aria-hidden="true"> · </span>'
+        byline = f'<div class="nb-byline">{sep.join(parts)}</div>'
+        head, marker, tail = page.content.partition("</h1>")
+        return head + marker + byline + tail if marker else byline + page.content
