@@ -54,6 +54,7 @@ from .rules import PROJECT_RULES, RulesError, load_rules
 log = logging.getLogger("mkdocs.plugins.newsbrief")
 
 AUTHORS_DIRECTIVE = re.compile(r"<!--\s*newsbrief/authors\s*-->")
+ARCHIVE_PAGE = "archive/index.md"  # with navigation.indexes: the Archive tab's own page
 ARCHIVE_DIRECTIVE = re.compile(r"<!--\s*newsbrief/archive\s*-->")
 
 
@@ -146,6 +147,17 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             raise PluginError(f"newsbrief: strict mode: {len(rejected)} dump(s) rejected:\n{listing}")
         return config
 
+    def on_pre_build(self, *, config):
+        """The RSS plugin writes <image><url>None</url> when no image is configured;
+        point it at the theme's own favicon (on this site, so no other host)."""
+        rss = config.plugins.get("rss")
+        if rss is None or not config.site_url:
+            return
+        logo = config.site_url.rstrip("/") + "/assets/images/favicon.png"
+        for feed in (getattr(rss, "feed_created", None), getattr(rss, "feed_updated", None)):
+            if feed is not None and not getattr(feed, "logo_url", None):
+                feed.logo_url = logo
+
     def on_serve(self, server, *, config, builder):
         if not self.config.enabled:
             return server
@@ -196,13 +208,12 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         publishers = next((i for i in nav.items if kind(i) is Category), None)
         nav.items[:] = [i for i in nav.items if kind(i) is None]
         overview = next((i for i in nav.items if getattr(i, "file", None) is not None
-                         and i.file.src_uri == "archive.md"), None)
+                         and i.file.src_uri == ARCHIVE_PAGE), None)
         if archive is not None and overview is not None:
             # The hand-written overview becomes the first page of the Archive tab.
             nav.items.remove(overview)
             archive.children.insert(0, overview)
             overview.parent = archive
-            archive.title = overview.title or archive.title
         at = 1 if nav.items else 0
         for section in (publishers, archive):
             if section is not None:
