@@ -9,6 +9,7 @@ different defaults, and a date whose day, month or year moves is incomplete.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from dateutil import parser as du_parser
@@ -38,6 +39,7 @@ class DateError(ValueError):
     """A line that claims to be a date but cannot be read as one."""
 
 
+@functools.lru_cache(maxsize=8192)
 def looks_like_date(text: str) -> bool:
     """True for a short line that is meant to be a date, readable or not.
 
@@ -57,6 +59,21 @@ def looks_like_date(text: str) -> bool:
 
 def parse_date(text: str, date_order: str = "DMY") -> dt.date:
     """Read a date line; raise DateError if it is not a complete, unambiguous date."""
+    result = _parse_cached(text, date_order)
+    if isinstance(result, DateError):
+        raise DateError(*result.args)
+    return result
+
+
+@functools.lru_cache(maxsize=8192)  # dates repeat within a dump and across an archive
+def _parse_cached(text: str, date_order: str) -> dt.date | DateError:
+    try:
+        return _parse(text, date_order)
+    except DateError as e:
+        return e
+
+
+def _parse(text: str, date_order: str) -> dt.date:
     s = text.strip()
     m = _ISO.fullmatch(s)
     if m:

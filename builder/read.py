@@ -33,6 +33,13 @@ _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x0b\x0c]+
 # Invisible characters that only get in the way: zero-width space, word joiner, BOM,
 # soft hyphen, other C0/C1 controls. ZWJ/ZWNJ stay: scripts and emoji need them.
 _INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad\u180e\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# The fingerprint of UTF-8 read as Windows-1252/Latin-1 ("â€™", "Ã©", "Â£"): a lead byte
+# Â-ô followed by a continuation byte shown as Latin-1 or as a cp1252 symbol. Only
+# text that has one goes through ftfy's costlier check.
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 # Bytes that never appear in text files: NUL and most C0 controls.
 _BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _MAGIC = {
@@ -73,7 +80,7 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
                 raise Rejected("not text: no character encoding fits") from None
             text, encoding = str(best), best.encoding
         repairs.append(f"decoded as {encoding}")
-    if is_bad(text):
+    if _MOJIBAKE_HINT.search(text) and is_bad(text):
         fixed = ftfy.fix_text(text, _FTFY)
         if fixed != text:
             text = fixed
@@ -94,7 +101,10 @@ def read_bytes(data: bytes, source_path: str, max_bytes: int | None = None) -> D
     if not data:
         raise Rejected("empty file")
     text, encoding, repairs = decode(data)
-    lines = [Line(i, normalise_line(raw)) for i, raw in enumerate(_LINE_BREAK.split(text), start=1)]
+    # Whitespace repair on the whole text at once (same result as line by line, a regex
+    # pass per file instead of per line), then split and trim.
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
+    lines = [Line(i, raw.strip(" ")) for i, raw in enumerate(_LINE_BREAK.split(text), start=1)]
     if not any(line.text for line in lines):
         raise Rejected("empty file: only whitespace")
     return Dump(source_path=source_path, sha256=sha, size=len(data), lines=lines,

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Container
 
 from .model import Article
 from .rules import Rules
 
-_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[\w][\w'’\-.&]*[\w]|[\w]", re.UNICODE)
 _ABBREV = re.compile(r"(?:[^\W\d_]\.){2,}$|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Prof|No|Mt|Ft|Lt|Col|Capt)\.$")
 _CONNECTORS = {"of", "de", "del", "da", "van", "von", "der", "la", "le", "du", "al", "bin", "for"}
 # Demonyms and other adjectives of place ("Russian missile strikes") name no entity.
@@ -60,9 +60,37 @@ def _is_cap(word: str) -> bool:
     return word[:1].isupper()
 
 
+def _char_class(pred) -> str:
+    """A regex character class of every BMP character for which pred holds (no \\p{Lu} in re)."""
+    ranges, start, prev = [], None, None
+    for cp in range(0x10000):
+        if 0xD800 <= cp <= 0xDFFF or not pred(chr(cp)):
+            continue
+        if start is None or cp != prev + 1:
+            if start is not None:
+                ranges.append((start, prev))
+            start = cp
+        prev = cp
+    ranges.append((start, prev))
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+
+
+_UP = _char_class(str.isupper)
+# One capitalised word: an initialism ("U.S."), or a capital followed by word characters
+# with inner dots, hyphens, apostrophes and ampersands ("Kestrel-3", "O’Brien", "AT&T").
+_CAPWORD = rf"(?:[{_UP}]\.){{2,}}|[{_UP}](?:[\w&.’'-]*\w)?"
+_CONNECT = "|".join(sorted(_CONNECTORS))
+# A run: capitalised words separated by single spaces, connectors allowed inside.
+_RUN = re.compile(rf"(?<![\w’'-])(?:{_CAPWORD})(?: (?:(?:{_CONNECT}) )*(?:{_CAPWORD}))*")
+_SENTENCE_GAP = re.compile(r"(?:^|[.!?][”\"’»)]*|[:;“\"«(—–]|\s[-–—])\s*$")
+
+
 def _clean_word(word: str) -> str:
-    word = re.sub(r"[’']s$", "", word)
-    return word.strip("-’'.&") if not _ABBREV.search(word) else word
+    if word.endswith(("’s", "'s")):
+        word = word[:-2]
+    if "." in word and _ABBREV.search(word):
+        return word
+    return word.strip("-’'.&")
 
 
 def _segments(article: Article) -> list[tuple[str, int]]:
@@ -81,41 +109,40 @@ def _segments(article: Article) -> list[tuple[str, int]]:
 def _runs(text: str) -> list[tuple[list[str], bool]]:
     """Capitalised runs of words in one text, each with 'starts a sentence'."""
     runs: list[tuple[list[str], bool]] = []
-    current: list[str] = []
-    current_start = False
-    sentence_start = True
-    prev_end = 0
-    for m in _TOKEN.finditer(text):
-        gap = text[prev_end : m.start()]
-        prev_end = m.end()
-        raw = m.group()
-        word = _clean_word(raw)
-        starts = sentence_start or bool(re.search(r"[:“\"«(—–]\s*$|[.!?]\s*[”\"»]?\s+$", gap))
-        breaks = bool(re.search(r"[,;:()“”\"«»—–!?]|\.\s|-", gap))
-        if current and breaks:
-            runs.append((current, current_start))
-            current = []
-        if word and _is_cap(word) and word.casefold() not in _CALENDAR:
-            if not current:
-                current_start = starts
-            current.append(word)
-        elif current and word.casefold() in _CONNECTORS and not breaks:
-            current.append(word)
-        elif current:
-            runs.append((current, current_start))
-            current = []
-        ended = raw.endswith((".", "!", "?")) and not _ABBREV.search(raw)
-        sentence_start = ended
-        possessive = bool(re.search(r"[’']s$", raw))  # "Russia’s Kursk region": two entities
-        if (ended or possessive) and current:
-            runs.append((current, current_start))
-            current = []
-    if current:
-        runs.append((current, current_start))
+    first_alnum = next((i for i, c in enumerate(text) if c.isalnum()), len(text))
+    for m in _RUN.finditer(text):
+        at = m.start()
+        if at <= first_alnum:
+            at_start = True
+        else:
+            before = text[max(0, at - 12) : at]
+            at_start = bool(_SENTENCE_GAP.search(before)) and not _ABBREV.search(before.rstrip())
+        current: list[str] = []
+        for raw in m.group().split(" "):
+            parts = [raw]
+            if "-" in raw:
+                dash = raw.index("-")
+                if raw[dash + 1 : dash + 2].isupper():
+                    parts = raw.split("-")
+            for k, part in enumerate(parts):
+                word = _clean_word(part)
+                if k and current:  # "U.S.-Russia", "Russia-Ukraine": separate entities
+                    runs.append((current, at_start))
+                    current, at_start = [], False
+                if word and word.casefold() not in _CALENDAR:
+                    current.append(word)
+                elif current:
+                    runs.append((current, at_start))
+                    current, at_start = [], False
+            if raw.endswith(("’s", "'s")) and current:  # "Russia’s Kursk region": two entities
+                runs.append((current, at_start))
+                current, at_start = [], False
+        if current:
+            runs.append((current, at_start))
     return runs
 
 
-def _entity(words: list[str], at_start: bool, lowercase_seen: set[str], mid_caps: set[str]) -> str | None:
+def _entity(words: list[str], at_start: bool, lowercase_seen: Container[str], mid_caps: set[str]) -> str | None:
     """The entity a capitalised run names, or None."""
     while words and words[-1].casefold() in _CONNECTORS:
         words = words[:-1]
@@ -151,27 +178,37 @@ def _same_stem(a: str, b: str) -> bool:
     return n >= 5 and len(a) - n <= 2 and len(b) - n <= 2
 
 
+class _LowercaseWords:
+    """`word in seen`: does the word occur in lower case in the text? Asked only of the
+    few capitals that open sentences, so a substring search beats tokenising it all."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __contains__(self, word: str) -> bool:
+        w = word.lower()
+        return any(f" {w}{end}" in self.text for end in " ,.;:")
+
+
 def extract_tags(article: Article, rules: Rules) -> list[str]:
     segs = _segments(article)
-    lowercase_seen = {
-        m.group().casefold() for text, _ in segs for m in _TOKEN.finditer(text) if not _is_cap(m.group())
-    }
-    mid_caps = {w for text, _ in segs for words, start in _runs(text) for w in words[start:]}
+    lowercase_seen = _LowercaseWords(" " + " ".join(text for text, _ in segs) + " ")
+    runs = [(words, at_start, weight) for text, weight in segs for words, at_start in _runs(text)]
+    mid_caps = {w for words, start, _ in runs for w in words[start:]}
     scores: Counter[str] = Counter()
     mentions: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     mid_sentence: set[str] = set()
-    for text, weight in segs:
-        for words, at_start in _runs(text):
-            ent = _entity(list(words), at_start, lowercase_seen, mid_caps)
-            if not ent:
-                continue
-            ent = rules.tag_aliases.get(ent, ent)
-            scores[ent] += weight
-            mentions[ent] += 1
-            first_seen.setdefault(ent, len(first_seen))
-            if not at_start or len(ent.split()) > 1:
-                mid_sentence.add(ent)
+    for words, at_start, weight in runs:
+        ent = _entity(list(words), at_start, lowercase_seen, mid_caps)
+        if not ent:
+            continue
+        ent = rules.tag_aliases.get(ent, ent)
+        scores[ent] += weight
+        mentions[ent] += 1
+        first_seen.setdefault(ent, len(first_seen))
+        if not at_start or len(ent.split()) > 1:
+            mid_sentence.add(ent)
 
     banned = set(rules.tag_stop) | {s.heading.casefold() for s in article.sections if s.heading}
     banned |= {w.casefold() for a in article.authors for w in [a, *a.split()]}
