@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 from tqdm import tqdm
 
-from . import __version__
+from . import __version__, site
 from .model import DUPLICATE, OK, REJECTED, SUPERSEDED
 from .pipeline import Result, analyse, convert
 from .rules import PROJECT_RULES, RulesError, load_rules
@@ -76,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text, description=text.capitalize() + ".")
         p.add_argument("-f", "--config-file", default="mkdocs.yml", help="MkDocs config (default: mkdocs.yml)")
         p.add_argument("--site-url", help="the site's public URL (sets site_url for feeds and sitemap)")
+        if name == "build":
+            p.add_argument("-d", "--site-dir", default="site", help="where the site goes (default: site/)")
         if name == "serve":
             p.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="address to serve on")
         p.add_argument("--strict", action="store_true", help="exit 1 if any dump is rejected")
@@ -144,7 +145,8 @@ def _run_convert(args, write: bool) -> int:
 
 
 def _run_mkdocs(args) -> int:
-    """`mkdocs build --strict` / `mkdocs serve`; the newsbrief plugin converts first."""
+    """`mkdocs build --strict` (atomically, see site.py) / `mkdocs serve`; the newsbrief
+    plugin in mkdocs.yml converts the dumps first."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     if args.site_url:
         env["NEWSBRIEF_SITE_URL"] = args.site_url
@@ -154,15 +156,11 @@ def _run_mkdocs(args) -> int:
         print(f"newsbrief: error: {args.config_file}: no such MkDocs config (run in the project root)",
               file=sys.stderr)
         return EXIT_USAGE
-    cmd = [sys.executable, "-m", "mkdocs", args.command, "-f", args.config_file]
     if args.command == "build":
-        cmd.append("--strict")
+        code = site.build(args.config_file, args.site_dir, env)
     else:
-        cmd += ["--dev-addr", args.dev_addr, "--livereload"]
-    try:
-        return EXIT_OK if subprocess.call(cmd, env=env) == 0 else EXIT_REJECTED
-    except KeyboardInterrupt:
-        return EXIT_OK
+        code = site.serve(args.config_file, args.dev_addr, env)
+    return EXIT_OK if code == 0 else EXIT_REJECTED
 
 
 def main(argv: list[str] | None = None) -> int:
