@@ -159,7 +159,7 @@ def _entity(words: list[str], at_start: bool, lowercase_seen: Container[str], mi
                                        or (len(words) > 1 and words[0] not in mid_caps)))):
         words = words[1:]
         at_start = False
-    if not words:
+    if not words or len(words) > 6:  # six capitalised words in a row is a headline, not a name
         return None
     if len(words) == 1:
         w = words[0]
@@ -219,12 +219,21 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
 
     # One spelling per entity: a surname or first word folds into the full name it belongs
     # to; inflected forms of one word ("Новосибирске", "Новосибирска") into the commonest.
+    # Indexed by word and by 5-letter stem, so a huge dump costs no quadratic step.
+    by_word: dict[str, list[str]] = {}
+    by_stem: dict[str, list[str]] = {}
+    for e in scores:
+        if " " in e:
+            for w in set(e.split()):
+                by_word.setdefault(w, []).append(e)
+        elif len(e) >= 6:
+            by_stem.setdefault(e[:5], []).append(e)
     merged: Counter[str] = Counter()
     for ent, score in scores.items():
         target = ent
-        if len(ent.split()) == 1:
-            fuller = [e for e in scores if len(e.split()) > 1 and ent in e.split()]
-            forms = [e for e in scores if _same_stem(e, ent)]
+        if " " not in ent:
+            fuller = by_word.get(ent)
+            forms = [e for e in by_stem.get(ent[:5], ()) if _same_stem(e, ent)]
             if fuller:
                 target = max(fuller, key=lambda e: (scores[e], -first_seen[e]))
             elif forms:

@@ -26,9 +26,9 @@ from builder.pipeline import process
 from builder.render import escape_md, render_page
 from builder.rules import load_rules
 
-settings.register_profile("ci", max_examples=300, deadline=None,
+settings.register_profile("ci", max_examples=1000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("nightly", max_examples=3000, deadline=None,
+settings.register_profile("nightly", max_examples=10000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
