@@ -26,17 +26,18 @@ _BACKSLASH = set("\\`*_[]()#+-.!")
 _ENTITY = {c: f"&#{ord(c)};" for c in "<>&|:{}"}
 
 
+# Order matters: backslashes before the characters they escape, `&` before the entities
+# that introduce it. str.replace is a C loop per pass; far faster than per-character work.
+_STEPS = [("\\", "\\\\"), *((c, "\\" + c) for c in sorted(_BACKSLASH - {"\\"})),
+          ("&", "&#38;"), *((c, e) for c, e in sorted(_ENTITY.items()) if c != "&")]
+
+
 def escape_md(text: str) -> str:
     """Escape one line of dump text so that Markdown renders exactly that text."""
-    out = []
-    for ch in text:
-        if ch in _ENTITY:
-            out.append(_ENTITY[ch])
-        elif ch in _BACKSLASH:
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
+    for char, replacement in _STEPS:
+        if char in text:
+            text = text.replace(char, replacement)
+    return text
 
 
 def author_key(name: str) -> str:
@@ -81,8 +82,13 @@ def front_matter(article: Article, source_path: str) -> dict:
     return meta
 
 
+# LibYAML's emitter when PyYAML was built with it (the wheels are): ~10x faster, same output.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def dump_yaml(data: dict) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100_000, default_flow_style=False)
+    return yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=100_000,
+                     default_flow_style=False)
 
 
 def render_page(article: Article, source_path: str) -> str:
