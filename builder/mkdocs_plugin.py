@@ -54,6 +54,9 @@ from .rules import PROJECT_RULES, RulesError, load_rules
 log = logging.getLogger("mkdocs.plugins.newsbrief")
 
 AUTHORS_DIRECTIVE = re.compile(r"<!--\s*newsbrief/authors\s*-->")
+# The toc extension's permalink on the headline: the page's URL is its permalink, and a
+# "¶" in the <h1> text would end up in what readers (and screen readers) take as the title.
+H1_PERMALINK = re.compile(r'(<h1\b[^>]*>.*?)<a class="headerlink" href="#[^"]*"[^>]*>.*?</a>(\s*</h1>)', re.S)
 ARCHIVE_PAGE = "archive/index.md"  # with navigation.indexes: the Archive tab's own page
 ARCHIVE_DIRECTIVE = re.compile(r"<!--\s*newsbrief/archive\s*-->")
 
@@ -287,6 +290,11 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
                 lines.append(f"- [{escape_md(view.name or '')}]({link}) · {n} brief{'s' * (n != 1)}")
             lines.append("")
         return "\n".join(lines)
+
+    def on_page_content(self, html_text, *, page, config, files):
+        if not self.config.enabled:
+            return html_text
+        return H1_PERMALINK.sub(r"\1\2", html_text, count=1)
 
     @event_priority(200)
     def on_env(self, env, *, config, files):

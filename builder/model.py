@@ -74,6 +74,9 @@ class Article:
     tags: list[str] = field(default_factory=list)
     slug: str = ""
     description: str = ""
+    base_slug: str = ""  # the slug before a clash suffix (-2, -3) was added
+    content_key: str = ""  # hash of the published text: same id + same key = duplicate
+    is_stub: bool = False  # rebuilt from the conversion cache: metadata only, no text
 
     @property
     def paragraphs(self) -> list[str]:
@@ -107,6 +110,8 @@ class Outcome:
     duplicate_of: str | None = None
     superseded_by: str | None = None
     page: str | None = None  # path of the written page, relative to the project
+    sha256: str | None = None  # of the raw bytes, when they were read
+    cached_page: str | None = None  # the page this dump had in the previous run (cache)
 
     def as_record(self) -> dict:
         """The export contract (one JSON object a line); see shared/dump-format.md."""

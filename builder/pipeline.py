@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import ConvertCache, fingerprint
 from .clean import clean
 from .enrich import enrich
 from .model import DUPLICATE, OK, REJECTED, SUPERSEDED, Outcome, Rejected
@@ -59,8 +60,10 @@ def process(data: bytes, source_path: str, rules: Rules) -> Outcome:
         dump = read_bytes(data, source_path, rules.max_bytes)
         article = enrich(clean(layout(dump, rules), rules), rules)
     except Rejected as e:
-        return Outcome(source_path, status=REJECTED, error=str(e))
-    return Outcome(source_path, article=article)
+        return Outcome(source_path, status=REJECTED, error=str(e), sha256=hashlib.sha256(data).hexdigest())
+    article.base_slug = article.slug
+    article.content_key = hashlib.sha256(article.body_text.encode()).hexdigest()
+    return Outcome(source_path, article=article, sha256=dump.sha256)
 
 
 def _process_file(path: Path, rules: Rules) -> Outcome:
@@ -73,7 +76,10 @@ def _process_file(path: Path, rules: Rules) -> Outcome:
         data = path.read_bytes()
     except OSError as e:
         return Outcome(source, status=REJECTED, error=f"cannot read: {e.strerror or e}")
-    return process(data, source, rules)
+    outcome = process(data, source, rules)
+    if outcome.article is not None:
+        outcome.article.dump.lines = []  # only the stages need them; keep memory flat
+    return outcome
 
 
 def _process_chunk(args: tuple[list[Path], Rules]) -> list[Outcome]:
@@ -103,10 +109,6 @@ def process_files(files: list[Path], rules: Rules, workers: int | None = None,
     return out
 
 
-def _content_key(outcome: Outcome) -> str:
-    return hashlib.sha256(outcome.article.body_text.encode()).hexdigest()
-
-
 def resolve(outcomes: list[Outcome]) -> None:
     """Mark duplicates (same id, same text) and superseded revisions (same id, other
     text: the later date wins, ties go to the later file in path order)."""
@@ -119,7 +121,7 @@ def resolve(outcomes: list[Outcome]) -> None:
             continue
         first_of: dict[str, Outcome] = {}
         for o in sorted(group, key=lambda o: o.source_path):
-            key = _content_key(o)
+            key = o.article.content_key
             if key in first_of:
                 o.status, o.duplicate_of = DUPLICATE, first_of[key].source_path
             else:
@@ -139,10 +141,11 @@ def assign_pages(outcomes: list[Outcome], posts_rel: str) -> None:
     """
     taken: set[str] = set()
     published = sorted((o for o in outcomes if o.status == OK),
-                       key=lambda o: (o.article.slug, o.article.date, o.article.id))
+                       key=lambda o: (o.article.base_slug or o.article.slug, o.article.date, o.article.id))
     for o in published:
         a = o.article
-        base, n, slug = a.slug, 1, a.slug
+        base = a.base_slug or a.slug
+        n, slug = 1, base
         while slug in taken:
             n += 1
             slug = f"{base}-{n}"
@@ -190,22 +193,62 @@ def authors_yaml(outcomes: list[Outcome]) -> str:
     return dump_yaml({"authors": {k: authors[k] for k in sorted(authors)}})
 
 
-def page_files(result: Result, posts_dir: Path, posts_rel: str) -> dict[str, bytes]:
-    """Relative path (inside the posts folder) -> bytes, for every generated file."""
-    files: dict[str, bytes] = {}
+def page_files(result: Result, posts_rel: str) -> dict[str, bytes | None]:
+    """Relative path (inside the posts folder) -> bytes, for every generated file;
+    None for a page that the cache says is already there as it should be."""
+    files: dict[str, bytes | None] = {}
     for o in result.outcomes:
         if o.status == OK and o.page:
             rel = o.page[len(posts_rel) + 1 :]
-            files[rel] = render_page(o.article, o.source_path).encode("utf-8")
+            files[rel] = None if o.article.is_stub else render_page(o.article, o.source_path).encode("utf-8")
     files[AUTHORS_FILE] = authors_yaml(result.outcomes).encode("utf-8")
     return files
 
 
 def convert(paths: Iterable[str | Path], rules: Rules, posts_dir: Path,
             workers: int | None = None, progress: Callable[[int], None] | None = None,
-            on_total: Callable[[int], None] | None = None) -> Result:
-    """Analyse the dumps and make the posts folder match them."""
+            on_total: Callable[[int], None] | None = None, cache_dir: Path | None = None) -> Result:
+    """Make the posts folder match the dumps. With a cache folder, a dump unchanged since
+    the last run is neither read, parsed nor rendered again."""
     posts_rel = display_path(posts_dir)
-    result = analyse(paths, rules, posts_rel, workers, progress, on_total)
-    result.write = PostsFolder(posts_dir).sync(page_files(result, posts_dir, posts_rel))
+    files, errors = discover(paths)
+    if on_total:
+        on_total(len(files))
+    cache = ConvertCache(cache_dir, fingerprint(rules.signature, posts_rel)) if cache_dir else None
+    outcomes: dict[Path, Outcome] = {}
+    stats: dict[str, os.stat_result] = {}
+    todo: list[Path] = []
+    for f in files:
+        source = display_path(f)
+        try:
+            stats[source] = st = f.stat()
+        except OSError:
+            todo.append(f)
+            continue
+        cached = cache.lookup(source, f, st)[0] if cache else None
+        if cached is None:
+            todo.append(f)
+        else:
+            outcomes[f] = cached
+            if progress:
+                progress(1)
+    outcomes.update(zip(todo, process_files(todo, rules, workers, progress), strict=True))
+    ordered = [outcomes[f] for f in files]
+    resolve(ordered)
+    assign_pages(ordered, posts_rel)
+    # A cached page that moved (a slug clash resolved differently) or went missing needs
+    # its text after all.
+    root = Path.cwd()
+    for i, (f, o) in enumerate(zip(files, ordered, strict=True)):
+        if o.status == OK and o.article.is_stub and (o.page != o.cached_page or not (root / o.page).is_file()):
+            fresh = _process_file(f, rules)
+            if fresh.article is None:  # changed under our feet since the stat: next run
+                continue
+            fresh.status, fresh.page = o.status, o.page
+            fresh.article.slug = o.article.slug
+            ordered[i] = fresh
+    result = Result(outcomes=ordered, errors=errors)
+    result.write = PostsFolder(posts_dir).sync(page_files(result, posts_rel))
+    if cache:
+        cache.save(ordered, stats)
     return result

@@ -6,6 +6,7 @@ them, so an editor adds another source's chrome without touching code.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ class Rules:
     tag_aliases: dict[str, str] = field(default_factory=dict)
     tag_stop: set[str] = field(default_factory=set)
     sources: list[str] = field(default_factory=list)
+    signature: list[str] = field(default_factory=list)  # everything merged, for cache keys
 
     def chrome_reason(self, text: str, where: str) -> str | None:
         """Why a whole line is boilerplate in this zone, or None if it is not."""
@@ -102,6 +104,7 @@ def _merge(rules: Rules, data: dict, origin: str) -> None:
     rules.tag_aliases.update({str(k): str(v) for k, v in (tags.get("aliases") or {}).items()})
     rules.tag_stop |= {str(s).casefold() for s in tags.get("stop") or []}
     rules.sources.append(origin)
+    rules.signature.append(json.dumps(data, sort_keys=True, default=str, ensure_ascii=False))
 
 
 def load_rules(extra: str | Path | None = None, overrides: dict | None = None) -> Rules:

@@ -74,9 +74,9 @@ class PostsFolder:
         body = json.dumps({"generator": "newsbrief", "files": sorted(files)}, indent=1) + "\n"
         atomic_write(self.root / MANIFEST, body.encode())
 
-    def sync(self, files: dict[str, bytes]) -> WriteReport:
-        """Make the folder hold exactly `files` (relative path -> bytes) among the files
-        the builder owns; leave every other file alone."""
+    def sync(self, files: dict[str, bytes | None]) -> WriteReport:
+        """Make the folder hold exactly `files` (relative path -> bytes; None: keep the
+        file that is there) among the files the builder owns; leave all others alone."""
         report = WriteReport()
         self.root.mkdir(parents=True, exist_ok=True)
         old = self._manifest()
@@ -85,7 +85,11 @@ class PostsFolder:
         self._save_manifest(old | set(files))
         for rel in sorted(files):
             target = safe_join(self.root, rel)
-            (report.written if atomic_write(target, files[rel]) else report.unchanged).append(rel)
+            data = files[rel]
+            if data is None or not atomic_write(target, data):
+                report.unchanged.append(rel)
+            else:
+                report.written.append(rel)
         for rel in sorted(old - set(files)):
             try:
                 target = safe_join(self.root, rel)
