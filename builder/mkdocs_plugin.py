@@ -56,7 +56,8 @@ log = logging.getLogger("mkdocs.plugins.newsbrief")
 AUTHORS_DIRECTIVE = re.compile(r"<!--\s*newsbrief/authors\s*-->")
 # The toc extension's permalink on the headline: the page's URL is its permalink, and a
 # "¶" in the <h1> text would end up in what readers (and screen readers) take as the title.
-H1_PERMALINK = re.compile(r'(<h1\b[^>]*>.*?)<a class="headerlink" href="#[^"]*"[^>]*>.*?</a>(\s*</h1>)', re.S)
+H1_PERMALINK = re.compile(
+    r'(<h1\b[^>]*>(?:(?!</h1>).)*?)<a class="headerlink" href="#[^"]*"[^>]*>.*?</a>(\s*</h1>)', re.S)
 ARCHIVE_PAGE = "archive/index.md"  # with navigation.indexes: the Archive tab's own page
 ARCHIVE_DIRECTIVE = re.compile(r"<!--\s*newsbrief/archive\s*-->")
 
