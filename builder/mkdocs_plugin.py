@@ -45,6 +45,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.nav import Section
 from mkdocs.utils import get_relative_url
 
+from .cache import CACHE_DIR
 from .cli import summarise
 from .model import REJECTED
 from .pipeline import convert
@@ -136,7 +137,14 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         except RulesError as e:
             raise PluginError(f"newsbrief: {e}") from None
         started = time.perf_counter()
-        result = convert([seeds], rules, posts, workers=self.config.workers)
+        # Paths in the export and front matter are relative to the project root.
+        cwd = Path.cwd()
+        os.chdir(self.root)
+        try:
+            result = convert([seeds], rules, posts, workers=self.config.workers,
+                             cache_dir=self.root / CACHE_DIR)
+        finally:
+            os.chdir(cwd)
         self.last_result = result
         buf = io.StringIO()
         summarise(result, out=buf)

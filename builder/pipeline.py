@@ -134,22 +134,23 @@ def resolve(outcomes: list[Outcome]) -> None:
 
 
 def assign_pages(outcomes: list[Outcome], posts_rel: str) -> None:
-    """Give each published article a unique slug and page path (posts/YYYY/MM/slug.md).
+    """Give each published article a unique page path (posts/YYYY/MM/slug.md).
 
-    Slugs are unique across the archive; on a clash the article with the earlier
-    (date, id) keeps the plain slug and the others get -2, -3, ...
+    The month is part of the URL, so a slug need only be unique within its month; on a
+    clash the article with the earlier (date, id) keeps the plain slug and the others
+    get -2, -3, ... (news arrives in date order, so an existing URL rarely moves).
     """
-    taken: set[str] = set()
+    taken: set[tuple[int, int, str]] = set()
     published = sorted((o for o in outcomes if o.status == OK),
                        key=lambda o: (o.article.base_slug or o.article.slug, o.article.date, o.article.id))
     for o in published:
         a = o.article
         base = a.base_slug or a.slug
         n, slug = 1, base
-        while slug in taken:
+        while (a.date.year, a.date.month, slug) in taken:
             n += 1
             slug = f"{base}-{n}"
-        taken.add(slug)
+        taken.add((a.date.year, a.date.month, slug))
         a.slug = slug
         o.page = f"{posts_rel}/{a.date:%Y}/{a.date:%m}/{slug}.md"
 

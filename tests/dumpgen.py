@@ -74,8 +74,10 @@ def make_dump(rng: random.Random, *, n_sections: int | None = None, paragraph_se
     d = day or dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(0, 2200))
     ident = ident or f"{rng.randint(1, 3)}_-{rng.randint(10**8, 10**10)}-{rng.randint(1, 9)}"
     place = rng.choice(PLACES)
-    title = f"{rng.choice(ORGS)} {rng.choice(['warns', 'backs', 'rejects', 'delays'])} {place} " \
-            f"{rng.choice(['plan', 'deal', 'budget', 'project'])}"
+    title = (f"{rng.choice(ORGS)} {rng.choice(['warns', 'backs', 'rejects', 'delays', 'reviews'])} {place} "
+             f"{rng.choice(['plan', 'deal', 'budget', 'project', 'report'])} "
+             f"{rng.choice(['after', 'before', 'amid'])} {rng.randint(2, 90)} {rng.choice(['days', 'hours'])} "
+             f"of {rng.choice(['talks', 'protests', 'delays', 'debate', 'silence'])}")
     n_authors = rng.choice([1, 1, 1, 2])
     authors = [f"{rng.choice(FIRST)} {rng.choice(LAST)}" for _ in range(n_authors)]
     authors = list(dict.fromkeys(authors))
