@@ -20,16 +20,20 @@ ensure_venv() {
     fi
 
     # What the install depends on: the lock file(s) it reads and the project metadata.
-    local stamp="$venv/.newsbrief-installed" want
-    want="$(cat requirements*.lock pyproject.toml | sha256sum | cut -d' ' -f1) $lock"
-    if [[ -f "$stamp" ]] && grep -qxF "$want" "$stamp" \
+    # The stamp holds "HASH LOCKFILE" of the last install; a lock file that includes
+    # `-r $lock` (requirements-test.lock includes requirements.lock) satisfies $lock too.
+    local stamp="$venv/.newsbrief-installed" hash done_hash="" done_lock=""
+    hash="$(cat requirements*.lock pyproject.toml | sha256sum | cut -d' ' -f1)"
+    [[ -f "$stamp" ]] && read -r done_hash done_lock <"$stamp" || true
+    if [[ "$done_hash" == "$hash" && -n "$done_lock" ]] \
+        && { [[ "$done_lock" == "$lock" ]] || grep -qxF -- "-r $lock" "$done_lock"; } \
         && "$venv/bin/python" -c 'import builder' 2>/dev/null; then
-        echo "==> $venv is up to date with $lock"
+        echo "==> $venv is up to date with $done_lock"
     else
         echo "==> installing $lock and the project into $venv"
         PIP_DISABLE_PIP_VERSION_CHECK=1 "$venv/bin/python" -m pip install --quiet \
             -r "$lock" -e .
-        echo "$want" >"$stamp"
+        echo "$hash $lock" >"$stamp"
     fi
     case "$venv" in /*) ;; *) venv="$PWD/$venv" ;; esac
     export PATH="$venv/bin:$PATH"
