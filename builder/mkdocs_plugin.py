@@ -45,6 +45,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.nav import Section
 from mkdocs.utils import get_relative_url
 
+from . import blog_speed, search
 from .cache import CACHE_DIR
 from .cli import summarise
 from .model import REJECTED
@@ -89,6 +90,11 @@ class NewsbriefConfig(Config):
     date_order = c.Optional(c.Choice(["DMY", "MDY"]))
     strict = c.Type(bool, default=False)
     workers = c.Optional(c.Type(int))
+    # Scale (issue #5): excerpts rendered once per post, rendered posts reused across
+    # builds (builder/blog_speed.py); Pagefind search for big archives (builder/search.py).
+    blog_speed = c.Type(bool, default=True)
+    search = c.Choice(["auto", "material", "pagefind"], default="auto")
+    search_threshold = c.Type(int, default=2000)
 
 
 class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
@@ -97,6 +103,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         self._reset()
 
     def _reset(self) -> None:
+        self._close_speedup()
         self.posts: list = []
         self.last_result = None
         self.root = Path.cwd()
@@ -157,7 +164,44 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         if rejected and self._strict():
             listing = "\n".join(f"  {o.source_path}: {o.error}" for o in rejected)
             raise PluginError(f"newsbrief: strict mode: {len(rejected)} dump(s) rejected:\n{listing}")
+        self._install_speedup(config)
+        self.search_engine = search.choose(self.config.search, self.config.search_threshold,
+                                           result, config)
+        search.configure(self.search_engine, config)
         return config
+
+    # -- scale (builder/blog_speed.py, builder/search.py) ------------------------------
+
+    def _install_speedup(self, config) -> None:
+        if not self.config.blog_speed:
+            return
+        try:
+            blog_speed.check_seams()
+        except AssertionError as e:
+            log.warning(f"newsbrief: blog_speed off: Material's internals changed ({e})")
+            return
+        self._speedup = blog_speed.Speedup(config, self.root / CACHE_DIR)
+
+    def _close_speedup(self) -> None:
+        speedup, self._speedup = getattr(self, "_speedup", None), None
+        if speedup is not None:
+            speedup.close()
+
+    def on_post_page(self, output, *, page, config):
+        if self.config.enabled and getattr(self, "search_engine", None) == "pagefind" and self._is_post(page):
+            return search.mark_body(output)
+        return output
+
+    def on_post_build(self, *, config):
+        self._close_speedup()
+        if self.config.enabled and getattr(self, "search_engine", None) == "pagefind":
+            search.index(config)
+
+    def on_build_error(self, *, error):
+        self._close_speedup()
+
+    def on_shutdown(self):
+        self._close_speedup()
 
     def on_pre_build(self, *, config):
         """The RSS plugin writes <image><url>None</url> when no image is configured;

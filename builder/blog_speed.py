@@ -1,0 +1,355 @@
+"""Make Material's blog plugin build in time linear in the number of posts, and rebuild
+fast after one new dump. Wired in by the newsbrief MkDocs plugin (``blog_speed`` option,
+on by default); everything here is a pure speed-up: the HTML is byte-for-byte what stock
+Material writes (tests/test_blog_speed.py builds a site both ways and compares).
+
+Where the time goes in stock Material 9.8 (cProfile, 1,000 posts): ``Excerpt.render``
+converts the *whole* post again for every list page the post appears on (index page,
+month archive, publisher page, each author's page) and only then cuts at the
+``<!-- more -->`` separator; MkDocs then converts every post once more for its own page.
+
+Two caches, both keyed by a content hash (the Markdown, the extension configuration and
+the library versions), never by a path or an mtime:
+
+1. **Excerpts once per post** (``Excerpt.render`` is replaced, the one seam we patch).
+   An excerpt's HTML depends on the list page it is shown on only through its links: the
+   blog plugin points the headline anchor (and any ``#`` anchor) at the post, relative to
+   the list page. So the excerpt is converted once with sentinels in those hrefs, and
+   each list page gets it with the sentinels replaced by its own relative URL, exactly
+   what ``ExcerptTreeprocessor`` would write. A post whose excerpt has any other link or
+   image (whose URL MkDocs rewrites per page) is not cached and renders the stock way.
+2. **Rendered post pages** (``Post.render``, i.e. MkDocs' ``Page.render`` for posts
+   only): a post whose HTML has no relative link or image (every dump-made post: the
+   builder escapes dump text, so its only links are the headline's ``#`` permalinks)
+   does not depend on any other page, so its HTML, table of contents and anchors are
+   reused while its Markdown, URL and configuration are unchanged.
+
+Both are kept in memory for the build and on disk under ``.newsbrief-cache/blog/``
+(JSON, compressed, pruned to this build's posts), so a rebuild after one new dump converts
+only the new post's Markdown; the rest of the rebuild is MkDocs writing every page from
+its templates, which MkDocs has no way to skip.
+
+If Material or MkDocs change these internals, ``check_seams()`` fails (the plugin then
+logs a warning and builds the stock way), and tests/test_blog_speed.py fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import importlib.metadata
+import json
+import logging
+import os
+import tempfile
+import zlib
+from pathlib import Path
+
+from markdown.treeprocessors import Treeprocessor
+
+log = logging.getLogger("mkdocs.plugins.newsbrief.blog_speed")
+
+CACHE_SUBDIR = "blog"
+CACHE_FILE = "rendered.json.z"
+FORMAT = 1
+# Private-use characters: the builder never writes them (dump text goes through
+# escape_md, which keeps printable text), and markdown's serialiser leaves them alone.
+MAIN = "\ue000nb-main\ue000"
+ANCHOR = "\ue001nb-anchor\ue001"
+
+
+def _versions() -> str:
+    out = []
+    for dist in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions"):
+        try:
+            out.append(f"{dist}={importlib.metadata.version(dist)}")
+        except importlib.metadata.PackageNotFoundError:
+            out.append(f"{dist}=?")
+    return ";".join(out)
+
+
+def _stable(value) -> str:
+    """A repr of the Markdown configuration that is the same in every run (callables by
+    their qualified name, not their address)."""
+    if isinstance(value, dict):
+        items = sorted(value.items(), key=lambda kv: str(kv[0]))
+        return "{" + ",".join(f"{_stable(k)}:{_stable(v)}" for k, v in items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_stable(v) for v in value) + "]"
+    if callable(value):
+        return f"<{getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', type(value).__qualname__)}>"
+    if isinstance(value, str | int | float | bool) or value is None:
+        return repr(value)
+    return f"<{type(value).__module__}.{type(value).__qualname__}>"
+
+
+def config_digest(config) -> str:
+    text = "|".join([_versions(), _stable(list(config.markdown_extensions)),
+                     _stable(dict(config.mdx_configs or {})), str(config.use_directory_urls)])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _key(*parts: str) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _attr(text: str) -> str:
+    """Escape an attribute value the way markdown's HTML serialiser does."""
+    from markdown.serializers import _escape_attrib_html
+    return _escape_attrib_html(text)
+
+
+class _LinkCheck(Treeprocessor):
+    """Runs before MkDocs' relative-path processor: notes whether any element has a URL
+    that MkDocs would rewrite per page (anything but a same-page ``#`` anchor)."""
+
+    def __init__(self, md=None):
+        super().__init__(md)
+        self.page_dependent = False
+
+    def run(self, root):
+        self.page_dependent = False
+        for el in root.iter():
+            href = el.get("href")
+            if (href is not None and not href.startswith("#")) or el.get("src") is not None \
+                    or el.get("srcset") is not None:
+                self.page_dependent = True
+                return None
+        return None
+
+
+class _SentinelAnchors(Treeprocessor):
+    """Stands in for the blog plugin's ExcerptTreeprocessor while an excerpt is rendered
+    once: the same rewrite, with sentinels for the URL of the post relative to the list
+    page (filled in per list page)."""
+
+    def run(self, root):
+        main = True
+        for el in root.iter("a"):
+            anchor = el.get("href")
+            if not anchor.startswith("#"):
+                continue
+            el.set("href", MAIN if main else ANCHOR + anchor)
+            main = False
+
+
+class Cache:
+    """Content-addressed store of rendered excerpts and posts for one build."""
+
+    def __init__(self, directory: Path | None):
+        self.path = directory / CACHE_SUBDIR / CACHE_FILE if directory else None
+        self.old: dict[str, list] = {}
+        self.new: dict[str, list] = {}
+        self.hits = self.misses = self.uncacheable = 0
+        if self.path is not None and self.path.is_file():
+            try:
+                data = json.loads(zlib.decompress(self.path.read_bytes()))
+                if data.get("format") == FORMAT:
+                    self.old = data["entries"]
+            except (OSError, ValueError, zlib.error, KeyError, TypeError):
+                self.old = {}  # a damaged cache is an empty cache
+
+    def get(self, key: str):
+        entry = self.new.get(key)
+        if entry is None:
+            entry = self.old.get(key)
+            if entry is not None:
+                self.new[key] = entry
+        return entry
+
+    def put(self, key: str, entry: list) -> None:
+        self.new[key] = entry
+
+    def save(self) -> None:
+        """Write this build's entries (entries of posts that are gone are dropped)."""
+        if self.path is None or self.new == self.old:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        blob = zlib.compress(json.dumps({"format": FORMAT, "entries": self.new},
+                                        separators=(",", ":")).encode(), 1)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(blob)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+# -- the seams ---------------------------------------------------------------------------
+
+def check_seams() -> None:
+    """Raise AssertionError if the Material/MkDocs internals patched here changed."""
+    import inspect
+
+    from material.plugins.blog.plugin import BlogPlugin
+    from material.plugins.blog.structure import Excerpt, Post
+    from material.plugins.blog.structure.markdown import ExcerptTreeprocessor
+    from mkdocs.structure.pages import Page
+
+    assert list(inspect.signature(Excerpt.render).parameters) == ["self", "page", "separator"]
+    src = inspect.getsource(Excerpt.render)
+    for needle in ('get_index_for_name("excerpt")', "self.md.convert(self.markdown)",
+                   "self.content.split(separator, 1)", "get_toc(", "_title_from_render",
+                   'f"# {self.post.title}"'):
+        assert needle in src, needle
+    src = inspect.getsource(Excerpt.__init__)
+    assert '"excerpt",' in src and "ExcerptTreeprocessor(post)" in src and '"relpath",' in src
+    src = inspect.getsource(ExcerptTreeprocessor.run)
+    assert "get_relative_url(self.page.url, self.base.url)" in src and "path + anchor" in src
+    assert "Post.render" not in Post.__dict__ or Post.render is not Page.render
+    src = inspect.getsource(Page.render)
+    for needle in ("self.content = md.convert(self.markdown)", "self.toc = get_toc(",
+                   "self._title_from_render = extract_title_ext.title", "self.present_anchor_ids =",
+                   "self.links_to_anchors = relative_path_ext.links_to_anchors",
+                   "_RelativePathTreeprocessor(self.file, files, config)"):
+        assert needle in src, needle
+    assert "_render_post" in BlogPlugin.__dict__
+
+
+class Speedup:
+    """Installs the two caches for one build; ``close()`` saves and uninstalls."""
+
+    def __init__(self, config, cache_dir: Path | None):
+        from material.plugins.blog.structure import Excerpt, Post
+
+        self.digest = config_digest(config)
+        self.cache = Cache(cache_dir)
+        self.Excerpt, self.Post = Excerpt, Post
+        self._excerpt_render = Excerpt.__dict__["render"]
+        self._had_post_render = "render" in Post.__dict__
+        speed = self
+
+        def excerpt_render(excerpt, page, separator):
+            return speed.render_excerpt(excerpt, page, separator)
+
+        def post_render(post, config, files):
+            return speed.render_post(post, config, files)
+
+        excerpt_render.__wrapped__ = self._excerpt_render
+        Excerpt.render = excerpt_render
+        Post.render = post_render
+
+    def close(self) -> None:
+        self.Excerpt.render = self._excerpt_render
+        if not self._had_post_render:
+            del self.Post.render
+        try:
+            self.cache.save()
+        except OSError as e:
+            log.warning(f"newsbrief: could not save the blog cache: {e}")
+        log.info(f"newsbrief: blog cache: {self.cache.hits} reused, {self.cache.misses} rendered, "
+                 f"{self.cache.uncacheable} not cacheable")
+
+    # -- excerpts ------------------------------------------------------------------
+
+    def render_excerpt(self, excerpt, page, separator: str) -> None:
+        post = excerpt.post
+        markdown = post.markdown
+        if not post._title_from_render:
+            markdown = "\n\n".join([f"# {post.title}", markdown])
+        key = _key("excerpt", self.digest, separator, markdown)
+        entry = self.cache.get(key)
+        if entry is None:
+            self.cache.misses += 1
+            entry = self._excerpt_template(excerpt, markdown, separator)
+            self.cache.put(key, entry)
+        else:
+            self.cache.hits += 1
+        if entry[0] is None:  # links that MkDocs rewrites per page: the stock way
+            self.cache.uncacheable += 1
+            return self._excerpt_render(excerpt, page, separator)
+        content, more, toc_tokens = entry
+        from mkdocs.structure.toc import get_toc
+        from mkdocs.utils import get_relative_url
+
+        path = _attr(get_relative_url(post.url, page.url))
+        excerpt.markdown = markdown
+        excerpt.content = content.replace(MAIN, path).replace(ANCHOR, path)
+        if more is not None:
+            excerpt.more = more.replace(MAIN, path).replace(ANCHOR, path)
+        excerpt.toc = get_toc(toc_tokens)
+        excerpt.file.url = post.url
+        return None
+
+    def _excerpt_template(self, excerpt, markdown: str, separator: str) -> list:
+        from mkdocs.structure.toc import get_toc  # noqa: F401  (same module the stock path uses)
+
+        md = excerpt.md
+        at = md.treeprocessors.get_index_for_name("excerpt")
+        original = md.treeprocessors[at]
+        priority = next(p.priority for p in md.treeprocessors._priority if p.name == "excerpt")
+        check = _LinkCheck(md)
+        md.treeprocessors.register(check, "newsbrief-linkcheck", 50)
+        md.treeprocessors.register(_SentinelAnchors(md), "excerpt", priority)
+        excerpt.file.url = excerpt.post.url
+        try:
+            out = md.convert(markdown)
+        finally:
+            md.treeprocessors.deregister("newsbrief-linkcheck")
+            md.treeprocessors.register(original, "excerpt", priority)
+        if check.page_dependent or MAIN in markdown or ANCHOR in markdown:
+            return [None, None, None]
+        content, *more = out.split(separator, 1)
+        return [content, more[0] if more else None, _plain(getattr(md, "toc_tokens", []))]
+
+    # -- post pages ----------------------------------------------------------------
+
+    def render_post(self, post, config, files) -> None:
+        from mkdocs.structure.pages import Page
+        from mkdocs.structure.toc import get_toc
+
+        if post.markdown is None:
+            return Page.render(post, config, files)
+        key = _key("post", self.digest, post.url, post.file.src_uri, post.markdown)
+        entry = self.cache.get(key)
+        if entry is not None and entry[0] is not None:
+            self.cache.hits += 1
+            content, toc_tokens, title, anchors = entry
+            post.content = content
+            post.toc = get_toc(toc_tokens)
+            post._title_from_render = title
+            post.present_anchor_ids = set(anchors)
+            if logging.getLogger("mkdocs").getEffectiveLevel() > logging.DEBUG:
+                post.links_to_anchors = {}
+            return None
+        Page.render(post, config, files)
+        if entry is None:
+            self.cache.misses += 1
+            if post.links_to_anchors or _has_page_links(post.content):
+                entry = [None, None, None, None]
+            else:
+                entry = [post.content, _toc_tokens(post.toc), post._title_from_render,
+                         sorted(post.present_anchor_ids or ())]
+            self.cache.put(key, entry)
+        else:
+            self.cache.uncacheable += 1
+        return None
+
+
+def _plain(tokens) -> list:
+    return json.loads(json.dumps(tokens))
+
+
+def _toc_tokens(toc) -> list:
+    """Rebuild toc tokens (the input of get_toc) from a TableOfContents."""
+    def item(i):
+        return {"level": i.level, "id": i.id, "name": i.title, "children": [item(c) for c in i.children]}
+    return [item(i) for i in toc.items]
+
+
+def _has_page_links(content: str) -> bool:
+    """Does rendered HTML have a URL that depends on where the page is (anything but a
+    same-page ``#`` anchor or an absolute URL)? Conservative: any src/srcset counts."""
+    import re
+
+    for m in re.finditer(r'<[a-zA-Z][^>]*?\s(href|src|srcset)="([^"]*)"', content):
+        attr, url = m.group(1), html.unescape(m.group(2))
+        if attr != "href" or not (url.startswith("#") or "://" in url or url.startswith(("mailto:", "tel:"))):
+            return True
+    return False

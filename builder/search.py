@@ -1,0 +1,113 @@
+"""Site search that stays instant as the archive grows (issue #5).
+
+Material's built-in search sends the whole index (~16 KB per brief) to every reader, so at
+thousands of briefs the first result takes tens of seconds. Pagefind splits its index into
+small chunks fetched per query. The plugin option ``search`` picks the engine:
+
+- ``material``: Material's built-in search (one JSON index; simplest, works offline from
+  ``file://``, best for a small archive);
+- ``pagefind``: Pagefind (PyPI ``pagefind[bin]``, run after the build): only the body of
+  each brief is indexed (``data-pagefind-body`` on the post's ``<article>``), one index
+  per year under ``pagefind/<year>/`` (indexing memory bounded by a year's briefs, not the
+  archive), merged in the browser with ``mergeIndex``. Material's search dialog stays (same
+  markup, overrides/partials/search.html), driven by overrides/assets/javascripts/
+  nb-search.js instead of Material's search worker. No request leaves the site.
+- ``auto`` (default): ``pagefind`` from ``search_threshold`` briefs (default 2,000) up,
+  ``material`` below: a small site keeps the simpler built-in search.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+log = logging.getLogger("mkdocs.plugins.newsbrief.search")
+
+PAGEFIND_DIR = "pagefind"
+BODY_OPEN = '<article class="md-content__inner md-typeset">'
+BODY_OPEN_MARKED = '<article class="md-content__inner md-typeset" data-pagefind-body>'
+YEAR_DIR = re.compile(r"^\d{4}$")
+
+
+def choose(mode: str, threshold: int, result, config) -> str:
+    if mode != "auto":
+        return mode
+    posts = 0
+    if result is not None:
+        posts = sum(1 for o in result.outcomes if getattr(o, "status", None) == "published")
+    return "pagefind" if posts >= threshold else "material"
+
+
+class _SearchStub:
+    """What the header template reads of the search plugin: ``config.enabled``."""
+
+    def __init__(self, config):
+        self.config = config
+
+
+def configure(engine: str, config) -> None:
+    """Tell the templates which engine runs (``config.extra.newsbrief_search``); with
+    Pagefind, Material's search plugin is switched off (no per-page indexing, no
+    search_index.json) while the header still shows the search box."""
+    config.extra["newsbrief_search"] = engine
+    if engine != "pagefind":
+        return
+    plugin = config.plugins.get("material/search")
+    if plugin is None:
+        raise PluginError("newsbrief: search: pagefind needs Material's search plugin in mkdocs.yml "
+                          "(its dialog is the one Pagefind drives)")
+    from copy import copy
+
+    shown = copy(plugin.config)
+    plugin.config.enabled = False
+    shown.enabled = True
+    # Only template lookups go through the dict; MkDocs dispatches events to the plugin's
+    # bound methods, which now see enabled = False and do nothing.
+    config.plugins["material/search"] = _SearchStub(shown)
+    config.plugins["material/search"].real = plugin
+
+
+def mark_body(output: str) -> str:
+    """Index only the article of a brief: not the header, navigation or footer."""
+    return output.replace(BODY_OPEN, BODY_OPEN_MARKED, 1)
+
+
+def pagefind_cmd() -> list[str]:
+    try:
+        import pagefind_bin  # noqa: F401  (the binary from PyPI's pagefind[bin])
+    except ImportError:
+        raise PluginError("newsbrief: search: pagefind needs `pip install 'pagefind[bin]'` "
+                          "(pinned in requirements.lock)") from None
+    return [sys.executable, "-m", "pagefind"]
+
+
+def shards(site: Path) -> list[str]:
+    """One index per year of briefs (post URLs start with the year)."""
+    return sorted((p.name for p in site.iterdir() if p.is_dir() and YEAR_DIR.match(p.name)), reverse=True)
+
+
+def index(config) -> dict:
+    """Run Pagefind once per year; write pagefind/shards.json. Returns figures."""
+    site = Path(config.site_dir)
+    out = site / PAGEFIND_DIR
+    years = shards(site)
+    figures = {"shards": len(years), "seconds": 0.0, "pages": 0}
+    started = time.perf_counter()
+    for year in years:
+        cmd = [*pagefind_cmd(), "--site", str(site), "--glob", f"{year}/**/*.html",
+               "--output-subdir", f"{PAGEFIND_DIR}/{year}", "--quiet"]
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        if p.returncode != 0:
+            raise PluginError(f"newsbrief: pagefind failed for {year}:\n{p.stdout}\n{p.stderr}")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "shards.json").write_text(json.dumps(years), encoding="utf-8")
+    figures["seconds"] = time.perf_counter() - started
+    log.info(f"newsbrief: pagefind: {len(years)} yearly index(es) in {figures['seconds']:.1f}s")
+    return figures
