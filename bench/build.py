@@ -1,0 +1,134 @@
+"""Benchmark the whole site build (issue #5): cold, incremental (+1 dump), and stock Material.
+
+    python bench/build.py                     # N = 1000 5000 10000
+    python bench/build.py --n 1000 --no-stock # fewer / skip the stock build
+
+For each N, on a synthetic corpus from bench/corpus.py (under .bench/), in a copy of the
+project (mkdocs.yml, docs/ without docs/posts, overrides/):
+
+1. convert   `newsbrief convert --no-cache` (the conversion alone: s, dumps/s);
+2. stock     `mkdocs build` with `blog_speed: false` and `search: material`: Material's
+             blog plugin as shipped, on the same posts (conversion cache warm, so this is
+             the MkDocs part only);
+3. ours      `mkdocs build` as configured (blog_speed on, search auto), blog cache cold;
+4. +1 dump   one new dump, then the same build again (blog cache warm);
+
+Each build is a child process; peak MB = the largest resident set of the build's process
+tree members (ru_maxrss of children: the MkDocs process; Pagefind runs as its child).
+Prints one table row per N and the ratio stock/ours; figures are for this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from corpus import generate, make_dump
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / ".bench"
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MB) of the child tree's largest process, output."""
+    code = (
+        "import resource, subprocess, sys, time;"
+        "t = time.perf_counter();"
+        f"p = subprocess.run({cmd!r}, capture_output=True, text=True);"
+        "dt = time.perf_counter() - t;"
+        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
+        "print(dt, rss, p.returncode, file=sys.stderr); sys.stderr.write(p.stdout + p.stderr)"
+    )
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    p = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, env=env)
+    first, *rest = p.stderr.splitlines()
+    dt, rss, rc = first.split()
+    if rc != "0":
+        sys.exit(f"{' '.join(cmd)} failed:\n" + "\n".join(rest[-40:]))
+    return float(dt), int(rss) / 1024, "\n".join(rest)
+
+
+def project(n: int, corpus: Path) -> Path:
+    proj = WORK / f"site-{n}"
+    shutil.rmtree(proj, ignore_errors=True)
+    proj.mkdir(parents=True)
+    shutil.copy2(ROOT / "mkdocs.yml", proj / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", proj / "overrides")
+    top = str(ROOT / "docs")
+    shutil.copytree(ROOT / "docs", proj / "docs", ignore=lambda d, names: {"posts"} if d == top else set())
+    if (ROOT / "newsbrief-rules.yml").is_file():
+        shutil.copy2(ROOT / "newsbrief-rules.yml", proj / "newsbrief-rules.yml")
+    (proj / "seeds").symlink_to(corpus, target_is_directory=True)
+    return proj
+
+
+def config(proj: Path, name: str, options: str) -> str:
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    marker = "      posts_dir: posts\n"
+    assert marker in text
+    (proj / name).write_text(text.replace(marker, marker + options, 1), encoding="utf-8")
+    return name
+
+
+def size_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def mkdocs(cfg: str, site: str) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", "build", "-q", "-f", cfg, "-d", site]
+
+
+def bench(n: int, stock: bool) -> dict:
+    corpus = generate(n, WORK / f"corpus-{n}")
+    proj = project(n, corpus)
+    r: dict = {"n": n}
+    r["convert_s"], r["convert_mb"], _ = run([sys.executable, "-m", "builder", "convert", "-q", "--no-cache",
+                                              "seeds"], proj)
+    run([sys.executable, "-m", "builder", "convert", "-q", "seeds"], proj)  # fill the conversion cache
+    if stock:
+        cfg = config(proj, "stock.yml", "      blog_speed: false\n      search: material\n")
+        r["stock_s"], r["stock_mb"], _ = run(mkdocs(cfg, "site-stock"), proj)
+        r["stock_site_mb"] = size_mb(proj / "site-stock")
+        shutil.rmtree(proj / "site-stock")
+    shutil.rmtree(proj / ".newsbrief-cache" / "blog", ignore_errors=True)
+    r["build_s"], r["build_mb"], _ = run(mkdocs("mkdocs.yml", "site"), proj)
+    r["site_mb"] = size_mb(proj / "site")
+    r["search"] = "pagefind" if (proj / "site" / "pagefind").is_dir() else "material"
+    new = proj / "seeds" / "zz-new.txt"
+    new.write_text(make_dump(random.Random(-n)).text, encoding="utf-8")
+    try:
+        r["inc_s"], _, _ = run(mkdocs("mkdocs.yml", "site"), proj)
+    finally:
+        new.unlink()
+    return r
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, nargs="+", default=[1000, 5000, 10000])
+    ap.add_argument("--no-stock", action="store_true", help="skip the stock Material build")
+    a = ap.parse_args()
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M')}")
+    head = (f"{'N':>6} {'convert s':>9} {'dumps/s':>7} {'build s':>8} {'ms/article':>10} {'peak MB':>7} "
+            f"{'site MB':>7} {'+1 dump s':>9} {'search':>8} | {'stock s':>8} {'stock MB':>8} {'stock site':>10} "
+            f"{'stock/ours':>10}")
+    print(head, flush=True)
+    for n in a.n:
+        r = bench(n, not a.no_stock)
+        stock = "       -        -          -          -"
+        if "stock_s" in r:
+            stock = (f"{r['stock_s']:>8.1f} {r['stock_mb']:>8.0f} {r['stock_site_mb']:>10.0f} "
+                     f"{r['stock_s'] / r['build_s']:>9.2f}x")
+        print(f"{n:>6} {r['convert_s']:>9.1f} {n / r['convert_s']:>7.0f} {r['build_s']:>8.1f} "
+              f"{1000 * r['build_s'] / n:>10.1f} {r['build_mb']:>7.0f} {r['site_mb']:>7.0f} {r['inc_s']:>9.1f} "
+              f"{r['search']:>8} | {stock}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

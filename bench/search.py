@@ -1,0 +1,121 @@
+"""Benchmark search on a built site (issue #5): bytes fetched and time to first result in
+headless Chromium, and Pagefind's indexing time and peak memory.
+
+    python bench/search.py                    # N = 1000 10000 (after bench/build.py)
+    python bench/search.py --n 1000 --engine material pagefind
+
+Uses the projects bench/build.py leaves under .bench/site-N/. For each engine the site
+is built with `search: <engine>` (blog cache warm). Pagefind is then re-run alone under
+a memory probe (one index per year, as the build does) for its peak memory.
+The browser is Debian's Chromium (/usr/bin/chromium, or NEWSBRIEF_CHROMIUM), driven by
+Playwright; the site is served on 127.0.0.1; every request is counted from the moment the
+search box gets focus to the first result on screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import subprocess
+import sys
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / ".bench"
+CHROMIUM = os.environ.get("NEWSBRIEF_CHROMIUM", "/usr/bin/chromium")
+QUERY = "ceasefire"
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def build(proj: Path, engine: str) -> Path:
+    text = (proj / "mkdocs.yml").read_text(encoding="utf-8")
+    marker = "      posts_dir: posts\n"
+    cfg = proj / f"search-{engine}.yml"
+    cfg.write_text(text.replace(marker, marker + f"      search: {engine}\n", 1), encoding="utf-8")
+    site = proj / f"site-{engine}"
+    p = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", cfg.name, "-d", site.name],
+                       cwd=proj, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    if p.returncode != 0:
+        sys.exit(p.stdout + p.stderr)
+    return site
+
+
+def pagefind_memory(site: Path) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of indexing the site one year at a time."""
+    from builder.search import PAGEFIND_DIR, pagefind_cmd, shards
+
+    t = time.perf_counter()
+    peak = 0
+    for year in shards(site):
+        cmd = [*pagefind_cmd(), "--site", str(site), "--glob", f"{year}/**/*.html",
+               "--output-subdir", f"{PAGEFIND_DIR}/{year}", "--quiet"]
+        code = (f"import resource, subprocess; subprocess.run({cmd!r}, check=True);"
+                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        peak = max(peak, int(out.split()[-1]))
+    return time.perf_counter() - t, peak / 1024
+
+
+def browse(site: Path) -> tuple[float, float, int]:
+    """(KB fetched for the query, ms from the last keystroke to the first result, hits)."""
+    from playwright.sync_api import sync_playwright
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page()
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            fetched: list = []
+            page.on("requestfinished", lambda r: fetched.append(r))
+            box = page.locator("input.md-search__input")
+            box.click()
+            box.press_sequentially(QUERY, delay=20)
+            t = time.perf_counter()
+            page.locator(".md-search-result__item").first.wait_for(timeout=600_000)
+            ms = (time.perf_counter() - t) * 1000
+            hits = page.locator(".md-search-result__item").count()
+            page.wait_for_load_state("networkidle")
+            total = 0
+            for r in fetched:
+                sizes = r.sizes()
+                total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+            browser.close()
+    finally:
+        server.shutdown()
+    return total / 1024, ms, hits
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--engine", nargs="+", default=["pagefind", "material"])
+    a = ap.parse_args()
+    print(f"{'N':>6} {'engine':>9} {'KB/query':>9} {'first ms':>9} {'hits':>5} {'index s':>8} {'index MB':>9}",
+          flush=True)
+    for n in a.n:
+        proj = WORK / f"site-{n}"
+        if not proj.is_dir():
+            sys.exit(f"no {proj}: run python bench/build.py --n {n} first")
+        for engine in a.engine:
+            site = build(proj, engine)
+            idx_s = idx_mb = float("nan")
+            if engine == "pagefind":
+                idx_s, idx_mb = pagefind_memory(site)
+            kb, ms, hits = browse(site)
+            print(f"{n:>6} {engine:>9} {kb:>9.0f} {ms:>9.0f} {hits:>5} {idx_s:>8.1f} {idx_mb:>9.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
