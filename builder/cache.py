@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .archive import ArticleFeatures
 from .model import OK, REJECTED, Article, Dump, Outcome
 from .write import atomic_write
 
@@ -91,9 +92,15 @@ class ConvertCache:
 def _record(o: Outcome) -> dict:
     if o.article is None:
         return {"status": REJECTED, "error": o.error}
-    a = o.article
+    from .pipeline import render_key  # the pipeline owns what a page depends on
+
+    a, f = o.article, o.features
     return {"status": OK, "id": a.id, "title": a.title, "date": a.date.isoformat(), "key": a.content_key,
-            "slug": a.base_slug or a.slug, "authors": a.authors, "publisher": a.publisher, "page": o.page}
+            "slug": a.base_slug or a.slug, "authors": a.authors, "publisher": a.publisher, "page": o.page,
+            "render": render_key(o) if o.page else "", "local_tags": a.local_tags, "learned": a.learned,
+            "highlights": a.highlights, "description": a.description,
+            "features": {"signature": f.signature, "short_lines": f.short_lines, "words": f.words,
+                         "headings": f.headings}}
 
 
 def stub(source: str, entry: Entry) -> Outcome:
@@ -105,5 +112,11 @@ def stub(source: str, entry: Entry) -> Outcome:
     dump = Dump(source_path=source, sha256=entry.sha256, size=entry.size)
     article = Article(dump=dump, id=r["id"], title=r["title"], date=dt.date.fromisoformat(r["date"]),
                       date_text="", authors=list(r["authors"]), publisher=r["publisher"], slug=r["slug"],
-                      base_slug=r["slug"], content_key=r["key"], is_stub=True)
-    return Outcome(source, article=article, cached_page=r.get("page"))
+                      base_slug=r["slug"], content_key=r["key"], is_stub=True, render=r["render"],
+                      local_tags=list(r["local_tags"]), tags=list(r["local_tags"]), learned=list(r["learned"]),
+                      highlights=list(r["highlights"]), description=r["description"])
+    f = r["features"]
+    feats = ArticleFeatures(signature=list(f["signature"]), words=list(f["words"]),
+                            short_lines=[(int(n), str(t)) for n, t in f["short_lines"]],
+                            headings=[(int(n), str(t)) for n, t in f["headings"]])
+    return Outcome(source, article=article, cached_page=r.get("page"), features=feats, sha256=entry.sha256)

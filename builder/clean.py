@@ -77,7 +77,7 @@ def clean(lay: Layout, rules: Rules) -> Article:
         drop(lay.byline, "metadata: byline (front matter `authors`, `publisher`)")
 
     author_words = {w.casefold() for a in lay.authors for w in a.split()}
-    trailing: list[str] = []  # footer sentences kept as content
+    trailing: list[Line] = []  # footer sentences kept as content
     for line in lay.footer:
         if line is lay.date_line:
             continue
@@ -89,7 +89,7 @@ def clean(lay: Layout, rules: Rules) -> Article:
         elif all(w.casefold() in author_words for w in text.split()):
             drop(line, "boilerplate: author name repeated by the template")
         elif len(text.split()) >= _FOOTER_SENTENCE_WORDS:
-            trailing.append(text)
+            trailing.append(line)
         else:
             drop(line, "boilerplate: site chrome after the byline")
 
@@ -113,15 +113,17 @@ def clean(lay: Layout, rules: Rules) -> Article:
     for n, block in enumerate(blocks):
         text = block[0].text
         if len(block) == 1 and n + 1 < len(blocks) and is_heading(text) and text != title:
-            sections.append(Section(text))
+            sections.append(Section(text, heading_line=block[0].number))
             continue
         if not sections:
             sections.append(Section(None))
         sections[-1].paragraphs.extend(line.text for line in block)
+        sections[-1].lines.extend(line.number for line in block)
     if trailing:
         if not sections:
             sections.append(Section(None))
-        sections[-1].paragraphs.extend(trailing)
+        sections[-1].paragraphs.extend(line.text for line in trailing)
+        sections[-1].lines.extend(line.number for line in trailing)
     sections = [s for s in sections if s.paragraphs or s.heading]
     highlights = [bullet_text(line.text, rules) for line in lay.highlights]
     if not any(s.paragraphs for s in sections) and not highlights:

@@ -12,9 +12,10 @@ from tqdm import tqdm
 
 from . import __version__, site
 from .cache import CACHE_DIR
-from .model import DUPLICATE, OK, REJECTED, SUPERSEDED
+from .model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED
 from .pipeline import Result, analyse, convert
 from .rules import PROJECT_RULES, RulesError, load_rules
+from .suggest import suggest_rules
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
@@ -28,6 +29,7 @@ commands:
   export    print one JSON object a line per dump (the export contract); writes nothing
   build     convert, then `mkdocs build --strict` into site/
   serve     live preview: re-converts and reloads when a dump in seeds/ changes
+  rules     `rules suggest`: chrome learned from the dumps, as rules to paste
 """
 
 EPILOG = """\
@@ -73,6 +75,13 @@ def _parser() -> argparse.ArgumentParser:
                        description="Print one JSON object a line per dump on stdout.")
     common(p)
     p.add_argument("--posts", metavar="DIR", default="docs/posts", help=argparse.SUPPRESS)
+    p = sub.add_parser("rules", help="suggest boilerplate rules learned from the dumps",
+                       description="Print, as ready-to-paste YAML, the chrome that newsbrief learned from "
+                                   "the dumps (lines that recur across many dumps of one publisher), and "
+                                   "recurring headings for an editor to judge.")
+    p.add_argument("action", choices=["suggest"], help="suggest: print rules for newsbrief-rules.yml")
+    common(p)
+    p.add_argument("--posts", metavar="DIR", default="docs/posts", help=argparse.SUPPRESS)
     for name, text in (("build", "convert and build the site into site/"),
                        ("serve", "live preview on http://127.0.0.1:8000")):
         p = sub.add_parser(name, help=text, description=text.capitalize() + ".")
@@ -91,7 +100,7 @@ def summarise(result: Result, out=sys.stderr) -> None:
     n = len(result.outcomes)
     print(f"newsbrief: {n} dump{'s' * (n != 1)}: {result.count(OK)} published, "
           f"{result.count(REJECTED)} rejected, {result.count(DUPLICATE)} duplicate, "
-          f"{result.count(SUPERSEDED)} superseded", file=out)
+          f"{result.count(SUPERSEDED)} superseded, {result.count(NEAR_DUPLICATE)} near-duplicate", file=out)
     for o in result.outcomes:
         if o.status == REJECTED:
             print(f"  rejected   {o.source_path}: {o.error}", file=out)
@@ -99,6 +108,14 @@ def summarise(result: Result, out=sys.stderr) -> None:
             print(f"  duplicate  {o.source_path}: same id and text as {o.duplicate_of}", file=out)
         elif o.status == SUPERSEDED:
             print(f"  superseded {o.source_path}: newer revision in {o.superseded_by}", file=out)
+        elif o.status == NEAR_DUPLICATE:
+            print(f"  near-duplicate {o.source_path}: {o.similarity:.0%} the same text as {o.near_duplicate_of}",
+                  file=out)
+    if result.learned:
+        n_lines = len({text for _, text in result.learned})
+        hits = sum(len(o.article.learned) for o in result.outcomes if o.article)
+        print(f"learned chrome: {n_lines} recurring line{'s' * (n_lines != 1)} removed {hits} time"
+              f"{'s' * (hits != 1)} (see `newsbrief rules suggest`)", file=out)
     if result.write:
         w = result.write
         print(f"pages: {len(w.written)} written, {len(w.unchanged)} unchanged, "
@@ -148,6 +165,20 @@ def _run_convert(args, write: bool) -> int:
     return EXIT_OK
 
 
+def _run_suggest(args) -> int:
+    try:
+        rules = _rules(args)
+    except RulesError as e:
+        print(f"newsbrief: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    result = analyse(args.paths or ["seeds"], rules, workers=args.workers)
+    if result.errors:
+        summarise(result)
+        return EXIT_USAGE
+    print(suggest_rules(result, rules), end="")
+    return EXIT_OK
+
+
 def _run_mkdocs(args) -> int:
     """`mkdocs build --strict` (atomically, see site.py) / `mkdocs serve`; the newsbrief
     plugin in mkdocs.yml converts the dumps first."""
@@ -172,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.command in ("convert", "export"):
         return _run_convert(args, write=args.command == "convert")
+    if args.command == "rules":
+        return _run_suggest(args)
     if args.command in ("build", "serve"):
         return _run_mkdocs(args)
     ap.print_help(sys.stderr)

@@ -46,7 +46,8 @@ def lead_sentence(text: str, limit: int = 300) -> str:
 
 
 def enrich(article: Article, rules: Rules) -> Article:
-    article.tags = extract_tags(article, rules)
+    article.local_tags = extract_tags(article, rules)
+    article.tags = list(article.local_tags)  # archive-wide normalisation may respell them
     lead = next(iter(article.paragraphs), None) or next(iter(article.highlights), "") or article.title
     article.description = lead_sentence(lead)
     article.slug = base_slug(article.title, article.id)

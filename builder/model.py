@@ -34,6 +34,8 @@ class Removed:
 class Section:
     heading: str | None
     paragraphs: list[str] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # the dump line of each paragraph
+    heading_line: int | None = None
 
     def as_dict(self) -> dict:
         return {"heading": self.heading, "paragraphs": list(self.paragraphs)}
@@ -71,12 +73,16 @@ class Article:
     authors: list[str] = field(default_factory=list)
     publisher: str | None = None
     removed: list[Removed] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # after archive-wide normalisation
+    local_tags: list[str] = field(default_factory=list)  # as found in this dump alone
+    copies: list[dict] = field(default_factory=list)  # near-duplicates published as this one
+    learned: list[str] = field(default_factory=list)  # lines removed as learned chrome
     slug: str = ""
     description: str = ""
     base_slug: str = ""  # the slug before a clash suffix (-2, -3) was added
     content_key: str = ""  # hash of the published text: same id + same key = duplicate
     is_stub: bool = False  # rebuilt from the conversion cache: metadata only, no text
+    render: str = ""  # for a stub: the render key of the page the cache says is on disk
 
     @property
     def paragraphs(self) -> list[str]:
@@ -97,6 +103,7 @@ OK = "ok"
 REJECTED = "rejected"
 DUPLICATE = "duplicate"
 SUPERSEDED = "superseded"
+NEAR_DUPLICATE = "near-duplicate"
 
 
 @dataclass
@@ -112,6 +119,11 @@ class Outcome:
     page: str | None = None  # path of the written page, relative to the project
     sha256: str | None = None  # of the raw bytes, when they were read
     cached_page: str | None = None  # the page this dump had in the previous run (cache)
+    near_duplicate_of: str | None = None
+    similarity: float | None = None
+    features: object | None = None  # archive.ArticleFeatures, for the archive-wide steps
+    related: list[str] = field(default_factory=list)  # pages of related briefs
+    page_exists: bool = True  # for a stub: is its page still on disk?
 
     def as_record(self) -> dict:
         """The export contract (one JSON object a line); see shared/dump-format.md."""
@@ -140,5 +152,12 @@ class Outcome:
             rec["duplicate_of"] = self.duplicate_of
         if self.superseded_by:
             rec["superseded_by"] = self.superseded_by
+        if self.near_duplicate_of:
+            rec["near_duplicate_of"] = self.near_duplicate_of
+            rec["similarity"] = round(self.similarity or 0.0, 3)
+        if a is not None and a.copies:
+            rec["copies"] = list(a.copies)
+        if self.related:
+            rec["related"] = list(self.related)
         rec["page"] = self.page
         return rec

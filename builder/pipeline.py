@@ -6,16 +6,27 @@ across dumps (duplicates, revisions, unique slugs) and hand the pages to the wri
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .archive import (
+    apply_learned,
+    features,
+    jaccard,
+    learned_chrome,
+    near_duplicate_groups,
+    normalise_tags,
+    related,
+)
 from .cache import ConvertCache, fingerprint
 from .clean import clean
+from .digest import digest_pages
 from .enrich import enrich
-from .model import DUPLICATE, OK, REJECTED, SUPERSEDED, Outcome, Rejected
+from .model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED, Article, Outcome, Rejected
 from .parse import layout
 from .read import read_bytes
 from .render import author_key, avatar_svg, dump_yaml, render_page
@@ -23,6 +34,7 @@ from .rules import Rules
 from .write import PostsFolder, WriteReport
 
 AUTHORS_FILE = ".authors.yml"
+INDEX_FILE = ".newsbrief-index.json"
 # Below this many dumps a process pool costs more than it saves.
 _POOL_THRESHOLD = 64
 
@@ -62,8 +74,12 @@ def process(data: bytes, source_path: str, rules: Rules) -> Outcome:
     except Rejected as e:
         return Outcome(source_path, status=REJECTED, error=str(e), sha256=hashlib.sha256(data).hexdigest())
     article.base_slug = article.slug
-    article.content_key = hashlib.sha256(article.body_text.encode()).hexdigest()
-    return Outcome(source_path, article=article, sha256=dump.sha256)
+    article.content_key = content_key(article)
+    return Outcome(source_path, article=article, sha256=dump.sha256, features=features(article))
+
+
+def content_key(article: Article) -> str:
+    return hashlib.sha256(article.body_text.encode()).hexdigest()
 
 
 def _process_file(path: Path, rules: Rules) -> Outcome:
@@ -133,6 +149,22 @@ def resolve(outcomes: list[Outcome]) -> None:
                 o.status, o.superseded_by = SUPERSEDED, winner.source_path
 
 
+def mark_near_duplicates(outcomes: list[Outcome], threshold: float) -> None:
+    """Syndicated copies (other ids, nearly the same sentences): the earliest is
+    published, with a note of the others; the others are `near-duplicate`."""
+    ok = {o.source_path: o for o in outcomes if o.status == OK and o.features is not None}
+    items = [(k, o.features.signature) for k, o in ok.items() if o.features.signature]
+    for group in near_duplicate_groups(items, threshold):
+        members = sorted((ok[k] for k, _ in group), key=lambda o: (o.article.date, o.source_path))
+        keeper = members[0]
+        for o in members[1:]:
+            sim = jaccard(keeper.features.signature, o.features.signature)
+            o.status, o.near_duplicate_of, o.similarity = NEAR_DUPLICATE, keeper.source_path, sim
+            keeper.article.copies.append({
+                "source": o.source_path, "title": o.article.title, "publisher": o.article.publisher,
+                "date": o.article.date.isoformat(), "similarity": round(sim, 2)})
+
+
 def assign_pages(outcomes: list[Outcome], posts_rel: str) -> None:
     """Give each published article a unique page path (posts/YYYY/MM/slug.md).
 
@@ -155,26 +187,81 @@ def assign_pages(outcomes: list[Outcome], posts_rel: str) -> None:
         o.page = f"{posts_rel}/{a.date:%Y}/{a.date:%m}/{slug}.md"
 
 
+def render_key(o: Outcome) -> str:
+    """Everything a page depends on beyond the dump's own bytes: when it is unchanged,
+    a cached page is still right."""
+    a = o.article
+    return hashlib.sha256(json.dumps([o.page, a.slug, a.tags, a.copies, a.learned], sort_keys=True,
+                                     ensure_ascii=False).encode()).hexdigest()[:16]
+
+
 @dataclass
 class Result:
     outcomes: list[Outcome] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # usage errors (missing paths)
     write: WriteReport | None = None
+    learned: dict[tuple[str, str], int] = field(default_factory=dict)  # chrome learned from the corpus
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
 
 
+def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules, posts_rel: str) -> Result:
+    """The decisions that need the whole archive, in order; stubs from the cache take
+    part with their features and are re-read only if their page has to change."""
+    learned = learned_chrome(outcomes, rules)
+
+    def full(o: Outcome) -> Outcome:
+        """The stub's article with its text (read again), with the archive's learning."""
+        fresh = _process_file(paths[o.source_path], rules)
+        if fresh.article is not None:
+            fresh.article.learned = apply_learned(fresh.article, fresh.features, learned)
+            fresh.article.content_key = content_key(fresh.article)
+        return fresh
+
+    for i, o in enumerate(outcomes):
+        if o.status != OK:
+            continue
+        a, pub = o.article, o.article.publisher or ""
+        hits = sorted({t for _, t in o.features.short_lines + o.features.headings if (pub, t) in learned})
+        if not a.is_stub:
+            a.learned = apply_learned(a, o.features, learned)
+            a.content_key = content_key(a)
+        elif hits != a.learned:
+            outcomes[i] = full(o)
+    resolve(outcomes)
+    mark_near_duplicates(outcomes, rules.near_duplicate_threshold)
+    normalise_tags([o.article for o in outcomes if o.status == OK], rules)
+    assign_pages(outcomes, posts_rel)
+    ok = [o for o in outcomes if o.status == OK]
+    pages = {o.source_path: o.page for o in ok}
+    by_source = {o.source_path: o for o in ok}
+    for key, rel in related([(o.source_path, o.article, o.features) for o in ok], rules.related_max).items():
+        by_source[key].related = [pages[k] for k in rel]
+    # A cached page whose inputs moved (slug, tags, copies, learned lines) is rendered again.
+    for i, o in enumerate(outcomes):
+        if o.status == OK and o.article.is_stub and (render_key(o) != o.article.render or not o.page_exists):
+            stub, fresh = o, full(o)
+            if fresh.article is None:  # changed on disk since it was looked at: next run
+                continue
+            fresh.status, fresh.page, fresh.related = stub.status, stub.page, stub.related
+            fresh.article.slug, fresh.article.tags = stub.article.slug, stub.article.tags
+            fresh.article.copies = stub.article.copies
+            outcomes[i] = fresh
+    return Result(outcomes=outcomes, learned=learned)
+
+
 def analyse(paths: Iterable[str | Path], rules: Rules, posts_rel: str = "docs/posts",
             workers: int | None = None, progress: Callable[[int], None] | None = None,
             on_total: Callable[[int], None] | None = None) -> Result:
+    """Every dump through every stage and the archive-wide steps; writes nothing."""
     files, errors = discover(paths)
     if on_total:
         on_total(len(files))
     outcomes = process_files(files, rules, workers, progress)
-    resolve(outcomes)
-    assign_pages(outcomes, posts_rel)
-    return Result(outcomes=outcomes, errors=errors)
+    result = _archive_steps(outcomes, {display_path(f): f for f in files}, rules, posts_rel)
+    result.errors = errors
+    return result
 
 
 def authors_yaml(outcomes: list[Outcome]) -> str:
@@ -194,7 +281,7 @@ def authors_yaml(outcomes: list[Outcome]) -> str:
     return dump_yaml({"authors": {k: authors[k] for k in sorted(authors)}})
 
 
-def page_files(result: Result, posts_rel: str) -> dict[str, bytes | None]:
+def page_files(result: Result, posts_rel: str, rules: Rules) -> dict[str, bytes | None]:
     """Relative path (inside the posts folder) -> bytes, for every generated file;
     None for a page that the cache says is already there as it should be."""
     files: dict[str, bytes | None] = {}
@@ -203,7 +290,19 @@ def page_files(result: Result, posts_rel: str) -> dict[str, bytes | None]:
             rel = o.page[len(posts_rel) + 1 :]
             files[rel] = None if o.article.is_stub else render_page(o.article, o.source_path).encode("utf-8")
     files[AUTHORS_FILE] = authors_yaml(result.outcomes).encode("utf-8")
+    files[INDEX_FILE] = archive_index(result.outcomes, posts_rel).encode("utf-8")
+    files.update(digest_pages(result.outcomes, posts_rel, rules.digest_daily, rules.digest_weekly))
     return files
+
+
+def archive_index(outcomes: list[Outcome], posts_rel: str) -> str:
+    """docs/posts/.newsbrief-index.json: what the site plugin adds to pages at build time
+    (related briefs), so that a new brief does not rewrite the pages it is related to."""
+    cut = len(posts_rel) + 1
+    index = {o.page[cut:]: {"title": o.article.title, "date": o.article.date.isoformat(),
+                            "publisher": o.article.publisher, "related": [p[cut:] for p in o.related]}
+             for o in sorted((o for o in outcomes if o.status == OK), key=lambda o: o.page)}
+    return json.dumps(index, ensure_ascii=False, sort_keys=True, indent=0) + "\n"
 
 
 def convert(paths: Iterable[str | Path], rules: Rules, posts_dir: Path,
@@ -235,21 +334,13 @@ def convert(paths: Iterable[str | Path], rules: Rules, posts_dir: Path,
                 progress(1)
     outcomes.update(zip(todo, process_files(todo, rules, workers, progress), strict=True))
     ordered = [outcomes[f] for f in files]
-    resolve(ordered)
-    assign_pages(ordered, posts_rel)
-    # A cached page that moved (a slug clash resolved differently) or went missing needs
-    # its text after all.
     root = Path.cwd()
-    for i, (f, o) in enumerate(zip(files, ordered, strict=True)):
-        if o.status == OK and o.article.is_stub and (o.page != o.cached_page or not (root / o.page).is_file()):
-            fresh = _process_file(f, rules)
-            if fresh.article is None:  # changed under our feet since the stat: next run
-                continue
-            fresh.status, fresh.page = o.status, o.page
-            fresh.article.slug = o.article.slug
-            ordered[i] = fresh
-    result = Result(outcomes=ordered, errors=errors)
-    result.write = PostsFolder(posts_dir).sync(page_files(result, posts_rel))
+    for o in ordered:
+        if o.article is not None and o.article.is_stub:
+            o.page_exists = bool(o.cached_page) and (root / o.cached_page).is_file()
+    result = _archive_steps(ordered, {display_path(f): f for f in files}, rules, posts_rel)
+    result.errors = errors
+    result.write = PostsFolder(posts_dir).sync(page_files(result, posts_rel, rules))
     if cache:
-        cache.save(ordered, stats)
+        cache.save(result.outcomes, stats)
     return result

@@ -108,4 +108,11 @@ def render_page(article: Article, source_path: str) -> str:
             if marker_due:
                 parts += [EXCERPT_MARKER, ""]
                 marker_due = False
+    if article.copies:  # syndicated near-duplicates, published once: say where else it ran
+        parts += ['!!! note "Also published as"', ""]
+        for c in article.copies:
+            where = ", ".join(x for x in (c.get("publisher"), c["date"]) if x)
+            parts.append(f"    - {escape_md(c['title'])} ({escape_md(where)}; {c['similarity']:.0%} the same "
+                         f"text; {escape_md(c['source'])})")
+        parts.append("")
     return "\n".join(parts).rstrip("\n") + "\n"

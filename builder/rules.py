@@ -41,6 +41,14 @@ class Rules:
     max_tags: int = 8
     tag_aliases: dict[str, str] = field(default_factory=dict)
     tag_stop: set[str] = field(default_factory=set)
+    tag_min_briefs: int = 1
+    learn_min_dumps: int = 3
+    learn_min_share: float = 0.3
+    learn_keep: list[str] = field(default_factory=list)
+    near_duplicate_threshold: float = 0.8
+    related_max: int = 5
+    digest_daily: bool = True
+    digest_weekly: bool = True
     sources: list[str] = field(default_factory=list)
     signature: list[str] = field(default_factory=list)  # everything merged, for cache keys
 
@@ -103,6 +111,24 @@ def _merge(rules: Rules, data: dict, origin: str) -> None:
         rules.max_tags = int(tags["max"])
     rules.tag_aliases.update({str(k): str(v) for k, v in (tags.get("aliases") or {}).items()})
     rules.tag_stop |= {str(s).casefold() for s in tags.get("stop") or []}
+    if "min_briefs" in tags:
+        rules.tag_min_briefs = int(tags["min_briefs"])
+    learn = data.get("learn") or {}
+    if "min_dumps" in learn:
+        rules.learn_min_dumps = int(learn["min_dumps"])
+    if "min_share" in learn:
+        rules.learn_min_share = float(learn["min_share"])
+    rules.learn_keep += [str(x) for x in learn.get("keep") or []]
+    near = data.get("near_duplicates") or {}
+    if "threshold" in near:
+        rules.near_duplicate_threshold = float(near["threshold"])
+    digests = data.get("digests") or {}
+    if "daily" in digests:
+        rules.digest_daily = bool(digests["daily"])
+    if "weekly" in digests:
+        rules.digest_weekly = bool(digests["weekly"])
+    if "max" in (data.get("related") or {}):
+        rules.related_max = int(data["related"]["max"])
     rules.sources.append(origin)
     rules.signature.append(json.dumps(data, sort_keys=True, default=str, ensure_ascii=False))
 

@@ -28,7 +28,8 @@ _TITLES = {
     "commissioner", "director", "chair", "chairman", "chairwoman", "ceo", "professor", "prof.", "captain",
     "coach", "manager", "officer", "inspector", "sergeant", "detective", "bishop", "archbishop", "rev.",
     "representative", "rep.", "congressman", "congresswoman", "vice", "deputy", "acting", "then",
-    "majority", "minority", "head", "founder", "analyst", "researcher", "security", "council",
+    "majority", "minority", "head", "founder", "analyst", "researcher", "security", "council", "mediator",
+    "negotiator", "lawyer", "attorney", "correspondent", "editor", "economist", "adviser", "advisor",
     "village", "opposition", "leader’s", "team",
 }
 # Capitalised words that open sentences or headlines but never name anything.
@@ -112,8 +113,8 @@ def _runs(text: str) -> list[tuple[list[str], bool]]:
     first_alnum = next((i for i, c in enumerate(text) if c.isalnum()), len(text))
     for m in _RUN.finditer(text):
         at = m.start()
-        if at <= first_alnum:
-            at_start = True
+        if at <= first_alnum or (at < 40 and all(w.casefold() in _COMMON for w in re.findall(r"\w+", text[:at]))):
+            at_start = True  # "*Updated* Steelmakers brace ...": a label, then the first word
         else:
             before = text[max(0, at - 12) : at]
             at_start = bool(_SENTENCE_GAP.search(before)) and not _ABBREV.search(before.rstrip())
@@ -168,7 +169,7 @@ def _entity(words: list[str], at_start: bool, lowercase_seen: Container[str], mi
     return " ".join(words)
 
 
-def _same_stem(a: str, b: str) -> bool:
+def same_stem(a: str, b: str) -> bool:
     """Two single words that differ only in a short ending (case inflection)."""
     if a == b or " " in a or " " in b or min(len(a), len(b)) < 6:
         return False
@@ -231,9 +232,14 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
     merged: Counter[str] = Counter()
     for ent, score in scores.items():
         target = ent
-        if " " not in ent:
+        words = ent.split()
+        # "Mediator Volodymyr Zelenskyy" and "Volodymyr Zelenskyy": the shorter core wins
+        core = next((" ".join(words[k:]) for k in range(1, len(words) - 1) if " ".join(words[k:]) in scores), None)
+        if core:
+            target = core
+        elif " " not in ent:
             fuller = by_word.get(ent)
-            forms = [e for e in by_stem.get(ent[:5], ()) if _same_stem(e, ent)]
+            forms = [e for e in by_stem.get(ent[:5], ()) if same_stem(e, ent)]
             if fuller:
                 target = max(fuller, key=lambda e: (scores[e], -first_seen[e]))
             elif forms:

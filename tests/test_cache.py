@@ -77,8 +77,10 @@ def test_one_new_dump_rewrites_only_its_page(project, processed):
     (project / "seeds" / "new.txt").write_text(make_dump(random.Random(99)).text, encoding="utf-8")
     result = run(project)
     assert processed == ["seeds/new.txt"]
-    pages = [w for w in result.write.written if w.endswith(".md")]
-    assert len(pages) == 1
+    briefs = [w for w in result.write.written if w.endswith(".md") and not w.startswith("digests/")]
+    assert len(briefs) == 1  # its own page; plus the digests of its day and week
+    assert {w.split("/")[-1].split("-")[0] for w in result.write.written if w.startswith("digests/")} <= {
+        "daily", "weekly"}
 
 
 def test_touched_file_with_same_bytes_is_not_reconverted(project, processed):

@@ -38,7 +38,7 @@ def test_export_prints_one_record_per_dump_and_a_summary():
         for key in ("id", "source_path", "status", "error", "page"):
             assert key in r
     summary = p.stderr
-    assert "10 published, 5 rejected, 1 duplicate, 1 superseded" in summary
+    assert "10 published, 5 rejected, 1 duplicate, 1 superseded, 0 near-duplicate" in summary
     assert "13_empty.txt: empty file" in summary
     assert "16_no_date.txt: no date" in summary
 
@@ -77,6 +77,7 @@ def test_convert_reports_pages(tmp_path):
     (tmp_path / "seeds" / "a.txt").write_bytes((FIXTURES / "02_court_parking_rule_crlf.txt").read_bytes())
     p = nb("convert", cwd=tmp_path)
     assert p.returncode == 0
-    assert "1 published" in p.stderr and "pages: 2 written" in p.stderr  # page + .authors.yml
+    # the page, .authors.yml, the archive index, the daily and the weekly digest
+    assert "1 published" in p.stderr and "pages: 5 written, 0 unchanged" in p.stderr
     p = nb("convert", cwd=tmp_path)
-    assert "pages: 0 written, 2 unchanged" in p.stderr
+    assert "pages: 0 written, 5 unchanged" in p.stderr

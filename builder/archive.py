@@ -1,0 +1,261 @@
+"""Archive-wide steps: what can only be decided by looking at many dumps at once.
+
+- learned boilerplate: lines that recur across dumps of one publisher are chrome;
+- near-duplicates: the same story syndicated with small edits is published once;
+- tag normalisation: one spelling per entity across the archive, singletons by rule;
+- related briefs: each brief's nearest neighbours by shared entities and words.
+
+Each step works from small per-article features computed in the per-dump stages
+(`ArticleFeatures`), so the steps also run on articles restored from the cache.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .model import OK, Article, Outcome, Removed
+from .rules import Rules
+from .tags import same_stem
+
+NUM_PERM = 64
+SCHEME = "affine32"  # datasketch 2: the permutation scheme must match when signatures are reloaded
+_SENTENCE = re.compile(r"(?<=[.!?…])[”\"’»)]*\s+")
+_WORD = re.compile(r"[^\W\d_]{4,}")
+_STOP = frozenset("""this that with from have were been which their there would could about after
+before while where when what they them said says will also into over more than other some
+such only most many much very just even still then here those these being does""".split())  # noqa: SIM905
+
+
+@dataclass
+class ArticleFeatures:
+    """What the archive-wide steps need of one article; JSON-friendly for the cache."""
+
+    signature: list[int] = field(default_factory=list)  # MinHash of its sentences
+    short_lines: list[tuple[int, str]] = field(default_factory=list)  # (line, text): learnable
+    headings: list[tuple[int, str]] = field(default_factory=list)  # learnable with more care
+    words: list[str] = field(default_factory=list)  # content words of title + lead, for relatedness
+
+
+def sentences(article: Article) -> list[str]:
+    return [s for p in article.paragraphs for s in _SENTENCE.split(p) if len(s) > 20]
+
+
+def minhash(items: list[str]) -> list[int]:
+    """A MinHash signature (datasketch) of a set of strings, with a stable hash (crc32)."""
+    from datasketch import MinHash  # numpy/scipy: loaded only when there is work
+
+    m = MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32, seed=1, scheme=SCHEME)
+    m.update_batch([s.encode("utf-8") for s in items])
+    return [int(v) for v in m.hashvalues]
+
+
+def is_sentence(text: str) -> bool:
+    """A line that reads as a sentence of the article: never learned as chrome."""
+    words = text.split()
+    return len(words) >= 25 or (len(words) >= 12 and text.rstrip("”\"’»)").endswith((".", "!", "?", "…")))
+
+
+def features(article: Article) -> ArticleFeatures:
+    items = sentences(article) or article.paragraphs or [article.title]
+    short = [(n, p) for s in article.sections for n, p in zip(s.lines, s.paragraphs, strict=True)
+             if not is_sentence(p)]
+    lead = " ".join([article.title, article.description])
+    words = sorted({w.casefold() for w in _WORD.findall(lead)} - _STOP)
+    heads = [(s.heading_line or 0, s.heading) for s in article.sections if s.heading]
+    return ArticleFeatures(signature=minhash(items), short_lines=short, words=words, headings=heads)
+
+
+# --- learned boilerplate -----------------------------------------------------------
+
+def learned_chrome(outcomes: list[Outcome], rules: Rules) -> dict[tuple[str, str], int]:
+    """(publisher, line) -> in how many of that publisher's dumps the line stands, for
+    lines that recur often enough to be chrome (rules.learn_min_dumps/min_share).
+
+    Headings need more: chrome that stands alone between blank lines looks like a
+    heading ("Sign up for the Harbour Bulletin"), but so does a section name that every
+    brief of a desk has ("Summary"). A heading is learned only if it is the publisher's
+    own: it recurs there and is (almost) absent from every other publisher's dumps. With
+    a single publisher, headings are never learned; `rules suggest` lists them instead.
+    """
+    if rules.learn_min_dumps <= 0:
+        return {}
+    per_publisher: Counter[str] = Counter()
+    seen: Counter[tuple[str, str]] = Counter()
+    heading_seen: Counter[tuple[str, str]] = Counter()
+    heading_total: Counter[str] = Counter()
+    for o in outcomes:
+        if o.status != OK or o.features is None:
+            continue
+        pub = o.article.publisher or ""
+        per_publisher[pub] += 1
+        for text in {t for _, t in o.features.short_lines}:
+            seen[(pub, text)] += 1
+        for text in {t for _, t in o.features.headings}:
+            heading_seen[(pub, text)] += 1
+            heading_total[text] += 1
+    keep = {k.casefold() for k in rules.learn_keep}
+
+    def often(key: tuple[str, str], n: int) -> bool:
+        return (n >= rules.learn_min_dumps and n >= rules.learn_min_share * per_publisher[key[0]]
+                and key[1].casefold() not in keep)
+
+    learned = {key: n for key, n in seen.items() if often(key, n)}
+    if len(per_publisher) > 1:
+        for key, n in heading_seen.items():
+            elsewhere = heading_total[key[1]] - n
+            if often(key, n) and elsewhere < rules.learn_min_dumps:
+                learned[key] = n
+    return learned
+
+
+def apply_learned(article: Article, features: ArticleFeatures, learned: dict[tuple[str, str], int]) -> list[str]:
+    """Move learned chrome from the article to `removed`; returns the lines. A learned
+    heading goes and its paragraphs join the section before it."""
+    pub = article.publisher or ""
+    who = pub or "unknown publisher"
+    hits = {text for _, text in features.short_lines + features.headings if (pub, text) in learned}
+    if not hits:
+        return []
+    sections = []
+    for s in article.sections:
+        for n, p in zip(s.lines, s.paragraphs, strict=True):
+            if p in hits:
+                article.removed.append(Removed(n, p, f"learned: seen in {learned[(pub, p)]} dumps of {who}"))
+        kept = [(n, p) for n, p in zip(s.lines, s.paragraphs, strict=True) if p not in hits]
+        s.lines, s.paragraphs = [n for n, _ in kept], [p for _, p in kept]
+        if s.heading in hits:
+            article.removed.append(Removed(s.heading_line or 0, s.heading,
+                                           f"learned: seen in {learned[(pub, s.heading)]} dumps of {who}"))
+            if sections:
+                sections[-1].paragraphs += s.paragraphs
+                sections[-1].lines += s.lines
+                continue
+            s.heading, s.heading_line = None, None
+        sections.append(s)
+    article.sections = [s for s in sections if s.paragraphs or s.heading]
+    article.removed.sort(key=lambda r: r.line)
+    return sorted(hits)
+
+
+# --- near-duplicates -----------------------------------------------------------------
+
+def jaccard(a: list[int], b: list[int]) -> float:
+    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a) if a and b else 0.0
+
+
+def near_duplicate_groups(items: list[tuple[str, list[int]]], threshold: float) -> list[list[tuple[str, float]]]:
+    """Clusters of near-identical texts: [(key, similarity to the cluster's first)], via LSH."""
+    if threshold <= 0 or threshold > 1 or len(items) < 2:
+        return []
+    import numpy as np
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    sigs = dict(items)
+    for key, sig in items:
+        lsh.insert(key, MinHash(num_perm=NUM_PERM, hashvalues=np.array(sig, dtype=np.uint32), scheme=SCHEME))
+    parent = {k: k for k, _ in items}
+
+    def find(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for key, sig in items:
+        for other in lsh.query(MinHash(num_perm=NUM_PERM, hashvalues=np.array(sig, dtype=np.uint32), scheme=SCHEME)):
+            if other != key and jaccard(sig, sigs[other]) >= threshold:
+                parent[find(other)] = find(key)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key, _ in items:
+        groups[find(key)].append(key)
+    return [[(k, jaccard(sigs[g[0]], sigs[k])) for k in g] for g in groups.values() if len(g) > 1]
+
+
+# --- tags ------------------------------------------------------------------------------
+
+def normalise_tags(articles: list[Article], rules: Rules) -> None:
+    """One spelling per entity across the archive; tags on too few briefs dropped by rule.
+
+    A lone surname ("Trump") becomes the full name the archive uses most ("Donald
+    Trump"); spellings that differ in a short ending ("Zelensky", "Zelenskyy") become
+    the commonest one; configured aliases win over both.
+    """
+    counts: Counter[str] = Counter(t for a in articles for t in a.local_tags)
+    full_names: dict[str, Counter[str]] = defaultdict(Counter)
+    for tag, n in counts.items():
+        parts = tag.split()
+        if len(parts) > 1:
+            full_names[parts[-1]][tag] += n
+    by_stem: dict[str, list[str]] = defaultdict(list)
+    for tag in counts:
+        if " " not in tag and len(tag) >= 6:
+            by_stem[tag[:5]].append(tag)
+    mapping: dict[str, str] = {}
+    for tag in counts:
+        target = tag
+        if " " not in tag:
+            forms = [t for t in by_stem.get(tag[:5], ()) if same_stem(t, tag)]
+            if forms:
+                target = max([tag, *forms], key=lambda t: (counts[t], -len(t), t))
+            if full_names.get(target):
+                target = max(full_names[target].items(), key=lambda kv: (kv[1], kv[0]))[0]
+        elif len(tag.split()) > 1:  # "Volodymyr Zelensky" -> "Volodymyr Zelenskyy"
+            *first, last = tag.split()
+            forms = [t for t in by_stem.get(last[:5], ()) if same_stem(t, last)]
+            if forms:
+                best = max([last, *forms], key=lambda t: (counts[t], -len(t), t))
+                target = " ".join([*first, best])
+        mapping[tag] = rules.tag_aliases.get(target, target)
+    briefs: Counter[str] = Counter()
+    for a in articles:
+        a.tags = list(dict.fromkeys(mapping.get(t, t) for t in a.local_tags))
+        briefs.update(a.tags)
+    if rules.tag_min_briefs > 1:
+        for a in articles:
+            a.tags = [t for t in a.tags if briefs[t] >= rules.tag_min_briefs]
+
+
+# --- related briefs ---------------------------------------------------------------
+
+def related(articles: list[tuple[str, Article, ArticleFeatures]], k: int = 5,
+            max_postings: int = 400) -> dict[str, list[str]]:
+    """key -> up to k related keys, newest first: shared entities (weighted by how rare
+    they are) plus shared content words of title and lead. Candidates come from an
+    inverted index of tags, capped per tag, so no step compares every pair."""
+    n = len(articles)
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, (_, a, _) in enumerate(articles):
+        for t in a.tags:
+            postings[t].append(i)
+    idf = {t: math.log(1 + n / len(ix)) for t, ix in postings.items()}
+    by_date = sorted(range(n), key=lambda i: articles[i][1].date, reverse=True)
+    rank = {i: r for r, i in enumerate(by_date)}
+    for t, ix in postings.items():
+        if len(ix) > max_postings:  # a very common entity: only its newest briefs
+            postings[t] = sorted(ix, key=rank.__getitem__)[:max_postings]
+    out: dict[str, list[str]] = {}
+    for i, (key, a, f) in enumerate(articles):
+        scores: Counter[int] = Counter()
+        for t in a.tags:
+            for j in postings[t]:
+                if j != i:
+                    scores[j] += idf[t]
+        words = set(f.words)
+        ranked = []
+        for j, s in scores.items():
+            other = articles[j]
+            if other[1].id == a.id:
+                continue
+            ow = set(other[2].words)
+            overlap = len(words & ow) / (len(words | ow) or 1)
+            ranked.append((s + 2 * overlap, j))
+        ranked.sort(key=lambda x: (-x[0], articles[x[1]][0]))
+        best = [j for score, j in ranked[:k] if score >= 1.0]
+        best.sort(key=lambda j: (articles[j][1].date, articles[j][0]), reverse=True)
+        out[key] = [articles[j][0] for j in best]
+    return out
