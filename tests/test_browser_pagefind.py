@@ -1,0 +1,65 @@
+"""The search test of test_browser.py on a site built with `search: pagefind` (what an
+archive above the `search_threshold` gets, builder/search.py): typing `ceasefire` into
+Material's search box lists the sample and clicking opens it, with no request to any
+other host and no console error; the index holds article bodies only.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("playwright.sync_api")
+pytest.importorskip("pagefind_bin")
+
+import test_browser as tb
+from test_browser import browser, page, test_search_finds_sample_and_opens_it  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("project-pagefind")
+    tb._copy_site_sources(project)
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    marker = "      posts_dir: posts\n"
+    assert marker in config
+    (project / "mkdocs.yml").write_text(config.replace(marker, marker + "      search: pagefind\n", 1),
+                                        encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=project, capture_output=True,
+                          text=True, timeout=900, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return project / "site"
+
+
+@pytest.fixture(scope="module")
+def base_url(site_dir: Path) -> Iterator[str]:
+    handler = functools.partial(tb._QuietHandler, directory=str(site_dir))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def test_pagefind_site_has_no_builtin_index_and_marks_bodies(site_dir: Path) -> None:
+    assert not (site_dir / "search" / "search_index.json").exists()
+    years = json.loads((site_dir / "pagefind" / "shards.json").read_text())
+    assert years and all((site_dir / "pagefind" / y / "pagefind.js").is_file() for y in years)
+    home = (site_dir / "index.html").read_text(encoding="utf-8")
+    assert 'data-nb-search="search"' in home and "data-pagefind-body" not in home
+    article = next(p for p in site_dir.rglob("index.html") if tb.SAMPLE_SLUG in str(p))
+    assert "data-pagefind-body" in article.read_text(encoding="utf-8")
