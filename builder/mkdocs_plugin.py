@@ -50,6 +50,7 @@ from .cache import CACHE_DIR
 from .cli import summarise
 from .model import REJECTED
 from .pipeline import convert
+from .related_html import RelatedIndex
 from .render import escape_md
 from .rules import PROJECT_RULES, RulesError, load_rules
 
@@ -164,6 +165,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         if rejected and self._strict():
             listing = "\n".join(f"  {o.source_path}: {o.error}" for o in rejected)
             raise PluginError(f"newsbrief: strict mode: {len(rejected)} dump(s) rejected:\n{listing}")
+        self.related = RelatedIndex(posts, self.config.posts_dir)
         self._install_speedup(config)
         self.search_engine = search.choose(self.config.search, self.config.search_threshold,
                                            result, config)
@@ -347,7 +349,10 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
     def on_page_content(self, html_text, *, page, config, files):
         if not self.config.enabled:
             return html_text
-        return H1_PERMALINK.sub(r"\1\2", html_text, count=1)
+        html_text = H1_PERMALINK.sub(r"\1\2", html_text, count=1)
+        if self._is_post(page) and getattr(self, "related", None) is not None:
+            html_text += self.related.html_for(page, files)  # builder/related_html.py
+        return html_text
 
     @event_priority(200)
     def on_env(self, env, *, config, files):
