@@ -366,9 +366,12 @@ def test_json_feed_parses_and_lists_each_brief(site: Site):
     for name, exp, rec in _published(site):
         assert urljoin(SITE_URL, _post_url(site, rec)) in urls, f"{name} not in JSON feed"
         assert exp["title"] in titles or norm(exp["title"]) in {norm(t) for t in titles}
+    digests = [item for item in data["items"] if re.search(r"/(daily|weekly)-\d{4}-", item["url"])]
+    assert digests, "the daily and weekly digests have feed entries of their own"
     for item in data["items"]:
         assert "<" not in item["content_html"].replace("&lt;", ""), "feed HTML carries live markup"
-        assert item["date_published"][:10] in {r.get("date") for r in site.records}
+        if item not in digests:
+            assert item["date_published"][:10] in {r.get("date") for r in site.records}
 
 
 def test_sitemap_lists_each_brief(site: Site):
@@ -434,3 +437,35 @@ def test_hostile_title_and_publisher_show_as_text(site: Site):
     for doc in index["docs"]:
         assert "<img" not in doc["title"] and "<script" not in doc["title"], doc["title"]
         assert "<img src" not in doc["text"] and "<script>" not in doc["text"]
+
+
+# -- archive intelligence (issue 6) in the built site -----------------------------------
+
+
+def test_related_briefs_link_to_published_briefs(site: Site):
+    """The export's `related` lists show on each brief's page as links to those briefs."""
+    shown = 0
+    for _name, _exp, rec in _published(site):
+        url = _post_url(site, rec)
+        raw = site.pages[url].raw
+        related = rec.get("related", [])
+        if not related:
+            assert 'class="nb-related"' not in raw
+            continue
+        block = raw[raw.index('class="nb-related"'):]
+        block = block[: block.index("</section>")]
+        targets = {site.resolve(url, h) for h in re.findall(r'href="([^"]+)"', block)}
+        want = {_post_url(site, next(r for r in site.records if r.get("page") == p)) for p in related}
+        assert targets == want
+        shown += 1
+    assert shown, "no brief of the test archive has related briefs"
+
+
+def test_daily_digest_lists_each_brief_of_its_day(site: Site):
+    for _name, _exp, rec in _published(site):
+        y, m, d = rec["date"].split("-")
+        digest = f"{urlsplit(SITE_URL).path}{y}/{m}/daily-{y}-{m}-{d}/"
+        assert digest in site.pages, f"no daily digest for {rec['date']}"
+        assert _post_url(site, rec) in {site.resolve(digest, h) for h in site.pages[digest].links}
+        # and the month's archive page links the digest
+        assert site.linking_to(digest, f"archive/{y}/{m}/"), f"archive {y}/{m} does not link {digest}"
