@@ -202,8 +202,13 @@ def normalise_tags(articles: list[Article], rules: Rules) -> None:
             forms = [t for t in by_stem.get(tag[:5], ()) if same_stem(t, tag)]
             if forms:
                 target = max([tag, *forms], key=lambda t: (counts[t], -len(t), t))
-            if full_names.get(target):
-                target = max(full_names[target].items(), key=lambda kv: (kv[1], kv[0]))[0]
+            # only into a name whose other words are no entity of their own: "Trump" ->
+            # "Donald Trump", but "Ravenshead" never -> "Millbrook Ravenshead"
+            names = {f: n for f, n in full_names.get(target, {}).items()
+                     if len(f.split()) <= 3 and all(w[:1].isupper() for w in f.split())
+                     and not any(w in counts for w in f.split()[:-1])}
+            if names:
+                target = max(names.items(), key=lambda kv: (kv[1], kv[0]))[0]
         elif len(tag.split()) > 1:  # "Volodymyr Zelensky" -> "Volodymyr Zelenskyy"
             *first, last = tag.split()
             forms = [t for t in by_stem.get(last[:5], ()) if same_stem(t, last)]

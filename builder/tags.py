@@ -16,7 +16,9 @@ from .model import Article
 from .rules import Rules
 
 _ABBREV = re.compile(r"(?:[^\W\d_]\.){2,}$|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Prof|No|Mt|Ft|Lt|Col|Capt)\.$")
-_CONNECTORS = {"of", "de", "del", "da", "van", "von", "der", "la", "le", "du", "al", "bin", "for"}
+# Lower-case words inside a name ("Bank of England", "Ludwig van Beethoven"). Not "for"
+# or "and": "... said Caledon Air for Glasgow" is two entities, not one.
+_CONNECTORS = {"of", "de", "del", "da", "van", "von", "der", "la", "le", "du", "al", "bin"}
 # Demonyms and other adjectives of place ("Russian missile strikes") name no entity.
 _ADJECTIVE_SUFFIX = re.compile(r"(?:ian|ean|ese|ish)$")
 # Words that open a run in front of a name ("Russian President Vladimir Putin").

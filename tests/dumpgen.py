@@ -65,7 +65,8 @@ def sentence(rng: random.Random, n: int | None = None) -> str:
     n = n or rng.randint(12, 30)
     words = [rng.choice(WORDS) for _ in range(n)]
     for _ in range(rng.randint(1, 3)):
-        words.insert(rng.randrange(1, len(words)), rng.choice(PLACES + ORGS))
+        prep = rng.choice(["in", "at", "for", "with", "from", "by"])
+        words.insert(rng.randrange(1, len(words)), f"{prep} {rng.choice(PLACES + ORGS)}")
     return words[0].capitalize() + " " + " ".join(words[1:]) + "."
 
 
