@@ -47,15 +47,21 @@ class Entry:
 
 
 class ConvertCache:
+    """Per-dump entries, plus a snapshot of the archive-wide decisions of the last run:
+    when the set of dumps is exactly the same, the decisions are too, and a run has
+    nothing to do but check that the pages are still there."""
+
     def __init__(self, folder: Path, key: str):
         self.path = folder / f"convert-{key}.json"
         self.folder = folder
         self.entries: dict[str, Entry] = {}
+        self.archive: dict | None = None
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
-            self.entries = {k: Entry(**v) for k, v in raw.items()}
-        except (FileNotFoundError, ValueError, TypeError):
-            self.entries = {}
+            self.entries = {k: Entry(**v) for k, v in raw["entries"].items()}
+            self.archive = raw.get("archive")
+        except (FileNotFoundError, ValueError, TypeError, KeyError, AttributeError):
+            self.entries, self.archive = {}, None
 
     def lookup(self, source: str, path: Path, st: os.stat_result) -> tuple[Outcome | None, bytes | None]:
         """A stub Outcome from the cache if the dump is unchanged; else (None, bytes-if-read)."""
@@ -64,6 +70,8 @@ class ConvertCache:
             return None, None
         if entry.matches(st):
             return stub(source, entry), None
+        if not entry.sha256:  # a dump rejected unread (too large): only its size and mtime count
+            return None, None
         try:
             data = path.read_bytes()
         except OSError:
@@ -73,20 +81,60 @@ class ConvertCache:
             return stub(source, entry), data
         return None, data
 
-    def save(self, outcomes: list[Outcome], stats: dict[str, os.stat_result]) -> None:
+    def snapshot_for(self, digest: str) -> dict | None:
+        return self.archive if self.archive and self.archive.get("digest") == digest else None
+
+    def save(self, outcomes: list[Outcome], stats: dict[str, os.stat_result], archive: dict | None = None) -> None:
         entries = {}
         for o in outcomes:
             st = stats.get(o.source_path)
-            sha = o.article.dump.sha256 if o.article else o.sha256
-            if st is None or not sha:
+            if st is None:
                 continue
+            sha = (o.article.dump.sha256 if o.article else o.sha256) or ""
             entries[o.source_path] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": sha,
                                       "record": _record(o)}
         self.folder.mkdir(parents=True, exist_ok=True)
         for old in self.folder.glob("convert-*.json"):
             if old != self.path:
                 old.unlink(missing_ok=True)
-        atomic_write(self.path, json.dumps(entries, ensure_ascii=False, sort_keys=True).encode())
+        body = {"entries": entries, "archive": archive}
+        atomic_write(self.path, json.dumps(body, ensure_ascii=False, sort_keys=True).encode())
+
+
+def sources_digest(outcomes: list[Outcome]) -> str:
+    """Which dumps, with which bytes: the archive-wide decisions are a function of this."""
+    h = hashlib.sha256()
+    for o in outcomes:
+        sha = (o.article.dump.sha256 if o.article else o.sha256) or ""
+        h.update(f"{o.source_path}\0{sha}\n".encode())
+    return h.hexdigest()
+
+
+def archive_snapshot(digest: str, outcomes: list[Outcome], learned: dict, extras: list[str]) -> dict:
+    """The archive-wide decisions of this run, per dump, to restore when nothing changed."""
+    per = {}
+    for o in outcomes:
+        a = o.article
+        per[o.source_path] = {
+            "status": o.status, "duplicate_of": o.duplicate_of, "superseded_by": o.superseded_by,
+            "near_duplicate_of": o.near_duplicate_of, "similarity": o.similarity, "page": o.page,
+            "related": o.related, "slug": a.slug if a else None, "tags": a.tags if a else None,
+            "copies": a.copies if a else None}
+    return {"digest": digest, "outcomes": per, "extras": extras,
+            "learned": [[pub, text, n] for (pub, text), n in sorted(learned.items())]}
+
+
+def restore(outcomes: list[Outcome], snapshot: dict) -> dict[tuple[str, str], int]:
+    """Apply a snapshot's decisions to stubs; returns the learned chrome it recorded."""
+    per = snapshot["outcomes"]
+    for o in outcomes:
+        d = per[o.source_path]
+        o.status, o.duplicate_of, o.superseded_by = d["status"], d["duplicate_of"], d["superseded_by"]
+        o.near_duplicate_of, o.similarity, o.page, o.related = (
+            d["near_duplicate_of"], d["similarity"], d["page"], list(d["related"]))
+        if o.article is not None:
+            o.article.slug, o.article.tags, o.article.copies = d["slug"], list(d["tags"]), list(d["copies"])
+    return {(pub, text): n for pub, text, n in snapshot["learned"]}
 
 
 def _record(o: Outcome) -> dict:
@@ -108,7 +156,7 @@ def stub(source: str, entry: Entry) -> Outcome:
     without the text. `Outcome.cached_page` says which page it rendered last time."""
     r = entry.record
     if r["status"] == REJECTED:
-        return Outcome(source, status=REJECTED, error=r["error"], sha256=entry.sha256)
+        return Outcome(source, status=REJECTED, error=r["error"], sha256=entry.sha256 or None)
     dump = Dump(source_path=source, sha256=entry.sha256, size=entry.size)
     article = Article(dump=dump, id=r["id"], title=r["title"], date=dt.date.fromisoformat(r["date"]),
                       date_text="", authors=list(r["authors"]), publisher=r["publisher"], slug=r["slug"],

@@ -22,9 +22,9 @@ from .archive import (
     normalise_tags,
     related,
 )
-from .cache import ConvertCache, fingerprint
+from .cache import ConvertCache, archive_snapshot, fingerprint, restore, sources_digest
 from .clean import clean
-from .digest import digest_pages
+from .digest import DIGEST_DIR, digest_pages
 from .enrich import enrich
 from .model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED, Article, Outcome, Rejected
 from .parse import layout
@@ -338,9 +338,22 @@ def convert(paths: Iterable[str | Path], rules: Rules, posts_dir: Path,
     for o in ordered:
         if o.article is not None and o.article.is_stub:
             o.page_exists = bool(o.cached_page) and (root / o.cached_page).is_file()
-    result = _archive_steps(ordered, {display_path(f): f for f in files}, rules, posts_rel)
-    result.errors = errors
-    result.write = PostsFolder(posts_dir).sync(page_files(result, posts_rel, rules))
+    digest = sources_digest(ordered)
+    snapshot = cache.snapshot_for(digest) if cache and not todo else None
+    if snapshot and all(o.page_exists for o in ordered if o.article is not None and o.status == OK) and all(
+            (posts_dir / rel).is_file() for rel in snapshot["extras"]):
+        # The same dumps with the same bytes as last time: the same decisions, the same
+        # pages. Nothing to read, decide or render; the posts folder is checked only.
+        result = Result(outcomes=ordered, errors=errors, learned=restore(ordered, snapshot))
+        files_out: dict[str, bytes | None] = {rel: None for rel in snapshot["extras"]}
+        cut = len(posts_rel) + 1
+        files_out.update({o.page[cut:]: None for o in ordered if o.status == OK and o.page})
+    else:
+        result = _archive_steps(ordered, {display_path(f): f for f in files}, rules, posts_rel)
+        result.errors = errors
+        files_out = page_files(result, posts_rel, rules)
+    result.write = PostsFolder(posts_dir).sync(files_out)
     if cache:
-        cache.save(result.outcomes, stats)
+        extras = sorted(rel for rel in files_out if not rel.endswith(".md") or rel.startswith(DIGEST_DIR + "/"))
+        cache.save(result.outcomes, stats, archive_snapshot(digest, result.outcomes, result.learned, extras))
     return result
