@@ -44,11 +44,22 @@ def sentences(article: Article) -> list[str]:
     return [s for p in article.paragraphs for s in _SENTENCE.split(p) if len(s) > 20]
 
 
-def minhash(items: list[str]) -> list[int]:
-    """A MinHash signature (datasketch) of a set of strings, with a stable hash (crc32)."""
+_PERMUTATIONS = None
+
+
+def _minhash(**kw):
+    """A datasketch MinHash sharing one set of permutations (making them is the slow part)."""
+    global _PERMUTATIONS
     from datasketch import MinHash  # numpy/scipy: loaded only when there is work
 
-    m = MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32, seed=1, scheme=SCHEME)
+    if _PERMUTATIONS is None:
+        _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, permutations=_PERMUTATIONS, **kw)
+
+
+def minhash(items: list[str]) -> list[int]:
+    """A MinHash signature (datasketch) of a set of strings, with a stable hash (crc32)."""
+    m = _minhash(hashfunc=zlib.crc32)
     m.update_batch([s.encode("utf-8") for s in items])
     return [int(v) for v in m.hashvalues]
 
@@ -152,12 +163,13 @@ def near_duplicate_groups(items: list[tuple[str, list[int]]], threshold: float) 
     if threshold <= 0 or threshold > 1 or len(items) < 2:
         return []
     import numpy as np
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     sigs = dict(items)
-    for key, sig in items:
-        lsh.insert(key, MinHash(num_perm=NUM_PERM, hashvalues=np.array(sig, dtype=np.uint32), scheme=SCHEME))
+    hashes = {key: _minhash(hashvalues=np.array(sig, dtype=np.uint32)) for key, sig in items}
+    for key, _ in items:
+        lsh.insert(key, hashes[key])
     parent = {k: k for k, _ in items}
 
     def find(k: str) -> str:
@@ -167,7 +179,7 @@ def near_duplicate_groups(items: list[tuple[str, list[int]]], threshold: float) 
         return k
 
     for key, sig in items:
-        for other in lsh.query(MinHash(num_perm=NUM_PERM, hashvalues=np.array(sig, dtype=np.uint32), scheme=SCHEME)):
+        for other in lsh.query(hashes[key]):
             if other != key and jaccard(sig, sigs[other]) >= threshold:
                 parent[find(other)] = find(key)
     groups: dict[str, list[str]] = defaultdict(list)
@@ -227,38 +239,36 @@ def normalise_tags(articles: list[Article], rules: Rules) -> None:
 
 # --- related briefs ---------------------------------------------------------------
 
-def related(articles: list[tuple[str, Article, ArticleFeatures]], k: int = 5,
-            max_postings: int = 400) -> dict[str, list[str]]:
+def related(articles: list[tuple[str, Article, ArticleFeatures]], k: int = 5, window: int = 30,
+            tags_used: int = 4) -> dict[str, list[str]]:
     """key -> up to k related keys, newest first: shared entities (weighted by how rare
-    they are) plus shared content words of title and lead. Candidates come from an
-    inverted index of tags, capped per tag, so no step compares every pair."""
+    they are) plus shared content words of title and lead.
+
+    Candidates come from an inverted index of tags sorted by date: for each of a brief's
+    rarest tags, the briefs nearest in time that share it (a story is followed across
+    days, not years). So each brief looks at a bounded number of others, whatever the
+    size of the archive: no step compares every pair."""
     n = len(articles)
+    order = sorted(range(n), key=lambda i: (articles[i][1].date, articles[i][0]))
     postings: dict[str, list[int]] = defaultdict(list)
-    for i, (_, a, _) in enumerate(articles):
-        for t in a.tags:
+    for i in order:
+        for t in articles[i][1].tags:
             postings[t].append(i)
     idf = {t: math.log(1 + n / len(ix)) for t, ix in postings.items()}
-    by_date = sorted(range(n), key=lambda i: articles[i][1].date, reverse=True)
-    rank = {i: r for r, i in enumerate(by_date)}
-    for t, ix in postings.items():
-        if len(ix) > max_postings:  # a very common entity: only its newest briefs
-            postings[t] = sorted(ix, key=rank.__getitem__)[:max_postings]
+    position = {t: {i: p for p, i in enumerate(ix)} for t, ix in postings.items()}
+    words = [set(f.words) for _, _, f in articles]
     out: dict[str, list[str]] = {}
-    for i, (key, a, f) in enumerate(articles):
+    for i, (key, a, _) in enumerate(articles):
         scores: Counter[int] = Counter()
-        for t in a.tags:
-            for j in postings[t]:
-                if j != i:
+        for t in sorted(a.tags, key=lambda t: -idf[t])[:tags_used]:
+            ix, at = postings[t], position[t][i]
+            for j in ix[max(0, at - window) : at + window + 1]:
+                if j != i and articles[j][1].id != a.id:
                     scores[j] += idf[t]
-        words = set(f.words)
         ranked = []
-        for j, s in scores.items():
-            other = articles[j]
-            if other[1].id == a.id:
-                continue
-            ow = set(other[2].words)
-            overlap = len(words & ow) / (len(words | ow) or 1)
-            ranked.append((s + 2 * overlap, j))
+        for j, s in scores.most_common(4 * k):
+            union = len(words[i] | words[j]) or 1
+            ranked.append((s + 2 * len(words[i] & words[j]) / union, j))
         ranked.sort(key=lambda x: (-x[0], articles[x[1]][0]))
         best = [j for score, j in ranked[:k] if score >= 1.0]
         best.sort(key=lambda j: (articles[j][1].date, articles[j][0]), reverse=True)
