@@ -28,6 +28,8 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from .model import OK
+
 log = logging.getLogger("mkdocs.plugins.newsbrief.search")
 
 PAGEFIND_DIR = "pagefind"
@@ -41,7 +43,7 @@ def choose(mode: str, threshold: int, result, config) -> str:
         return mode
     posts = 0
     if result is not None:
-        posts = sum(1 for o in result.outcomes if getattr(o, "status", None) == "published")
+        posts = sum(1 for o in result.outcomes if getattr(o, "status", None) == OK)
     return "pagefind" if posts >= threshold else "material"
 
 

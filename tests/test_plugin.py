@@ -241,3 +241,18 @@ def test_serve_reconverts_when_a_dump_is_added_without_a_rebuild_loop(tmp_path, 
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def test_auto_search_switches_to_pagefind_at_the_threshold():
+    from builder.model import OK, REJECTED, Outcome
+    from builder.pipeline import Result
+    from builder.search import choose
+
+    def result(n_ok: int) -> Result:
+        return Result(outcomes=[Outcome(f"s{i}.txt", status=OK) for i in range(n_ok)]
+                      + [Outcome("bad.txt", status=REJECTED)])
+
+    assert choose("auto", 3, result(2), None) == "material"
+    assert choose("auto", 3, result(3), None) == "pagefind"
+    assert choose("material", 3, result(10), None) == "material"
+    assert choose("pagefind", 3, result(0), None) == "pagefind"
