@@ -69,7 +69,7 @@ def test_learned_chrome_is_removed_with_its_reason(result):
     for o in result.outcomes:
         a = o.article
         text = " ".join(a.paragraphs)
-        for pub, chrome in CHROME.items():
+        for _pub, chrome in CHROME.items():
             for line in chrome:
                 assert line not in a.paragraphs
         reasons = {r.text: r.reason for r in a.removed}
@@ -162,7 +162,7 @@ May {day}, 2025
 
 Summary
 
-Envoys from Kestrel Republic and Ostmark met in {place} on day {day} of the ceasefire talks brokered by Mediator Anna Berg.
+Envoys from Kestrel Republic and Ostmark met in {place} on day {day} of ceasefire talks led by Mediator Anna Berg.
 The Kestrel Republic delegation said the ceasefire must hold before any wider talks, and Ostmark agreed to a review.
 Anna Berg said both sides had shown good faith in {place}.
 
