@@ -35,6 +35,7 @@ class ArticleFeatures:
     """What the archive-wide steps need of one article; JSON-friendly for the cache."""
 
     signature: list[int] = field(default_factory=list)  # MinHash of its sentences
+    sentences: list[int] = field(default_factory=list)  # their hashes, to confirm a match exactly
     short_lines: list[tuple[int, str]] = field(default_factory=list)  # (line, text): learnable
     headings: list[tuple[int, str]] = field(default_factory=list)  # learnable with more care
     words: list[str] = field(default_factory=list)  # content words of title + lead, for relatedness
@@ -77,7 +78,9 @@ def features(article: Article) -> ArticleFeatures:
     lead = " ".join([article.title, article.description])
     words = sorted({w.casefold() for w in _WORD.findall(lead)} - _STOP)
     heads = [(s.heading_line or 0, s.heading) for s in article.sections if s.heading]
-    return ArticleFeatures(signature=minhash(items), short_lines=short, words=words, headings=heads)
+    hashes = sorted({zlib.crc32(x.encode("utf-8")) for x in sentences(article)})
+    return ArticleFeatures(signature=minhash(items), short_lines=short, words=words, headings=heads,
+                           sentences=hashes)
 
 
 # --- learned boilerplate -----------------------------------------------------------
@@ -154,23 +157,33 @@ def apply_learned(article: Article, features: ArticleFeatures, learned: dict[tup
 
 # --- near-duplicates -----------------------------------------------------------------
 
-def jaccard(a: list[int], b: list[int]) -> float:
-    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a) if a and b else 0.0
+# A story needs this many distinct sentences before two copies can be told to be one:
+# below it, a shared template sentence or two would make short briefs look alike.
+MIN_SENTENCES = 5
 
 
-def near_duplicate_groups(items: list[tuple[str, list[int]]], threshold: float) -> list[list[tuple[str, float]]]:
-    """Clusters of near-identical texts: [(key, similarity to the cluster's first)], via LSH."""
+def exact_jaccard(a: list[int], b: list[int]) -> float:
+    sa, sb = set(a), set(b)
+    return len(sa & sb) / len(sa | sb) if sa or sb else 0.0
+
+
+def near_duplicate_groups(items: list[tuple[str, list[int], list[int]]],
+                          threshold: float) -> list[list[tuple[str, float]]]:
+    """Clusters of near-identical texts, [(key, similarity to the cluster's first)]:
+    candidates from MinHash LSH, each pair confirmed by the exact Jaccard similarity of
+    the two sentence sets."""
+    items = [it for it in items if len(it[2]) >= MIN_SENTENCES]
     if threshold <= 0 or threshold > 1 or len(items) < 2:
         return []
     import numpy as np
     from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    sigs = dict(items)
-    hashes = {key: _minhash(hashvalues=np.array(sig, dtype=np.uint32)) for key, sig in items}
-    for key, _ in items:
+    sents = {key: s for key, _, s in items}
+    hashes = {key: _minhash(hashvalues=np.array(sig, dtype=np.uint32)) for key, sig, _ in items}
+    for key, _, _ in items:
         lsh.insert(key, hashes[key])
-    parent = {k: k for k, _ in items}
+    parent = {k: k for k, _, _ in items}
 
     def find(k: str) -> str:
         while parent[k] != k:
@@ -178,14 +191,14 @@ def near_duplicate_groups(items: list[tuple[str, list[int]]], threshold: float) 
             k = parent[k]
         return k
 
-    for key, sig in items:
+    for key, _, _ in items:
         for other in lsh.query(hashes[key]):
-            if other != key and jaccard(sig, sigs[other]) >= threshold:
+            if other != key and exact_jaccard(sents[key], sents[other]) >= threshold:
                 parent[find(other)] = find(key)
     groups: dict[str, list[str]] = defaultdict(list)
-    for key, _ in items:
+    for key, _, _ in items:
         groups[find(key)].append(key)
-    return [[(k, jaccard(sigs[g[0]], sigs[k])) for k in g] for g in groups.values() if len(g) > 1]
+    return [[(k, exact_jaccard(sents[g[0]], sents[k])) for k in g] for g in groups.values() if len(g) > 1]
 
 
 # --- tags ------------------------------------------------------------------------------

@@ -147,7 +147,8 @@ def _record(o: Outcome) -> dict:
             "slug": a.base_slug or a.slug, "authors": a.authors, "publisher": a.publisher, "page": o.page,
             "render": render_key(o) if o.page else "", "local_tags": a.local_tags, "learned": a.learned,
             "highlights": a.highlights, "description": a.description,
-            "features": {"signature": f.signature, "short_lines": f.short_lines, "words": f.words,
+            "features": {"signature": f.signature, "sentences": f.sentences, "short_lines": f.short_lines,
+                         "words": f.words,
                          "headings": f.headings}}
 
 
@@ -164,7 +165,7 @@ def stub(source: str, entry: Entry) -> Outcome:
                       local_tags=list(r["local_tags"]), tags=list(r["local_tags"]), learned=list(r["learned"]),
                       highlights=list(r["highlights"]), description=r["description"])
     f = r["features"]
-    feats = ArticleFeatures(signature=list(f["signature"]), words=list(f["words"]),
+    feats = ArticleFeatures(signature=list(f["signature"]), sentences=list(f["sentences"]), words=list(f["words"]),
                             short_lines=[(int(n), str(t)) for n, t in f["short_lines"]],
                             headings=[(int(n), str(t)) for n, t in f["headings"]])
     return Outcome(source, article=article, cached_page=r.get("page"), features=feats, sha256=entry.sha256)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from .archive import (
     apply_learned,
+    exact_jaccard,
     features,
-    jaccard,
     learned_chrome,
     near_duplicate_groups,
     normalise_tags,
@@ -153,12 +153,12 @@ def mark_near_duplicates(outcomes: list[Outcome], threshold: float) -> None:
     """Syndicated copies (other ids, nearly the same sentences): the earliest is
     published, with a note of the others; the others are `near-duplicate`."""
     ok = {o.source_path: o for o in outcomes if o.status == OK and o.features is not None}
-    items = [(k, o.features.signature) for k, o in ok.items() if o.features.signature]
+    items = [(k, o.features.signature, o.features.sentences) for k, o in ok.items() if o.features.signature]
     for group in near_duplicate_groups(items, threshold):
         members = sorted((ok[k] for k, _ in group), key=lambda o: (o.article.date, o.source_path))
         keeper = members[0]
         for o in members[1:]:
-            sim = jaccard(keeper.features.signature, o.features.signature)
+            sim = exact_jaccard(keeper.features.sentences, o.features.sentences)
             o.status, o.near_duplicate_of, o.similarity = NEAR_DUPLICATE, keeper.source_path, sim
             keeper.article.copies.append({
                 "source": o.source_path, "title": o.article.title, "publisher": o.article.publisher,
