@@ -23,6 +23,7 @@ import hashlib
 import html
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -322,8 +323,29 @@ def folded_site(tmp_path_factory) -> Site:
     """The same seeds with the project's own rules (near-duplicates folded into a note)."""
     root = tmp_path_factory.mktemp("hostile-folded")
     _copy_sources(root, HOSTILE_SEEDS, EXTRA_DUMPS)
+    # Syndicated copies whose titles are injection vectors: folded into a note on the
+    # original's page, so that note must show them as text too.
+    for n, (original, copy) in enumerate(SYNDICATED):
+        (root / "seeds" / f"syn{n:02d}_a.txt").write_text(original, encoding="utf-8")
+        (root / "seeds" / f"syn{n:02d}_b.txt").write_text(copy, encoding="utf-8")
     log, took = _build(root, "hostile-folded-build")
     return _load(root, log, took)
+
+
+def _syndicated() -> list[tuple[str, str]]:
+    """(original, copy) pairs: the same long story, the copy under another id and a hostile title."""
+    from dumpgen import make_dump
+
+    pairs = []
+    for n, vector in enumerate(["<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
+                                "[x](javascript:alert(1))", "{{ config }}"]):
+        g = make_dump(random.Random(900 + n), n_sections=4)
+        copy = g.text.replace(g.id, f"8_-{900 + n}-2").replace(g.title, f"SYN-{n} {vector}")
+        pairs.append((g.text, copy))
+    return pairs
+
+
+SYNDICATED = _syndicated()
 
 
 @pytest.fixture(params=["hostile_site", "folded_site"])
@@ -414,7 +436,7 @@ def test_folded_copies_show_their_titles_as_text(folded_site: Site, clean_site: 
                   folded_site.log)
     assert m, folded_site.log[-2000:]
     total, published, folded = map(int, m.groups())
-    assert folded > 0 and published + folded == total
+    assert folded >= len(SYNDICATED) and published + folded == total
     folded_files = set(re.findall(r"near-duplicate seeds/(\S+?): ", folded_site.log))
     assert len(folded_files) == folded
     everything = " ".join(d.text for d in folded_site.docs.values())
@@ -428,6 +450,8 @@ def test_folded_copies_show_their_titles_as_text(folded_site: Site, clean_site: 
                 assert norm(f"{case.marker} {case.lines[0]}") in everything, f"{case.file}: title lost"
         else:
             assert case.marker in folded_site.by_marker, f"{case.file}: neither published nor folded"
+    for n, (_original, copy) in enumerate(SYNDICATED):  # the copies' titles, as text in the notes
+        assert norm(copy.split("\n")[2]) in everything, f"SYN-{n}: title not shown in the note"
     for rel in folded_site.by_marker.values():  # the briefs' own pages, with their notes
         extra = folded_site.docs[rel].article_tags - clean
         assert not extra, f"{rel}: {extra}"
@@ -650,15 +674,17 @@ class Watch:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
+    """The suite's one Playwright driver and Chromium (test_browser shares them: the sync
+    API allows a single driver at a time)."""
+    from test_browser import _acquire_browser, _release_browser
+
     if not Path(CHROMIUM).is_file():
         pytest.fail(f"no browser at {CHROMIUM} (install Debian's chromium or set NEWSBRIEF_CHROMIUM)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    b = _acquire_browser()
+    try:
+        yield b
+    finally:
+        _release_browser()
 
 
 @pytest.fixture
