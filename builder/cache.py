@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
@@ -35,78 +34,95 @@ def fingerprint(rules_signature: list[str], posts_rel: str) -> str:
     return h.hexdigest()[:16]
 
 
-@dataclass
-class Entry:
-    size: int
-    mtime_ns: int
-    sha256: str
-    record: dict  # what a stub Outcome needs: status, error, id, date, key, slug, authors, ...
-
-    def matches(self, st: os.stat_result) -> bool:
-        return st.st_size == self.size and st.st_mtime_ns == self.mtime_ns
-
-
 class ConvertCache:
     """Per-dump entries, plus a snapshot of the archive-wide decisions of the last run:
     when the set of dumps is exactly the same, the decisions are too, and a run has
-    nothing to do but check that the pages are still there."""
+    nothing to do but check that the pages are still there.
+
+    Two files: a small index (size, mtime, hash of each dump, and the snapshot), read on
+    every run, and the per-dump records (metadata and features), read only when some
+    dump changed and the archive-wide steps have to run again."""
 
     def __init__(self, folder: Path, key: str):
         self.path = folder / f"convert-{key}.json"
+        self.records_path = folder / f"records-{key}.json"
         self.folder = folder
-        self.entries: dict[str, Entry] = {}
+        self.index: dict[str, list] = {}  # source -> [size, mtime_ns, sha256]
         self.archive: dict | None = None
+        self._records: dict[str, dict] | None = None
+        self.touched = False  # an entry's mtime was refreshed: worth saving even if nothing else changed
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
-            self.entries = {k: Entry(**v) for k, v in raw["entries"].items()}
-            self.archive = raw.get("archive")
+            self.index, self.archive = dict(raw["index"]), raw.get("archive")
         except (FileNotFoundError, ValueError, TypeError, KeyError, AttributeError):
-            self.entries, self.archive = {}, None
+            self.index, self.archive = {}, None
 
-    def lookup(self, source: str, path: Path, st: os.stat_result) -> tuple[Outcome | None, bytes | None]:
-        """A stub Outcome from the cache if the dump is unchanged; else (None, bytes-if-read)."""
-        entry = self.entries.get(source)
+    @property
+    def records(self) -> dict[str, dict]:
+        if self._records is None:
+            try:
+                self._records = json.loads(self.records_path.read_text(encoding="utf-8"))
+            except (FileNotFoundError, ValueError):
+                self._records = {}
+                self.index = {}
+        return self._records
+
+    def unchanged(self, source: str, path: Path, st: os.stat_result) -> bool:
+        """Is the dump what it was last run? Size and mtime, else (if they moved) its bytes."""
+        entry = self.index.get(source)
         if entry is None:
-            return None, None
-        if entry.matches(st):
-            return stub(source, entry), None
-        if not entry.sha256:  # a dump rejected unread (too large): only its size and mtime count
-            return None, None
+            return False
+        size, mtime_ns, sha = entry
+        if st.st_size == size and st.st_mtime_ns == mtime_ns:
+            return True
+        if not sha:  # a dump rejected unread (too large): only its size and mtime count
+            return False
         try:
             data = path.read_bytes()
         except OSError:
-            return None, None
-        if hashlib.sha256(data).hexdigest() == entry.sha256:
-            entry.mtime_ns, entry.size = st.st_mtime_ns, st.st_size
-            return stub(source, entry), data
-        return None, data
+            return False
+        if hashlib.sha256(data).hexdigest() != sha:
+            return False
+        entry[0], entry[1] = st.st_size, st.st_mtime_ns
+        self.touched = True
+        return True
+
+    def stub(self, source: str) -> Outcome | None:
+        record = self.records.get(source)
+        return None if record is None or source not in self.index else stub(source, self.index[source], record)
 
     def snapshot_for(self, digest: str) -> dict | None:
         return self.archive if self.archive and self.archive.get("digest") == digest else None
 
+    def save_index(self) -> None:
+        """Only the index changed (mtimes refreshed): keep the records file as it is."""
+        body = {"index": self.index, "archive": self.archive}
+        atomic_write(self.path, json.dumps(body, ensure_ascii=False, sort_keys=True).encode())
+
     def save(self, outcomes: list[Outcome], stats: dict[str, os.stat_result], archive: dict | None = None) -> None:
-        entries = {}
+        index, records = {}, {}
         for o in outcomes:
             st = stats.get(o.source_path)
             if st is None:
                 continue
             sha = (o.article.dump.sha256 if o.article else o.sha256) or ""
-            entries[o.source_path] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": sha,
-                                      "record": _record(o)}
+            index[o.source_path] = [st.st_size, st.st_mtime_ns, sha]
+            records[o.source_path] = _record(o)
         self.folder.mkdir(parents=True, exist_ok=True)
-        for old in self.folder.glob("convert-*.json"):
-            if old != self.path:
+        for old in [*self.folder.glob("convert-*.json"), *self.folder.glob("records-*.json")]:
+            if old not in (self.path, self.records_path):
                 old.unlink(missing_ok=True)
-        body = {"entries": entries, "archive": archive}
-        atomic_write(self.path, json.dumps(body, ensure_ascii=False, sort_keys=True).encode())
+        atomic_write(self.records_path, json.dumps(records, ensure_ascii=False, sort_keys=True).encode())
+        self.index, self.archive = index, archive
+        self.save_index()
 
 
-def sources_digest(outcomes: list[Outcome]) -> str:
-    """Which dumps, with which bytes: the archive-wide decisions are a function of this."""
+def sources_digest(items: list[tuple[str, str]]) -> str:
+    """Which dumps, with which bytes ((source, sha256) pairs): the archive-wide decisions
+    are a function of this."""
     h = hashlib.sha256()
-    for o in outcomes:
-        sha = (o.article.dump.sha256 if o.article else o.sha256) or ""
-        h.update(f"{o.source_path}\0{sha}\n".encode())
+    for source, sha in items:
+        h.update(f"{source}\0{sha}\n".encode())
     return h.hexdigest()
 
 
@@ -116,7 +132,7 @@ def archive_snapshot(digest: str, outcomes: list[Outcome], learned: dict, extras
     for o in outcomes:
         a = o.article
         per[o.source_path] = {
-            "status": o.status, "duplicate_of": o.duplicate_of, "superseded_by": o.superseded_by,
+            "status": o.status, "error": o.error, "duplicate_of": o.duplicate_of, "superseded_by": o.superseded_by,
             "near_duplicate_of": o.near_duplicate_of, "similarity": o.similarity, "page": o.page,
             "related": o.related, "slug": a.slug if a else None, "tags": a.tags if a else None,
             "copies": a.copies if a else None}
@@ -124,17 +140,17 @@ def archive_snapshot(digest: str, outcomes: list[Outcome], learned: dict, extras
             "learned": [[pub, text, n] for (pub, text), n in sorted(learned.items())]}
 
 
-def restore(outcomes: list[Outcome], snapshot: dict) -> dict[tuple[str, str], int]:
-    """Apply a snapshot's decisions to stubs; returns the learned chrome it recorded."""
+def restore(sources: list[str], snapshot: dict) -> tuple[list[Outcome], dict[tuple[str, str], int]]:
+    """Outcomes as the snapshot recorded them (no article: nothing needs the text), and
+    the learned chrome."""
     per = snapshot["outcomes"]
-    for o in outcomes:
-        d = per[o.source_path]
-        o.status, o.duplicate_of, o.superseded_by = d["status"], d["duplicate_of"], d["superseded_by"]
-        o.near_duplicate_of, o.similarity, o.page, o.related = (
-            d["near_duplicate_of"], d["similarity"], d["page"], list(d["related"]))
-        if o.article is not None:
-            o.article.slug, o.article.tags, o.article.copies = d["slug"], list(d["tags"]), list(d["copies"])
-    return {(pub, text): n for pub, text, n in snapshot["learned"]}
+    outcomes = []
+    for source in sources:
+        d = per[source]
+        outcomes.append(Outcome(source, status=d["status"], error=d["error"], duplicate_of=d["duplicate_of"],
+                                superseded_by=d["superseded_by"], near_duplicate_of=d["near_duplicate_of"],
+                                similarity=d["similarity"], page=d["page"], related=list(d["related"])))
+    return outcomes, {(pub, text): n for pub, text, n in snapshot["learned"]}
 
 
 def _record(o: Outcome) -> dict:
@@ -152,13 +168,13 @@ def _record(o: Outcome) -> dict:
                          "headings": f.headings}}
 
 
-def stub(source: str, entry: Entry) -> Outcome:
+def stub(source: str, entry: list, r: dict) -> Outcome:
     """An Outcome rebuilt from the cache: enough to decide duplicates, pages and authors
     without the text. `Outcome.cached_page` says which page it rendered last time."""
-    r = entry.record
+    size, _, sha = entry
     if r["status"] == REJECTED:
-        return Outcome(source, status=REJECTED, error=r["error"], sha256=entry.sha256 or None)
-    dump = Dump(source_path=source, sha256=entry.sha256, size=entry.size)
+        return Outcome(source, status=REJECTED, error=r["error"], sha256=sha or None)
+    dump = Dump(source_path=source, sha256=sha, size=size)
     article = Article(dump=dump, id=r["id"], title=r["title"], date=dt.date.fromisoformat(r["date"]),
                       date_text="", authors=list(r["authors"]), publisher=r["publisher"], slug=r["slug"],
                       base_slug=r["slug"], content_key=r["key"], is_stub=True, render=r["render"],
@@ -168,4 +184,4 @@ def stub(source: str, entry: Entry) -> Outcome:
     feats = ArticleFeatures(signature=list(f["signature"]), sentences=list(f["sentences"]), words=list(f["words"]),
                             short_lines=[(int(n), str(t)) for n, t in f["short_lines"]],
                             headings=[(int(n), str(t)) for n, t in f["headings"]])
-    return Outcome(source, article=article, cached_page=r.get("page"), features=feats, sha256=entry.sha256)
+    return Outcome(source, article=article, cached_page=r.get("page"), features=feats, sha256=sha)

@@ -113,9 +113,8 @@ def summarise(result: Result, out=sys.stderr) -> None:
                   file=out)
     if result.learned:
         n_lines = len({text for _, text in result.learned})
-        hits = sum(len(o.article.learned) for o in result.outcomes if o.article)
-        print(f"learned chrome: {n_lines} recurring line{'s' * (n_lines != 1)} removed {hits} time"
-              f"{'s' * (hits != 1)} (see `newsbrief rules suggest`)", file=out)
+        print(f"learned chrome: {n_lines} recurring line{'s' * (n_lines != 1)} removed as boilerplate "
+              f"(see `newsbrief rules suggest`)", file=out)
     if result.write:
         w = result.write
         print(f"pages: {len(w.written)} written, {len(w.unchanged)} unchanged, "

@@ -47,23 +47,24 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
-    """Dump files under the given files and folders, in path order; plus usage errors."""
+def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[str, Path]], list[str]]:
+    """(display path, path) of the dump files under the given files and folders, in path
+    order; plus usage errors. Display paths are built from each folder's own, not resolved
+    file by file (that costs more than reading an unchanged archive)."""
     found: dict[str, Path] = {}
     errors: list[str] = []
     for p in map(Path, paths):
         if p.is_dir():
-            for f in p.rglob("*"):
+            prefix = display_path(p)
+            for f in p.rglob("*.txt"):
                 rel = f.relative_to(p)
-                if f.suffix.lower() == ".txt" and f.is_file() and not any(
-                    part.startswith(".") for part in rel.parts
-                ):
-                    found[display_path(f)] = f
+                if not any(part.startswith(".") for part in rel.parts) and f.is_file():
+                    found[f"{prefix}/{rel.as_posix()}" if prefix != "." else rel.as_posix()] = f
         elif p.exists():
             found[display_path(p)] = p
         else:
             errors.append(f"{p}: no such file or folder")
-    return [found[k] for k in sorted(found)], errors
+    return [(k, found[k]) for k in sorted(found)], errors
 
 
 def process(data: bytes, source_path: str, rules: Rules) -> Outcome:
@@ -82,8 +83,8 @@ def content_key(article: Article) -> str:
     return hashlib.sha256(article.body_text.encode()).hexdigest()
 
 
-def _process_file(path: Path, rules: Rules) -> Outcome:
-    source = display_path(path)
+def _process_file(item: tuple[str, Path], rules: Rules) -> Outcome:
+    source, path = item
     try:
         size = path.stat().st_size
         if rules.max_bytes is not None and size > rules.max_bytes:
@@ -98,12 +99,12 @@ def _process_file(path: Path, rules: Rules) -> Outcome:
     return outcome
 
 
-def _process_chunk(args: tuple[list[Path], Rules]) -> list[Outcome]:
+def _process_chunk(args: tuple[list[tuple[str, Path]], Rules]) -> list[Outcome]:
     paths, rules = args
     return [_process_file(p, rules) for p in paths]
 
 
-def process_files(files: list[Path], rules: Rules, workers: int | None = None,
+def process_files(files: list[tuple[str, Path]], rules: Rules, workers: int | None = None,
                   progress: Callable[[int], None] | None = None) -> list[Outcome]:
     """Outcomes in the order of `files`; a process pool for large batches."""
     workers = workers or os.cpu_count() or 1
@@ -213,7 +214,7 @@ def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules
 
     def full(o: Outcome) -> Outcome:
         """The stub's article with its text (read again), with the archive's learning."""
-        fresh = _process_file(paths[o.source_path], rules)
+        fresh = _process_file((o.source_path, paths[o.source_path]), rules)
         if fresh.article is not None:
             fresh.article.learned = apply_learned(fresh.article, fresh.features, learned)
             fresh.article.content_key = content_key(fresh.article)
@@ -259,7 +260,7 @@ def analyse(paths: Iterable[str | Path], rules: Rules, posts_rel: str = "docs/po
     if on_total:
         on_total(len(files))
     outcomes = process_files(files, rules, workers, progress)
-    result = _archive_steps(outcomes, {display_path(f): f for f in files}, rules, posts_rel)
+    result = _archive_steps(outcomes, dict(files), rules, posts_rel)
     result.errors = errors
     return result
 
@@ -315,45 +316,57 @@ def convert(paths: Iterable[str | Path], rules: Rules, posts_dir: Path,
     if on_total:
         on_total(len(files))
     cache = ConvertCache(cache_dir, fingerprint(rules.signature, posts_rel)) if cache_dir else None
-    outcomes: dict[Path, Outcome] = {}
     stats: dict[str, os.stat_result] = {}
-    todo: list[Path] = []
-    for f in files:
-        source = display_path(f)
+    todo: list[tuple[str, Path]] = []
+    kept: list[str] = []
+    for item in files:
+        source, f = item
         try:
             stats[source] = st = f.stat()
         except OSError:
-            todo.append(f)
+            todo.append(item)
             continue
-        cached = cache.lookup(source, f, st)[0] if cache else None
-        if cached is None:
-            todo.append(f)
-        else:
-            outcomes[f] = cached
+        if cache and cache.unchanged(source, f, st):
+            kept.append(source)
             if progress:
                 progress(1)
-    outcomes.update(zip(todo, process_files(todo, rules, workers, progress), strict=True))
-    ordered = [outcomes[f] for f in files]
+        else:
+            todo.append(item)
     root = Path.cwd()
+    snapshot = None
+    if cache and not todo:
+        snapshot = cache.snapshot_for(sources_digest([(src, cache.index[src][2]) for src, _ in files]))
+    if snapshot and all((root / d["page"]).is_file() for d in snapshot["outcomes"].values() if d["page"]) \
+            and all((posts_dir / rel).is_file() for rel in snapshot["extras"]):
+        # The same dumps with the same bytes as last time: the same decisions, the same
+        # pages. Nothing to read, decide or render; the posts folder is only checked.
+        ordered, learned = restore([src for src, _ in files], snapshot)
+        result = Result(outcomes=ordered, errors=errors, learned=learned)
+        result.write = PostsFolder(posts_dir).sync(
+            {rel: None for rel in snapshot["extras"]}
+            | {o.page[len(posts_rel) + 1 :]: None for o in ordered if o.status == OK and o.page})
+        if cache.touched:
+            cache.save_index()
+        return result
+    outcomes: dict[str, Outcome] = {}
+    for source in kept:
+        cached = cache.stub(source)
+        if cached is None:  # the records file was lost: convert it again
+            todo.append((source, dict(files)[source]))
+        else:
+            outcomes[source] = cached
+    outcomes.update(zip((src for src, _ in todo), process_files(todo, rules, workers, progress), strict=True))
+    ordered = [outcomes[src] for src, _ in files]
     for o in ordered:
         if o.article is not None and o.article.is_stub:
             o.page_exists = bool(o.cached_page) and (root / o.cached_page).is_file()
-    digest = sources_digest(ordered)
-    snapshot = cache.snapshot_for(digest) if cache and not todo else None
-    if snapshot and all(o.page_exists for o in ordered if o.article is not None and o.status == OK) and all(
-            (posts_dir / rel).is_file() for rel in snapshot["extras"]):
-        # The same dumps with the same bytes as last time: the same decisions, the same
-        # pages. Nothing to read, decide or render; the posts folder is checked only.
-        result = Result(outcomes=ordered, errors=errors, learned=restore(ordered, snapshot))
-        files_out: dict[str, bytes | None] = {rel: None for rel in snapshot["extras"]}
-        cut = len(posts_rel) + 1
-        files_out.update({o.page[cut:]: None for o in ordered if o.status == OK and o.page})
-    else:
-        result = _archive_steps(ordered, {display_path(f): f for f in files}, rules, posts_rel)
-        result.errors = errors
-        files_out = page_files(result, posts_rel, rules)
+    result = _archive_steps(ordered, dict(files), rules, posts_rel)
+    result.errors = errors
+    files_out = page_files(result, posts_rel, rules)
     result.write = PostsFolder(posts_dir).sync(files_out)
     if cache:
         extras = sorted(rel for rel in files_out if not rel.endswith(".md") or rel.startswith(DIGEST_DIR + "/"))
+        digest = sources_digest([(o.source_path, (o.article.dump.sha256 if o.article else o.sha256) or "")
+                                 for o in result.outcomes])
         cache.save(result.outcomes, stats, archive_snapshot(digest, result.outcomes, result.learned, extras))
     return result

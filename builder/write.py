@@ -50,6 +50,13 @@ def safe_join(root: Path, rel: str) -> Path:
     return target
 
 
+def _plainly_inside(rel: str) -> bool:
+    """A relative path with no way out ("..", absolute, NUL, backslash): the cheap check for
+    files the builder keeps as they are; anything it writes goes through safe_join."""
+    parts = rel.split("/")
+    return bool(rel) and not rel.startswith("/") and "\x00" not in rel and "\\" not in rel and ".." not in parts
+
+
 @dataclass
 class WriteReport:
     written: list[str] = field(default_factory=list)
@@ -84,8 +91,11 @@ class PostsFolder:
         # which files are its own and can clean them up.
         self._save_manifest(old | set(files))
         for rel in sorted(files):
-            target = safe_join(self.root, rel)
             data = files[rel]
+            if data is None and _plainly_inside(rel):
+                report.unchanged.append(rel)
+                continue
+            target = safe_join(self.root, rel)
             if data is None or not atomic_write(target, data):
                 report.unchanged.append(rel)
             else:
