@@ -469,3 +469,15 @@ def test_daily_digest_lists_each_brief_of_its_day(site: Site):
         assert _post_url(site, rec) in {site.resolve(digest, h) for h in site.pages[digest].links}
         # and the month's archive page links the digest
         assert site.linking_to(digest, f"archive/{y}/{m}/"), f"archive {y}/{m} does not link {digest}"
+
+
+def test_shared_scorer_reports_every_site_check_passing():
+    """`python ../shared/tools/score.py ../shared/fixtures --site`, as issue #3 asks."""
+    score = FIXTURES.parent / "tools" / "score.py"
+    p = subprocess.run([sys.executable, str(score), str(FIXTURES), "--site", "--newsbrief",
+                        f"{sys.executable} -m builder"], cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert p.returncode == 0, p.stdout[-3000:]
+    m = re.search(r"fields (\d+)/(\d+)\s+files (\d+)/(\d+)\s+site (\d+)/(\d+)", p.stdout)
+    assert m, p.stdout[-2000:]
+    a, b, c, d, e, f = map(int, m.groups())
+    assert (a, c, e) == (b, d, f) and e > 0
