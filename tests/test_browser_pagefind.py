@@ -6,16 +6,14 @@ other host and no console error; the index holds article bodies only.
 
 from __future__ import annotations
 
-import functools
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from site_support import serve
 
 pytest.importorskip("playwright.sync_api")
 pytest.importorskip("pagefind_bin")
@@ -43,16 +41,8 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(site_dir: Path) -> Iterator[str]:
-    handler = functools.partial(tb._QuietHandler, directory=str(site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve(site_dir) as url:
+        yield url
 
 
 def test_pagefind_site_has_no_builtin_index_and_marks_bodies(site_dir: Path) -> None:

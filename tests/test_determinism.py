@@ -23,12 +23,12 @@ from __future__ import annotations
 import gzip
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from site_support import copy_project
 
 pytestmark = pytest.mark.slow
 
@@ -65,22 +65,10 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 def _project(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
-    shutil.copytree(REPO / "docs", dest / "docs",
-                    ignore=lambda d, n: {"posts"} if Path(d) == REPO / "docs" else set())
-    if (REPO / "overrides").is_dir():
-        shutil.copytree(REPO / "overrides", dest / "overrides")
-    if (REPO / "newsbrief-rules.yml").is_file():
-        shutil.copy2(REPO / "newsbrief-rules.yml", dest / "newsbrief-rules.yml")
-    seeds = dest / "seeds"
-    seeds.mkdir()
     # The sample, the shared fixtures (many dates, authors, publishers, rejects, duplicates)
     # and a slice of the hostile corpus (every position of the first vectors).
     files = sorted((REPO / "seeds").glob("*.txt")) + sorted(FIXTURES.glob("*.txt")) + sorted(HOSTILE.glob("*.txt"))[:40]
-    for f in files:
-        shutil.copy2(f, seeds / f.name)
-    return dest
+    return copy_project(dest, files)
 
 
 def _build(project: Path, epoch: int | None) -> dict[str, bytes]:

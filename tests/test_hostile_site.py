@@ -18,23 +18,19 @@ tags, an author and a publisher page; no dialog, no console error, no request of
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
 import json
 import os
 import random
 import re
-import shutil
 import subprocess
 import sys
-import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -42,6 +38,7 @@ import pytest
 import yaml
 from hostile import OUT as HOSTILE_DIR
 from hostile import VECTORS, corpus
+from site_support import CHROMIUM, copy_project, serve
 
 from builder.render import avatar_svg
 
@@ -49,9 +46,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[1]
 SCREENSHOTS = REPO / "test-output" / "screenshots"
-CHROMIUM = os.environ.get("NEWSBRIEF_CHROMIUM", "/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
 SITE_URL = "http://127.0.0.1:8000/"  # mkdocs.yml's default; only used in feeds/sitemap
 MARKER = re.compile(r"\bNBH-(\d{3})\b")
 WS = re.compile(r"\s+")
@@ -242,19 +236,13 @@ def html_text(fragment: str) -> str:
 
 
 def _copy_sources(dest: Path, seeds: list[Path], extra: dict[str, str], rules: dict | None = None) -> None:
-    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
-    shutil.copytree(REPO / "docs", dest / "docs", ignore=lambda d, n: {"posts"} if d == str(REPO / "docs") else set())
-    if (REPO / "overrides").is_dir():
-        shutil.copytree(REPO / "overrides", dest / "overrides")
+    copy_project(dest, seeds)
     project_rules = {}
     if (REPO / "newsbrief-rules.yml").is_file():
         project_rules = yaml.safe_load((REPO / "newsbrief-rules.yml").read_text("utf-8")) or {}
     if project_rules or rules:
         text = yaml.safe_dump({**project_rules, **(rules or {})}, sort_keys=False)
         (dest / "newsbrief-rules.yml").write_text(text, encoding="utf-8")
-    (dest / "seeds").mkdir()
-    for f in seeds:
-        shutil.copy2(f, dest / "seeds" / f.name)
     for name, text in extra.items():
         (dest / "seeds" / name).write_text(text, encoding="utf-8")
 
@@ -597,23 +585,10 @@ def test_tags_json_and_sitemap_hold_no_markup(hostile_site: Site):
 # --------------------------------------------------------------------------- browser level
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def hostile_url(hostile_site: Site) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(hostile_site.site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="hostile-site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve(hostile_site.site, "hostile-site-server") as url:
+        yield url
 
 
 # Records every call of alert/confirm/prompt/print/open and every document.write, and every

@@ -12,7 +12,6 @@ import html
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -23,6 +22,7 @@ from typing import ClassVar
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from site_support import copy_project
 
 pytestmark = pytest.mark.slow
 
@@ -167,19 +167,8 @@ class Site:
 
 
 def _copy_sources(dest: Path) -> None:
-    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
-    shutil.copytree(REPO / "docs", dest / "docs", ignore=shutil.ignore_patterns("posts"))
-    if (REPO / "overrides").is_dir():
-        shutil.copytree(REPO / "overrides", dest / "overrides")
-    if (REPO / "newsbrief-rules.yml").is_file():
-        shutil.copy2(REPO / "newsbrief-rules.yml", dest / "newsbrief-rules.yml")
-    seeds = dest / "seeds"
-    seeds.mkdir()
-    for f in sorted((REPO / "seeds").glob("*.txt")):
-        shutil.copy2(f, seeds / f.name)
-    for f in sorted(FIXTURES.glob("*.txt")):
-        shutil.copy2(f, seeds / f.name)
-    (seeds / "99_hostile.txt").write_text(HOSTILE_DUMP, encoding="utf-8")
+    copy_project(dest, [*sorted((REPO / "seeds").glob("*.txt")), *sorted(FIXTURES.glob("*.txt"))])
+    (dest / "seeds" / "99_hostile.txt").write_text(HOSTILE_DUMP, encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
