@@ -82,6 +82,9 @@ def digest_pages(outcomes: list[Outcome], posts_rel: str, daily: bool = True,
             first = dt.date.fromisocalendar(year, week, 1)
             intro = f"{n} brief{'s' * (n != 1)} from {_publishers(items)}, {first.day} {first:%B} to " \
                     f"{last.day} {last:%B %Y}."
-            pages[rel] = _page(f"Weekly brief: week {week}, {year}", last, f"weekly-{year}-w{week:02d}",
+            # Dated by its newest brief, not the week's Sunday: a digest never stands in
+            # the future, above briefs that are newer than it.
+            newest = max(o.article.date for o in items)
+            pages[rel] = _page(f"Weekly brief: week {week}, {year}", newest, f"weekly-{year}-w{week:02d}",
                                "weekly", intro, [*body, ""])
     return pages

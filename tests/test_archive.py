@@ -209,6 +209,8 @@ def test_daily_and_weekly_digests(tmp_path, monkeypatch):
     assert daily == ["daily-2025-05-12.md", "daily-2025-05-13.md", "daily-2025-05-20.md"]
     weekly = sorted(p.name for p in (posts / "digests").rglob("weekly-*.md"))
     assert weekly == ["weekly-2025-w20.md", "weekly-2025-w21.md"]
+    w = frontmatter.load(posts / "digests/2025/weekly-2025-w20.md")
+    assert w["date"] == dt.date(2025, 5, 13)  # its newest brief, not the week's Sunday
     d = frontmatter.load(posts / "digests/2025/05/daily-2025-05-12.md")
     assert d["date"] == dt.date(2025, 5, 12) and d["title"].startswith("Daily brief: Monday 12 May 2025")
     assert d.content.count("\n## [") == 2
