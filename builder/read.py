@@ -88,9 +88,10 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
     return text, encoding, repairs
 
 
-def normalise_line(raw: str) -> str:
-    """Whitespace repair only: invisible characters out, runs of spaces to one, trimmed."""
-    return _SPACES.sub(" ", _INVISIBLE.sub("", raw)).strip()
+def normalise_whitespace(text: str) -> str:
+    """Whitespace repair only: invisible characters out, runs of spaces to one. Line
+    breaks stay; run on the whole text at once (a regex pass per file, not per line)."""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text))
 
 
 def read_bytes(data: bytes, source_path: str, max_bytes: int | None = None) -> Dump:
@@ -101,9 +102,7 @@ def read_bytes(data: bytes, source_path: str, max_bytes: int | None = None) -> D
     if not data:
         raise Rejected("empty file")
     text, encoding, repairs = decode(data)
-    # Whitespace repair on the whole text at once (same result as line by line, a regex
-    # pass per file instead of per line), then split and trim.
-    text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
+    text = normalise_whitespace(text)
     lines = [Line(i, raw.strip(" ")) for i, raw in enumerate(_LINE_BREAK.split(text), start=1)]
     if not any(line.text for line in lines):
         raise Rejected("empty file: only whitespace")

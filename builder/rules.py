@@ -49,7 +49,6 @@ class Rules:
     related_max: int = 5
     digest_daily: bool = True
     digest_weekly: bool = True
-    sources: list[str] = field(default_factory=list)
     signature: list[str] = field(default_factory=list)  # everything merged, for cache keys
 
     def chrome_reason(self, text: str, where: str) -> str | None:
@@ -129,7 +128,6 @@ def _merge(rules: Rules, data: dict, origin: str) -> None:
         rules.digest_weekly = bool(digests["weekly"])
     if "max" in (data.get("related") or {}):
         rules.related_max = int(data["related"]["max"])
-    rules.sources.append(origin)
     rules.signature.append(json.dumps(data, sort_keys=True, default=str, ensure_ascii=False))
 
 
