@@ -72,13 +72,14 @@ def is_sentence(text: str) -> bool:
 
 
 def features(article: Article) -> ArticleFeatures:
-    items = sentences(article) or article.paragraphs or [article.title]
+    said = sentences(article)
+    items = said or article.paragraphs or [article.title]
     short = [(n, p) for s in article.sections for n, p in zip(s.lines, s.paragraphs, strict=True)
              if not is_sentence(p)]
     lead = " ".join([article.title, article.description])
     words = sorted({w.casefold() for w in _WORD.findall(lead)} - _STOP)
     heads = [(s.heading_line or 0, s.heading) for s in article.sections if s.heading]
-    hashes = sorted({zlib.crc32(x.encode("utf-8")) for x in sentences(article)})
+    hashes = sorted({zlib.crc32(x.encode("utf-8")) for x in said})
     return ArticleFeatures(signature=minhash(items), short_lines=short, words=words, headings=heads,
                            sentences=hashes)
 

@@ -29,7 +29,9 @@ _FTFY = ftfy.TextFixerConfig(
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85")
 # Spaces of every kind become one ASCII space.
-_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x0b\x0c]+")
+# A lone ASCII space is left alone (matching it would rewrite every word gap).
+_SPACE_CHARS = "\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x0b\x0c"
+_SPACES = re.compile(f"[ {_SPACE_CHARS}]{{2,}}|[{_SPACE_CHARS}]")
 # Invisible characters that only get in the way: zero-width space, word joiner, BOM,
 # soft hyphen, other C0/C1 controls. ZWJ/ZWNJ stay: scripts and emoji need them.
 _INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad\u180e\x00-\x08\x0e-\x1f\x7f-\x9f]")

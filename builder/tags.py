@@ -81,11 +81,27 @@ def _char_class(pred) -> str:
 _UP = _char_class(str.isupper)
 # One capitalised word: an initialism ("U.S."), or a capital followed by word characters
 # with inner dots, hyphens, apostrophes and ampersands ("Kestrel-3", "O’Brien", "AT&T").
-_CAPWORD = rf"(?:[{_UP}]\.){{2,}}|[{_UP}](?:[\w&.’'-]*\w)?"
+# Written capital-first so the regex engine can skip ahead to the next capital instead
+# of trying a lookbehind at every character: (?:[A-Z]\.){2,} or [A-Z](?:[\w&.’'-]*\w)?
+_CAPWORD = rf"[{_UP}](?:\.(?:[{_UP}]\.)+|(?:[\w&.’'-]*\w)?)"
 _CONNECT = "|".join(sorted(_CONNECTORS))
-# A run: capitalised words separated by single spaces, connectors allowed inside.
-_RUN = re.compile(rf"(?<![\w’'-])(?:{_CAPWORD})(?: (?:(?:{_CONNECT}) )*(?:{_CAPWORD}))*")
-_SENTENCE_GAP = re.compile(r"(?:^|[.!?][”\"’»)]*|[:;“\"«(—–]|\s[-–—])\s*$")
+# A run: capitalised words separated by single spaces, connectors allowed inside; the
+# first capital does not continue a word ("McDonald" is one word, "-Russia" not a start).
+_RUN = re.compile(rf"[{_UP}](?<![\w’'-].)(?:\.(?:[{_UP}]\.)+|(?:[\w&.’'-]*\w)?)"
+                  rf"(?: (?:(?:{_CONNECT}) )*(?:{_CAPWORD}))*")
+_OPENERS = ":;“\"«(—–"
+_CLOSERS = "”\"’»)"
+
+
+def _after_sentence_gap(before: str) -> bool:
+    """Does `before` end where a sentence or clause starts: after . ! ? (and closing
+    quotes), an opening quote, colon or dash, or nothing at all?"""
+    s = before.rstrip()
+    if not s or s[-1] in _OPENERS:
+        return True
+    if s[-1] in "-" and len(s) > 1 and s[-2].isspace():
+        return True
+    return s.rstrip(_CLOSERS)[-1:] in (".", "!", "?")
 
 
 def _clean_word(word: str) -> str:
@@ -114,21 +130,26 @@ def _runs(text: str) -> list[tuple[list[str], bool]]:
     runs: list[tuple[list[str], bool]] = []
     first_alnum = next((i for i, c in enumerate(text) if c.isalnum()), len(text))
     for m in _RUN.finditer(text):
+        run = m.group()
+        if " " not in run and run.casefold() in _COMMON:
+            continue  # "The", "However": _entity would drop it; most runs are these
         at = m.start()
         if at <= first_alnum or (at < 40 and all(w.casefold() in _COMMON for w in re.findall(r"\w+", text[:at]))):
             at_start = True  # "*Updated* Steelmakers brace ...": a label, then the first word
         else:
             before = text[max(0, at - 12) : at]
-            at_start = bool(_SENTENCE_GAP.search(before)) and not _ABBREV.search(before.rstrip())
+            at_start = _after_sentence_gap(before) and not _ABBREV.search(before.rstrip())
         current: list[str] = []
-        for raw in m.group().split(" "):
+        for raw in run.split(" "):
             parts = [raw]
             if "-" in raw:
                 dash = raw.index("-")
                 if raw[dash + 1 : dash + 2].isupper():
                     parts = raw.split("-")
             for k, part in enumerate(parts):
-                word = _clean_word(part)
+                # _clean_word, skipped for the plain words that make up most runs
+                word = part if part[-1:].isalnum() and "." not in part and "’" not in part \
+                    and "'" not in part else _clean_word(part)
                 if k and current:  # "U.S.-Russia", "Russia-Ukraine": separate entities
                     runs.append((current, at_start))
                     current, at_start = [], False
@@ -187,10 +208,13 @@ class _LowercaseWords:
 
     def __init__(self, text: str):
         self.text = text
+        self.known: dict[str, bool] = {}
 
     def __contains__(self, word: str) -> bool:
-        w = word.lower()
-        return any(f" {w}{end}" in self.text for end in " ,.;:")
+        if word not in self.known:
+            w = word.lower()
+            self.known[word] = any(f" {w}{end}" in self.text for end in " ,.;:")
+        return self.known[word]
 
 
 def extract_tags(article: Article, rules: Rules) -> list[str]:
@@ -202,8 +226,12 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
     mentions: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     mid_sentence: set[str] = set()
+    entities: dict[tuple[tuple[str, ...], bool], str | None] = {}  # a name recurs: decide once
     for words, at_start, weight in runs:
-        ent = _entity(list(words), at_start, lowercase_seen, mid_caps)
+        key = (tuple(words), at_start)
+        if key not in entities:
+            entities[key] = _entity(list(words), at_start, lowercase_seen, mid_caps)
+        ent = entities[key]
         if not ent:
             continue
         ent = rules.tag_aliases.get(ent, ent)
