@@ -24,7 +24,17 @@ the library versions), never by a path or an mtime:
    does not depend on any other page, so its HTML, table of contents and anchors are
    reused while its Markdown, URL and configuration are unchanged.
 
-Both are kept in memory for the build and on disk under ``.newsbrief-cache/blog/``
+Two quadratic steps are made linear:
+
+3. **Post membership**: the blog plugin asks ``page not in self.blog.posts`` in three
+   events of every page; ``Page.__eq__`` compares titles and files, so each test scans
+   the list (10,000 posts: ~150 million comparisons). ``PostList`` answers it from an
+   index by source path, comparing with ``==`` only the posts of that path.
+4. **Front matter**: ``Post.__init__`` parses each post's YAML with PyYAML's pure-Python
+   ``SafeLoader``; it gets ``CSafeLoader`` (LibYAML: same constructors and resolver,
+   the parser in C) for this build.
+
+The caches are kept in memory for the build and on disk under ``.newsbrief-cache/blog/``
 (JSON, compressed, pruned to this build's posts), so a rebuild after one new dump converts
 only the new post's Markdown; the rest of the rebuild is MkDocs writing every page from
 its templates, which MkDocs has no way to skip.
@@ -210,6 +220,11 @@ def check_seams() -> None:
                    "_RelativePathTreeprocessor(self.file, files, config)"):
         assert needle in src, needle
     assert "_render_post" in BlogPlugin.__dict__
+    src = inspect.getsource(Post.__init__)
+    assert "yaml.load(match.group(1), SafeLoader)" in src
+    assert "self.blog.posts = sorted(" in inspect.getsource(BlogPlugin.on_files)
+    for event in (BlogPlugin.on_page_markdown, BlogPlugin.on_page_content):
+        assert "page not in self.blog.posts" in inspect.getsource(event)
 
 
 class Speedup:
@@ -235,7 +250,14 @@ class Speedup:
         Excerpt.render = excerpt_render
         Post.render = post_render
 
+        import yaml
+        from material.plugins.blog import structure
+
+        self._structure, self._loader = structure, structure.SafeLoader
+        structure.SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
     def close(self) -> None:
+        self._structure.SafeLoader = self._loader
         self.Excerpt.render = self._excerpt_render
         if not self._had_post_render:
             del self.Post.render
@@ -330,6 +352,47 @@ class Speedup:
         else:
             self.cache.uncacheable += 1
         return None
+
+
+class PostList(list):
+    """The blog's list of posts, with ``in`` answered from an index by source path (the
+    list stays a list: order, iteration and slicing are untouched). Equal pages have
+    equal files, so only posts of the same path are compared with ``==``."""
+
+    def __init__(self, posts):
+        super().__init__(posts)
+        self._index: dict[str, list] | None = None
+        self._size = -1
+
+    def __contains__(self, page) -> bool:
+        file = getattr(page, "file", None)
+        if file is None:
+            return super().__contains__(page)
+        if self._index is None or self._size != len(self):  # rebuilt if the list changed
+            self._index, self._size = {}, len(self)
+            for post in self:
+                self._index.setdefault(post.file.src_uri, []).append(post)
+        return any(post == page for post in self._index.get(file.src_uri, ()))
+
+    def _invalidating(name):  # a helper for the class body below, not a method
+        def method(self, *args, **kw):
+            self._index = None
+            return getattr(list, name)(self, *args, **kw)
+        return method
+
+    append, extend, insert = _invalidating("append"), _invalidating("extend"), _invalidating("insert")
+    remove, pop, clear = _invalidating("remove"), _invalidating("pop"), _invalidating("clear")
+    __setitem__, __delitem__ = _invalidating("__setitem__"), _invalidating("__delitem__")
+    __iadd__ = _invalidating("__iadd__")
+    del _invalidating
+
+
+def index_posts(blog_plugins) -> None:
+    """Give each blog plugin's post list the O(1) ``in`` (call after its on_files)."""
+    for plugin in blog_plugins:
+        blog = getattr(plugin, "blog", None)
+        if blog is not None and not isinstance(blog.posts, PostList):
+            blog.posts = PostList(blog.posts)
 
 
 def _plain(tokens) -> list:

@@ -42,7 +42,8 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.nav import Section
+from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.nav import Link, Section
 from mkdocs.utils import get_relative_url
 
 from . import blog_speed, search
@@ -53,6 +54,8 @@ from .pipeline import convert
 from .related_html import RelatedIndex
 from .render import escape_md
 from .rules import PROJECT_RULES, RulesError, load_rules
+from .tag_pages import DIRECTIVE as TAGS_DIRECTIVE
+from .tag_pages import TagPages
 
 log = logging.getLogger("mkdocs.plugins.newsbrief")
 
@@ -166,6 +169,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             listing = "\n".join(f"  {o.source_path}: {o.error}" for o in rejected)
             raise PluginError(f"newsbrief: strict mode: {len(rejected)} dump(s) rejected:\n{listing}")
         self.related = RelatedIndex(posts, self.config.posts_dir)
+        self.tag_pages = TagPages(self.related.index, self.config.posts_dir, slugify_tag)
         self._install_speedup(config)
         self.search_engine = search.choose(self.config.search, self.config.search_threshold,
                                            result, config)
@@ -244,6 +248,12 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             for author in getattr(blog, "authors", {}).values():
                 author.name = html.escape(author.name or "")
                 author.description = html.escape(author.description or "")
+        tag_pages = getattr(self, "tag_pages", None)
+        if tag_pages is not None:  # builder/tag_pages.py; a page in docs/ of the same name wins
+            for src_uri, markdown in tag_pages.pages().items():
+                if files.get_file_from_path(src_uri) is None:
+                    files.append(File.generated(config, src_uri, content=markdown,
+                                                inclusion=InclusionLevel.NOT_IN_NAV))
         return files
 
     @event_priority(-100)
@@ -254,6 +264,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         it leaves the nav and docs/authors.md lists the authors instead."""
         if not self.config.enabled:
             return nav
+        if getattr(self, "_speedup", None) is not None:
+            blog_speed.index_posts(self._blogs(config))  # the blog plugin's on_files is done
         def kind(item):
             if isinstance(item, Section) and item.children:
                 first = item.children[0]
@@ -302,6 +314,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             return markdown
         if AUTHORS_DIRECTIVE.search(markdown):
             markdown = AUTHORS_DIRECTIVE.sub(lambda _: self._authors_markdown(page, config), markdown)
+        if TAGS_DIRECTIVE.search(markdown) and getattr(self, "tag_pages", None) is not None:
+            markdown = TAGS_DIRECTIVE.sub(lambda _: self.tag_pages.index_markdown(page.file.src_uri), markdown)
         if ARCHIVE_DIRECTIVE.search(markdown):
             markdown = ARCHIVE_DIRECTIVE.sub(lambda _: self._archive_markdown(page, config), markdown)
         return markdown
@@ -345,6 +359,18 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
                 lines.append(f"- [{escape_md(view.name or '')}]({link}) · {n} brief{'s' * (n != 1)}")
             lines.append("")
         return "\n".join(lines)
+
+    @event_priority(-100)
+    def on_page_context(self, context, *, page, config, nav):
+        """Point each tag chip of a brief at the tag's own page (the tags plugin, which
+        runs first, links chips to listings, and there are none)."""
+        tag_pages = getattr(self, "tag_pages", None)
+        if self.config.enabled and tag_pages is not None and self._is_post(page):
+            for ref in context.get("tags") or ():
+                url = tag_pages.url(html.unescape(ref.name))
+                if url:
+                    ref.links = [Link(ref.name, url)]
+        return context
 
     def on_page_content(self, html_text, *, page, config, files):
         if not self.config.enabled:
