@@ -298,10 +298,12 @@ def page_files(result: Result, posts_rel: str, rules: Rules) -> dict[str, bytes 
 
 def archive_index(outcomes: list[Outcome], posts_rel: str) -> str:
     """docs/posts/.newsbrief-index.json: what the site plugin adds to pages at build time
-    (related briefs), so that a new brief does not rewrite the pages it is related to."""
+    (related briefs, tag pages), so that a new brief does not rewrite the pages it is
+    related to or shares a tag with."""
     cut = len(posts_rel) + 1
     index = {o.page[cut:]: {"title": o.article.title, "date": o.article.date.isoformat(),
-                            "publisher": o.article.publisher, "related": [p[cut:] for p in o.related]}
+                            "publisher": o.article.publisher, "related": [p[cut:] for p in o.related],
+                            "tags": list(o.article.tags)}
              for o in sorted((o for o in outcomes if o.status == OK), key=lambda o: o.page)}
     return json.dumps(index, ensure_ascii=False, sort_keys=True, indent=0) + "\n"
 
