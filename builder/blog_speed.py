@@ -18,6 +18,9 @@ the library versions), never by a path or an mtime:
    each list page gets it with the sentinels replaced by its own relative URL, exactly
    what ``ExcerptTreeprocessor`` would write. A post whose excerpt has any other link or
    image (whose URL MkDocs rewrites per page) is not cached and renders the stock way.
+   When no list page shows its excerpts' tables of contents (``blog_toc`` and friends
+   off, as here), only the Markdown before the separator is converted (``_head`` says
+   when that gives the same HTML as converting it all and cutting).
 2. **Rendered post pages** (``Post.render``, i.e. MkDocs' ``Page.render`` for posts
    only): a post whose HTML has no relative link or image (every dump-made post: the
    builder escapes dump text, so its only links are the headline's ``#`` permalinks)
@@ -51,6 +54,7 @@ import importlib.metadata
 import json
 import logging
 import os
+import re
 import tempfile
 import zlib
 from pathlib import Path
@@ -220,6 +224,9 @@ def check_seams() -> None:
                    "_RelativePathTreeprocessor(self.file, files, config)"):
         assert needle in src, needle
     assert "_render_post" in BlogPlugin.__dict__
+    import material  # the excerpt's rest is only ever tested for truth ("Continue reading")
+    post_html = (Path(material.__file__).parent / "templates/partials/post.html").read_text(encoding="utf-8")
+    assert post_html.count("post.more") == 1 and "{% if post.more %}" in post_html
     src = inspect.getsource(Post.__init__)
     assert "yaml.load(match.group(1), SafeLoader)" in src
     assert "self.blog.posts = sorted(" in inspect.getsource(BlogPlugin.on_files)
@@ -234,6 +241,7 @@ class Speedup:
         from material.plugins.blog.structure import Excerpt, Post
 
         self.digest = config_digest(config)
+        self.head_only = not _blog_toc(config)
         self.cache = Cache(cache_dir)
         self.Excerpt, self.Post = Excerpt, Post
         self._excerpt_render = Excerpt.__dict__["render"]
@@ -275,7 +283,7 @@ class Speedup:
         markdown = post.markdown
         if not post._title_from_render:
             markdown = "\n\n".join([f"# {post.title}", markdown])
-        key = _key("excerpt", self.digest, separator, markdown)
+        key = _key("excerpt", self.digest, separator, str(self.head_only), markdown)
         entry = self.cache.get(key)
         if entry is None:
             self.cache.misses += 1
@@ -310,13 +318,18 @@ class Speedup:
         md.treeprocessors.register(check, "newsbrief-linkcheck", 50)
         md.treeprocessors.register(_SentinelAnchors(md), "excerpt", priority)
         excerpt.file.url = excerpt.post.url
+        head = _head(markdown, separator) if self.head_only else None
         try:
-            out = md.convert(markdown)
+            out = md.convert(markdown if head is None else head)
         finally:
             md.treeprocessors.deregister("newsbrief-linkcheck")
             md.treeprocessors.register(original, "excerpt", priority)
         if check.page_dependent or MAIN in markdown or ANCHOR in markdown:
             return [None, None, None]
+        if head is not None:
+            # What the whole conversion would give before the separator ("\n" joins blocks);
+            # `more` is only ever tested for truth ("Continue reading"), and is true here.
+            return [out + "\n" if out else out, REST_NOT_RENDERED, _plain(getattr(md, "toc_tokens", []))]
         content, *more = out.split(separator, 1)
         return [content, more[0] if more else None, _plain(getattr(md, "toc_tokens", []))]
 
@@ -393,6 +406,41 @@ def index_posts(blog_plugins) -> None:
         blog = getattr(plugin, "blog", None)
         if blog is not None and not isinstance(blog.posts, PostList):
             blog.posts = PostList(blog.posts)
+
+
+# Lines after the separator that could change how the part before it converts: reference
+# link and footnote definitions, abbreviations.
+_DEFINITIONS = re.compile(r"^ {0,3}(?:\[[^\]\n]+\]:|\*\[)", re.M)
+REST_NOT_RENDERED = "<!-- newsbrief: the rest of the post is on its page -->"
+
+
+def _head(markdown: str, separator: str) -> str | None:
+    """The Markdown before the excerpt separator, when converting it alone gives the same
+    HTML as converting the whole post and cutting there: the separator stands alone between
+    blank lines, something follows it, nothing before it opens a code fence or raw HTML,
+    and nothing after it defines what the part before it refers to. Else None."""
+    mark = f"\n\n{separator}\n"
+    at = markdown.find(mark)
+    if at < 0 or markdown.count(separator) != 1:
+        return None
+    head, tail = markdown[:at], markdown[at + len(mark):]
+    if not tail.strip() or _DEFINITIONS.search(tail) or "`" in head or "~~~" in head \
+            or re.search(r"^ {0,3}<", head, re.M):
+        return None
+    return head + "\n"
+
+
+def _blog_toc(config) -> bool:
+    """Does any list page show the tables of contents of its excerpts? Then excerpts are
+    rendered whole (their toc lists every heading of the post)."""
+    from material.plugins.blog.plugin import BlogPlugin
+
+    for plugin in config.plugins.values():
+        if isinstance(plugin, BlogPlugin) and plugin.config.enabled:
+            c = plugin.config
+            if c.blog_toc or any(c.get(k) for k in ("archive_toc", "categories_toc", "authors_profiles_toc")):
+                return True
+    return False
 
 
 def _plain(tokens) -> list:
