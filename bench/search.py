@@ -6,7 +6,7 @@ headless Chromium, and Pagefind's indexing time and peak memory.
 
 Uses the projects bench/build.py leaves under .bench/site-N/. For each engine the site
 is built with `search: <engine>` (blog cache warm). Pagefind is then re-run alone under
-a memory probe (one index per year, as the build does) for its peak memory.
+a memory probe (shard by shard, as the build does) for its peak memory.
 The browser is Debian's Chromium (/usr/bin/chromium, or NEWSBRIEF_CHROMIUM), driven by
 Playwright; the site is served on 127.0.0.1; every request is counted from the moment the
 search box gets focus to the first result on screen.
@@ -24,6 +24,8 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from builder.search import SHARD_SIZE
+
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / ".bench"
 CHROMIUM = os.environ.get("NEWSBRIEF_CHROMIUM", "/usr/bin/chromium")
@@ -35,11 +37,12 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-def build(proj: Path, engine: str) -> Path:
+def build(proj: Path, engine: str, shard_size: int) -> Path:
     text = (proj / "mkdocs.yml").read_text(encoding="utf-8")
     marker = "      posts_dir: posts\n"
     cfg = proj / f"search-{engine}.yml"
-    cfg.write_text(text.replace(marker, marker + f"      search: {engine}\n", 1), encoding="utf-8")
+    options = f"      search: {engine}\n      search_shard_size: {shard_size}\n"
+    cfg.write_text(text.replace(marker, marker + options, 1), encoding="utf-8")
     site = proj / f"site-{engine}"
     p = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", cfg.name, "-d", site.name],
                        cwd=proj, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
@@ -48,20 +51,21 @@ def build(proj: Path, engine: str) -> Path:
     return site
 
 
-def pagefind_memory(site: Path) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of indexing the site one year at a time."""
-    from builder.search import PAGEFIND_DIR, pagefind_cmd, shards
+def pagefind_memory(site: Path, max_pages: int) -> tuple[float, float, int]:
+    """Seconds and peak RSS (MB) of indexing the site shard by shard, as the build does,
+    and the number of shards."""
+    from builder.search import shard_command, shards
 
     t = time.perf_counter()
     peak = 0
-    for year in shards(site):
-        cmd = [*pagefind_cmd(), "--site", str(site), "--glob", f"{year}/**/*.html",
-               "--output-subdir", f"{PAGEFIND_DIR}/{year}", "--quiet"]
+    groups = shards(site, max_pages)
+    for name, years in groups:
+        cmd = shard_command(site, name, years)
         code = (f"import resource, subprocess; subprocess.run({cmd!r}, check=True);"
                 "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
         peak = max(peak, int(out.split()[-1]))
-    return time.perf_counter() - t, peak / 1024
+    return time.perf_counter() - t, peak / 1024, len(groups)
 
 
 def browse(site: Path) -> tuple[float, float, int]:
@@ -73,7 +77,9 @@ def browse(site: Path) -> tuple[float, float, int]:
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"])
             page = browser.new_page()
             page.goto(url)
             page.wait_for_load_state("networkidle")
@@ -101,20 +107,23 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--engine", nargs="+", default=["pagefind", "material"])
+    ap.add_argument("--shard-size", type=int, default=SHARD_SIZE, help="pages per Pagefind index")
     a = ap.parse_args()
-    print(f"{'N':>6} {'engine':>9} {'KB/query':>9} {'first ms':>9} {'hits':>5} {'index s':>8} {'index MB':>9}",
-          flush=True)
+    print(f"{'N':>6} {'engine':>9} {'KB/query':>9} {'first ms':>9} {'hits':>5} {'index s':>8} {'index MB':>9} "
+          f"{'indexes':>7}", flush=True)
     for n in a.n:
         proj = WORK / f"site-{n}"
         if not proj.is_dir():
             sys.exit(f"no {proj}: run python bench/build.py --n {n} first")
         for engine in a.engine:
-            site = build(proj, engine)
+            site = build(proj, engine, a.shard_size)
             idx_s = idx_mb = float("nan")
+            shards = 0
             if engine == "pagefind":
-                idx_s, idx_mb = pagefind_memory(site)
+                idx_s, idx_mb, shards = pagefind_memory(site, a.shard_size)
             kb, ms, hits = browse(site)
-            print(f"{n:>6} {engine:>9} {kb:>9.0f} {ms:>9.0f} {hits:>5} {idx_s:>8.1f} {idx_mb:>9.0f}", flush=True)
+            print(f"{n:>6} {engine:>9} {kb:>9.0f} {ms:>9.0f} {hits:>5} {idx_s:>8.1f} {idx_mb:>9.0f} {shards:>7}",
+                  flush=True)
 
 
 if __name__ == "__main__":

@@ -99,6 +99,7 @@ class NewsbriefConfig(Config):
     blog_speed = c.Type(bool, default=True)
     search = c.Choice(["auto", "material", "pagefind"], default="auto")
     search_threshold = c.Type(int, default=2000)
+    search_shard_size = c.Type(int, default=search.SHARD_SIZE)
 
 
 class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
@@ -201,7 +202,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
     def on_post_build(self, *, config):
         self._close_speedup()
         if self.config.enabled and getattr(self, "search_engine", None) == "pagefind":
-            search.index(config)
+            search.index(config, self.config.search_shard_size)
 
     def on_build_error(self, *, error):
         self._close_speedup()

@@ -7,9 +7,11 @@ small chunks fetched per query. The plugin option ``search`` picks the engine:
 - ``material``: Material's built-in search (one JSON index; simplest, works offline from
   ``file://``, best for a small archive);
 - ``pagefind``: Pagefind (PyPI ``pagefind[bin]``, run after the build): only the body of
-  each brief is indexed (``data-pagefind-body`` on the post's ``<article>``), one index
-  per year under ``pagefind/<year>/`` (indexing memory bounded by a year's briefs, not the
-  archive), merged in the browser with ``mergeIndex``. Material's search dialog stays (same
+  each brief is indexed (``data-pagefind-body`` on the post's ``<article>``); the years
+  are grouped, newest first, into indexes of at most ``search_shard_size`` pages each
+  (``pagefind/<year>/`` or ``pagefind/<oldest>-<newest>/``), so indexing memory is bounded
+  by a shard, not the archive, while a query loads as few indexes as that bound allows;
+  the browser merges them with ``mergeIndex``. Material's search dialog stays (same
   markup, overrides/partials/search.html), driven by overrides/assets/javascripts/
   nb-search.js instead of Material's search worker. No request leaves the site.
 - ``auto`` (default): ``pagefind`` from ``search_threshold`` briefs (default 2,000) up,
@@ -36,6 +38,9 @@ PAGEFIND_DIR = "pagefind"
 BODY_OPEN = '<article class="md-content__inner md-typeset">'
 BODY_OPEN_MARKED = '<article class="md-content__inner md-typeset" data-pagefind-body>'
 YEAR_DIR = re.compile(r"^\d{4}$")
+# Pages per Pagefind index: indexing memory grows with it, a query fetches a little for
+# each index (its entry file, its WebAssembly, its metadata). See README "Performance".
+SHARD_SIZE = 20_000
 
 
 def choose(mode: str, threshold: int, result, config) -> str:
@@ -90,26 +95,41 @@ def pagefind_cmd() -> list[str]:
     return [sys.executable, "-m", "pagefind"]
 
 
-def shards(site: Path) -> list[str]:
-    """One index per year of briefs (post URLs start with the year)."""
-    return sorted((p.name for p in site.iterdir() if p.is_dir() and YEAR_DIR.match(p.name)), reverse=True)
+def shards(site: Path, max_pages: int) -> list[tuple[str, list[str]]]:
+    """(name, years) of each index: the years of briefs (post URLs start with the year),
+    newest first, grouped so that an index holds at most max_pages pages (a year with more
+    stays whole)."""
+    years = sorted((p.name for p in site.iterdir() if p.is_dir() and YEAR_DIR.match(p.name)), reverse=True)
+    groups: list[list[str]] = []
+    pages = 0
+    for year in years:
+        n = sum(1 for _ in (site / year).rglob("*.html"))
+        if not groups or pages + n > max_pages:
+            groups.append([])
+            pages = 0
+        groups[-1].append(year)
+        pages += n
+    return [(g[0] if len(g) == 1 else f"{g[-1]}-{g[0]}", g) for g in groups]
 
 
-def index(config) -> dict:
-    """Run Pagefind once per year; write pagefind/shards.json. Returns figures."""
+def shard_command(site: Path, name: str, years: list[str]) -> list[str]:
+    pattern = f"{years[0]}/**/*.html" if len(years) == 1 else "{" + ",".join(years) + "}/**/*.html"
+    return [*pagefind_cmd(), "--site", str(site), "--glob", pattern,
+            "--output-subdir", f"{PAGEFIND_DIR}/{name}", "--quiet"]
+
+
+def index(config, max_pages: int) -> dict:
+    """Run Pagefind once per shard; write pagefind/shards.json. Returns figures."""
     site = Path(config.site_dir)
     out = site / PAGEFIND_DIR
-    years = shards(site)
-    figures = {"shards": len(years), "seconds": 0.0, "pages": 0}
+    groups = shards(site, max_pages)
     started = time.perf_counter()
-    for year in years:
-        cmd = [*pagefind_cmd(), "--site", str(site), "--glob", f"{year}/**/*.html",
-               "--output-subdir", f"{PAGEFIND_DIR}/{year}", "--quiet"]
-        p = subprocess.run(cmd, capture_output=True, text=True)
+    for name, years in groups:
+        p = subprocess.run(shard_command(site, name, years), capture_output=True, text=True)
         if p.returncode != 0:
-            raise PluginError(f"newsbrief: pagefind failed for {year}:\n{p.stdout}\n{p.stderr}")
+            raise PluginError(f"newsbrief: pagefind failed for {name}:\n{p.stdout}\n{p.stderr}")
     out.mkdir(parents=True, exist_ok=True)
-    (out / "shards.json").write_text(json.dumps(years), encoding="utf-8")
-    figures["seconds"] = time.perf_counter() - started
-    log.info(f"newsbrief: pagefind: {len(years)} yearly index(es) in {figures['seconds']:.1f}s")
+    (out / "shards.json").write_text(json.dumps([name for name, _ in groups]), encoding="utf-8")
+    figures = {"shards": len(groups), "seconds": time.perf_counter() - started}
+    log.info(f"newsbrief: pagefind: {len(groups)} index(es) in {figures['seconds']:.1f}s")
     return figures

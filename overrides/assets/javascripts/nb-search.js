@@ -1,5 +1,6 @@
 /* newsbrief: Material's search dialog driven by Pagefind (see builder/search.py).
-   One Pagefind index per year under pagefind/<year>/, merged with mergeIndex; all
+   Pagefind indexes (years grouped, see builder/search.py) under pagefind/<name>/,
+   listed in pagefind/shards.json, merged with mergeIndex; all
    requests go to this site. Results use Material's own result markup and classes. */
 (function () {
   "use strict";
@@ -18,12 +19,12 @@
   function load() {
     if (!ready) {
       ready = fetch(new URL("pagefind/shards.json", base)).then(function (r) { return r.json(); })
-        .then(function (years) {
-          if (!years.length) return null;
-          var first = new URL("pagefind/" + years[0] + "/", base).href;
+        .then(function (shards) {
+          if (!shards.length) return null;
+          var first = new URL("pagefind/" + shards[0] + "/", base).href;
           return import(first + "pagefind.js").then(function (pf) {
             return pf.options({ basePath: first, baseUrl: siteRoot }).then(function () {
-              return Promise.all(years.slice(1).map(function (y) {
+              return Promise.all(shards.slice(1).map(function (y) {
                 return pf.mergeIndex(new URL("pagefind/" + y + "/", base).href, { baseUrl: siteRoot });
               }));
             }).then(function () { return pf.init(); }).then(function () { return pf; });
