@@ -42,10 +42,10 @@ def atomic_write(path: Path, data: bytes) -> bool:
     return True
 
 
-def safe_join(root: Path, rel: str) -> Path:
-    """root/rel, refusing anything that would land outside root."""
+def safe_join(root: Path, rel: str, resolved_root: Path | None = None) -> Path:
+    """root/rel, refusing anything that would land outside root (symlinks followed)."""
     target = (root / rel).resolve()
-    if root.resolve() not in target.parents:
+    if (resolved_root or root.resolve()) not in target.parents:
         raise UnsafePath(f"refusing to write outside {root}: {rel!r}")
     return target
 
@@ -90,19 +90,20 @@ class PostsFolder:
         # Record the union first: if the run dies half way, the next run still knows
         # which files are its own and can clean them up.
         self._save_manifest(old | set(files))
+        real_root = self.root.resolve()
         for rel in sorted(files):
             data = files[rel]
             if data is None and _plainly_inside(rel):
                 report.unchanged.append(rel)
                 continue
-            target = safe_join(self.root, rel)
+            target = safe_join(self.root, rel, real_root)
             if data is None or not atomic_write(target, data):
                 report.unchanged.append(rel)
             else:
                 report.written.append(rel)
         for rel in sorted(old - set(files)):
             try:
-                target = safe_join(self.root, rel)
+                target = safe_join(self.root, rel, real_root)
             except UnsafePath:
                 continue  # a tampered manifest cannot make us delete elsewhere
             if target.is_file():
