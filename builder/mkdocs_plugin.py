@@ -54,6 +54,7 @@ from .pipeline import convert
 from .related_html import RelatedIndex
 from .render import escape_md
 from .rules import PROJECT_RULES, RulesError, load_rules
+from .search import SHARD_SIZE
 from .tag_pages import DIRECTIVE as TAGS_DIRECTIVE
 from .tag_pages import TagPages
 
@@ -99,7 +100,7 @@ class NewsbriefConfig(Config):
     blog_speed = c.Type(bool, default=True)
     search = c.Choice(["auto", "material", "pagefind"], default="auto")
     search_threshold = c.Type(int, default=2000)
-    search_shard_size = c.Type(int, default=search.SHARD_SIZE)
+    search_shard_size = c.Type(int, default=SHARD_SIZE)
 
 
 class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):

@@ -6,13 +6,16 @@ other host and no console error; the index holds article bodies only.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import random
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from dumpgen import make_dump
 from site_support import serve
 
 pytest.importorskip("playwright.sync_api")
@@ -28,6 +31,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = tmp_path_factory.mktemp("project-pagefind")
     tb._copy_site_sources(project)
+    # Briefs of two earlier years beside the sample's, so that there are several indexes.
+    for year in (2019, 2021):
+        gen = make_dump(random.Random(year), day=dt.date(year, 3, 14), ident=f"1_-{year}000001-1")
+        (project / "seeds" / f"gen-{year}.txt").write_text(gen.text, encoding="utf-8")
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
     marker = "      posts_dir: posts\n"
     assert marker in config
