@@ -40,7 +40,7 @@ BODY_OPEN_MARKED = '<article class="md-content__inner md-typeset" data-pagefind-
 YEAR_DIR = re.compile(r"^\d{4}$")
 # Pages per Pagefind index: indexing memory grows with it, a query fetches a little for
 # each index (its entry file, its WebAssembly, its metadata). See README "Performance".
-SHARD_SIZE = 20_000
+SHARD_SIZE = 5_000
 
 
 def choose(mode: str, threshold: int, result, config) -> str:

@@ -15,6 +15,12 @@
   var siteRoot = base.pathname;
   var ready = null;
   var seq = 0;
+  var timer = null;
+  /* Search once typing pauses, and from two characters on: Pagefind matches the last
+     word as a prefix, so "b", "bu", "bud" would each fetch the index chunks of every
+     word they begin, most of the bytes a query costs on a big archive. */
+  var PAUSE_MS = 120;
+  var MIN_CHARS = 2;
 
   function load() {
     if (!ready) {
@@ -64,7 +70,7 @@
   function search() {
     var query = input.value.trim();
     var mine = ++seq;
-    if (!query) {
+    if (query.length < MIN_CHARS) {
       meta.textContent = root.dataset.nbSearchPlaceholder;
       list.replaceChildren();
       return;
@@ -78,13 +84,18 @@
             if (mine !== seq) return;
             meta.textContent = text("", found.results.length);
             list.replaceChildren.apply(list, datas.map(item));
+            result.dataset.nbQuery = query; /* which query the list answers (benchmarks wait on it) */
           });
       });
     }).catch(function (e) { console.warn("search:", e); });
   }
 
   input.addEventListener("focus", load);
-  input.addEventListener("input", search);
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    ++seq; /* a search still running for an older query shows nothing */
+    timer = setTimeout(search, input.value.trim().length < MIN_CHARS ? 0 : PAUSE_MS);
+  });
   input.form.addEventListener("submit", function (e) { e.preventDefault(); });
   input.form.addEventListener("reset", function () { setTimeout(search, 0); });
   input.addEventListener("keydown", function (e) {
