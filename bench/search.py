@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -41,7 +42,9 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 
 def build(proj: Path, engine: str, shard_size: int) -> Path:
-    text = (proj / "mkdocs.yml").read_text(encoding="utf-8")
+    # The project's current templates and configuration (bench/build.py copied them once).
+    shutil.copytree(ROOT / "overrides", proj / "overrides", dirs_exist_ok=True)
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     marker = "      posts_dir: posts\n"
     cfg = proj / f"search-{engine}.yml"
     options = f"      search: {engine}\n      search_shard_size: {shard_size}\n"
