@@ -8,13 +8,17 @@ Order of events (MkDocs 1.6) and why each hook is where it is:
   file in *its* ``on_config`` and the posts in ``on_files``, so the pages must be on disk
   before either runs; ``on_pre_build`` would be too late for the authors.
 - ``on_files`` (priority 100, before the blog's -50): the blog plugin's author records
-  become HTML-escaped (the theme prints ``author.name`` unescaped).
-- ``on_nav`` (priority -100, after the blog's): arrange the tabs.
+  become HTML-escaped (the theme prints ``author.name`` unescaped); one generated page
+  per tag is added (builder/tag_pages.py).
+- ``on_nav`` (priority -100, after the blog's): arrange the tabs; give the blog's post
+  list its O(1) membership test (builder/blog_speed.py).
 - ``on_page_markdown``: escape dump strings in post metadata before the tags plugin
   (-50) collects them; rewrite the headline of generated publisher/author pages (the
   blog plugin writes ``# {name}`` as raw Markdown); fill the archive/authors directives.
   (Excerpts on the index pages need nothing: the blog plugin renders them with the toc
   extension's ``baselevel: 2``, so a post's title is an ``<h1>`` only on its own page.)
+- ``on_page_context`` (priority -100, after the tags plugin): tag chips link to the
+  tag's own page.
 - ``on_env`` (priority 200, before the tags plugin renders listings at 100 and before
   any template): escape post titles (the RSS plugin has read them raw by then, and
   escapes them itself) and put the byline under each post's headline.
