@@ -11,11 +11,13 @@ Each step works from small per-article features computed in the per-dump stages
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from .model import OK, Article, Outcome, Removed
 from .rules import Rules
@@ -271,16 +273,20 @@ def related(articles: list[tuple[str, Article, ArticleFeatures]], k: int = 5, wi
     idf = {t: math.log(1 + n / len(ix)) for t, ix in postings.items()}
     position = {t: {i: p for p, i in enumerate(ix)} for t, ix in postings.items()}
     words = [set(f.words) for _, _, f in articles]
+    ids = [a.id for _, a, _ in articles]
     out: dict[str, list[str]] = {}
     for i, (key, a, _) in enumerate(articles):
-        scores: Counter[int] = Counter()
+        # A plain dict and heapq: what Counter.most_common does, without its per-item
+        # overhead in the innermost loop (~250 updates a brief).
+        scores: dict[int, float] = {}
+        own = ids[i]
         for t in sorted(a.tags, key=lambda t: -idf[t])[:tags_used]:
-            ix, at = postings[t], position[t][i]
+            ix, at, weight = postings[t], position[t][i], idf[t]
             for j in ix[max(0, at - window) : at + window + 1]:
-                if j != i and articles[j][1].id != a.id:
-                    scores[j] += idf[t]
+                if j != i and ids[j] != own:
+                    scores[j] = scores.get(j, 0.0) + weight
         ranked = []
-        for j, s in scores.most_common(4 * k):
+        for j, s in heapq.nlargest(4 * k, scores.items(), key=itemgetter(1)):
             union = len(words[i] | words[j]) or 1
             ranked.append((s + 2 * len(words[i] & words[j]) / union, j))
         ranked.sort(key=lambda x: (-x[0], articles[x[1]][0]))
