@@ -24,34 +24,15 @@ import argparse
 import os
 import random
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 from corpus import generate, make_dump
+from measure import measured as run
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / ".bench"
-
-
-def run(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MB) of the child tree's largest process, output."""
-    code = (
-        "import resource, subprocess, sys, time;"
-        "t = time.perf_counter();"
-        f"p = subprocess.run({cmd!r}, capture_output=True, text=True);"
-        "dt = time.perf_counter() - t;"
-        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
-        "print(dt, rss, p.returncode, file=sys.stderr); sys.stderr.write(p.stdout + p.stderr)"
-    )
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    p = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, env=env)
-    first, *rest = p.stderr.splitlines()
-    dt, rss, rc = first.split()
-    if rc != "0":
-        sys.exit(f"{' '.join(cmd)} failed:\n" + "\n".join(rest[-40:]))
-    return float(dt), int(rss) / 1024, "\n".join(rest)
 
 
 def project(n: int, corpus: Path) -> Path:

@@ -15,32 +15,19 @@ import os
 import random
 import resource
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 from corpus import generate, make_dump
+from measure import measured
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / ".bench"
 
 
 def run(args: list[str], cwd: Path) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB of the child, its stderr."""
-    code = (
-        "import resource, subprocess, sys, time;"
-        "t = time.perf_counter();"
-        f"p = subprocess.run([sys.executable, '-m', 'builder', *{args!r}], capture_output=True, text=True);"
-        "dt = time.perf_counter() - t;"
-        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
-        "print(dt, rss, p.returncode, file=sys.stderr); sys.stderr.write(p.stderr)"
-    )
-    p = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True)
-    first, *rest = p.stderr.splitlines()
-    dt, rss, rc = first.split()
-    if rc != "0":
-        sys.exit(f"newsbrief {' '.join(args)} failed:\n" + "\n".join(rest))
-    return float(dt), int(rss) / 1024, "\n".join(rest)
+    """Wall seconds, peak RSS in MB and output of `newsbrief ARGS` in a child process."""
+    return measured([sys.executable, "-m", "builder", *args], cwd)
 
 
 def bench(n: int, workers: int | None) -> dict:

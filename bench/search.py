@@ -25,6 +25,8 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from measure import measured
+
 from builder.search import SHARD_SIZE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,12 +68,8 @@ def pagefind_memory(site: Path, max_pages: int) -> tuple[float, float, int]:
     peak = 0
     groups = shards(site, max_pages)
     for name, years in groups:
-        cmd = shard_command(site, name, years)
-        code = (f"import resource, subprocess; subprocess.run({cmd!r}, check=True);"
-                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-        peak = max(peak, int(out.split()[-1]))
-    return time.perf_counter() - t, peak / 1024, len(groups)
+        peak = max(peak, measured(shard_command(site, name, years))[1])
+    return time.perf_counter() - t, peak, len(groups)
 
 
 def browse(site: Path, query: str, engine: str) -> tuple[float, float, int]:
