@@ -1,5 +1,5 @@
 """What the site-level tests share: a copy of the project to build in, the site served
-on 127.0.0.1, and how Chromium is launched."""
+on 127.0.0.1, how Chromium is launched, and what is watched while it shows pages."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -53,3 +54,26 @@ def serve(directory: Path, name: str = "site-server") -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@dataclass
+class Watch:
+    """What went wrong while pages were open in Chromium: dialogs, console errors, failed
+    requests, requests to hosts other than 127.0.0.1, and which pages were visited."""
+
+    dialogs: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    foreign_hosts: set[str] = field(default_factory=set)
+    visited: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        out = [f"dialog: {d}" for d in self.dialogs]
+        out += [f"console error: {e}" for e in self.console_errors]
+        out += [f"failed request: {r}" for r in self.failed_requests]
+        out += [f"request to a host other than 127.0.0.1: {h}" for h in sorted(self.foreign_hosts)]
+        return out
+
+    def assert_clean(self) -> None:
+        problems = self.problems()
+        assert not problems, "on " + ", ".join(self.visited) + ":\n" + "\n".join(problems)

@@ -19,12 +19,11 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from site_support import CHROMIUM, LAUNCH_ARGS, serve
+from site_support import CHROMIUM, LAUNCH_ARGS, Watch, serve
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
@@ -156,26 +155,6 @@ def browser() -> Iterator[object]:
         yield b
     finally:
         _release_browser()
-
-
-@dataclass
-class Watch:
-    """What went wrong while pages were open: console errors, failed requests, foreign hosts."""
-
-    console_errors: list[str] = field(default_factory=list)
-    failed_requests: list[str] = field(default_factory=list)
-    foreign_hosts: set[str] = field(default_factory=set)
-    visited: list[str] = field(default_factory=list)
-
-    def problems(self) -> list[str]:
-        out = [f"console error: {e}" for e in self.console_errors]
-        out += [f"failed request: {r}" for r in self.failed_requests]
-        out += [f"request to a host other than 127.0.0.1: {h}" for h in sorted(self.foreign_hosts)]
-        return out
-
-    def assert_clean(self) -> None:
-        problems = self.problems()
-        assert not problems, "on " + ", ".join(self.visited) + ":\n" + "\n".join(problems)
 
 
 @pytest.fixture

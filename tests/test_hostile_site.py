@@ -38,7 +38,7 @@ import pytest
 import yaml
 from hostile import OUT as HOSTILE_DIR
 from hostile import VECTORS, corpus
-from site_support import CHROMIUM, copy_project, serve
+from site_support import CHROMIUM, Watch, copy_project, serve
 
 from builder.render import avatar_svg
 
@@ -634,19 +634,6 @@ AUDIT_JS = r"""
 """
 
 
-@dataclass
-class Watch:
-    dialogs: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    foreign: set[str] = field(default_factory=set)
-
-    def problems(self) -> list[str]:
-        return ([f"dialog: {d}" for d in self.dialogs] + [f"console error: {e}" for e in self.console_errors]
-                + [f"failed request: {r}" for r in self.failed]
-                + [f"request off 127.0.0.1: {h}" for h in sorted(self.foreign)])
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """The suite's one Playwright driver and Chromium (test_browser shares them: the sync
@@ -672,7 +659,7 @@ def tab(browser) -> Iterator[tuple[object, Watch]]:
     def route(r):
         parts = urlsplit(r.request.url)
         if parts.scheme not in ("data", "blob", "about") and parts.hostname != "127.0.0.1":
-            watch.foreign.add(parts.hostname or r.request.url)
+            watch.foreign_hosts.add(parts.hostname or r.request.url)
             r.abort()
         else:
             r.continue_()
@@ -688,8 +675,9 @@ def tab(browser) -> Iterator[tuple[object, Watch]]:
     pg.on("console", lambda m: m.type == "error" and watch.console_errors.append(f"{m.text} @ {pg.url}"))
     pg.on("pageerror", lambda e: watch.console_errors.append(f"uncaught: {e} @ {pg.url}"))
     # ERR_ABORTED: a request still in flight when the test moves on to the next page.
-    pg.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED" and watch.failed.append(f"{r.url}: {r.failure}"))
-    pg.on("response", lambda r: r.status >= 400 and watch.failed.append(f"{r.url}: HTTP {r.status}"))
+    pg.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED"
+          and watch.failed_requests.append(f"{r.url}: {r.failure}"))
+    pg.on("response", lambda r: r.status >= 400 and watch.failed_requests.append(f"{r.url}: HTTP {r.status}"))
     try:
         yield pg, watch
     finally:
