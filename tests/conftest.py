@@ -28,3 +28,20 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.name in NEEDS_SHARED:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The suite's one Playwright driver and headless Chromium (Playwright's sync API
+    allows a single driver at a time), shared by every browser test module."""
+    from site_support import CHROMIUM, LAUNCH_ARGS
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"no browser at {CHROMIUM} (install Debian's chromium or set NEWSBRIEF_CHROMIUM)")
+    with sync_api.sync_playwright() as driver:
+        b = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()

@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from site_support import CHROMIUM, LAUNCH_ARGS, Watch, serve
+from site_support import Watch, serve
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
@@ -113,48 +113,6 @@ def article_path(site_dir: Path) -> str:
 
 
 # --------------------------------------------------------------------------- the browser
-
-
-# One Playwright driver and one Chromium for the whole run. Other test modules import the
-# `browser` fixture from here (which makes pytest give each importer its own fixture), and
-# Playwright's sync API allows only one driver at a time, so the driver is shared and
-# reference-counted: the last fixture to be torn down stops it.
-_SHARED: dict[str, object] = {"users": 0}
-
-
-def _acquire_browser():
-    if not _SHARED["users"]:
-        driver = playwright_sync.sync_playwright().start()
-        try:
-            _SHARED["browser"] = driver.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
-            )
-        except BaseException:
-            driver.stop()
-            raise
-        _SHARED["driver"] = driver
-    _SHARED["users"] += 1
-    return _SHARED["browser"]
-
-
-def _release_browser() -> None:
-    _SHARED["users"] -= 1
-    if not _SHARED["users"]:
-        try:
-            _SHARED.pop("browser").close()
-        finally:
-            _SHARED.pop("driver").stop()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"no browser at {CHROMIUM} (install Debian's chromium or set NEWSBRIEF_CHROMIUM)")
-    b = _acquire_browser()
-    try:
-        yield b
-    finally:
-        _release_browser()
 
 
 @pytest.fixture

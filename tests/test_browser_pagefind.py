@@ -22,7 +22,7 @@ pytest.importorskip("playwright.sync_api")
 pytest.importorskip("pagefind_bin")
 
 import test_browser as tb
-from test_browser import browser, page, test_search_finds_sample_and_opens_it  # noqa: F401
+from test_browser import page, test_search_finds_sample_and_opens_it  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -38,7 +38,7 @@ import pytest
 import yaml
 from hostile import OUT as HOSTILE_DIR
 from hostile import VECTORS, corpus
-from site_support import CHROMIUM, Watch, copy_project, serve
+from site_support import Watch, copy_project, serve
 
 from builder.render import avatar_svg
 
@@ -632,21 +632,6 @@ AUDIT_JS = r"""
   return out;
 }
 """
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """The suite's one Playwright driver and Chromium (test_browser shares them: the sync
-    API allows a single driver at a time)."""
-    from test_browser import _acquire_browser, _release_browser
-
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"no browser at {CHROMIUM} (install Debian's chromium or set NEWSBRIEF_CHROMIUM)")
-    b = _acquire_browser()
-    try:
-        yield b
-    finally:
-        _release_browser()
 
 
 @pytest.fixture
