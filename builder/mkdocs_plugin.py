@@ -200,7 +200,10 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             speedup.close()
 
     def on_post_page(self, output, *, page, config):
-        if self.config.enabled and getattr(self, "search_engine", None) == "pagefind" and self._is_post(page):
+        # Briefs only: a digest repeats its briefs' titles and leads, so indexing it would
+        # list each hit twice and make every index a fifth bigger.
+        if self.config.enabled and getattr(self, "search_engine", None) == "pagefind" \
+                and self._is_post(page) and not page.meta.get("digest"):
             return search.mark_body(output)
         return output
 

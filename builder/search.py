@@ -7,13 +7,15 @@ small chunks fetched per query. The plugin option ``search`` picks the engine:
 - ``material``: Material's built-in search (one JSON index; simplest, works offline from
   ``file://``, best for a small archive);
 - ``pagefind``: Pagefind (PyPI ``pagefind[bin]``, run after the build): only the body of
-  each brief is indexed (``data-pagefind-body`` on the post's ``<article>``); the years
+  each brief is indexed (``data-pagefind-body`` on the post's ``<article>``; digests,
+  which repeat their briefs, are not); the years
   are grouped, newest first, into indexes of at most ``search_shard_size`` pages each
   (``pagefind/<year>/`` or ``pagefind/<oldest>-<newest>/``), so indexing memory is bounded
-  by a shard, not the archive, while a query loads as few indexes as that bound allows;
-  the browser merges them with ``mergeIndex``. Material's search dialog stays (same
-  markup, overrides/partials/search.html), driven by overrides/assets/javascripts/
-  nb-search.js instead of Material's search worker. No request leaves the site.
+  by a shard, not the archive. The browser searches the newest index first and merges
+  older ones (``mergeIndex``) only while a query has less than a page of results or when
+  the reader asks, so a query fetches about one index's worth whatever the archive's
+  size. Material's search dialog stays (same markup, overrides/partials/search.html),
+  driven by overrides/assets/javascripts/nb-search.js instead of Material's search worker. No request leaves the site.
 - ``auto`` (default): ``pagefind`` from ``search_threshold`` briefs (default 2,000) up,
   ``material`` below: a small site keeps the simpler built-in search.
 """

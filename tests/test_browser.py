@@ -20,10 +20,10 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import pytest
-from site_support import Watch, serve
+from site_support import serve
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
@@ -38,7 +38,6 @@ SITE_SOURCES = ("mkdocs.yml", "docs", "overrides", "seeds", "newsbrief-rules.yml
 SAMPLE_TITLE = "Trump tells Putin to 'STOP!' Russian strikes on Kyiv"
 SAMPLE_SLUG = "trump-tells-putin-to-stop-russian-strikes-on-kyiv"
 SEARCH_WORD = "ceasefire"
-TIMEOUT_MS = 20_000
 
 
 def plain(text: str) -> str:
@@ -113,39 +112,6 @@ def article_path(site_dir: Path) -> str:
 
 
 # --------------------------------------------------------------------------- the browser
-
-
-@pytest.fixture
-def page(browser, base_url: str) -> Iterator[tuple[object, Watch]]:
-    """A fresh page with a Watch on it; requests to any other host are recorded and blocked."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-    context.set_default_timeout(TIMEOUT_MS)
-    watch = Watch()
-
-    def route(r):
-        url = r.request.url
-        parts = urlsplit(url)
-        if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname != "127.0.0.1":
-            watch.foreign_hosts.add(parts.hostname or url)
-            r.abort()
-        else:
-            r.continue_()
-
-    context.route("**/*", route)
-    pg = context.new_page()
-    pg.on("console", lambda m: m.type == "error" and watch.console_errors.append(f"{m.text} @ {m.location}"))
-    pg.on("pageerror", lambda e: watch.console_errors.append(f"uncaught: {e}"))
-    pg.on(
-        "requestfailed",
-        lambda r: urlsplit(r.url).hostname == "127.0.0.1"
-        and watch.failed_requests.append(f"{r.url}: {r.failure}"),
-    )
-    pg.on("response", lambda r: r.status >= 400 and watch.failed_requests.append(f"{r.url}: HTTP {r.status}"))
-    pg.on("framenavigated", lambda f: f == pg.main_frame and watch.visited.append(f.url))
-    try:
-        yield pg, watch
-    finally:
-        context.close()
 
 
 def _shot(pg, name: str) -> None:

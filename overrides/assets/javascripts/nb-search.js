@@ -1,7 +1,10 @@
 /* newsbrief: Material's search dialog driven by Pagefind (see builder/search.py).
-   Pagefind indexes (years grouped, see builder/search.py) under pagefind/<name>/,
-   listed in pagefind/shards.json, merged with mergeIndex; all
-   requests go to this site. Results use Material's own result markup and classes. */
+   Pagefind indexes (years grouped, see builder/search.py) under pagefind/<name>/ are
+   listed newest first in pagefind/shards.json. A query searches the newest index
+   first and merges the next older one (Pagefind's mergeIndex) only while it has fewer
+   than `enough` results, or when the reader asks for earlier years: what a query
+   fetches stays that of one index however many years the archive holds. All requests
+   go to this site. Results use Material's own result markup and classes. */
 (function () {
   "use strict";
   var root = document.querySelector('[data-nb-search="search"]');
@@ -21,26 +24,62 @@
      word they begin, most of the bytes a query costs on a big archive. */
   var PAUSE_MS = 120;
   var MIN_CHARS = 2;
+  var PAGE = 10; /* results shown at a time (each one fetches its fragment) */
+  var names = []; /* index names, newest first */
+  var merged = 0; /* how many of them the search covers */
+  var merging = null;
+  var shown = PAGE;
+
+  function dir(name) { return new URL("pagefind/" + name + "/", base).href; }
 
   function load() {
     if (!ready) {
       ready = fetch(new URL("pagefind/shards.json", base)).then(function (r) { return r.json(); })
-        .then(function (shards) {
-          if (!shards.length) return null;
-          var first = new URL("pagefind/" + shards[0] + "/", base).href;
-          return import(first + "pagefind.js").then(function (pf) {
-            return pf.options({ basePath: first, baseUrl: siteRoot }).then(function () {
-              return Promise.all(shards.slice(1).map(function (y) {
-                return pf.mergeIndex(new URL("pagefind/" + y + "/", base).href, { baseUrl: siteRoot });
-              }));
-            }).then(function () { return pf.init(); }).then(function () { return pf; });
+        .then(function (list) {
+          names = list;
+          if (!names.length) return null;
+          return import(dir(names[0]) + "pagefind.js").then(function (pf) {
+            return pf.options({ basePath: dir(names[0]), baseUrl: siteRoot })
+              .then(function () { return pf.init(); })
+              .then(function () { merged = 1; return pf; });
           });
         });
     }
     return ready;
   }
 
-  function text(key, n) {
+  /* The next older index joins the search; callers at the same time share one merge. */
+  function widen(pf) {
+    if (!merging) {
+      merging = pf.mergeIndex(dir(names[merged]), { baseUrl: siteRoot })
+        .then(function () { merged += 1; merging = null; });
+    }
+    return merging;
+  }
+
+  /* Results wanted before older indexes are searched too (a page of them). */
+  function enough() { return Number(root.dataset.nbSearchEnough) || PAGE; }
+
+  function find(pf, query, mine) {
+    return pf.search(query).then(function (found) {
+      if (mine !== seq) return null;
+      if (found.results.length < enough() && merged < names.length) {
+        return widen(pf).then(function () { return mine === seq ? find(pf, query, mine) : null; });
+      }
+      return found;
+    });
+  }
+
+  function years(name) { return name.split("-"); }
+
+  /* "2021–2026": the years the loaded indexes cover. */
+  function span() {
+    var newest = years(names[0]).pop();
+    var oldest = years(names[merged - 1])[0];
+    return oldest === newest ? newest : oldest + "\u2013" + newest;
+  }
+
+  function text(n) {
     if (n === 0) return root.dataset.nbSearchNone;
     if (n === 1) return root.dataset.nbSearchOne;
     return root.dataset.nbSearchOther.replace("#", String(n));
@@ -67,9 +106,53 @@
     return li;
   }
 
+  /* The last row: the next page of results, or else the next older index. */
+  function more(pf, query, label, action) {
+    var li = document.createElement("li");
+    li.className = "md-search-result__item nb-search-more";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-search-result__link";
+    button.textContent = label;
+    button.addEventListener("click", function () {
+      var mine = ++seq;
+      button.disabled = true;
+      action().then(function () { return show(pf, query, mine); })
+        .catch(function (e) { console.warn("search:", e); });
+    });
+    li.append(button);
+    return li;
+  }
+
+  function show(pf, query, mine) {
+    return find(pf, query, mine).then(function (found) {
+      if (!found) return;
+      var page = found.results.slice(0, shown);
+      return Promise.all(page.map(function (r) { return r.data(); })).then(function (datas) {
+        if (mine !== seq) return;
+        var partial = merged < names.length;
+        meta.textContent = text(found.results.length) +
+          (partial ? " " + root.dataset.nbSearchScope.replace("#", span()) : "");
+        var rows = datas.map(item);
+        if (found.results.length > shown) {
+          rows.push(more(pf, query, root.dataset.nbSearchNext, function () {
+            shown += PAGE;
+            return Promise.resolve();
+          }));
+        } else if (partial) {
+          rows.push(more(pf, query, root.dataset.nbSearchEarlier.replace("#", names[merged].replace("-", "\u2013")),
+            function () { return widen(pf); }));
+        }
+        list.replaceChildren.apply(list, rows);
+        result.dataset.nbQuery = query; /* which query the list answers (benchmarks wait on it) */
+      });
+    });
+  }
+
   function search() {
     var query = input.value.trim();
     var mine = ++seq;
+    shown = PAGE;
     if (query.length < MIN_CHARS) {
       meta.textContent = root.dataset.nbSearchPlaceholder;
       list.replaceChildren();
@@ -77,16 +160,7 @@
     }
     load().then(function (pf) {
       if (!pf || mine !== seq) return null;
-      return pf.search(query).then(function (found) {
-        if (mine !== seq) return null;
-        return Promise.all(found.results.slice(0, 10).map(function (r) { return r.data(); }))
-          .then(function (datas) {
-            if (mine !== seq) return;
-            meta.textContent = text("", found.results.length);
-            list.replaceChildren.apply(list, datas.map(item));
-            result.dataset.nbQuery = query; /* which query the list answers (benchmarks wait on it) */
-          });
-      });
+      return show(pf, query, mine);
     }).catch(function (e) { console.warn("search:", e); });
   }
 
