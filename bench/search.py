@@ -8,14 +8,19 @@ Uses the projects bench/build.py leaves under .bench/site-N/. For each engine th
 is built with `search: <engine>` (blog cache warm). Pagefind is then re-run alone under
 a memory probe (shard by shard, as the build does) for its peak memory.
 The browser is Debian's Chromium (/usr/bin/chromium, or NEWSBRIEF_CHROMIUM), driven by
-Playwright; the site is served on 127.0.0.1; every request is counted from the moment the
-search box gets focus to the first result on screen.
+Playwright; the site is served on 127.0.0.1 as GitHub Pages serves it (text gzipped);
+every request is counted from the moment the search box gets focus until the network is
+idle after the first result is on screen.
+
+Columns: KB/query on the wire (and uncompressed), ms from the last keystroke to the first
+result, results listed, Pagefind indexes read, indexing seconds and peak MB, indexes.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import os
 import shutil
 import subprocess
@@ -39,13 +44,34 @@ QUERIES = ["Lindqvist", "budget"]
 
 
 class _Quiet(SimpleHTTPRequestHandler):
+    """Serves the site as GitHub Pages or nginx with `gzip on` do: text compressed when
+    the browser accepts it. (Pagefind's index files are compressed already.)"""
+
+    TEXT = frozenset({".html", ".js", ".css", ".json", ".xml", ".svg"})
+
     def log_message(self, *args) -> None:
         pass
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        if path.suffix not in self.TEXT or "gzip" not in self.headers.get("Accept-Encoding", "") \
+                or not path.is_file():
+            return super().do_GET()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
 
 def build(proj: Path, engine: str, shard_size: int) -> Path:
     # The project's current templates and configuration (bench/build.py copied them once).
     shutil.copytree(ROOT / "overrides", proj / "overrides", dirs_exist_ok=True)
+    shutil.copytree(ROOT / "docs" / "stylesheets", proj / "docs" / "stylesheets", dirs_exist_ok=True)
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     marker = "      posts_dir: posts\n"
     cfg = proj / f"search-{engine}.yml"
@@ -72,9 +98,10 @@ def pagefind_memory(site: Path, max_pages: int) -> tuple[float, float, int]:
     return time.perf_counter() - t, peak, len(groups)
 
 
-def browse(site: Path, query: str, engine: str) -> tuple[float, float, int]:
-    """(KB fetched for the query, ms from the last keystroke to the first result, hits),
-    in a fresh browser (empty cache)."""
+def browse(site: Path, query: str, engine: str) -> tuple[float, float, float, int, int]:
+    """(KB fetched for the query on the wire, the same uncompressed, ms from the last
+    keystroke to the first result, results listed, Pagefind indexes fetched), in a fresh
+    browser (empty cache)."""
     from playwright.sync_api import sync_playwright
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
@@ -100,16 +127,21 @@ def browse(site: Path, query: str, engine: str) -> tuple[float, float, int]:
                       if engine == "pagefind" else ".md-search-result__item")
             page.locator(answer).first.wait_for(timeout=180_000)
             ms = (time.perf_counter() - t) * 1000
-            hits = page.locator(".md-search-result__item").count()
+            hits = page.locator(".md-search-result__item:not(.nb-search-more)").count()
             page.wait_for_load_state("networkidle")
-            total = 0
+            wire = raw = 0
+            indexes = set()
             for r in fetched:
                 sizes = r.sizes()
-                total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+                wire += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+                raw += len(r.response().body()) + sizes["responseHeadersSize"]
+                path = r.url[len(url):].split("/")
+                if path[0] == "pagefind" and len(path) > 2:
+                    indexes.add(path[1])
             browser.close()
     finally:
         server.shutdown()
-    return total / 1024, ms, hits
+    return wire / 1024, raw / 1024, ms, hits, len(indexes)
 
 
 def main() -> None:
@@ -119,8 +151,8 @@ def main() -> None:
     ap.add_argument("--shard-size", type=int, default=SHARD_SIZE, help="pages per Pagefind index")
     ap.add_argument("--query", nargs="+", default=QUERIES, help="what to type into the search box")
     a = ap.parse_args()
-    print(f"{'N':>6} {'engine':>9} {'query':>10} {'KB/query':>9} {'first ms':>9} {'hits':>5} {'index s':>8} "
-          f"{'index MB':>9} {'indexes':>7}", flush=True)
+    print(f"{'N':>6} {'engine':>9} {'query':>10} {'KB/query':>9} {'KB raw':>7} {'first ms':>9} {'hits':>5} "
+          f"{'read':>5} {'index s':>8} {'index MB':>9} {'indexes':>7}", flush=True)
     for n in a.n:
         proj = WORK / f"site-{n}"
         if not proj.is_dir():
@@ -132,9 +164,9 @@ def main() -> None:
             if engine == "pagefind":
                 idx_s, idx_mb, shards = pagefind_memory(site, a.shard_size)
             for query in a.query:
-                kb, ms, hits = browse(site, query, engine)
-                print(f"{n:>6} {engine:>9} {query:>10} {kb:>9.0f} {ms:>9.0f} {hits:>5} {idx_s:>8.1f} "
-                      f"{idx_mb:>9.0f} {shards:>7}", flush=True)
+                kb, raw, ms, hits, read = browse(site, query, engine)
+                print(f"{n:>6} {engine:>9} {query:>10} {kb:>9.0f} {raw:>7.0f} {ms:>9.0f} {hits:>5} {read:>5} "
+                      f"{idx_s:>8.1f} {idx_mb:>9.0f} {shards:>7}", flush=True)
 
 
 if __name__ == "__main__":

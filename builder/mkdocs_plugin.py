@@ -54,6 +54,7 @@ from . import blog_speed, search
 from .cache import CACHE_DIR
 from .cli import summarise
 from .model import REJECTED
+from .page_cache import PageCache
 from .pipeline import convert
 from .related_html import RelatedIndex
 from .render import escape_md
@@ -100,8 +101,10 @@ class NewsbriefConfig(Config):
     strict = c.Type(bool, default=False)
     workers = c.Optional(c.Type(int))
     # Scale (issue #5): excerpts rendered once per post, rendered posts reused across
-    # builds (builder/blog_speed.py); Pagefind search for big archives (builder/search.py).
+    # builds (builder/blog_speed.py); a brief's page rendered again only when its inputs
+    # change (builder/page_cache.py); Pagefind search for big archives (builder/search.py).
     blog_speed = c.Type(bool, default=True)
+    page_cache = c.Type(bool, default=True)
     search = c.Choice(["auto", "material", "pagefind"], default="auto")
     search_threshold = c.Type(int, default=2000)
     search_shard_size = c.Type(int, default=SHARD_SIZE)
@@ -114,6 +117,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
 
     def _reset(self) -> None:
         self._close_speedup()
+        self._page_cache = None
         self.posts: list = []
         self.last_result = None
         self.root = Path.cwd()
@@ -209,11 +213,15 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
 
     def on_post_build(self, *, config):
         self._close_speedup()
+        page_cache, self._page_cache = self._page_cache, None
+        if page_cache is not None:
+            page_cache.close()  # only after a build that wrote every page
         if self.config.enabled and getattr(self, "search_engine", None) == "pagefind":
             search.index(config, self.config.search_shard_size)
 
     def on_build_error(self, *, error):
         self._close_speedup()
+        self._page_cache = None
 
     def on_shutdown(self):
         self._close_speedup()
@@ -400,6 +408,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
                 page.meta["title"] = html.escape(title)
             if page.content:
                 page.content = self._with_byline(page, locale)
+        if self.config.page_cache:
+            self._page_cache = PageCache(self.root / CACHE_DIR, env, config, self._is_post)
         return env
 
     def _with_byline(self, page, locale: str) -> str:

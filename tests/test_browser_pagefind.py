@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from dumpgen import make_dump
-from site_support import serve
+from site_support import copy_site_sources, serve
 
 pytest.importorskip("playwright.sync_api")
 pytest.importorskip("pagefind_bin")
@@ -46,7 +46,7 @@ def _with_rare_word(text: str) -> str:
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = tmp_path_factory.mktemp("project-pagefind")
-    tb._copy_site_sources(project)
+    copy_site_sources(project)
     # Briefs of two earlier years beside the sample's, so that there are several indexes;
     # only they have RARE_WORD.
     for year in (2019, 2021):

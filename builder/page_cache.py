@@ -1,0 +1,182 @@
+"""A brief's page is rendered again only when something it shows has changed (issue #5).
+
+MkDocs renders every page's template on every build, ~14 ms a page, which is most of a
+rebuild once the Markdown is cached (builder/blog_speed.py). A brief's HTML is a
+function of:
+
+- the site: package versions, the configuration (plugin options included), the
+  templates of the theme's custom_dir, the navigation;
+- the brief: URL, title, rendered content, table of contents, front matter, the blog's
+  post settings, authors, categories, tag links, canonical and edit URLs;
+- its place: previous and next page, ancestors.
+
+The key hashes all of these. A template context with a key this module does not know
+means no caching for that page: an input it cannot see is never guessed at. (Templates
+that read other pages through `pages` or `nav` objects beyond their titles and URLs
+are not covered: Material's are not such.) Pages are stored as files under
+``.newsbrief-cache/pages/<key>.html``; a successful build deletes those it did not use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from .blog_speed import _versions
+
+log = logging.getLogger("mkdocs.plugins.newsbrief.page_cache")
+
+SUBDIR = "pages"
+# What MkDocs' get_context() puts in a page's context, and the tags plugin's "tags".
+_KNOWN = {"nav", "pages", "base_url", "extra_css", "extra_javascript", "mkdocs_version",
+          "build_date_utc", "config", "page", "tags"}
+# Configuration that decides where files go or how MkDocs runs, not what a page shows.
+_NOT_SHOWN = {"config_file_path", "docs_dir", "site_dir", "dev_addr", "strict", "watch", "hooks",
+              "remote_branch", "remote_name", "validation", "plugins", "nav", "pages"}
+
+
+def _plain(value) -> str:
+    """A text form of a value that is the same in every run (no addresses)."""
+    if isinstance(value, Mapping):
+        items = sorted(value.items(), key=lambda kv: str(kv[0]))
+        return "{" + ",".join(f"{_plain(k)}:{_plain(v)}" for k, v in items) + "}"
+    if isinstance(value, list | tuple | set | frozenset):
+        seq = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return "[" + ",".join(_plain(v) for v in seq) + "]"
+    if callable(value) and not isinstance(value, type):
+        return f"<{getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', type(value).__qualname__)}>"
+    if isinstance(value, str | int | float | bool) or value is None:
+        return repr(value)
+    return f"<{type(value).__qualname__}:{value}>"  # dates, locales: their own str()
+
+
+def _link(page) -> list | None:
+    return None if page is None else [getattr(page, "url", None), getattr(page, "title", None)]
+
+
+def _nav(items) -> list:
+    return [[type(i).__name__, getattr(i, "title", None), getattr(i, "url", None), _nav(i.children or [])]
+            for i in items]
+
+
+def _toc(items) -> list:
+    return [[t.title, t.id, t.level, _toc(t.children)] for t in items]
+
+
+def _files_digest(folder: Path) -> str:
+    """Names, sizes and times of the files in a folder (the templates of custom_dir)."""
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if p.is_file():
+            st = p.stat()
+            h.update(f"{p.relative_to(folder).as_posix()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def site_key(config, nav) -> str:
+    parts = [_versions()]
+    for key in sorted(k for k in config if k not in _NOT_SHOWN):
+        value = config[key]
+        parts.append(f"{key}={_plain(dict(value.items()) if key == 'theme' else value)}")
+    parts.append("plugins=" + _plain({name: dict(p.config.items()) for name, p in config.plugins.items()
+                                      if hasattr(p, "config")}))
+    custom = config.theme.custom_dir
+    parts.append("custom_dir=" + (_files_digest(Path(custom)) if custom else ""))
+    parts.append("nav=" + _plain(_nav(nav.items)))
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def page_key(site: str, context) -> str | None:
+    """The key of a brief's page, or None if its context holds something unknown."""
+    if any(k not in _KNOWN for k in context):
+        return None
+    page = context["page"]
+    tags = [[t.name, [[link.title, link.url] for link in t.links]] for t in context.get("tags") or ()]
+    parts = [
+        site, page.url, page.title, page.content or "", _plain(_toc(page.toc)), _plain(page.meta),
+        _plain(dict(page.config.items()) if hasattr(page, "config") else None),
+        _plain([dict(a.items()) for a in getattr(page, "authors", None) or ()]),
+        _plain([_link(c) for c in getattr(page, "categories", None) or ()]),
+        _plain(tags), _plain(_link(page.previous_page)), _plain(_link(page.next_page)),
+        _plain([_link(a) for a in page.ancestors]), _plain([page.canonical_url, page.edit_url, page.is_homepage]),
+    ]
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+class PageCache:
+    """Wraps the build's Jinja environment so that a brief's template render is looked up
+    first; ``close()`` deletes the stored pages this build did not use."""
+
+    def __init__(self, folder: Path, env, config, is_post):
+        self.folder = folder / SUBDIR
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.config, self.is_post = config, is_post
+        self.site: str | None = None
+        self.used: set[str] = set()
+        self.hits = self.misses = self.uncacheable = 0
+        get_template = env.get_template
+        cache = self
+
+        def cached_get_template(name, *args, **kwargs):
+            return _Template(get_template(name, *args, **kwargs), cache)
+
+        env.get_template = cached_get_template
+
+    def render(self, template, context) -> str:
+        page = context.get("page")
+        if page is None or not self.is_post(page):
+            return template.render(context)
+        if self.site is None:  # the navigation is final once pages are rendered
+            self.site = site_key(self.config, context["nav"])
+        key = page_key(self.site, context)
+        if key is None:
+            self.uncacheable += 1
+            return template.render(context)
+        self.used.add(key)
+        path = self.folder / f"{key}.html"
+        try:
+            output = path.read_text(encoding="utf-8")
+            self.hits += 1
+            return output
+        except (OSError, UnicodeDecodeError):
+            pass
+        self.misses += 1
+        output = template.render(context)
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(output)
+            os.replace(tmp, path)
+        except OSError as e:
+            log.warning(f"newsbrief: could not store a rendered page: {e}")
+        return output
+
+    def close(self) -> None:
+        for entry in os.scandir(self.folder):
+            if entry.name.startswith(".tmp-") or (entry.name.endswith(".html") and entry.name[:-5] not in self.used):
+                Path(entry.path).unlink(missing_ok=True)
+        log.info(f"newsbrief: page cache: {self.hits} reused, {self.misses} rendered, "
+                 f"{self.uncacheable} not cacheable")
+
+
+class _Template:
+    """A Jinja template whose ``render`` goes through the page cache."""
+
+    def __init__(self, template, cache: PageCache):
+        self._template, self._cache = template, cache
+
+    def render(self, *args, **kwargs) -> str:
+        if len(args) == 1 and not kwargs and isinstance(args[0], Mapping):
+            return self._cache.render(self._template, args[0])
+        return self._template.render(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._template, name)
