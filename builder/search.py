@@ -8,14 +8,15 @@ small chunks fetched per query. The plugin option ``search`` picks the engine:
   ``file://``, best for a small archive);
 - ``pagefind``: Pagefind (PyPI ``pagefind[bin]``, run after the build): only the body of
   each brief is indexed (``data-pagefind-body`` on the post's ``<article>``; digests,
-  which repeat their briefs, are not); the years
-  are grouped, newest first, into indexes of at most ``search_shard_size`` pages each
-  (``pagefind/<year>/`` or ``pagefind/<oldest>-<newest>/``), so indexing memory is bounded
-  by a shard, not the archive. The browser searches the newest index first and merges
-  older ones (``mergeIndex``) only while a query has less than a page of results or when
-  the reader asks, so a query fetches about one index's worth whatever the archive's
-  size. Material's search dialog stays (same markup, overrides/partials/search.html),
-  driven by overrides/assets/javascripts/nb-search.js instead of Material's search worker. No request leaves the site.
+  which repeat their briefs, are not). Years, or the months of a year too big for one
+  index, are grouped newest first into indexes of at most ``search_shard_size`` pages
+  (``pagefind/2019/``, ``pagefind/2021_2024/``, ``pagefind/2025-07/``), so indexing
+  memory is bounded by an index, not the archive. The browser searches the newest index
+  first and merges older ones (``mergeIndex``) only while a query has less than a page
+  of results or when the reader asks, so a query fetches about one index's worth
+  whatever the archive's size. Material's search dialog stays (same markup,
+  overrides/partials/search.html), driven by overrides/assets/javascripts/nb-search.js
+  instead of Material's search worker. No request leaves the site.
 - ``auto`` (default): ``pagefind`` from ``search_threshold`` briefs (default 2,000) up,
   ``material`` below: a small site keeps the simpler built-in search.
 """
@@ -40,6 +41,7 @@ PAGEFIND_DIR = "pagefind"
 BODY_OPEN = '<article class="md-content__inner md-typeset">'
 BODY_OPEN_MARKED = '<article class="md-content__inner md-typeset" data-pagefind-body>'
 YEAR_DIR = re.compile(r"^\d{4}$")
+MONTH_DIR = re.compile(r"^\d{2}$")
 # Pages per Pagefind index: indexing memory grows with it, a query fetches a little for
 # each index (its entry file, its WebAssembly, its metadata). See README "Performance".
 SHARD_SIZE = 5_000
@@ -97,25 +99,44 @@ def pagefind_cmd() -> list[str]:
     return [sys.executable, "-m", "pagefind"]
 
 
-def shards(site: Path, max_pages: int) -> list[tuple[str, list[str]]]:
-    """(name, years) of each index: the years of briefs (post URLs start with the year),
-    newest first, grouped so that an index holds at most max_pages pages (a year with more
-    stays whole)."""
+def _units(site: Path, max_pages: int) -> list[tuple[str, int]]:
+    """(folder, pages) newest first: each year of briefs (post URLs start with the year),
+    or its months (``YYYY/MM``) when the year alone has more than max_pages pages."""
+    out = []
     years = sorted((p.name for p in site.iterdir() if p.is_dir() and YEAR_DIR.match(p.name)), reverse=True)
+    for year in years:
+        total = sum(1 for _ in (site / year).rglob("*.html"))
+        months = {m.name: sum(1 for _ in m.rglob("*.html"))
+                  for m in (site / year).iterdir() if m.is_dir() and MONTH_DIR.match(m.name)}
+        if total > max_pages and sum(months.values()) == total:
+            out.extend((f"{year}/{m}", months[m]) for m in sorted(months, reverse=True))
+        else:
+            out.append((year, total))
+    return out
+
+
+def shards(site: Path, max_pages: int) -> list[tuple[str, list[str]]]:
+    """(name, folders) of each index: years (or the months of a year too big for one
+    index), newest first, grouped so that an index holds at most max_pages pages (a
+    month with more stays whole). Names: ``2019``, ``2025-07``, ``2021_2024``."""
     groups: list[list[str]] = []
     pages = 0
-    for year in years:
-        n = sum(1 for _ in (site / year).rglob("*.html"))
+    for unit, n in _units(site, max_pages):
         if not groups or pages + n > max_pages:
             groups.append([])
             pages = 0
-        groups[-1].append(year)
+        groups[-1].append(unit)
         pages += n
-    return [(g[0] if len(g) == 1 else f"{g[-1]}-{g[0]}", g) for g in groups]
+
+    def name(g: list[str]) -> str:
+        ends = [g[0]] if len(g) == 1 else [g[-1], g[0]]
+        return "_".join(u.replace("/", "-") for u in ends)
+
+    return [(name(g), g) for g in groups]
 
 
-def shard_command(site: Path, name: str, years: list[str]) -> list[str]:
-    pattern = f"{years[0]}/**/*.html" if len(years) == 1 else "{" + ",".join(years) + "}/**/*.html"
+def shard_command(site: Path, name: str, folders: list[str]) -> list[str]:
+    pattern = f"{folders[0]}/**/*.html" if len(folders) == 1 else "{" + ",".join(folders) + "}/**/*.html"
     return [*pagefind_cmd(), "--site", str(site), "--glob", pattern,
             "--output-subdir", f"{PAGEFIND_DIR}/{name}", "--quiet"]
 
@@ -126,8 +147,8 @@ def index(config, max_pages: int) -> dict:
     out = site / PAGEFIND_DIR
     groups = shards(site, max_pages)
     started = time.perf_counter()
-    for name, years in groups:
-        p = subprocess.run(shard_command(site, name, years), capture_output=True, text=True)
+    for name, folders in groups:
+        p = subprocess.run(shard_command(site, name, folders), capture_output=True, text=True)
         if p.returncode != 0:
             raise PluginError(f"newsbrief: pagefind failed for {name}:\n{p.stdout}\n{p.stderr}")
     out.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 /* newsbrief: Material's search dialog driven by Pagefind (see builder/search.py).
-   Pagefind indexes (years grouped, see builder/search.py) under pagefind/<name>/ are
-   listed newest first in pagefind/shards.json. A query searches the newest index
+   Pagefind indexes (years or months grouped, see builder/search.py) under
+   pagefind/<name>/ are listed newest first in pagefind/shards.json. A query searches the newest index
    first and merges the next older one (Pagefind's mergeIndex) only while it has fewer
    than `enough` results, or when the reader asks for earlier years: what a query
    fetches stays that of one index however many years the archive holds. All requests
@@ -22,7 +22,7 @@
   /* Search once typing pauses, and from two characters on: Pagefind matches the last
      word as a prefix, so "b", "bu", "bud" would each fetch the index chunks of every
      word they begin, most of the bytes a query costs on a big archive. */
-  var PAUSE_MS = 120;
+  var PAUSE_MS = 80;
   var MIN_CHARS = 2;
   var PAGE = 10; /* results shown at a time (each one fetches its fragment) */
   var names = []; /* index names, newest first */
@@ -70,12 +70,15 @@
     });
   }
 
-  function years(name) { return name.split("-"); }
+  /* Index names: "2019", "2025-07" (a month), "2021_2024" (oldest_newest). */
+  function ends(name) { return name.split("_"); }
 
-  /* "2021–2026": the years the loaded indexes cover. */
+  function label(name) { return ends(name).join("\u2013"); }
+
+  /* "2021–2026": the period the loaded indexes cover. */
   function span() {
-    var newest = years(names[0]).pop();
-    var oldest = years(names[merged - 1])[0];
+    var newest = ends(names[0]).pop();
+    var oldest = ends(names[merged - 1])[0];
     return oldest === newest ? newest : oldest + "\u2013" + newest;
   }
 
@@ -140,7 +143,7 @@
             return Promise.resolve();
           }));
         } else if (partial) {
-          rows.push(more(pf, query, root.dataset.nbSearchEarlier.replace("#", names[merged].replace("-", "\u2013")),
+          rows.push(more(pf, query, root.dataset.nbSearchEarlier.replace("#", label(names[merged])),
             function () { return widen(pf); }));
         }
         list.replaceChildren.apply(list, rows);
