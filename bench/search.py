@@ -3,6 +3,7 @@ headless Chromium, and Pagefind's indexing time and peak memory.
 
     python bench/search.py                    # N = 1000 10000 (after bench/build.py)
     python bench/search.py --n 1000 --engine material pagefind
+    python bench/search.py --synthetic --n 10000 100000   # search alone, any N
 
 Uses the projects bench/build.py leaves under .bench/site-N/. For each engine the site
 is built with `search: <engine>` (blog cache warm). Pagefind is then re-run alone under
@@ -11,6 +12,12 @@ The browser is Debian's Chromium (/usr/bin/chromium, or NEWSBRIEF_CHROMIUM), dri
 Playwright; the site is served on 127.0.0.1 as GitHub Pages serves it (text gzipped);
 every request is counted from the moment the search box gets focus until the network is
 idle after the first result is on screen.
+
+--synthetic measures the search alone where a whole site would take too long to build
+(100k briefs: about an hour here): the home page and assets of the 10k site
+(.bench/site-10000/site-pagefind), and one page per brief holding just its article, the
+part Pagefind indexes, in year/month folders as on the real site; the briefs are those
+of bench/corpus.py with the same seed. Indexed as the build does (builder/search.py).
 
 Columns: KB/query on the wire (and uncompressed), ms from the last keystroke to the first
 result, results listed, Pagefind indexes read, indexing seconds and peak MB, indexes.
@@ -21,7 +28,10 @@ from __future__ import annotations
 import argparse
 import functools
 import gzip
+import html
+import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -86,16 +96,51 @@ def build(proj: Path, engine: str, shard_size: int) -> Path:
 
 
 def pagefind_memory(site: Path, max_pages: int) -> tuple[float, float, int]:
-    """Seconds and peak RSS (MB) of indexing the site shard by shard, as the build does,
-    and the number of shards."""
-    from builder.search import shard_command, shards
+    """Seconds and peak RSS (MB) of indexing the site shard by shard, as the build does
+    (builder/search.py), and the number of shards."""
+    from builder.search import PAGEFIND_DIR, shard_command, shards
 
     t = time.perf_counter()
     peak = 0
     groups = shards(site, max_pages)
-    for name, years in groups:
-        peak = max(peak, measured(shard_command(site, name, years))[1])
+    for name, folders in groups:
+        peak = max(peak, measured(shard_command(site, name, folders))[1])
+    (site / PAGEFIND_DIR / "shards.json").write_text(json.dumps([name for name, _ in groups]), encoding="utf-8")
     return time.perf_counter() - t, peak, len(groups)
+
+
+def synthetic(n: int) -> Path:
+    """A search-only site of n briefs (see --synthetic above); made once per n."""
+    from corpus import make_dump
+
+    shell = WORK / "site-10000" / "site-pagefind"
+    if not (shell / "index.html").is_file():
+        sys.exit(f"no {shell}: run python bench/search.py --n 10000 --engine pagefind first")
+    site = WORK / f"search-{n}"
+    marker = site / f".synthetic-{n}"
+    if not marker.exists():
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.copytree(shell, site, ignore=lambda d, names: set() if d != str(shell) else {
+            x for x in names if x.isdigit() or x in {"pagefind", "page", "archive", "author", "publisher", "tags"}})
+        rng = random.Random(1)  # bench/corpus.py's sequence: the same briefs
+        for i in range(n):
+            g = make_dump(rng, n_sections=rng.randint(4, 8), paragraph_sentences=4)
+            body = [f"<h1>{html.escape(g.title)}</h1>"]
+            body += [f"<li>{html.escape(h)}</li>" for h in g.highlights]
+            for heading, paragraphs in g.sections:
+                if heading:
+                    body.append(f"<h2>{html.escape(heading)}</h2>")
+                body += [f"<p>{html.escape(p)}</p>" for p in paragraphs]
+            page = site / f"{g.date:%Y}" / f"{g.date:%m}" / f"brief-{i}" / "index.html"
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{html.escape(g.title)}"
+                            f"</title></head><body><article data-pagefind-body>{''.join(body)}</article></body></html>",
+                            encoding="utf-8")
+        marker.touch()
+    shutil.copy2(ROOT / "overrides" / "assets" / "javascripts" / "nb-search.js",
+                 site / "assets" / "javascripts" / "nb-search.js")  # the project's current script
+    shutil.rmtree(site / "pagefind", ignore_errors=True)
+    return site
 
 
 def browse(site: Path, query: str, engine: str) -> tuple[float, float, float, int, int]:
@@ -150,10 +195,19 @@ def main() -> None:
     ap.add_argument("--engine", nargs="+", default=["pagefind", "material"])
     ap.add_argument("--shard-size", type=int, default=SHARD_SIZE, help="pages per Pagefind index")
     ap.add_argument("--query", nargs="+", default=QUERIES, help="what to type into the search box")
+    ap.add_argument("--synthetic", action="store_true", help="search alone on a synthetic site (Pagefind)")
     a = ap.parse_args()
     print(f"{'N':>6} {'engine':>9} {'query':>10} {'KB/query':>9} {'KB raw':>7} {'first ms':>9} {'hits':>5} "
           f"{'read':>5} {'index s':>8} {'index MB':>9} {'indexes':>7}", flush=True)
     for n in a.n:
+        if a.synthetic:
+            site = synthetic(n)
+            idx_s, idx_mb, shards = pagefind_memory(site, a.shard_size)
+            for query in a.query:
+                kb, raw, ms, hits, read = browse(site, query, "pagefind")
+                print(f"{n:>6} {'synthetic':>9} {query:>10} {kb:>9.0f} {raw:>7.0f} {ms:>9.0f} {hits:>5} {read:>5} "
+                      f"{idx_s:>8.1f} {idx_mb:>9.0f} {shards:>7}", flush=True)
+            continue
         proj = WORK / f"site-{n}"
         if not proj.is_dir():
             sys.exit(f"no {proj}: run python bench/build.py --n {n} first")

@@ -85,8 +85,13 @@ def configure(engine: str, config) -> None:
     config.plugins["material/search"].real = plugin
 
 
+HEADERLINK = '<a class="headerlink" '
+
+
 def mark_body(output: str) -> str:
-    """Index only the article of a brief: not the header, navigation or footer."""
+    """Index only the article of a brief: not the header, navigation or footer, nor the
+    headings' permalink signs (a result's excerpt would read "Background¶ Prices ...")."""
+    output = output.replace(HEADERLINK, '<a class="headerlink" data-pagefind-ignore ')
     return output.replace(BODY_OPEN, BODY_OPEN_MARKED, 1)
 
 

@@ -116,12 +116,14 @@ def test_rare_word_reaches_the_oldest_index(page, base_url: str, site_dir: Path)
     expect(pg.locator(".nb-search-more")).to_have_count(0)
     meta = pg.locator(".md-search-result__meta")
     expect(meta).to_have_text("2 matching documents")
+    assert "¶" not in items.first.inner_text()  # headings' permalinks are not indexed
     watch.assert_clean()
 
 
 def test_older_indexes_load_only_when_asked(page, base_url: str, site_dir: Path) -> None:
-    """With a page of results in hand (here: one), the older index is not fetched until
-    the reader asks for it; then its results join the list."""
+    """With a page of results in hand, the older index is not fetched until the reader
+    asks for it; its results then join the list, a page at a time. (Pages of one
+    result here, set on the dialog as a site's template could.)"""
     shards = _shards(site_dir)
     assert shards[-2:] == ["2021", "2019"]
     pg, watch = page
@@ -129,19 +131,25 @@ def test_older_indexes_load_only_when_asked(page, base_url: str, site_dir: Path)
     pg.on("request", lambda r: requested.append(r.url))
     pg.goto(base_url)
     tb._settle(pg)
-    pg.evaluate("document.querySelector('[data-nb-search=\"search\"]').dataset.nbSearchEnough = '1'")
+    pg.evaluate("document.querySelector('[data-nb-search=\"search\"]').dataset.nbSearchPage = '1'")
     _type(pg, RARE_WORD)
     items = pg.locator(".md-search-result__item:not(.nb-search-more)")
+    meta = pg.locator(".md-search-result__meta")
+    more = pg.locator(".nb-search-more button")
     expect(items).to_have_count(1)
     expect(items.first).to_contain_text(OLDER_TITLES[2021])
-    expect(pg.locator(".md-search-result__meta")).to_have_text(f"1 matching document in 2021\u2013{shards[0]}")
+    expect(meta).to_have_text(f"1 matching document in 2021\u2013{shards[0]}")
     assert not [u for u in requested if "/pagefind/2019/" in u]
-    more = pg.locator(".nb-search-more button")
     expect(more).to_have_text("Search 2019 too")
+    tb._shot(pg, "search-pagefind-earlier")
+    more.click()
+    expect(meta).to_have_text("2 matching documents")
+    assert [u for u in requested if "/pagefind/2019/" in u]
+    expect(items).to_have_count(1)  # a page at a time
+    expect(more).to_have_text("More results")
     more.click()
     expect(items).to_have_count(2)
-    expect(items.filter(has_text=OLDER_TITLES[2019])).to_have_count(1)
+    for title in OLDER_TITLES.values():
+        expect(items.filter(has_text=title)).to_have_count(1)
     expect(pg.locator(".nb-search-more")).to_have_count(0)
-    expect(pg.locator(".md-search-result__meta")).to_have_text("2 matching documents")
-    assert [u for u in requested if "/pagefind/2019/" in u]
     watch.assert_clean()

@@ -2,7 +2,7 @@
    Pagefind indexes (years or months grouped, see builder/search.py) under
    pagefind/<name>/ are listed newest first in pagefind/shards.json. A query searches the newest index
    first and merges the next older one (Pagefind's mergeIndex) only while it has fewer
-   than `enough` results, or when the reader asks for earlier years: what a query
+   results than a page shows, or when the reader asks for earlier years: what a query
    fetches stays that of one index however many years the archive holds. All requests
    go to this site. Results use Material's own result markup and classes. */
 (function () {
@@ -24,11 +24,12 @@
      word they begin, most of the bytes a query costs on a big archive. */
   var PAUSE_MS = 80;
   var MIN_CHARS = 2;
-  var PAGE = 10; /* results shown at a time (each one fetches its fragment) */
+  /* Results shown at a time (each fetches its fragment); data-nb-search-page may say. */
+  function pageSize() { return Number(root.dataset.nbSearchPage) || 10; }
   var names = []; /* index names, newest first */
   var merged = 0; /* how many of them the search covers */
   var merging = null;
-  var shown = PAGE;
+  var shown = 0;
 
   function dir(name) { return new URL("pagefind/" + name + "/", base).href; }
 
@@ -57,13 +58,10 @@
     return merging;
   }
 
-  /* Results wanted before older indexes are searched too (a page of them). */
-  function enough() { return Number(root.dataset.nbSearchEnough) || PAGE; }
-
   function find(pf, query, mine) {
     return pf.search(query).then(function (found) {
       if (mine !== seq) return null;
-      if (found.results.length < enough() && merged < names.length) {
+      if (found.results.length < pageSize() && merged < names.length) {
         return widen(pf).then(function () { return mine === seq ? find(pf, query, mine) : null; });
       }
       return found;
@@ -139,7 +137,7 @@
         var rows = datas.map(item);
         if (found.results.length > shown) {
           rows.push(more(pf, query, root.dataset.nbSearchNext, function () {
-            shown += PAGE;
+            shown += pageSize();
             return Promise.resolve();
           }));
         } else if (partial) {
@@ -155,7 +153,7 @@
   function search() {
     var query = input.value.trim();
     var mine = ++seq;
-    shown = PAGE;
+    shown = pageSize();
     if (query.length < MIN_CHARS) {
       meta.textContent = root.dataset.nbSearchPlaceholder;
       list.replaceChildren();
