@@ -131,6 +131,8 @@ def synthetic(n: int) -> Path:
                 if heading:
                     body.append(f"<h2>{html.escape(heading)}</h2>")
                 body += [f"<p>{html.escape(p)}</p>" for p in paragraphs]
+            byline = " and ".join(g.authors) + (f", {g.publisher}" if g.publisher else "")
+            body.append(f"<p>By {html.escape(byline)}</p>")  # as the site prints it
             page = site / f"{g.date:%Y}" / f"{g.date:%m}" / f"brief-{i}" / "index.html"
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_text(f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{html.escape(g.title)}"

@@ -24,8 +24,10 @@ the library versions), never by a path or an mtime:
 2. **Rendered post pages** (``Post.render``, i.e. MkDocs' ``Page.render`` for posts
    only): a post whose HTML has no relative link or image (every dump-made post: the
    builder escapes dump text, so its only links are the headline's ``#`` permalinks)
-   does not depend on any other page, so its HTML, table of contents and anchors are
-   reused while its Markdown, URL and configuration are unchanged.
+   does not depend on any other page, so its HTML, table of contents, anchors and links
+   to its own anchors (for MkDocs' anchor validation) are reused while its Markdown, URL
+   and configuration are unchanged. Digests, which link to other briefs, are converted
+   again on every build.
 
 Two quadratic steps are made linear:
 
@@ -39,8 +41,8 @@ Two quadratic steps are made linear:
 
 The caches are kept in memory for the build and on disk under ``.newsbrief-cache/blog/``
 (JSON, compressed, pruned to this build's posts), so a rebuild after one new dump converts
-only the new post's Markdown; the rest of the rebuild is MkDocs writing every page from
-its templates, which MkDocs has no way to skip.
+only the new post's Markdown (and the digests); builder/page_cache.py then skips the
+template render of every brief page whose inputs did not change.
 
 If Material or MkDocs change these internals, ``check_seams()`` fails (the plugin then
 logs a warning and builds the stock way), and tests/test_blog_speed.py fails.
@@ -65,7 +67,7 @@ log = logging.getLogger("mkdocs.plugins.newsbrief.blog_speed")
 
 CACHE_SUBDIR = "blog"
 CACHE_FILE = "rendered.json.z"
-FORMAT = 1
+FORMAT = 2
 # Private-use characters: the builder never writes them (dump text goes through
 # escape_md, which keeps printable text), and markdown's serialiser leaves them alone.
 MAIN = "\ue000nb-main\ue000"
@@ -345,22 +347,24 @@ class Speedup:
         entry = self.cache.get(key)
         if entry is not None and entry[0] is not None:
             self.cache.hits += 1
-            content, toc_tokens, title, anchors = entry
+            content, toc_tokens, title, anchors, self_links = entry
             post.content = content
             post.toc = get_toc(toc_tokens)
             post._title_from_render = title
             post.present_anchor_ids = set(anchors)
-            if logging.getLogger("mkdocs").getEffectiveLevel() > logging.DEBUG:
-                post.links_to_anchors = {}
+            # What MkDocs' anchor validation reads: the post's links to its own headings
+            # (every heading's permalink is one).
+            post.links_to_anchors = {post.file: dict(self_links)} if self_links else {}
             return None
         Page.render(post, config, files)
         if entry is None:
             self.cache.misses += 1
-            if post.links_to_anchors or _has_page_links(post.content):
-                entry = [None, None, None, None]
+            links = post.links_to_anchors or {}
+            if any(target is not post.file for target in links) or _has_page_links(post.content):
+                entry = [None, None, None, None, None]  # links to other pages: rendered per build
             else:
                 entry = [post.content, _toc_tokens(post.toc), post._title_from_render,
-                         sorted(post.present_anchor_ids or ())]
+                         sorted(post.present_anchor_ids or ()), sorted((links.get(post.file) or {}).items())]
             self.cache.put(key, entry)
         else:
             self.cache.uncacheable += 1
