@@ -15,7 +15,7 @@ from builder.dates import DateError, looks_like_date, parse_date
 from builder.enrich import base_slug
 from builder.model import Rejected
 from builder.pipeline import process
-from builder.read import read_bytes
+from builder.read import _INVISIBLE, _SPACES, _TRIGGERS, normalise_whitespace, read_bytes
 from builder.render import escape_md, render_page
 from builder.rules import RulesError, load_rules
 
@@ -277,3 +277,13 @@ def test_escape_defuses_markdown_html_and_templates():
         escaped = escape_md(text)
         assert not escaped.startswith(("#", "1.", ">", "-", "*", "!!!", "{", "|", ":"))
         assert "<" not in escaped and "{{" not in escaped and "{%" not in escaped
+
+
+def test_whitespace_repair_skips_only_texts_it_would_not_change():
+    """normalise_whitespace returns a text untouched when it holds none of _TRIGGERS:
+    every character either pattern matches must be one of them."""
+    bmp = (chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF)
+    missing = [hex(ord(c)) for c in bmp if (_SPACES.match(c) or _INVISIBLE.match(c)) and c not in _TRIGGERS]
+    assert missing == []
+    assert normalise_whitespace("a  b\u00a0c\u200bd\te") == "a b cd e"
+    assert normalise_whitespace("plain text, one space each") == "plain text, one space each"
