@@ -8,8 +8,6 @@ import os
 import sys
 from pathlib import Path
 
-from tqdm import tqdm
-
 from . import __version__, site
 from .cache import CACHE_DIR
 from .model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED
@@ -136,6 +134,8 @@ def _run_convert(args, write: bool) -> int:
         print(f"newsbrief: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     paths = args.paths or ["seeds"]
+    from tqdm import tqdm  # here: a quiet run (scripts, the plugin) need not load it
+
     bar = tqdm(total=0, unit="dump", file=sys.stderr, disable=args.quiet or not sys.stderr.isatty(),
                desc="converting", leave=False)
 

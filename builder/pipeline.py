@@ -56,10 +56,16 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[str, Path]], list[
     for p in map(Path, paths):
         if p.is_dir():
             prefix = display_path(p)
-            for f in p.rglob("*.txt"):
-                rel = f.relative_to(p)
-                if not any(part.startswith(".") for part in rel.parts) and f.is_file():
-                    found[f"{prefix}/{rel.as_posix()}" if prefix != "." else rel.as_posix()] = f
+            top = str(p)
+            # os.walk, not Path.rglob: a third of an unchanged 10k-dump run went to pathlib.
+            for folder, dirs, names in os.walk(top, followlinks=True):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]  # hidden folders: not dumps
+                rel_dir = os.path.relpath(folder, top).replace(os.sep, "/")
+                for name in names:
+                    if name.endswith(".txt") and not name.startswith(".") \
+                            and os.path.isfile(full := os.path.join(folder, name)):
+                        rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+                        found[f"{prefix}/{rel}" if prefix != "." else rel] = Path(full)
         elif p.exists():
             found[display_path(p)] = p
         else:
@@ -338,8 +344,9 @@ def convert(paths: Iterable[str | Path], rules: Rules, posts_dir: Path,
     snapshot = None
     if cache and not todo:
         snapshot = cache.snapshot_for(sources_digest([(src, cache.index[src][2]) for src, _ in files]))
-    if snapshot and all((root / d["page"]).is_file() for d in snapshot["outcomes"].values() if d["page"]) \
-            and all((posts_dir / rel).is_file() for rel in snapshot["extras"]):
+    if snapshot and all(os.path.isfile(os.path.join(root, d["page"])) for d in snapshot["outcomes"].values()
+                        if d["page"]) \
+            and all(os.path.isfile(os.path.join(posts_dir, rel)) for rel in snapshot["extras"]):
         # The same dumps with the same bytes as last time: the same decisions, the same
         # pages. Nothing to read, decide or render; the posts folder is only checked.
         ordered, learned = restore([src for src, _ in files], snapshot)

@@ -9,23 +9,25 @@ but only when ftfy's cheap badness check says there is some: a full ftfy pass co
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import re
 
-import ftfy
-from charset_normalizer import from_bytes
-from ftfy.badness import is_bad
-
 from .model import Dump, Line, Rejected
 
-# Keep the dump's words and punctuation as written: no curly-quote flattening, no
-# full-width folding (CJK text uses it), no entity decoding (`&lt;script&gt;` is text).
-_FTFY = ftfy.TextFixerConfig(
-    uncurl_quotes=False,
-    fix_character_width=False,
-    fix_latin_ligatures=False,
-    unescape_html=False,
-)
+
+@functools.cache
+def _ftfy():
+    """ftfy's fixer, its configuration and its badness check, imported when a text first
+    needs them (most runs read no dump at all, and most dumps need no repair)."""
+    import ftfy
+    from ftfy.badness import is_bad
+
+    # Keep the dump's words and punctuation as written: no curly-quote flattening, no
+    # full-width folding (CJK text uses it), no entity decoding (`&lt;script&gt;` is text).
+    config = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False,
+                                  fix_latin_ligatures=False, unescape_html=False)
+    return ftfy.fix_text, config, is_bad
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85")
 # Spaces of every kind become one ASCII space.
@@ -77,13 +79,16 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
         try:
             text, encoding = data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
+            from charset_normalizer import from_bytes  # the last resort, rarely reached
+
             best = from_bytes(data).best()
             if best is None:
                 raise Rejected("not text: no character encoding fits") from None
             text, encoding = str(best), best.encoding
         repairs.append(f"decoded as {encoding}")
-    if _MOJIBAKE_HINT.search(text) and is_bad(text):
-        fixed = ftfy.fix_text(text, _FTFY)
+    if _MOJIBAKE_HINT.search(text) and _ftfy()[2](text):
+        fix_text, config, _ = _ftfy()
+        fixed = fix_text(text, config)
         if fixed != text:
             text = fixed
             repairs.append("mojibake repaired")
