@@ -59,6 +59,7 @@ import os
 import re
 import tempfile
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 
 from markdown.treeprocessors import Treeprocessor
@@ -84,18 +85,22 @@ def _versions() -> str:
     return ";".join(out)
 
 
-def _stable(value) -> str:
-    """A repr of the Markdown configuration that is the same in every run (callables by
-    their qualified name, not their address)."""
-    if isinstance(value, dict):
+def _stable(value, with_values: bool = False) -> str:
+    """A text form of a value that is the same in every run: callables by their
+    qualified name, not their address; other objects by their type, or with_values by
+    their type and str() too (dates, locales: builder/page_cache.py)."""
+    if isinstance(value, Mapping):
         items = sorted(value.items(), key=lambda kv: str(kv[0]))
-        return "{" + ",".join(f"{_stable(k)}:{_stable(v)}" for k, v in items) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(_stable(v) for v in value) + "]"
-    if callable(value):
+        return "{" + ",".join(f"{_stable(k, with_values)}:{_stable(v, with_values)}" for k, v in items) + "}"
+    if isinstance(value, list | tuple | set | frozenset):
+        seq = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return "[" + ",".join(_stable(v, with_values) for v in seq) + "]"
+    if callable(value) and not isinstance(value, type):
         return f"<{getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', type(value).__qualname__)}>"
     if isinstance(value, str | int | float | bool) or value is None:
         return repr(value)
+    if with_values:
+        return f"<{type(value).__qualname__}:{value}>"
     return f"<{type(value).__module__}.{type(value).__qualname__}>"
 
 

@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from .blog_speed import _versions
+from .blog_speed import _stable, _versions
 
 log = logging.getLogger("mkdocs.plugins.newsbrief.page_cache")
 
@@ -40,18 +40,7 @@ _NOT_SHOWN = {"config_file_path", "docs_dir", "site_dir", "dev_addr", "strict", 
 
 
 def _plain(value) -> str:
-    """A text form of a value that is the same in every run (no addresses)."""
-    if isinstance(value, Mapping):
-        items = sorted(value.items(), key=lambda kv: str(kv[0]))
-        return "{" + ",".join(f"{_plain(k)}:{_plain(v)}" for k, v in items) + "}"
-    if isinstance(value, list | tuple | set | frozenset):
-        seq = sorted(value, key=str) if isinstance(value, set | frozenset) else value
-        return "[" + ",".join(_plain(v) for v in seq) + "]"
-    if callable(value) and not isinstance(value, type):
-        return f"<{getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', type(value).__qualname__)}>"
-    if isinstance(value, str | int | float | bool) or value is None:
-        return repr(value)
-    return f"<{type(value).__qualname__}:{value}>"  # dates, locales: their own str()
+    return _stable(value, with_values=True)
 
 
 def _link(page) -> list | None:
