@@ -22,11 +22,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from .blog_speed import _stable, _versions
+from .blog_speed import _key, _stable, _versions
+from .write import atomic_write
 
 log = logging.getLogger("mkdocs.plugins.newsbrief.page_cache")
 
@@ -93,11 +93,7 @@ def page_key(site: str, context) -> str | None:
         _plain(tags), _plain(_link(page.previous_page)), _plain(_link(page.next_page)),
         _plain([_link(a) for a in page.ancestors]), _plain([page.canonical_url, page.edit_url, page.is_homepage]),
     ]
-    h = hashlib.sha256()
-    for p in parts:
-        h.update(p.encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
+    return _key(*parts)
 
 
 class PageCache:
@@ -140,18 +136,15 @@ class PageCache:
         self.misses += 1
         output = template.render(context)
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(output)
-            os.replace(tmp, path)
-        except OSError as e:
+            atomic_write(path, output.encode("utf-8"))
+        except (OSError, UnicodeEncodeError) as e:
             log.warning(f"newsbrief: could not store a rendered page: {e}")
         return output
 
     def close(self) -> None:
         for entry in os.scandir(self.folder):
-            if entry.name.startswith(".tmp-") or (entry.name.endswith(".html") and entry.name[:-5] not in self.used):
-                Path(entry.path).unlink(missing_ok=True)
+            if entry.name.startswith(".nb-") or (entry.name.endswith(".html") and entry.name[:-5] not in self.used):
+                Path(entry.path).unlink(missing_ok=True)  # unused, or a killed write
         log.info(f"newsbrief: page cache: {self.hits} reused, {self.misses} rendered, "
                  f"{self.uncacheable} not cacheable")
 
