@@ -117,6 +117,8 @@ def summarise(result: Result, out=sys.stderr) -> None:
         w = result.write
         print(f"pages: {len(w.written)} written, {len(w.unchanged)} unchanged, "
               f"{len(w.deleted)} removed", file=out)
+    for warning in result.warnings:
+        print(f"newsbrief: warning: {warning}", file=out)
     for err in result.errors:
         print(f"newsbrief: error: {err}", file=out)
 
@@ -155,7 +157,7 @@ def _run_convert(args, write: bool) -> int:
         for o in result.outcomes:
             out.write(json.dumps(o.as_record(), ensure_ascii=False) + "\n")
         out.flush()
-    if not args.quiet or result.count(REJECTED) or result.errors:
+    if not args.quiet or result.count(REJECTED) or result.errors or result.warnings:
         summarise(result)
     if result.errors:
         return EXIT_USAGE

@@ -6,8 +6,10 @@ across dumps (duplicates, revisions, unique slugs) and hand the pages to the wri
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import os
+import stat
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -47,25 +49,113 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[str, Path]], list[str]]:
+def _shown(text: str) -> str:
+    """A path as one line of a report: control characters (a newline in a file name)
+    shown escaped, so a name cannot forge a line of the summary."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _walk_folder(top: str, prefix: str, found: dict[str, Path], warnings: list[str]) -> None:
+    """The *.txt files under `top`, each read once. Real folders are walked first; then
+    each symbolic link, in path order, is followed only if it resolves inside `top` and
+    to a folder not yet walked (tracked by (st_dev, st_ino)) or a file not yet found.
+    Everything skipped is reported in `warnings` with the reason."""
+    real_top = os.path.realpath(top)
+    seen_dirs: set[tuple[int, int]] = set()
+    seen_files: dict[tuple[int, int], str] = {}
+    links: list[tuple[str, str]] = []  # (display path, path) of links still to look at
+
+    def shown(rel: str) -> str:
+        return rel if prefix == "." else (f"{prefix}/{rel}" if rel else prefix)
+
+    def add_file(display: str, full: str, st: os.stat_result) -> None:
+        key = (st.st_dev, st.st_ino)
+        if key in seen_files:
+            warnings.append(f"{_shown(display)}: skipped: the same file as {_shown(seen_files[key])}")
+            return
+        seen_files[key] = display
+        found[display] = Path(full)
+
+    def walk(folder: str, rel: str) -> None:
+        try:
+            st = os.stat(folder)
+            if (st.st_dev, st.st_ino) in seen_dirs:
+                warnings.append(f"{_shown(shown(rel))}: skipped: a link to a folder already walked")
+                return
+            seen_dirs.add((st.st_dev, st.st_ino))
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as e:
+            warnings.append(f"{_shown(shown(rel))}: skipped: unreadable folder ({e.strerror or e})")
+            return
+        for e in entries:
+            if e.name.startswith("."):
+                continue  # hidden files and folders: not dumps
+            sub = f"{rel}/{e.name}" if rel else e.name
+            try:
+                if e.is_symlink():
+                    heapq.heappush(links, (sub, e.path))
+                elif e.is_dir(follow_symlinks=False):
+                    if e.name.endswith(".txt"):
+                        warnings.append(f"{_shown(shown(sub))}: a folder, not a dump (the dumps in it are read)")
+                    walk(e.path, sub)
+                elif e.name.endswith(".txt"):
+                    st = e.stat(follow_symlinks=False)
+                    if stat.S_ISREG(st.st_mode):
+                        add_file(shown(sub), e.path, st)
+                    else:
+                        warnings.append(f"{_shown(shown(sub))}: skipped: not a regular file")
+            except OSError as err:
+                warnings.append(f"{_shown(shown(sub))}: skipped: {err.strerror or err}")
+
+    walk(top, "")
+    # Links last, so that a folder reached both directly and through a link is read
+    # under its own path; a link found inside a followed link joins the queue.
+    heapq.heapify(links)
+    while links:
+        sub, path = heapq.heappop(links)
+        display = shown(sub)
+        target = os.path.realpath(path)
+        if not os.path.exists(target):
+            warnings.append(f"{_shown(display)}: skipped: a dangling link")
+        elif not _inside(target, real_top):
+            warnings.append(f"{_shown(display)}: skipped: a link that leads outside {_shown(prefix)}")
+        elif os.path.isdir(target):
+            if sub.endswith(".txt"):
+                warnings.append(f"{_shown(display)}: a folder, not a dump (the dumps in it are read)")
+            walk(path, sub)
+        elif sub.endswith(".txt"):
+            try:
+                st = os.stat(target)
+            except OSError as err:
+                warnings.append(f"{_shown(display)}: skipped: {err.strerror or err}")
+                continue
+            if stat.S_ISREG(st.st_mode):
+                add_file(display, path, st)
+            else:
+                warnings.append(f"{_shown(display)}: skipped: not a regular file")
+
+
+def discover(paths: Iterable[str | Path], warnings: list[str] | None = None,
+             ) -> tuple[list[tuple[str, Path]], list[str]]:
     """(display path, path) of the dump files under the given files and folders, in path
     order; plus usage errors. Display paths are built from each folder's own, not resolved
-    file by file (that costs more than reading an unchanged archive)."""
+    file by file (that costs more than reading an unchanged archive).
+
+    Discovery never follows a link out of the folder being walked nor back into a folder
+    it already walked, and reads a file reached twice once; every entry it skips for a
+    reason (dangling link, link leading out, loop, a folder named *.txt, an unreadable
+    folder, a special file) is added to `warnings` as one line."""
     found: dict[str, Path] = {}
     errors: list[str] = []
+    warnings = [] if warnings is None else warnings
     for p in map(Path, paths):
         if p.is_dir():
-            prefix = display_path(p)
-            top = str(p)
-            # os.walk, not Path.rglob: a third of an unchanged 10k-dump run went to pathlib.
-            for folder, dirs, names in os.walk(top, followlinks=True):
-                dirs[:] = [d for d in dirs if not d.startswith(".")]  # hidden folders: not dumps
-                rel_dir = os.path.relpath(folder, top).replace(os.sep, "/")
-                for name in names:
-                    if name.endswith(".txt") and not name.startswith(".") \
-                            and os.path.isfile(full := os.path.join(folder, name)):
-                        rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-                        found[f"{prefix}/{rel}" if prefix != "." else rel] = Path(full)
+            _walk_folder(str(p), display_path(p), found, warnings)
         elif p.exists():
             found[display_path(p)] = p
         else:
@@ -206,6 +296,7 @@ def render_key(o: Outcome) -> str:
 class Result:
     outcomes: list[Outcome] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # usage errors (missing paths)
+    warnings: list[str] = field(default_factory=list)  # entries skipped by discovery, and why
     write: WriteReport | None = None
     learned: dict[tuple[str, str], int] = field(default_factory=dict)  # chrome learned from the corpus
 
@@ -262,12 +353,13 @@ def analyse(paths: Iterable[str | Path], rules: Rules, posts_rel: str = "docs/po
             workers: int | None = None, progress: Callable[[int], None] | None = None,
             on_total: Callable[[int], None] | None = None) -> Result:
     """Every dump through every stage and the archive-wide steps; writes nothing."""
-    files, errors = discover(paths)
+    warnings: list[str] = []
+    files, errors = discover(paths, warnings)
     if on_total:
         on_total(len(files))
     outcomes = process_files(files, rules, workers, progress)
     result = _archive_steps(outcomes, dict(files), rules, posts_rel)
-    result.errors = errors
+    result.errors, result.warnings = errors, warnings
     return result
 
 
@@ -320,7 +412,8 @@ def convert(paths: Iterable[str | Path], rules: Rules, posts_dir: Path,
     """Make the posts folder match the dumps. With a cache folder, a dump unchanged since
     the last run is neither read, parsed nor rendered again."""
     posts_rel = display_path(posts_dir)
-    files, errors = discover(paths)
+    warnings: list[str] = []
+    files, errors = discover(paths, warnings)
     if on_total:
         on_total(len(files))
     cache = ConvertCache(cache_dir, fingerprint(rules.signature, posts_rel)) if cache_dir else None
@@ -350,7 +443,7 @@ def convert(paths: Iterable[str | Path], rules: Rules, posts_dir: Path,
         # The same dumps with the same bytes as last time: the same decisions, the same
         # pages. Nothing to read, decide or render; the posts folder is only checked.
         ordered, learned = restore([src for src, _ in files], snapshot)
-        result = Result(outcomes=ordered, errors=errors, learned=learned)
+        result = Result(outcomes=ordered, errors=errors, learned=learned, warnings=warnings)
         result.write = PostsFolder(posts_dir).sync(
             {rel: None for rel in snapshot["extras"]}
             | {o.page[len(posts_rel) + 1 :]: None for o in ordered if o.status == OK and o.page})
@@ -370,7 +463,7 @@ def convert(paths: Iterable[str | Path], rules: Rules, posts_dir: Path,
         if o.article is not None and o.article.is_stub:
             o.page_exists = bool(o.cached_page) and (root / o.cached_page).is_file()
     result = _archive_steps(ordered, dict(files), rules, posts_rel)
-    result.errors = errors
+    result.errors, result.warnings = errors, warnings
     files_out = page_files(result, posts_rel, rules)
     result.write = PostsFolder(posts_dir).sync(files_out)
     if cache:
