@@ -32,11 +32,22 @@ _STEPS = [("\\", "\\\\"), *((c, "\\" + c) for c in sorted(_BACKSLASH - {"\\"})),
           ("&", "&#38;"), *((c, e) for c, e in sorted(_ENTITY.items()) if c != "&")]
 
 
+# Block syntax that starts a line and has no character of the sets above: pymdownx.details
+# (`??? note`, `???+ note`). Python-Markdown has no backslash escape for `?`, so a leading
+# `?` becomes a character reference. Leading blanks go too: four would start a code block.
+_LEADING = {"?": "&#63;"}
+
+
 def escape_md(text: str) -> str:
     """Escape one line of dump text so that Markdown renders exactly that text."""
     for char, replacement in _STEPS:
         if char in text:
             text = text.replace(char, replacement)
+    if text[:1] in _LEADING:
+        text = _LEADING[text[0]] + text[1:]
+    if text[:1] in (" ", "\t"):
+        stripped = text.lstrip(" \t")
+        text = "".join(f"&#{ord(c)};" for c in text[: len(text) - len(stripped)]) + stripped
     return text
 
 

@@ -1,0 +1,143 @@
+"""Issue 11, archive side: discovery through links (#4), digest and brief URLs (#8),
+learned chrome poisoning (#9), URL takeover (#10), names that slug alike (#11) and
+Markdown extension syntax in dump text (#7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import re
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+
+from builder.model import Article, Dump, Section
+from builder.pipeline import analyse, discover
+from builder.render import escape_md, render_page
+from builder.rules import load_rules
+
+ROOT = Path(__file__).resolve().parents[1]
+RULES = load_rules()
+
+
+def dump_text(title: str, day: str = "13/05/2025", ident: str = "100", publisher: str = "Harbourside Times",
+              author: str = "Harper Eastwood", body: list[str] | None = None) -> str:
+    body = body or [
+        "The council approved the new harbour wall budget after a long debate on Tuesday night in the hall.",
+        "Residents had asked for the repairs since the storms of last winter flooded the lower town twice.",
+    ]
+    return "\n\n".join([ident, title, day, *body, f"By {author}, {publisher}"]) + "\n"
+
+
+# --- #4 discovery ------------------------------------------------------------------------
+
+def test_discovery_never_loops_never_leaves_and_reports_what_it_skips(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    seeds = tmp_path / "seeds"
+    (seeds / "sub").mkdir(parents=True)
+    (seeds / "a.txt").write_text(dump_text("One"))
+    (seeds / "sub" / "b.txt").write_text(dump_text("Two", ident="101"))
+    (seeds / "x.txt").mkdir()
+    (seeds / "x.txt" / "c.txt").write_text(dump_text("Three", ident="102"))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text(dump_text("Secret", ident="666"))
+    os.symlink(".", seeds / "loop1")
+    os.symlink(".", seeds / "loop2")
+    os.symlink(outside, seeds / "etc")
+    os.symlink("nowhere.txt", seeds / "dangling.txt")
+    os.symlink("sub", seeds / "again")
+    os.symlink("a.txt", seeds / "alias.txt")
+    os.mkfifo(seeds / "fifo.txt")
+    warnings: list[str] = []
+    files, errors = discover(["seeds"], warnings)
+    assert errors == []
+    assert [d for d, _ in files] == ["seeds/a.txt", "seeds/sub/b.txt", "seeds/x.txt/c.txt"]
+    why = {w.split(":", 1)[0]: w for w in warnings}
+    assert "already walked" in why["seeds/loop1"] and "already walked" in why["seeds/loop2"]
+    assert "already walked" in why["seeds/again"]
+    assert "outside" in why["seeds/etc"]
+    assert "dangling" in why["seeds/dangling.txt"]
+    assert "same file as seeds/a.txt" in why["seeds/alias.txt"]
+    assert "not a regular file" in why["seeds/fifo.txt"]
+    assert "folder" in why["seeds/x.txt"]
+    result = analyse(["seeds"], RULES)
+    assert len(result.outcomes) == 3 and result.warnings == warnings
+
+
+def test_a_link_inside_the_folder_is_read_once_and_the_summary_prints_warnings(tmp_path, monkeypatch, capsys):
+    from builder.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    seeds = tmp_path / "seeds"
+    (seeds / "2025").mkdir(parents=True)
+    (seeds / "2025" / "a.txt").write_text(dump_text("One"))
+    os.symlink("2025", seeds / "0-latest")  # sorts before the real folder: still read under its own path
+    os.symlink(tmp_path, seeds / "up")  # the project, seeds included: outside and a loop
+    assert main(["export", "-q", "seeds"]) == 0
+    out, err = capsys.readouterr()
+    assert out.count('"source_path"') == 1 and '"seeds/2025/a.txt"' in out
+    assert "warning: seeds/0-latest: skipped" in err and "warning: seeds/up: skipped" in err
+
+
+# --- #7 Markdown extension syntax in dump text ----------------------------------------------
+
+class _AnyTag(yaml.SafeLoader):
+    pass
+
+
+_AnyTag.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def site_markdown() -> markdown.Markdown:
+    """Python-Markdown with exactly the extensions (and options) of mkdocs.yml."""
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_AnyTag)
+    names, options = [], {}
+    for ext in config["markdown_extensions"]:
+        name, opts = next(iter(ext.items())) if isinstance(ext, dict) else (ext, {})
+        names.append(name)
+        options[name] = opts or {}
+    return markdown.Markdown(extensions=names, extension_configs=options)
+
+
+VECTORS = [
+    "??? note", '??? warning "Title"', "???+ note open", "??? danger inside", "!!! danger", '!!! note "x"',
+    "{: .cls #id }", "text {: .cls }", '<div markdown="1">*x*</div>', "| a | b |", "a | b", "[TOC]",
+    "    indented code", "\tcode", " ??? note", "> quote", "1. item", "1) item", "- item", "* item", "+ item",
+    "# h", "---", "***", "___", "===", "Term : def", ": def", "[^1]", "[^1]: note", "*[HTML]: Hyper",
+    "`code`", "**bold**", "_em_", "<b>x</b>", "&amp;", "&#63;", "\\?", "<!-- more -->", "![img](x)",
+    "[l](http://x)", "<http://x>", "~~~", "```", "[x]: http://y", "--8<-- 'f'", "{{ x }}", "{% x %}",
+    ":smile:", "x^2^", "==mark==", "~~del~~", "a\\", "?", "???", "Q? A!", "<?php ?>",
+]
+FORBIDDEN = re.compile(r"<(details|summary|table|pre|code|blockquote|ol|dl|dt|dd|hr|em|strong|img|sup|abbr|"
+                       r"del|mark|script|b|h[3-6])\b|<a (?![^>]*headerlink)|<div class=\"(?!admonition (abstract|note))"
+                       r"|<div markdown|\{:|class=\"(?!admonition|headerlink|toc)|id=\"(?!(\w|-)+\")")
+
+
+def text_of(html_text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+@pytest.mark.parametrize("vector", VECTORS)
+def test_dump_text_never_becomes_extension_markup(vector):
+    article = Article(dump=Dump("x.txt", "0" * 64, 1), id="1", title=vector, date=dt.date(2025, 5, 13),
+                      date_text="13/05/2025", highlights=[vector, "plain"], highlights_label=vector,
+                      sections=[Section(None, [vector, "plain"], [5, 6]), Section(vector, [vector], [8], 7)],
+                      slug="x", authors=[], publisher=None)
+    article.copies = [{"source": vector, "title": vector, "publisher": vector, "date": "2025-05-13",
+                       "similarity": 0.9}]
+    page = render_page(article, "x.txt")
+    body = page.split("\n---\n", 1)[1]
+    out = site_markdown().convert(body)
+    assert not FORBIDDEN.search(out), out
+    assert out.count("<h1") == 1 and out.count("<h2") == 1
+    assert out.count('<div class="admonition') == 2  # the highlights and "Also published as", nothing else
+    shown = text_of(out)
+    assert shown.count(vector.strip()) >= 6, shown
+    # each line on its own, as the digests use it: a paragraph, a list item, a link text
+    one = site_markdown().convert(f"{escape_md(vector)}\n\n- {escape_md(vector)}\n\n[{escape_md(vector)}](x.md)\n")
+    assert not FORBIDDEN.search(one.replace('<a href="x.md">', "")), one
+    assert text_of(one).count(vector) == 3, one
