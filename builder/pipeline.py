@@ -9,7 +9,9 @@ import hashlib
 import heapq
 import json
 import os
+import re
 import stat
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -26,7 +28,7 @@ from .archive import (
 )
 from .cache import ConvertCache, archive_snapshot, fingerprint, restore, sources_digest
 from .clean import clean
-from .digest import DIGEST_DIR, digest_pages
+from .digest import DIGEST_DIR, digest_pages, digest_urls, is_digest_slug
 from .enrich import enrich
 from .model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED, Article, Outcome, Rejected
 from .parse import layout
@@ -262,26 +264,92 @@ def mark_near_duplicates(outcomes: list[Outcome], threshold: float) -> None:
                 "date": o.article.date.isoformat(), "similarity": round(sim, 2)})
 
 
-def assign_pages(outcomes: list[Outcome], posts_rel: str) -> None:
-    """Give each published article a unique page path (posts/YYYY/MM/slug.md).
+_PAGE = re.compile(r"(\d{4})/(\d{2})/([a-z0-9]+(?:-[a-z0-9]+)*)\.md")
 
-    The month is part of the URL, so a slug need only be unique within its month; on a
-    clash the article with the earlier (date, id) keeps the plain slug and the others
-    get -2, -3, ... (news arrives in date order, so an existing URL rarely moves).
+
+def previous_pages(posts_rel: str) -> dict[str, str]:
+    """source -> posts-relative page of the last run, from the archive index in the posts
+    folder (there whenever the pages are). Read as untrusted: entries that are not a page
+    path of the builder's form, or that two sources claim, are ignored; assign_pages then
+    checks each against the brief it would name."""
+    try:
+        index = json.loads((Path(posts_rel) / INDEX_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(index, dict):
+        return {}
+    out: dict[str, str] = {}
+    claimed: Counter[str] = Counter()
+    for page, entry in index.items():
+        if isinstance(page, str) and isinstance(entry, dict) and isinstance(entry.get("source"), str) \
+                and _PAGE.fullmatch(page):
+            out[entry["source"]] = page
+            claimed[entry["source"]] += 1
+    return {src: page for src, page in out.items() if claimed[src] == 1}
+
+
+def _remembered(a: Article, page: str | None) -> str | None:
+    """The slug of a remembered page, if it is one this brief could have been given: the
+    month of its date, its base slug or base-N, never a digest's slug."""
+    m = _PAGE.fullmatch(page or "")
+    if not m or (int(m[1]), int(m[2])) != (a.date.year, a.date.month) or is_digest_slug(m[3]):
+        return None
+    base, slug = a.base_slug or a.slug, m[3]
+    if slug == base or (slug.startswith(base + "-") and slug[len(base) + 1 :].isdigit()
+                        and int(slug[len(base) + 1 :]) >= 2 and not slug[len(base) + 1 :].startswith("0")):
+        return slug
+    return None
+
+
+def assign_pages(outcomes: list[Outcome], posts_rel: str, previous: dict[str, str] | None = None) -> None:
+    """Give each published article a unique page path (posts/YYYY/MM/slug.md), whose URL
+    is {yyyy}/{MM}/{slug} (mkdocs.yml's post_url_format).
+
+    Published URLs are stable: a brief keeps the page it had last run (`previous`, source
+    -> posts-relative page, checked against the brief); new briefs take the base slug if
+    free, else the next free -2, -3, ... Among new briefs that want one slug, the earlier
+    date, then the dump file's path order (which the desk controls, unlike the id in the
+    dump text) goes first. Digest URLs are reserved first and brief slugs never have the
+    digests' form; a brief whose URL is taken all the same is rejected with the reason,
+    never silently overwritten.
     """
-    taken: set[tuple[int, int, str]] = set()
+    previous = previous or {}
+    cut = len(posts_rel) + 1
     published = sorted((o for o in outcomes if o.status == OK),
-                       key=lambda o: (o.article.base_slug or o.article.slug, o.article.date, o.article.id))
-    for o in published:
+                       key=lambda o: (o.article.base_slug or o.article.slug, o.article.date, o.source_path))
+    taken: dict[str, str] = {url: f"the digest {posts_rel}/{rel}"
+                             for url, rel in digest_urls(sorted({o.article.date for o in published})).items()}
+    fresh: list[Outcome] = []
+    for o in published:  # first, every brief that keeps its page
+        slug = _remembered(o.article, previous.get(o.source_path) or (o.cached_page or "")[cut:] or None)
+        url = f"{o.article.date:%Y}/{o.article.date:%m}/{slug}"
+        if slug is None or url in taken:
+            fresh.append(o)
+            continue
+        taken[url] = o.source_path
+        o.article.slug, o.page = slug, f"{posts_rel}/{url}.md"
+    for o in fresh:
         a = o.article
         base = a.base_slug or a.slug
         n, slug = 1, base
-        while (a.date.year, a.date.month, slug) in taken:
+        month = f"{a.date:%Y}/{a.date:%m}"
+        while f"{month}/{slug}" in taken or is_digest_slug(slug):
             n += 1
             slug = f"{base}-{n}"
-        taken.add((a.date.year, a.date.month, slug))
-        a.slug = slug
-        o.page = f"{posts_rel}/{a.date:%Y}/{a.date:%m}/{slug}.md"
+        claim(taken, o, f"{month}/{slug}", posts_rel)
+
+
+def claim(taken: dict[str, str], o: Outcome, url: str, posts_rel: str) -> bool:
+    """Give `o` the page of `url` unless another generated file has it: then `o` is
+    rejected, with the reason (the check that no two generated files share a path)."""
+    if url in taken:
+        o.status, o.page = REJECTED, None
+        o.error = f"page URL {url}/ is already taken by {taken[url]}"
+        return False
+    taken[url] = o.source_path
+    o.article.slug = url.rsplit("/", 1)[1]
+    o.page = f"{posts_rel}/{url}.md"
+    return True
 
 
 def render_key(o: Outcome) -> str:
@@ -330,7 +398,7 @@ def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules
     resolve(outcomes)
     mark_near_duplicates(outcomes, rules.near_duplicate_threshold)
     normalise_tags([o.article for o in outcomes if o.status == OK], rules)
-    assign_pages(outcomes, posts_rel)
+    assign_pages(outcomes, posts_rel, previous_pages(posts_rel))
     ok = [o for o in outcomes if o.status == OK]
     pages = {o.source_path: o.page for o in ok}
     by_source = {o.source_path: o for o in ok}
@@ -390,7 +458,10 @@ def page_files(result: Result, posts_rel: str, rules: Rules) -> dict[str, bytes 
             files[rel] = None if o.article.is_stub else render_page(o.article, o.source_path).encode("utf-8")
     files[AUTHORS_FILE] = authors_yaml(result.outcomes).encode("utf-8")
     files[INDEX_FILE] = archive_index(result.outcomes, posts_rel).encode("utf-8")
-    files.update(digest_pages(result.outcomes, posts_rel, rules.digest_daily, rules.digest_weekly))
+    for rel, data in digest_pages(result.outcomes, posts_rel, rules.digest_daily, rules.digest_weekly).items():
+        if rel in files:  # cannot happen (digests have a folder of their own): never overwrite silently
+            raise RuntimeError(f"newsbrief: two generated files share the path {posts_rel}/{rel}")
+        files[rel] = data
     return files
 
 
@@ -399,7 +470,7 @@ def archive_index(outcomes: list[Outcome], posts_rel: str) -> str:
     (related briefs, tag pages), so that a new brief does not rewrite the pages it is
     related to or shares a tag with."""
     cut = len(posts_rel) + 1
-    index = {o.page[cut:]: {"title": o.article.title, "date": o.article.date.isoformat(),
+    index = {o.page[cut:]: {"title": o.article.title, "date": o.article.date.isoformat(), "source": o.source_path,
                             "publisher": o.article.publisher, "related": [p[cut:] for p in o.related],
                             "tags": list(o.article.tags)}
              for o in sorted((o for o in outcomes if o.status == OK), key=lambda o: o.page)}

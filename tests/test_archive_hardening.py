@@ -29,7 +29,7 @@ def dump_text(title: str, day: str = "13/05/2025", ident: str = "100", publisher
         "The council approved the new harbour wall budget after a long debate on Tuesday night in the hall.",
         "Residents had asked for the repairs since the storms of last winter flooded the lower town twice.",
     ]
-    return "\n\n".join([ident, title, day, *body, f"By {author}, {publisher}"]) + "\n"
+    return "\n\n".join([f"2_-{int(ident):010d}-5", title, day, *body, f"By {author}, {publisher}"]) + "\n"
 
 
 # --- #4 discovery ------------------------------------------------------------------------
@@ -141,3 +141,105 @@ def test_dump_text_never_becomes_extension_markup(vector):
     one = site_markdown().convert(f"{escape_md(vector)}\n\n- {escape_md(vector)}\n\n[{escape_md(vector)}](x.md)\n")
     assert not FORBIDDEN.search(one.replace('<a href="x.md">', "")), one
     assert text_of(one).count(vector) == 3, one
+
+
+# --- #8 digests and briefs never share a URL; #10 URLs are stable ------------------------------
+
+def pages_of(result) -> dict[str, str]:
+    return {o.source_path: o.page for o in result.outcomes if o.page}
+
+
+def test_a_brief_titled_like_a_digest_gets_a_page_of_its_own(tmp_path, monkeypatch):
+    from builder.pipeline import convert
+
+    monkeypatch.chdir(tmp_path)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text(dump_text("Daily 2025-05-13", ident="1"))
+    (seeds / "b.txt").write_text(dump_text("Weekly 2025 W20", ident="2"))
+    result = convert(["seeds"], RULES, tmp_path / "docs/posts")
+    assert result.count("ok") == 2
+    pages = pages_of(result)
+    assert pages["seeds/a.txt"] == "docs/posts/2025/05/daily-2025-05-13-2.md"
+    assert pages["seeds/b.txt"] == "docs/posts/2025/05/weekly-2025-w20-2.md"
+    posts = tmp_path / "docs/posts"
+    metas = [yaml.safe_load(p.read_text().split("---\n")[1]) for p in posts.rglob("*.md")]
+    urls = [f"{m['date']:%Y/%m}/{m['slug']}" for m in metas]
+    assert len(urls) == 4 and len(set(urls)) == 4  # two briefs, one daily and one weekly digest
+    assert {"2025/05/daily-2025-05-13", "2025/05/weekly-2025-w20"} <= set(urls)
+
+
+def test_a_generated_path_taken_twice_rejects_the_second_with_its_reason():
+    from builder.model import Outcome
+    from builder.pipeline import claim
+
+    a = Article(dump=Dump("a.txt", "0" * 64, 1), id="1", title="X", date=dt.date(2025, 5, 13), date_text="")
+    b = Article(dump=Dump("b.txt", "0" * 64, 1), id="2", title="X", date=dt.date(2025, 5, 13), date_text="")
+    oa, ob = Outcome("a.txt", article=a), Outcome("b.txt", article=b)
+    taken = {"2025/05/daily-2025-05-13": "the digest"}
+    assert not claim(taken, oa, "2025/05/daily-2025-05-13", "docs/posts")
+    assert oa.status == "rejected" and oa.page is None and "already taken by the digest" in oa.error
+    assert claim(taken, ob, "2025/05/x", "docs/posts") and ob.page == "docs/posts/2025/05/x.md"
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_a_new_dump_never_takes_an_existing_briefs_url(tmp_path, monkeypatch, cache):
+    from builder.pipeline import convert
+
+    monkeypatch.chdir(tmp_path)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "m-real.txt").write_text(dump_text("Harbour wall approved", ident="5000"))
+    posts = tmp_path / "docs/posts"
+    cache_dir = tmp_path / ".newsbrief-cache" if cache else None
+    first = convert(["seeds"], RULES, posts, cache_dir=cache_dir)
+    assert pages_of(first) == {"seeds/m-real.txt": "docs/posts/2025/05/harbour-wall-approved.md"}
+    # same title, same date, an id that sorts first and a file name that sorts first
+    (seeds / "a-attack.txt").write_text(dump_text("Harbour wall approved", ident="0001", body=[
+        "Someone else wrote this text to take the page of the real brief from the harbour desk today.",
+        "It has nothing to do with the harbour wall, whose budget the council approved on Tuesday night."]))
+    second = convert(["seeds"], RULES, posts, cache_dir=cache_dir)
+    assert pages_of(second) == {"seeds/m-real.txt": "docs/posts/2025/05/harbour-wall-approved.md",
+                                "seeds/a-attack.txt": "docs/posts/2025/05/harbour-wall-approved-2.md"}
+    assert "0000005000" in (posts / "2025/05/harbour-wall-approved.md").read_text()
+    # export (writes nothing) reports the pages convert keeps
+    assert pages_of(analyse(["seeds"], RULES)) == pages_of(second)
+
+
+def test_cold_build_tie_break_is_date_then_path_not_the_id(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a-real.txt").write_text(dump_text("Harbour wall approved", ident="5000"))
+    (seeds / "b-attack.txt").write_text(dump_text("Harbour wall approved", ident="0001", body=[
+        "Someone else wrote this text to take the page of the real brief from the harbour desk today.",
+        "It has nothing to do with the harbour wall, whose budget the council approved on Tuesday night."]))
+    assert pages_of(analyse(["seeds"], RULES)) == {
+        "seeds/a-real.txt": "docs/posts/2025/05/harbour-wall-approved.md",
+        "seeds/b-attack.txt": "docs/posts/2025/05/harbour-wall-approved-2.md"}
+
+
+def test_a_tampered_index_is_not_trusted(tmp_path, monkeypatch):
+    import json
+
+    from builder.pipeline import convert
+
+    monkeypatch.chdir(tmp_path)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text(dump_text("Harbour wall approved", ident="1"))
+    (seeds / "b.txt").write_text(dump_text("Bridge reopens", ident="2"))
+    posts = tmp_path / "docs/posts"
+    convert(["seeds"], RULES, posts)
+    index_path = posts / ".newsbrief-index.json"
+    index = json.loads(index_path.read_text())
+    # b claims a's page, a claims a page of another month, a path outside, a digest slug
+    index["2025/05/harbour-wall-approved.md"]["source"] = "seeds/b.txt"
+    index["2025/05/bridge-reopens.md"]["source"] = "seeds/a.txt"
+    index["../../../etc/x.md"] = {"source": "seeds/a.txt"}
+    index["2025/05/daily-2025-05-13.md"] = {"source": "seeds/b.txt"}
+    index_path.write_text(json.dumps(index))
+    assert pages_of(convert(["seeds"], RULES, posts)) == {"seeds/a.txt": "docs/posts/2025/05/harbour-wall-approved.md",
+                                                           "seeds/b.txt": "docs/posts/2025/05/bridge-reopens.md"}
+    index_path.write_text("[1, 2")
+    assert len(pages_of(convert(["seeds"], RULES, posts))) == 2
