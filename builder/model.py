@@ -77,6 +77,8 @@ class Article:
     local_tags: list[str] = field(default_factory=list)  # as found in this dump alone
     copies: list[dict] = field(default_factory=list)  # near-duplicates published as this one
     learned: list[str] = field(default_factory=list)  # lines removed as learned chrome
+    author_keys: list[str] = field(default_factory=list)  # .authors.yml keys, unique per spelling
+    category: str | None = None  # the publisher's blog category: its name, told apart if it slugs alike
     slug: str = ""
     description: str = ""
     base_slug: str = ""  # the slug before a clash suffix (-2, -3) was added

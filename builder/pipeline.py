@@ -33,7 +33,7 @@ from .enrich import enrich
 from .model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED, Article, Outcome, Rejected
 from .parse import layout
 from .read import read_bytes
-from .render import author_key, avatar_svg, dump_yaml, render_page
+from .render import author_key, avatar_svg, category_slug, dump_yaml, render_page
 from .rules import Rules
 from .write import PostsFolder, WriteReport
 
@@ -352,11 +352,88 @@ def claim(taken: dict[str, str], o: Outcome, url: str, posts_rel: str) -> bool:
     return True
 
 
+def _short_hash(name: str, n: int = 6) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()[:n]
+
+
+def unique_names(names: dict[str, tuple], slug: Callable[[str], str], kept: set[str],
+                 told_apart: Callable[[str, str], str]) -> dict[str, str]:
+    """name -> a key (or category name) of its own, for names that a slug function would
+    merge ("Harper Eastwood", "HARPER EASTWOOD"; "!!!", "<b>").
+
+    A name alone with its slug keeps it. Of names that slug alike, the one that had the
+    plain slug last run (`kept`) keeps it, else the one first seen (its earliest (date,
+    path), `names[name]`); every other one is told apart by a hash of its own spelling
+    (`told_apart(name, hash)`), longer until it is free. A name that slugs to nothing is
+    always told apart: its key is never empty."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(slug(name), []).append(name)
+    out: dict[str, str] = {}
+    used = {s for s in groups if s}
+    for plain, group in sorted(groups.items()):
+        group.sort(key=lambda n: (n not in kept, names[n], n))
+        for i, name in enumerate(group):
+            if i == 0 and plain:
+                out[name] = name
+                continue
+            n = 6
+            while slug(candidate := told_apart(name, _short_hash(name, n))) in used:
+                n += 2
+            used.add(slug(candidate))
+            out[name] = candidate
+    return out
+
+
+def previous_names(posts_rel: str) -> tuple[set[str], set[str]]:
+    """Author names that held their plain key in the last run's .authors.yml, and
+    publisher categories of the last run's index: only ever used to keep a name's key."""
+    import yaml
+
+    authors, categories = set(), set()
+    try:
+        data = yaml.safe_load((Path(posts_rel) / AUTHORS_FILE).read_text(encoding="utf-8"))
+        for key, info in (data.get("authors") or {}).items():
+            if isinstance(info, dict) and isinstance(info.get("name"), str) and key == author_key(info["name"]):
+                authors.add(info["name"])
+    except (OSError, ValueError, AttributeError, yaml.YAMLError):
+        pass
+    try:
+        index = json.loads((Path(posts_rel) / INDEX_FILE).read_text(encoding="utf-8"))
+        for entry in index.values():
+            if isinstance(entry.get("category"), str) and entry["category"] == entry.get("publisher"):
+                categories.add(entry["category"])
+    except (OSError, ValueError, AttributeError):
+        pass
+    return authors, categories
+
+
+def assign_names(outcomes: list[Outcome], posts_rel: str) -> None:
+    """Author keys and publisher categories unique per spelling (see unique_names)."""
+    ok = sorted((o for o in outcomes if o.status == OK), key=lambda o: (o.article.date, o.source_path))
+    first_author: dict[str, tuple] = {}
+    first_pub: dict[str, tuple] = {}
+    for o in ok:
+        for name in o.article.authors:
+            first_author.setdefault(name, (o.article.date, o.source_path))
+        if o.article.publisher:
+            first_pub.setdefault(o.article.publisher, (o.article.date, o.source_path))
+    kept_authors, kept_categories = previous_names(posts_rel)
+    keys = unique_names(first_author, author_key, kept_authors, lambda name, h: f"{name} {h}")
+    keys = {name: author_key(name) if key == name else author_key(key) for name, key in keys.items()}
+    cats = unique_names(first_pub, category_slug, kept_categories, lambda name, h: f"{name} ({h})")
+    for o in ok:
+        a = o.article
+        a.author_keys = [keys[n] for n in a.authors]
+        a.category = cats.get(a.publisher) if a.publisher else None
+
+
 def render_key(o: Outcome) -> str:
     """Everything a page depends on beyond the dump's own bytes: when it is unchanged,
     a cached page is still right."""
     a = o.article
-    return hashlib.sha256(json.dumps([o.page, a.slug, a.tags, a.copies, a.learned], sort_keys=True,
+    return hashlib.sha256(json.dumps([o.page, a.slug, a.tags, a.copies, a.learned, a.author_keys, a.category],
+                                     sort_keys=True,
                                      ensure_ascii=False).encode()).hexdigest()[:16]
 
 
@@ -399,6 +476,7 @@ def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules
     mark_near_duplicates(outcomes, rules.near_duplicate_threshold)
     normalise_tags([o.article for o in outcomes if o.status == OK], rules)
     assign_pages(outcomes, posts_rel, previous_pages(posts_rel))
+    assign_names(outcomes, posts_rel)
     ok = [o for o in outcomes if o.status == OK]
     pages = {o.source_path: o.page for o in ok}
     by_source = {o.source_path: o for o in ok}
@@ -413,6 +491,7 @@ def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules
             fresh.status, fresh.page, fresh.related = stub.status, stub.page, stub.related
             fresh.article.slug, fresh.article.tags = stub.article.slug, stub.article.tags
             fresh.article.copies = stub.article.copies
+            fresh.article.author_keys, fresh.article.category = stub.article.author_keys, stub.article.category
             outcomes[i] = fresh
     return Result(outcomes=outcomes, learned=learned)
 
@@ -438,8 +517,8 @@ def authors_yaml(outcomes: list[Outcome]) -> str:
     for o in outcomes:
         if o.status != OK:
             continue
-        for name in o.article.authors:
-            key = author_key(name)
+        for name, key in zip(o.article.authors, o.article.author_keys or map(author_key, o.article.authors),
+                             strict=True):
             authors.setdefault(key, {"name": name, "description": "", "avatar": avatar_svg(name)})
             if o.article.publisher:
                 publishers.setdefault(key, set()).add(o.article.publisher)
@@ -471,6 +550,7 @@ def archive_index(outcomes: list[Outcome], posts_rel: str) -> str:
     related to or shares a tag with."""
     cut = len(posts_rel) + 1
     index = {o.page[cut:]: {"title": o.article.title, "date": o.article.date.isoformat(), "source": o.source_path,
+                            "category": o.article.category,
                             "publisher": o.article.publisher, "related": [p[cut:] for p in o.related],
                             "tags": list(o.article.tags)}
              for o in sorted((o for o in outcomes if o.status == OK), key=lambda o: o.page)}

@@ -59,6 +59,14 @@ def author_key(name: str) -> str:
     return f"{key}-{hashlib.sha256(name.encode()).hexdigest()[:6]}" if key == "author" else key
 
 
+def category_slug(name: str) -> str:
+    """The slug Material's blog plugin gives a category (its default categories_slugify,
+    which mkdocs.yml keeps): the publisher page is publisher/{this}/."""
+    from pymdownx.slugs import slugify
+
+    return slugify(case="lower")(name, "-")
+
+
 def avatar_svg(name: str) -> str:
     """An initials avatar as a data: URI, so the site loads no image from elsewhere."""
     initials = "".join(w[0] for w in name.split()[:2]).upper() or "?"
@@ -76,8 +84,8 @@ def front_matter(article: Article, source_path: str) -> dict:
     meta: dict = {
         "title": article.title,
         "date": article.date,  # a YAML date, unquoted: the blog plugin rejects strings
-        "authors": [author_key(a) for a in article.authors],
-        "categories": [article.publisher] if article.publisher else [],
+        "authors": article.author_keys or [author_key(a) for a in article.authors],
+        "categories": [article.category or article.publisher] if article.publisher else [],
         "tags": list(article.tags),
         "description": article.description,
         "slug": article.slug,

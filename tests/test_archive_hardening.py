@@ -243,3 +243,52 @@ def test_a_tampered_index_is_not_trusted(tmp_path, monkeypatch):
                                                            "seeds/b.txt": "docs/posts/2025/05/bridge-reopens.md"}
     index_path.write_text("[1, 2")
     assert len(pages_of(convert(["seeds"], RULES, posts))) == 2
+
+
+# --- #11 names that slug alike are never merged --------------------------------------------------
+
+def front(path: Path) -> dict:
+    return yaml.safe_load(path.read_text().split("---\n")[1])
+
+
+def test_authors_and_publishers_that_slug_alike_keep_their_own_names(tmp_path, monkeypatch):
+    from builder.pipeline import convert
+    from builder.render import category_slug
+
+    monkeypatch.chdir(tmp_path)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "m-real.txt").write_text(dump_text("Harbour wall approved", ident="10", day="14/05/2025"))
+    posts = tmp_path / "docs/posts"
+    convert(["seeds"], RULES, posts)
+    real_page = posts / "2025/05/harbour-wall-approved.md"
+    assert front(real_page)["authors"] == ["harper-eastwood"]
+    # an earlier dump, a path that sorts first, the same name in capitals
+    (seeds / "a-fake.txt").write_text(dump_text("Bridge reopens", ident="11", author="HARPER EASTWOOD"))
+    (seeds / "b.txt").write_text(dump_text("Ferry strike", ident="12", publisher="!!!", body=[
+        "The ferry crews walked out at dawn after talks on pay broke down late on Sunday evening again.",
+        "Passengers were told to use the bridge, which reopened last week after a month of repairs."]))
+    (seeds / "c.txt").write_text(dump_text("Rail fares", ident="13", publisher="<b>", body=[
+        "Rail fares will rise by four percent in January, the operator said in a statement on Monday.",
+        "Commuters' groups said the rise was the largest in a decade and called for a fare freeze."]))
+    result = convert(["seeds"], RULES, posts)
+    assert result.count("ok") == 4
+    authors = yaml.safe_load((posts / ".authors.yml").read_text())["authors"]
+    by_name = {info["name"]: key for key, info in authors.items()}
+    assert by_name["Harper Eastwood"] == "harper-eastwood"  # the real one keeps its key and page
+    assert by_name["HARPER EASTWOOD"].startswith("harper-eastwood-")
+    assert front(real_page)["authors"] == ["harper-eastwood"]
+    pages = {o.source_path: posts.parent.parent / o.page for o in result.outcomes}
+    assert front(pages["seeds/a-fake.txt"])["authors"] == [by_name["HARPER EASTWOOD"]]
+    cats = [front(pages[f"seeds/{n}.txt"])["categories"][0] for n in ("b", "c")]
+    slugs = [category_slug(c) for c in cats]
+    assert all(slugs) and len(set(slugs)) == 2
+    assert cats[0].startswith("!!! (") and cats[1].startswith("<b> (")
+    assert front(pages["seeds/b.txt"])["publisher"] == "!!!"
+    # on a cold build (no record), the earliest brief keeps the plain key: here the fake,
+    # and the real brief still shows its own spelling
+    for p in (posts / ".authors.yml", posts / ".newsbrief-index.json"):
+        p.unlink()
+    cold = analyse(["seeds"], RULES)
+    keys = {o.source_path: o.article.author_keys for o in cold.outcomes}
+    assert keys["seeds/a-fake.txt"] != keys["seeds/m-real.txt"]
