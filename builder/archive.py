@@ -17,6 +17,7 @@ import re
 import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 from operator import itemgetter
 
 from .model import OK, Article, Outcome, Removed
@@ -41,6 +42,7 @@ class ArticleFeatures:
     short_lines: list[tuple[int, str]] = field(default_factory=list)  # (line, text): learnable
     headings: list[tuple[int, str]] = field(default_factory=list)  # learnable with more care
     words: list[str] = field(default_factory=list)  # content words of title + lead, for relatedness
+    sentence_lines: list[tuple[int, int]] = field(default_factory=list)  # (line, crc32) of sentence paragraphs
 
 
 def sentences(article: Article) -> list[str]:
@@ -82,15 +84,71 @@ def features(article: Article) -> ArticleFeatures:
     words = sorted({w.casefold() for w in _WORD.findall(lead)} - _STOP)
     heads = [(s.heading_line or 0, s.heading) for s in article.sections if s.heading]
     hashes = sorted({zlib.crc32(x.encode("utf-8")) for x in said})
+    paras = [(n, zlib.crc32(p.encode("utf-8"))) for s in article.sections
+             for n, p in zip(s.lines, s.paragraphs, strict=True) if is_sentence(p)]
     return ArticleFeatures(signature=minhash(items), short_lines=short, words=words, headings=heads,
-                           sentences=hashes)
+                           sentences=hashes, sentence_lines=paras)
 
 
 # --- learned boilerplate -----------------------------------------------------------
 
-def learned_chrome(outcomes: list[Outcome], rules: Rules) -> dict[tuple[str, str], int]:
+Span = tuple[int, int] | None
+
+
+def body_spans(outcomes: list[Outcome], rules: Rules) -> dict[str, Span]:
+    """source -> (first, last) dump line of the brief's own body: its first and last
+    paragraph that reads as a sentence and is its own (not a sentence that recurs in
+    several dumps, like a funding disclaimer). Chrome stands around the body (masthead,
+    promos after a heading, sign-offs before the credit); a line between two paragraphs of
+    the brief's own text is content, however often it recurs elsewhere. None: no such
+    paragraph."""
+    counts: Counter[int] = Counter()
+    for o in outcomes:
+        if o.status == OK and o.features is not None:
+            counts.update({h for _, h in o.features.sentence_lines})
+    common = max(2, rules.learn_min_dumps)
+    spans: dict[str, Span] = {}
+    for o in outcomes:
+        if o.status == OK and o.features is not None:
+            own = [n for n, h in o.features.sentence_lines if counts[h] < common]
+            spans[o.source_path] = (min(own), max(own)) if own else None
+    return spans
+
+
+def at_edge(line: int, span: Span) -> bool:
+    """Does a line stand where chrome stands: outside the brief's own body?"""
+    return span is None or line < span[0] or line > span[1]
+
+
+def chrome_places(features: ArticleFeatures, span: Span) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
+    """(line, text) of the short lines and of the headings of a dump that stand where
+    chrome stands, and so may be learned or removed: around its own body, or a short
+    line or heading that opens a section (a promo right under a heading); never a line
+    between two paragraphs of the brief's own text."""
+    items = sorted([(n, 0) for n, _ in features.headings] + [(n, 1) for n, _ in features.short_lines]
+                   + [(n, 1) for n, _ in features.sentence_lines])
+    opening = {n for (_, kind), (n, _) in pairwise(items) if kind == 0}
+    return ({(n, t) for n, t in features.short_lines if at_edge(n, span) or n in opening},
+            {(n, t) for n, t in features.headings if at_edge(n, span) or n in opening})
+
+
+def learnable(features: ArticleFeatures, span: Span) -> tuple[set[str], set[str]]:
+    """The texts of chrome_places: short lines, headings."""
+    short, heads = chrome_places(features, span)
+    return {t for _, t in short}, {t for _, t in heads}
+
+
+def learned_chrome(outcomes: list[Outcome], rules: Rules,
+                   spans: dict[str, Span] | None = None) -> dict[tuple[str, str], int]:
     """(publisher, line) -> in how many of that publisher's dumps the line stands, for
     lines that recur often enough to be chrome (rules.learn_min_dumps/min_share).
+
+    Hard to poison: a line counts only where it stands around a dump's own body
+    (body_spans), never between two of its own paragraphs, and it must recur on at least
+    learn_min_dumps distinct dates (chrome is there day after day; a batch of fakes
+    written at once is not). A learned line is removed only where it stands around the
+    body too (apply_learned), so a short line inside a real brief's text stays, whatever
+    fake dumps repeat it.
 
     Headings need more: chrome that stands alone between blank lines looks like a
     heading ("Sign up for the Harbour Bulletin"), but so does a section name that every
@@ -100,8 +158,10 @@ def learned_chrome(outcomes: list[Outcome], rules: Rules) -> dict[tuple[str, str
     """
     if rules.learn_min_dumps <= 0:
         return {}
+    spans = body_spans(outcomes, rules) if spans is None else spans
     per_publisher: Counter[str] = Counter()
     seen: Counter[tuple[str, str]] = Counter()
+    days: dict[tuple[str, str], set] = defaultdict(set)
     heading_seen: Counter[tuple[str, str]] = Counter()
     heading_total: Counter[str] = Counter()
     for o in outcomes:
@@ -109,16 +169,19 @@ def learned_chrome(outcomes: list[Outcome], rules: Rules) -> dict[tuple[str, str
             continue
         pub = o.article.publisher or ""
         per_publisher[pub] += 1
-        for text in {t for _, t in o.features.short_lines}:
+        short, heads = learnable(o.features, spans.get(o.source_path))
+        for text in short:
             seen[(pub, text)] += 1
-        for text in {t for _, t in o.features.headings}:
+            days[(pub, text)].add(o.article.date)
+        for text in heads:
             heading_seen[(pub, text)] += 1
             heading_total[text] += 1
+            days[(pub, text)].add(o.article.date)
     keep = {k.casefold() for k in rules.learn_keep}
 
     def often(key: tuple[str, str], n: int) -> bool:
         return (n >= rules.learn_min_dumps and n >= rules.learn_min_share * per_publisher[key[0]]
-                and key[1].casefold() not in keep)
+                and len(days[key]) >= rules.learn_min_dumps and key[1].casefold() not in keep)
 
     learned = {key: n for key, n in seen.items() if often(key, n)}
     if len(per_publisher) > 1:
@@ -129,22 +192,39 @@ def learned_chrome(outcomes: list[Outcome], rules: Rules) -> dict[tuple[str, str
     return learned
 
 
-def apply_learned(article: Article, features: ArticleFeatures, learned: dict[tuple[str, str], int]) -> list[str]:
-    """Move learned chrome from the article to `removed`; returns the lines. A learned
-    heading goes and its paragraphs join the section before it."""
+def learned_hits(article: Article, features: ArticleFeatures, learned: dict[tuple[str, str], int],
+                 span: Span) -> list[str]:
+    """The learned lines that this article loses: those standing around its own body."""
+    pub = article.publisher or ""
+    short, heads = learnable(features, span)
+    return sorted(t for t in short | heads if (pub, t) in learned)
+
+
+def apply_learned(article: Article, features: ArticleFeatures, learned: dict[tuple[str, str], int],
+                  span: Span = None) -> list[str]:
+    """Move learned chrome from the article to `removed`, where it stands around the
+    article's own body (`span`, see body_spans); returns the lines. A learned heading goes
+    and its paragraphs join the section before it."""
     pub = article.publisher or ""
     who = pub or "unknown publisher"
-    hits = {text for _, text in features.short_lines + features.headings if (pub, text) in learned}
+    hits = set(learned_hits(article, features, learned, span))
     if not hits:
         return []
+
+    short, heads = chrome_places(features, span)
+    places = short | heads
+
+    def gone(n: int | None, text: str | None) -> bool:
+        return text in hits and (n or 0, text) in places
+
     sections = []
     for s in article.sections:
         for n, p in zip(s.lines, s.paragraphs, strict=True):
-            if p in hits:
+            if gone(n, p):
                 article.removed.append(Removed(n, p, f"learned: seen in {learned[(pub, p)]} dumps of {who}"))
-        kept = [(n, p) for n, p in zip(s.lines, s.paragraphs, strict=True) if p not in hits]
+        kept = [(n, p) for n, p in zip(s.lines, s.paragraphs, strict=True) if not gone(n, p)]
         s.lines, s.paragraphs = [n for n, _ in kept], [p for _, p in kept]
-        if s.heading in hits:
+        if gone(s.heading_line, s.heading):
             article.removed.append(Removed(s.heading_line or 0, s.heading,
                                            f"learned: seen in {learned[(pub, s.heading)]} dumps of {who}"))
             if sections:

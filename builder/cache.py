@@ -165,7 +165,7 @@ def _record(o: Outcome) -> dict:
             "highlights": a.highlights, "description": a.description,
             "features": {"signature": f.signature, "sentences": f.sentences, "short_lines": f.short_lines,
                          "words": f.words,
-                         "headings": f.headings}}
+                         "headings": f.headings, "sentence_lines": f.sentence_lines}}
 
 
 def stub(source: str, entry: list, r: dict) -> Outcome:
@@ -183,5 +183,6 @@ def stub(source: str, entry: list, r: dict) -> Outcome:
     f = r["features"]
     feats = ArticleFeatures(signature=list(f["signature"]), sentences=list(f["sentences"]), words=list(f["words"]),
                             short_lines=[(int(n), str(t)) for n, t in f["short_lines"]],
-                            headings=[(int(n), str(t)) for n, t in f["headings"]])
+                            headings=[(int(n), str(t)) for n, t in f["headings"]],
+                            sentence_lines=[(int(n), int(h)) for n, h in f.get("sentence_lines", [])])
     return Outcome(source, article=article, cached_page=r.get("page"), features=feats, sha256=sha)

@@ -19,9 +19,11 @@ from pathlib import Path
 
 from .archive import (
     apply_learned,
+    body_spans,
     exact_jaccard,
     features,
     learned_chrome,
+    learned_hits,
     near_duplicate_groups,
     normalise_tags,
     related,
@@ -452,23 +454,25 @@ class Result:
 def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules, posts_rel: str) -> Result:
     """The decisions that need the whole archive, in order; stubs from the cache take
     part with their features and are re-read only if their page has to change."""
-    learned = learned_chrome(outcomes, rules)
+    spans = body_spans(outcomes, rules)
+    learned = learned_chrome(outcomes, rules, spans)
 
     def full(o: Outcome) -> Outcome:
         """The stub's article with its text (read again), with the archive's learning."""
         fresh = _process_file((o.source_path, paths[o.source_path]), rules)
         if fresh.article is not None:
-            fresh.article.learned = apply_learned(fresh.article, fresh.features, learned)
+            fresh.article.learned = apply_learned(fresh.article, fresh.features, learned, spans.get(o.source_path))
             fresh.article.content_key = content_key(fresh.article)
         return fresh
 
     for i, o in enumerate(outcomes):
         if o.status != OK:
             continue
-        a, pub = o.article, o.article.publisher or ""
-        hits = sorted({t for _, t in o.features.short_lines + o.features.headings if (pub, t) in learned})
+        a = o.article
+        span = spans.get(o.source_path)
+        hits = learned_hits(a, o.features, learned, span)
         if not a.is_stub:
-            a.learned = apply_learned(a, o.features, learned)
+            a.learned = apply_learned(a, o.features, learned, span)
             a.content_key = content_key(a)
         elif hits != a.learned:
             outcomes[i] = full(o)
