@@ -292,3 +292,57 @@ def test_authors_and_publishers_that_slug_alike_keep_their_own_names(tmp_path, m
     cold = analyse(["seeds"], RULES)
     keys = {o.source_path: o.article.author_keys for o in cold.outcomes}
     assert keys["seeds/a-fake.txt"] != keys["seeds/m-real.txt"]
+
+
+# --- #9 learned chrome cannot be poisoned by fake dumps --------------------------------------------
+
+REAL_BODY = [
+    "The council approved the new harbour wall budget after a long debate on Tuesday night in the hall.",
+    "Vote: 7 to 2",
+    "Residents had asked for the repairs since the storms of last winter flooded the lower town twice.",
+]
+
+
+def fake(i: int, day: str) -> str:
+    return dump_text(f"Unrelated story {i}", ident=str(900 + i), day=day, body=[
+        "Vote: 7 to 2",
+        f"Fake story number {i} says nothing at all about the harbour, only filler words to look real.",
+        "Vote: 7 to 2",
+        f"And a second sentence {i} of filler text, long enough to count as a sentence of the story here.",
+        "Vote: 7 to 2",
+    ])
+
+
+@pytest.mark.parametrize("days", [["10/05/2025", "11/05/2025", "12/05/2025"], ["12/05/2025"] * 3])
+def test_fake_dumps_cannot_make_a_content_line_chrome(tmp_path, days):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "real.txt").write_text(dump_text("Harbour wall approved", ident="1", body=REAL_BODY))
+    (seeds / "other.txt").write_text(dump_text("Bridge reopens", ident="2", publisher="Civic Wire"))
+    for i, day in enumerate(days):
+        (seeds / f"fake{i}.txt").write_text(fake(i, day))
+    result = analyse([seeds], RULES)
+    real = next(o for o in result.outcomes if o.source_path.endswith("real.txt"))
+    # a line alone between blank lines reads as a heading; either way it stays
+    assert "Vote: 7 to 2" in [*real.article.paragraphs, *(s.heading for s in real.article.sections)]
+    assert not any(r.text == "Vote: 7 to 2" for r in real.article.removed)
+
+
+def test_chrome_around_the_body_on_distinct_days_is_still_learned(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for i in range(4):
+        (seeds / f"d{i}.txt").write_text(dump_text(f"Story number {i}", ident=str(i + 1), day=f"1{i}/05/2025", body=[
+            f"Story {i} opens with a sentence about the harbour that is long enough to count as one here.",
+            f"And story {i} goes on with a second sentence about the council and its budget for the year.",
+            "Listen to our podcast"]))
+    result = analyse([seeds], RULES)
+    assert result.learned == {("Harbourside Times", "Listen to our podcast"): 4}
+    for o in result.outcomes:
+        assert "Listen to our podcast" not in o.article.paragraphs
+        assert any(r.text == "Listen to our podcast" and r.reason.startswith("learned: seen in 4 dumps")
+                   for r in o.article.removed)
+    # the same four dumps all from one day: not learned (a batch written at once is no evidence)
+    for f in seeds.iterdir():
+        f.write_text(re.sub(r"1\d/05/2025", "13/05/2025", f.read_text()))
+    assert analyse([seeds], RULES).learned == {}
