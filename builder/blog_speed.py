@@ -44,8 +44,9 @@ The caches are kept in memory for the build and on disk under ``.newsbrief-cache
 only the new post's Markdown (and the digests); builder/page_cache.py then skips the
 template render of every brief page whose inputs did not change.
 
-If Material or MkDocs change these internals, ``check_seams()`` fails (the plugin then
-logs a warning and builds the stock way), and tests/test_blog_speed.py fails.
+Each speed-up is guarded by a seam (builder/seams.py: blog-excerpts, blog-posts,
+blog-post-list, blog-yaml): if Material or MkDocs change what it patches, that part is not
+installed (one warning names the seam) and the blog builds the stock way.
 """
 
 from __future__ import annotations
@@ -204,55 +205,34 @@ class Cache:
 
 # -- the seams ---------------------------------------------------------------------------
 
+# Each speed-up and the seam (builder/seams.py) its check guards.
+SEAMS = ("blog-excerpts", "blog-posts", "blog-post-list", "blog-yaml")
+
+
 def check_seams() -> None:
-    """Raise AssertionError if the Material/MkDocs internals patched here changed."""
-    import inspect
+    """Raise seams.SeamError if any Material/MkDocs internal patched here changed."""
+    from . import seams
 
-    from material.plugins.blog.plugin import BlogPlugin
-    from material.plugins.blog.structure import Excerpt, Post
-    from material.plugins.blog.structure.markdown import ExcerptTreeprocessor
-    from mkdocs.structure.pages import Page
-
-    assert list(inspect.signature(Excerpt.render).parameters) == ["self", "page", "separator"]
-    src = inspect.getsource(Excerpt.render)
-    for needle in ('get_index_for_name("excerpt")', "self.md.convert(self.markdown)",
-                   "self.content.split(separator, 1)", "get_toc(", "_title_from_render",
-                   'f"# {self.post.title}"'):
-        assert needle in src, needle
-    src = inspect.getsource(Excerpt.__init__)
-    assert '"excerpt",' in src and "ExcerptTreeprocessor(post)" in src and '"relpath",' in src
-    src = inspect.getsource(ExcerptTreeprocessor.run)
-    assert "get_relative_url(self.page.url, self.base.url)" in src and "path + anchor" in src
-    assert "Post.render" not in Post.__dict__ or Post.render is not Page.render
-    src = inspect.getsource(Page.render)
-    for needle in ("self.content = md.convert(self.markdown)", "self.toc = get_toc(",
-                   "self._title_from_render = extract_title_ext.title", "self.present_anchor_ids =",
-                   "self.links_to_anchors = relative_path_ext.links_to_anchors",
-                   "_RelativePathTreeprocessor(self.file, files, config)"):
-        assert needle in src, needle
-    assert "_render_post" in BlogPlugin.__dict__
-    import material  # the excerpt's rest is only ever tested for truth ("Continue reading")
-    post_html = (Path(material.__file__).parent / "templates/partials/post.html").read_text(encoding="utf-8")
-    assert post_html.count("post.more") == 1 and "{% if post.more %}" in post_html
-    src = inspect.getsource(Post.__init__)
-    assert "yaml.load(match.group(1), SafeLoader)" in src
-    assert "self.blog.posts = sorted(" in inspect.getsource(BlogPlugin.on_files)
-    for event in (BlogPlugin.on_page_markdown, BlogPlugin.on_page_content):
-        assert "page not in self.blog.posts" in inspect.getsource(event)
+    for name in SEAMS:
+        reason = seams.check(name)
+        if reason is not None:
+            raise seams.SeamError(f"{name}: {reason}")
 
 
 class Speedup:
-    """Installs the two caches for one build; ``close()`` saves and uninstalls."""
+    """Installs the caches for one build (only the parts in ``parts``, the seams that
+    hold); ``close()`` saves and uninstalls."""
 
-    def __init__(self, config, cache_dir: Path | None):
+    def __init__(self, config, cache_dir: Path | None, parts=("blog-excerpts", "blog-posts", "blog-yaml")):
         from material.plugins.blog.structure import Excerpt, Post
 
         self.digest = config_digest(config)
         self.head_only = not _blog_toc(config)
         self.cache = Cache(cache_dir)
         self.Excerpt, self.Post = Excerpt, Post
-        self._excerpt_render = Excerpt.__dict__["render"]
-        self._had_post_render = "render" in Post.__dict__
+        self._excerpt_render = Excerpt.__dict__.get("render")
+        self._structure = self._loader = None
+        self._patched_excerpt = self._patched_post = False
         speed = self
 
         def excerpt_render(excerpt, page, separator):
@@ -262,20 +242,38 @@ class Speedup:
             return speed.render_post(post, config, files)
 
         excerpt_render.__wrapped__ = self._excerpt_render
-        Excerpt.render = excerpt_render
-        Post.render = post_render
+        try:
+            if "blog-excerpts" in parts:
+                Excerpt.render = excerpt_render
+                self._patched_excerpt = True
+            if "blog-posts" in parts:
+                Post.render = post_render
+                self._patched_post = True
+            if "blog-yaml" in parts:
+                import yaml
+                from material.plugins.blog import structure
 
-        import yaml
-        from material.plugins.blog import structure
+                self._structure, self._loader = structure, structure.SafeLoader
+                structure.SafeLoader = yaml.CSafeLoader
+        except BaseException:
+            self.uninstall()
+            raise
 
-        self._structure, self._loader = structure, structure.SafeLoader
-        structure.SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    def uninstall(self) -> None:
+        """Put Material back as it was (also after a failed install)."""
+        if self._structure is not None:
+            self._structure.SafeLoader = self._loader
+            self._structure = None
+        if self._patched_excerpt:
+            self.Excerpt.render = self._excerpt_render
+            self._patched_excerpt = False
+        if self._patched_post:
+            self._patched_post = False
+            if self.Post.__dict__.get("render") is not None:
+                del self.Post.render
 
     def close(self) -> None:
-        self._structure.SafeLoader = self._loader
-        self.Excerpt.render = self._excerpt_render
-        if not self._had_post_render:
-            del self.Post.render
+        self.uninstall()
         try:
             self.cache.save()
         except OSError as e:
