@@ -69,7 +69,7 @@ log = logging.getLogger("mkdocs.plugins.newsbrief.blog_speed")
 
 CACHE_SUBDIR = "blog"
 CACHE_FILE = "rendered.json.z"
-FORMAT = 2
+FORMAT = 3
 # Private-use characters: the builder never writes them (dump text goes through
 # escape_md, which keeps printable text), and markdown's serialiser leaves them alone.
 MAIN = "\ue000nb-main\ue000"
@@ -159,6 +159,29 @@ class _SentinelAnchors(Treeprocessor):
             main = False
 
 
+def _entry_ok(entry) -> bool:
+    """The shape of a stored excerpt ([content, more, toc]) or post ([content, toc,
+    title, anchors, self links]); a None content means "not cacheable"."""
+    if not isinstance(entry, list) or len(entry) not in (3, 5):
+        return False
+    if entry[0] is None:
+        return all(x is None for x in entry)
+    if len(entry) == 3:
+        content, more, toc = entry
+        return isinstance(content, str) and (more is None or isinstance(more, str)) and _toc_ok(toc)
+    content, toc, title, anchors, links = entry
+    return (isinstance(content, str) and _toc_ok(toc) and (title is None or isinstance(title, str))
+            and isinstance(anchors, list) and all(isinstance(a, str) for a in anchors)
+            and isinstance(links, list) and all(isinstance(x, list) and len(x) == 2 and isinstance(x[0], str)
+                                                 for x in links))
+
+
+def _toc_ok(tokens) -> bool:
+    return isinstance(tokens, list) and all(
+        isinstance(t, dict) and isinstance(t.get("level"), int) and isinstance(t.get("id"), str)
+        and isinstance(t.get("name"), str) and _toc_ok(t.get("children")) for t in tokens)
+
+
 class Cache:
     """Content-addressed store of rendered excerpts and posts for one build."""
 
@@ -167,12 +190,18 @@ class Cache:
         self.old: dict[str, list] = {}
         self.new: dict[str, list] = {}
         self.hits = self.misses = self.uncacheable = 0
+        self.discarded = 0
         if self.path is not None and self.path.is_file():
             try:
                 data = json.loads(zlib.decompress(self.path.read_bytes()))
-                if data.get("format") == FORMAT:
-                    self.old = data["entries"]
-            except (OSError, ValueError, zlib.error, KeyError, TypeError):
+                entries = data["entries"] if data.get("format") == FORMAT else {}
+                for key, item in entries.items():  # each entry: [integrity hash, entry]
+                    if isinstance(item, list) and len(item) == 2 and _entry_ok(item[1]) \
+                            and item[0] == _key("blog", key, json.dumps(item[1], separators=(",", ":"))):
+                        self.old[key] = item[1]
+                    else:
+                        self.discarded += 1
+            except (OSError, ValueError, zlib.error, KeyError, TypeError, AttributeError):
                 self.old = {}  # a damaged cache is an empty cache
 
     def get(self, key: str):
@@ -191,7 +220,9 @@ class Cache:
         if self.path is None or self.new == self.old:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        blob = zlib.compress(json.dumps({"format": FORMAT, "entries": self.new},
+        sealed = {key: [_key("blog", key, json.dumps(entry, separators=(",", ":"))), entry]
+                  for key, entry in self.new.items()}
+        blob = zlib.compress(json.dumps({"format": FORMAT, "entries": sealed},
                                         separators=(",", ":")).encode(), 1)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
         try:

@@ -188,7 +188,10 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
                                            result, config)
         # The copy of Material's search partial (overrides/) is used only while it is the
         # checked one; Pagefind needs it, its body marker and the search switch.
-        self._search_partial_ok = seams.usable("search-partial")
+        custom = config.theme.custom_dir
+        copied = bool(custom) and (Path(custom) / seams.SEARCH_PARTIAL).is_file()
+        if copied or self.search_engine == "pagefind":
+            self._search_partial_ok = seams.usable("search-partial", custom_dir=custom)
         if self.search_engine == "pagefind" and not (self._search_partial_ok and seams.usable("pagefind")):
             self.search_engine = "material"
         search.configure(self.search_engine, config)

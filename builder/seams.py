@@ -207,12 +207,14 @@ def _check_page_cache() -> None:
             "Material's templates are not the ones checked (sha256 of the tree differs)")
 
 
-def _check_search_partial() -> None:
+def _check_search_partial(custom_dir: str | Path | None = None) -> None:
     """overrides/partials/search.html holds Material's partial as a copy (below its
-    `{% else %}`): the copy and the installed original must both be the checked one."""
+    `{% else %}`): the copy and the installed original must both be the checked one.
+    custom_dir: the theme's custom_dir of this build (default: the project's overrides/)."""
     _same_template(SEARCH_PARTIAL)
     original = _GENERATED.sub("", (material_templates() / SEARCH_PARTIAL).read_text(encoding="utf-8"), count=1)
-    require(_sha256(copied_search_partial().encode()) == _sha256(original.encode()),
+    copy = copied_search_partial(Path(custom_dir or _OVERRIDES) / SEARCH_PARTIAL)
+    require(_sha256(copy.encode()) == _sha256(original.encode()),
             "overrides/partials/search.html: the copy differs from Material's original")
 
 
@@ -245,7 +247,7 @@ class Seam:
     name: str
     what: str
     fallback: str
-    check: Callable[[], None]
+    check: Callable[..., None]
 
 
 SEAMS = {s.name: s for s in (
@@ -266,10 +268,10 @@ SEAMS = {s.name: s for s in (
 )}
 
 
-def check(name: str) -> str | None:
+def check(name: str, **context) -> str | None:
     """None if the seam holds, else why not (any exception is a failed check)."""
     try:
-        SEAMS[name].check()
+        SEAMS[name].check(**context)
     except SeamError as e:
         return str(e)
     except Exception as e:  # (ImportError, AttributeError, OSError, ...: all mean "changed")
@@ -277,9 +279,9 @@ def check(name: str) -> str | None:
     return None
 
 
-def usable(name: str) -> bool:
+def usable(name: str, **context) -> bool:
     """Check a seam; on a failure, one warning naming it and what is done instead."""
-    reason = check(name)
+    reason = check(name, **context)
     if reason is None:
         return True
     seam = SEAMS[name]
