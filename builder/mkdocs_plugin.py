@@ -192,7 +192,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         copied = bool(custom) and (Path(custom) / seams.SEARCH_PARTIAL).is_file()
         if copied or self.search_engine == "pagefind":
             self._search_partial_ok = seams.usable("search-partial", custom_dir=custom)
-        if self.search_engine == "pagefind" and not (self._search_partial_ok and seams.usable("pagefind")):
+        if self.search_engine == "pagefind" and not (seams.usable("pagefind") and self._search_partial_ok):
             self.search_engine = "material"
         search.configure(self.search_engine, config)
         return config
