@@ -44,8 +44,9 @@ The caches are kept in memory for the build and on disk under ``.newsbrief-cache
 only the new post's Markdown (and the digests); builder/page_cache.py then skips the
 template render of every brief page whose inputs did not change.
 
-If Material or MkDocs change these internals, ``check_seams()`` fails (the plugin then
-logs a warning and builds the stock way), and tests/test_blog_speed.py fails.
+Each speed-up is guarded by a seam (builder/seams.py: blog-excerpts, blog-posts,
+blog-post-list, blog-yaml): if Material or MkDocs change what it patches, that part is not
+installed (one warning names the seam) and the blog builds the stock way.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ log = logging.getLogger("mkdocs.plugins.newsbrief.blog_speed")
 
 CACHE_SUBDIR = "blog"
 CACHE_FILE = "rendered.json.z"
-FORMAT = 2
+FORMAT = 3
 # Private-use characters: the builder never writes them (dump text goes through
 # escape_md, which keeps printable text), and markdown's serialiser leaves them alone.
 MAIN = "\ue000nb-main\ue000"
@@ -158,6 +159,29 @@ class _SentinelAnchors(Treeprocessor):
             main = False
 
 
+def _entry_ok(entry) -> bool:
+    """The shape of a stored excerpt ([content, more, toc]) or post ([content, toc,
+    title, anchors, self links]); a None content means "not cacheable"."""
+    if not isinstance(entry, list) or len(entry) not in (3, 5):
+        return False
+    if entry[0] is None:
+        return all(x is None for x in entry)
+    if len(entry) == 3:
+        content, more, toc = entry
+        return isinstance(content, str) and (more is None or isinstance(more, str)) and _toc_ok(toc)
+    content, toc, title, anchors, links = entry
+    return (isinstance(content, str) and _toc_ok(toc) and (title is None or isinstance(title, str))
+            and isinstance(anchors, list) and all(isinstance(a, str) for a in anchors)
+            and isinstance(links, list) and all(isinstance(x, list) and len(x) == 2 and isinstance(x[0], str)
+                                                 for x in links))
+
+
+def _toc_ok(tokens) -> bool:
+    return isinstance(tokens, list) and all(
+        isinstance(t, dict) and isinstance(t.get("level"), int) and isinstance(t.get("id"), str)
+        and isinstance(t.get("name"), str) and _toc_ok(t.get("children")) for t in tokens)
+
+
 class Cache:
     """Content-addressed store of rendered excerpts and posts for one build."""
 
@@ -166,12 +190,18 @@ class Cache:
         self.old: dict[str, list] = {}
         self.new: dict[str, list] = {}
         self.hits = self.misses = self.uncacheable = 0
+        self.discarded = 0
         if self.path is not None and self.path.is_file():
             try:
                 data = json.loads(zlib.decompress(self.path.read_bytes()))
-                if data.get("format") == FORMAT:
-                    self.old = data["entries"]
-            except (OSError, ValueError, zlib.error, KeyError, TypeError):
+                entries = data["entries"] if data.get("format") == FORMAT else {}
+                for key, item in entries.items():  # each entry: [integrity hash, entry]
+                    if isinstance(item, list) and len(item) == 2 and _entry_ok(item[1]) \
+                            and item[0] == _key("blog", key, json.dumps(item[1], separators=(",", ":"))):
+                        self.old[key] = item[1]
+                    else:
+                        self.discarded += 1
+            except (OSError, ValueError, zlib.error, KeyError, TypeError, AttributeError):
                 self.old = {}  # a damaged cache is an empty cache
 
     def get(self, key: str):
@@ -190,7 +220,9 @@ class Cache:
         if self.path is None or self.new == self.old:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        blob = zlib.compress(json.dumps({"format": FORMAT, "entries": self.new},
+        sealed = {key: [_key("blog", key, json.dumps(entry, separators=(",", ":"))), entry]
+                  for key, entry in self.new.items()}
+        blob = zlib.compress(json.dumps({"format": FORMAT, "entries": sealed},
                                         separators=(",", ":")).encode(), 1)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
         try:
@@ -204,55 +236,34 @@ class Cache:
 
 # -- the seams ---------------------------------------------------------------------------
 
+# Each speed-up and the seam (builder/seams.py) its check guards.
+SEAMS = ("blog-excerpts", "blog-posts", "blog-post-list", "blog-yaml")
+
+
 def check_seams() -> None:
-    """Raise AssertionError if the Material/MkDocs internals patched here changed."""
-    import inspect
+    """Raise seams.SeamError if any Material/MkDocs internal patched here changed."""
+    from . import seams
 
-    from material.plugins.blog.plugin import BlogPlugin
-    from material.plugins.blog.structure import Excerpt, Post
-    from material.plugins.blog.structure.markdown import ExcerptTreeprocessor
-    from mkdocs.structure.pages import Page
-
-    assert list(inspect.signature(Excerpt.render).parameters) == ["self", "page", "separator"]
-    src = inspect.getsource(Excerpt.render)
-    for needle in ('get_index_for_name("excerpt")', "self.md.convert(self.markdown)",
-                   "self.content.split(separator, 1)", "get_toc(", "_title_from_render",
-                   'f"# {self.post.title}"'):
-        assert needle in src, needle
-    src = inspect.getsource(Excerpt.__init__)
-    assert '"excerpt",' in src and "ExcerptTreeprocessor(post)" in src and '"relpath",' in src
-    src = inspect.getsource(ExcerptTreeprocessor.run)
-    assert "get_relative_url(self.page.url, self.base.url)" in src and "path + anchor" in src
-    assert "Post.render" not in Post.__dict__ or Post.render is not Page.render
-    src = inspect.getsource(Page.render)
-    for needle in ("self.content = md.convert(self.markdown)", "self.toc = get_toc(",
-                   "self._title_from_render = extract_title_ext.title", "self.present_anchor_ids =",
-                   "self.links_to_anchors = relative_path_ext.links_to_anchors",
-                   "_RelativePathTreeprocessor(self.file, files, config)"):
-        assert needle in src, needle
-    assert "_render_post" in BlogPlugin.__dict__
-    import material  # the excerpt's rest is only ever tested for truth ("Continue reading")
-    post_html = (Path(material.__file__).parent / "templates/partials/post.html").read_text(encoding="utf-8")
-    assert post_html.count("post.more") == 1 and "{% if post.more %}" in post_html
-    src = inspect.getsource(Post.__init__)
-    assert "yaml.load(match.group(1), SafeLoader)" in src
-    assert "self.blog.posts = sorted(" in inspect.getsource(BlogPlugin.on_files)
-    for event in (BlogPlugin.on_page_markdown, BlogPlugin.on_page_content):
-        assert "page not in self.blog.posts" in inspect.getsource(event)
+    for name in SEAMS:
+        reason = seams.check(name)
+        if reason is not None:
+            raise seams.SeamError(f"{name}: {reason}")
 
 
 class Speedup:
-    """Installs the two caches for one build; ``close()`` saves and uninstalls."""
+    """Installs the caches for one build (only the parts in ``parts``, the seams that
+    hold); ``close()`` saves and uninstalls."""
 
-    def __init__(self, config, cache_dir: Path | None):
+    def __init__(self, config, cache_dir: Path | None, parts=("blog-excerpts", "blog-posts", "blog-yaml")):
         from material.plugins.blog.structure import Excerpt, Post
 
         self.digest = config_digest(config)
         self.head_only = not _blog_toc(config)
         self.cache = Cache(cache_dir)
         self.Excerpt, self.Post = Excerpt, Post
-        self._excerpt_render = Excerpt.__dict__["render"]
-        self._had_post_render = "render" in Post.__dict__
+        self._excerpt_render = Excerpt.__dict__.get("render")
+        self._structure = self._loader = None
+        self._patched_excerpt = self._patched_post = False
         speed = self
 
         def excerpt_render(excerpt, page, separator):
@@ -262,20 +273,38 @@ class Speedup:
             return speed.render_post(post, config, files)
 
         excerpt_render.__wrapped__ = self._excerpt_render
-        Excerpt.render = excerpt_render
-        Post.render = post_render
+        try:
+            if "blog-excerpts" in parts:
+                Excerpt.render = excerpt_render
+                self._patched_excerpt = True
+            if "blog-posts" in parts:
+                Post.render = post_render
+                self._patched_post = True
+            if "blog-yaml" in parts:
+                import yaml
+                from material.plugins.blog import structure
 
-        import yaml
-        from material.plugins.blog import structure
+                self._structure, self._loader = structure, structure.SafeLoader
+                structure.SafeLoader = yaml.CSafeLoader
+        except BaseException:
+            self.uninstall()
+            raise
 
-        self._structure, self._loader = structure, structure.SafeLoader
-        structure.SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    def uninstall(self) -> None:
+        """Put Material back as it was (also after a failed install)."""
+        if self._structure is not None:
+            self._structure.SafeLoader = self._loader
+            self._structure = None
+        if self._patched_excerpt:
+            self.Excerpt.render = self._excerpt_render
+            self._patched_excerpt = False
+        if self._patched_post:
+            self._patched_post = False
+            if self.Post.__dict__.get("render") is not None:
+                del self.Post.render
 
     def close(self) -> None:
-        self._structure.SafeLoader = self._loader
-        self.Excerpt.render = self._excerpt_render
-        if not self._had_post_render:
-            del self.Post.render
+        self.uninstall()
         try:
             self.cache.save()
         except OSError as e:

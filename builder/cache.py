@@ -1,37 +1,232 @@
 """The conversion cache: what each dump gave last time, so an unchanged dump is neither
 read, parsed nor rendered again.
 
-One JSON file in `.newsbrief-cache/`, keyed by the dump's path. An entry is reused when
+Two JSON files in `.newsbrief-cache/`, keyed by the dump's path. An entry is reused when
 the file's size and modification time are the same, or else when its bytes hash the
-same (a touched or copied file). The whole cache is thrown away when the rules or the
-builder's code change: its name carries a fingerprint of both.
+same (a touched or copied file). The whole cache is thrown away when the rules, the
+version or the code of the conversion change: its name, and its content, carry a
+fingerprint of all of them (another newsbrief or configuration never reads this one).
+
+Nothing read from the cache is trusted (README "Failure model"): every entry carries an
+integrity hash over the fingerprint, its key and its content, and is checked for types
+and consistency (a slug that is a safe slug, a page under its year and month folder)
+before use. An entry that fails is dropped and its dump converted again; a snapshot of
+the archive-wide decisions that fails is dropped and the decisions taken again. The hash
+is not a secret (no HMAC): it catches damage and hand edits, not someone who can write
+the project's files anyway.
 """
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import hashlib
+import importlib.util
 import json
 import os
+import re
+import shutil
 from pathlib import Path
 
 from . import __version__
 from .archive import ArticleFeatures
-from .model import OK, REJECTED, Article, Dump, Outcome
+from .model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED, Article, Dump, Outcome
 from .write import atomic_write
 
 CACHE_DIR = ".newsbrief-cache"
+FORMAT = 2
 _PACKAGE = Path(__file__).resolve().parent
+# The conversion starts here: the fingerprint hashes these modules and what they import.
+_CONVERSION_ROOTS = ("builder.pipeline", "builder.cache")
+_STATUSES = {OK, REJECTED, DUPLICATE, SUPERSEDED, NEAR_DUPLICATE}
+SAFE_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def integrity(*parts: str) -> str:
+    """The hash an entry carries: over the fingerprint, its key and its content."""
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _canon(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _module_path(name: str) -> Path | None:
+    parts = name.split(".")[1:]
+    base = _PACKAGE.joinpath(*parts)
+    for candidate in (base.with_suffix(".py") if parts else None, base / "__init__.py"):
+        if candidate is not None and candidate.is_file():
+            return candidate
+    return None
+
+
+def conversion_modules() -> list[Path]:
+    """The builder's modules the conversion runs: _CONVERSION_ROOTS and every builder
+    module they import, directly or not (read from the source, imports inside functions
+    included). The site side (plugin, search, page cache) is not among them, so editing
+    it keeps the conversion cache."""
+    top = _PACKAGE.name
+    seen: dict[str, Path] = {}
+    todo = [top, *_CONVERSION_ROOTS]
+    while todo:
+        name = todo.pop()
+        path = _module_path(name)
+        if name in seen or path is None:
+            continue
+        seen[name] = path
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.ImportFrom):
+                base = importlib.util.resolve_name("." * node.level + (node.module or ""), package) \
+                    if node.level else (node.module or "")
+                found = [base, *(f"{base}.{a.name}" for a in node.names)]
+            elif isinstance(node, ast.Import):
+                found = [a.name for a in node.names]
+            else:
+                continue
+            todo.extend(n for n in found if n == top or n.startswith(top + "."))
+    return sorted(seen.values())
+
+
+# fingerprint -> the posts folder it was taken for (pages read from the cache must be in it)
+_POSTS_OF: dict[str, str] = {}
 
 
 def fingerprint(rules_signature: list[str], posts_rel: str) -> str:
-    """Changes whenever the output could: builder code, rules, version, posts folder."""
-    h = hashlib.sha256(f"{__version__}\0{posts_rel}".encode())
-    for path in sorted(_PACKAGE.glob("*.py")) + sorted(_PACKAGE.glob("*.yml")):
+    """Changes whenever the output could: the conversion's code, rules, version, posts folder."""
+    h = hashlib.sha256(f"{__version__}\0{FORMAT}\0{posts_rel}".encode())
+    try:
+        modules = conversion_modules()
+    except (OSError, SyntaxError, ValueError, ImportError):
+        modules = []
+    if not modules:  # cannot tell: every module counts
+        modules = sorted(_PACKAGE.rglob("*.py"))
+    for path in modules + sorted(_PACKAGE.rglob("*.yml")):
+        h.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0")
         h.update(path.read_bytes())
     for part in rules_signature:
         h.update(part.encode())
-    return h.hexdigest()[:16]
+    key = h.hexdigest()[:16]
+    _POSTS_OF[key] = posts_rel
+    return key
+
+
+def clear(folder: Path) -> None:
+    """Delete every cache newsbrief keeps in `folder` (``--no-cache``: the run then
+    converts and renders everything and writes the caches anew)."""
+    for old in [*folder.glob("convert-*.json"), *folder.glob("records-*.json")]:
+        old.unlink(missing_ok=True)
+    for sub in ("blog", "pages"):
+        shutil.rmtree(folder / sub, ignore_errors=True)
+
+
+# -- what a valid entry looks like ----------------------------------------------------
+
+def _str(v) -> bool:
+    return isinstance(v, str)
+
+
+def _opt_str(v) -> bool:
+    return v is None or isinstance(v, str)
+
+
+def _strs(v) -> bool:
+    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+def _int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _ints(v) -> bool:
+    return isinstance(v, list) and all(_int(x) for x in v)
+
+
+def _pairs(v) -> bool:
+    return isinstance(v, list) and all(isinstance(x, list) and len(x) == 2 and _int(x[0]) and _str(x[1])
+                                       for x in v)
+
+
+def safe_rel(rel) -> bool:
+    """A relative POSIX path with no `.`/`..` part, no backslash, no control character."""
+    return (isinstance(rel, str) and bool(rel) and not rel.startswith("/") and "\\" not in rel
+            and not any(ord(ch) < 32 for ch in rel)
+            and all(part not in ("", ".", "..") for part in rel.split("/")))
+
+
+def page_path_ok(page, posts: str | None = None, date: dt.date | None = None, slug: str | None = None) -> bool:
+    """A page as the builder names it: <posts>/<YYYY>/<MM>/<slug>[-N].md, with <posts>
+    the posts folder of the cache's fingerprint when known."""
+    if not isinstance(page, str) or not page.endswith(".md") or any(ord(ch) < 32 for ch in page):
+        return False
+    parts = page[:-3].split("/")
+    if len(parts) < 4 or (posts is not None and "/".join(parts[:-3]) != posts):
+        return False
+    if not re.fullmatch(r"\d{4}", parts[-3]) or not re.fullmatch(r"\d{2}", parts[-2]):
+        return False
+    if not SAFE_SLUG.fullmatch(parts[-1]):
+        return False
+    if date is not None and (parts[-3], parts[-2]) != (f"{date:%Y}", f"{date:%m}"):
+        return False
+    return slug is None or re.fullmatch(re.escape(slug) + r"(?:-\d+)?", parts[-1]) is not None
+
+
+def _index_entry_ok(e) -> bool:
+    return (isinstance(e, list) and len(e) == 3 and _int(e[0]) and e[0] >= 0 and _int(e[1])
+            and isinstance(e[2], str) and (e[2] == "" or _SHA256.fullmatch(e[2]) is not None))
+
+
+def record_ok(r, posts: str | None = None) -> bool:
+    """Types and consistency of a stored record (what stub() builds an Outcome from)."""
+    if not isinstance(r, dict):
+        return False
+    if r.get("status") == REJECTED:
+        return _opt_str(r.get("error"))
+    if r.get("status") != OK:
+        return False
+    try:
+        date = dt.date.fromisoformat(r["date"])
+        f = r["features"]
+        return (_str(r["id"]) and _str(r["title"]) and _str(r["key"]) and _str(r["render"])
+                and _str(r["slug"]) and SAFE_SLUG.fullmatch(r["slug"]) is not None and len(r["slug"]) <= 200
+                and (r["page"] is None or page_path_ok(r["page"], posts, date, r["slug"]))
+                and _strs(r["authors"]) and _opt_str(r["publisher"]) and _strs(r["local_tags"])
+                and _strs(r["learned"]) and _strs(r["highlights"]) and _opt_str(r["description"])
+                and isinstance(f, dict) and _ints(f["signature"]) and _ints(f["sentences"]) and _strs(f["words"])
+                and _pairs(f["short_lines"]) and _pairs(f["headings"]))
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
+def snapshot_ok(snap, posts: str | None = None) -> bool:
+    """Types and consistency of the archive-wide decisions (what restore() uses)."""
+    try:
+        if not (_str(snap["digest"]) and isinstance(snap["outcomes"], dict)):
+            return False
+        prefixes = set()
+        for source, d in snap["outcomes"].items():
+            if not (_str(source) and d["status"] in _STATUSES and _opt_str(d["error"])
+                    and _opt_str(d["duplicate_of"]) and _opt_str(d["superseded_by"])
+                    and _opt_str(d["near_duplicate_of"])
+                    and (d["similarity"] is None or isinstance(d["similarity"], int | float))
+                    and (d["page"] is None or page_path_ok(d["page"], posts, slug=d.get("slug")))
+                    and isinstance(d["related"], list) and all(page_path_ok(p, posts) for p in d["related"])):
+                return False
+            if d["status"] == OK and d["page"] is None:
+                return False
+            if d["page"]:
+                prefixes.add(d["page"].rsplit("/", 3)[0])
+        return (len(prefixes) <= 1 and isinstance(snap["extras"], list) and all(safe_rel(x) for x in snap["extras"])
+                and isinstance(snap["learned"], list)
+                and all(isinstance(x, list) and len(x) == 3 and _str(x[0]) and _str(x[1]) and _int(x[2])
+                        for x in snap["learned"]))
+    except (KeyError, TypeError, AttributeError):
+        return False
 
 
 class ConvertCache:
@@ -46,25 +241,53 @@ class ConvertCache:
     def __init__(self, folder: Path, key: str):
         self.path = folder / f"convert-{key}.json"
         self.records_path = folder / f"records-{key}.json"
-        self.folder = folder
+        self.folder, self.key = folder, key
+        self.posts = _POSTS_OF.get(key)
         self.index: dict[str, list] = {}  # source -> [size, mtime_ns, sha256]
         self.archive: dict | None = None
         self._records: dict[str, dict] | None = None
+        self.discarded = 0  # entries that failed their check (dropped, converted again)
         self.touched = False  # an entry's mtime was refreshed: worth saving even if nothing else changed
+        raw = self._load(self.path)
+        if raw is None:
+            return
+        index, archive = raw.get("index"), raw.get("archive")
+        for source, item in (index.items() if isinstance(index, dict) else ()):
+            entry = item[:3] if isinstance(item, list) and len(item) == 4 else None
+            if _index_entry_ok(entry) and item[3] == integrity(key, "index", source, _canon(entry)):
+                self.index[source] = entry
+            else:
+                self.discarded += 1
+        body = archive.get("body") if isinstance(archive, dict) else None
+        if body is not None and archive.get("check") == integrity(key, "archive", _canon(body)) \
+                and snapshot_ok(body, self.posts):
+            self.archive = archive["body"]
+        elif archive is not None:
+            self.discarded += 1
+
+    def _load(self, path: Path) -> dict | None:
+        """The file's body if it is this format and this fingerprint's, else None."""
         try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-            self.index, self.archive = dict(raw["index"]), raw.get("archive")
-        except (FileNotFoundError, ValueError, TypeError, KeyError, AttributeError):
-            self.index, self.archive = {}, None
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(raw, dict) or raw.get("format") != FORMAT or raw.get("key") != self.key:
+            return None
+        return raw
 
     @property
     def records(self) -> dict[str, dict]:
         if self._records is None:
-            try:
-                self._records = json.loads(self.records_path.read_text(encoding="utf-8"))
-            except (FileNotFoundError, ValueError):
-                self._records = {}
-                self.index = {}
+            self._records = {}
+            raw = self._load(self.records_path)
+            entries = raw.get("records") if raw is not None else None
+            for source, item in (entries.items() if isinstance(entries, dict) else ()):
+                record = item.get("r") if isinstance(item, dict) else None
+                if record_ok(record, self.posts) \
+                        and item.get("h") == integrity(self.key, "record", source, _canon(record)):
+                    self._records[source] = record
+                else:
+                    self.discarded += 1
         return self._records
 
     def unchanged(self, source: str, path: Path, st: os.stat_result) -> bool:
@@ -88,15 +311,25 @@ class ConvertCache:
         return True
 
     def stub(self, source: str) -> Outcome | None:
+        """The cached Outcome of a dump, or None (no entry, or one that failed its check)."""
         record = self.records.get(source)
-        return None if record is None or source not in self.index else stub(source, self.index[source], record)
+        if record is None or source not in self.index:
+            return None
+        try:
+            return stub(source, self.index[source], record)
+        except (KeyError, TypeError, ValueError):
+            self.discarded += 1
+            return None
 
     def snapshot_for(self, digest: str) -> dict | None:
         return self.archive if self.archive and self.archive.get("digest") == digest else None
 
     def save_index(self) -> None:
         """Only the index changed (mtimes refreshed): keep the records file as it is."""
-        body = {"index": self.index, "archive": self.archive}
+        index = {src: [*e, integrity(self.key, "index", src, _canon(e))] for src, e in self.index.items()}
+        archive = None if self.archive is None else \
+            {"body": self.archive, "check": integrity(self.key, "archive", _canon(self.archive))}
+        body = {"format": FORMAT, "key": self.key, "index": index, "archive": archive}
         atomic_write(self.path, json.dumps(body, ensure_ascii=False, sort_keys=True).encode())
 
     def save(self, outcomes: list[Outcome], stats: dict[str, os.stat_result], archive: dict | None = None) -> None:
@@ -112,7 +345,9 @@ class ConvertCache:
         for old in [*self.folder.glob("convert-*.json"), *self.folder.glob("records-*.json")]:
             if old not in (self.path, self.records_path):
                 old.unlink(missing_ok=True)
-        atomic_write(self.records_path, json.dumps(records, ensure_ascii=False, sort_keys=True).encode())
+        sealed = {src: {"h": integrity(self.key, "record", src, _canon(r)), "r": r} for src, r in records.items()}
+        body = {"format": FORMAT, "key": self.key, "records": sealed}
+        atomic_write(self.records_path, json.dumps(body, ensure_ascii=False, sort_keys=True).encode())
         self.index, self.archive = index, archive
         self.save_index()
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import __version__, site
 from .cache import CACHE_DIR
+from .cache import clear as clear_caches
 from .model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED
 from .pipeline import Result, analyse, convert
 from .rules import PROJECT_RULES, RulesError, load_rules
@@ -68,7 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--posts", metavar="DIR", default="docs/posts",
                    help="the folder the builder owns (default: docs/posts)")
     p.add_argument("--no-cache", action="store_true",
-                   help=f"re-convert every dump, ignoring {CACHE_DIR}/ (unchanged dumps are skipped by default)")
+                   help=f"re-convert every dump, ignoring and rewriting {CACHE_DIR}/ "
+                        "(unchanged dumps are skipped by default)")
     p = sub.add_parser("export", help="print the JSON export, write nothing",
                        description="Print one JSON object a line per dump on stdout.")
     common(p)
@@ -147,8 +149,9 @@ def _run_convert(args, write: bool) -> int:
 
     kwargs = dict(workers=args.workers, progress=bar.update, on_total=on_total)
     if write:
-        cache = None if args.no_cache else Path(CACHE_DIR)
-        result = convert(paths, rules, Path(args.posts), cache_dir=cache, **kwargs)
+        if args.no_cache:  # bypass: nothing is read; every cache is written anew
+            clear_caches(Path(CACHE_DIR))
+        result = convert(paths, rules, Path(args.posts), cache_dir=Path(CACHE_DIR), **kwargs)
     else:
         result = analyse(paths, rules, Path(args.posts).as_posix(), **kwargs)
     bar.close()

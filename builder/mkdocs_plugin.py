@@ -50,7 +50,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.nav import Link, Section
 from mkdocs.utils import get_relative_url
 
-from . import blog_speed, search
+from . import blog_speed, seams, search
 from .cache import CACHE_DIR
 from .cli import summarise
 from .model import REJECTED
@@ -118,6 +118,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
     def _reset(self) -> None:
         self._close_speedup()
         self._page_cache = None
+        self._post_list = False
+        self._search_partial_ok = True
         self.posts: list = []
         self.last_result = None
         self.root = Path.cwd()
@@ -180,23 +182,36 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             raise PluginError(f"newsbrief: strict mode: {len(rejected)} dump(s) rejected:\n{listing}")
         self.related = RelatedIndex(posts, self.config.posts_dir)
         self.tag_pages = TagPages(self.related.index, self.config.posts_dir, slugify_tag)
+        seams.note_versions()
         self._install_speedup(config)
         self.search_engine = search.choose(self.config.search, self.config.search_threshold,
                                            result, config)
+        # The copy of Material's search partial (overrides/) is used only while it is the
+        # checked one; Pagefind needs it, its body marker and the search switch.
+        custom = config.theme.custom_dir
+        copied = bool(custom) and (Path(custom) / seams.SEARCH_PARTIAL).is_file()
+        if copied or self.search_engine == "pagefind":
+            self._search_partial_ok = seams.usable("search-partial", custom_dir=custom)
+        if self.search_engine == "pagefind" and not (seams.usable("pagefind") and self._search_partial_ok):
+            self.search_engine = "material"
         search.configure(self.search_engine, config)
         return config
 
     # -- scale (builder/blog_speed.py, builder/search.py) ------------------------------
 
     def _install_speedup(self, config) -> None:
+        """Each part of builder/blog_speed.py whose seam holds (builder/seams.py)."""
         if not self.config.blog_speed:
             return
-        try:
-            blog_speed.check_seams()
-        except AssertionError as e:
-            log.warning(f"newsbrief: blog_speed off: Material's internals changed ({e})")
+        parts = [name for name in blog_speed.SEAMS if seams.usable(name)]
+        self._post_list = "blog-post-list" in parts
+        if not {"blog-excerpts", "blog-posts", "blog-yaml"} & set(parts):
             return
-        self._speedup = blog_speed.Speedup(config, self.root / CACHE_DIR)
+        try:
+            self._speedup = blog_speed.Speedup(config, self.root / CACHE_DIR, parts)
+        except Exception as e:  # (a seam that held but would not install: stock)
+            seams.log.warning(f"newsbrief: blog speed-ups could not be installed ({type(e).__name__}: {e}); "
+                              "building the blog the stock way")
 
     def _close_speedup(self) -> None:
         speedup, self._speedup = getattr(self, "_speedup", None), None
@@ -281,7 +296,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         it leaves the nav and docs/authors.md lists the authors instead."""
         if not self.config.enabled:
             return nav
-        if getattr(self, "_speedup", None) is not None:
+        if self.config.blog_speed and getattr(self, "_post_list", False):
             blog_speed.index_posts(self._blogs(config))  # the blog plugin's on_files is done
         def kind(item):
             if isinstance(item, Section) and item.children:
@@ -408,7 +423,11 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
                 page.meta["title"] = html.escape(title)
             if page.content:
                 page.content = self._with_byline(page, locale)
-        if self.config.page_cache:
+        if not getattr(self, "_search_partial_ok", True):  # Material's own partial, not the copy
+            from jinja2 import ChoiceLoader
+
+            env.loader = ChoiceLoader([seams.original_search_partial_loader(), env.loader])
+        if self.config.page_cache and seams.usable("page-cache"):
             self._page_cache = PageCache(self.root / CACHE_DIR, env, config, self._is_post)
         return env
 

@@ -15,6 +15,9 @@ means no caching for that page: an input it cannot see is never guessed at. (Tem
 that read other pages through `pages` or `nav` objects beyond their titles and URLs
 are not covered: Material's are not such.) Pages are stored as files under
 ``.newsbrief-cache/pages/<key>.html``; a successful build deletes those it did not use.
+Each file starts with a line holding a hash over its key and the page: a stored page
+whose hash does not match (damaged, or edited by hand) is deleted and rendered again,
+never published.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from .write import atomic_write
 log = logging.getLogger("mkdocs.plugins.newsbrief.page_cache")
 
 SUBDIR = "pages"
+_MARK = "<!--newsbrief-page-cache "
 # What MkDocs' get_context() puts in a page's context, and the tags plugin's "tags".
 _KNOWN = {"nav", "pages", "base_url", "extra_css", "extra_javascript", "mkdocs_version",
           "build_date_utc", "config", "page", "tags"}
@@ -66,8 +70,23 @@ def _files_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
+def seal(key: str, output: str) -> str:
+    """A stored page: the integrity line, then the page."""
+    return f"{_MARK}{_key('page', key, output)}-->\n{output}"
+
+
+def unseal(key: str, text: str) -> str | None:
+    """The page if the stored text is intact, else None."""
+    first, newline, output = text.partition("\n")
+    if not newline or not first.startswith(_MARK) or first[len(_MARK):] != f"{_key('page', key, output)}-->":
+        return None
+    return output
+
+
 def site_key(config, nav) -> str:
-    parts = [_versions()]
+    from . import __version__
+
+    parts = [_versions(), f"newsbrief={__version__}"]
     for key in sorted(k for k in config if k not in _NOT_SHOWN):
         value = config[key]
         parts.append(f"{key}={_plain(dict(value.items()) if key == 'theme' else value)}")
@@ -106,7 +125,7 @@ class PageCache:
         self.config, self.is_post = config, is_post
         self.site: str | None = None
         self.used: set[str] = set()
-        self.hits = self.misses = self.uncacheable = 0
+        self.hits = self.misses = self.uncacheable = self.discarded = 0
         get_template = env.get_template
         cache = self
 
@@ -128,15 +147,18 @@ class PageCache:
         self.used.add(key)
         path = self.folder / f"{key}.html"
         try:
-            output = path.read_text(encoding="utf-8")
-            self.hits += 1
-            return output
+            output = unseal(key, path.read_text(encoding="utf-8"))
+            if output is not None:
+                self.hits += 1
+                return output
+            self.discarded += 1  # damaged or edited: never published
+            path.unlink(missing_ok=True)
         except (OSError, UnicodeDecodeError):
             pass
         self.misses += 1
         output = template.render(context)
         try:
-            atomic_write(path, output.encode("utf-8"))
+            atomic_write(path, seal(key, output).encode("utf-8"))
         except (OSError, UnicodeEncodeError) as e:
             log.warning(f"newsbrief: could not store a rendered page: {e}")
         return output
@@ -147,6 +169,8 @@ class PageCache:
                 Path(entry.path).unlink(missing_ok=True)  # unused, or a killed write
         log.info(f"newsbrief: page cache: {self.hits} reused, {self.misses} rendered, "
                  f"{self.uncacheable} not cacheable")
+        if self.discarded:
+            log.info(f"newsbrief: page cache: {self.discarded} stored page(s) failed their check, rendered again")
 
 
 class _Template:

@@ -1,0 +1,319 @@
+"""The seams: every place where newsbrief relies on Material's or MkDocs' internals, each
+with a check that is a real conditional (it holds under ``python -O``) and a stock way to
+build when the check fails.
+
+A seam's check passes only if what newsbrief patches, copies or reads is still what it
+was verified against. Code is verified structurally (signatures, the statements the
+speed-ups reproduce, the attributes they set); markup is verified by hash against
+Material's own files as installed (an upgrade that changes a template is detected, and
+the copy in overrides/ is compared with the installed original). Any exception while
+checking (ImportError, AttributeError, OSError, ...) is a failed check, never a crash.
+
+On a failure, ``usable()`` logs one warning naming the seam and the plugin builds that
+part the stock way: Material renders excerpts and posts itself, MkDocs renders every
+page's template, Material's own search runs with Material's own partial. The output is
+then what a stock build gives, so the warning does not fail a ``--strict`` build (it is
+logged on the ``newsbrief`` logger, not MkDocs' own, whose warnings strict mode counts).
+
+The versions the seams were checked against are pinned here, once (CHECKED_AGAINST,
+with the hashes of the templates of that Material release). Another installed version
+does not turn anything off by itself: the structural checks and the hashes run on every
+build whatever the version, so a release that keeps these internals keeps the speed-ups
+and one that changes them falls back. The difference is logged (info).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.metadata
+import inspect
+import logging
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+# The one place: what the seams below were verified against (requirements.lock pins the same).
+CHECKED_AGAINST = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.1"}
+# sha256 of Material's templates as shipped in CHECKED_AGAINST["mkdocs-material"].
+TEMPLATE_SHA256 = {
+    "partials/search.html": "bfd556535abcddb99396ab2a7e3acc2ebcd3f36756007d3969396caa4126be30",
+    "partials/post.html": "756bb999794dc09dcee2e993a3fb30bf1c22334627ce39d82e82c3464eb35dc7",
+    "base.html": "8536d352b0093623df9e0032894f321cbe264b15a9b48cdd962583772455dadb",
+    "blog-post.html": "d1a725d4b5fe7c7596ebed76ed29e3c198390575baefe9f019715ea25761916a",
+    "partials/header.html": "8cf3fb15bcf969ff596649616fd99366b3c31c08d57a86d05308efc16d8fa75f",
+}
+# Every Material template (*.html outside .icons/): what the page cache's key covers was
+# checked against these (no template reads other pages beyond their titles and URLs).
+TEMPLATES_TREE_SHA256 = "b57dc21c997191e1bfb1a1866527d7bb28a87326b612b400ed64894cda8533de"
+# The copy of Material's search partial (the branch below `{% else %}`).
+SEARCH_PARTIAL = "partials/search.html"
+_OVERRIDES = Path(__file__).resolve().parent.parent / "overrides"
+_GENERATED = re.compile(r"\A\{#-\n\s*This file was automatically generated - do not edit\n-#\}\n")
+
+log = logging.getLogger("newsbrief.seams")
+if not log.handlers:  # shown like MkDocs' own lines; MkDocs' strict-mode counter does not see it
+    _handler = logging.StreamHandler(sys.stderr)
+    _handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    log.addHandler(_handler)
+    log.setLevel(logging.INFO)
+
+
+class SeamError(Exception):
+    """A seam's check failed: the internals differ from what was verified."""
+
+
+def require(condition: object, what: str) -> None:
+    """The check's unit: a conditional that python -O keeps (unlike assert)."""
+    if not condition:
+        raise SeamError(what)
+
+
+def import_module(name: str):
+    """Seam checks import through here (tests make an import fail on purpose)."""
+    return importlib.import_module(name)
+
+
+def installed_versions() -> dict[str, str]:
+    out = {}
+    for dist in CHECKED_AGAINST:
+        try:
+            out[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            out[dist] = "?"
+    return out
+
+
+def material_templates() -> Path:
+    return Path(import_module("material").__file__).parent / "templates"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def template_sha256(name: str) -> str:
+    return _sha256((material_templates() / name).read_bytes())
+
+
+def templates_tree_sha256() -> str:
+    root = material_templates()
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*.html")):
+        rel = p.relative_to(root).as_posix()
+        if not rel.startswith(".icons/"):
+            h.update(rel.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _same_template(name: str) -> None:
+    require(template_sha256(name) == TEMPLATE_SHA256[name],
+            f"Material's {name} is not the one checked (sha256 differs)")
+
+
+def _source(obj) -> str:
+    return inspect.getsource(obj)
+
+
+def _contains(src: str, needles: tuple[str, ...], where: str) -> None:
+    for needle in needles:
+        require(needle in src, f"{where} no longer has `{needle}`")
+
+
+# -- the checks ------------------------------------------------------------------------
+
+def _check_blog_excerpts() -> None:
+    """builder/blog_speed.py replaces Excerpt.render: an excerpt converted once per post,
+    with the blog's ExcerptTreeprocessor stood in for by sentinel anchors."""
+    structure = import_module("material.plugins.blog.structure")
+    md_mod = import_module("material.plugins.blog.structure.markdown")
+    Excerpt, ExcerptTreeprocessor = structure.Excerpt, md_mod.ExcerptTreeprocessor
+    require("render" in Excerpt.__dict__, "Excerpt.render is not Excerpt's own method")
+    require(list(inspect.signature(Excerpt.render).parameters) == ["self", "page", "separator"],
+            "Excerpt.render(page, separator) has another signature")
+    _contains(_source(Excerpt.render), ('get_index_for_name("excerpt")', "self.md.convert(self.markdown)",
+                                        "self.content.split(separator, 1)", "get_toc(", "_title_from_render",
+                                        'f"# {self.post.title}"'), "Excerpt.render")
+    _contains(_source(Excerpt.__init__), ('"excerpt",', "ExcerptTreeprocessor(post)", '"relpath",'),
+              "Excerpt.__init__")
+    _contains(_source(ExcerptTreeprocessor.run), ("get_relative_url(self.page.url, self.base.url)",
+                                                  "path + anchor"), "ExcerptTreeprocessor.run")
+    registry = import_module("markdown.util").Registry
+    for name in ("get_index_for_name", "register", "deregister"):
+        require(callable(getattr(registry, name, None)), f"markdown's Registry has no {name}()")
+    require("_priority" in _source(registry.register), "markdown's Registry keeps no _priority list")
+    require(callable(getattr(import_module("markdown.serializers"), "_escape_attrib_html", None)),
+            "markdown.serializers has no _escape_attrib_html")
+    # The excerpt's rest is only ever tested for truth ("Continue reading").
+    _same_template("partials/post.html")
+
+
+def _check_blog_posts() -> None:
+    """builder/blog_speed.py gives Post a render() that reuses a post's rendered HTML:
+    it must set everything MkDocs' Page.render sets."""
+    Post = import_module("material.plugins.blog.structure").Post
+    Page = import_module("mkdocs.structure.pages").Page
+    require("render" not in Post.__dict__, "Material's Post has a render() of its own")
+    require(list(inspect.signature(Page.render).parameters) == ["self", "config", "files"],
+            "Page.render(config, files) has another signature")
+    _contains(_source(Page.render), ("self.content = md.convert(self.markdown)", "self.toc = get_toc(",
+                                     "self._title_from_render = extract_title_ext.title",
+                                     "self.present_anchor_ids =",
+                                     "self.links_to_anchors = relative_path_ext.links_to_anchors",
+                                     "_RelativePathTreeprocessor(self.file, files, config)"), "Page.render")
+    require(callable(getattr(import_module("mkdocs.structure.toc"), "get_toc", None)),
+            "mkdocs.structure.toc has no get_toc")
+    require("_render_post" in import_module("material.plugins.blog.plugin").BlogPlugin.__dict__,
+            "BlogPlugin has no _render_post")
+
+
+def _check_blog_post_list() -> None:
+    """builder/blog_speed.py's PostList answers the blog's `page not in self.blog.posts`."""
+    BlogPlugin = import_module("material.plugins.blog.plugin").BlogPlugin
+    require("self.blog.posts = sorted(" in _source(BlogPlugin.on_files), "BlogPlugin.on_files sorts no post list")
+    for event in (BlogPlugin.on_page_markdown, BlogPlugin.on_page_content):
+        require("page not in self.blog.posts" in _source(event), f"{event.__qualname__} tests no membership")
+
+
+def _check_blog_yaml() -> None:
+    """builder/blog_speed.py swaps the blog's SafeLoader for LibYAML's CSafeLoader."""
+    structure = import_module("material.plugins.blog.structure")
+    yaml = import_module("yaml")
+    require(getattr(structure, "SafeLoader", None) is yaml.SafeLoader, "the blog's SafeLoader is not PyYAML's")
+    require("yaml.load(match.group(1), SafeLoader)" in _source(structure.Post.__init__),
+            "Post.__init__ does not parse front matter with SafeLoader")
+    require(hasattr(yaml, "CSafeLoader"), "PyYAML was built without LibYAML (no CSafeLoader)")
+
+
+def _check_page_cache() -> None:
+    """builder/page_cache.py wraps env.get_template and serves a brief's stored page for
+    template.render(context): MkDocs must render pages that way, and the templates must
+    read nothing the key does not hold."""
+    build = import_module("mkdocs.commands.build")
+    _contains(_source(build._build_page), ("context = get_context(nav, doc_files, config, page)",
+                                           "template = env.get_template(page.meta.get('template', 'main.html'))",
+                                           "output = template.render(context)",
+                                           "config.plugins.on_post_page(output"), "mkdocs' _build_page")
+    require("return templates.TemplateContext(" in _source(build.get_context),
+            "mkdocs' get_context returns no TemplateContext")
+    from .page_cache import _KNOWN
+
+    fields = set(import_module("mkdocs.utils.templates").TemplateContext.__annotations__)
+    require(fields <= _KNOWN, f"a page's template context has keys the page cache does not know: "
+                              f"{sorted(fields - _KNOWN)}")
+    require(templates_tree_sha256() == TEMPLATES_TREE_SHA256,
+            "Material's templates are not the ones checked (sha256 of the tree differs)")
+
+
+def _check_search_partial(custom_dir: str | Path | None = None) -> None:
+    """overrides/partials/search.html holds Material's partial as a copy (below its
+    `{% else %}`): the copy and the installed original must both be the checked one.
+    custom_dir: the theme's custom_dir of this build (default: the project's overrides/)."""
+    _same_template(SEARCH_PARTIAL)
+    original = _GENERATED.sub("", (material_templates() / SEARCH_PARTIAL).read_text(encoding="utf-8"), count=1)
+    copy = copied_search_partial(Path(custom_dir or _OVERRIDES) / SEARCH_PARTIAL)
+    require(_sha256(copy.encode()) == _sha256(original.encode()),
+            "overrides/partials/search.html: the copy differs from Material's original")
+
+
+def copied_search_partial(path: Path | None = None) -> str:
+    text = (path or _OVERRIDES / SEARCH_PARTIAL).read_text(encoding="utf-8")
+    m = re.search(r"^\{% else %\}\n(.*)^\{% endif %\}\n?\Z", text, re.S | re.M)
+    require(m is not None, "overrides/partials/search.html has no `{% else %}` copy of Material's partial")
+    return m.group(1)
+
+
+def _check_pagefind() -> None:
+    """builder/search.py: the body marker goes on the article Material writes for a
+    post, and Material's search plugin is switched off through config.enabled while the
+    header (which shows the dialog when that plugin is configured and enabled) stays."""
+    from .search import BODY_OPEN
+
+    for name in ("blog-post.html", "base.html", "partials/header.html"):
+        _same_template(name)
+    for name in ("blog-post.html", "base.html"):
+        text = (material_templates() / name).read_text(encoding="utf-8")
+        require(text.count(BODY_OPEN) == 1, f"Material's {name} has no single `{BODY_OPEN}`")
+    SearchPlugin = import_module("material.plugins.search.plugin").SearchPlugin
+    for event in ("on_config", "on_page_context", "on_post_build"):
+        require("if not self.config.enabled:" in _source(getattr(SearchPlugin, event)),
+                f"SearchPlugin.{event} does not honour config.enabled")
+
+
+@dataclass(frozen=True)
+class Seam:
+    name: str
+    what: str
+    fallback: str
+    check: Callable[..., None]
+
+
+SEAMS = {s.name: s for s in (
+    Seam("blog-excerpts", "excerpts rendered once per post (Excerpt.render)",
+         "Material renders every excerpt", _check_blog_excerpts),
+    Seam("blog-posts", "rendered posts reused across builds (Post.render)",
+         "MkDocs renders every post", _check_blog_posts),
+    Seam("blog-post-list", "O(1) post membership (the blog's post list)",
+         "the blog plugin's own list", _check_blog_post_list),
+    Seam("blog-yaml", "front matter parsed with LibYAML (the blog's SafeLoader)",
+         "PyYAML's SafeLoader", _check_blog_yaml),
+    Seam("page-cache", "stored brief pages (MkDocs' template render)",
+         "every page's template is rendered", _check_page_cache),
+    Seam("search-partial", "Material's search partial copied into overrides/",
+         "Material's built-in search with Material's own partial", _check_search_partial),
+    Seam("pagefind", "Pagefind body marker and search switch",
+         "Material's built-in search", _check_pagefind),
+)}
+
+
+def check(name: str, **context) -> str | None:
+    """None if the seam holds, else why not (any exception is a failed check)."""
+    try:
+        SEAMS[name].check(**context)
+    except SeamError as e:
+        return str(e)
+    except Exception as e:  # (ImportError, AttributeError, OSError, ...: all mean "changed")
+        return f"{type(e).__name__}: {e}"
+    return None
+
+
+def usable(name: str, **context) -> bool:
+    """Check a seam; on a failure, one warning naming it and what is done instead."""
+    reason = check(name, **context)
+    if reason is None:
+        return True
+    seam = SEAMS[name]
+    log.warning(f"newsbrief: seam '{name}' ({seam.what}) does not hold: {reason}; "
+                f"building the stock way: {seam.fallback}. Checked against "
+                + ", ".join(f"{d} {v}" for d, v in CHECKED_AGAINST.items())
+                + "; installed: " + ", ".join(f"{d} {v}" for d, v in installed_versions().items()) + ".")
+    return False
+
+
+def note_versions() -> None:
+    """Log (info) when the installed versions are not the ones the seams were checked
+    against: every seam is then re-verified by its checks, as on every build."""
+    installed = installed_versions()
+    if installed != CHECKED_AGAINST:
+        log.info("newsbrief: seams checked against "
+                 + ", ".join(f"{d} {v}" for d, v in CHECKED_AGAINST.items()) + "; installed "
+                 + ", ".join(f"{d} {v}" for d, v in installed.items()) + ": re-verified structurally and by hash")
+
+
+def original_search_partial_loader():
+    """A Jinja loader that serves Material's own partials/search.html (not the copy in
+    overrides/): used when the copy is not the checked one."""
+    from jinja2 import FunctionLoader
+
+    def load(name: str):
+        if name != SEARCH_PARTIAL:
+            return None
+        try:
+            path = material_templates() / SEARCH_PARTIAL
+            return path.read_text(encoding="utf-8"), str(path), lambda: True
+        except Exception:  # (then the copy in overrides/ is used)
+            return None
+
+    return FunctionLoader(load)
