@@ -172,12 +172,14 @@ def mark_near_duplicates(outcomes: list[Outcome], threshold: float) -> None:
                 "date": o.article.date.isoformat(), "similarity": round(sim, 2)})
 
 
-def assign_pages(outcomes: list[Outcome], posts_rel: str) -> None:
+def assign_pages(outcomes: list[Outcome], posts_rel: str, foreign: Callable[[str], bool] | None = None) -> None:
     """Give each published article a unique page path (posts/YYYY/MM/slug.md).
 
     The month is part of the URL, so a slug need only be unique within its month; on a
     clash the article with the earlier (date, id) keeps the plain slug and the others
     get -2, -3, ... (news arrives in date order, so an existing URL rarely moves).
+    A path where `foreign` says a file that is not the builder's lies (a hand-written
+    page) is skipped like a taken one.
     """
     taken: set[tuple[int, int, str]] = set()
     published = sorted((o for o in outcomes if o.status == OK),
@@ -186,7 +188,8 @@ def assign_pages(outcomes: list[Outcome], posts_rel: str) -> None:
         a = o.article
         base = a.base_slug or a.slug
         n, slug = 1, base
-        while (a.date.year, a.date.month, slug) in taken:
+        while (a.date.year, a.date.month, slug) in taken or \
+                (foreign is not None and foreign(f"{a.date:%Y}/{a.date:%m}/{slug}.md")):
             n += 1
             slug = f"{base}-{n}"
         taken.add((a.date.year, a.date.month, slug))
@@ -213,7 +216,8 @@ class Result:
         return sum(o.status == status for o in self.outcomes)
 
 
-def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules, posts_rel: str) -> Result:
+def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules, posts_rel: str,
+                   foreign: Callable[[str], bool] | None = None) -> Result:
     """The decisions that need the whole archive, in order; stubs from the cache take
     part with their features and are re-read only if their page has to change."""
     learned = learned_chrome(outcomes, rules)
@@ -239,7 +243,7 @@ def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules
     resolve(outcomes)
     mark_near_duplicates(outcomes, rules.near_duplicate_threshold)
     normalise_tags([o.article for o in outcomes if o.status == OK], rules)
-    assign_pages(outcomes, posts_rel)
+    assign_pages(outcomes, posts_rel, foreign)
     ok = [o for o in outcomes if o.status == OK]
     pages = {o.source_path: o.page for o in ok}
     by_source = {o.source_path: o for o in ok}
@@ -266,7 +270,7 @@ def analyse(paths: Iterable[str | Path], rules: Rules, posts_rel: str = "docs/po
     if on_total:
         on_total(len(files))
     outcomes = process_files(files, rules, workers, progress)
-    result = _archive_steps(outcomes, dict(files), rules, posts_rel)
+    result = _archive_steps(outcomes, dict(files), rules, posts_rel, PostsFolder(Path(posts_rel)).foreign)
     result.errors = errors
     return result
 
@@ -369,10 +373,11 @@ def convert(paths: Iterable[str | Path], rules: Rules, posts_dir: Path,
     for o in ordered:
         if o.article is not None and o.article.is_stub:
             o.page_exists = bool(o.cached_page) and (root / o.cached_page).is_file()
-    result = _archive_steps(ordered, dict(files), rules, posts_rel)
+    folder = PostsFolder(posts_dir)
+    result = _archive_steps(ordered, dict(files), rules, posts_rel, folder.foreign)
     result.errors = errors
     files_out = page_files(result, posts_rel, rules)
-    result.write = PostsFolder(posts_dir).sync(files_out)
+    result.write = folder.sync(files_out)
     if cache:
         extras = sorted(rel for rel in files_out if not rel.endswith(".md") or rel.startswith(DIGEST_DIR + "/"))
         digest = sources_digest([(o.source_path, (o.article.dump.sha256 if o.article else o.sha256) or "")
