@@ -126,8 +126,9 @@ def _error(message: object) -> None:
     print(f"newsbrief: error: {printable(message)}", file=sys.stderr)
 
 
-def summarise(result: Result, out=sys.stderr, posts: str = "docs/posts") -> None:
+def summarise(result: Result, out=None, posts: str = "docs/posts") -> None:
     """The end-of-run summary: counts, then every dump that was not published and why."""
+    out = out or sys.stderr
     p = printable  # paths and reasons come from file names and dump text: one line each
     n = len(result.outcomes)
     print(f"newsbrief: {n} dump{'s' * (n != 1)}: {result.count(OK)} published, "

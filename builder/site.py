@@ -98,7 +98,7 @@ def check_site_dir(site_dir: str | Path, config_file: str | Path) -> Path:
     site = Path(os.path.realpath(site_dir))
     root = Path(config_file).resolve().parent
     docs, seeds = (Path(os.path.realpath(p)) for p in config_dirs(config_file))
-    for name, folder in (("docs folder", docs), ("seeds folder", seeds), ("project root", root)):
+    for name, folder in (("project root", root), ("docs folder", docs), ("seeds folder", seeds)):
         if site == folder:
             raise SiteDirError(f"site dir {shown!r} is the {name}; the build replaces the site dir "
                                "as a whole: choose another folder")
