@@ -32,7 +32,8 @@ HAND = "# My notes\n\nWritten by hand, not by newsbrief.\n"
 
 
 def dump(ident: str, title: str, date: str = "May 13, 2025", extra: str = "") -> str:
-    return f"{ident}\n\n{title}\n\n{date}\n\n{PARA}\n\n{extra or 'Second paragraph of the article, also long enough.'}\n"
+    extra = extra or "Second paragraph of the article, also long enough."
+    return f"{ident}\n\n{title}\n\n{date}\n\n{PARA}\n\n{extra}\n"
 
 
 @pytest.fixture
@@ -501,3 +502,13 @@ def test_the_mkdocs_child_dies_with_newsbrief_build(mkproject, how):
                        text=True)
     assert p.returncode == 0, p.stderr  # the lock is free again; what was left is cleaned
     assert not list(mkproject.glob("site.partial-*")) and (mkproject / "site" / "index.html").is_file()
+
+
+def test_a_second_build_fails_at_once_and_leaves_the_site_alone(mkproject):
+    (mkproject / "site").mkdir()
+    (mkproject / "site" / site.STAMP).write_text(site.STAMP_TEXT)
+    with project_lock(mkproject):
+        p = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=mkproject, env=ENV,
+                           capture_output=True, text=True)
+    assert p.returncode == cli.EXIT_BUSY and p.stderr.count("\n") == 1
+    assert sorted(x.name for x in (mkproject / "site").iterdir()) == [site.STAMP]
