@@ -15,8 +15,9 @@ from .model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED
 from .pipeline import Result, analyse, convert
 from .rules import PROJECT_RULES, RulesError, load_rules
 from .suggest import suggest_rules
+from .write import Busy, WriteError, lock_env, printable, project_lock
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_IO, EXIT_BUSY = 0, 1, 2, 3, 4
 
 DESCRIPTION = """\
 Turn raw article dumps (plain-text files written by scrapers) into a clean news-brief
@@ -35,7 +36,17 @@ EPILOG = """\
 exit codes:
   0  every dump was handled (rejected dumps are reported, not failures)
   1  --strict and at least one dump was rejected, or the site build failed
-  2  usage error: unknown option, missing path, unreadable rules file
+  2  usage error: unknown option, missing path, unreadable rules file, a site dir
+     that must not be replaced (the docs folder, the project root, seeds/, or a
+     folder newsbrief did not build)
+  3  the output could not be written (disk full, read-only folder, no permission);
+     the line names the file. Pages already written are whole; run again once fixed
+  4  another newsbrief run is working in this project (convert and build take the
+     lock .newsbrief.lock); nothing was done. --wait SECONDS waits for it instead
+
+Files in the posts folder that newsbrief did not write (or that were edited since)
+are never written over or removed: the summary names each one it left alone, and
+--strict then exits 1.
 
 examples:
   newsbrief convert                     # seeds/ -> docs/posts/
@@ -63,6 +74,11 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--workers", type=int, metavar="N", help="processes to use (default: all cores)")
         p.add_argument("-q", "--quiet", action="store_true", help="print only problems, no progress")
 
+    def wait(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--wait", type=_seconds, default=0, metavar="SECONDS",
+                       help="if another newsbrief run is working in this project, wait up to SECONDS "
+                            "for it (default 0: exit 4 at once)")
+
     p = sub.add_parser("convert", help="write Markdown pages for the dumps",
                        description="Convert dumps into Markdown pages in the posts folder.")
     common(p)
@@ -71,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true",
                    help=f"re-convert every dump, ignoring and rewriting {CACHE_DIR}/ "
                         "(unchanged dumps are skipped by default)")
+    wait(p)
     p = sub.add_parser("export", help="print the JSON export, write nothing",
                        description="Print one JSON object a line per dump on stdout.")
     common(p)
@@ -92,37 +109,58 @@ def _parser() -> argparse.ArgumentParser:
         if name == "serve":
             p.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="address to serve on")
         p.add_argument("--strict", action="store_true", help="exit 1 if any dump is rejected")
+        if name == "build":
+            wait(p)
     return ap
 
 
-def summarise(result: Result, out=sys.stderr) -> None:
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}")
+    return value
+
+
+def _error(message: object) -> None:
+    print(f"newsbrief: error: {printable(message)}", file=sys.stderr)
+
+
+def summarise(result: Result, out=None, posts: str = "docs/posts") -> None:
     """The end-of-run summary: counts, then every dump that was not published and why."""
+    out = out or sys.stderr
+    p = printable  # paths and reasons come from file names and dump text: one line each
     n = len(result.outcomes)
     print(f"newsbrief: {n} dump{'s' * (n != 1)}: {result.count(OK)} published, "
           f"{result.count(REJECTED)} rejected, {result.count(DUPLICATE)} duplicate, "
           f"{result.count(SUPERSEDED)} superseded, {result.count(NEAR_DUPLICATE)} near-duplicate", file=out)
     for o in result.outcomes:
         if o.status == REJECTED:
-            print(f"  rejected   {o.source_path}: {o.error}", file=out)
+            print(f"  rejected   {p(o.source_path)}: {p(o.error)}", file=out)
         elif o.status == DUPLICATE:
-            print(f"  duplicate  {o.source_path}: same id and text as {o.duplicate_of}", file=out)
+            print(f"  duplicate  {p(o.source_path)}: same id and text as {p(o.duplicate_of)}", file=out)
         elif o.status == SUPERSEDED:
-            print(f"  superseded {o.source_path}: newer revision in {o.superseded_by}", file=out)
+            print(f"  superseded {p(o.source_path)}: newer revision in {p(o.superseded_by)}", file=out)
         elif o.status == NEAR_DUPLICATE:
-            print(f"  near-duplicate {o.source_path}: {o.similarity:.0%} the same text as {o.near_duplicate_of}",
-                  file=out)
+            print(f"  near-duplicate {p(o.source_path)}: {o.similarity:.0%} the same text as "
+                  f"{p(o.near_duplicate_of)}", file=out)
     if result.learned:
         n_lines = len({text for _, text in result.learned})
         print(f"learned chrome: {n_lines} recurring line{'s' * (n_lines != 1)} removed as boilerplate "
               f"(see `newsbrief rules suggest`)", file=out)
     if result.write:
         w = result.write
+        left = f", {len(w.refused)} left alone" if w.refused else ""
         print(f"pages: {len(w.written)} written, {len(w.unchanged)} unchanged, "
-              f"{len(w.deleted)} removed", file=out)
+              f"{len(w.deleted)} removed{left}", file=out)
+        for rel, reason in w.refused:
+            print(f"  left alone {p(posts)}/{p(rel)}: {reason}", file=out)
     for warning in result.warnings:
-        print(f"newsbrief: warning: {warning}", file=out)
+        print(f"newsbrief: warning: {p(warning)}", file=out)
     for err in result.errors:
-        print(f"newsbrief: error: {err}", file=out)
+        print(f"newsbrief: error: {p(err)}", file=out)
 
 
 def _rules(args):
@@ -135,8 +173,22 @@ def _run_convert(args, write: bool) -> int:
     try:
         rules = _rules(args)
     except RulesError as e:
-        print(f"newsbrief: error: {e}", file=sys.stderr)
+        _error(e)
         return EXIT_USAGE
+    if not write:
+        return _convert(args, rules, write)
+    try:
+        with project_lock(Path.cwd(), args.wait, on_wait=lambda m: print(m, file=sys.stderr)):
+            return _convert(args, rules, write)
+    except Busy as e:
+        _error(e)
+        return EXIT_BUSY
+    except OSError as e:  # disk full, read-only folder, no permission: one line naming the file
+        _error(e if isinstance(e, WriteError) else WriteError(e.filename or args.posts, e))
+        return EXIT_IO
+
+
+def _convert(args, rules, write: bool) -> int:
     paths = args.paths or ["seeds"]
     from tqdm import tqdm  # here: a quiet run (scripts, the plugin) need not load it
 
@@ -160,11 +212,12 @@ def _run_convert(args, write: bool) -> int:
         for o in result.outcomes:
             out.write(json.dumps(o.as_record(), ensure_ascii=False) + "\n")
         out.flush()
-    if not args.quiet or result.count(REJECTED) or result.errors or result.warnings:
-        summarise(result)
+    left_alone = bool(result.write and result.write.refused)
+    if not args.quiet or result.count(REJECTED) or result.errors or result.warnings or left_alone:
+        summarise(result, posts=Path(args.posts).as_posix())
     if result.errors:
         return EXIT_USAGE
-    if args.strict and result.count(REJECTED):
+    if args.strict and (result.count(REJECTED) or left_alone):
         return EXIT_REJECTED
     return EXIT_OK
 
@@ -173,7 +226,7 @@ def _run_suggest(args) -> int:
     try:
         rules = _rules(args)
     except RulesError as e:
-        print(f"newsbrief: error: {e}", file=sys.stderr)
+        _error(e)
         return EXIT_USAGE
     result = analyse(args.paths or ["seeds"], rules, workers=args.workers)
     if result.errors:
@@ -192,13 +245,29 @@ def _run_mkdocs(args) -> int:
     if args.strict:
         env["NEWSBRIEF_STRICT"] = "1"
     if not Path(args.config_file).is_file():
-        print(f"newsbrief: error: {args.config_file}: no such MkDocs config (run in the project root)",
-              file=sys.stderr)
+        _error(f"{args.config_file}: no such MkDocs config (run in the project root)")
         return EXIT_USAGE
-    if args.command == "build":
-        code = site.build(args.config_file, args.site_dir, env)
-    else:
+    if args.command == "serve":  # the plugin takes the lock for each conversion
         code = site.serve(args.config_file, args.dev_addr, env)
+        return code if code > 128 else EXIT_OK if code == 0 else EXIT_REJECTED
+    root = Path(args.config_file).resolve().parent
+    try:
+        site_dir = site.check_site_dir(args.site_dir, args.config_file)
+    except site.SiteDirError as e:
+        _error(e)
+        return EXIT_USAGE
+    try:
+        with project_lock(root, args.wait, on_wait=lambda m: print(m, file=sys.stderr)):
+            code = site.build(args.config_file, site_dir, env | lock_env(root))
+    except Busy as e:
+        _error(e)
+        return EXIT_BUSY
+    except site.Interrupted as e:
+        _error(e)
+        return 128 + e.signum
+    except OSError as e:
+        _error(e if isinstance(e, WriteError) else WriteError(e.filename or site_dir, e))
+        return EXIT_IO
     return EXIT_OK if code == 0 else EXIT_REJECTED
 
 

@@ -62,6 +62,7 @@ from .rules import PROJECT_RULES, RulesError, load_rules
 from .search import SHARD_SIZE
 from .tag_pages import DIRECTIVE as TAGS_DIRECTIVE
 from .tag_pages import TagPages
+from .write import WriteError, project_lock
 
 log = logging.getLogger("mkdocs.plugins.newsbrief")
 
@@ -164,8 +165,13 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         cwd = Path.cwd()
         os.chdir(self.root)
         try:
-            result = convert([seeds], rules, posts, workers=self.config.workers,
-                             cache_dir=self.root / CACHE_DIR)
+            # One run at a time (builder/write.py): waits for a `newsbrief convert` or
+            # another build; under `newsbrief build` the parent already holds the lock.
+            with project_lock(self.root, wait=None, on_wait=log.info):
+                result = convert([seeds], rules, posts, workers=self.config.workers,
+                                 cache_dir=self.root / CACHE_DIR)
+        except WriteError as e:
+            raise PluginError(f"newsbrief: {e}") from None
         finally:
             os.chdir(cwd)
         self.last_result = result

@@ -303,7 +303,8 @@ def _remembered(a: Article, page: str | None) -> str | None:
     return None
 
 
-def assign_pages(outcomes: list[Outcome], posts_rel: str, previous: dict[str, str] | None = None) -> None:
+def assign_pages(outcomes: list[Outcome], posts_rel: str, previous: dict[str, str] | None = None,
+                 foreign: Callable[[str], bool] | None = None) -> None:
     """Give each published article a unique page path (posts/YYYY/MM/slug.md), whose URL
     is {yyyy}/{MM}/{slug} (mkdocs.yml's post_url_format).
 
@@ -313,7 +314,8 @@ def assign_pages(outcomes: list[Outcome], posts_rel: str, previous: dict[str, st
     date, then the dump file's path order (which the desk controls, unlike the id in the
     dump text) goes first. Digest URLs are reserved first and brief slugs never have the
     digests' form; a brief whose URL is taken all the same is rejected with the reason,
-    never silently overwritten.
+    never silently overwritten. A path where `foreign` says a file that is not the
+    builder's lies (a hand-written page) is skipped like a taken one.
     """
     previous = previous or {}
     cut = len(posts_rel) + 1
@@ -335,7 +337,8 @@ def assign_pages(outcomes: list[Outcome], posts_rel: str, previous: dict[str, st
         base = a.base_slug or a.slug
         n, slug = 1, base
         month = f"{a.date:%Y}/{a.date:%m}"
-        while f"{month}/{slug}" in taken or is_digest_slug(slug):
+        while f"{month}/{slug}" in taken or is_digest_slug(slug) or \
+                (foreign is not None and foreign(f"{month}/{slug}.md")):
             n += 1
             slug = f"{base}-{n}"
         claim(taken, o, f"{month}/{slug}", posts_rel)
@@ -451,7 +454,8 @@ class Result:
         return sum(o.status == status for o in self.outcomes)
 
 
-def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules, posts_rel: str) -> Result:
+def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules, posts_rel: str,
+                   foreign: Callable[[str], bool] | None = None) -> Result:
     """The decisions that need the whole archive, in order; stubs from the cache take
     part with their features and are re-read only if their page has to change."""
     spans = body_spans(outcomes, rules)
@@ -479,7 +483,7 @@ def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules
     resolve(outcomes)
     mark_near_duplicates(outcomes, rules.near_duplicate_threshold)
     normalise_tags([o.article for o in outcomes if o.status == OK], rules)
-    assign_pages(outcomes, posts_rel, previous_pages(posts_rel))
+    assign_pages(outcomes, posts_rel, previous_pages(posts_rel), foreign)
     assign_names(outcomes, posts_rel)
     ok = [o for o in outcomes if o.status == OK]
     pages = {o.source_path: o.page for o in ok}
@@ -509,7 +513,7 @@ def analyse(paths: Iterable[str | Path], rules: Rules, posts_rel: str = "docs/po
     if on_total:
         on_total(len(files))
     outcomes = process_files(files, rules, workers, progress)
-    result = _archive_steps(outcomes, dict(files), rules, posts_rel)
+    result = _archive_steps(outcomes, dict(files), rules, posts_rel, PostsFolder(Path(posts_rel)).foreign)
     result.errors, result.warnings = errors, warnings
     return result
 
@@ -617,10 +621,11 @@ def convert(paths: Iterable[str | Path], rules: Rules, posts_dir: Path,
     for o in ordered:
         if o.article is not None and o.article.is_stub:
             o.page_exists = bool(o.cached_page) and (root / o.cached_page).is_file()
-    result = _archive_steps(ordered, dict(files), rules, posts_rel)
+    folder = PostsFolder(posts_dir)
+    result = _archive_steps(ordered, dict(files), rules, posts_rel, folder.foreign)
     result.errors, result.warnings = errors, warnings
     files_out = page_files(result, posts_rel, rules)
-    result.write = PostsFolder(posts_dir).sync(files_out)
+    result.write = folder.sync(files_out)
     if cache:
         extras = sorted(rel for rel in files_out if not rel.endswith(".md") or rel.startswith(DIGEST_DIR + "/"))
         digest = sources_digest([(o.source_path, (o.article.dump.sha256 if o.article else o.sha256) or "")

@@ -1,44 +1,150 @@
 """Stage 5, write: pages into the posts folder, which the builder owns, and nothing else.
 
 - Every write is atomic (temporary file in the same folder, then rename), so a run
-  killed at any moment leaves each page either old or new, never half written.
-- A manifest lists the files the builder wrote. A page whose dump disappeared is
-  removed; files the builder did not write (hand-written pages) are never touched.
+  killed at any moment leaves each page either old or new, never half written. Files
+  get the mode any new file gets (0666 minus the umask), not the temporary file's 0600.
+- **Ownership is checked for every write and every delete.** The manifest records, for
+  each file the builder wrote, the sha256 of the bytes it wrote. A file is the builder's
+  only while it still holds exactly those bytes: a hand-written file (not in the
+  manifest) and a generated page edited by hand since (bytes changed) are never
+  written over and never deleted; the run reports them in one line each. A manifest
+  that is lost, damaged or edited can only make the builder leave more files alone,
+  never touch a file it did not write: a file not recorded with its exact hash is
+  overwritten only by identical bytes (nothing is lost), and never deleted.
+- ``PostsFolder.foreign(rel)`` tells the pipeline which paths hold a file that is not
+  the builder's, so that a brief takes a free name instead of a hand-written page's.
 - A file whose content is unchanged is not rewritten, so a second run over the same
   input changes no byte and no modification time.
+- Symbolic links are never written or deleted through: a link at a page's path is not
+  the builder's file; a path whose folders lead out of the posts folder is refused.
+- An OSError while writing (disk full, read-only folder, permission denied) becomes a
+  ``WriteError`` whose message is one line naming the file.
+
+Manifest formats: ``{"generator": "newsbrief", "format": 2, "files": {rel: sha256}}``;
+while a run is in progress also ``"pending": {rel: sha256}`` (the bytes about to be
+written), so a run killed half way leaves a manifest that still owns both the old and
+the new version of every file it was writing. Format 1 (``"files": [rel, ...]``, no
+hashes, written by versions before 0.x) is migrated on the first run: a listed file is
+taken as the builder's only if it still looks like the builder's output (a brief's or
+digest's front matter, the authors file, the index); anything else is left alone.
 """
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
 import os
+import re
+import stat
 import tempfile
+import time
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 MANIFEST = ".newsbrief-manifest.json"
+MANIFEST_FORMAT = 2
+LOCK_FILE = ".newsbrief.lock"
+LOCK_ENV = "NEWSBRIEF_LOCK_HELD"  # "<lock path>:<pid>": that process holds the lock for us
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_SNIFF = 65536  # bytes read to tell whether a file looks like the builder's output
 
 
 class UnsafePath(ValueError):
     pass
 
 
+# -- printing paths and reasons --------------------------------------------------------
+
+_ESCAPED_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+
+
+def printable(text: object) -> str:
+    """`text` safe to print on one line of a terminal or a log: control characters
+    (newline, escape, DEL, C1), format characters (bidi overrides, zero-width marks),
+    line and paragraph separators become ``\\n``, ``\\x1b``, ``\\u202e``; undecodable
+    bytes of a file name (surrogate escapes) become ``\\xff``. Ordinary Unicode stays."""
+    s = str(text)
+    if s.isprintable():  # fast path: nothing to escape (isprintable also rejects Zs but space)
+        return s
+    out = []
+    for ch in s:
+        if ch == " " or unicodedata.category(ch) not in _ESCAPED_CATEGORIES:
+            out.append(ch)
+        elif 0xDC80 <= ord(ch) <= 0xDCFF:
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        else:
+            out.append(repr(ch)[1:-1])
+    return "".join(out)
+
+
+def display(path: str | os.PathLike) -> str:
+    """A path as the user would write it: relative to the working folder if inside."""
+    p = Path(path)
+    try:
+        return p.absolute().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return p.as_posix()
+
+
+class WriteError(OSError):
+    """An output file could not be written. ``str()`` is one line: `cannot write PATH: reason`."""
+
+    def __init__(self, path: str | os.PathLike, err: OSError):
+        super().__init__(err.errno, err.strerror or str(err), str(path))
+        self.path = Path(path)
+
+    def __str__(self) -> str:
+        return f"cannot write {printable(display(self.path))}: {printable(self.strerror)}"
+
+
+# -- atomic writes ----------------------------------------------------------------------
+
+_umask: int | None = None
+
+
+def file_mode() -> int:
+    """The mode a new file gets from open(): 0666 minus the process umask."""
+    global _umask
+    if _umask is None:
+        _umask = os.umask(0o022)
+        os.umask(_umask)
+    return 0o666 & ~_umask
+
+
+def _replace_with(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically (temporary file, then rename); WriteError on failure."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".nb-", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            if hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), file_mode())
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError as e:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise WriteError(path, e) from None
+    except BaseException:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def atomic_write(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` unless it already holds exactly that. True if written."""
+    """Write `data` to `path` unless it already holds exactly that. True if written.
+    An OSError becomes a WriteError naming `path`."""
     try:
         if path.read_bytes() == data:
             return False
-    except FileNotFoundError:
+    except OSError:  # missing, or not readable as a file: writing will tell
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".nb-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _replace_with(path, data)
     return True
 
 
@@ -57,11 +163,53 @@ def _plainly_inside(rel: str) -> bool:
     return bool(rel) and not rel.startswith("/") and "\x00" not in rel and "\\" not in rel and ".." not in parts
 
 
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def looks_generated(rel: str, head: bytes) -> bool:
+    """Whether the start of a file looks like the builder's own output at `rel`: used only
+    for files a format-1 manifest lists (no hashes) or that no manifest records at all."""
+    name = rel.rsplit("/", 1)[-1]
+    if name == ".authors.yml":
+        return head.startswith(b"authors:")
+    if name == ".newsbrief-index.json":
+        return head.startswith(b"{")
+    if not name.endswith(".md") or not head.startswith(b"---\n"):
+        return False
+    end = head.find(b"\n---\n", 3)
+    if end < 0:
+        return False
+    lines = head[4:end].decode("utf-8", "replace").split("\n")
+    keys = {line.split(":", 1)[0]: line.split(":", 1)[1].strip() for line in lines if ":" in line
+            and not line.startswith(" ")}
+    brief = {"id", "source", "slug"} <= keys.keys() and bool(_HEX64.fullmatch(keys.get("sha256", "")))
+    digest = keys.get("digest") in ("daily", "weekly") and "slug" in keys
+    return brief or digest
+
+
 @dataclass
 class WriteReport:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    # (relative path, reason): files at a generated path that are not the builder's,
+    # left exactly as they are (not written over, not deleted).
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+
+NOT_OURS = "not written by newsbrief (hand-written?); left as it is"
+EDITED = "changed since newsbrief wrote it (edited by hand?); left as it is"
+EDITED_KEPT = "changed since newsbrief wrote it (edited by hand?); not removed"
+LINK = "a symbolic link or special file, not written by newsbrief; left as it is"
+OUTSIDE = "its folder leads out of the posts folder (symbolic link); not written"
+
+
+@dataclass
+class _Manifest:
+    present: bool = False  # a readable manifest (any format) exists
+    records: dict[str, set[str]] = field(default_factory=dict)  # rel -> sha256 of bytes we wrote
+    legacy: set[str] = field(default_factory=set)  # format-1 entries: listed, hash unknown
 
 
 class PostsFolder:
@@ -69,48 +217,188 @@ class PostsFolder:
 
     def __init__(self, root: Path):
         self.root = root
+        self._m: _Manifest | None = None
 
-    def _manifest(self) -> set[str]:
+    # -- the manifest ---------------------------------------------------------------
+
+    def _manifest(self) -> _Manifest:
+        if self._m is None:
+            self._m = self._load()
+        return self._m
+
+    def _load(self) -> _Manifest:
+        m = _Manifest()
         try:
-            data = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
-            return {str(p) for p in data.get("files", [])}
-        except (FileNotFoundError, ValueError, AttributeError):
-            return set()
+            data = json.loads((self.root / MANIFEST).read_bytes())
+        except (OSError, ValueError):
+            return m  # missing or unreadable: nothing is known to be ours
+        if not isinstance(data, dict):
+            return m
+        files = data.get("files")
+        if isinstance(files, list):  # format 1: names only
+            m.present = True
+            m.legacy = {p for p in files if isinstance(p, str)}
+        elif isinstance(files, dict):
+            m.present = True
+            for key in ("files", "pending"):
+                part = data.get(key)
+                if isinstance(part, dict):
+                    for rel, shas in part.items():
+                        for sha in shas if isinstance(shas, list) else [shas]:
+                            if isinstance(rel, str) and isinstance(sha, str) and _HEX64.fullmatch(sha):
+                                m.records.setdefault(rel, set()).add(sha)
+            legacy = data.get("legacy")
+            if isinstance(legacy, list):  # a migration run that was interrupted
+                m.legacy = {p for p in legacy if isinstance(p, str)}
+        return m
 
-    def _save_manifest(self, files: set[str]) -> None:
-        body = json.dumps({"generator": "newsbrief", "files": sorted(files)}, indent=1) + "\n"
-        atomic_write(self.root / MANIFEST, body.encode())
+    def _save(self, files: dict[str, str], pending: dict[str, list[str]] | None = None,
+              legacy: set[str] | None = None) -> None:
+        body: dict = {"generator": "newsbrief", "format": MANIFEST_FORMAT,
+                      "files": dict(sorted(files.items()))}
+        if pending:
+            body["pending"] = dict(sorted(pending.items()))
+        if legacy:
+            body["legacy"] = sorted(legacy)
+        atomic_write(self.root / MANIFEST, (json.dumps(body, indent=0) + "\n").encode())
+
+    # -- ownership -----------------------------------------------------------------
+
+    def foreign(self, rel: str) -> bool:
+        """True if a file that is not the builder's is at `rel` (relative to the posts
+        folder): a generated page must not take that path. A generated page that was
+        edited by hand is not foreign here (it keeps its URL; the writer leaves it alone)."""
+        m = self._manifest()
+        path = os.path.join(self.root, rel)
+        if not os.path.lexists(path):
+            return False
+        if rel in m.records or rel in m.legacy:
+            return False
+        if m.present:
+            return True
+        # No manifest at all (a first run, or one that was lost): what looks like the
+        # builder's output keeps its path, so a lost manifest does not move every URL;
+        # whether it may be written over is decided by the bytes, in sync().
+        return not self._looks_generated(Path(path), rel)
+
+    def _looks_generated(self, path: Path, rel: str) -> bool:
+        try:
+            st = os.lstat(path)
+            if not stat.S_ISREG(st.st_mode):
+                return False
+            with open(path, "rb") as f:
+                return looks_generated(rel, f.read(_SNIFF))
+        except OSError:
+            return False
+
+    def _inspect(self, target: Path) -> tuple[str, bytes | None]:
+        """('missing' | 'file' | 'special', the bytes if a regular file)."""
+        try:
+            st = os.lstat(target)
+        except FileNotFoundError:
+            return "missing", None
+        except NotADirectoryError:
+            return "special", None
+        if not stat.S_ISREG(st.st_mode):
+            return "special", None
+        try:
+            return "file", target.read_bytes()
+        except OSError as e:
+            raise WriteError(target, e) from None
+
+    # -- the run -------------------------------------------------------------------
 
     def sync(self, files: dict[str, bytes | None]) -> WriteReport:
         """Make the folder hold exactly `files` (relative path -> bytes; None: keep the
         file that is there) among the files the builder owns; leave all others alone."""
         report = WriteReport()
-        self.root.mkdir(parents=True, exist_ok=True)
-        old = self._manifest()
-        # Record the union first: if the run dies half way, the next run still knows
-        # which files are its own and can clean them up.
-        self._save_manifest(old | set(files))
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise WriteError(self.root, e) from None
+        m = self._manifest()
+        new_sha = {rel: _sha(data) for rel, data in files.items() if data is not None}
+        old_files = {rel: min(h) for rel, h in m.records.items()}
+        # Record the union first (every hash known to be ours, plus the hashes about to be
+        # written): if the run dies half way, the next run still knows its own files.
+        pending = {rel: sorted((m.records.get(rel, set()) | ({new_sha[rel]} if rel in new_sha else set()))
+                               - {old_files.get(rel)})
+                   for rel in set(m.records) | set(new_sha)}
+        self._save(old_files, {rel: p for rel, p in pending.items() if p}, m.legacy)
+        final: dict[str, str] = {}
         real_root = self.root.resolve()
+        mode = file_mode()
         for rel in sorted(files):
             data = files[rel]
-            if data is None and _plainly_inside(rel):
-                report.unchanged.append(rel)
+            ours = m.records.get(rel, set())
+            if data is None and len(ours) == 1 and _plainly_inside(rel):
+                report.unchanged.append(rel)  # the cache says it is there: no I/O at all
+                final[rel] = old_files[rel]
                 continue
-            target = safe_join(self.root, rel, real_root)
-            if data is None or not atomic_write(target, data):
+            try:
+                target = safe_join(self.root, rel, real_root)
+            except UnsafePath:
+                report.refused.append((rel, OUTSIDE))
+                continue
+            kind, current = self._inspect(target)
+            if kind == "special":
+                report.refused.append((rel, LINK))
+                continue
+            if kind == "missing":
+                if data is None:
+                    report.unchanged.append(rel)
+                else:
+                    _replace_with(target, data)
+                    report.written.append(rel)
+                    final[rel] = new_sha[rel]
+                continue
+            sha = _sha(current)
+            if data is None or current == data:
+                if data is None and sha not in ours and not (
+                        (rel in m.legacy or not m.present) and looks_generated(rel, current[:_SNIFF])):
+                    report.refused.append((rel, EDITED if ours or rel in m.legacy else NOT_OURS))
+                    if ours:
+                        final[rel] = old_files[rel]
+                    continue
                 report.unchanged.append(rel)
-            else:
+                final[rel] = sha
+                if (sha in ours or data is not None) and stat.S_IMODE(os.lstat(target).st_mode) == 0o600 \
+                        and mode != 0o600:
+                    os.chmod(target, mode)  # written by a version that left mkstemp's 0600
+                continue
+            if sha in ours or (rel in m.legacy and looks_generated(rel, current[:_SNIFF])):
+                _replace_with(target, data)
                 report.written.append(rel)
-        for rel in sorted(old - set(files)):
+                final[rel] = new_sha[rel]
+            else:
+                report.refused.append((rel, EDITED if ours or rel in m.legacy else NOT_OURS))
+                if ours:
+                    final[rel] = old_files[rel]  # still reserved for its brief; never written over
+        for rel in sorted((set(m.records) | m.legacy) - set(files)):
             try:
                 target = safe_join(self.root, rel, real_root)
             except UnsafePath:
                 continue  # a tampered manifest cannot make us delete elsewhere
-            if target.is_file():
-                target.unlink()
+            kind, current = self._inspect(target)
+            if kind == "missing":
+                continue
+            if kind == "special":
+                report.refused.append((rel, LINK))
+                continue
+            if _sha(current) in m.records.get(rel, ()) or (
+                    rel in m.legacy and looks_generated(rel, current[:_SNIFF])):
+                try:
+                    target.unlink()
+                except FileNotFoundError:
+                    continue
+                except OSError as e:
+                    raise WriteError(target, e) from None
                 report.deleted.append(rel)
-                _prune_empty_dirs(target.parent, self.root)
-        self._save_manifest(set(files))
+                _prune_empty_dirs(target.parent, real_root)
+            else:
+                report.refused.append((rel, EDITED_KEPT))
+        self._save(final)
+        self._m = _Manifest(present=True, records={rel: {h} for rel, h in final.items()})
         _remove_stale_temps(self.root)
         return report
 
@@ -125,6 +413,104 @@ def _prune_empty_dirs(folder: Path, stop: Path) -> None:
 
 
 def _remove_stale_temps(root: Path) -> None:
-    """Temporary files left by a run that was killed mid-write."""
-    for tmp in root.rglob(".nb-*.tmp"):
-        tmp.unlink(missing_ok=True)
+    """Temporary files left by a run that was killed mid-write (regular files with the
+    builder's temporary name only; symbolic links are not followed)."""
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            if name.startswith(".nb-") and name.endswith(".tmp"):
+                path = os.path.join(folder, name)
+                try:
+                    if stat.S_ISREG(os.lstat(path).st_mode):
+                        os.unlink(path)
+                except OSError:
+                    pass
+
+
+# -- one run at a time -------------------------------------------------------------------
+
+class Busy(Exception):
+    """Another newsbrief run holds the project's lock. ``str()`` is one line."""
+
+
+_held: dict[str, list] = {}  # lock path -> [fd, depth]: re-entrant within a process
+
+
+def _lock_path(root: Path) -> str:
+    return os.path.join(os.path.realpath(root), LOCK_FILE)
+
+
+def lock_env(root: Path) -> dict[str, str]:
+    """Environment for a child process (MkDocs) that runs under this process's lock."""
+    return {LOCK_ENV: f"{_lock_path(root)}:{os.getpid()}"}
+
+
+def _holder(fd: int) -> str:
+    try:
+        pid = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    except OSError:
+        pid = ""
+    return f"pid {pid}" if pid.isdigit() else "another process"
+
+
+@contextmanager
+def project_lock(root: Path, wait: float | None = 0,
+                 on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the project's lock (``ROOT/.newsbrief.lock``, fcntl.flock) for the block, so
+    that runs that write docs/posts/, the cache or the site never overlap.
+
+    `wait`: seconds to wait for another run to finish (0: fail at once; None: no limit);
+    `on_wait` is told once, in one line, that this run is waiting. Raises Busy when the
+    time is up. Re-entrant in one process; a child process started with `lock_env()`
+    (MkDocs run by `newsbrief build`) is covered by its parent's lock. Where fcntl does
+    not exist (Windows), runs are not serialised."""
+    path = _lock_path(root)
+    inherited = os.environ.get(LOCK_ENV, "")
+    if path in _held:
+        _held[path][1] += 1
+        try:
+            yield
+        finally:
+            _held[path][1] -= 1
+        return
+    if inherited == f"{path}:{os.getppid()}":
+        yield  # the parent holds it for us
+        return
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+    except OSError as e:
+        raise WriteError(path, e) from None
+    try:
+        deadline = None if wait is None else time.monotonic() + max(0.0, wait)
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as e:
+                if e.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    raise WriteError(path, e) from None
+            who = _holder(fd)
+            if deadline is not None and time.monotonic() >= deadline:
+                hint = f" (waited {wait:g}s)" if wait else "; try again later, or pass --wait SECONDS"
+                raise Busy(f"another newsbrief run ({who}) is working in {printable(display(root))}{hint}")
+            if not told and on_wait:
+                on_wait(f"newsbrief: waiting for another run ({who}) to finish in {printable(display(root))}")
+                told = True
+            time.sleep(0.1)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError:
+            pass  # the pid is only a courtesy for the message above
+        _held[path] = [fd, 1]
+        try:
+            yield
+        finally:
+            del _held[path]
+    finally:
+        os.close(fd)  # releases the flock
