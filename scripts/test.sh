@@ -3,7 +3,9 @@
 # Makes .venv on first use and installs the pinned test dependencies
 # (requirements-test.lock); installs Debian's chromium when it is missing and we are root.
 # Artefacts (screenshots, junit.xml) go to test-output/. Extra arguments go to pytest.
-# Env: NEWSBRIEF_CHROMIUM = the browser the tests drive (default /usr/bin/chromium).
+# The suite is self-contained (no ../shared needed; .ci/run adds that check on top).
+# Env: NEWSBRIEF_CHROMIUM = the browser the tests drive (default /usr/bin/chromium);
+#      NEWSBRIEF_NO_SKIP=1 = a skipped test fails the run (CI sets it: "all" means all).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/_venv.sh
@@ -36,9 +38,23 @@ ruff check . || lint=$?
 
 echo "==> pytest $*"
 status=0
-python -m pytest --junitxml=test-output/junit.xml "$@" || status=$?
+python -m pytest -rs --junitxml=test-output/junit.xml "$@" || status=$?
 if [[ $status == 5 ]]; then
     echo "error: pytest collected no tests" >&2
+fi
+if [[ -n "${NEWSBRIEF_NO_SKIP:-}" && -f test-output/junit.xml ]]; then
+    skipped="$(python - test-output/junit.xml <<'EOF'
+import sys
+import xml.etree.ElementTree as ET
+
+root = ET.parse(sys.argv[1]).getroot()
+print(sum(int(s.get("skipped", 0)) for s in root.iter("testsuite")))
+EOF
+)"
+    if [[ "$skipped" != 0 ]]; then
+        echo "error: $skipped tests skipped (NEWSBRIEF_NO_SKIP is set; see the SKIPPED lines above)" >&2
+        [[ $status != 0 ]] || status=1
+    fi
 fi
 if [[ $lint != 0 ]]; then
     echo "error: ruff check found problems (see above)" >&2

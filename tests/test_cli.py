@@ -7,8 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT.parent / "shared" / "fixtures"
+from fixture_dumps import CRLF, FIXTURES, LONG, REPO, statuses
+
+ROOT = REPO
 
 
 def nb(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -38,15 +39,17 @@ def test_export_prints_one_record_per_dump_and_a_summary():
         for key in ("id", "source_path", "status", "error", "page"):
             assert key in r
     summary = p.stderr
-    assert "10 published, 5 rejected, 1 duplicate, 1 superseded, 0 near-duplicate" in summary
-    assert "13_empty.txt: empty file" in summary
-    assert "16_no_date.txt: no date" in summary
+    n = statuses()
+    assert (f"{n['ok']} published, {n['rejected']} rejected, {n['duplicate']} duplicate, "
+            f"{n['superseded']} superseded, 0 near-duplicate") in summary
+    assert n == {"ok": 11, "rejected": 6, "duplicate": 1, "superseded": 1}
+    assert "14_empty.txt: empty file" in summary
+    assert "17_no_date.txt: no date" in summary
 
 
 def test_strict_fails_on_rejects_but_plain_run_does_not():
     assert nb("export", "--strict", str(FIXTURES)).returncode == 1
-    ok = FIXTURES / "01_energy_grid_reserves_long.txt"
-    assert nb("export", "--strict", str(ok)).returncode == 0
+    assert nb("export", "--strict", str(LONG)).returncode == 0
 
 
 def test_missing_path_is_a_usage_error_named_in_one_line():
@@ -58,7 +61,7 @@ def test_missing_path_is_a_usage_error_named_in_one_line():
 def test_bad_rules_file_is_a_usage_error(tmp_path):
     bad = tmp_path / "rules.yml"
     bad.write_text("lines: [ {text: Share\n")
-    p = nb("export", "--rules", str(bad), str(FIXTURES / "01_energy_grid_reserves_long.txt"))
+    p = nb("export", "--rules", str(bad), str(LONG))
     assert p.returncode == 2
     assert str(bad) in p.stderr and "not valid YAML" in p.stderr
     assert p.stdout == ""
@@ -66,7 +69,7 @@ def test_bad_rules_file_is_a_usage_error(tmp_path):
 
 def test_export_writes_nothing(tmp_path):
     (tmp_path / "seeds").mkdir()
-    (tmp_path / "seeds" / "a.txt").write_bytes((FIXTURES / "02_court_parking_rule_crlf.txt").read_bytes())
+    (tmp_path / "seeds" / "a.txt").write_bytes(CRLF.read_bytes())
     p = nb("export", cwd=tmp_path)
     assert p.returncode == 0 and json.loads(p.stdout)["status"] == "ok"
     assert sorted(x.name for x in tmp_path.rglob("*")) == ["a.txt", "seeds"]
@@ -74,7 +77,7 @@ def test_export_writes_nothing(tmp_path):
 
 def test_convert_reports_pages(tmp_path):
     (tmp_path / "seeds").mkdir()
-    (tmp_path / "seeds" / "a.txt").write_bytes((FIXTURES / "02_court_parking_rule_crlf.txt").read_bytes())
+    (tmp_path / "seeds" / "a.txt").write_bytes(CRLF.read_bytes())
     p = nb("convert", cwd=tmp_path)
     assert p.returncode == 0
     # the page, .authors.yml, the archive index, the daily and the weekly digest

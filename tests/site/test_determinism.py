@@ -29,12 +29,10 @@ from pathlib import Path
 
 import pytest
 from site_support import copy_project
+from fixture_dumps import HOSTILE, REPO, dumps
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURES = REPO / ".." / "shared" / "fixtures"
-HOSTILE = REPO / "tests" / "data" / "hostile"
 DAY1 = 1_700_000_000  # 2023-11-14T22:13:20Z
 DAY2 = 1_710_000_000  # 2024-03-09T16:00:00Z
 
@@ -65,9 +63,9 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 def _project(dest: Path) -> Path:
-    # The sample, the shared fixtures (many dates, authors, publishers, rejects, duplicates)
-    # and a slice of the hostile corpus (every position of the first vectors).
-    files = sorted((REPO / "seeds").glob("*.txt")) + sorted(FIXTURES.glob("*.txt")) + sorted(HOSTILE.glob("*.txt"))[:40]
+    # The sample, the fixture set (many dates, authors, publishers, encodings, rejects, a
+    # duplicate, a revision) and a slice of the hostile corpus (every position of the first vectors).
+    files = sorted((REPO / "seeds").glob("*.txt")) + dumps() + sorted(HOSTILE.glob("*.txt"))[:40]
     return copy_project(dest, files)
 
 

@@ -10,11 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from fixture_dumps import REPO
 
 from builder.pipeline import process
 from builder.rules import load_rules
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 HEAD = "7_-7-7\n\nA headline about sizes\n\nMay 13, 2025\n\nSummary\n\n"
 
 

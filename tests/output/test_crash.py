@@ -15,9 +15,9 @@ from pathlib import Path
 import frontmatter
 import pytest
 from dumpgen import make_dump
+from fixture_dumps import REPO, dumps
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+ROOT = REPO
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
 
 
@@ -91,7 +91,7 @@ def test_build_killed_at_random_points_keeps_the_previous_site(tmp_path):
 
     rng = random.Random(3)
     for n in range(4):
-        shutil.copy(SHARED / "fixtures" / sorted(p.name for p in (SHARED / "fixtures").glob("0*.txt"))[n], seeds)
+        shutil.copy(dumps()[n], seeds)
         kill_after(start(["build"], tmp_path), rng.uniform(0.2, full))
         # site/ is a complete build: the previous one, or (if the kill came after the
         # swap) the new one; a swap cut in half is put back by the next run.

@@ -19,10 +19,9 @@ import pytest
 
 from builder import blog_speed
 
-sys.path.insert(0, str(Path(__file__).parent))
 from dumpgen import make_dump
+from fixture_dumps import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 N_SYNTHETIC = 30
 
 

@@ -36,6 +36,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
+from fixture_dumps import REPO
 from hostile import OUT as HOSTILE_DIR
 from hostile import VECTORS, corpus
 from site_support import Watch, copy_project, serve
@@ -44,7 +45,6 @@ from builder.render import avatar_svg
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[1]
 SCREENSHOTS = REPO / "test-output" / "screenshots"
 SITE_URL = "http://127.0.0.1:8000/"  # mkdocs.yml's default; only used in feeds/sitemap
 MARKER = re.compile(r"\bNBH-(\d{3})\b")

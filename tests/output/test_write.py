@@ -11,13 +11,13 @@ from pathlib import Path
 import frontmatter
 import pytest
 from dumpgen import make_dump
+from fixture_dumps import HOSTILE_MARKDOWN, SAMPLE, dumps
 
 from builder.pipeline import convert
 from builder.rules import load_rules
 from builder.write import MANIFEST, UnsafePath, safe_join
 
 RULES = load_rules()
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 @pytest.fixture
@@ -25,9 +25,8 @@ def project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    for f in (SHARED / "fixtures").glob("*.txt"):
+    for f in [*dumps(), SAMPLE]:
         shutil.copy(f, seeds / f.name)
-    shutil.copy(next((SHARED / "dumps").glob("*.txt")), seeds)
     (tmp_path / "docs").mkdir()
     return tmp_path
 
@@ -40,7 +39,7 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
 def test_pages_written_where_the_site_reads_them(project):
     result = convert(["seeds"], RULES, project / "docs" / "posts")
     published = [o for o in result.outcomes if o.status == "ok"]
-    assert len(published) == 11
+    assert len(published) == 12
     for o in published:
         page = project / o.page
         assert page.is_file() and o.page.startswith("docs/posts/")
@@ -73,17 +72,17 @@ def test_hand_written_pages_are_never_touched_and_stale_pages_go(project):
     convert(["seeds"], RULES, posts)
     (project / "docs" / "index.md").write_text("# Home\n")
     (posts / "my-note.md").write_text("hand-written\n")
-    victim = project / "seeds" / "07_breaking_update_hostile_markdown.txt"
-    page = next(p for p in posts.rglob("breaking-update.md"))
+    victim = project / "seeds" / HOSTILE_MARKDOWN.name
+    page = next(p for p in posts.rglob("notice-boil-water-order-for-quarry-lane-and-mill-row-3.md"))
     victim.unlink()
     result = convert(["seeds"], RULES, posts)
     assert not page.exists()
     briefs = [Path(p).name for p in result.write.deleted if not p.startswith("digests/")]
-    assert briefs == ["breaking-update.md"]  # and the digest of its day, which had only it
+    assert briefs == ["notice-boil-water-order-for-quarry-lane-and-mill-row-3.md"]  # and its day's digest
     assert (posts / "my-note.md").read_text() == "hand-written\n"
     assert (project / "docs" / "index.md").read_text() == "# Home\n"
     files = json.loads((posts / MANIFEST).read_text())["files"]
-    assert "my-note.md" not in files and all(not f.endswith("breaking-update.md") for f in files)
+    assert "my-note.md" not in files and all(not f.endswith(page.name) for f in files)
 
 
 def test_two_articles_never_share_a_page(project):

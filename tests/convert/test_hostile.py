@@ -13,13 +13,14 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
+from fixture_dumps import REPO
 from hostile import BLOCKS, OUT, corpus
 
 from builder.pipeline import convert, process
 from builder.render import render_page
 from builder.rules import load_rules
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 RULES = load_rules()
 CORPUS = corpus()
 
