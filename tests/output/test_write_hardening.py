@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from fixture_dumps import REPO as ROOT
 
 from builder import cli, site, write
 from builder.pipeline import convert
@@ -25,7 +26,7 @@ from builder.rules import load_rules
 from builder.write import MANIFEST, PostsFolder, printable, project_lock
 
 RULES = load_rules()
-ROOT = Path(__file__).resolve().parents[1]
+
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT))
 PARA = "A paragraph of text that is long enough to be a paragraph of the article, with a verb in it."
 HAND = "# My notes\n\nWritten by hand, not by newsbrief.\n"

@@ -13,13 +13,13 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
+from fixture_dumps import REPO as ROOT
 
 from builder.model import Article, Dump, Section
 from builder.pipeline import analyse, discover
 from builder.render import escape_md, render_page
 from builder.rules import load_rules
 
-ROOT = Path(__file__).resolve().parents[1]
 RULES = load_rules()
 
 

@@ -22,7 +22,7 @@ from dumpgen import make_dump
 
 from builder import seams
 
-REPO = Path(__file__).resolve().parents[1]
+from fixture_dumps import REPO
 
 
 def test_every_seam_holds_on_the_pinned_versions():
