@@ -100,7 +100,7 @@ def _find_byline(lines: list[Line], rules: Rules) -> tuple[int, list[str], str |
         seen += 1
         if seen > _BYLINE_WINDOW:
             return None
-        for rx in rules.bylines:
+        for rx in rules.byline_regexes(text):
             m = rx.fullmatch(text)
             if m:
                 credit = split_credit(m["credit"].strip())
