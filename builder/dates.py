@@ -21,32 +21,63 @@ _MONTHS = (
 _WEEKDAYS = "mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 _NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:,?\s+\d{1,2}:\d{2}.*)?")
+# Every pattern here sees at most _MAX_DATE_LEN characters (looks_like_date and parse_date
+# refuse longer lines first), so none can backtrack over a long line.
+_MAX_DATE_LEN = 100
 _TIME_TAIL = re.compile(
-    r"(?:,|\s)*(?:at\s+)?\d{1,2}(?::\d{2}){1,2}\s*(?:[ap]\.?m\.?)?(?:\s*(?:utc|gmt|[ecmp][sd]t|bst|cet|cest|msk|ist)|\s*[+-]\d{2}:?\d{2})?\s*$",
+    r"[,\s]*(?:at\s+)?\d{1,2}(?::\d{2}){1,2}\s*(?:[ap]\.?m\.?)?(?:\s*(?:utc|gmt|[ecmp][sd]t|bst|cet|cest|msk|ist)|\s*[+-]\d{2}:?\d{2})?\s*$",
     re.IGNORECASE,
 )
 _WORDY = re.compile(rf"\b({_MONTHS}|{_WEEKDAYS})\b\.?", re.IGNORECASE)
 # What a date line may be made of; anything else (a sentence) is not a date line.
+# One token at a time, atomically (the first alternative that fits is kept): with
+# backtracking, a run of digits splits into tokens in exponentially many ways and a
+# failed match tried them all (40 digits and an "x": hours). Longer words come before
+# the letters they start with ("the" before "th", "t"), so no line needs another split.
 _DATEISH = re.compile(
-    rf"^(?:(?:{_WEEKDAYS}|{_MONTHS})\b\.?|\d{{1,4}}(?:st|nd|rd|th)?|[,/.:\-\s]|[ap]\.?m\.?|at|of|the|"
-    r"updated|published|posted|utc|gmt|[ecmp][sd]t|bst|cet|cest|msk|ist|[+-]\d{2}:?\d{2}|t|z)+$",
+    rf"^(?>(?:{_WEEKDAYS}|{_MONTHS})\b\.?|updated|published|posted|the|at|of|"
+    r"utc|gmt|[ecmp][sd]t|bst|cet|cest|msk|ist|[ap]\.?m\.?|(?<=\d)(?:st|nd|rd|th)|\d+|[+-]\d{2}:?\d{2}|"
+    r"[,/.:\-\s]|t|z)+$",
     re.IGNORECASE,
 )
 _DEFAULTS = (dt.datetime(2001, 1, 1), dt.datetime(2002, 2, 2))
+# The dates a brief may carry. Fixed, not relative to today: a build must not depend on
+# the clock. The bounds keep four-digit years in docs/posts/YYYY/ and leave room for the
+# digests' ISO-week arithmetic (9999-12-31 lies in a week of year 10000); they catch
+# typed years like 0202 or 2205, and no scraped news is older than 1900.
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(2100, 12, 31)
 
 
 class DateError(ValueError):
     """A line that claims to be a date but cannot be read as one."""
 
 
-@functools.lru_cache(maxsize=8192)
+class ImplausibleDate(DateError):
+    """A date that reads fine but lies outside MIN_DATE ... MAX_DATE."""
+
+
+def check_plausible(date: dt.date, text: str) -> dt.date:
+    """The one range check every date read from a dump goes through."""
+    if not MIN_DATE <= date <= MAX_DATE:
+        raise ImplausibleDate(f"implausible date {text!r}: {date.isoformat()} is outside "
+                              f"{MIN_DATE.isoformat()} ... {MAX_DATE.isoformat()}")
+    return date
+
+
 def looks_like_date(text: str) -> bool:
     """True for a short line that is meant to be a date, readable or not.
 
     Used to tell "Someday, 20X5" (an unreadable date: reject the dump) from a heading
     or a sentence (no date line here).
     """
-    if not text or len(text) > 60 or (text.endswith((".", "!", "?")) and not text.endswith("m.")):
+    # Length first: long lines never reach the patterns, nor the cache.
+    return bool(text) and len(text) <= 60 and _looks_like_date(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _looks_like_date(text: str) -> bool:
+    if text.endswith((".", "!", "?")) and not text.endswith("m."):
         return False
     if _DATEISH.match(text) and re.search(r"\d", text):
         return True
@@ -58,17 +89,20 @@ def looks_like_date(text: str) -> bool:
 
 
 def parse_date(text: str, date_order: str = "DMY") -> dt.date:
-    """Read a date line; raise DateError if it is not a complete, unambiguous date."""
+    """Read a date line; raise DateError if it is not a complete, unambiguous date
+    (ImplausibleDate if it is one, outside MIN_DATE ... MAX_DATE)."""
+    if len(text) > _MAX_DATE_LEN:  # a sentence, not a date line; bounds every pattern below
+        raise DateError(f"unreadable date {text[:40]!r}...: too long for a date line")
     result = _parse_cached(text, date_order)
     if isinstance(result, DateError):
-        raise DateError(*result.args)
+        raise type(result)(*result.args)
     return result
 
 
 @functools.lru_cache(maxsize=8192)  # dates repeat within a dump and across an archive
 def _parse_cached(text: str, date_order: str) -> dt.date | DateError:
     try:
-        return _parse(text, date_order)
+        return check_plausible(_parse(text, date_order), text)
     except DateError as e:
         return e
 
@@ -102,6 +136,4 @@ def _parse(text: str, date_order: str) -> dt.date:
         raise DateError(f"unreadable date {text!r}") from e
     if first.date() != second.date():
         raise DateError(f"incomplete date {text!r}: needs day, month and year")
-    if not 1800 <= first.year <= 2200:
-        raise DateError(f"unreadable date {text!r}: year {first.year} out of range")
     return first.date()

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from .dates import DateError, looks_like_date, parse_date
+from .dates import DateError, ImplausibleDate, looks_like_date, parse_date
 from .model import Dump, Line, Rejected
 from .rules import Rules
 
@@ -65,9 +65,18 @@ def split_credit(credit: str) -> tuple[list[str], str | None] | None:
 def _is_date(text: str, rules: Rules) -> bool:
     try:
         parse_date(text, rules.date_order)
+    except ImplausibleDate:
+        return True  # a date all the same: not a title
     except DateError:
         return False
     return True
+
+
+def _date_rejected(line: Line, e: DateError) -> Rejected:
+    """The one-line cause for a dump whose date line fails parse_date."""
+    kind = "implausible date" if isinstance(e, ImplausibleDate) else "unreadable date"
+    detail = str(e).partition(": ")[2] if isinstance(e, ImplausibleDate) else ""
+    return Rejected(f"{kind} on line {line.number}: {line.text!r}" + (f" ({detail})" if detail else ""))
 
 
 def _looks_like_id(text: str) -> bool:
@@ -91,7 +100,7 @@ def _find_byline(lines: list[Line], rules: Rules) -> tuple[int, list[str], str |
         seen += 1
         if seen > _BYLINE_WINDOW:
             return None
-        for rx in rules.bylines:
+        for rx in rules.byline_regexes(text):
             m = rx.fullmatch(text)
             if m:
                 credit = split_credit(m["credit"].strip())
@@ -137,7 +146,7 @@ def layout(dump: Dump, rules: Rules) -> Layout:
                 date = parse_date(text, rules.date_order)
             except DateError as e:
                 if lay.date is None:
-                    raise Rejected(f"unreadable date on line {line.number}: {text!r}") from e
+                    raise _date_rejected(line, e) from e
                 break  # a later odd line: body text, not a date
             if lay.date is None:
                 lay.date, lay.date_line = date, line
@@ -173,8 +182,8 @@ def layout(dump: Dump, rules: Rules) -> Layout:
                 try:
                     lay.date, lay.date_line = parse_date(line.text, rules.date_order), line
                     break
-                except DateError:
-                    raise Rejected(f"unreadable date on line {line.number}: {line.text!r}") from None
+                except DateError as e:
+                    raise _date_rejected(line, e) from None
     if lay.date is None:
         raise Rejected("no date: no line reads as a publication date")
     return lay

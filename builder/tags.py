@@ -15,7 +15,10 @@ from collections.abc import Container
 from .model import Article
 from .rules import Rules
 
-_ABBREV = re.compile(r"(?:[^\W\d_]\.){2,}$|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Prof|No|Mt|Ft|Lt|Col|Capt)\.$")
+# Does a text end in an initialism ("U.S.") or a short title ("Dr.")? Only ever searched,
+# so two letter-dot pairs say as much as {2,}: and unlike {2,}, a try that fails is over
+# after four characters (a 160 KB "Zx.a.a.a..." word took a minute: quadratic).
+_ABBREV = re.compile(r"(?:[^\W\d_]\.){2}$|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Prof|No|Mt|Ft|Lt|Col|Capt)\.$")
 # Lower-case words inside a name ("Bank of England", "Ludwig van Beethoven"). Not "for"
 # or "and": "... said Caledon Air for Glasgow" is two entities, not one.
 _CONNECTORS = {"of", "de", "del", "da", "van", "von", "der", "la", "le", "du", "al", "bin"}
