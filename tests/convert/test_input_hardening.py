@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from fixture_dumps import REPO as ROOT
 
 from builder import blog_speed
 from builder.dates import MAX_DATE, MIN_DATE, DateError, ImplausibleDate, looks_like_date, parse_date
@@ -19,7 +20,6 @@ from builder.pipeline import convert, process
 from builder.render import render_page
 from builder.rules import RulesError, load_rules
 
-ROOT = Path(__file__).resolve().parents[1]
 RULES = load_rules()
 
 
