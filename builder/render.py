@@ -33,9 +33,11 @@ _STEPS = [("\\", "\\\\"), *((c, "\\" + c) for c in sorted(_BACKSLASH - {"\\"})),
 
 
 # Block syntax that starts a line and has no character of the sets above: pymdownx.details
-# (`??? note`, `???+ note`). Python-Markdown has no backslash escape for `?`, so a leading
-# `?` becomes a character reference. Leading blanks go too: four would start a code block.
-_LEADING = {"?": "&#63;"}
+# (`??? note`, `???+ note`) and fenced code with tildes (`~~~`: MkDocs always adds
+# fenced_code, whatever mkdocs.yml lists). Python-Markdown has no backslash escape for `?`
+# or `~`, so a leading one becomes a character reference. Leading blanks go too: four
+# would start a code block.
+_LEADING = {"?": "&#63;", "~": "&#126;"}
 
 
 def escape_md(text: str) -> str:

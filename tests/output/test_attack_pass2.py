@@ -1,0 +1,60 @@
+"""Issue 11, second attack pass: what the rendered Markdown must withstand beyond the
+hostile corpus. Pages are rendered through Python-Markdown with the extension list MkDocs
+really uses (mkdocs.yml's plus MkDocs' built-ins: toc, tables, fenced_code)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+import pytest
+from mkdocs.config import load_config
+
+from builder.pipeline import process
+from builder.render import escape_md, render_page
+from builder.rules import load_rules
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def md():
+    config = load_config(str(REPO / "mkdocs.yml"))
+    assert "fenced_code" in config.markdown_extensions  # MkDocs adds it whatever mkdocs.yml says
+    return markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+
+
+def html(md, text: str) -> str:
+    md.reset()
+    return md.convert(text)
+
+
+def brief(body: list[str]) -> str:
+    return "\n".join(["9_-1-7", "", "A brief about fences", "", "May 13, 2025", "", "Summary", "",
+                      "A first paragraph that sets the scene for the content below in this brief.",
+                      *body, "A closing paragraph that ends the section without anything unusual in it.",
+                      "", "", "The content is provided by Test Author, Evil Wire", ""])
+
+
+@pytest.mark.parametrize("fence", ["~~~", "~~~~~~~~", "~~~python", "~~~ python", "~~~ .html"])
+def test_tilde_fence_in_dump_text_is_not_code(md, fence):
+    """Three tildes opening a line start fenced code (MkDocs' built-in fenced_code): the
+    lines between two of them would show as code, character references and all."""
+    body = ["A long first sentence of this paragraph that is surely a real paragraph.", fence,
+            "Inside <b>the</b> fence & *stars* here.", fence]
+    o = process(brief(body).encode(), "seeds/t.txt", load_rules())
+    assert o.article is not None, o.error
+    page = render_page(o.article, "seeds/t.txt").split("\n---\n", 1)[1]
+    out = html(md, page)
+    assert "<pre>" not in out and "<code" not in out
+    assert "&amp;#" not in out  # no character reference shown as text
+    assert "Inside &#60;b&#62;the&#60;/b&#62; fence &#38; *stars* here." in out
+    assert f"<p>{fence}</p>" in out.replace("&#126;", "~")
+
+
+@pytest.mark.parametrize("line", ["~~~", "~~~ {: .x onclick=alert(1) }", "~", "~~", "a ~~~ b"])
+def test_escaped_tildes_show_literally(md, line):
+    out = html(md, "\n\n".join(["x", escape_md(line), "inner", escape_md(line), "y"]))
+    assert "<pre>" not in out and "<code" not in out
+    assert out.replace("&#126;", "~").replace("&#123;", "{").replace("&#125;", "}").replace(
+        "&#58;", ":").count(line) == 2
