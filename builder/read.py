@@ -50,7 +50,10 @@ _MOJIBAKE_HINT = re.compile(
 # two of which the site uses as internal markers (blog_speed.MAIN, ANCHOR). The marks
 # LRM, RLM and ALM only give neutral characters a direction: they stay, RTL text needs them.
 _BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_HIDDEN = re.compile(f"[{_BIDI_CONTROLS}\ue000-\uf8ff\U000f0000-\U0010ffff]")
+# And the BMP's noncharacters (U+FDD0-U+FDEF, U+FFFE, U+FFFF): never text, and U+FFFE and
+# U+FFFF are not allowed in XML 1.0, so one in a title would make feed.xml unparsable.
+# (All are three UTF-8 bytes led by 0xEF: _PRIVATE_USE_LEADS covers them.)
+_HIDDEN = re.compile(f"[{_BIDI_CONTROLS}\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff\U000f0000-\U0010ffff]")
 # Every private-use character starts with one of these bytes in UTF-8: a memchr each on
 # the raw bytes spares the regex pass (~5 ns a character) for almost every dump.
 _PRIVATE_USE_LEADS = (b"\xee", b"\xef", b"\xf3", b"\xf4")
