@@ -30,7 +30,8 @@ from pathlib import Path
 
 from . import __version__
 from .archive import ArticleFeatures
-from .model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED, Article, Dump, Outcome
+from .model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED, Article, Dump, Outcome, Rejected
+from .read import read_file
 from .write import atomic_write
 
 CACHE_DIR = ".newsbrief-cache"
@@ -298,11 +299,11 @@ class ConvertCache:
         size, mtime_ns, sha = entry
         if st.st_size == size and st.st_mtime_ns == mtime_ns:
             return True
-        if not sha:  # a dump rejected unread (too large): only its size and mtime count
+        if not sha or st.st_size != size:  # rejected unread (too large), or other bytes for sure
             return False
-        try:
-            data = path.read_bytes()
-        except OSError:
+        try:  # no more than `size` bytes, from a regular file only (read.read_file)
+            data = read_file(path, size)
+        except (OSError, Rejected):
             return False
         if hashlib.sha256(data).hexdigest() != sha:
             return False

@@ -34,7 +34,7 @@ from .digest import DIGEST_DIR, digest_pages, digest_urls, is_digest_slug
 from .enrich import enrich
 from .model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED, Article, Outcome, Rejected
 from .parse import layout
-from .read import read_bytes
+from .read import read_bytes, read_file
 from .render import author_key, avatar_svg, category_slug, dump_yaml, render_page
 from .rules import Rules
 from .write import PostsFolder, WriteReport
@@ -57,6 +57,23 @@ def _shown(text: str) -> str:
     """A path as one line of a report: control characters (a newline in a file name)
     shown escaped, so a name cannot forge a line of the summary."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+class FoundFile(type(Path())):
+    """A dump's path with the identity (st_dev, st_ino) of the file discovery approved and
+    the real path of the folder it was found in: read.read_file reads the file only if
+    what opens at read time is that very file, or one that lies in that folder."""
+
+    ident: tuple[int, int] | None = None
+    root: str | None = None
+
+    def __new__(cls, path: str, ident: tuple[int, int] | None = None, root: str | None = None):
+        self = super().__new__(cls, path)
+        self.ident, self.root = ident, root
+        return self
+
+    def __reduce__(self):  # to the process pool with its identity
+        return (FoundFile, (str(self), self.ident, self.root))
 
 
 def _inside(path: str, root: str) -> bool:
@@ -82,7 +99,7 @@ def _walk_folder(top: str, prefix: str, found: dict[str, Path], warnings: list[s
             warnings.append(f"{_shown(display)}: skipped: the same file as {_shown(seen_files[key])}")
             return
         seen_files[key] = display
-        found[display] = Path(full)
+        found[display] = FoundFile(full, key, real_top)
 
     def walk(folder: str, rel: str) -> None:
         try:
@@ -186,11 +203,9 @@ def content_key(article: Article) -> str:
 def _process_file(item: tuple[str, Path], rules: Rules) -> Outcome:
     source, path = item
     try:
-        size = path.stat().st_size
-        if rules.max_bytes is not None and size > rules.max_bytes:
-            return Outcome(source, status=REJECTED,
-                           error=f"too large: {size:,} bytes (limit {rules.max_bytes:,})")
-        data = path.read_bytes()
+        data = read_file(path, rules.max_bytes)
+    except Rejected as e:
+        return Outcome(source, status=REJECTED, error=str(e))
     except OSError as e:
         return Outcome(source, status=REJECTED, error=f"cannot read: {e.strerror or e}")
     outcome = process(data, source, rules)

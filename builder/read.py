@@ -11,7 +11,9 @@ from __future__ import annotations
 import codecs
 import functools
 import hashlib
+import os
 import re
+import stat
 
 from .model import Dump, Line, Rejected
 
@@ -130,6 +132,46 @@ def remove_hidden(text: str, utf8: bytes | None = None) -> tuple[str, int]:
     if not maybe_private and not any(c in text for c in _BIDI_CONTROLS):
         return text, 0
     return _HIDDEN.subn("", text)
+
+
+def _opened_inside(fd: int, root: str | None) -> bool:
+    """Does the open file lie inside the folder `root` (a scraper's new version of a
+    dump, written while the run was going), not outside it through a link? Known where
+    /proc/self/fd tells (Linux); elsewhere a replaced file is refused."""
+    try:
+        where = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return False
+    return bool(root) and where.startswith(root.rstrip(os.sep) + os.sep)
+
+
+# O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused by fstat).
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_file(path: str | os.PathLike, max_bytes: int | None) -> bytes:
+    """A dump's bytes, read through one descriptor: a regular file (never a FIFO or a
+    device, which could block forever), the very file discovery found or one inside the
+    same folder (a dump replaced by a link to a file outside it between discovery and
+    reading is refused),
+    and never more than max_bytes + 1 bytes (a file that grows while read)."""
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise Rejected("cannot read: not a regular file")
+        ident = getattr(path, "ident", None)
+        if ident is not None and (st.st_dev, st.st_ino) != ident and not _opened_inside(fd, path.root):
+            raise Rejected("cannot read: the file was replaced after it was found")
+        if max_bytes is not None and st.st_size > max_bytes:
+            raise Rejected(f"too large: {st.st_size:,} bytes (limit {max_bytes:,})")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(-1 if max_bytes is None else max_bytes + 1)
+    finally:
+        os.close(fd)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise Rejected(f"too large: more than {max_bytes:,} bytes (limit {max_bytes:,})")
+    return data
 
 
 def read_bytes(data: bytes, source_path: str, max_bytes: int | None = None) -> Dump:

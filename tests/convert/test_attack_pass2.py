@@ -36,3 +36,96 @@ def test_noncharacters_removed_in_cp1252_and_utf16_too():
     text = brief(title="Caf\u00e9 \ufffe title")
     dump = read_bytes(b"\xff\xfe" + text.encode("utf-16-le"), "u.txt")
     assert "\ufffe" not in "\n".join(line.text for line in dump.lines)
+
+
+# --- the dump file between discovery and reading (TOCTOU), special files ---------------
+
+import os  # noqa: E402
+import pickle  # noqa: E402
+import signal  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+
+import pytest  # noqa: E402
+
+from builder.pipeline import discover, process_files  # noqa: E402
+
+
+@contextmanager
+def deadline(seconds: int):
+    """Fail (not hang) if the block takes longer: a FIFO read would block forever."""
+    def boom(*_):
+        raise TimeoutError(f"still reading after {seconds} s")
+    old = signal.signal(signal.SIGALRM, boom)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+@pytest.fixture
+def seeds(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "a.txt").write_text(brief(title="The dump that was found"), encoding="utf-8")
+    (tmp_path / "outside.txt").write_text(brief(title="A file outside the seeds folder"), encoding="utf-8")
+    return tmp_path
+
+
+def read_again(files):
+    with deadline(10):
+        return process_files(files, RULES, workers=1)[0]
+
+
+def test_a_link_swapped_in_after_discovery_is_not_read(seeds):
+    files, _ = discover(["seeds"])
+    os.unlink("seeds/a.txt")
+    os.symlink(seeds / "outside.txt", "seeds/a.txt")
+    o = read_again(files)
+    assert o.status == "rejected" and o.article is None
+    assert o.error == "cannot read: the file was replaced after it was found"
+
+
+def test_a_fifo_swapped_in_after_discovery_does_not_block(seeds):
+    files, _ = discover(["seeds"])
+    os.unlink("seeds/a.txt")
+    os.mkfifo("seeds/a.txt")
+    o = read_again(files)
+    assert (o.status, o.error) == ("rejected", "cannot read: not a regular file")
+
+
+def test_a_device_given_on_the_command_line_is_not_read(seeds):
+    with deadline(10):
+        o = process_files([("zero.txt", __import__("pathlib").Path("/dev/zero"))], RULES, workers=1)[0]
+    assert (o.status, o.error) == ("rejected", "cannot read: not a regular file")
+
+
+def test_a_new_version_written_by_the_scraper_meanwhile_is_read(seeds):
+    files, _ = discover(["seeds"])
+    (seeds / "seeds" / "a.tmp").write_text(brief(title="The scraper's new version"), encoding="utf-8")
+    os.replace("seeds/a.tmp", "seeds/a.txt")  # a new inode, inside the folder
+    o = read_again(files)
+    assert o.status == "ok" and o.article.title == "The scraper's new version"
+
+
+def test_the_identity_goes_to_the_process_pool(seeds):
+    files, _ = discover(["seeds"])
+    path = files[0][1]
+    again = pickle.loads(pickle.dumps(path))
+    assert (again.ident, again.root, str(again)) == (path.ident, path.root, str(path)) and path.ident
+
+
+def test_the_cache_check_does_not_read_a_fifo_or_a_larger_file(seeds, tmp_path):
+    from builder.cache import ConvertCache
+
+    cache = ConvertCache.__new__(ConvertCache)
+    cache.index = {"seeds/a.txt": [10, 1, "0" * 64]}
+    cache.touched = False
+    os.unlink("seeds/a.txt")
+    os.mkfifo("seeds/a.txt")
+    path = __import__("pathlib").Path("seeds/a.txt")
+    with deadline(10):
+        st = os.stat(path)
+        same_size = os.stat_result((st.st_mode, 0, 0, 1, 0, 0, 10, 0, 2, 0))
+        assert cache.unchanged("seeds/a.txt", path, same_size) is False
