@@ -71,6 +71,28 @@ _MAGIC = {
 }
 
 
+# Chinese, Japanese and Korean legacy encodings (GB18030, Shift-JIS, EUC, Big5) are not
+# UTF-8 but decode as Windows-1252 without an error, into Latin-1 garbage ("ÖÐÎÄ" for
+# "中文"): a character is a high byte and a second byte, often high too. Text where at
+# least a quarter of the high bytes stand in adjacent pairs (cp1252 text has them one at
+# a time: "café", "naïve") is given to charset-normalizer (only then: it costs ~10x the
+# rest of reading), and its answer is taken if it is one of those encodings.
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+_DOUBLE_BYTE_HINT = re.compile(rb"[\x80-\xff]{2}")
+_EAST_ASIAN = ("gb18030", "gbk", "gb2312", "hz", "big5", "big5hkscs", "cp950", "cp932", "shift_jis",
+               "shift_jis_2004", "shift_jisx0213", "euc_jp", "euc_jis_2004", "euc_jisx0213",
+               "iso2022_jp", "euc_kr", "cp949", "johab", "iso2022_kr")
+
+
+def _east_asian(data: bytes) -> tuple[str, str] | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding not in _EAST_ASIAN:
+        return None
+    return str(best), best.encoding
+
+
 def decode(data: bytes) -> tuple[str, str, list[str]]:
     """Return (text, encoding, repairs). Raises Rejected for data that is not text."""
     for magic, kind in _MAGIC.items():
@@ -93,6 +115,9 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
     except UnicodeDecodeError:
         try:
             text, encoding = data.decode("cp1252"), "cp1252"
+            pairs = len(_DOUBLE_BYTE_HINT.findall(data))
+            if pairs >= 4 and pairs * 8 > len(_HIGH_BYTE.findall(data)):
+                text, encoding = _east_asian(data) or (text, encoding)
         except UnicodeDecodeError:
             from charset_normalizer import from_bytes  # the last resort, rarely reached
 

@@ -129,3 +129,32 @@ def test_the_cache_check_does_not_read_a_fifo_or_a_larger_file(seeds, tmp_path):
         st = os.stat(path)
         same_size = os.stat_result((st.st_mode, 0, 0, 1, 0, 0, 10, 0, 2, 0))
         assert cache.unchanged("seeds/a.txt", path, same_size) is False
+
+
+# --- East Asian legacy encodings were read as Windows-1252 garbage ---------------------
+
+@pytest.mark.parametrize("encoding,title", [
+    ("gb18030", "中文标题 北京 新闻 测试"), ("big5", "繁體中文新聞標題 台北"),
+    ("shift_jis", "日本語のタイトル 東京 ニュース"), ("euc_jp", "日本語の記事 東京"),
+    ("euc_kr", "한국어 기사 제목 서울 뉴스"),
+])
+def test_east_asian_legacy_encodings_are_decoded(encoding, title):
+    # A guess from the bytes: a few characters in a mostly ASCII dump can be ambiguous
+    # (short EUC-JP reads as EUC-KR), so the body is in the language too, as in a real dump.
+    body = "。".join([title] * 6) + "。"
+    data = brief(title=title, body=body).replace("\u2013", "-").encode(encoding)
+    out = process(data, "cjk.txt", RULES)
+    assert out.article is not None, out.error
+    assert out.article.title == title
+
+
+@pytest.mark.parametrize("text", [
+    "Über die Brücke: “Ärger” – café, naïve, façade, Zürich und Köln.",
+    "Le garçon était à l’école où il a mangé des crêpes. « Très bien » dit-il.",
+    "Œuvre — “À” «É» ÀÉÈ Ñandú",
+])
+def test_windows_1252_stays_windows_1252(text):
+    data = brief(title="Caf\u00e9 cr\u00e8me", body=text * 3).encode("cp1252")
+    from builder.read import decode
+
+    assert decode(data)[1] == "cp1252"
