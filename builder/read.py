@@ -102,6 +102,11 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
         repairs.append("UTF-8 byte-order mark removed")
+    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE 00 00
+        try:
+            return data.decode("utf-32"), "utf-32", ["decoded as UTF-32"]
+        except UnicodeDecodeError as e:
+            raise Rejected(f"not text: broken UTF-32 ({e.reason})") from None
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "utf-16", ["decoded as UTF-16"]

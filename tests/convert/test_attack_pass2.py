@@ -158,3 +158,17 @@ def test_windows_1252_stays_windows_1252(text):
     from builder.read import decode
 
     assert decode(data)[1] == "cp1252"
+
+
+# --- UTF-32 with a byte-order mark was read as UTF-16 ----------------------------------
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-be"])
+def test_utf32_keeps_every_character(encoding):
+    title = "Emoji 😀 and 👨\u200d👩\u200d👧 in café news"
+    data = brief(title=title).encode(encoding)
+    if encoding == "utf-32-be":
+        data = b"\x00\x00\xfe\xff" + data
+    out = process(data, "u32.txt", RULES)
+    assert out.article is not None, out.error
+    assert out.article.title == title
+    assert out.article.dump.encoding == "utf-32"
