@@ -93,6 +93,22 @@ def _east_asian(data: bytes) -> tuple[str, str] | None:
     return str(best), best.encoding
 
 
+def _utf16_without_bom(data: bytes, sample: bytes) -> str | None:
+    """UTF-16 written without a byte-order mark (its NUL bytes would make it "binary"):
+    Latin text has a NUL in every other byte, on one side only. Decoded strictly."""
+    if len(data) % 2 or len(sample) < 16:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    for nuls, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if nuls * 2 > half and other * 50 < half:
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
 def decode(data: bytes) -> tuple[str, str, list[str]]:
     """Return (text, encoding, repairs). Raises Rejected for data that is not text."""
     for magic, kind in _MAGIC.items():
@@ -113,6 +129,9 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
         except UnicodeDecodeError as e:
             raise Rejected(f"not text: broken UTF-16 ({e.reason})") from None
     sample = data[:65536]
+    utf16 = _utf16_without_bom(data, sample)
+    if utf16 is not None:
+        return utf16, "utf-16", ["decoded as UTF-16 (no byte-order mark)"]
     if sample and len(_BINARY_BYTES.findall(sample)) > max(2, len(sample) // 200):
         raise Rejected("not text: binary data (control bytes)")
     try:

@@ -172,3 +172,20 @@ def test_utf32_keeps_every_character(encoding):
     assert out.article is not None, out.error
     assert out.article.title == title
     assert out.article.dump.encoding == "utf-32"
+
+
+# --- UTF-16 without a byte-order mark was rejected as binary data ----------------------
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_text(codec):
+    title = "Caf\u00e9 news from Z\u00fcrich and \u0126amrun"
+    out = process(brief(title=title).encode(codec), "u16.txt", RULES)
+    assert out.article is not None, out.error
+    assert out.article.title == title
+
+
+def test_binary_with_nuls_is_still_binary():
+    data = bytes(range(256)) * 8
+    out = process(data, "bin.txt", RULES)
+    assert out.status == "rejected" and out.error.startswith("not text")
+    assert process(b"\x00" * 4096, "nul.txt", RULES).status == "rejected"
