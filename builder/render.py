@@ -53,6 +53,28 @@ def escape_md(text: str) -> str:
     return text
 
 
+# Python-Markdown's inline processing takes time quadratic in the escapes and entities of
+# one block (a 200 KB paragraph of `*x* `: 17 s; a 10 MB one, still under max_bytes:
+# hours). A paragraph longer than this is written as a raw HTML block holding character
+# references only, which Markdown passes through untouched, in linear time.
+LONG_PARAGRAPH = 20_000
+_RAW_STEPS = [("&", "&#38;"), *((c, e) for c, e in sorted(_ENTITY.items()) if c != "&")]
+
+
+def _references(text: str) -> str:
+    for char, replacement in _RAW_STEPS:
+        text = text.replace(char, replacement)
+    return text
+
+
+def paragraph_md(text: str, tag: str = "p", prefix: str = "") -> str:
+    """One block of dump text as Markdown: `prefix` + escaped text, or for very long text
+    a raw `<tag>` block of the same text (shown the same, linear to render)."""
+    if len(text) <= LONG_PARAGRAPH:
+        return prefix + escape_md(text)
+    return f"<{tag}>{_references(text)}</{tag}>"
+
+
 def author_key(name: str) -> str:
     """The key of an author in .authors.yml: stable, ASCII, unique per spelling."""
     from slugify import slugify
@@ -114,18 +136,23 @@ def dump_yaml(data: dict) -> str:
 
 def render_page(article: Article, source_path: str) -> str:
     parts = ["---", dump_yaml(front_matter(article, source_path)).rstrip("\n"), "---", "",
-             f"# {escape_md(article.title)}", ""]
+             paragraph_md(article.title, "h1", "# "), ""]
     if article.highlights:
         label = article.highlights_label or "Highlights"
-        parts += [f'!!! abstract "{escape_md(label)}"', ""]
-        parts += [f"    - {escape_md(h)}" for h in article.highlights]
+        if max(map(len, article.highlights)) <= LONG_PARAGRAPH:
+            parts += [f'!!! abstract "{escape_md(label)}"', ""]
+            parts += [f"    - {escape_md(h)}" for h in article.highlights]
+        else:  # what the admonition gives, as raw HTML (see LONG_PARAGRAPH)
+            items = "".join(f"<li>{_references(h)}</li>" for h in article.highlights)
+            parts.append(f'<div class="admonition abstract"><p class="admonition-title">{_references(label)}</p>'
+                         f"<ul>{items}</ul></div>")
         parts += ["", EXCERPT_MARKER, ""]
     marker_due = not article.highlights  # else the excerpt is the lead paragraph
     for section in article.sections:
         if section.heading:
-            parts += [f"## {escape_md(section.heading)}", ""]
+            parts += [paragraph_md(section.heading, "h2", "## "), ""]
         for para in section.paragraphs:
-            parts += [escape_md(para), ""]
+            parts += [paragraph_md(para), ""]
             if marker_due:
                 parts += [EXCERPT_MARKER, ""]
                 marker_due = False
