@@ -8,14 +8,15 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, site
-from .cache import CACHE_DIR
-from .cache import clear as clear_caches
+from . import __version__
+from .archive.suggest import suggest_rules
 from .model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED
+from .output.cache import CACHE_DIR
+from .output.cache import clear as clear_caches
+from .output.posts import Busy, WriteError, lock_env, printable, project_lock
 from .pipeline import Result, analyse, convert
 from .rules import PROJECT_RULES, RulesError, load_rules
-from .suggest import suggest_rules
-from .write import Busy, WriteError, lock_env, printable, project_lock
+from .site import build as site
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_IO, EXIT_BUSY = 0, 1, 2, 3, 4
 

@@ -50,19 +50,19 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.nav import Link, Section
 from mkdocs.utils import get_relative_url
 
-from . import blog_speed, seams, search
-from .cache import CACHE_DIR
 from .cli import summarise
 from .model import REJECTED
-from .page_cache import PageCache
+from .output.cache import CACHE_DIR
+from .output.posts import WriteError, project_lock
+from .output.render import escape_md
 from .pipeline import convert
-from .related_html import RelatedIndex
-from .render import escape_md
 from .rules import PROJECT_RULES, RulesError, load_rules
-from .search import SHARD_SIZE
-from .tag_pages import DIRECTIVE as TAGS_DIRECTIVE
-from .tag_pages import TagPages
-from .write import WriteError, project_lock
+from .site import blog_speed, seams, search
+from .site.page_cache import PageCache
+from .site.related import RelatedIndex
+from .site.search import SHARD_SIZE
+from .site.tag_pages import DIRECTIVE as TAGS_DIRECTIVE
+from .site.tag_pages import TagPages
 
 log = logging.getLogger("mkdocs.plugins.newsbrief")
 

@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .archive import (
+from .archive.chrome import (
     apply_learned,
     body_spans,
     exact_jaccard,
@@ -28,16 +28,16 @@ from .archive import (
     normalise_tags,
     related,
 )
-from .cache import ConvertCache, archive_snapshot, fingerprint, restore, sources_digest
-from .clean import clean
-from .digest import DIGEST_DIR, digest_pages, digest_urls, is_digest_slug
-from .enrich import enrich
+from .archive.digests import DIGEST_DIR, digest_pages, digest_urls, is_digest_slug
+from .convert.clean import clean
+from .convert.enrich import enrich
+from .convert.parse import layout
+from .convert.read import read_bytes
 from .model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED, Article, Outcome, Rejected
-from .parse import layout
-from .read import read_bytes
-from .render import author_key, avatar_svg, category_slug, dump_yaml, render_page
+from .output.cache import ConvertCache, archive_snapshot, fingerprint, restore, sources_digest
+from .output.posts import PostsFolder, WriteReport
+from .output.render import author_key, avatar_svg, category_slug, dump_yaml, render_page
 from .rules import Rules
-from .write import PostsFolder, WriteReport
 
 AUTHORS_FILE = ".authors.yml"
 INDEX_FILE = ".newsbrief-index.json"

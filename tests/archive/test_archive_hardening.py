@@ -16,8 +16,8 @@ import yaml
 from fixture_dumps import REPO as ROOT
 
 from builder.model import Article, Dump, Section
+from builder.output.render import escape_md, render_page
 from builder.pipeline import analyse, discover
-from builder.render import escape_md, render_page
 from builder.rules import load_rules
 
 RULES = load_rules()
@@ -252,8 +252,8 @@ def front(path: Path) -> dict:
 
 
 def test_authors_and_publishers_that_slug_alike_keep_their_own_names(tmp_path, monkeypatch):
+    from builder.output.render import category_slug
     from builder.pipeline import convert
-    from builder.render import category_slug
 
     monkeypatch.chdir(tmp_path)
     seeds = tmp_path / "seeds"

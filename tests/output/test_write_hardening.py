@@ -20,10 +20,12 @@ from pathlib import Path
 import pytest
 from fixture_dumps import REPO as ROOT
 
-from builder import cli, site, write
+from builder import cli
+from builder.output import posts as write
+from builder.output.posts import MANIFEST, PostsFolder, printable, project_lock
 from builder.pipeline import convert
 from builder.rules import load_rules
-from builder.write import MANIFEST, PostsFolder, printable, project_lock
+from builder.site import build as site
 
 RULES = load_rules()
 
@@ -438,11 +440,11 @@ def test_the_lock_is_reentrant_and_passed_to_the_mkdocs_child_only(project, monk
     env = write.lock_env(project)
     monkeypatch.setenv(write.LOCK_ENV, env[write.LOCK_ENV])  # names this process, not our parent
     with project_lock(project):  # so it is taken for real, and a child named by it skips it
-        code = subprocess.run([sys.executable, "-c", "from builder.write import project_lock\n"
+        code = subprocess.run([sys.executable, "-c", "from builder.output.posts import project_lock\n"
                                "with project_lock('.'): print('ok')"], cwd=project, capture_output=True,
                               text=True, env=dict(ENV, **env))
         assert code.stdout == "ok\n"
-        code = subprocess.run([sys.executable, "-c", "from builder.write import project_lock\n"
+        code = subprocess.run([sys.executable, "-c", "from builder.output.posts import project_lock\n"
                                "with project_lock('.'): print('ok')"], cwd=project, capture_output=True,
                               text=True, env=ENV)
         assert code.returncode != 0 and "Busy" in code.stderr

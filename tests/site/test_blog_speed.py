@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import blog_speed
+from builder.site import blog_speed
 
 from dumpgen import make_dump
 from fixture_dumps import REPO

@@ -17,7 +17,7 @@ import pytest
 from dumpgen import make_dump
 from site_support import copy_site_sources
 
-from builder.page_cache import page_key
+from builder.site.page_cache import page_key
 
 pytestmark = pytest.mark.slow
 

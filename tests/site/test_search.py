@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder.search import shard_command, shards
+from builder.site.search import shard_command, shards
 
 
 def _site(tmp_path: Path, pages: dict[str, int]) -> Path:

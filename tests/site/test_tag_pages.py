@@ -5,7 +5,7 @@ from __future__ import annotations
 import markdown
 
 from builder.mkdocs_plugin import slugify_tag
-from builder.tag_pages import TagPages
+from builder.site.tag_pages import TagPages
 
 
 def _index() -> dict:

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from operator import itemgetter
 
-from .model import OK, Article, Outcome, Removed
-from .rules import Rules
-from .tags import same_stem
+from ..convert.tags import same_stem
+from ..model import OK, Article, Outcome, Removed
+from ..rules import Rules
 
 NUM_PERM = 64
 SCHEME = "affine32"  # datasketch 2: the permutation scheme must match when signatures are reloaded

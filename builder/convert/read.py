@@ -13,7 +13,7 @@ import functools
 import hashlib
 import re
 
-from .model import Dump, Line, Rejected
+from ..model import Dump, Line, Rejected
 
 
 @functools.cache

@@ -12,8 +12,8 @@ import posixpath
 import re
 from collections import defaultdict
 
-from .model import OK, Outcome
-from .render import EXCERPT_MARKER, dump_yaml, escape_md
+from ..model import OK, Outcome
+from ..output.render import EXCERPT_MARKER, dump_yaml, escape_md
 
 DIGEST_DIR = "digests"
 # Digests are blog posts: Material gives them the URL {yyyy}/{MM}/{slug} like a brief. The

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from mkdocs.utils import get_relative_url
 
-from .pipeline import INDEX_FILE
+from ..pipeline import INDEX_FILE
 
 
 class RelatedIndex:

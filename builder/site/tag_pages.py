@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .render import escape_md
+from ..output.render import escape_md
 
 DIRECTIVE = re.compile(r"<!--\s*newsbrief/tags\s*-->")
 TAGS_DIR = "tags"

@@ -12,8 +12,8 @@ import re
 from collections import Counter
 from collections.abc import Container
 
-from .model import Article
-from .rules import Rules
+from ..model import Article
+from ..rules import Rules
 
 # Does a text end in an initialism ("U.S.") or a short title ("Dr.")? Only ever searched,
 # so two letter-dot pairs say as much as {2,}: and unlike {2,}, a try that fails is over

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
+from ..model import Article, Line, Rejected, Removed, Section
+from ..rules import Rules
 from .dates import DateError, looks_like_date, parse_date
-from .model import Article, Line, Rejected, Removed, Section
 from .parse import Layout, bullet_text
-from .rules import Rules
 
 _OPENING_QUOTES = "“\"‘'«„‹「『"
 _HEADING_END = tuple(".,;:!?…\"”»)]–—-")

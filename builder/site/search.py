@@ -33,7 +33,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from .model import OK
+from ..model import OK
 
 log = logging.getLogger("mkdocs.plugins.newsbrief.search")
 

@@ -14,7 +14,7 @@ import html
 
 import yaml
 
-from .model import Article
+from ..model import Article
 
 EXCERPT_MARKER = "<!-- more -->"
 # Characters Python-Markdown accepts a backslash escape for (markdown.Markdown.ESCAPED_CHARS).

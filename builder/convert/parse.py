@@ -13,9 +13,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..model import Dump, Line, Rejected
+from ..rules import Rules
 from .dates import DateError, ImplausibleDate, looks_like_date, parse_date
-from .model import Dump, Line, Rejected
-from .rules import Rules
 
 _ID = re.compile(r"[\w.:#/-]{1,128}")
 _NAME_PARTICLES = {"de", "da", "del", "della", "der", "di", "do", "dos", "du", "la", "le", "van", "von",

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .blog_speed import _key, _stable, _versions
-from .write import atomic_write
+from ..output.posts import atomic_write
 
 log = logging.getLogger("mkdocs.plugins.newsbrief.page_cache")
 
@@ -84,7 +84,7 @@ def unseal(key: str, text: str) -> str | None:
 
 
 def site_key(config, nav) -> str:
-    from . import __version__
+    from .. import __version__
 
     parts = [_versions(), f"newsbrief={__version__}"]
     for key in sorted(k for k in config if k not in _NOT_SHOWN):

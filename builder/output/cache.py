@@ -28,16 +28,16 @@ import re
 import shutil
 from pathlib import Path
 
-from . import __version__
-from .archive import ArticleFeatures
-from .model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED, Article, Dump, Outcome
-from .write import atomic_write
+from .. import __version__
+from ..archive.chrome import ArticleFeatures
+from ..model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED, Article, Dump, Outcome
+from .posts import atomic_write
 
 CACHE_DIR = ".newsbrief-cache"
 FORMAT = 2
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 # The conversion starts here: the fingerprint hashes these modules and what they import.
-_CONVERSION_ROOTS = ("builder.pipeline", "builder.cache")
+_CONVERSION_ROOTS = ("builder.pipeline", "builder.output.cache")
 _STATUSES = {OK, REJECTED, DUPLICATE, SUPERSEDED, NEAR_DUPLICATE}
 SAFE_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -391,7 +391,7 @@ def restore(sources: list[str], snapshot: dict) -> tuple[list[Outcome], dict[tup
 def _record(o: Outcome) -> dict:
     if o.article is None:
         return {"status": REJECTED, "error": o.error}
-    from .pipeline import render_key  # the pipeline owns what a page depends on
+    from ..pipeline import render_key  # the pipeline owns what a page depends on
 
     a, f = o.article, o.features
     return {"status": OK, "id": a.id, "title": a.title, "date": a.date.isoformat(), "key": a.content_key,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .pipeline import Result
-from .rules import Rules
+from ..pipeline import Result
+from ..rules import Rules
 
 
 def _quote(text: str) -> str:

@@ -50,7 +50,7 @@ TEMPLATE_SHA256 = {
 TEMPLATES_TREE_SHA256 = "b57dc21c997191e1bfb1a1866527d7bb28a87326b612b400ed64894cda8533de"
 # The copy of Material's search partial (the branch below `{% else %}`).
 SEARCH_PARTIAL = "partials/search.html"
-_OVERRIDES = Path(__file__).resolve().parent.parent / "overrides"
+_OVERRIDES = Path(__file__).resolve().parents[2] / "overrides"
 _GENERATED = re.compile(r"\A\{#-\n\s*This file was automatically generated - do not edit\n-#\}\n")
 
 log = logging.getLogger("newsbrief.seams")

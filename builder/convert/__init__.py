@@ -1,0 +1,1 @@
+"""Convert: the pure per-dump stages, bytes -> Outcome (read, parse, clean, enrich)."""
