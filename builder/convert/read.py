@@ -129,11 +129,19 @@ def remove_hidden(text: str, utf8: bytes | None = None) -> tuple[str, int]:
     return _HIDDEN.subn("", text)
 
 
+def too_large(size: int, max_bytes: int | None) -> str | None:
+    """The one size check (on a file's size before it is read, and on bytes given): the
+    cause of the rejection, or None."""
+    if max_bytes is not None and size > max_bytes:
+        return f"too large: {size:,} bytes (limit {max_bytes:,})"
+    return None
+
+
 def read_bytes(data: bytes, source_path: str, max_bytes: int | None = None) -> Dump:
     """Turn a dump's bytes into a Dump, or raise Rejected with a one-line cause."""
     sha = hashlib.sha256(data).hexdigest()
-    if max_bytes is not None and len(data) > max_bytes:
-        raise Rejected(f"too large: {len(data):,} bytes (limit {max_bytes:,})")
+    if too_big := too_large(len(data), max_bytes):
+        raise Rejected(too_big)
     if not data:
         raise Rejected("empty file")
     text, encoding, repairs = decode(data)

@@ -41,7 +41,7 @@ from hostile import OUT as HOSTILE_DIR
 from hostile import VECTORS, corpus
 from site_support import Watch, copy_project, serve
 
-from builder.output.render import avatar_svg
+from builder.output.authors import avatar_svg
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from fixture_dumps import REPO as ROOT
 
+from builder.convert import process
 from builder.convert.dates import MAX_DATE, MIN_DATE, DateError, ImplausibleDate, looks_like_date, parse_date
 from builder.output.render import render_page
-from builder.pipeline import convert, process
+from builder.pipeline import convert
 from builder.rules import RulesError, load_rules
 from builder.site import blog_speed
 

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import pytest
 from dumpgen import make_dump
 
-import builder.pipeline as pipeline
+import builder.convert as convert_stage
 from builder.cli import main
 from builder.output import cache
 from builder.pipeline import convert
@@ -44,13 +44,13 @@ def project(tmp_path, monkeypatch):
 @pytest.fixture
 def processed(monkeypatch):
     seen: list[str] = []
-    real = pipeline.process
+    real = convert_stage.process
 
     def counting(data, source_path, rules):
         seen.append(source_path)
         return real(data, source_path, rules)
 
-    monkeypatch.setattr(pipeline, "process", counting)
+    monkeypatch.setattr(convert_stage, "process", counting)
     return seen
 
 
