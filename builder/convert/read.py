@@ -107,7 +107,7 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
 
 # Everything the two patterns above can match: most dumps have none of it, and ~85
 # substring searches (C speed) cost a tenth of one regex pass that tests every character.
-# (Both classes lie below U+3001 but for U+FEFF; tests/test_stages.py checks the BMP.)
+# (Both classes lie below U+3001 but for U+FEFF; tests/convert/test_stages.py checks the BMP.)
 _TRIGGERS = ["  ", *re.findall(f"{_SPACES.pattern}|{_INVISIBLE.pattern}",
                                 "x".join(map(chr, [*range(0x3001), 0xFEFF])))]
 

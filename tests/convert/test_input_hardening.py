@@ -162,7 +162,7 @@ def test_an_implausible_date_as_title_is_still_no_title():
 
 
 def test_dumps_at_and_past_the_upper_bound_convert_with_digests(tmp_path):
-    # The digests do ISO-week arithmetic (builder/digest.py): 9999-12-31 lies in a week of
+    # The digests do ISO-week arithmetic (builder/archive/digests.py): 9999-12-31 lies in a week of
     # year 10000 and crashed the run. At MAX_DATE it works; past it the dump is rejected.
     seeds = tmp_path / "seeds"
     seeds.mkdir()

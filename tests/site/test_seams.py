@@ -1,4 +1,4 @@
-"""The seams (builder/seams.py): every Material/MkDocs internal the plugin patches, copies
+"""The seams (builder/site/seams.py): every Material/MkDocs internal the plugin patches, copies
 or reads has a check that is a real conditional (it holds under `python -O`), that fails
 when the internal changes (a signature, a statement, a template's hash, the copied search
 partial) or cannot be examined (ImportError, AttributeError, OSError), and the site then

@@ -1,4 +1,4 @@
-"""Pagefind shards (builder/search.py): years, or the months of a year too big for one
+"""Pagefind shards (builder/site/search.py): years, or the months of a year too big for one
 index, grouped newest first up to a page budget."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Tag pages (builder/tag_pages.py): one page per tag, an index of tags, dump text escaped."""
+"""Tag pages (builder/site/tag_pages.py): one page per tag, an index of tags, dump text escaped."""
 
 from __future__ import annotations
 
