@@ -17,15 +17,30 @@ def is_digest_slug(slug: str) -> bool:
     return DIGEST_SLUG.fullmatch(slug) is not None
 
 
+def daily(day: dt.date) -> tuple[str, str]:
+    """The daily digest of `day`: its slug and its page (posts-relative)."""
+    slug = f"daily-{day:%Y-%m-%d}"
+    return slug, f"{DIGEST_DIR}/{day:%Y}/{day:%m}/{slug}.md"
+
+
+def weekly(year: int, week: int) -> tuple[str, str]:
+    """The digest of ISO week `week` of `year`: its slug and its page (posts-relative).
+    It is dated by its newest brief, so its URL is in that brief's month."""
+    slug = f"weekly-{year}-w{week:02d}"
+    return slug, f"{DIGEST_DIR}/{year}/{slug}.md"
+
+
 def digest_urls(dates: list[dt.date]) -> dict[str, str]:
     """URL ({yyyy}/{MM}/{slug}) -> digest page (posts-relative) of every digest that briefs
-    of these dates give; the same names digest_pages writes."""
+    of these dates give (output/digests.py writes those pages)."""
     urls: dict[str, str] = {}
     newest: dict[tuple[int, int], dt.date] = {}
     for day in dates:
-        urls[f"{day:%Y}/{day:%m}/daily-{day:%Y-%m-%d}"] = f"{DIGEST_DIR}/{day:%Y}/{day:%m}/daily-{day:%Y-%m-%d}.md"
+        slug, rel = daily(day)
+        urls[f"{day:%Y}/{day:%m}/{slug}"] = rel
         week = day.isocalendar()[:2]
         newest[week] = max(day, newest.get(week, day))
     for (year, week), day in newest.items():
-        urls[f"{day:%Y}/{day:%m}/weekly-{year}-w{week:02d}"] = f"{DIGEST_DIR}/{year}/weekly-{year}-w{week:02d}.md"
+        slug, rel = weekly(year, week)
+        urls[f"{day:%Y}/{day:%m}/{slug}"] = rel
     return urls

@@ -1,4 +1,4 @@
-"""Finding the dumps: the *.txt files under the folders and files given, each read once,
+"""Finding the dumps: the dump files (*.txt) under the folders and files given, each read once,
 in path order, with every entry skipped and why (links that loop or lead out, special
 files, unreadable folders)."""
 
@@ -10,7 +10,9 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-DUMP_SUFFIX = ".txt"
+# The files that are dumps: a new input format adds its ending here and its reader
+# behind convert.process().
+DUMP_SUFFIXES = (".txt",)
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -72,10 +74,10 @@ def _walk_folder(top: str, prefix: str, found: dict[str, Path], warnings: list[s
                 if e.is_symlink():
                     heapq.heappush(links, (sub, e.path))
                 elif e.is_dir(follow_symlinks=False):
-                    if e.name.endswith(DUMP_SUFFIX):
+                    if e.name.endswith(DUMP_SUFFIXES):
                         warnings.append(f"{_shown(shown(sub))}: a folder, not a dump (the dumps in it are read)")
                     walk(e.path, sub)
-                elif e.name.endswith(DUMP_SUFFIX):
+                elif e.name.endswith(DUMP_SUFFIXES):
                     st = e.stat(follow_symlinks=False)
                     if stat.S_ISREG(st.st_mode):
                         add_file(shown(sub), e.path, st)
@@ -97,10 +99,10 @@ def _walk_folder(top: str, prefix: str, found: dict[str, Path], warnings: list[s
         elif not _inside(target, real_top):
             warnings.append(f"{_shown(display)}: skipped: a link that leads outside {_shown(prefix)}")
         elif os.path.isdir(target):
-            if sub.endswith(DUMP_SUFFIX):
+            if sub.endswith(DUMP_SUFFIXES):
                 warnings.append(f"{_shown(display)}: a folder, not a dump (the dumps in it are read)")
             walk(path, sub)
-        elif sub.endswith(DUMP_SUFFIX):
+        elif sub.endswith(DUMP_SUFFIXES):
             try:
                 st = os.stat(target)
             except OSError as err:

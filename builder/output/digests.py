@@ -12,7 +12,7 @@ import datetime as dt
 import posixpath
 from collections import defaultdict
 
-from ..archive.digests import DIGEST_DIR
+from ..archive import digests
 from ..model import OK, Outcome
 from .render import EXCERPT_MARKER, dump_yaml, escape_md
 
@@ -56,7 +56,7 @@ def digest_pages(outcomes: list[Outcome], posts_rel: str, daily: bool = True,
     pages: dict[str, bytes] = {}
     if daily:
         for day, items in by_day.items():
-            rel = f"{DIGEST_DIR}/{day:%Y}/{day:%m}/daily-{day:%Y-%m-%d}.md"
+            slug, rel = digests.daily(day)
             body: list[str] = []
             for o in items:
                 a = o.article
@@ -68,11 +68,11 @@ def digest_pages(outcomes: list[Outcome], posts_rel: str, daily: bool = True,
             n = len(items)
             intro = f"{n} brief{'s' * (n != 1)} from {_publishers(items)}."
             title = f"Daily brief: {day:%A} {day.day} {day:%B %Y}"
-            pages[rel] = _page(title, day, f"daily-{day:%Y-%m-%d}", "daily", intro, body)
+            pages[rel] = _page(title, day, slug, "daily", intro, body)
     if weekly:
         for (year, week), items in by_week.items():
             last = dt.date.fromisocalendar(year, week, 7)
-            rel = f"{DIGEST_DIR}/{year}/weekly-{year}-w{week:02d}.md"
+            slug, rel = digests.weekly(year, week)
             body = []
             for o in sorted(items, key=lambda o: (o.article.date, o.page)):
                 a = o.article
@@ -85,6 +85,5 @@ def digest_pages(outcomes: list[Outcome], posts_rel: str, daily: bool = True,
             # Dated by its newest brief, not the week's Sunday: a digest never stands in
             # the future, above briefs that are newer than it.
             newest = max(o.article.date for o in items)
-            pages[rel] = _page(f"Weekly brief: week {week}, {year}", newest, f"weekly-{year}-w{week:02d}",
-                               "weekly", intro, [*body, ""])
+            pages[rel] = _page(f"Weekly brief: week {week}, {year}", newest, slug, "weekly", intro, [*body, ""])
     return pages

@@ -79,7 +79,7 @@ MAIN = "\ue000nb-main\ue000"
 ANCHOR = "\ue001nb-anchor\ue001"
 
 
-def _versions() -> str:
+def package_versions() -> str:
     out = []
     for dist in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions"):
         try:
@@ -89,16 +89,16 @@ def _versions() -> str:
     return ";".join(out)
 
 
-def _stable(value, with_values: bool = False) -> str:
+def stable_text(value, with_values: bool = False) -> str:
     """A text form of a value that is the same in every run: callables by their
     qualified name, not their address; other objects by their type, or with_values by
     their type and str() too (dates, locales: site/page_cache.py)."""
     if isinstance(value, Mapping):
         items = sorted(value.items(), key=lambda kv: str(kv[0]))
-        return "{" + ",".join(f"{_stable(k, with_values)}:{_stable(v, with_values)}" for k, v in items) + "}"
+        return "{" + ",".join(f"{stable_text(k, with_values)}:{stable_text(v, with_values)}" for k, v in items) + "}"
     if isinstance(value, list | tuple | set | frozenset):
         seq = sorted(value, key=str) if isinstance(value, set | frozenset) else value
-        return "[" + ",".join(_stable(v, with_values) for v in seq) + "]"
+        return "[" + ",".join(stable_text(v, with_values) for v in seq) + "]"
     if callable(value) and not isinstance(value, type):
         return f"<{getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', type(value).__qualname__)}>"
     if isinstance(value, str | int | float | bool) or value is None:
@@ -109,8 +109,8 @@ def _stable(value, with_values: bool = False) -> str:
 
 
 def config_digest(config) -> str:
-    text = "|".join([_versions(), _stable(list(config.markdown_extensions)),
-                     _stable(dict(config.mdx_configs or {})), str(config.use_directory_urls)])
+    text = "|".join([package_versions(), stable_text(list(config.markdown_extensions)),
+                     stable_text(dict(config.mdx_configs or {})), str(config.use_directory_urls)])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

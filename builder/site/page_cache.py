@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..output.store import atomic_write, integrity, is_temp
-from .blog_speed import _stable, _versions
+from .blog_speed import package_versions, stable_text
 from .seams import TEMPLATE_CONTEXT_KEYS
 
 log = logging.getLogger("mkdocs.plugins.newsbrief.page_cache")
@@ -42,7 +42,7 @@ _NOT_SHOWN = {"config_file_path", "docs_dir", "site_dir", "dev_addr", "strict", 
 
 
 def _plain(value) -> str:
-    return _stable(value, with_values=True)
+    return stable_text(value, with_values=True)
 
 
 def _link(page) -> list | None:
@@ -84,7 +84,7 @@ def unseal(key: str, text: str) -> str | None:
 def site_key(config, nav) -> str:
     from .. import __version__
 
-    parts = [_versions(), f"newsbrief={__version__}"]
+    parts = [package_versions(), f"newsbrief={__version__}"]
     for key in sorted(k for k in config if k not in _NOT_SHOWN):
         value = config[key]
         parts.append(f"{key}={_plain(dict(value.items()) if key == 'theme' else value)}")
