@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import tomllib
+from pathlib import Path
 
 import pytest
 from fixture_dumps import REPO
@@ -202,3 +203,37 @@ def test_the_cache_fingerprint_hashes_exactly_what_the_conversion_imports():
     expected = closure(["builder.pipeline", "builder.output.cache"]) | {TOP}
     assert {str(p) for p in cache.conversion_modules()} == {str(MODULES[m]) for m in expected}
     assert not any(_under(m, "builder.site") for m in expected)
+
+
+# -- the project root is given, never taken from the working folder ----------------------
+
+def test_nothing_changes_the_working_folder():
+    calls = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.Attribute) and node.attr in ("chdir", "fchdir"):
+                calls.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert calls == []
+
+
+def test_the_pipeline_works_from_the_root_it_is_given(tmp_path, monkeypatch):
+    import shutil
+
+    import frontmatter
+    from fixture_dumps import LONG
+
+    from builder.pipeline import convert
+    from builder.rules import load_rules
+
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    (project / "seeds").mkdir(parents=True)
+    elsewhere.mkdir()
+    shutil.copy(LONG, project / "seeds" / LONG.name)
+    monkeypatch.chdir(elsewhere)
+    result = convert([project / "seeds"], load_rules(), project / "docs" / "posts", workers=1,
+                     cache_dir=project / ".cache", root=project)
+    assert Path.cwd() == elsewhere
+    [o] = result.outcomes
+    assert o.source_path == f"seeds/{LONG.name}" and o.page.startswith("docs/posts/")
+    assert frontmatter.load(project / o.page)["source"] == f"seeds/{LONG.name}"
+    assert not any(elsewhere.iterdir())
