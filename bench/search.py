@@ -42,7 +42,7 @@ from pathlib import Path
 
 from measure import measured
 
-from builder.search import SHARD_SIZE
+from builder.site.search import SHARD_SIZE
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / ".bench"
@@ -98,7 +98,7 @@ def build(proj: Path, engine: str, shard_size: int) -> Path:
 def pagefind_memory(site: Path, max_pages: int) -> tuple[float, float, int]:
     """Seconds and peak RSS (MB) of indexing the site shard by shard, as the build does
     (builder/search.py), and the number of shards."""
-    from builder.search import PAGEFIND_DIR, shard_command, shards
+    from builder.site.search import PAGEFIND_DIR, shard_command, shards
 
     t = time.perf_counter()
     peak = 0

@@ -8,14 +8,18 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, site
-from .cache import CACHE_DIR
-from .cache import clear as clear_caches
-from .model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED
-from .pipeline import Result, analyse, convert
+from . import __version__
+from .archive.suggest import suggest_rules
+from .console import printable
+from .model import REJECTED
+from .output.cache import CACHE_DIR
+from .output.cache import clear as clear_caches
+from .output.lock import Busy, lock_env, project_lock
+from .output.store import WriteError
+from .pipeline import analyse, convert
+from .report import summarise
 from .rules import PROJECT_RULES, RulesError, load_rules
-from .suggest import suggest_rules
-from .write import Busy, WriteError, lock_env, printable, project_lock
+from .site import build as sitebuild
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_IO, EXIT_BUSY = 0, 1, 2, 3, 4
 
@@ -128,41 +132,6 @@ def _error(message: object) -> None:
     print(f"newsbrief: error: {printable(message)}", file=sys.stderr)
 
 
-def summarise(result: Result, out=None, posts: str = "docs/posts") -> None:
-    """The end-of-run summary: counts, then every dump that was not published and why."""
-    out = out or sys.stderr
-    p = printable  # paths and reasons come from file names and dump text: one line each
-    n = len(result.outcomes)
-    print(f"newsbrief: {n} dump{'s' * (n != 1)}: {result.count(OK)} published, "
-          f"{result.count(REJECTED)} rejected, {result.count(DUPLICATE)} duplicate, "
-          f"{result.count(SUPERSEDED)} superseded, {result.count(NEAR_DUPLICATE)} near-duplicate", file=out)
-    for o in result.outcomes:
-        if o.status == REJECTED:
-            print(f"  rejected   {p(o.source_path)}: {p(o.error)}", file=out)
-        elif o.status == DUPLICATE:
-            print(f"  duplicate  {p(o.source_path)}: same id and text as {p(o.duplicate_of)}", file=out)
-        elif o.status == SUPERSEDED:
-            print(f"  superseded {p(o.source_path)}: newer revision in {p(o.superseded_by)}", file=out)
-        elif o.status == NEAR_DUPLICATE:
-            print(f"  near-duplicate {p(o.source_path)}: {o.similarity:.0%} the same text as "
-                  f"{p(o.near_duplicate_of)}", file=out)
-    if result.learned:
-        n_lines = len({text for _, text in result.learned})
-        print(f"learned chrome: {n_lines} recurring line{'s' * (n_lines != 1)} removed as boilerplate "
-              f"(see `newsbrief rules suggest`)", file=out)
-    if result.write:
-        w = result.write
-        left = f", {len(w.refused)} left alone" if w.refused else ""
-        print(f"pages: {len(w.written)} written, {len(w.unchanged)} unchanged, "
-              f"{len(w.deleted)} removed{left}", file=out)
-        for rel, reason in w.refused:
-            print(f"  left alone {p(posts)}/{p(rel)}: {reason}", file=out)
-    for warning in result.warnings:
-        print(f"newsbrief: warning: {p(warning)}", file=out)
-    for err in result.errors:
-        print(f"newsbrief: error: {p(err)}", file=out)
-
-
 def _rules(args):
     extra = args.rules or (PROJECT_RULES if Path(PROJECT_RULES).is_file() else None)
     overrides = {"date_order": args.date_order} if getattr(args, "date_order", None) else None
@@ -199,7 +168,8 @@ def _convert(args, rules, write: bool) -> int:
         bar.total = n
         bar.refresh()
 
-    kwargs = dict(workers=args.workers, progress=bar.update, on_total=on_total)
+    # The command runs in the project root: the working folder is the root it names.
+    kwargs = dict(workers=args.workers, progress=bar.update, on_total=on_total, root=Path.cwd())
     if write:
         if args.no_cache:  # bypass: nothing is read; every cache is written anew
             clear_caches(Path(CACHE_DIR))
@@ -228,16 +198,16 @@ def _run_suggest(args) -> int:
     except RulesError as e:
         _error(e)
         return EXIT_USAGE
-    result = analyse(args.paths or ["seeds"], rules, workers=args.workers)
+    result = analyse(args.paths or ["seeds"], rules, workers=args.workers, root=Path.cwd())
     if result.errors:
         summarise(result)
         return EXIT_USAGE
-    print(suggest_rules(result, rules), end="")
+    print(suggest_rules(result.outcomes, result.learned, rules), end="")
     return EXIT_OK
 
 
 def _run_mkdocs(args) -> int:
-    """`mkdocs build --strict` (atomically, see site.py) / `mkdocs serve`; the newsbrief
+    """`mkdocs build --strict` (atomically, see site/build.py) / `mkdocs serve`; the newsbrief
     plugin in mkdocs.yml converts the dumps first."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     if args.site_url:
@@ -248,21 +218,21 @@ def _run_mkdocs(args) -> int:
         _error(f"{args.config_file}: no such MkDocs config (run in the project root)")
         return EXIT_USAGE
     if args.command == "serve":  # the plugin takes the lock for each conversion
-        code = site.serve(args.config_file, args.dev_addr, env)
+        code = sitebuild.serve(args.config_file, args.dev_addr, env)
         return code if code > 128 else EXIT_OK if code == 0 else EXIT_REJECTED
     root = Path(args.config_file).resolve().parent
     try:
-        site_dir = site.check_site_dir(args.site_dir, args.config_file)
-    except site.SiteDirError as e:
+        site_dir = sitebuild.check_site_dir(args.site_dir, args.config_file)
+    except sitebuild.SiteDirError as e:
         _error(e)
         return EXIT_USAGE
     try:
         with project_lock(root, args.wait, on_wait=lambda m: print(m, file=sys.stderr)):
-            code = site.build(args.config_file, site_dir, env | lock_env(root))
+            code = sitebuild.build(args.config_file, site_dir, env | lock_env(root))
     except Busy as e:
         _error(e)
         return EXIT_BUSY
-    except site.Interrupted as e:
+    except sitebuild.Interrupted as e:
         _error(e)
         return 128 + e.signum
     except OSError as e:

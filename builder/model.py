@@ -1,7 +1,9 @@
-"""The data model that the stages pass along: read -> parse -> clean -> enrich -> write.
+"""The data model that the stages pass along: convert (read -> parse -> clean -> enrich)
+-> archive (decisions over many dumps) -> output (pages).
 
 Each stage takes the object of the previous one and fills in more of it; none of them
-touch the file system except `read` (input) and `write` (output).
+touch the file system except reading the dumps and writing the output. What only the
+conversion cache needs stays in its own records (output/cache.py).
 """
 
 from __future__ import annotations
@@ -83,8 +85,6 @@ class Article:
     description: str = ""
     base_slug: str = ""  # the slug before a clash suffix (-2, -3) was added
     content_key: str = ""  # hash of the published text: same id + same key = duplicate
-    is_stub: bool = False  # rebuilt from the conversion cache: metadata only, no text
-    render: str = ""  # for a stub: the render key of the page the cache says is on disk
 
     @property
     def paragraphs(self) -> list[str]:
@@ -120,12 +120,10 @@ class Outcome:
     superseded_by: str | None = None
     page: str | None = None  # path of the written page, relative to the project
     sha256: str | None = None  # of the raw bytes, when they were read
-    cached_page: str | None = None  # the page this dump had in the previous run (cache)
     near_duplicate_of: str | None = None
     similarity: float | None = None
-    features: object | None = None  # archive.ArticleFeatures, for the archive-wide steps
+    features: object | None = None  # convert.features.ArticleFeatures, for the archive-wide steps
     related: list[str] = field(default_factory=list)  # pages of related briefs
-    page_exists: bool = True  # for a stub: is its page still on disk?
 
     def as_record(self) -> dict:
         """The export contract (one JSON object a line); see shared/dump-format.md."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import frontmatter
 
+from builder.convert.parse import bullet_text
 from builder.model import Outcome
-from builder.parse import bullet_text
-from builder.render import render_page
+from builder.output.render import render_page
 from builder.rules import Rules
 
 

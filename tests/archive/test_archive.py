@@ -115,7 +115,7 @@ def test_unknown_footer_chrome_in_a_single_dump_goes_by_structure():
 
 
 def analyse_one(text: str):
-    from builder.pipeline import process
+    from builder.convert import process
 
     return process(text.encode(), "one.txt", RULES)
 

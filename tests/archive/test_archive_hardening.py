@@ -15,9 +15,10 @@ import pytest
 import yaml
 from fixture_dumps import REPO as ROOT
 
+from builder.convert.discover import discover
 from builder.model import Article, Dump, Section
-from builder.pipeline import analyse, discover
-from builder.render import escape_md, render_page
+from builder.output.render import escape_md, render_page
+from builder.pipeline import analyse
 from builder.rules import load_rules
 
 RULES = load_rules()
@@ -170,8 +171,8 @@ def test_a_brief_titled_like_a_digest_gets_a_page_of_its_own(tmp_path, monkeypat
 
 
 def test_a_generated_path_taken_twice_rejects_the_second_with_its_reason():
+    from builder.archive.pages import claim
     from builder.model import Outcome
-    from builder.pipeline import claim
 
     a = Article(dump=Dump("a.txt", "0" * 64, 1), id="1", title="X", date=dt.date(2025, 5, 13), date_text="")
     b = Article(dump=Dump("b.txt", "0" * 64, 1), id="2", title="X", date=dt.date(2025, 5, 13), date_text="")
@@ -252,8 +253,8 @@ def front(path: Path) -> dict:
 
 
 def test_authors_and_publishers_that_slug_alike_keep_their_own_names(tmp_path, monkeypatch):
+    from builder.archive.names import category_slug
     from builder.pipeline import convert
-    from builder.render import category_slug
 
     monkeypatch.chdir(tmp_path)
     seeds = tmp_path / "seeds"

@@ -1,5 +1,5 @@
 """The search test of test_browser.py on a site built with `search: pagefind` (what an
-archive above the `search_threshold` gets, builder/search.py): typing `ceasefire` into
+archive above the `search_threshold` gets, builder/site/search.py): typing `ceasefire` into
 Material's search box lists the sample and clicking opens it, with no request to any
 other host and no console error; the index holds article bodies only, digests left out.
 With one index per year, a word only older briefs have is found by searching older

@@ -41,7 +41,7 @@ from hostile import OUT as HOSTILE_DIR
 from hostile import VECTORS, corpus
 from site_support import Watch, copy_project, serve
 
-from builder.render import avatar_svg
+from builder.output.authors import avatar_svg
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -105,7 +105,7 @@ def lead_dump(n: int, vector: str, author: str) -> str:
 
 
 def _publisher_ok(vector: str) -> bool:
-    # builder/parse.py split_credit: at most 8 words, no final period.
+    # builder/convert/parse.py split_credit: at most 8 words, no final period.
     return len(vector.split()) <= 8 and not vector.endswith(".")
 
 

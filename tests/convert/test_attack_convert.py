@@ -3,8 +3,8 @@ hostile corpus (encodings, characters that XML forbids, special files, races).""
 
 from __future__ import annotations
 
-from builder.pipeline import process
-from builder.read import read_bytes
+from builder.convert import process
+from builder.convert.read import read_bytes
 from builder.rules import load_rules
 
 RULES = load_rules()
@@ -47,7 +47,8 @@ from contextlib import contextmanager  # noqa: E402
 
 import pytest  # noqa: E402
 
-from builder.pipeline import discover, process_files  # noqa: E402
+from builder.convert import process_files  # noqa: E402
+from builder.convert.discover import discover  # noqa: E402
 
 
 @contextmanager
@@ -117,7 +118,7 @@ def test_the_identity_goes_to_the_process_pool(seeds):
 
 
 def test_the_cache_check_does_not_read_a_fifo_or_a_larger_file(seeds, tmp_path):
-    from builder.cache import ConvertCache
+    from builder.output.cache import ConvertCache
 
     cache = ConvertCache.__new__(ConvertCache)
     cache.index = {"seeds/a.txt": [10, 1, "0" * 64]}
@@ -155,7 +156,7 @@ def test_east_asian_legacy_encodings_are_decoded(encoding, title):
 ])
 def test_windows_1252_stays_windows_1252(text):
     data = brief(title="Caf\u00e9 cr\u00e8me", body=text * 3).encode("cp1252")
-    from builder.read import decode
+    from builder.convert.read import decode
 
     assert decode(data)[1] == "cp1252"
 

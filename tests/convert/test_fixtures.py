@@ -15,7 +15,7 @@ import write_fixtures
 from fixture_dumps import FIXTURES, REPO, SAMPLE, answers, dumps
 from invariants import assert_accounted
 
-from builder.pipeline import process
+from builder.convert import process
 from builder.rules import load_rules
 
 WS = re.compile(r"[\s\u00a0\u200b\u200c\u200d\ufeff]+")

@@ -16,8 +16,9 @@ import yaml
 from fixture_dumps import REPO
 from hostile import BLOCKS, OUT, corpus
 
-from builder.pipeline import convert, process
-from builder.render import render_page
+from builder.convert import process
+from builder.output.render import render_page
+from builder.pipeline import convert
 from builder.rules import load_rules
 
 ROOT = REPO

@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from fixture_dumps import REPO as ROOT
 
-from builder import blog_speed
-from builder.dates import MAX_DATE, MIN_DATE, DateError, ImplausibleDate, looks_like_date, parse_date
-from builder.pipeline import convert, process
-from builder.render import render_page
+from builder.convert import process
+from builder.convert.dates import MAX_DATE, MIN_DATE, DateError, ImplausibleDate, looks_like_date, parse_date
+from builder.output.render import render_page
+from builder.pipeline import convert
 from builder.rules import RulesError, load_rules
+from builder.site import blog_speed
 
 RULES = load_rules()
 
@@ -161,7 +162,7 @@ def test_an_implausible_date_as_title_is_still_no_title():
 
 
 def test_dumps_at_and_past_the_upper_bound_convert_with_digests(tmp_path):
-    # The digests do ISO-week arithmetic (builder/digest.py): 9999-12-31 lies in a week of
+    # The digests do ISO-week arithmetic (builder/archive/digests.py): 9999-12-31 lies in a week of
     # year 10000 and crashed the run. At MAX_DATE it works; past it the dump is rejected.
     seeds = tmp_path / "seeds"
     seeds.mkdir()
@@ -348,10 +349,10 @@ def test_private_use_characters_never_reach_the_site(encoding):
 def test_every_private_use_literal_in_the_builder_is_removed_at_read_time():
     import re
 
-    from builder.read import remove_hidden
+    from builder.convert.read import remove_hidden
 
     literals = set()
-    for path in (ROOT / "builder").glob("*.py"):
+    for path in (ROOT / "builder").rglob("*.py"):
         src = path.read_text(encoding="utf-8")
         for esc in re.findall(r"\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8}", src):
             c = chr(int(esc[2:], 16))

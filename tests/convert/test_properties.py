@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from invariants import assert_accounted, assert_valid_page, published_texts
 
-from builder.pipeline import process
-from builder.render import escape_md, render_page
+from builder.convert import process
+from builder.output.render import escape_md, render_page
 from builder.rules import load_rules
 
 settings.register_profile("ci", max_examples=1000, deadline=None,

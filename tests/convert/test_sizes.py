@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fixture_dumps import REPO
 
-from builder.pipeline import process
+from builder.convert import process
 from builder.rules import load_rules
 
 ROOT = REPO

@@ -11,12 +11,12 @@ import pytest
 from dumpgen import date_formats, make_dump
 from invariants import assert_accounted, assert_valid_page
 
-from builder.dates import DateError, looks_like_date, parse_date
-from builder.enrich import base_slug
+from builder.convert import process
+from builder.convert.dates import DateError, looks_like_date, parse_date
+from builder.convert.enrich import base_slug
+from builder.convert.read import _INVISIBLE, _SPACES, _TRIGGERS, normalise_whitespace, read_bytes
 from builder.model import Rejected
-from builder.pipeline import process
-from builder.read import _INVISIBLE, _SPACES, _TRIGGERS, normalise_whitespace, read_bytes
-from builder.render import escape_md, render_page
+from builder.output.render import escape_md, render_page
 from builder.rules import RulesError, load_rules
 
 RULES = load_rules()

@@ -10,8 +10,8 @@ import markdown
 import pytest
 from mkdocs.config import load_config
 
-from builder.pipeline import process
-from builder.render import escape_md, render_page
+from builder.convert import process
+from builder.output.render import escape_md, render_page
 from builder.rules import load_rules
 
 REPO = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from dumpgen import make_dump
 
-import builder.pipeline as pipeline
+import builder.convert as convert_stage
 from builder.pipeline import convert
 from builder.rules import load_rules
 
@@ -33,13 +33,13 @@ def project(tmp_path, monkeypatch):
 def processed(monkeypatch):
     """The source paths that went through the stages (not served from the cache)."""
     seen: list[str] = []
-    real = pipeline.process
+    real = convert_stage.process
 
     def counting(data, source_path, rules):
         seen.append(source_path)
         return real(data, source_path, rules)
 
-    monkeypatch.setattr(pipeline, "process", counting)
+    monkeypatch.setattr(convert_stage, "process", counting)
     return seen
 
 

@@ -13,9 +13,9 @@ import pytest
 from dumpgen import make_dump
 from fixture_dumps import HOSTILE_MARKDOWN, SAMPLE, dumps
 
+from builder.output.posts import MANIFEST, UnsafePath, safe_join
 from builder.pipeline import convert
 from builder.rules import load_rules
-from builder.write import MANIFEST, UnsafePath, safe_join
 
 RULES = load_rules()
 

@@ -20,10 +20,15 @@ from pathlib import Path
 import pytest
 from fixture_dumps import REPO as ROOT
 
-from builder import cli, site, write
+from builder import cli
+from builder.console import printable
+from builder.output import lock, store
+from builder.output import posts as write
+from builder.output.lock import project_lock
+from builder.output.posts import MANIFEST, PostsFolder
 from builder.pipeline import convert
 from builder.rules import load_rules
-from builder.write import MANIFEST, PostsFolder, printable, project_lock
+from builder.site import build as site
 
 RULES = load_rules()
 
@@ -228,14 +233,14 @@ def test_symbolic_links_in_the_posts_folder_are_never_followed(project, tmp_path
 def test_files_get_the_mode_of_any_new_file(project):
     posts = project / "docs" / "posts"
     old = os.umask(0o027)
-    write._umask = None
+    store._umask = None
     try:
         run(posts)
         modes = {stat.S_IMODE(p.stat().st_mode) for p in posts.rglob("*") if p.is_file()}
         assert modes == {0o640}
     finally:
         os.umask(old)
-        write._umask = None
+        store._umask = None
     page = next(posts.rglob("council-backs-flood-wall.md"))
     page.chmod(0o600)  # what versions before this one left
     (project / "seeds" / "other.txt").touch()
@@ -252,7 +257,7 @@ def test_an_io_error_is_one_line_and_exit_3(project, monkeypatch, capsys, code):
             raise OSError(code, os.strerror(code))
         return real(src, dst, *a, **k)
 
-    monkeypatch.setattr(write.os, "replace", fail)
+    monkeypatch.setattr(store.os, "replace", fail)
     assert cli.main(["convert", "-q"]) == cli.EXIT_IO
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
@@ -435,14 +440,14 @@ def test_a_second_run_fails_at_once_with_exit_4_or_waits(project):
 def test_the_lock_is_reentrant_and_passed_to_the_mkdocs_child_only(project, monkeypatch):
     with project_lock(project), project_lock(project):
         pass
-    env = write.lock_env(project)
-    monkeypatch.setenv(write.LOCK_ENV, env[write.LOCK_ENV])  # names this process, not our parent
+    env = lock.lock_env(project)
+    monkeypatch.setenv(lock.LOCK_ENV, env[lock.LOCK_ENV])  # names this process, not our parent
     with project_lock(project):  # so it is taken for real, and a child named by it skips it
-        code = subprocess.run([sys.executable, "-c", "from builder.write import project_lock\n"
+        code = subprocess.run([sys.executable, "-c", "from builder.output.lock import project_lock\n"
                                "with project_lock('.'): print('ok')"], cwd=project, capture_output=True,
                               text=True, env=dict(ENV, **env))
         assert code.stdout == "ok\n"
-        code = subprocess.run([sys.executable, "-c", "from builder.write import project_lock\n"
+        code = subprocess.run([sys.executable, "-c", "from builder.output.lock import project_lock\n"
                                "with project_lock('.'): print('ok')"], cwd=project, capture_output=True,
                               text=True, env=ENV)
         assert code.returncode != 0 and "Busy" in code.stderr

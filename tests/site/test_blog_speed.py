@@ -1,4 +1,4 @@
-"""builder/blog_speed.py (issue #5): excerpts rendered once per post and rendered posts
+"""builder/site/blog_speed.py (issue #5): excerpts rendered once per post and rendered posts
 reused across builds must change nothing in the site. A small copy of the real project
 (its mkdocs.yml, docs/, overrides/, the sample dump plus 30 synthetic ones: pagination,
 month archives, publisher and author pages) is built with and without the speed-up and
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import blog_speed
+from builder.site import blog_speed
 
 from dumpgen import make_dump
 from fixture_dumps import REPO

@@ -1,4 +1,4 @@
-"""The page cache (builder/page_cache.py): a rebuild that reuses stored brief pages gives
+"""The page cache (builder/site/page_cache.py): a rebuild that reuses stored brief pages gives
 the same site, byte for byte, as a build that renders every page; what a page shows
 but its own file does not say (the site's name, a new neighbour) is in the key."""
 
@@ -17,7 +17,7 @@ import pytest
 from dumpgen import make_dump
 from site_support import copy_site_sources
 
-from builder.page_cache import page_key
+from builder.site.page_cache import page_key
 
 pytestmark = pytest.mark.slow
 

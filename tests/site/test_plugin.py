@@ -240,7 +240,7 @@ def test_serve_reconverts_when_a_dump_is_added_without_a_rebuild_loop(tmp_path, 
 def test_auto_search_switches_to_pagefind_at_the_threshold():
     from builder.model import OK, REJECTED, Outcome
     from builder.pipeline import Result
-    from builder.search import choose
+    from builder.site.search import choose
 
     def result(n_ok: int) -> Result:
         return Result(outcomes=[Outcome(f"s{i}.txt", status=OK) for i in range(n_ok)]

@@ -1,11 +1,11 @@
-"""Pagefind shards (builder/search.py): years, or the months of a year too big for one
+"""Pagefind shards (builder/site/search.py): years, or the months of a year too big for one
 index, grouped newest first up to a page budget."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from builder.search import shard_command, shards
+from builder.site.search import shard_command, shards
 
 
 def _site(tmp_path: Path, pages: dict[str, int]) -> Path:

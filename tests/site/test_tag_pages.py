@@ -1,11 +1,11 @@
-"""Tag pages (builder/tag_pages.py): one page per tag, an index of tags, dump text escaped."""
+"""Tag pages (builder/site/tag_pages.py): one page per tag, an index of tags, dump text escaped."""
 
 from __future__ import annotations
 
 import markdown
 
 from builder.mkdocs_plugin import slugify_tag
-from builder.tag_pages import TagPages
+from builder.site.tag_pages import TagPages
 
 
 def _index() -> dict:

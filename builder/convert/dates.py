@@ -14,11 +14,11 @@ import re
 
 from dateutil import parser as du_parser
 
-_MONTHS = (
-    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
-    "july|august|september|october|november|december"
-)
-_WEEKDAYS = "mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+from .language import MONTH_ABBREVIATIONS, MONTHS, WEEKDAY_ABBREVIATIONS, WEEKDAYS
+
+# Abbreviations first, then the full names not already among them ("may").
+_MONTHS = "|".join([*MONTH_ABBREVIATIONS, *(m for m in MONTHS if m not in MONTH_ABBREVIATIONS)])
+_WEEKDAYS = "|".join([*WEEKDAY_ABBREVIATIONS, *WEEKDAYS])
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 _NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:,?\s+\d{1,2}:\d{2}.*)?")
 # Every pattern here sees at most _MAX_DATE_LEN characters (looks_like_date and parse_date

@@ -15,7 +15,7 @@ import os
 import re
 import stat
 
-from .model import Dump, Line, Rejected
+from ..model import Dump, Line, Rejected
 
 
 @functools.cache
@@ -161,7 +161,7 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
 
 # Everything the two patterns above can match: most dumps have none of it, and ~85
 # substring searches (C speed) cost a tenth of one regex pass that tests every character.
-# (Both classes lie below U+3001 but for U+FEFF; tests/test_stages.py checks the BMP.)
+# (Both classes lie below U+3001 but for U+FEFF; tests/convert/test_stages.py checks the BMP.)
 _TRIGGERS = ["  ", *re.findall(f"{_SPACES.pattern}|{_INVISIBLE.pattern}",
                                 "x".join(map(chr, [*range(0x3001), 0xFEFF])))]
 
@@ -181,6 +181,14 @@ def remove_hidden(text: str, utf8: bytes | None = None) -> tuple[str, int]:
     if not maybe_private and not any(c in text for c in _BIDI_CONTROLS):
         return text, 0
     return _HIDDEN.subn("", text)
+
+
+def too_large(size: int, max_bytes: int | None) -> str | None:
+    """The one size check (on a file's size before it is read, and on bytes given): the
+    cause of the rejection, or None."""
+    if max_bytes is not None and size > max_bytes:
+        return f"too large: {size:,} bytes (limit {max_bytes:,})"
+    return None
 
 
 def _opened_inside(fd: int, root: str | None) -> bool:
@@ -212,8 +220,8 @@ def read_file(path: str | os.PathLike, max_bytes: int | None) -> bytes:
         ident = getattr(path, "ident", None)
         if ident is not None and (st.st_dev, st.st_ino) != ident and not _opened_inside(fd, path.root):
             raise Rejected("cannot read: the file was replaced after it was found")
-        if max_bytes is not None and st.st_size > max_bytes:
-            raise Rejected(f"too large: {st.st_size:,} bytes (limit {max_bytes:,})")
+        if cause := too_large(st.st_size, max_bytes):
+            raise Rejected(cause)
         with os.fdopen(fd, "rb", closefd=False) as f:
             data = f.read(-1 if max_bytes is None else max_bytes + 1)
     finally:
@@ -226,8 +234,8 @@ def read_file(path: str | os.PathLike, max_bytes: int | None) -> bytes:
 def read_bytes(data: bytes, source_path: str, max_bytes: int | None = None) -> Dump:
     """Turn a dump's bytes into a Dump, or raise Rejected with a one-line cause."""
     sha = hashlib.sha256(data).hexdigest()
-    if max_bytes is not None and len(data) > max_bytes:
-        raise Rejected(f"too large: {len(data):,} bytes (limit {max_bytes:,})")
+    if too_big := too_large(len(data), max_bytes):
+        raise Rejected(too_big)
     if not data:
         raise Rejected("empty file")
     text, encoding, repairs = decode(data)

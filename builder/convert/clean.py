@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import re
 
+from ..model import Article, Line, Rejected, Removed, Section
+from ..rules import Rules
 from .dates import DateError, looks_like_date, parse_date
-from .model import Article, Line, Rejected, Removed, Section
+from .language import SENTENCE_WORDS
 from .parse import Layout, bullet_text
-from .rules import Rules
 
 _OPENING_QUOTES = "“\"‘'«„‹「『"
 _HEADING_END = tuple(".,;:!?…\"”»)]–—-")
-# A footer line this long is a sentence of the article (an editor's note), not chrome.
-_FOOTER_SENTENCE_WORDS = 25
 
 
 def is_heading(text: str) -> bool:
@@ -88,7 +87,7 @@ def clean(lay: Layout, rules: Rules) -> Article:
             drop(line, "boilerplate: repeated date")
         elif all(w.casefold() in author_words for w in text.split()):
             drop(line, "boilerplate: author name repeated by the template")
-        elif len(text.split()) >= _FOOTER_SENTENCE_WORDS:
+        elif len(text.split()) >= SENTENCE_WORDS:  # a sentence of the article (an editor's note)
             trailing.append(line)
         else:
             drop(line, "boilerplate: site chrome after the byline")

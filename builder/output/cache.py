@@ -26,31 +26,24 @@ import json
 import os
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .archive import ArticleFeatures
-from .model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED, Article, Dump, Outcome, Rejected
-from .read import read_file
-from .write import atomic_write
+from .. import __version__
+from ..convert.features import ArticleFeatures
+from ..convert.read import read_file
+from ..model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED, Article, Dump, Outcome, Rejected
+from .render import render_key
+from .store import atomic_write, integrity
 
 CACHE_DIR = ".newsbrief-cache"
 FORMAT = 2
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 # The conversion starts here: the fingerprint hashes these modules and what they import.
-_CONVERSION_ROOTS = ("builder.pipeline", "builder.cache")
+_CONVERSION_ROOTS = ("builder.pipeline", "builder.output.cache")
 _STATUSES = {OK, REJECTED, DUPLICATE, SUPERSEDED, NEAR_DUPLICATE}
 SAFE_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-
-
-def integrity(*parts: str) -> str:
-    """The hash an entry carries: over the fingerprint, its key and its content."""
-    h = hashlib.sha256()
-    for p in parts:
-        h.update(p.encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 def _canon(value) -> str:
@@ -68,8 +61,8 @@ def _module_path(name: str) -> Path | None:
 
 def conversion_modules() -> list[Path]:
     """The builder's modules the conversion runs: _CONVERSION_ROOTS and every builder
-    module they import, directly or not (read from the source, imports inside functions
-    included). The site side (plugin, search, page cache) is not among them, so editing
+    module they import, directly or not, with the packages they are in (read from the
+    source, imports inside functions included). The site side (plugin, search, page cache) is not among them, so editing
     it keeps the conversion cache."""
     top = _PACKAGE.name
     seen: dict[str, Path] = {}
@@ -81,6 +74,7 @@ def conversion_modules() -> list[Path]:
             continue
         seen[name] = path
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        todo.append(name.rpartition(".")[0] or top)  # a package's __init__ runs first
         for node in ast.walk(ast.parse(path.read_bytes())):
             if isinstance(node, ast.ImportFrom):
                 base = importlib.util.resolve_name("." * node.level + (node.module or ""), package) \
@@ -92,6 +86,16 @@ def conversion_modules() -> list[Path]:
                 continue
             todo.extend(n for n in found if n == top or n.startswith(top + "."))
     return sorted(seen.values())
+
+
+@dataclass
+class Cached:
+    """What the cache knows of a dump's page beyond its Outcome: the page it rendered last
+    run and that page's render key (output/render.py), and whether it is still on disk."""
+
+    page: str | None
+    render: str
+    exists: bool = True
 
 
 # fingerprint -> the posts folder it was taken for (pages read from the cache must be in it)
@@ -311,8 +315,9 @@ class ConvertCache:
         self.touched = True
         return True
 
-    def stub(self, source: str) -> Outcome | None:
-        """The cached Outcome of a dump, or None (no entry, or one that failed its check)."""
+    def stub(self, source: str) -> tuple[Outcome, Cached | None] | None:
+        """The cached Outcome of a dump and what the cache knows of its page, or None (no
+        entry, or one that failed its check)."""
         record = self.records.get(source)
         if record is None or source not in self.index:
             return None
@@ -322,7 +327,10 @@ class ConvertCache:
             self.discarded += 1
             return None
 
-    def snapshot_for(self, digest: str) -> dict | None:
+    def snapshot_for(self, sources: list[str]) -> dict | None:
+        """The archive-wide decisions of the last run, if it ran over exactly these
+        sources (all unchanged, so in the index) with the same bytes."""
+        digest = sources_digest([(src, self.index[src][2]) for src in sources])
         return self.archive if self.archive and self.archive.get("digest") == digest else None
 
     def save_index(self) -> None:
@@ -333,7 +341,15 @@ class ConvertCache:
         body = {"format": FORMAT, "key": self.key, "index": index, "archive": archive}
         atomic_write(self.path, json.dumps(body, ensure_ascii=False, sort_keys=True).encode())
 
-    def save(self, outcomes: list[Outcome], stats: dict[str, os.stat_result], archive: dict | None = None) -> None:
+    def save(self, outcomes: list[Outcome], stats: dict[str, os.stat_result],
+             learned: dict[tuple[str, str], int] | None = None, extras: list[str] | None = None) -> None:
+        """Store this run: an entry per dump, and (with `extras`, the generated files that
+        are not a brief's page) a snapshot of the archive-wide decisions."""
+        archive = None
+        if extras is not None:
+            digest = sources_digest([(o.source_path, (o.article.dump.sha256 if o.article else o.sha256) or "")
+                                     for o in outcomes])
+            archive = archive_snapshot(digest, outcomes, learned or {}, extras)
         index, records = {}, {}
         for o in outcomes:
             st = stats.get(o.source_path)
@@ -392,8 +408,6 @@ def restore(sources: list[str], snapshot: dict) -> tuple[list[Outcome], dict[tup
 def _record(o: Outcome) -> dict:
     if o.article is None:
         return {"status": REJECTED, "error": o.error}
-    from .pipeline import render_key  # the pipeline owns what a page depends on
-
     a, f = o.article, o.features
     return {"status": OK, "id": a.id, "title": a.title, "date": a.date.isoformat(), "key": a.content_key,
             "slug": a.base_slug or a.slug, "authors": a.authors, "publisher": a.publisher, "page": o.page,
@@ -404,16 +418,16 @@ def _record(o: Outcome) -> dict:
                          "headings": f.headings, "sentence_lines": f.sentence_lines}}
 
 
-def stub(source: str, entry: list, r: dict) -> Outcome:
+def stub(source: str, entry: list, r: dict) -> tuple[Outcome, Cached | None]:
     """An Outcome rebuilt from the cache: enough to decide duplicates, pages and authors
-    without the text. `Outcome.cached_page` says which page it rendered last time."""
+    without the text (its article has no sections); with it, the page it rendered."""
     size, _, sha = entry
     if r["status"] == REJECTED:
-        return Outcome(source, status=REJECTED, error=r["error"], sha256=sha or None)
+        return Outcome(source, status=REJECTED, error=r["error"], sha256=sha or None), None
     dump = Dump(source_path=source, sha256=sha, size=size)
     article = Article(dump=dump, id=r["id"], title=r["title"], date=dt.date.fromisoformat(r["date"]),
                       date_text="", authors=list(r["authors"]), publisher=r["publisher"], slug=r["slug"],
-                      base_slug=r["slug"], content_key=r["key"], is_stub=True, render=r["render"],
+                      base_slug=r["slug"], content_key=r["key"],
                       local_tags=list(r["local_tags"]), tags=list(r["local_tags"]), learned=list(r["learned"]),
                       highlights=list(r["highlights"]), description=r["description"])
     f = r["features"]
@@ -421,4 +435,4 @@ def stub(source: str, entry: list, r: dict) -> Outcome:
                             short_lines=[(int(n), str(t)) for n, t in f["short_lines"]],
                             headings=[(int(n), str(t)) for n, t in f["headings"]],
                             sentence_lines=[(int(n), int(h)) for n, h in f.get("sentence_lines", [])])
-    return Outcome(source, article=article, cached_page=r.get("page"), features=feats, sha256=sha)
+    return Outcome(source, article=article, features=feats, sha256=sha), Cached(r.get("page"), r["render"])

@@ -14,15 +14,28 @@ Tags, titles and publishers are dump text: escaped as Markdown text (``escape_md
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
-from .render import escape_md
+from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.nav import Link
+
+from ..output.render import escape_md
 
 DIRECTIVE = re.compile(r"<!--\s*newsbrief/tags\s*-->")
 TAGS_DIR = "tags"
 # Source names MkDocs gives a meaning of its own (index.md, README.md become the folder's
 # page): a tag with such a slug gets a suffix instead of taking over tags/.
 _RESERVED = {"index", "readme"}
+
+
+def slugify_tag(text: str, separator: str = "-") -> str:
+    """Slug for a tag name (the tags plugin's tags_slugify in mkdocs.yml). Tag names reach
+    the tags plugin HTML-escaped (escaping.py), so unescape first: ``AT&amp;T`` gets the
+    slug of ``AT&T``, not ``atampt``."""
+    from pymdownx.slugs import slugify
+
+    return slugify(case="lower")(html.unescape(text), separator)
 
 
 class TagPages:
@@ -67,6 +80,20 @@ class TagPages:
                 meta += f" · {escape_md(entry['publisher'])}"
             lines.append(f"- [{escape_md(entry['title'])}](../{self.posts_uri}/{rel}) · {meta}")
         return "\n".join(lines) + "\n"
+
+    def add_to(self, files, config) -> None:
+        """Every tag page into the build's files; a page in docs/ of the same name wins."""
+        for src_uri, markdown in self.pages().items():
+            if files.get_file_from_path(src_uri) is None:
+                files.append(File.generated(config, src_uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV))
+
+    def link_chips(self, context) -> None:
+        """Point each tag chip of a brief at the tag's own page (the tags plugin, which
+        runs first, links chips to listings, and there are none)."""
+        for ref in context.get("tags") or ():
+            url = self.url(html.unescape(ref.name))
+            if url:
+                ref.links = [Link(ref.name, url)]
 
     def index_markdown(self, page_src_uri: str) -> str:
         """The tags and their counts, A to Z, for the directive on the tags index page."""

@@ -1,6 +1,6 @@
 """"Related briefs" at the end of each brief's page, added when the site is built.
 
-The builder decides which briefs are related (archive.related) and writes the answer to
+The builder decides which briefs are related (archive/related.py) and writes the answer to
 docs/posts/.newsbrief-index.json; the page files themselves do not list them, so that a
 new brief does not rewrite every page it is related to. Titles are dump text: escaped.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from mkdocs.utils import get_relative_url
 
-from .pipeline import INDEX_FILE
+from ..output.index import INDEX_FILE
 
 
 class RelatedIndex:

@@ -8,13 +8,13 @@ The front matter is written by PyYAML's safe dumper, never by string templates.
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import html
+import json
 
 import yaml
 
-from .model import Article
+from ..archive.names import author_key
+from ..model import Article, Outcome
 
 EXCERPT_MARKER = "<!-- more -->"
 # Characters Python-Markdown accepts a backslash escape for (markdown.Markdown.ESCAPED_CHARS).
@@ -73,35 +73,6 @@ def paragraph_md(text: str, tag: str = "p", prefix: str = "") -> str:
     if len(text) <= LONG_PARAGRAPH:
         return prefix + escape_md(text)
     return f"<{tag}>{_references(text)}</{tag}>"
-
-
-def author_key(name: str) -> str:
-    """The key of an author in .authors.yml: stable, ASCII, unique per spelling."""
-    from slugify import slugify
-
-    key = slugify(name) or "author"
-    return f"{key}-{hashlib.sha256(name.encode()).hexdigest()[:6]}" if key == "author" else key
-
-
-def category_slug(name: str) -> str:
-    """The slug Material's blog plugin gives a category (its default categories_slugify,
-    which mkdocs.yml keeps): the publisher page is publisher/{this}/."""
-    from pymdownx.slugs import slugify
-
-    return slugify(case="lower")(name, "-")
-
-
-def avatar_svg(name: str) -> str:
-    """An initials avatar as a data: URI, so the site loads no image from elsewhere."""
-    initials = "".join(w[0] for w in name.split()[:2]).upper() or "?"
-    hue = int(hashlib.sha256(name.encode()).hexdigest()[:4], 16) % 360
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">'
-        f'<rect width="64" height="64" rx="32" fill="hsl({hue},45%,40%)"/>'
-        '<text x="32" y="40" font-family="sans-serif" font-size="24" font-weight="bold" '
-        f'fill="#fff" text-anchor="middle">{html.escape(initials)}</text></svg>'
-    )
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
 def front_matter(article: Article, source_path: str) -> dict:
@@ -164,3 +135,12 @@ def render_page(article: Article, source_path: str) -> str:
                          f"text; {escape_md(c['source'])})")
         parts.append("")
     return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def render_key(o: Outcome) -> str:
+    """Everything a page depends on beyond the dump's own bytes: when it is unchanged,
+    a cached page is still right."""
+    a = o.article
+    return hashlib.sha256(json.dumps([o.page, a.slug, a.tags, a.copies, a.learned, a.author_keys, a.category],
+                                     sort_keys=True,
+                                     ensure_ascii=False).encode()).hexdigest()[:16]

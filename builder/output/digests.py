@@ -2,42 +2,19 @@
 
 One page per day that has briefs, listing them with their highlights, and one per ISO
 week with their lead sentences. They are posts of the blog (in the posts folder), so
-the date archive links them and the feeds carry them as entries of their own.
+the date archive links them and the feeds carry them as entries of their own. Which
+digests there are, and their URLs, is decided in archive/digests.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import posixpath
-import re
 from collections import defaultdict
 
-from .model import OK, Outcome
+from ..archive import digests
+from ..model import OK, Outcome
 from .render import EXCERPT_MARKER, dump_yaml, escape_md
-
-DIGEST_DIR = "digests"
-# Digests are blog posts: Material gives them the URL {yyyy}/{MM}/{slug} like a brief. The
-# slugs below are the digests' own; a brief's slug never has this form (pipeline.assign_pages
-# treats it as taken), so briefs and digests never share a URL.
-DIGEST_SLUG = re.compile(r"(?:daily-\d{4}-\d{2}-\d{2}|weekly-\d{4}-w\d{2})")
-
-
-def is_digest_slug(slug: str) -> bool:
-    return DIGEST_SLUG.fullmatch(slug) is not None
-
-
-def digest_urls(dates: list[dt.date]) -> dict[str, str]:
-    """URL ({yyyy}/{MM}/{slug}) -> digest page (posts-relative) of every digest that briefs
-    of these dates give; the same names digest_pages writes."""
-    urls: dict[str, str] = {}
-    newest: dict[tuple[int, int], dt.date] = {}
-    for day in dates:
-        urls[f"{day:%Y}/{day:%m}/daily-{day:%Y-%m-%d}"] = f"{DIGEST_DIR}/{day:%Y}/{day:%m}/daily-{day:%Y-%m-%d}.md"
-        week = day.isocalendar()[:2]
-        newest[week] = max(day, newest.get(week, day))
-    for (year, week), day in newest.items():
-        urls[f"{day:%Y}/{day:%m}/weekly-{year}-w{week:02d}"] = f"{DIGEST_DIR}/{year}/weekly-{year}-w{week:02d}.md"
-    return urls
 
 
 def _link(target: str, origin: str) -> str:
@@ -79,7 +56,7 @@ def digest_pages(outcomes: list[Outcome], posts_rel: str, daily: bool = True,
     pages: dict[str, bytes] = {}
     if daily:
         for day, items in by_day.items():
-            rel = f"{DIGEST_DIR}/{day:%Y}/{day:%m}/daily-{day:%Y-%m-%d}.md"
+            slug, rel = digests.daily(day)
             body: list[str] = []
             for o in items:
                 a = o.article
@@ -91,11 +68,11 @@ def digest_pages(outcomes: list[Outcome], posts_rel: str, daily: bool = True,
             n = len(items)
             intro = f"{n} brief{'s' * (n != 1)} from {_publishers(items)}."
             title = f"Daily brief: {day:%A} {day.day} {day:%B %Y}"
-            pages[rel] = _page(title, day, f"daily-{day:%Y-%m-%d}", "daily", intro, body)
+            pages[rel] = _page(title, day, slug, "daily", intro, body)
     if weekly:
         for (year, week), items in by_week.items():
             last = dt.date.fromisocalendar(year, week, 7)
-            rel = f"{DIGEST_DIR}/{year}/weekly-{year}-w{week:02d}.md"
+            slug, rel = digests.weekly(year, week)
             body = []
             for o in sorted(items, key=lambda o: (o.article.date, o.page)):
                 a = o.article
@@ -108,6 +85,5 @@ def digest_pages(outcomes: list[Outcome], posts_rel: str, daily: bool = True,
             # Dated by its newest brief, not the week's Sunday: a digest never stands in
             # the future, above briefs that are newer than it.
             newest = max(o.article.date for o in items)
-            pages[rel] = _page(f"Weekly brief: week {week}, {year}", newest, f"weekly-{year}-w{week:02d}",
-                               "weekly", intro, [*body, ""])
+            pages[rel] = _page(f"Weekly brief: week {week}, {year}", newest, slug, "weekly", intro, [*body, ""])
     return pages

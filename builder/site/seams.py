@@ -50,7 +50,13 @@ TEMPLATE_SHA256 = {
 TEMPLATES_TREE_SHA256 = "b57dc21c997191e1bfb1a1866527d7bb28a87326b612b400ed64894cda8533de"
 # The copy of Material's search partial (the branch below `{% else %}`).
 SEARCH_PARTIAL = "partials/search.html"
-_OVERRIDES = Path(__file__).resolve().parent.parent / "overrides"
+# The article Material writes for a post: search.py puts Pagefind's body marker on it.
+BODY_OPEN = '<article class="md-content__inner md-typeset">'
+# What MkDocs' get_context() puts in a page's context, and the tags plugin's "tags": the
+# page cache (page_cache.py) keys a page on these, and caches no page with another.
+TEMPLATE_CONTEXT_KEYS = {"nav", "pages", "base_url", "extra_css", "extra_javascript", "mkdocs_version",
+                         "build_date_utc", "config", "page", "tags"}
+_OVERRIDES = Path(__file__).resolve().parents[2] / "overrides"
 _GENERATED = re.compile(r"\A\{#-\n\s*This file was automatically generated - do not edit\n-#\}\n")
 
 log = logging.getLogger("newsbrief.seams")
@@ -125,7 +131,7 @@ def _contains(src: str, needles: tuple[str, ...], where: str) -> None:
 # -- the checks ------------------------------------------------------------------------
 
 def _check_blog_excerpts() -> None:
-    """builder/blog_speed.py replaces Excerpt.render: an excerpt converted once per post,
+    """site/blog_speed.py replaces Excerpt.render: an excerpt converted once per post,
     with the blog's ExcerptTreeprocessor stood in for by sentinel anchors."""
     structure = import_module("material.plugins.blog.structure")
     md_mod = import_module("material.plugins.blog.structure.markdown")
@@ -151,7 +157,7 @@ def _check_blog_excerpts() -> None:
 
 
 def _check_blog_posts() -> None:
-    """builder/blog_speed.py gives Post a render() that reuses a post's rendered HTML:
+    """site/blog_speed.py gives Post a render() that reuses a post's rendered HTML:
     it must set everything MkDocs' Page.render sets."""
     Post = import_module("material.plugins.blog.structure").Post
     Page = import_module("mkdocs.structure.pages").Page
@@ -170,7 +176,7 @@ def _check_blog_posts() -> None:
 
 
 def _check_blog_post_list() -> None:
-    """builder/blog_speed.py's PostList answers the blog's `page not in self.blog.posts`."""
+    """site/blog_speed.py's PostList answers the blog's `page not in self.blog.posts`."""
     BlogPlugin = import_module("material.plugins.blog.plugin").BlogPlugin
     require("self.blog.posts = sorted(" in _source(BlogPlugin.on_files), "BlogPlugin.on_files sorts no post list")
     for event in (BlogPlugin.on_page_markdown, BlogPlugin.on_page_content):
@@ -178,7 +184,7 @@ def _check_blog_post_list() -> None:
 
 
 def _check_blog_yaml() -> None:
-    """builder/blog_speed.py swaps the blog's SafeLoader for LibYAML's CSafeLoader."""
+    """site/blog_speed.py swaps the blog's SafeLoader for LibYAML's CSafeLoader."""
     structure = import_module("material.plugins.blog.structure")
     yaml = import_module("yaml")
     require(getattr(structure, "SafeLoader", None) is yaml.SafeLoader, "the blog's SafeLoader is not PyYAML's")
@@ -188,7 +194,7 @@ def _check_blog_yaml() -> None:
 
 
 def _check_page_cache() -> None:
-    """builder/page_cache.py wraps env.get_template and serves a brief's stored page for
+    """site/page_cache.py wraps env.get_template and serves a brief's stored page for
     template.render(context): MkDocs must render pages that way, and the templates must
     read nothing the key does not hold."""
     build = import_module("mkdocs.commands.build")
@@ -198,11 +204,9 @@ def _check_page_cache() -> None:
                                            "config.plugins.on_post_page(output"), "mkdocs' _build_page")
     require("return templates.TemplateContext(" in _source(build.get_context),
             "mkdocs' get_context returns no TemplateContext")
-    from .page_cache import _KNOWN
-
     fields = set(import_module("mkdocs.utils.templates").TemplateContext.__annotations__)
-    require(fields <= _KNOWN, f"a page's template context has keys the page cache does not know: "
-                              f"{sorted(fields - _KNOWN)}")
+    require(fields <= TEMPLATE_CONTEXT_KEYS, f"a page's template context has keys the page cache does not know: "
+                                             f"{sorted(fields - TEMPLATE_CONTEXT_KEYS)}")
     require(templates_tree_sha256() == TEMPLATES_TREE_SHA256,
             "Material's templates are not the ones checked (sha256 of the tree differs)")
 
@@ -226,11 +230,9 @@ def copied_search_partial(path: Path | None = None) -> str:
 
 
 def _check_pagefind() -> None:
-    """builder/search.py: the body marker goes on the article Material writes for a
+    """site/search.py: the body marker goes on the article Material writes for a
     post, and Material's search plugin is switched off through config.enabled while the
     header (which shows the dialog when that plugin is configured and enabled) stays."""
-    from .search import BODY_OPEN
-
     for name in ("blog-post.html", "base.html", "partials/header.html"):
         _same_template(name)
     for name in ("blog-post.html", "base.html"):

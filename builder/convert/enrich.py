@@ -6,8 +6,8 @@ import re
 
 from slugify import slugify
 
-from .model import Article
-from .rules import Rules
+from ..model import Article
+from ..rules import Rules
 from .tags import extract_tags
 
 SLUG_MAX = 80

@@ -33,12 +33,13 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from .model import OK
+from ..model import OK
+from . import seams
+from .seams import BODY_OPEN
 
 log = logging.getLogger("mkdocs.plugins.newsbrief.search")
 
 PAGEFIND_DIR = "pagefind"
-BODY_OPEN = '<article class="md-content__inner md-typeset">'
 BODY_OPEN_MARKED = '<article class="md-content__inner md-typeset" data-pagefind-body>'
 YEAR_DIR = re.compile(r"^\d{4}$")
 MONTH_DIR = re.compile(r"^\d{2}$")
@@ -47,7 +48,26 @@ MONTH_DIR = re.compile(r"^\d{2}$")
 SHARD_SIZE = 5_000
 
 
+def select(mode: str, threshold: int, result, config) -> tuple[str, bool]:
+    """The engine this build uses, with the build configured for it; and whether the
+    copy of Material's search partial (overrides/) may be used: only while it is the
+    checked one (seams.py). Pagefind needs the copy, its body marker and the search
+    switch; when any of them does not hold, Material's own search runs."""
+    engine = choose(mode, threshold, result, config)
+    custom = config.theme.custom_dir
+    copied = bool(custom) and (Path(custom) / seams.SEARCH_PARTIAL).is_file()
+    partial_ok = True
+    if copied or engine == "pagefind":
+        partial_ok = seams.usable("search-partial", custom_dir=custom)
+    if engine == "pagefind" and not (seams.usable("pagefind") and partial_ok):
+        engine = "material"
+    configure(engine, config)
+    return engine, partial_ok
+
+
 def choose(mode: str, threshold: int, result, config) -> str:
+    """`auto`: Pagefind from `threshold` published briefs of `result` (a pipeline
+    Result: anything with `outcomes`) up."""
     if mode != "auto":
         return mode
     posts = 0

@@ -1,8 +1,7 @@
-"""Stage 5, write: pages into the posts folder, which the builder owns, and nothing else.
+"""The posts folder, which the builder owns, and nothing else in it.
 
-- Every write is atomic (temporary file in the same folder, then rename), so a run
-  killed at any moment leaves each page either old or new, never half written. Files
-  get the mode any new file gets (0666 minus the umask), not the temporary file's 0600.
+- Every write is atomic (store.py), so a run killed at any moment leaves each page
+  either old or new, never half written.
 - **Ownership is checked for every write and every delete.** The manifest records, for
   each file the builder wrote, the sha256 of the bytes it wrote. A file is the builder's
   only while it still holds exactly those bytes: a hand-written file (not in the
@@ -31,121 +30,24 @@ digest's front matter, the authors file, the index); anything else is left alone
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
 import re
 import stat
-import tempfile
-import time
-import unicodedata
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .store import WriteError, atomic_write, file_mode, is_temp, replace_file
+
 MANIFEST = ".newsbrief-manifest.json"
 MANIFEST_FORMAT = 2
-LOCK_FILE = ".newsbrief.lock"
-LOCK_ENV = "NEWSBRIEF_LOCK_HELD"  # "<lock path>:<pid>": that process holds the lock for us
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _SNIFF = 65536  # bytes read to tell whether a file looks like the builder's output
 
 
 class UnsafePath(ValueError):
     pass
-
-
-# -- printing paths and reasons --------------------------------------------------------
-
-_ESCAPED_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
-
-
-def printable(text: object) -> str:
-    """`text` safe to print on one line of a terminal or a log: control characters
-    (newline, escape, DEL, C1), format characters (bidi overrides, zero-width marks),
-    line and paragraph separators become ``\\n``, ``\\x1b``, ``\\u202e``; undecodable
-    bytes of a file name (surrogate escapes) become ``\\xff``. Ordinary Unicode stays."""
-    s = str(text)
-    if s.isprintable():  # fast path: nothing to escape (isprintable also rejects Zs but space)
-        return s
-    out = []
-    for ch in s:
-        if ch == " " or unicodedata.category(ch) not in _ESCAPED_CATEGORIES:
-            out.append(ch)
-        elif 0xDC80 <= ord(ch) <= 0xDCFF:
-            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
-        else:
-            out.append(repr(ch)[1:-1])
-    return "".join(out)
-
-
-def display(path: str | os.PathLike) -> str:
-    """A path as the user would write it: relative to the working folder if inside."""
-    p = Path(path)
-    try:
-        return p.absolute().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return p.as_posix()
-
-
-class WriteError(OSError):
-    """An output file could not be written. ``str()`` is one line: `cannot write PATH: reason`."""
-
-    def __init__(self, path: str | os.PathLike, err: OSError):
-        super().__init__(err.errno, err.strerror or str(err), str(path))
-        self.path = Path(path)
-
-    def __str__(self) -> str:
-        return f"cannot write {printable(display(self.path))}: {printable(self.strerror)}"
-
-
-# -- atomic writes ----------------------------------------------------------------------
-
-_umask: int | None = None
-
-
-def file_mode() -> int:
-    """The mode a new file gets from open(): 0666 minus the process umask."""
-    global _umask
-    if _umask is None:
-        _umask = os.umask(0o022)
-        os.umask(_umask)
-    return 0o666 & ~_umask
-
-
-def _replace_with(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically (temporary file, then rename); WriteError on failure."""
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".nb-", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
-            if hasattr(os, "fchmod"):
-                os.fchmod(f.fileno(), file_mode())
-            f.write(data)
-        os.replace(tmp, path)
-    except OSError as e:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise WriteError(path, e) from None
-    except BaseException:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` unless it already holds exactly that. True if written.
-    An OSError becomes a WriteError naming `path`."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:  # missing, or not readable as a file: writing will tell
-        pass
-    _replace_with(path, data)
-    return True
 
 
 def safe_join(root: Path, rel: str, resolved_root: Path | None = None) -> Path:
@@ -348,7 +250,7 @@ class PostsFolder:
                 if data is None:
                     report.unchanged.append(rel)
                 else:
-                    _replace_with(target, data)
+                    replace_file(target, data)
                     report.written.append(rel)
                     final[rel] = new_sha[rel]
                 continue
@@ -367,7 +269,7 @@ class PostsFolder:
                     os.chmod(target, mode)  # written by a version that left mkstemp's 0600
                 continue
             if sha in ours or (rel in m.legacy and looks_generated(rel, current[:_SNIFF])):
-                _replace_with(target, data)
+                replace_file(target, data)
                 report.written.append(rel)
                 final[rel] = new_sha[rel]
             else:
@@ -417,100 +319,10 @@ def _remove_stale_temps(root: Path) -> None:
     builder's temporary name only; symbolic links are not followed)."""
     for folder, _dirs, names in os.walk(root):
         for name in names:
-            if name.startswith(".nb-") and name.endswith(".tmp"):
+            if is_temp(name):
                 path = os.path.join(folder, name)
                 try:
                     if stat.S_ISREG(os.lstat(path).st_mode):
                         os.unlink(path)
                 except OSError:
                     pass
-
-
-# -- one run at a time -------------------------------------------------------------------
-
-class Busy(Exception):
-    """Another newsbrief run holds the project's lock. ``str()`` is one line."""
-
-
-_held: dict[str, list] = {}  # lock path -> [fd, depth]: re-entrant within a process
-
-
-def _lock_path(root: Path) -> str:
-    return os.path.join(os.path.realpath(root), LOCK_FILE)
-
-
-def lock_env(root: Path) -> dict[str, str]:
-    """Environment for a child process (MkDocs) that runs under this process's lock."""
-    return {LOCK_ENV: f"{_lock_path(root)}:{os.getpid()}"}
-
-
-def _holder(fd: int) -> str:
-    try:
-        pid = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-    except OSError:
-        pid = ""
-    return f"pid {pid}" if pid.isdigit() else "another process"
-
-
-@contextmanager
-def project_lock(root: Path, wait: float | None = 0,
-                 on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
-    """Hold the project's lock (``ROOT/.newsbrief.lock``, fcntl.flock) for the block, so
-    that runs that write docs/posts/, the cache or the site never overlap.
-
-    `wait`: seconds to wait for another run to finish (0: fail at once; None: no limit);
-    `on_wait` is told once, in one line, that this run is waiting. Raises Busy when the
-    time is up. Re-entrant in one process; a child process started with `lock_env()`
-    (MkDocs run by `newsbrief build`) is covered by its parent's lock. Where fcntl does
-    not exist (Windows), runs are not serialised."""
-    path = _lock_path(root)
-    inherited = os.environ.get(LOCK_ENV, "")
-    if path in _held:
-        _held[path][1] += 1
-        try:
-            yield
-        finally:
-            _held[path][1] -= 1
-        return
-    if inherited == f"{path}:{os.getppid()}":
-        yield  # the parent holds it for us
-        return
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        yield
-        return
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
-    except OSError as e:
-        raise WriteError(path, e) from None
-    try:
-        deadline = None if wait is None else time.monotonic() + max(0.0, wait)
-        told = False
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as e:
-                if e.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                    raise WriteError(path, e) from None
-            who = _holder(fd)
-            if deadline is not None and time.monotonic() >= deadline:
-                hint = f" (waited {wait:g}s)" if wait else "; try again later, or pass --wait SECONDS"
-                raise Busy(f"another newsbrief run ({who}) is working in {printable(display(root))}{hint}")
-            if not told and on_wait:
-                on_wait(f"newsbrief: waiting for another run ({who}) to finish in {printable(display(root))}")
-                told = True
-            time.sleep(0.1)
-        try:
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        except OSError:
-            pass  # the pid is only a courtesy for the message above
-        _held[path] = [fd, 1]
-        try:
-            yield
-        finally:
-            del _held[path]
-    finally:
-        os.close(fd)  # releases the flock

@@ -198,7 +198,7 @@ def _unblock_signals(old) -> None:
 
 # -- MkDocs in a child that dies with its parent ----------------------------------------------
 
-_CHILD = "from builder.site import child_main; child_main()"
+_CHILD = "from builder.site.build import child_main; child_main()"
 
 
 def run_mkdocs(args: list[str], env: dict[str, str]) -> tuple[int, list[int]]:

@@ -1,7 +1,7 @@
 """Make Material's blog plugin build in time linear in the number of posts, and rebuild
 fast after one new dump. Wired in by the newsbrief MkDocs plugin (``blog_speed`` option,
 on by default); everything here is a pure speed-up: the HTML is byte-for-byte what stock
-Material writes (tests/test_blog_speed.py builds a site both ways and compares).
+Material writes (tests/site/test_blog_speed.py builds a site both ways and compares).
 
 Where the time goes in stock Material 9.8 (cProfile, 1,000 posts): ``Excerpt.render``
 converts the *whole* post again for every list page the post appears on (index page,
@@ -41,10 +41,10 @@ Two quadratic steps are made linear:
 
 The caches are kept in memory for the build and on disk under ``.newsbrief-cache/blog/``
 (JSON, compressed, pruned to this build's posts), so a rebuild after one new dump converts
-only the new post's Markdown (and the digests); builder/page_cache.py then skips the
+only the new post's Markdown (and the digests); site/page_cache.py then skips the
 template render of every brief page whose inputs did not change.
 
-Each speed-up is guarded by a seam (builder/seams.py: blog-excerpts, blog-posts,
+Each speed-up is guarded by a seam (site/seams.py: blog-excerpts, blog-posts,
 blog-post-list, blog-yaml): if Material or MkDocs change what it patches, that part is not
 installed (one warning names the seam) and the blog builds the stock way.
 """
@@ -65,6 +65,9 @@ from pathlib import Path
 
 from markdown.treeprocessors import Treeprocessor
 
+from ..output.store import integrity, replace_file
+from . import seams
+
 log = logging.getLogger("mkdocs.plugins.newsbrief.blog_speed")
 
 CACHE_SUBDIR = "blog"
@@ -76,7 +79,7 @@ MAIN = "\ue000nb-main\ue000"
 ANCHOR = "\ue001nb-anchor\ue001"
 
 
-def _versions() -> str:
+def package_versions() -> str:
     out = []
     for dist in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions"):
         try:
@@ -86,16 +89,16 @@ def _versions() -> str:
     return ";".join(out)
 
 
-def _stable(value, with_values: bool = False) -> str:
+def stable_text(value, with_values: bool = False) -> str:
     """A text form of a value that is the same in every run: callables by their
     qualified name, not their address; other objects by their type, or with_values by
-    their type and str() too (dates, locales: builder/page_cache.py)."""
+    their type and str() too (dates, locales: site/page_cache.py)."""
     if isinstance(value, Mapping):
         items = sorted(value.items(), key=lambda kv: str(kv[0]))
-        return "{" + ",".join(f"{_stable(k, with_values)}:{_stable(v, with_values)}" for k, v in items) + "}"
+        return "{" + ",".join(f"{stable_text(k, with_values)}:{stable_text(v, with_values)}" for k, v in items) + "}"
     if isinstance(value, list | tuple | set | frozenset):
         seq = sorted(value, key=str) if isinstance(value, set | frozenset) else value
-        return "[" + ",".join(_stable(v, with_values) for v in seq) + "]"
+        return "[" + ",".join(stable_text(v, with_values) for v in seq) + "]"
     if callable(value) and not isinstance(value, type):
         return f"<{getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', type(value).__qualname__)}>"
     if isinstance(value, str | int | float | bool) or value is None:
@@ -106,17 +109,9 @@ def _stable(value, with_values: bool = False) -> str:
 
 
 def config_digest(config) -> str:
-    text = "|".join([_versions(), _stable(list(config.markdown_extensions)),
-                     _stable(dict(config.mdx_configs or {})), str(config.use_directory_urls)])
+    text = "|".join([package_versions(), stable_text(list(config.markdown_extensions)),
+                     stable_text(dict(config.mdx_configs or {})), str(config.use_directory_urls)])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def _key(*parts: str) -> str:
-    h = hashlib.sha256()
-    for p in parts:
-        h.update(p.encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 def _attr(text: str) -> str:
@@ -197,7 +192,7 @@ class Cache:
                 entries = data["entries"] if data.get("format") == FORMAT else {}
                 for key, item in entries.items():  # each entry: [integrity hash, entry]
                     if isinstance(item, list) and len(item) == 2 and _entry_ok(item[1]) \
-                            and item[0] == _key("blog", key, json.dumps(item[1], separators=(",", ":"))):
+                            and item[0] == integrity("blog", key, json.dumps(item[1], separators=(",", ":"))):
                         self.old[key] = item[1]
                     else:
                         self.discarded += 1
@@ -220,34 +215,41 @@ class Cache:
         if self.path is None or self.new == self.old:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        sealed = {key: [_key("blog", key, json.dumps(entry, separators=(",", ":"))), entry]
+        sealed = {key: [integrity("blog", key, json.dumps(entry, separators=(",", ":"))), entry]
                   for key, entry in self.new.items()}
         blob = zlib.compress(json.dumps({"format": FORMAT, "entries": sealed},
                                         separators=(",", ":")).encode(), 1)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(blob)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        replace_file(self.path, blob)
 
 
 # -- the seams ---------------------------------------------------------------------------
 
-# Each speed-up and the seam (builder/seams.py) its check guards.
+# Each speed-up and the seam (site/seams.py) its check guards.
 SEAMS = ("blog-excerpts", "blog-posts", "blog-post-list", "blog-yaml")
 
 
 def check_seams() -> None:
     """Raise seams.SeamError if any Material/MkDocs internal patched here changed."""
-    from . import seams
-
     for name in SEAMS:
         reason = seams.check(name)
         if reason is not None:
             raise seams.SeamError(f"{name}: {reason}")
+
+
+def install(config, cache_dir: Path | None) -> tuple[Speedup | None, bool]:
+    """Each speed-up whose seam holds: (the installed caches, or None; whether the blog's
+    post list may be indexed, in on_nav). A part that holds but will not install leaves
+    the blog to build the stock way, with one warning."""
+    parts = [name for name in SEAMS if seams.usable(name)]
+    post_list = "blog-post-list" in parts
+    if not {"blog-excerpts", "blog-posts", "blog-yaml"} & set(parts):
+        return None, post_list
+    try:
+        return Speedup(config, cache_dir, parts), post_list
+    except Exception as e:  # (a seam that held but would not install: stock)
+        seams.log.warning(f"newsbrief: blog speed-ups could not be installed ({type(e).__name__}: {e}); "
+                          "building the blog the stock way")
+        return None, post_list
 
 
 class Speedup:
@@ -319,7 +321,7 @@ class Speedup:
         markdown = post.markdown
         if not post._title_from_render:
             markdown = "\n\n".join([f"# {post.title}", markdown])
-        key = _key("excerpt", self.digest, separator, str(self.head_only), markdown)
+        key = integrity("excerpt", self.digest, separator, str(self.head_only), markdown)
         entry = self.cache.get(key)
         if entry is None:
             self.cache.misses += 1
@@ -377,7 +379,7 @@ class Speedup:
 
         if post.markdown is None:
             return Page.render(post, config, files)
-        key = _key("post", self.digest, post.url, post.file.src_uri, post.markdown)
+        key = integrity("post", self.digest, post.url, post.file.src_uri, post.markdown)
         entry = self.cache.get(key)
         if entry is not None and entry[0] is not None:
             self.cache.hits += 1

@@ -13,9 +13,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..model import Dump, Line, Rejected
+from ..rules import Rules
 from .dates import DateError, ImplausibleDate, looks_like_date, parse_date
-from .model import Dump, Line, Rejected
-from .rules import Rules
+from .language import MIN_SENTENCE_WORDS
 
 _ID = re.compile(r"[\w.:#/-]{1,128}")
 _NAME_PARTICLES = {"de", "da", "del", "della", "der", "di", "do", "dos", "du", "la", "le", "van", "von",
@@ -106,7 +107,7 @@ def _find_byline(lines: list[Line], rules: Rules) -> tuple[int, list[str], str |
                 credit = split_credit(m["credit"].strip())
                 if credit:
                     return i, credit[0], credit[1]
-        if len(text.split()) >= 12:  # a sentence of the article: the byline is not above it
+        if len(text.split()) >= MIN_SENTENCE_WORDS:  # may be a sentence of the article: no byline above it
             return None
     return None
 

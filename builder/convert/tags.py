@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Container
+from collections.abc import Container, Iterable, Mapping
 
-from .model import Article
-from .rules import Rules
+from ..model import Article
+from ..rules import Rules
+from .language import MONTHS, WEEKDAYS
 
 # Does a text end in an initialism ("U.S.") or a short title ("Dr.")? Only ever searched,
 # so two letter-dot pairs say as much as {2,}: and unlike {2,}, a try that fails is over
@@ -49,17 +50,14 @@ _COMMON = {
     "said", "says", "according", "earlier", "later", "today", "yesterday", "tomorrow", "now", "you",
     "my", "your", "us", "let", "do", "does", "did", "is", "are", "was", "were", "will", "would", "can",
     "could", "should", "may", "might", "must", "such", "only", "just", "nearly", "almost", "around",
-    "january", "february", "march", "april", "june", "july", "august", "september", "october",
-    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "mr", "mrs", "ms", "dr", "updated", "update", "breaking", "live", "watch", "read", "exclusive",
     "в", "на", "и", "но", "по", "с", "к", "за", "из", "от", "для", "это", "как", "что", "после", "при",
 }
 
-
-_CALENDAR = {
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-}
+# Month and weekday names are never part of a name; all but "May" (also a name) open
+# sentences without naming anything.
+_CALENDAR = {*MONTHS, *WEEKDAYS}
+_COMMON |= _CALENDAR - {"may"}
 
 
 def _is_cap(word: str) -> bool:
@@ -195,6 +193,14 @@ def _entity(words: list[str], at_start: bool, lowercase_seen: Container[str], mi
     return " ".join(words)
 
 
+def preferred(spellings: Iterable[str], count: Mapping[str, float]) -> str:
+    """The one rule for which spelling of an entity wins, in a brief (`count`: weighted
+    mentions) and across the archive (`count`: briefs): the commonest; of equally common
+    ones the shorter, then the later in code-point order (a tie-break that does not depend
+    on the order in which the text or the dumps come)."""
+    return max(spellings, key=lambda t: (count[t], -len(t), t))
+
+
 def same_stem(a: str, b: str) -> bool:
     """Two single words that differ only in a short ending (case inflection)."""
     if a == b or " " in a or " " in b or min(len(a), len(b)) < 6:
@@ -274,9 +280,9 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
             fuller = by_word.get(ent)
             forms = [e for e in by_stem.get(ent[:5], ()) if same_stem(e, ent)]
             if fuller:
-                target = max(fuller, key=lambda e: (scores[e], -first_seen[e]))
+                target = preferred(fuller, scores)
             elif forms:
-                target = max([ent, *forms], key=lambda e: (scores[e], -len(e), -first_seen[e]))
+                target = preferred([ent, *forms], scores)
         target = rules.tag_aliases.get(target, target)
         merged[target] += score
         first_seen.setdefault(target, first_seen[ent])

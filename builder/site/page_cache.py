@@ -1,7 +1,7 @@
 """A brief's page is rendered again only when something it shows has changed (issue #5).
 
 MkDocs renders every page's template on every build, ~14 ms a page, which is most of a
-rebuild once the Markdown is cached (builder/blog_speed.py). A brief's HTML is a
+rebuild once the Markdown is cached (site/blog_speed.py). A brief's HTML is a
 function of:
 
 - the site: package versions, the configuration (plugin options included), the
@@ -28,23 +28,21 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from .blog_speed import _key, _stable, _versions
-from .write import atomic_write
+from ..output.store import atomic_write, integrity, is_temp
+from .blog_speed import package_versions, stable_text
+from .seams import TEMPLATE_CONTEXT_KEYS
 
 log = logging.getLogger("mkdocs.plugins.newsbrief.page_cache")
 
 SUBDIR = "pages"
 _MARK = "<!--newsbrief-page-cache "
-# What MkDocs' get_context() puts in a page's context, and the tags plugin's "tags".
-_KNOWN = {"nav", "pages", "base_url", "extra_css", "extra_javascript", "mkdocs_version",
-          "build_date_utc", "config", "page", "tags"}
 # Configuration that decides where files go or how MkDocs runs, not what a page shows.
 _NOT_SHOWN = {"config_file_path", "docs_dir", "site_dir", "dev_addr", "strict", "watch", "hooks",
               "remote_branch", "remote_name", "validation", "plugins", "nav", "pages"}
 
 
 def _plain(value) -> str:
-    return _stable(value, with_values=True)
+    return stable_text(value, with_values=True)
 
 
 def _link(page) -> list | None:
@@ -72,21 +70,21 @@ def _files_digest(folder: Path) -> str:
 
 def seal(key: str, output: str) -> str:
     """A stored page: the integrity line, then the page."""
-    return f"{_MARK}{_key('page', key, output)}-->\n{output}"
+    return f"{_MARK}{integrity('page', key, output)}-->\n{output}"
 
 
 def unseal(key: str, text: str) -> str | None:
     """The page if the stored text is intact, else None."""
     first, newline, output = text.partition("\n")
-    if not newline or not first.startswith(_MARK) or first[len(_MARK):] != f"{_key('page', key, output)}-->":
+    if not newline or not first.startswith(_MARK) or first[len(_MARK):] != f"{integrity('page', key, output)}-->":
         return None
     return output
 
 
 def site_key(config, nav) -> str:
-    from . import __version__
+    from .. import __version__
 
-    parts = [_versions(), f"newsbrief={__version__}"]
+    parts = [package_versions(), f"newsbrief={__version__}"]
     for key in sorted(k for k in config if k not in _NOT_SHOWN):
         value = config[key]
         parts.append(f"{key}={_plain(dict(value.items()) if key == 'theme' else value)}")
@@ -100,7 +98,7 @@ def site_key(config, nav) -> str:
 
 def page_key(site: str, context) -> str | None:
     """The key of a brief's page, or None if its context holds something unknown."""
-    if any(k not in _KNOWN for k in context):
+    if any(k not in TEMPLATE_CONTEXT_KEYS for k in context):
         return None
     page = context["page"]
     tags = [[t.name, [[link.title, link.url] for link in t.links]] for t in context.get("tags") or ()]
@@ -112,7 +110,7 @@ def page_key(site: str, context) -> str | None:
         _plain(tags), _plain(_link(page.previous_page)), _plain(_link(page.next_page)),
         _plain([_link(a) for a in page.ancestors]), _plain([page.canonical_url, page.edit_url, page.is_homepage]),
     ]
-    return _key(*parts)
+    return integrity(*parts)
 
 
 class PageCache:
@@ -165,7 +163,7 @@ class PageCache:
 
     def close(self) -> None:
         for entry in os.scandir(self.folder):
-            if entry.name.startswith(".nb-") or (entry.name.endswith(".html") and entry.name[:-5] not in self.used):
+            if is_temp(entry.name) or (entry.name.endswith(".html") and entry.name[:-5] not in self.used):
                 Path(entry.path).unlink(missing_ok=True)  # unused, or a killed write
         log.info(f"newsbrief: page cache: {self.hits} reused, {self.misses} rendered, "
                  f"{self.uncacheable} not cacheable")

@@ -1,0 +1,1 @@
+"""Archive: the decisions that need many dumps at once."""

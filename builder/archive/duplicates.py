@@ -1,0 +1,95 @@
+"""Duplicates, revisions and near-duplicates: which of several dumps of one story is
+published. Same id and text: a duplicate; same id, other text: the later revision wins;
+other ids, nearly the same sentences (a syndicated copy): the earliest is published,
+with a note of the others."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..convert.features import NUM_PERM, minhash_object
+from ..model import DUPLICATE, NEAR_DUPLICATE, OK, SUPERSEDED, Outcome
+
+
+def resolve(outcomes: list[Outcome]) -> None:
+    """Mark duplicates (same id, same text) and superseded revisions (same id, other
+    text: the later date wins, ties go to the later file in path order)."""
+    by_id: dict[str, list[Outcome]] = {}
+    for o in outcomes:
+        if o.status == OK:
+            by_id.setdefault(o.article.id, []).append(o)
+    for group in by_id.values():
+        if len(group) < 2:
+            continue
+        first_of: dict[str, Outcome] = {}
+        for o in sorted(group, key=lambda o: o.source_path):
+            key = o.article.content_key
+            if key in first_of:
+                o.status, o.duplicate_of = DUPLICATE, first_of[key].source_path
+            else:
+                first_of[key] = o
+        originals = list(first_of.values())
+        winner = max(originals, key=lambda o: (o.article.date, o.source_path))
+        for o in originals:
+            if o is not winner:
+                o.status, o.superseded_by = SUPERSEDED, winner.source_path
+
+
+def mark_near_duplicates(outcomes: list[Outcome], threshold: float) -> None:
+    """Syndicated copies (other ids, nearly the same sentences): the earliest is
+    published, with a note of the others; the others are `near-duplicate`."""
+    ok = {o.source_path: o for o in outcomes if o.status == OK and o.features is not None}
+    items = [(k, o.features.signature, o.features.sentences) for k, o in ok.items() if o.features.signature]
+    for group in near_duplicate_groups(items, threshold):
+        members = sorted((ok[k] for k, _ in group), key=lambda o: (o.article.date, o.source_path))
+        keeper = members[0]
+        for o in members[1:]:
+            sim = exact_jaccard(keeper.features.sentences, o.features.sentences)
+            o.status, o.near_duplicate_of, o.similarity = NEAR_DUPLICATE, keeper.source_path, sim
+            keeper.article.copies.append({
+                "source": o.source_path, "title": o.article.title, "publisher": o.article.publisher,
+                "date": o.article.date.isoformat(), "similarity": round(sim, 2)})
+
+
+# A story needs this many distinct sentences before two copies can be told to be one:
+# below it, a shared template sentence or two would make short briefs look alike.
+MIN_SENTENCES = 5
+
+
+def exact_jaccard(a: list[int], b: list[int]) -> float:
+    sa, sb = set(a), set(b)
+    return len(sa & sb) / len(sa | sb) if sa or sb else 0.0
+
+
+def near_duplicate_groups(items: list[tuple[str, list[int], list[int]]],
+                          threshold: float) -> list[list[tuple[str, float]]]:
+    """Clusters of near-identical texts, [(key, similarity to the cluster's first)]:
+    candidates from MinHash LSH, each pair confirmed by the exact Jaccard similarity of
+    the two sentence sets."""
+    items = [it for it in items if len(it[2]) >= MIN_SENTENCES]
+    if threshold <= 0 or threshold > 1 or len(items) < 2:
+        return []
+    import numpy as np
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    sents = {key: s for key, _, s in items}
+    hashes = {key: minhash_object(hashvalues=np.array(sig, dtype=np.uint32)) for key, sig, _ in items}
+    for key, _, _ in items:
+        lsh.insert(key, hashes[key])
+    parent = {k: k for k, _, _ in items}
+
+    def find(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for key, _, _ in items:
+        for other in lsh.query(hashes[key]):
+            if other != key and exact_jaccard(sents[key], sents[other]) >= threshold:
+                parent[find(other)] = find(key)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key, _, _ in items:
+        groups[find(key)].append(key)
+    return [[(k, exact_jaccard(sents[g[0]], sents[k])) for k in g] for g in groups.values() if len(g) > 1]

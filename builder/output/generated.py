@@ -1,0 +1,37 @@
+"""Every file a run generates in the posts folder: the briefs' pages, the authors file,
+the archive index and the digests (posts.py then writes them, owning nothing else)."""
+
+from __future__ import annotations
+
+from collections.abc import Container
+
+from ..archive.digests import DIGEST_DIR
+from ..model import OK, Outcome
+from ..rules import Rules
+from .authors import AUTHORS_FILE, authors_yaml
+from .digests import digest_pages
+from .index import INDEX_FILE, archive_index
+from .render import render_page
+
+
+def generated_files(outcomes: list[Outcome], posts_rel: str, rules: Rules,
+                    kept: Container[str] = ()) -> dict[str, bytes | None]:
+    """Relative path (inside the posts folder) -> bytes, for every generated file;
+    None for the page of a source in `kept` (the cache says it is there as it should be)."""
+    files: dict[str, bytes | None] = {}
+    for o in outcomes:
+        if o.status == OK and o.page:
+            rel = o.page[len(posts_rel) + 1 :]
+            files[rel] = None if o.source_path in kept else render_page(o.article, o.source_path).encode("utf-8")
+    files[AUTHORS_FILE] = authors_yaml(outcomes).encode("utf-8")
+    files[INDEX_FILE] = archive_index(outcomes, posts_rel).encode("utf-8")
+    for rel, data in digest_pages(outcomes, posts_rel, rules.digest_daily, rules.digest_weekly).items():
+        if rel in files:  # cannot happen (digests have a folder of their own): never overwrite silently
+            raise RuntimeError(f"newsbrief: two generated files share the path {posts_rel}/{rel}")
+        files[rel] = data
+    return files
+
+
+def extra_files(files: dict[str, bytes | None]) -> list[str]:
+    """The generated files that are not a brief's page (authors file, index, digests)."""
+    return sorted(rel for rel in files if not rel.endswith(".md") or rel.startswith(DIGEST_DIR + "/"))

@@ -1,0 +1,34 @@
+"""The archive index, docs/posts/.newsbrief-index.json: what the site plugin adds to
+pages at build time (related briefs, tag pages), so that a new brief does not rewrite the
+pages it is related to or shares a tag with; read back next run (as untrusted) so that
+briefs keep their pages and publishers their categories."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..model import OK, Outcome
+
+INDEX_FILE = ".newsbrief-index.json"
+
+
+def archive_index(outcomes: list[Outcome], posts_rel: str) -> str:
+    """The index's text: posts-relative page -> title, date, source, publisher, category,
+    related pages, tags."""
+    cut = len(posts_rel) + 1
+    index = {o.page[cut:]: {"title": o.article.title, "date": o.article.date.isoformat(), "source": o.source_path,
+                            "category": o.article.category,
+                            "publisher": o.article.publisher, "related": [p[cut:] for p in o.related],
+                            "tags": list(o.article.tags)}
+             for o in sorted((o for o in outcomes if o.status == OK), key=lambda o: o.page)}
+    return json.dumps(index, ensure_ascii=False, sort_keys=True, indent=0) + "\n"
+
+
+def load_index(posts_dir: Path) -> dict:
+    """The last run's index, {} if there is none or it is no JSON object."""
+    try:
+        index = json.loads((posts_dir / INDEX_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return index if isinstance(index, dict) else {}

@@ -1,0 +1,88 @@
+"""Files written so that a run killed at any moment leaves each either old or new, never
+half written (temporary file in the same folder, then rename), with the mode any new
+file gets (0666 minus the umask); an OSError becomes a WriteError whose message is one
+line naming the file. Also the integrity hash each entry of the caches carries. The posts
+folder, the conversion cache and the site's caches all write through here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from ..console import display, printable
+
+# The name of a temporary file while it is written: what a killed run may leave behind.
+TEMP_PREFIX, TEMP_SUFFIX = ".nb-", ".tmp"
+
+
+def is_temp(name: str) -> bool:
+    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
+
+
+def integrity(*parts: str) -> str:
+    """The hash a stored entry carries, over its key and content (each part ends in NUL,
+    so no two lists of parts hash alike): it catches damage and hand edits."""
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+class WriteError(OSError):
+    """An output file could not be written. ``str()`` is one line: `cannot write PATH: reason`."""
+
+    def __init__(self, path: str | os.PathLike, err: OSError):
+        super().__init__(err.errno, err.strerror or str(err), str(path))
+        self.path = Path(path)
+
+    def __str__(self) -> str:
+        return f"cannot write {printable(display(self.path))}: {printable(self.strerror)}"
+
+
+_umask: int | None = None
+
+
+def file_mode() -> int:
+    """The mode a new file gets from open(): 0666 minus the process umask."""
+    global _umask
+    if _umask is None:
+        _umask = os.umask(0o022)
+        os.umask(_umask)
+    return 0o666 & ~_umask
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically (temporary file, then rename); WriteError on failure."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            if hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), file_mode())
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError as e:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise WriteError(path, e) from None
+    except BaseException:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write(path: Path, data: bytes) -> bool:
+    """Write `data` to `path` unless it already holds exactly that. True if written.
+    An OSError becomes a WriteError naming `path`."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:  # missing, or not readable as a file: writing will tell
+        pass
+    replace_file(path, data)
+    return True

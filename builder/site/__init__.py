@@ -1,0 +1,1 @@
+"""Site: the MkDocs/Material side (what the plugin adds at build time)."""
