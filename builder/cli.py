@@ -83,9 +83,15 @@ def _parser() -> argparse.ArgumentParser:
                        help="if another newsbrief run is working in this project, wait up to SECONDS "
                             "for it (default 0: exit 4 at once)")
 
+    def dask(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--dask", metavar="SCHEDULER",
+                       help="run on a Dask cluster, same output: `local` (a cluster of --workers processes "
+                            "on this machine) or a scheduler's address (tcp://host:8786); needs the dask extra")
+
     p = sub.add_parser("convert", help="write Markdown pages for the dumps",
                        description="Convert dumps into Markdown pages in the posts folder.")
     common(p)
+    dask(p)
     p.add_argument("--posts", metavar="DIR", default="docs/posts",
                    help="the folder the builder owns (default: docs/posts)")
     p.add_argument("--no-cache", action="store_true",
@@ -95,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="print the JSON export, write nothing",
                        description="Print one JSON object a line per dump on stdout.")
     common(p)
+    dask(p)
     p.add_argument("--posts", metavar="DIR", default="docs/posts", help=argparse.SUPPRESS)
     p = sub.add_parser("rules", help="suggest boilerplate rules learned from the dumps",
                        description="Print, as ready-to-paste YAML, the chrome that newsbrief learned from "
@@ -170,7 +177,17 @@ def _convert(args, rules, write: bool) -> int:
 
     # The command runs in the project root: the working folder is the root it names.
     kwargs = dict(workers=args.workers, progress=bar.update, on_total=on_total, root=Path.cwd())
-    if write:
+    records = None
+    if args.dask:
+        from . import distributed
+
+        try:
+            result, records = _on_dask(distributed, args, rules, paths, write)
+        except distributed.DaskError as e:
+            bar.close()
+            _error(e)
+            return EXIT_USAGE
+    elif write:
         if args.no_cache:  # bypass: nothing is read; every cache is written anew
             clear_caches(Path(CACHE_DIR))
         result = convert(paths, rules, Path(args.posts), cache_dir=Path(CACHE_DIR), **kwargs)
@@ -179,8 +196,8 @@ def _convert(args, rules, write: bool) -> int:
     bar.close()
     if not write:
         out = sys.stdout
-        for o in result.outcomes:
-            out.write(json.dumps(o.as_record(), ensure_ascii=False) + "\n")
+        for rec in (o.as_record() for o in result.outcomes) if records is None else records:
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
         out.flush()
     left_alone = bool(result.write and result.write.refused)
     if not args.quiet or result.count(REJECTED) or result.errors or result.warnings or left_alone:
@@ -190,6 +207,18 @@ def _convert(args, rules, write: bool) -> int:
     if args.strict and (result.count(REJECTED) or left_alone):
         return EXIT_REJECTED
     return EXIT_OK
+
+
+def _on_dask(distributed, args, rules, paths: list[str], write: bool):
+    """convert/export --dask: (Result, export records or None) from builder/distributed.py."""
+    distributed.require_dask()
+    root = Path.cwd()
+    with distributed.client_for(args.dask, args.workers) as client:
+        if not write:
+            return distributed.export(paths, rules, Path(args.posts).as_posix(), root, client)
+        if args.no_cache:
+            clear_caches(Path(CACHE_DIR))
+        return distributed.convert(paths, rules, Path(args.posts), root, client, Path(CACHE_DIR)), None
 
 
 def _run_suggest(args) -> int:

@@ -74,21 +74,8 @@ def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules
             a.content_key = content_key(a)
         elif learned_hits(a, o.features, learned, span) != a.learned:
             outcomes[i] = full(o)
-    resolve(outcomes)
-    mark_near_duplicates(outcomes, rules.near_duplicate_threshold)
-    normalise_tags([o.article for o in outcomes if o.status == OK], rules)
-    posts = root / posts_rel
-    index = load_index(posts)
-    # A brief keeps the page it had: the archive index says which, else the cache.
     cut = len(posts_rel) + 1
-    previous = {src: c.page[cut:] for src, c in stubs.items() if c.page} | previous_pages(index)
-    assign_pages(outcomes, posts_rel, previous, foreign)
-    assign_names(outcomes, kept_authors(posts), kept_categories(index))
-    ok = [o for o in outcomes if o.status == OK]
-    pages = {o.source_path: o.page for o in ok}
-    by_source = {o.source_path: o for o in ok}
-    for key, rel in related([(o.source_path, o.article, o.features) for o in ok], rules.related_max).items():
-        by_source[key].related = [pages[k] for k in rel]
+    decide(outcomes, rules, posts_rel, root, foreign, {src: c.page[cut:] for src, c in stubs.items() if c.page})
     # A cached page whose inputs moved (slug, tags, copies, learned lines) is rendered again.
     for i, o in enumerate(outcomes):
         cached = stubs.get(o.source_path)
@@ -103,6 +90,29 @@ def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules
             fresh.article.author_keys, fresh.article.category = stub.article.author_keys, stub.article.category
             outcomes[i] = fresh
     return Result(outcomes=outcomes, learned=learned)
+
+
+def decide(outcomes: list[Outcome], rules: Rules, posts_rel: str, root: Path,
+           foreign: Callable[[str], bool] | None = None, cached_pages: dict[str, str] | None = None) -> None:
+    """The archive-wide decisions after learned chrome, in order: duplicates and
+    revisions, near-duplicates, tags, pages, names, related briefs. They read what the
+    conversion cache keeps of a dump (its record), never its text, so they run as well
+    on records gathered from a cluster (distributed.py). `cached_pages`: source ->
+    posts-relative page the cache remembers."""
+    resolve(outcomes)
+    mark_near_duplicates(outcomes, rules.near_duplicate_threshold)
+    normalise_tags([o.article for o in outcomes if o.status == OK], rules)
+    posts = root / posts_rel
+    index = load_index(posts)
+    # A brief keeps the page it had: the archive index says which, else the cache.
+    previous = (cached_pages or {}) | previous_pages(index)
+    assign_pages(outcomes, posts_rel, previous, foreign)
+    assign_names(outcomes, kept_authors(posts), kept_categories(index))
+    ok = [o for o in outcomes if o.status == OK]
+    pages = {o.source_path: o.page for o in ok}
+    by_source = {o.source_path: o for o in ok}
+    for key, rel in related([(o.source_path, o.article, o.features) for o in ok], rules.related_max).items():
+        by_source[key].related = [pages[k] for k in rel]
 
 
 def analyse(paths: Iterable[str | Path], rules: Rules, posts_rel: str = "docs/posts",
