@@ -224,20 +224,22 @@ def run(paths, rules: Rules, posts_rel: str, root: Path, client, export: bool = 
     return result, finished.compute(), files
 
 
-def export(paths, rules: Rules, posts_rel: str, root: Path, client) -> tuple[Result, list[dict]]:
+def export(paths, rules: Rules, posts_rel: str, root: Path, client,
+           partition_size: int | None = None) -> tuple[Result, list[dict]]:
     """`newsbrief export --dask`: the export records, in discovery order; writes nothing."""
-    result, records, _ = run(paths, rules, posts_rel, root, client, export=True)
+    result, records, _ = run(paths, rules, posts_rel, root, client, export=True, partition_size=partition_size)
     return result, records
 
 
-def convert(paths, rules: Rules, posts_dir: Path, root: Path, client, cache_dir: Path | None = None) -> Result:
+def convert(paths, rules: Rules, posts_dir: Path, root: Path, client, cache_dir: Path | None = None,
+            partition_size: int | None = None) -> Result:
     """`newsbrief convert --dask`: make the posts folder match the dumps, as
     pipeline.convert does (the same pages, index, authors file and digests, the same
     ownership rules), and leave the conversion cache as a run of `newsbrief convert`
     would, so that the next run on one machine is incremental."""
     posts_dir = root / posts_dir
     posts_rel = display_path(posts_dir, root)
-    result, pages, files = run(paths, rules, posts_rel, root, client)
+    result, pages, files = run(paths, rules, posts_rel, root, client, partition_size=partition_size)
     ok_pages = {o.source_path for o in result.outcomes if o.status == OK and o.page}
     files_out = generated_files(result.outcomes, posts_rel, rules, kept=ok_pages)
     cut = len(posts_rel) + 1

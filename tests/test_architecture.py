@@ -142,7 +142,8 @@ def _under(name: str, package: str) -> bool:
     return name == package or name.startswith(package + ".")
 
 
-GLUE = ["builder.cli", "builder.pipeline", "builder.mkdocs_plugin", "builder.report", "builder.__main__"]
+GLUE = ["builder.cli", "builder.pipeline", "builder.distributed", "builder.mkdocs_plugin", "builder.report",
+        "builder.__main__"]
 FORBIDDEN = {
     "builder.convert": ["builder.archive", "builder.output", "builder.site", *GLUE],
     "builder.archive": ["builder.output", "builder.site", *GLUE],
