@@ -92,7 +92,7 @@ def client_for(scheduler: str, workers: int | None = None) -> Iterator[object]:
             yield client
     else:
         try:
-            client = Client(scheduler, timeout=30)
+            client = Client(scheduler)  # waits distributed.comm.timeouts.connect (Dask's config)
         except (OSError, TimeoutError, ValueError) as e:
             raise SchedulerUnreachable(f"no Dask scheduler answers at {scheduler} ({e}); "
                                        "give `local` or an address like tcp://host:8786") from e

@@ -131,12 +131,12 @@ def test_a_worker_with_other_code_or_rules_fails_the_run():
         distributed._check(RULES, "elsewhere/posts", expected)
 
 
-def _cli(args: list[str], cwd: Path, block_dask: bool = False) -> subprocess.CompletedProcess:
+def _cli(args: list[str], cwd: Path, block_dask: bool = False, **env) -> subprocess.CompletedProcess:
     code = "import sys\n"
     if block_dask:  # as if the extra were not installed
         code += "sys.modules['dask'] = sys.modules['distributed'] = None\n"
     code += "from builder.cli import main\nsys.exit(main(sys.argv[1:]))\n"
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env = dict(os.environ, PYTHONPATH=str(REPO), **env)
     return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=300)
 
@@ -148,10 +148,29 @@ def test_the_command_on_a_local_cluster_of_processes(tmp_path):
     run = _cli(["convert", "-q", "--dask", "local", "--workers", "2", *PATHS], two)
     assert run.returncode == 0, run.stderr
     assert tree(two / "docs" / "posts") == tree(one / "docs" / "posts")
-    exported = _cli(["export", "-q", "--dask", "local", "--workers", "2", *PATHS], two)
-    assert exported.returncode == 0, exported.stderr
-    assert exported.stdout == _cli(["export", "-q", *PATHS], one).stdout
-    assert len(exported.stdout.splitlines()) == len(list((two / "gen").glob("*.txt"))) + 20
+    assert tree(two / ".newsbrief-cache").keys() == tree(one / ".newsbrief-cache").keys()
+
+
+def test_export_dask_prints_what_export_prints(tmp_path, client, monkeypatch, capsys):
+    import contextlib
+
+    from builder.cli import main
+
+    project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "-q", *PATHS]) == 0
+    expected = capsys.readouterr().out
+    used = []
+
+    @contextlib.contextmanager
+    def in_process(scheduler, workers):  # the module's in-process cluster instead of a new one
+        used.append((scheduler, workers))
+        yield client
+
+    monkeypatch.setattr(distributed, "client_for", in_process)
+    assert main(["export", "-q", "--dask", "tcp://scheduler:8786", "--workers", "3", *PATHS]) == 0
+    assert capsys.readouterr().out == expected and used == [("tcp://scheduler:8786", 3)]
+    assert len(expected.splitlines()) == len(list((tmp_path / "gen").glob("*.txt"))) + 20
 
 
 def test_without_dask_one_line_saying_how_to_install_it_and_exit_2(tmp_path):
@@ -166,7 +185,8 @@ def test_without_dask_one_line_saying_how_to_install_it_and_exit_2(tmp_path):
 
 def test_an_unreachable_scheduler_is_a_usage_error(tmp_path):
     project(tmp_path)
-    run = _cli(["export", "--dask", "tcp://127.0.0.1:9", "gen"], tmp_path)
+    run = _cli(["export", "--dask", "tcp://127.0.0.1:9", "gen"], tmp_path,
+               DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT="1s")
     assert run.returncode == 2
     assert "no Dask scheduler answers at tcp://127.0.0.1:9" in run.stderr
 
