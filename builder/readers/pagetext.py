@@ -1,0 +1,586 @@
+"""The whole-page text reader: find the article in a page's text as a scraper saved it.
+
+A whole-page dump (what `w3m -dump` or a browser's "save as text" gives) holds menus,
+cookie notices, sign-up boxes, the headline, the date a few lines under it, a byline,
+the article's paragraphs, captions, related-article lists and a footer, one block a
+line. Nothing here knows a site: every decision comes from evidence on the page.
+
+- **Shape** of each line (jusText / boilerpipe's shallow features): its length in
+  words, whether it ends like a sentence, its share of function words (jusText's
+  stop-word lists when the `justext` package is installed, a small built-in list
+  otherwise), bracketed image placeholders, counters ("7 comments"), rules of symbols.
+- **Repetition**: a line found in other dumps of the same source (SourceContext) is the
+  site's template; a line found twice in this page is a caption, a pull quote or a
+  teaser, not the article's text.
+- **Place**: the article is the one stretch of the page where sentence lines dominate
+  (a best-scoring run: sentence lines add their length, every other line costs, so
+  menus, related lists and footers end it); the headline is the title-like line
+  shortly above it, best one with a date or byline right under it; date and byline are
+  looked for between the headline and the text.
+- **Context smoothing**: inside the article, a short line takes its neighbours' class
+  (a heading over a paragraph, an item of a list between paragraphs), outside it
+  nothing is published.
+
+A page whose best run of sentences is too thin (a section front, a list of links, an
+error page, a cookie or login wall) is rejected with a reason that says which.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import importlib.util
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..dates import DateError, parse_date
+from ..model import Article, Dump, Rejected, Removed, Section
+from ..rules import Rules
+from .context import SourceContext
+
+# --------------------------------------------------------------------------- words
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# A tiny fallback when jusText's lists are not installed (English function words).
+_FALLBACK_STOP = frozenset(
+    "a about after all also an and any are as at be been but by can could did do for from "
+    "had has have he her his how i if in into is it its just more most my no not of on one "
+    "or our out over she so some than that the their them then there these they this to up "
+    "was we were what when which who will with would you your".split()
+)
+_LANGS = ("English", "German", "French", "Spanish", "Italian", "Portuguese", "Dutch",
+          "Swedish", "Danish", "Norwegian_Bokmal", "Finnish", "Polish", "Czech", "Romanian",
+          "Hungarian", "Turkish", "Indonesian", "Russian", "Ukrainian", "Greek", "Catalan")
+
+
+@functools.cache
+def _stoplists() -> dict[str, frozenset[str]]:
+    """jusText's stop-word lists (read as data, without importing the package, whose
+    import needs lxml's html cleaner); a small English list when it is missing."""
+    spec = importlib.util.find_spec("justext")
+    lists: dict[str, frozenset[str]] = {}
+    if spec and spec.submodule_search_locations:
+        folder = Path(next(iter(spec.submodule_search_locations))) / "stoplists"
+        for lang in _LANGS:
+            f = folder / f"{lang}.txt"
+            if f.is_file():
+                lists[lang] = frozenset(w.strip().casefold() for w in f.read_text(encoding="utf-8").split("\n") if w.strip())
+    return lists or {"English": _FALLBACK_STOP}
+
+
+@functools.cache
+def _stop_index() -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for lang, words in _stoplists().items():
+        for w in words:
+            index.setdefault(w, []).append(lang)
+    return {w: tuple(v) for w, v in index.items()}
+
+
+def _pick_stoplist(tokens: list[str]) -> frozenset[str]:
+    """The language whose function words cover most of the page's words."""
+    index = _stop_index()
+    hits: dict[str, int] = {}
+    for t in tokens:
+        for lang in index.get(t, ()):
+            hits[lang] = hits.get(lang, 0) + 1
+    lists = _stoplists()
+    if not hits:
+        return lists.get("English") or next(iter(lists.values()))
+    return lists[max(sorted(hits), key=hits.__getitem__)]
+
+
+# --------------------------------------------------------------------------- dates
+
+_MON = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+        r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH_NO = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_DATE_IN_LINE = re.compile(
+    rf"(?<![\w/.-])(?:{_MON}\s*(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y1>\d{{4}})"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON.replace('mon>', 'mon2>')},?\s*(?P<y2>\d{{4}})"
+    r"|(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
+    r"|(?P<ny>\d{4})/(?P<nm>\d{1,2})/(?P<nd>\d{1,2})"
+    r"|(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y3>\d{4}))(?!\d)",
+    re.IGNORECASE,
+)
+_UPDATED = re.compile(r"(?:updated|modified|edited|last\s+updated)\s*(?:on|at)?\s*:?\s*$", re.IGNORECASE)
+_PUBLISHED = re.compile(r"(?:published|posted|first\s+published|released|date)\s*(?:on|at)?\s*:?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _DateHit:
+    date: dt.date
+    text: str  # the matched span
+    updated: bool  # labelled "Updated"/"Modified"
+    published: bool  # labelled "Published"/"Posted"
+
+
+def _dates_in(text: str, date_order: str) -> list[_DateHit]:
+    """Every complete date written in a line (a month name, or a numeric form with a
+    four-digit year); a lone number is never a date."""
+    hits = []
+    for m in _DATE_IN_LINE.finditer(text):
+        try:
+            if m["mon"] or m["mon2"]:
+                mon = _MONTH_NO[(m["mon"] or m["mon2"])[:3].casefold()]
+                d = dt.date(int(m["y1"] or m["y2"]), mon, int(m["d1"] or m["d2"]))
+            elif m["iy"]:
+                d = dt.date(int(m["iy"]), int(m["im"]), int(m["id"]))
+            elif m["ny"]:
+                d = dt.date(int(m["ny"]), int(m["nm"]), int(m["nd"]))
+            else:
+                a, b = int(m["a"]), int(m["b"])
+                day, mon = (a, b) if date_order == "DMY" else (b, a)
+                if mon > 12 and day <= 12:
+                    day, mon = mon, day
+                d = dt.date(int(m["y3"]), mon, day)
+        except (ValueError, KeyError):
+            continue
+        if not 1900 <= d.year <= 2200:
+            continue
+        before = text[max(0, m.start() - 30):m.start()]
+        hits.append(_DateHit(d, m[0], bool(_UPDATED.search(before)), bool(_PUBLISHED.search(before))))
+    return hits
+
+
+def _whole_line_date(text: str, date_order: str) -> dt.date | None:
+    """builder.dates for a line that is only a date (its forms and its refusals)."""
+    try:
+        return parse_date(text, date_order)
+    except DateError:
+        return None
+
+
+# --------------------------------------------------------------------------- line shape
+
+_TERMINAL = re.compile(r"[.!?…:;]['\"’”)\]»]*$")
+_SENTENCE_END = re.compile(r"[.!?…]['\"’”)\]»]*$")
+_PLACEHOLDER = re.compile(r"^\[[^\]]*\]$|^\[[^\]]*\]\s*\S{0,3}$")
+_NO_LETTERS = re.compile(r"^[\W\d_]*$")
+_COUNTER = re.compile(
+    r"^\d[\d,.]*\s*[kKmM]?\s+[^\W\d_]+(?:\s+[^\W\d_]+)?$|^[^\W\d_]+(?:\s+[^\W\d_]+)?\s*[:(]?\s*\d[\d,.]*[kKmM]?\)?$"
+    r"|^\d+\s*/\s*\d+$|^\d+\s+(?:min|minute|mins)\.?\s+read$",
+    re.IGNORECASE,
+)
+# One weak feature among the shape features: the vocabulary of site chrome that is the
+# same on every site (consent, accounts, newsletters, ads, legal, sharing), a few
+# languages. It never removes a sentence inside the article on its own.
+_CHROME_WORDS = re.compile(
+    r"\b(?:cookies?|subscribe|subscription|subscriber|newsletters?|sign[ -]?(?:in|up)|log[ -]?(?:in|out)|"
+    r"advertisements?|advertising|sponsored|privacy|terms of (?:use|service)|all rights reserved|"
+    r"copyright|javascript|your browser|download the app|follow us|share (?:this|on)|"
+    r"datenschutz|anmelden|abonnieren|werbung|connexion|s'abonner|publicité|suscríbete|publicidad|"
+    r"iscriviti|pubblicità)\b|©",
+    re.IGNORECASE,
+)
+_COOKIE_WALL = re.compile(r"\b(?:cookies?|consent|accept all|reject all|log ?in|sign ?in|subscribe|paywall)\b", re.IGNORECASE)
+_ERROR_PAGE = re.compile(r"\b(?:404|page not found|not be found|doesn'?t exist|does not exist|no longer available|error)\b", re.IGNORECASE)
+_TITLE_SEP = re.compile(r"\s+[|–—·•:-]\s+|\s+-\s+")
+_BYLINE = re.compile(
+    r"^(?:(?:written|reported|words|text|story|posted|published|compiled|edited)\s+by|by)\b[:\s]*(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_BYLINE_INNER = re.compile(r"(?:^|(?<=[^\W\d_])|\s)(?:By|BY)\s+(?P<rest>[A-Z][^\d|•·]{2,80})")
+_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w’'.-]*|[A-Z]\.|de|da|van|von|der|den|del|di|la|le|bin|al|el|dos|du|St\.?)$")
+_NAME_JOIN = re.compile(r"\s*(?:,\s*and\s+|,|\band\b|&|\bund\b|\bet\b|\by\b|\be\b)\s*")
+_ROLE_TAIL = re.compile(
+    r"\s*(?:[,|•·–—-]\s*)?(?:senior|staff|contributing|associate|executive|deputy|managing|chief|special|"
+    r"freelance|political|sports|tech|science|health|business|news|entertainment|wellness|"
+    r"correspondent|editor|writer|reporter|columnist|contributor|producer|photographer|"
+    r"critic|analyst|director|intern)\b.*$",
+    re.IGNORECASE,
+)
+_FOR_PUBLISHER = re.compile(r"\s+(?:for|For|FOR)\s+(?P<pub>[A-Z][\w.&'’ -]{1,40})$")
+_DATE_WORDS = re.compile(
+    r"\b(?:published|posted|updated|last updated|modified|on|at|am|pm|a\.m\.|p\.m\.|utc|gmt|[ecmp][sd]t|et|pt|ct|bst|cet|cest|ist|"
+    r"mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs?|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _L:
+    i: int  # index among the page's non-blank lines
+    number: int
+    text: str
+    words: int
+    stop: float  # share of function words
+    terminal: bool  # ends like a sentence (or a clause)
+    sentence: bool  # ends with . ! ? …
+    rep: int  # dumps of the source that hold this line (0 without a context)
+    dup: int  # times this line occurs in this page
+    chrome: bool  # chrome vocabulary
+    junk: str | None  # a reason that holds wherever the line stands
+    cls: str = ""  # good / near / short / bad
+
+
+def _titlecase_share(text: str) -> float:
+    ws = [w for w in _WORD.findall(text) if w[0].isalpha()]
+    if not ws:
+        return 0.0
+    return sum(1 for w in ws if w[0].isupper()) / len(ws)
+
+
+def _features(dump: Dump, source: SourceContext | None) -> tuple[list[_L], frozenset[str]]:
+    raw = [(ln.number, ln.text) for ln in dump.lines if ln.text]
+    tokens_per = [[t.casefold() for t in _WORD.findall(t)] for _, t in raw]
+    sample = [t for ts in tokens_per if len(ts) >= 8 for t in ts] or [t for ts in tokens_per for t in ts]
+    stop = _pick_stoplist(sample)
+    counts: dict[str, int] = {}
+    for _, t in raw:
+        counts[t] = counts.get(t, 0) + 1
+    use_rep = source is not None and source.n_dumps >= 2
+    lines = []
+    for i, ((number, text), toks) in enumerate(zip(raw, tokens_per, strict=True)):
+        nw = len(toks)
+        junk = None
+        if _NO_LETTERS.match(text) and not re.search(r"\d{3,}", text):
+            junk = "boilerplate: rule or symbols"
+        elif _PLACEHOLDER.match(text):
+            junk = "boilerplate: image or form placeholder"
+        elif _COUNTER.match(text) and nw <= 3:
+            junk = "boilerplate: counter"
+        lines.append(_L(
+            i=i, number=number, text=text, words=nw,
+            stop=(sum(1 for t in toks if t in stop) / nw) if nw else 0.0,
+            terminal=bool(_TERMINAL.search(text)), sentence=bool(_SENTENCE_END.search(text)),
+            rep=source.count(text) if use_rep else 0, dup=counts[text],
+            chrome=bool(_CHROME_WORDS.search(text)), junk=junk,
+        ))
+    return lines, stop
+
+
+# jusText's thresholds, in words rather than characters (about 5.5 characters a word).
+_SHORT = 10  # fewer words than this: short (unless a sentence of ≥ 6)
+_LONG = 30  # from this many words a line is good on its stop-words alone
+_STOP_LOW = 0.30
+_STOP_HIGH = 0.32
+
+
+def _classify(ln: _L, template_ok: bool) -> str:
+    if ln.junk:
+        return "bad"
+    if template_ok and ln.rep >= 2:
+        return "bad"
+    if ln.words < _SHORT and not (ln.sentence and ln.words >= 6 and ln.stop >= _STOP_LOW):
+        return "short"
+    if ln.chrome and ln.words < 25:
+        return "bad"
+    if ln.stop >= _STOP_HIGH and (ln.words >= _LONG or ln.terminal):
+        return "good"
+    if ln.stop >= _STOP_LOW or (ln.terminal and ln.stop >= 0.2):
+        return "near"
+    return "bad"
+
+
+# --------------------------------------------------------------------------- the span
+
+_GOOD_VALUE = {"good": 1.0, "near": 0.5}
+_COST = 4.0  # what a line that is not a sentence costs inside the article run
+
+
+def _best_run(lines: list[_L]) -> tuple[int, int, float]:
+    """The stretch where sentence lines dominate: the maximum-sum run, where a good line
+    adds its words, a near-good line half of them, any other line costs _COST."""
+    best = (0, -1, 0.0)
+    start, acc = 0, 0.0
+    for k, ln in enumerate(lines):
+        v = _GOOD_VALUE.get(ln.cls, 0.0) * ln.words
+        v = v if v else -_COST
+        if ln.dup > 1 and ln.cls in _GOOD_VALUE:
+            v = -_COST  # a caption or teaser repeated in the page
+        if acc <= 0:
+            start, acc = k, 0.0
+        acc += v
+        if acc > best[2]:
+            best = (start, k, acc)
+    return best
+
+
+# --------------------------------------------------------------------------- headline
+
+def _norm_title(text: str) -> str:
+    return re.sub(r"\s+", " ", text.translate(str.maketrans("‘’“”–—", "''\"\"--"))).strip().casefold()
+
+
+def _title_shape(ln: _L) -> bool:
+    return (3 <= ln.words <= 30 and not ln.text.endswith((".", ":", ",", ";")) and ln.junk is None
+            and not _BYLINE.match(ln.text) and not _dates_in(ln.text, "DMY") and not ln.chrome
+            and ln.text[:1].isupper() | ln.text[:1].isdigit() | (ln.text[:1] in "'\"‘“¿¡"))
+
+
+def _headline(lines: list[_L], start: int, date_order: str) -> int | None:
+    """Index of the headline: a title-like line in the stretch above the article text,
+    scored by what lies just under it (a date, a byline) and by the page naming it
+    again (a "Headline | Site" line, a share text)."""
+    lo = max(0, start - 30)
+    norm_all: dict[str, int] = {}
+    for ln in lines:
+        key = _norm_title(ln.text)
+        norm_all[key] = norm_all.get(key, 0) + 1
+    parts: set[str] = set()
+    for ln in lines[:max(start, 1) + 5]:
+        pieces = _TITLE_SEP.split(ln.text)
+        if len(pieces) > 1:
+            parts.update(_norm_title(p) for p in pieces if p)
+    best, best_score = None, 0.0
+    for k in range(lo, min(len(lines), start + 3)):
+        ln = lines[k]
+        if not _title_shape(ln) or ln.rep >= 2:
+            continue
+        score = 1.0
+        below = lines[k + 1:k + 7]
+        if any(_dates_in(b.text, date_order) and b.words <= 25 for b in below):
+            score += 3.0
+        if any(_BYLINE.match(b.text) or _BYLINE_INNER.search(b.text) for b in below):
+            score += 2.0
+        key = _norm_title(ln.text)
+        if key in parts or norm_all.get(key, 0) > 1:
+            score += 1.5
+        if 5 <= ln.words <= 20:
+            score += 1.0
+        if _titlecase_share(ln.text) > 0.6:
+            score += 0.5
+        if ln.sentence and not ln.text.endswith(("?", "!")):
+            score -= 1.5
+        score -= 0.08 * abs(start - k)
+        if score > best_score:
+            best, best_score = k, score
+    return best
+
+
+# --------------------------------------------------------------------------- bylines
+
+def _split_names(credit: str) -> list[str]:
+    names = []
+    for part in _NAME_JOIN.split(credit):
+        part = _ROLE_TAIL.sub("", part).strip(" .,;:|-–—")
+        toks = part.split()
+        if 1 <= len(toks) <= 5 and all(_NAME_TOKEN.match(t) for t in toks) and len(toks) >= 2:
+            names.append(part)
+        elif len(toks) == 1 and names == [] and toks and toks[0][:1].isupper() and len(toks[0]) > 2 and False:
+            names.append(part)
+    return names
+
+
+def _byline(text: str) -> tuple[list[str], str | None] | None:
+    """Authors (and a publisher) named by a byline line, or None."""
+    s = text.strip()
+    pub = None
+    m = _BYLINE.match(s)
+    if m:
+        rest = m["rest"]
+    else:
+        m2 = _BYLINE_INNER.search(s)
+        if not m2:
+            return None
+        rest = m2["rest"]
+    rest = _DATE_IN_LINE.split(rest)[0] if _DATE_IN_LINE.search(rest) else rest
+    rest = re.split(r"\s*(?:\||•|·|—|–|\s-\s|Published|Updated|Posted|\d)", rest)[0]
+    fm = _FOR_PUBLISHER.search(rest)
+    if fm:
+        pub = fm["pub"].strip()
+        rest = rest[:fm.start()]
+    names = _split_names(rest)
+    return (names, pub) if names else None
+
+
+def _name_line(text: str) -> list[str]:
+    """A line that is only a name (or "NAME | PUBLISHER", "NAME - date"): its names."""
+    s = _DATE_IN_LINE.split(text)[0] if _DATE_IN_LINE.search(text) else text
+    s = re.split(r"\s*(?:\||•|·|—|–|\s-\s)\s*", s)[0]
+    s = _ROLE_TAIL.sub("", s).strip(" ,")
+    toks = s.split()
+    if not 2 <= len(toks) <= 4 or not all(_NAME_TOKEN.match(t) for t in toks):
+        return []
+    if _DATE_WORDS.search(s):
+        return []
+    return _split_names(s)
+
+
+# --------------------------------------------------------------------------- extract
+
+_HEADING_MAX_WORDS = 14
+
+
+def _reject_reason(lines: list[_L]) -> str:
+    text = " ".join(ln.text for ln in lines[:80])
+    if len(lines) < 40 and _ERROR_PAGE.search(text):
+        return "no article: error page"
+    if lines and sum(1 for ln in lines if _COOKIE_WALL.search(ln.text)) >= max(2, len(lines) // 8):
+        return "no article: cookie or login wall"
+    return "no article: a section front / list of links (no run of sentence paragraphs)"
+
+
+def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Article:
+    """Read a whole page's text dump into an Article, or raise Rejected."""
+    lines, _ = _features(dump, source)
+    if not lines:
+        raise Rejected("empty file")
+    # Repetition across the source is only evidence when the dumps are different
+    # articles: two saves of one article share their sentences too.
+    sentences = [ln for ln in lines if ln.words >= 15 and ln.sentence]
+    template_ok = bool(sentences) and sum(1 for ln in sentences if ln.rep >= 2) <= 0.6 * len(sentences)
+    for ln in lines:
+        ln.cls = _classify(ln, template_ok)
+
+    start, end, value = _best_run(lines)
+    good_in = [ln for ln in lines[start:end + 1] if ln.cls == "good" and ln.dup == 1]
+    if value < 60 or not good_in or (len(good_in) < 2 and value < 90):
+        raise Rejected(_reject_reason(lines))
+    # The run starts and ends on sentence lines.
+    while start < end and lines[start].cls not in _GOOD_VALUE:
+        start += 1
+    while end > start and lines[end].cls not in _GOOD_VALUE:
+        end -= 1
+
+    order = rules.date_order
+    h = _headline(lines, start, order)
+    reasons: dict[int, str] = {}  # index -> removal reason
+    title = lines[h].text if h is not None else None
+
+    # Date: the nearest complete date under (or just above) the headline, before the
+    # text; then anywhere in the head; labelled "Published" beats "Updated".
+    anchor = h if h is not None else start
+    date_hit, date_idx = None, None
+    windows = [range(anchor, min(len(lines), max(start, anchor) + 8)),
+               range(max(0, anchor - 4), anchor),
+               range(min(len(lines), max(start, anchor) + 8), min(len(lines), end + 1)),
+               range(0, max(0, anchor - 4)),
+               range(end + 1, len(lines))]
+    for win in windows:
+        cands = []
+        for k in win:
+            ln = lines[k]
+            if ln.words > 30 or (ln.cls == "good" and k >= start and ln.words > 20):
+                continue
+            hits = _dates_in(ln.text, order)
+            if not hits:
+                whole = _whole_line_date(ln.text, order) if ln.words <= 6 else None
+                if whole:
+                    hits = [_DateHit(whole, ln.text, False, False)]
+            if hits:
+                pub = [x for x in hits if x.published] or [x for x in hits if not x.updated] or hits
+                cands.append((abs(k - anchor), k, pub[0]))
+        if cands:
+            cands.sort(key=lambda c: (c[0], c[1]))
+            _, date_idx, date_hit = cands[0]
+            break
+    if date_hit is None:
+        raise Rejected("no date: no publication date near the headline or anywhere on the page")
+
+    # Byline: in the head (headline .. text start), or the date line, or next to it.
+    authors: list[str] = []
+    publisher = None
+    head_lo = h if h is not None else max(0, start - 8)
+    head_hi = max(start, (date_idx or 0) + 1)
+    byline_idx = None
+    for k in range(head_lo, min(len(lines), head_hi + 2)):
+        if k == h:
+            continue
+        got = _byline(lines[k].text)
+        if got:
+            authors, publisher = got
+            byline_idx = k
+            break
+    if not authors:
+        for k in (date_idx - 1, date_idx, date_idx + 1, date_idx - 2, date_idx + 2):
+            if 0 <= k < len(lines) and k != h and head_lo <= k <= head_hi + 1:
+                names = _name_line(lines[k].text)
+                if names:
+                    authors, byline_idx = names, k
+                    break
+    # Site name from a "Headline | Site" line.
+    if title and not publisher:
+        key = _norm_title(title)
+        for ln in lines[:max(start, 1)]:
+            pieces = _TITLE_SEP.split(ln.text)
+            if len(pieces) == 2 and _norm_title(pieces[0]) == key and 1 <= len(pieces[1].split()) <= 4:
+                publisher = pieces[1].strip()
+                break
+
+    # Sections: the run's good lines, headings over them, items between them.
+    sections: list[Section] = [Section(heading=None)]
+    body_from = start
+    # A standfirst or key points between the headline and the text.
+    lead: list[int] = []
+    if h is not None and h < start:
+        for k in range(h + 1, start):
+            ln = lines[k]
+            if k in (date_idx, byline_idx) or ln.dup > 1 or (template_ok and ln.rep >= 2) or ln.junk:
+                continue
+            if ln.words >= 6 and ln.stop >= 0.2 and not ln.chrome and not _byline(ln.text):
+                lead.append(k)
+            elif lead:
+                break
+        # only a lead that sits right under the headline (before date/byline lines end)
+    for k in lead:
+        sections[0].paragraphs.append(lines[k].text)
+        sections[0].lines.append(lines[k].number)
+
+    keep: set[int] = set(lead)
+    for k in range(body_from, end + 1):
+        ln = lines[k]
+        if k in (h, date_idx, byline_idx) or ln.junk or ln.dup > 1 or (template_ok and ln.rep >= 2):
+            continue
+        if ln.cls in _GOOD_VALUE:
+            sections[-1].paragraphs.append(ln.text)
+            sections[-1].lines.append(ln.number)
+            keep.add(k)
+            continue
+        nxt = lines[k + 1] if k + 1 <= end else None
+        prev = lines[k - 1] if k > 0 else None
+        if (nxt is not None and nxt.cls in _GOOD_VALUE and ln.words <= _HEADING_MAX_WORDS
+                and not ln.sentence and not ln.chrome and ln.words >= 1 and not ln.text.endswith(":")
+                and (prev is None or prev.cls in _GOOD_VALUE or k == body_from)):
+            sections.append(Section(heading=ln.text, heading_line=ln.number))
+            keep.add(k)
+            continue
+        if (ln.words >= 2 and not ln.chrome and prev is not None and nxt is not None
+                and (prev.cls in _GOOD_VALUE or (prev.i in keep and prev.text.endswith(":")))
+                and ln.terminal is False and False):
+            pass
+    if not sections[0].paragraphs and sections[0].heading is None and len(sections) > 1:
+        sections.pop(0)
+    sections = [s for s in sections if s.paragraphs]
+    if not sections:
+        raise Rejected(_reject_reason(lines))
+
+    # Everything else is removed, with the reason its place and shape give.
+    removed: list[Removed] = []
+    for ln in lines:
+        k = ln.i
+        if k in keep or k == h:
+            continue
+        if k == date_idx:
+            reason = "metadata: publication date"
+        elif k == byline_idx:
+            reason = "metadata: byline"
+        elif ln.junk:
+            reason = ln.junk
+        elif template_ok and ln.rep >= 2:
+            reason = f"boilerplate: repeated on {ln.rep} pages of this source"
+        elif ln.dup > 1:
+            reason = "boilerplate: repeated in this page (caption, teaser or pull quote)"
+        elif h is not None and k < h or h is None and k < start:
+            reason = "boilerplate: page header before the headline (navigation, notices)"
+        elif k < start:
+            reason = "boilerplate: between the headline and the article (caption, labels)"
+        elif k > end:
+            reason = "boilerplate: after the article (related links, footer)"
+        elif ln.chrome:
+            reason = "boilerplate: chrome inside the article (sign-up, sharing, advertising)"
+        else:
+            reason = "boilerplate: short line inside the article (caption, label)"
+        removed.append(Removed(ln.number, ln.text, reason))
+
+    if title is None:
+        raise Rejected("no title: no headline above the article text")
+    return Article(
+        dump=dump, id=f"sha256-{dump.sha256[:16]}", title=title, date=date_hit.date,
+        date_text=date_hit.text, sections=sections,
+        byline=lines[byline_idx].text if byline_idx is not None else None,
+        authors=authors, publisher=publisher, removed=removed,
+    )
