@@ -93,20 +93,29 @@ def _pick_stoplist(tokens: list[str]) -> frozenset[str]:
 
 # --------------------------------------------------------------------------- dates
 
-_MON = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-        r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_MONTH_NO = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+# Month names: English, and the spellings of German, French, Spanish, Italian,
+# Portuguese and Dutch (number from the first letters, see _MONTH_NO).
+_MONTH_NAMES = {
+    1: "january jan januar janvier enero gennaio janeiro januari jän", 2: "february feb februar février fevrier febrero febbraio fevereiro februari",
+    3: "march mar märz maerz mars marzo março maart mrt", 4: "april apr avril abril aprile",
+    5: "may mai mayo maggio maio mei", 6: "june jun juni juin junio giugno junho",
+    7: "july jul juli juillet julio luglio julho", 8: "august aug août aout agosto augustus",
+    9: "september sep sept septembre septiembre settembre setembro", 10: "october oct oktober octobre octubre ottobre outubro okt",
+    11: "november nov novembre noviembre novembro", 12: "december dec dezember décembre decembre diciembre dicembre dezembro dic dez",
+}
+_MONTH_NO = {name: no for no, names in _MONTH_NAMES.items() for name in names.split()}
+_MON = "(?P<mon>" + "|".join(sorted(_MONTH_NO, key=len, reverse=True)) + r")\.?"
 _DATE_IN_LINE = re.compile(
     rf"(?<![\w/.-])(?:{_MON}\s*(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y1>\d{{4}})"
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON.replace('mon>', 'mon2>')},?\s*(?P<y2>\d{{4}})"
     r"|(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
     r"|(?P<ny>\d{4})/(?P<nm>\d{1,2})/(?P<nd>\d{1,2})"
-    r"|(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y3>\d{4}))(?!\d)",
+    r"|(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y3>\d{4}))(?:(?!\d)|(?=\d{1,2}:\d\d))",
     re.IGNORECASE,
 )
-_UPDATED = re.compile(r"(?:updated|modified|edited|last\s+updated)\s*(?:on|at)?\s*:?\s*$", re.IGNORECASE)
-_PUBLISHED = re.compile(r"(?:published|posted|first\s+published|released|date)\s*(?:on|at)?\s*:?\s*$", re.IGNORECASE)
+# A label before a date, in the same part of the line (no "|" or other date between).
+_UPDATED = re.compile(r"\b(?:updated|modified|edited)\b[^|•·\d]{0,12}(?:[\d:.]+\s*(?:[ap]\.?m\.?)?\s*[a-z]{0,4}\s*,?\s*)?$", re.IGNORECASE)
+_PUBLISHED = re.compile(r"\b(?:published|posted|released|date)\b[^|•·\d]{0,12}(?:[\d:.]+\s*(?:[ap]\.?m\.?)?\s*[a-z]{0,4}\s*,?\s*)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -117,14 +126,15 @@ class _DateHit:
     published: bool  # labelled "Published"/"Posted"
 
 
-def _dates_in(text: str, date_order: str) -> list[_DateHit]:
+@functools.lru_cache(maxsize=16384)
+def _dates_in(text: str, date_order: str) -> tuple[_DateHit, ...]:
     """Every complete date written in a line (a month name, or a numeric form with a
     four-digit year); a lone number is never a date."""
     hits = []
     for m in _DATE_IN_LINE.finditer(text):
         try:
             if m["mon"] or m["mon2"]:
-                mon = _MONTH_NO[(m["mon"] or m["mon2"])[:3].casefold()]
+                mon = _MONTH_NO[(m["mon"] or m["mon2"]).casefold()]
                 d = dt.date(int(m["y1"] or m["y2"]), mon, int(m["d1"] or m["d2"]))
             elif m["iy"]:
                 d = dt.date(int(m["iy"]), int(m["im"]), int(m["id"]))
@@ -142,7 +152,7 @@ def _dates_in(text: str, date_order: str) -> list[_DateHit]:
             continue
         before = text[max(0, m.start() - 30):m.start()]
         hits.append(_DateHit(d, m[0], bool(_UPDATED.search(before)), bool(_PUBLISHED.search(before))))
-    return hits
+    return tuple(hits)
 
 
 def _whole_line_date(text: str, date_order: str) -> dt.date | None:
@@ -158,6 +168,7 @@ def _whole_line_date(text: str, date_order: str) -> dt.date | None:
 _TERMINAL = re.compile(r"[.!?…:;]['\"’”)\]»]*$")
 _SENTENCE_END = re.compile(r"[.!?…]['\"’”)\]»]*$")
 _PLACEHOLDER = re.compile(r"^\[[^\]]*\]$|^\[[^\]]*\]\s*\S{0,3}$")
+_IMAGE_LINK = re.compile(r"^\[[^\]]{1,80}\]\s*\S")
 _NO_LETTERS = re.compile(r"^[\W\d_]*$")
 _COUNTER = re.compile(
     r"^\d[\d,.]*\s*[kKmM]?\s+[^\W\d_]+(?:\s+[^\W\d_]+)?$|^[^\W\d_]+(?:\s+[^\W\d_]+)?\s*[:(]?\s*\d[\d,.]*[kKmM]?\)?$"
@@ -240,6 +251,8 @@ def _features(dump: Dump, source: SourceContext | None) -> tuple[list[_L], froze
             junk = "boilerplate: rule or symbols"
         elif _PLACEHOLDER.match(text):
             junk = "boilerplate: image or form placeholder"
+        elif _IMAGE_LINK.match(text):
+            junk = "boilerplate: image link (teaser)"
         elif _COUNTER.match(text) and nw <= 3:
             junk = "boilerplate: counter"
         lines.append(_L(
@@ -311,41 +324,65 @@ def _title_shape(ln: _L) -> bool:
             and ln.text[:1].isupper() | ln.text[:1].isdigit() | (ln.text[:1] in "'\"‘“¿¡"))
 
 
+_CAPTION_WORDS = re.compile(
+    r"\b(?:avatar|headshot|portrait|photo(?:graph)?s?|image|images|picture|credits?|getty|illustration|"
+    r"file photo|courtesy|enlarge)\b|/", re.IGNORECASE)
+_NUMBERED = re.compile(r"^\d{1,3}[.)]\s")
+
+
 def _headline(lines: list[_L], start: int, date_order: str) -> int | None:
-    """Index of the headline: a title-like line in the stretch above the article text,
-    scored by what lies just under it (a date, a byline) and by the page naming it
-    again (a "Headline | Site" line, a share text)."""
-    lo = max(0, start - 30)
-    norm_all: dict[str, int] = {}
-    for ln in lines:
-        key = _norm_title(ln.text)
-        norm_all[key] = norm_all.get(key, 0) + 1
-    parts: set[str] = set()
-    for ln in lines[:max(start, 1) + 5]:
-        pieces = _TITLE_SEP.split(ln.text)
-        if len(pieces) > 1:
-            parts.update(_norm_title(p) for p in pieces if p)
+    """Index of the headline: a title-like line above the article text (or at its top),
+    scored by what lies just under it (a date, a byline, a standfirst), what lies just
+    above it (the end of the page's chrome), the page naming it again elsewhere (a
+    "Headline | Site" line, a share text) and what it is not (an item of a list of
+    headlines, a caption, a name, a numbered breadcrumb)."""
+    lo = max(0, start - 150)
+    hi = min(len(lines), start + 20)
+    page = "\n".join(_norm_title(ln.text) for ln in lines)
+    shaped = [_title_shape(ln) for ln in lines]
     best, best_score = None, 0.0
-    for k in range(lo, min(len(lines), start + 3)):
+    goods_above = 0
+    for k in range(lo, hi):
         ln = lines[k]
-        if not _title_shape(ln) or ln.rep >= 2:
+        if k > start and lines[k - 1].cls == "good" and lines[k - 1].words >= 15:
+            goods_above += 1
+        if not shaped[k]:
             continue
         score = 1.0
-        below = lines[k + 1:k + 7]
-        if any(_dates_in(b.text, date_order) and b.words <= 25 for b in below):
-            score += 3.0
-        if any(_BYLINE.match(b.text) or _BYLINE_INNER.search(b.text) for b in below):
-            score += 2.0
+        for dist, b in enumerate(lines[k + 1:k + 9], start=1):
+            if b.words <= 25 and _dates_in(b.text, date_order):
+                score += 3.0
+                break
+        if any(_byline(b.text) for b in lines[k + 1:k + 9]):
+            score += 1.5
+        nxt = lines[k + 1] if k + 1 < len(lines) else None
+        if nxt is not None and nxt.cls in _GOOD_VALUE and nxt.dup == 1 and nxt.rep < 2:
+            score += 1.0  # a standfirst or the lead under it
         key = _norm_title(ln.text)
-        if key in parts or norm_all.get(key, 0) > 1:
+        near_copies = sum(1 for j in range(max(0, k - 3), min(len(lines), k + 4))
+                          if j != k and lines[j].text == ln.text)
+        if page.count(key) - near_copies >= 2:
             score += 1.5
         if 5 <= ln.words <= 20:
             score += 1.0
         if _titlecase_share(ln.text) > 0.6:
             score += 0.5
+        above = lines[max(0, k - 3):k]
+        if above and all(a.cls == "bad" or a.rep >= 2 or a.words <= 3 for a in above):
+            score += 1.0  # the page's chrome ends right above it
+        list_mates = sum(1 for j in (k - 2, k - 1, k + 1, k + 2) if 0 <= j < len(lines) and shaped[j])
+        score -= 1.0 * max(0, list_mates - 1)
         if ln.sentence and not ln.text.endswith(("?", "!")):
             score -= 1.5
-        score -= 0.08 * abs(start - k)
+        if ln.rep >= 2:
+            score -= 2.0
+        if near_copies:
+            score -= 1.0
+        if _NUMBERED.match(ln.text):
+            score -= 2.0
+        if _CAPTION_WORDS.search(ln.text) or _name_line(ln.text):
+            score -= 2.0
+        score -= min(2.0, 0.02 * (start - k)) if k < start else 0.6 * goods_above
         if score > best_score:
             best, best_score = k, score
     return best
@@ -365,7 +402,8 @@ def _split_names(credit: str) -> list[str]:
     return names
 
 
-def _byline(text: str) -> tuple[list[str], str | None] | None:
+@functools.lru_cache(maxsize=16384)
+def _byline(text: str) -> tuple[tuple[str, ...], str | None] | None:
     """Authors (and a publisher) named by a byline line, or None."""
     s = text.strip()
     pub = None
@@ -384,20 +422,21 @@ def _byline(text: str) -> tuple[list[str], str | None] | None:
         pub = fm["pub"].strip()
         rest = rest[:fm.start()]
     names = _split_names(rest)
-    return (names, pub) if names else None
+    return (tuple(names), pub) if names else None
 
 
-def _name_line(text: str) -> list[str]:
+@functools.lru_cache(maxsize=16384)
+def _name_line(text: str) -> tuple[str, ...]:
     """A line that is only a name (or "NAME | PUBLISHER", "NAME - date"): its names."""
     s = _DATE_IN_LINE.split(text)[0] if _DATE_IN_LINE.search(text) else text
     s = re.split(r"\s*(?:\||•|·|—|–|\s-\s)\s*", s)[0]
     s = _ROLE_TAIL.sub("", s).strip(" ,")
     toks = s.split()
     if not 2 <= len(toks) <= 4 or not all(_NAME_TOKEN.match(t) for t in toks):
-        return []
+        return ()
     if _DATE_WORDS.search(s):
-        return []
-    return _split_names(s)
+        return ()
+    return tuple(_split_names(s))
 
 
 # --------------------------------------------------------------------------- extract
@@ -438,7 +477,12 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
 
     order = rules.date_order
     h = _headline(lines, start, order)
-    reasons: dict[int, str] = {}  # index -> removal reason
+    if h is not None and h >= start:
+        # The run began in the page's chrome (a teaser, a notice): the text starts under
+        # the headline.
+        start = h + 1
+        while start < end and lines[start].cls not in _GOOD_VALUE:
+            start += 1
     title = lines[h].text if h is not None else None
 
     # Date: the nearest complete date under (or just above) the headline, before the
@@ -460,7 +504,7 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
             if not hits:
                 whole = _whole_line_date(ln.text, order) if ln.words <= 6 else None
                 if whole:
-                    hits = [_DateHit(whole, ln.text, False, False)]
+                    hits = (_DateHit(whole, ln.text, False, False),)
             if hits:
                 pub = [x for x in hits if x.published] or [x for x in hits if not x.updated] or hits
                 cands.append((abs(k - anchor), k, pub[0]))
@@ -482,7 +526,7 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
             continue
         got = _byline(lines[k].text)
         if got:
-            authors, publisher = got
+            authors, publisher = list(got[0]), got[1]
             byline_idx = k
             break
     if not authors:
@@ -490,7 +534,7 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
             if 0 <= k < len(lines) and k != h and head_lo <= k <= head_hi + 1:
                 names = _name_line(lines[k].text)
                 if names:
-                    authors, byline_idx = names, k
+                    authors, byline_idx = list(names), k
                     break
     # Site name from a "Headline | Site" line.
     if title and not publisher:
