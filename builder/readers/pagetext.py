@@ -110,7 +110,7 @@ _DATE_IN_LINE = re.compile(
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON.replace('mon>', 'mon2>')},?\s*(?P<y2>\d{{4}})"
     r"|(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
     r"|(?P<ny>\d{4})/(?P<nm>\d{1,2})/(?P<nd>\d{1,2})"
-    r"|(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y3>\d{4}))(?:(?!\d)|(?=\d{1,2}:\d\d))",
+    r"|(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y3>\d{4}|\d{2}(?![/.]?\d)))(?:(?!\d)|(?=\d{1,2}:\d\d))",
     re.IGNORECASE,
 )
 # A label before a date, in the same part of the line (no "|" or other date between).
@@ -145,7 +145,8 @@ def _dates_in(text: str, date_order: str) -> tuple[_DateHit, ...]:
                 day, mon = (a, b) if date_order == "DMY" else (b, a)
                 if mon > 12 and day <= 12:
                     day, mon = mon, day
-                d = dt.date(int(m["y3"]), mon, day)
+                year = int(m["y3"]) if len(m["y3"]) == 4 else 2000 + int(m["y3"])
+                d = dt.date(year, mon, day)
         except (ValueError, KeyError):
             continue
         if not 1900 <= d.year <= 2200:
@@ -262,7 +263,35 @@ def _features(dump: Dump, source: SourceContext | None) -> tuple[list[_L], froze
             rep=source.count(text) if use_rep else 0, dup=counts[text],
             chrome=bool(_CHROME_WORDS.search(text)), junk=junk,
         ))
+    _mark_captions(lines)
     return lines, stop
+
+
+# A caption ends with its credit: "Photo: NAME/AGENCY", "(Image credit: …)", "NAME/Getty
+# Images", "… [+]" (an expandable caption).
+_CREDIT_TAIL = re.compile(
+    r"(?:\b(?:photo(?:graph)?|image|illustration|picture|video|credit|courtesy)s?(?:\s+credit)?\s*(?:by|:)\s*[^.!?]{2,80}"
+    r"|\(\s*(?:photo|image|credit|illustration)[^)]{0,80}\)|\bvia getty images|/\s*getty images|\bgetty images\b[^.!?]{0,40}"
+    r"|\.\.\.\s*\[\+\]\s*.*)$",
+    re.IGNORECASE,
+)
+
+
+def _mark_captions(lines: list[_L]) -> None:
+    """Captions told by their form: a credit at the end, a line printed twice in a row
+    (alt text and caption), or a line that repeats the line above plus a credit."""
+    for k, ln in enumerate(lines):
+        if ln.junk:
+            continue
+        t = ln.text
+        half = len(t) // 2
+        if len(t) > 30 and (t[:half].strip() == t[half:].strip() or t[:half + 1].strip() == t[half + 1:].strip()):
+            ln.junk = "boilerplate: caption (printed twice)"
+        elif _CREDIT_TAIL.search(t) and not (ln.sentence and ln.words > 40):
+            ln.junk = "boilerplate: caption or photo credit"
+        elif k + 1 < len(lines) and len(t) >= 25 and lines[k + 1].text != t and lines[k + 1].text.startswith(t):
+            ln.junk = "boilerplate: caption (alt text)"
+            lines[k + 1].junk = "boilerplate: caption with its credit"
 
 
 # jusText's thresholds, in words rather than characters (about 5.5 characters a word).
