@@ -20,7 +20,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-_SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -28,7 +27,7 @@ def normalise(text: str) -> str:
     """The key a line is counted under: whitespace collapsed, case folded, every run of
     digits replaced by "0" (so "7 comments" and "12 comments", or a copyright year,
     count as the same template line)."""
-    return _DIGITS.sub("0", _SPACE.sub(" ", text).strip().casefold())
+    return _DIGITS.sub("0", " ".join(text.split()).casefold())
 
 
 @dataclass(frozen=True)

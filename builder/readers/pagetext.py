@@ -187,6 +187,21 @@ _CHROME_WORDS = re.compile(
     r"iscriviti|pubblicità)\b|©",
     re.IGNORECASE,
 )
+_CHROME_HINTS = frozenset(
+    "cookie cookies subscribe subscription subscriber newsletter newsletters sign log advertisement "
+    "advertisements advertising sponsored privacy terms rights copyright javascript browser download "
+    "follow share datenschutz anmelden abonnieren werbung connexion abonner publicité suscríbete "
+    "publicidad iscriviti pubblicità".split())
+
+
+def _is_chrome(text: str, tokens: list[str]) -> bool:
+    if "©" in text:
+        return True
+    if _CHROME_HINTS.isdisjoint(tokens):
+        return False
+    return bool(_CHROME_WORDS.search(text))
+
+
 _COOKIE_WALL = re.compile(r"\b(?:cookies?|consent|accept all|reject all|log ?in|sign ?in|subscribe|paywall)\b", re.IGNORECASE)
 _ERROR_PAGE = re.compile(r"\b(?:404|page not found|not be found|doesn'?t exist|does not exist|no longer available|error)\b", re.IGNORECASE)
 _TITLE_SEP = re.compile(r"\s+[|–—·•:-]\s+|\s+-\s+")
@@ -238,7 +253,7 @@ def _titlecase_share(text: str) -> float:
 def _features(dump: Dump, source: SourceContext | None) -> tuple[list[_L], frozenset[str]]:
     raw = [(ln.number, ln.text) for ln in dump.lines if ln.text]
     tokens_per = [[t.casefold() for t in _WORD.findall(t)] for _, t in raw]
-    sample = [t for ts in tokens_per if len(ts) >= 8 for t in ts] or [t for ts in tokens_per for t in ts]
+    sample = ([t for ts in tokens_per if len(ts) >= 8 for t in ts] or [t for ts in tokens_per for t in ts])[:3000]
     stop = _pick_stoplist(sample)
     counts: dict[str, int] = {}
     for _, t in raw:
@@ -261,7 +276,7 @@ def _features(dump: Dump, source: SourceContext | None) -> tuple[list[_L], froze
             stop=(sum(1 for t in toks if t in stop) / nw) if nw else 0.0,
             terminal=bool(_TERMINAL.search(text)), sentence=bool(_SENTENCE_END.search(text)),
             rep=source.count(text) if use_rep else 0, dup=counts[text],
-            chrome=bool(_CHROME_WORDS.search(text)), junk=junk,
+            chrome=_is_chrome(text, toks), junk=junk,
         ))
     _mark_captions(lines)
     return lines, stop
@@ -277,6 +292,9 @@ _CREDIT_TAIL = re.compile(
 )
 
 
+_CREDIT_HINT = re.compile(r"(?i)photo|image|illustr|picture|video|credit|courtesy|getty|\[\+\]")
+
+
 def _mark_captions(lines: list[_L]) -> None:
     """Captions told by their form: a credit at the end, a line printed twice in a row
     (alt text and caption), or a line that repeats the line above plus a credit."""
@@ -287,7 +305,7 @@ def _mark_captions(lines: list[_L]) -> None:
         half = len(t) // 2
         if len(t) > 30 and (t[:half].strip() == t[half:].strip() or t[:half + 1].strip() == t[half + 1:].strip()):
             ln.junk = "boilerplate: caption (printed twice)"
-        elif _CREDIT_TAIL.search(t) and not (ln.sentence and ln.words > 40):
+        elif _CREDIT_HINT.search(t) and _CREDIT_TAIL.search(t) and not (ln.sentence and ln.words > 40):
             ln.junk = "boilerplate: caption or photo credit"
         elif k + 1 < len(lines) and len(t) >= 25 and lines[k + 1].text != t and lines[k + 1].text.startswith(t):
             ln.junk = "boilerplate: caption (alt text)"
@@ -320,19 +338,20 @@ def _classify(ln: _L, template_ok: bool) -> str:
 # --------------------------------------------------------------------------- the span
 
 _GOOD_VALUE = {"good": 1.0, "near": 0.5}
-_COST = 4.0  # what a line that is not a sentence costs inside the article run
+_COST = 8.0  # what a line that is not a sentence costs inside the article run
 
 
-def _best_run(lines: list[_L]) -> tuple[int, int, float]:
+def _best_run(lines: list[_L], cost: float | None = None) -> tuple[int, int, float]:
     """The stretch where sentence lines dominate: the maximum-sum run, where a good line
     adds its words, a near-good line half of them, any other line costs _COST."""
+    cost = _COST if cost is None else cost
     best = (0, -1, 0.0)
     start, acc = 0, 0.0
     for k, ln in enumerate(lines):
         v = _GOOD_VALUE.get(ln.cls, 0.0) * ln.words
-        v = v if v else -_COST
+        v = v if v else -cost
         if ln.dup > 1 and ln.cls in _GOOD_VALUE:
-            v = -_COST  # a caption or teaser repeated in the page
+            v = -cost  # a caption or teaser repeated in the page
         if acc <= 0:
             start, acc = k, 0.0
         acc += v
@@ -505,7 +524,10 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
         end -= 1
 
     order = rules.date_order
-    h = _headline(lines, start, order)
+    # The headline is looked for above the loosest run (a lower cost lets the text
+    # reach back over captions and boxes to the top of the article).
+    loose = _best_run(lines, _COST / 2)[0]
+    h = _headline(lines, min(start, loose) if loose <= start else start, order)
     if h is not None and h >= start:
         # The run began in the page's chrome (a teaser, a notice): the text starts under
         # the headline.
