@@ -43,12 +43,12 @@ from .context import SourceContext
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # A tiny fallback when jusText's lists are not installed (English function words).
-_FALLBACK_STOP = frozenset(
+_FALLBACK_WORDS = (
     "a about after all also an and any are as at be been but by can could did do for from "
     "had has have he her his how i if in into is it its just more most my no not of on one "
     "or our out over she so some than that the their them then there these they this to up "
-    "was we were what when which who will with would you your".split()
-)
+    "was we were what when which who will with would you your")
+_FALLBACK_STOP = frozenset(_FALLBACK_WORDS.split())
 _LANGS = ("English", "German", "French", "Spanish", "Italian", "Portuguese", "Dutch",
           "Swedish", "Danish", "Norwegian_Bokmal", "Finnish", "Polish", "Czech", "Romanian",
           "Hungarian", "Turkish", "Indonesian", "Russian", "Ukrainian", "Greek", "Catalan")
@@ -65,7 +65,8 @@ def _stoplists() -> dict[str, frozenset[str]]:
         for lang in _LANGS:
             f = folder / f"{lang}.txt"
             if f.is_file():
-                lists[lang] = frozenset(w.strip().casefold() for w in f.read_text(encoding="utf-8").split("\n") if w.strip())
+                words = f.read_text(encoding="utf-8").split("\n")
+                lists[lang] = frozenset(w.strip().casefold() for w in words if w.strip())
     return lists or {"English": _FALLBACK_STOP}
 
 
@@ -96,12 +97,18 @@ def _pick_stoplist(tokens: list[str]) -> frozenset[str]:
 # Month names: English, and the spellings of German, French, Spanish, Italian,
 # Portuguese and Dutch (number from the first letters, see _MONTH_NO).
 _MONTH_NAMES = {
-    1: "january jan januar janvier enero gennaio janeiro januari jän", 2: "february feb februar février fevrier febrero febbraio fevereiro februari",
-    3: "march mar märz maerz mars marzo março maart mrt", 4: "april apr avril abril aprile",
-    5: "may mai mayo maggio maio mei", 6: "june jun juni juin junio giugno junho",
-    7: "july jul juli juillet julio luglio julho", 8: "august aug août aout agosto augustus",
-    9: "september sep sept septembre septiembre settembre setembro", 10: "october oct oktober octobre octubre ottobre outubro okt",
-    11: "november nov novembre noviembre novembro", 12: "december dec dezember décembre decembre diciembre dicembre dezembro dic dez",
+    1: "january jan januar janvier enero gennaio janeiro januari jän",
+    2: "february feb februar février fevrier febrero febbraio fevereiro februari",
+    3: "march mar märz maerz mars marzo março maart mrt",
+    4: "april apr avril abril aprile",
+    5: "may mai mayo maggio maio mei",
+    6: "june jun juni juin junio giugno junho",
+    7: "july jul juli juillet julio luglio julho",
+    8: "august aug août aout agosto augustus",
+    9: "september sep sept septembre septiembre settembre setembro",
+    10: "october oct oktober octobre octubre ottobre outubro okt",
+    11: "november nov novembre noviembre novembro",
+    12: "december dec dezember décembre decembre diciembre dicembre dezembro dic dez",
 }
 _MONTH_NO = {name: no for no, names in _MONTH_NAMES.items() for name in names.split()}
 _MON = "(?P<mon>" + "|".join(sorted(_MONTH_NO, key=len, reverse=True)) + r")\.?"
@@ -114,8 +121,9 @@ _DATE_IN_LINE = re.compile(
     re.IGNORECASE,
 )
 # A label before a date, in the same part of the line (no "|" or other date between).
-_UPDATED = re.compile(r"\b(?:updated|modified|edited)\b[^|•·\d]{0,12}(?:[\d:.]+\s*(?:[ap]\.?m\.?)?\s*[a-z]{0,4}\s*,?\s*)?$", re.IGNORECASE)
-_PUBLISHED = re.compile(r"\b(?:published|posted|released|date)\b[^|•·\d]{0,12}(?:[\d:.]+\s*(?:[ap]\.?m\.?)?\s*[a-z]{0,4}\s*,?\s*)?$", re.IGNORECASE)
+_LABEL_TAIL = r"\b[^|•·\d]{0,12}(?:[\d:.]+\s*(?:[ap]\.?m\.?)?\s*[a-z]{0,4}\s*,?\s*)?$"
+_UPDATED = re.compile(r"\b(?:updated|modified|edited)" + _LABEL_TAIL, re.IGNORECASE)
+_PUBLISHED = re.compile(r"\b(?:published|posted|released|date)" + _LABEL_TAIL, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -187,11 +195,12 @@ _CHROME_WORDS = re.compile(
     r"iscriviti|pubblicità)\b|©",
     re.IGNORECASE,
 )
-_CHROME_HINTS = frozenset(
+_CHROME_HINT_WORDS = (
     "cookie cookies subscribe subscription subscriber newsletter newsletters sign log advertisement "
     "advertisements advertising sponsored privacy terms rights copyright javascript browser download "
     "follow share datenschutz anmelden abonnieren werbung connexion abonner publicité suscríbete "
-    "publicidad iscriviti pubblicità".split())
+    "publicidad iscriviti pubblicità")
+_CHROME_HINTS = frozenset(_CHROME_HINT_WORDS.split())
 
 
 def _is_chrome(text: str, tokens: list[str]) -> bool:
@@ -202,8 +211,11 @@ def _is_chrome(text: str, tokens: list[str]) -> bool:
     return bool(_CHROME_WORDS.search(text))
 
 
-_COOKIE_WALL = re.compile(r"\b(?:cookies?|consent|accept all|reject all|log ?in|sign ?in|subscribe|paywall)\b", re.IGNORECASE)
-_ERROR_PAGE = re.compile(r"\b(?:404|page not found|not be found|doesn'?t exist|does not exist|no longer available|error)\b", re.IGNORECASE)
+_COOKIE = re.compile(r"\bcookies?\b", re.IGNORECASE)
+_COOKIE_WALL = re.compile(
+    r"\b(?:cookies?|consent|accept all|reject all|log ?in|sign ?in|subscribe|paywall)\b", re.IGNORECASE)
+_ERROR_PAGE = re.compile(
+    r"\b(?:404|page not found|not be found|doesn'?t exist|does not exist|no longer available|error)\b", re.IGNORECASE)
 _TITLE_SEP = re.compile(r"\s+[|–—·•:-]\s+|\s+-\s+")
 _BYLINE = re.compile(
     r"^(?:(?:written|reported|words|text|story|posted|published|compiled|edited)\s+by|by)\b[:\s]*(?P<rest>.+)$",
@@ -221,7 +233,8 @@ _ROLE_TAIL = re.compile(
 )
 _FOR_PUBLISHER = re.compile(r"\s+(?:for|For|FOR)\s+(?P<pub>[A-Z][\w.&'’ -]{1,40})$")
 _DATE_WORDS = re.compile(
-    r"\b(?:published|posted|updated|last updated|modified|on|at|am|pm|a\.m\.|p\.m\.|utc|gmt|[ecmp][sd]t|et|pt|ct|bst|cet|cest|ist|"
+    r"\b(?:published|posted|updated|last updated|modified|on|at|am|pm|a\.m\.|p\.m\.|utc|gmt|[ecmp][sd]t|et|pt|ct|"
+    r"bst|cet|cest|ist|"
     r"mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs?|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\b",
     re.IGNORECASE,
 )
@@ -264,7 +277,7 @@ def _features(dump: Dump, source: SourceContext | None) -> tuple[list[_L], froze
         nw = len(toks)
         junk = None
         if _NO_LETTERS.match(text) and not re.search(r"\d{3,}", text):
-            junk = "boilerplate: rule or symbols"
+            junk = "boilerplate: stray number or symbols" if nw else "boilerplate: rule or symbols"
         elif _PLACEHOLDER.match(text):
             junk = "boilerplate: image or form placeholder"
         elif _IMAGE_LINK.match(text):
@@ -286,7 +299,8 @@ def _features(dump: Dump, source: SourceContext | None) -> tuple[list[_L], froze
 # Images", "… [+]" (an expandable caption).
 _CREDIT_TAIL = re.compile(
     r"(?:\b(?:photo(?:graph)?|image|illustration|picture|video|credit|courtesy)s?(?:\s+credit)?\s*(?:by|:)\s*[^.!?]{2,80}"
-    r"|\(\s*(?:photo|image|credit|illustration)[^)]{0,80}\)|\bvia getty images|/\s*getty images|\bgetty images\b[^.!?]{0,40}"
+    r"|\(\s*(?:photo|image|credit|illustration)[^)]{0,80}\)"
+    r"|\bvia getty images|/\s*getty images|\bgetty images\b[^.!?]{0,40}"
     r"|\.\.\.\s*\[\+\]\s*.*)$",
     re.IGNORECASE,
 )
@@ -397,7 +411,7 @@ def _headline(lines: list[_L], start: int, date_order: str) -> int | None:
         if not shaped[k]:
             continue
         score = 1.0
-        for dist, b in enumerate(lines[k + 1:k + 9], start=1):
+        for b in lines[k + 1:k + 9]:
             if b.words <= 25 and _dates_in(b.text, date_order):
                 score += 3.0
                 break
@@ -443,9 +457,7 @@ def _split_names(credit: str) -> list[str]:
     for part in _NAME_JOIN.split(credit):
         part = _ROLE_TAIL.sub("", part).strip(" .,;:|-–—")
         toks = part.split()
-        if 1 <= len(toks) <= 5 and all(_NAME_TOKEN.match(t) for t in toks) and len(toks) >= 2:
-            names.append(part)
-        elif len(toks) == 1 and names == [] and toks and toks[0][:1].isupper() and len(toks[0]) > 2 and False:
+        if 2 <= len(toks) <= 5 and all(_NAME_TOKEN.match(t) for t in toks):
             names.append(part)
     return names
 
@@ -471,6 +483,23 @@ def _byline(text: str) -> tuple[tuple[str, ...], str | None] | None:
         rest = rest[:fm.start()]
     names = _split_names(rest)
     return (tuple(names), pub) if names else None
+
+
+_CREDIT_FORM = re.compile(r"^(?P<names>[^|•·]+?)\s+(?:for|For|FOR|\||•|·|—|–|-)\s+(?P<pub>[^\W\d][\w.&'’ -]{1,40})$")
+
+
+@functools.lru_cache(maxsize=16384)
+def _credit(text: str) -> tuple[tuple[str, ...], str | None] | None:
+    """A credit without "By": "NAME for PUBLISHER", "NAME | PUBLISHER", "NAME and NAME
+    - PUBLISHER". Every part before the separator must be a name."""
+    m = _CREDIT_FORM.match(text.strip())
+    if not m or _dates_in(m["pub"], "DMY") or _DATE_WORDS.search(m["pub"]) or len(m["pub"].split()) > 5:
+        return None
+    parts = [p for p in _NAME_JOIN.split(m["names"]) if p.strip()]
+    names = _split_names(m["names"])
+    if not names or len(names) != len(parts):
+        return None
+    return tuple(names), m["pub"].strip()
 
 
 @functools.lru_cache(maxsize=16384)
@@ -575,7 +604,7 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
     for k in range(head_lo, min(len(lines), head_hi + 2)):
         if k == h:
             continue
-        got = _byline(lines[k].text)
+        got = _byline(lines[k].text) or _credit(lines[k].text)
         if got:
             authors, publisher = list(got[0]), got[1]
             byline_idx = k
@@ -633,10 +662,6 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
             sections.append(Section(heading=ln.text, heading_line=ln.number))
             keep.add(k)
             continue
-        if (ln.words >= 2 and not ln.chrome and prev is not None and nxt is not None
-                and (prev.cls in _GOOD_VALUE or (prev.i in keep and prev.text.endswith(":")))
-                and ln.terminal is False and False):
-            pass
     if not sections[0].paragraphs and sections[0].heading is None and len(sections) > 1:
         sections.pop(0)
     sections = [s for s in sections if s.paragraphs]
@@ -655,11 +680,13 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
             reason = "metadata: byline"
         elif ln.junk:
             reason = ln.junk
+        elif _COOKIE.search(ln.text) and ln.chrome:
+            reason = "boilerplate: cookie notice"
         elif template_ok and ln.rep >= 2:
             reason = f"boilerplate: repeated on {ln.rep} pages of this source"
         elif ln.dup > 1:
             reason = "boilerplate: repeated in this page (caption, teaser or pull quote)"
-        elif h is not None and k < h or h is None and k < start:
+        elif (h is not None and k < h) or (h is None and k < start):
             reason = "boilerplate: page header before the headline (navigation, notices)"
         elif k < start:
             reason = "boilerplate: between the headline and the article (caption, labels)"
