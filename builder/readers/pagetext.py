@@ -402,7 +402,7 @@ def _headline(lines: list[_L], start: int, date_order: str) -> int | None:
     hi = min(len(lines), start + 20)
     page = "\n".join(_norm_title(ln.text) for ln in lines)
     shaped = [_title_shape(ln) for ln in lines]
-    best, best_score = None, 0.0
+    best, best_score = None, float("-inf")
     goods_above = 0
     for k in range(lo, hi):
         ln = lines[k]
