@@ -324,6 +324,9 @@ def _mark_captions(lines: list[_L]) -> None:
         elif k + 1 < len(lines) and len(t) >= 25 and lines[k + 1].text != t and lines[k + 1].text.startswith(t):
             ln.junk = "boilerplate: caption (alt text)"
             lines[k + 1].junk = "boilerplate: caption with its credit"
+        elif (k + 1 < len(lines) and len(lines[k + 1].text) >= 15 and len(t) > len(lines[k + 1].text)
+              and t.endswith(lines[k + 1].text) and not lines[k + 1].junk):
+            ln.junk = "boilerplate: labels glued to the next line (breadcrumb, kicker)"
 
 
 # jusText's thresholds, in words rather than characters (about 5.5 characters a word).
@@ -386,65 +389,122 @@ def _title_shape(ln: _L) -> bool:
             and ln.text[:1].isupper() | ln.text[:1].isdigit() | (ln.text[:1] in "'\"‘“¿¡"))
 
 
+_DEBUG: list | None = None
 _CAPTION_WORDS = re.compile(
     r"\b(?:avatar|headshot|portrait|photo(?:graph)?s?|image|images|picture|credits?|getty|illustration|"
     r"file photo|courtesy|enlarge)\b|/", re.IGNORECASE)
 _NUMBERED = re.compile(r"^\d{1,3}[.)]\s")
 
 
-def _headline(lines: list[_L], start: int, date_order: str) -> int | None:
+_RELATIVE_TIME = re.compile(
+    r"^(?:(?:published|posted|updated)\s*:?\s*)?(?:\d+|an?|one)\s+(?:second|minute|min|hour|hr|day|week|month)s?\s+ago$"
+    r"|^(?:published|posted|updated|last updated)\s*:?$", re.IGNORECASE)
+_HL_META_ABOVE = 2.0
+_HL_WINDOW = 150
+_HL_DOT = 1.0
+_HL_DATE_WIN = 14
+_HL_DATE_FAR = 2.0
+_HL_REP = 2.0
+_HL_UPPER = 0.5
+
+
+def _meta_line(ln: _L, date_order: str) -> bool:
+    """A byline, a credit or a short line that holds a date (or a bare date label)."""
+    if ln.words > 25:
+        return False
+    return bool(_dates_in(ln.text, date_order) or _byline(ln.text) or _credit(ln.text)
+                or _RELATIVE_TIME.match(ln.text))
+
+
+def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = True) -> int | None:
     """Index of the headline: a title-like line above the article text (or at its top),
     scored by what lies just under it (a date, a byline, a standfirst), what lies just
-    above it (the end of the page's chrome), the page naming it again elsewhere (a
-    "Headline | Site" line, a share text) and what it is not (an item of a list of
-    headlines, a caption, a name, a numbered breadcrumb)."""
-    lo = max(0, start - 150)
+    above it (the end of the page's chrome, not a byline or a date: the meta block
+    follows the headline), the page naming it again elsewhere (a "Headline | Site"
+    line, a share text) and what it is not (an item of a list of headlines, a caption,
+    a name, a numbered breadcrumb)."""
+    lo = max(0, start - int(_HL_WINDOW))
     hi = min(len(lines), start + 20)
     page = "\n".join(_norm_title(ln.text) for ln in lines)
     shaped = [_title_shape(ln) for ln in lines]
+    template = [ln.dup > 1 or (template_ok and ln.rep >= 2) for ln in lines]
+    meta = {}
+
+    def is_meta(j: int) -> bool:
+        if j not in meta:
+            meta[j] = _meta_line(lines[j], date_order)
+        return meta[j]
+
     best, best_score = None, float("-inf")
     goods_above = 0
     for k in range(lo, hi):
         ln = lines[k]
         if k > start and lines[k - 1].cls == "good" and lines[k - 1].words >= 15:
             goods_above += 1
-        if not shaped[k]:
+        dotted = (ln.text.endswith(".") and _HL_DOT and 4 <= ln.words <= 20 and not ln.text.endswith("..")
+                  and _title_shape(_L(**{**ln.__dict__, "text": ln.text[:-1]})))
+        if not shaped[k] and not dotted:
             continue
         score = 1.0
-        for b in lines[k + 1:k + 9]:
+        _parts: list = []
+        for d, b in enumerate(lines[k + 1:k + 1 + int(_HL_DATE_WIN)]):
             if b.words <= 25 and _dates_in(b.text, date_order):
-                score += 3.0
+                score += 3.0 if d < 8 else _HL_DATE_FAR
+                _parts.append(('score += 3.0', 3.0 if d < 8 else _HL_DATE_FAR))
                 break
         if any(_byline(b.text) for b in lines[k + 1:k + 9]):
             score += 1.5
+            _parts.append(('score += 1.5', 1.5))
         nxt = lines[k + 1] if k + 1 < len(lines) else None
         if nxt is not None and nxt.cls in _GOOD_VALUE and nxt.dup == 1 and nxt.rep < 2:
             score += 1.0  # a standfirst or the lead under it
+            _parts.append(('score += 1.0  # a standfirst o', 1.0))
         key = _norm_title(ln.text)
         near_copies = sum(1 for j in range(max(0, k - 3), min(len(lines), k + 4))
                           if j != k and lines[j].text == ln.text)
         if page.count(key) - near_copies >= 2:
             score += 1.5
+            _parts.append(('score += 1.5', 1.5))
         if 5 <= ln.words <= 20:
             score += 1.0
+            _parts.append(('score += 1.0', 1.0))
         if _titlecase_share(ln.text) > 0.6:
             score += 0.5
+            _parts.append(('score += 0.5', 0.5))
         above = lines[max(0, k - 3):k]
         if above and all(a.cls == "bad" or a.rep >= 2 or a.words <= 3 for a in above):
             score += 1.0  # the page's chrome ends right above it
-        list_mates = sum(1 for j in (k - 2, k - 1, k + 1, k + 2) if 0 <= j < len(lines) and shaped[j])
+            _parts.append(("score += 1.0  # the page's chr", 1.0))
+        if _HL_META_ABOVE and any(is_meta(j) and any(shaped[i] and not _NUMBERED.match(lines[i].text) for i in range(max(0, j - 3), j))
+                                  for j in range(max(0, k - 6), k)):
+            score -= _HL_META_ABOVE  # under another title's date or byline: its meta block, a list
+            _parts.append(('score -= _HL_META_ABOVE  # und', _HL_META_ABOVE))
+        if _HL_UPPER and any(shaped[j] and not template[j] and lines[j].words >= 5 for j in range(max(0, k - 2), k)):
+            score -= _HL_UPPER  # a headline is above its standfirst
+            _parts.append(('upper', _HL_UPPER))
+        list_mates = sum(1 for j in (k - 2, k - 1, k + 1, k + 2)
+                         if 0 <= j < len(lines) and shaped[j] and not template[j])
         score -= 1.0 * max(0, list_mates - 1)
+        _parts.append(('score -= 1.0 * max(0, list_mat', 1.0 * max(0, list_mates - 1)))
         if ln.sentence and not ln.text.endswith(("?", "!")):
-            score -= 1.5
+            score -= 1.5 if not dotted else _HL_DOT
+            _parts.append(('score -= 1.5 if not dotted els', 1.5 if not dotted else _HL_DOT))
         if ln.rep >= 2:
-            score -= 2.0
+            score -= _HL_REP
+            _parts.append(('score -= 2.0', 2.0))
         if near_copies:
             score -= 1.0
+            _parts.append(('score -= 1.0', 1.0))
         if _NUMBERED.match(ln.text):
             score -= 2.0
+            _parts.append(('score -= 2.0', 2.0))
         if _CAPTION_WORDS.search(ln.text) or _name_line(ln.text):
             score -= 2.0
+            _parts.append(('score -= 2.0', 2.0))
         score -= min(2.0, 0.02 * (start - k)) if k < start else 0.6 * goods_above
+        _parts.append(('score -= min(2.0, 0.02 * (star', min(2.0, 0.02 * (start - k)) if k < start else 0.6 * goods_above))
+        if _DEBUG is not None:
+            _DEBUG.append((round(score, 2), k, ln.text[:60], [(a[6:18], round(float(b), 2)) for a, b in _parts]))
         if score > best_score:
             best, best_score = k, score
     return best
@@ -556,7 +616,7 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
     # The headline is looked for above the loosest run (a lower cost lets the text
     # reach back over captions and boxes to the top of the article).
     loose = _best_run(lines, _COST / 2)[0]
-    h = _headline(lines, min(start, loose) if loose <= start else start, order)
+    h = _headline(lines, min(start, loose) if loose <= start else start, order, template_ok)
     if h is not None and h >= start:
         # The run began in the page's chrome (a teaser, a notice): the text starts under
         # the headline.
