@@ -113,7 +113,7 @@ _MONTH_NAMES = {
 _MONTH_NO = {name: no for no, names in _MONTH_NAMES.items() for name in names.split()}
 _MON = "(?P<mon>" + "|".join(sorted(_MONTH_NO, key=len, reverse=True)) + r")\.?"
 _DATE_IN_LINE = re.compile(
-    rf"(?<![\w/.-])(?:{_MON}\s*(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y1>\d{{4}})"
+    rf"(?<![\w/.])(?<!\w-)(?:{_MON}\s*(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y1>\d{{4}})"
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON.replace('mon>', 'mon2>')},?\s*(?P<y2>\d{{4}})"
     r"|(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
     r"|(?P<ny>\d{4})/(?P<nm>\d{1,2})/(?P<nd>\d{1,2})"
@@ -399,6 +399,12 @@ _NUMBERED = re.compile(r"^\d{1,3}[.)]\s")
 _RELATIVE_TIME = re.compile(
     r"^(?:(?:published|posted|updated)\s*:?\s*)?(?:\d+|an?|one)\s+(?:second|minute|min|hour|hr|day|week|month)s?\s+ago$"
     r"|^(?:published|posted|updated|last updated)\s*:?$", re.IGNORECASE)
+_AGO = re.compile(r"\b(?:\d+|an?|one)\s*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|[mhd])\s+ago\b",
+                  re.IGNORECASE)
+_EMBED = re.compile(r"\(@\w+\)")  # an embedded post's credit: "— Name (@handle) December 22, 2023"
+# A date in the dump's file path ("2023/05/14/slug.txt", "2023-05-14-slug.txt"): scrapers
+# file pages by date; used only when the page prints no date of its own.
+_PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)([/_-])(\d{1,2})\2(\d{1,2})(?!\d)")
 _HL_META_ABOVE = 2.0
 _HL_WINDOW = 150
 _HL_DOT = 1.0
@@ -634,7 +640,8 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
                range(min(len(lines), max(start, anchor) + 8), min(len(lines), end + 1)),
                range(0, max(0, anchor - 4)),
                range(end + 1, len(lines))]
-    for win in windows:
+    head_end = min(len(lines), max(start, anchor) + 8)
+    for w, win in enumerate(windows):
         cands = []
         for k in win:
             ln = lines[k]
@@ -647,11 +654,25 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
                     hits = (_DateHit(whole, ln.text, False, False),)
             if hits:
                 pub = [x for x in hits if x.published] or [x for x in hits if not x.updated] or hits
-                cands.append((abs(k - anchor), k, pub[0]))
+                # A date line of the meta block (labelled, a byline, short) before a date
+                # inside a caption or a sentence.
+                meta = pub[0].published or ln.words <= 10 or bool(_byline(ln.text) or _credit(ln.text))
+                # An embedded post's date ("— Name (@handle) December 22, 2023") last.
+                tier = 2 if _EMBED.search(ln.text) else 0 if meta else 1
+                cands.append((tier, abs(k - anchor), k, pub[0]))
         if cands:
-            cands.sort(key=lambda c: (c[0], c[1]))
-            _, date_idx, date_hit = cands[0]
+            cands.sort(key=lambda c: c[:3])
+            date_idx, date_hit = cands[0][2], cands[0][3]
             break
+        if w == 0 and any(ln.words <= 8 and _AGO.search(ln.text) for ln in lines[anchor:head_end]):
+            break  # the page dates itself only relatively ("4 days ago"): other dates are not its own
+    if date_hit is None:
+        m = _PATH_DATE.search(dump.source_path or "")
+        if m:
+            try:
+                date_hit = _DateHit(dt.date(int(m[1]), int(m[3]), int(m[4])), m[0], False, False)
+            except ValueError:
+                date_hit = None
     if date_hit is None:
         raise Rejected("no date: no publication date near the headline or anywhere on the page")
 
@@ -670,7 +691,7 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
             byline_idx = k
             break
     if not authors:
-        for k in (date_idx - 1, date_idx, date_idx + 1, date_idx - 2, date_idx + 2):
+        for k in () if date_idx is None else (date_idx - 1, date_idx, date_idx + 1, date_idx - 2, date_idx + 2):
             if 0 <= k < len(lines) and k != h and head_lo <= k <= head_hi + 1:
                 names = _name_line(lines[k].text)
                 if names:
