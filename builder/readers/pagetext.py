@@ -254,6 +254,7 @@ class _L:
     chrome: bool  # chrome vocabulary
     junk: str | None  # a reason that holds wherever the line stands
     cls: str = ""  # good / near / short / bad
+    listed: bool = False  # in a run of long lines that do not end like sentences (headlines)
 
 
 def _titlecase_share(text: str) -> float:
@@ -329,6 +330,24 @@ def _mark_captions(lines: list[_L]) -> None:
             ln.junk = "boilerplate: labels glued to the next line (breadcrumb, kicker)"
 
 
+_LIST_RUN = 4
+
+
+def _mark_headline_lists(lines: list[_L]) -> None:
+    """A run of several long lines none of which ends like a sentence is a list of
+    headlines (related articles, "more headlines"), not paragraphs."""
+    k = 0
+    while k < len(lines):
+        j = k
+        while j < len(lines) and lines[j].words >= 6 and not lines[j].terminal and not lines[j].junk:
+            j += 1
+        if j - k >= _LIST_RUN:
+            for ln in lines[k:j]:
+                ln.cls = "bad"
+                ln.listed = True
+        k = max(j, k + 1)
+
+
 # jusText's thresholds, in words rather than characters (about 5.5 characters a word).
 _SHORT = 10  # fewer words than this: short (unless a sentence of ≥ 6)
 _LONG = 30  # from this many words a line is good on its stop-words alone
@@ -345,7 +364,7 @@ def _classify(ln: _L, template_ok: bool) -> str:
         return "short"
     if ln.chrome and ln.words < 25:
         return "bad"
-    if ln.stop >= _STOP_HIGH and (ln.words >= _LONG or ln.terminal):
+    if ln.stop >= _STOP_HIGH and (ln.terminal or (ln.words >= _LONG and not _NOEND_NEAR)):
         return "good"
     if ln.stop >= _STOP_LOW or (ln.terminal and ln.stop >= 0.2):
         return "near"
@@ -355,6 +374,8 @@ def _classify(ln: _L, template_ok: bool) -> str:
 # --------------------------------------------------------------------------- the span
 
 _GOOD_VALUE = {"good": 1.0, "near": 0.5}
+_NOEND_NEAR = 1
+_DUP_ONCE = 1
 _COST = 8.0  # what a line that is not a sentence costs inside the article run
 
 
@@ -369,6 +390,8 @@ def _best_run(lines: list[_L], cost: float | None = None) -> tuple[int, int, flo
         v = v if v else -cost
         if ln.dup > 1 and ln.cls in _GOOD_VALUE:
             v = -cost  # a caption or teaser repeated in the page
+            if _DUP_ONCE and k and lines[k - 1].text == ln.text:
+                v = 0.0  # the same caption printed again right under itself costs once
         if acc <= 0:
             start, acc = k, 0.0
         acc += v
@@ -607,6 +630,8 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
     template_ok = bool(sentences) and sum(1 for ln in sentences if ln.rep >= 2) <= 0.6 * len(sentences)
     for ln in lines:
         ln.cls = _classify(ln, template_ok)
+    if _LIST_RUN:
+        _mark_headline_lists(lines)
 
     start, end, value = _best_run(lines)
     good_in = [ln for ln in lines[start:end + 1] if ln.cls == "good" and ln.dup == 1]
@@ -761,6 +786,8 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
             reason = "metadata: byline"
         elif ln.junk:
             reason = ln.junk
+        elif ln.listed:
+            reason = "boilerplate: list of headlines (related links)"
         elif _COOKIE.search(ln.text) and ln.chrome:
             reason = "boilerplate: cookie notice"
         elif template_ok and ln.rep >= 2:
