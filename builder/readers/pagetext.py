@@ -786,14 +786,14 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
             reason = "metadata: byline"
         elif ln.junk:
             reason = ln.junk
-        elif ln.listed:
-            reason = "boilerplate: list of headlines (related links)"
         elif _COOKIE.search(ln.text) and ln.chrome:
             reason = "boilerplate: cookie notice"
         elif template_ok and ln.rep >= 2:
             reason = f"boilerplate: repeated on {ln.rep} pages of this source"
         elif ln.dup > 1:
             reason = "boilerplate: repeated in this page (caption, teaser or pull quote)"
+        elif ln.listed:
+            reason = "boilerplate: list of headlines (related links)"
         elif (h is not None and k < h) or (h is None and k < start):
             reason = "boilerplate: page header before the headline (navigation, notices)"
         elif k < start:
