@@ -445,6 +445,20 @@ def _meta_line(ln: _L, date_order: str) -> bool:
                 or _RELATIVE_TIME.match(ln.text))
 
 
+_TAG_TAIL = re.compile(r"\s*(?:\[[^\W\d_]+\]|\([^\W\d_]+\))$")  # "[Watch]", "(video)"
+_LABEL_TAIL_SEP = re.compile(r"\s+[|•]\s+(?P<label>[^|•]+)$")
+
+
+def _clean_title(text: str) -> str:
+    """The headline without a one-word media tag at its end ("[Watch]", "(video)") or a
+    short label after a bar ("… | Editorial", "… | Site")."""
+    t = _TAG_TAIL.sub("", text).strip() or text
+    m = _LABEL_TAIL_SEP.search(t)
+    if m and len(m["label"].split()) <= 3 and len(t[:m.start()].split()) >= 4:
+        t = t[:m.start()].strip()
+    return t
+
+
 def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = True) -> int | None:
     """Index of the headline: a title-like line above the article text (or at its top),
     scored by what lies just under it (a date, a byline, a standfirst), what lies just
@@ -654,7 +668,7 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
         start = h + 1
         while start < end and lines[start].cls not in _GOOD_VALUE:
             start += 1
-    title = lines[h].text if h is not None else None
+    title = _clean_title(lines[h].text) if h is not None else None
 
     # Date: the nearest complete date under (or just above) the headline, before the
     # text; then anywhere in the head; labelled "Published" beats "Updated".
