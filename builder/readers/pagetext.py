@@ -406,13 +406,17 @@ def _norm_title(text: str) -> str:
     return re.sub(r"\s+", " ", text.translate(str.maketrans("‘’“”–—", "''\"\"--"))).strip().casefold()
 
 
-def _title_shape(ln: _L) -> bool:
-    return (3 <= ln.words <= 30 and not ln.text.endswith((".", ":", ",", ";")) and ln.junk is None
-            and not _BYLINE.match(ln.text) and not _dates_in(ln.text, "DMY") and not ln.chrome
-            and ln.text[:1].isupper() | ln.text[:1].isdigit() | (ln.text[:1] in "'\"‘“¿¡"))
+_CODE_TOKEN = re.compile(r"[^\W_]_[^\W_]|[^\W_]{26}")  # identifiers, encoded data: not words
 
 
-_DEBUG: list | None = None
+def _title_shape(ln: _L, text: str | None = None) -> bool:
+    text = ln.text if text is None else text
+    return (3 <= ln.words <= 30 and not text.endswith((".", ":", ",", ";")) and ln.junk is None
+            and not _BYLINE.match(text) and not _dates_in(text, "DMY") and not ln.chrome
+            and text[:1].isupper() | text[:1].isdigit() | (text[:1] in "'\"‘“¿¡")
+            and not _CODE_TOKEN.search(text))
+
+
 _CAPTION_WORDS = re.compile(
     r"\b(?:avatar|headshot|portrait|photo(?:graph)?s?|image|images|picture|credits?|getty|illustration|"
     r"file photo|courtesy|enlarge)\b|/", re.IGNORECASE)
@@ -430,7 +434,6 @@ _EMBED = re.compile(r"\(@\w+\)")  # an embedded post's credit: "— Name (@handl
 _PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)([/_-])(\d{1,2})\2(\d{1,2})(?!\d)")
 _HL_META_ABOVE = 2.0
 _HL_WINDOW = 150
-_HL_DOT = 1.0
 _HL_DATE_WIN = 14
 _HL_DATE_FAR = 2.0
 _HL_REP = 2.0
@@ -484,70 +487,52 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
         ln = lines[k]
         if k > start and lines[k - 1].cls == "good" and lines[k - 1].words >= 15:
             goods_above += 1
-        dotted = (ln.text.endswith(".") and _HL_DOT and 4 <= ln.words <= 20 and not ln.text.endswith("..")
-                  and _title_shape(_L(**{**ln.__dict__, "text": ln.text[:-1]})))
+        # A headline may end with a period ("Here's what you need to know."): weaker.
+        dotted = (not shaped[k] and ln.text.endswith(".") and 4 <= ln.words <= 20
+                  and not ln.text.endswith("..") and _title_shape(ln, ln.text[:-1]))
         if not shaped[k] and not dotted:
             continue
         score = 1.0
-        _parts: list = []
         for d, b in enumerate(lines[k + 1:k + 1 + int(_HL_DATE_WIN)]):
             if b.words <= 25 and _dates_in(b.text, date_order):
                 score += 3.0 if d < 8 else _HL_DATE_FAR
-                _parts.append(('score += 3.0', 3.0 if d < 8 else _HL_DATE_FAR))
                 break
         if any(_byline(b.text) for b in lines[k + 1:k + 9]):
             score += 1.5
-            _parts.append(('score += 1.5', 1.5))
         nxt = lines[k + 1] if k + 1 < len(lines) else None
         if nxt is not None and nxt.cls in _GOOD_VALUE and nxt.dup == 1 and nxt.rep < 2:
             score += 1.0  # a standfirst or the lead under it
-            _parts.append(('score += 1.0  # a standfirst o', 1.0))
         key = _norm_title(ln.text)
         near_copies = sum(1 for j in range(max(0, k - 3), min(len(lines), k + 4))
                           if j != k and lines[j].text == ln.text)
         if page.count(key) - near_copies >= 2:
             score += 1.5
-            _parts.append(('score += 1.5', 1.5))
         if 5 <= ln.words <= 20:
             score += 1.0
-            _parts.append(('score += 1.0', 1.0))
         if _titlecase_share(ln.text) > 0.6:
             score += 0.5
-            _parts.append(('score += 0.5', 0.5))
         above = lines[max(0, k - 3):k]
         if above and all(a.cls == "bad" or a.rep >= 2 or a.words <= 3 for a in above):
             score += 1.0  # the page's chrome ends right above it
-            _parts.append(("score += 1.0  # the page's chr", 1.0))
-        if _HL_META_ABOVE and any(is_meta(j) and any(shaped[i] and not _NUMBERED.match(lines[i].text) for i in range(max(0, j - 3), j))
-                                  for j in range(max(0, k - 6), k)):
+        if any(is_meta(j) and any(shaped[i] and not _NUMBERED.match(lines[i].text) for i in range(max(0, j - 3), j))
+               for j in range(max(0, k - 6), k)):
             score -= _HL_META_ABOVE  # under another title's date or byline: its meta block, a list
-            _parts.append(('score -= _HL_META_ABOVE  # und', _HL_META_ABOVE))
-        if _HL_UPPER and any(shaped[j] and not template[j] and lines[j].words >= 5 for j in range(max(0, k - 2), k)):
+        if any(shaped[j] and not template[j] and lines[j].words >= 5 for j in range(max(0, k - 2), k)):
             score -= _HL_UPPER  # a headline is above its standfirst
-            _parts.append(('upper', _HL_UPPER))
         list_mates = sum(1 for j in (k - 2, k - 1, k + 1, k + 2)
                          if 0 <= j < len(lines) and shaped[j] and not template[j])
         score -= 1.0 * max(0, list_mates - 1)
-        _parts.append(('score -= 1.0 * max(0, list_mat', 1.0 * max(0, list_mates - 1)))
         if ln.sentence and not ln.text.endswith(("?", "!")):
-            score -= 1.5 if not dotted else _HL_DOT
-            _parts.append(('score -= 1.5 if not dotted els', 1.5 if not dotted else _HL_DOT))
+            score -= 1.0 if dotted else 1.5
         if ln.rep >= 2:
             score -= _HL_REP
-            _parts.append(('score -= 2.0', 2.0))
         if near_copies:
             score -= 1.0
-            _parts.append(('score -= 1.0', 1.0))
         if _NUMBERED.match(ln.text):
             score -= 2.0
-            _parts.append(('score -= 2.0', 2.0))
         if _CAPTION_WORDS.search(ln.text) or _name_line(ln.text):
             score -= 2.0
-            _parts.append(('score -= 2.0', 2.0))
         score -= min(2.0, 0.02 * (start - k)) if k < start else 0.6 * goods_above
-        _parts.append(('score -= min(2.0, 0.02 * (star', min(2.0, 0.02 * (start - k)) if k < start else 0.6 * goods_above))
-        if _DEBUG is not None:
-            _DEBUG.append((round(score, 2), k, ln.text[:60], [(a[6:18], round(float(b), 2)) for a, b in _parts]))
         if score > best_score:
             best, best_score = k, score
     return best
@@ -699,12 +684,16 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
                 # An embedded post's date ("— Name (@handle) December 22, 2023") last.
                 tier = 2 if _EMBED.search(ln.text) else 0 if meta else 1
                 cands.append((tier, abs(k - anchor), k, pub[0]))
+        if w == 0:
+            # The page dates itself only relatively ("Published / 4 days ago" under the
+            # headline, before any full date): later dates are not its own.
+            ago = next((k for k in range(anchor, head_end) if lines[k].words <= 8 and _AGO.search(lines[k].text)), None)
+            if ago is not None and all(c[2] > ago for c in cands):
+                break
         if cands:
             cands.sort(key=lambda c: c[:3])
             date_idx, date_hit = cands[0][2], cands[0][3]
             break
-        if w == 0 and any(ln.words <= 8 and _AGO.search(ln.text) for ln in lines[anchor:head_end]):
-            break  # the page dates itself only relatively ("4 days ago"): other dates are not its own
     if date_hit is None:
         m = _PATH_DATE.search(dump.source_path or "")
         if m:

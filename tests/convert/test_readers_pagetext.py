@@ -164,3 +164,69 @@ def test_context_normalise_and_build():
     ctx = context.build([["Menu", "Menu", "A"], ["menu", "B"]])
     assert ctx.n_dumps == 2
     assert ctx.count("MENU") == 2 and ctx.count("A") == 1 and ctx.count("C") == 0
+
+
+# ---------------------------------------------------------------- round 2: headline, date, lists
+
+
+def test_headline_not_a_related_item_nor_a_breadcrumb_and_without_media_tag():
+    a = pagetext.extract(dump("mill_reopens.txt"), RULES)
+    # the "latest stories" items each have a date under them: a list, not the headline;
+    # the breadcrumb glued to the headline is chrome; "[Watch]" is not part of the title
+    assert a.title == "Mill on the river reopens as a makers' hall"
+    assert a.authors == ["Ann Example"]
+    reasons = {r.text: r.reason for r in a.removed}
+    assert reasons["Home News Local Mill on the river reopens as a makers' hall [Watch]"].startswith(
+        "boilerplate: labels glued")
+    assert "Mill on the river reopens as a makers' hall [Watch]" not in reasons  # the title line
+
+
+def test_date_of_the_meta_block_not_of_a_caption_nor_an_embedded_post():
+    a = pagetext.extract(dump("mill_reopens.txt"), RULES)
+    # the caption under the headline says March 3, 2019 and the embedded post May 13:
+    # the labelled line wins, "Published" over "Updated"
+    assert a.date == dt.date(2023, 5, 14)
+    assert a.date_text == "14 May 2023"
+
+
+def test_list_of_headlines_after_the_article_is_not_published():
+    a = pagetext.extract(dump("mill_reopens.txt"), RULES)
+    text = published(a)
+    assert any(p.startswith("The trust expects about two hundred visitors") for p in text)
+    assert any(p.startswith("The upper floors will open next spring") for p in text)
+    assert not any("footbridge" in p or "Volunteers plant" in p for p in text)
+    reasons = {r.text: r.reason for r in a.removed}
+    assert reasons["Fire crews called to a barn on the edge of town after smoke was seen from the main road "
+                   "late on Thursday evening"] == "boilerplate: list of headlines (related links)"
+
+
+def test_page_dated_only_relatively_is_undated_unless_its_path_has_a_date():
+    data = (PAGES / "relative_dated.txt").read_bytes()
+    with pytest.raises(Rejected, match=r"^no date"):
+        # "4 days ago" under the headline: the coronation date in a caption is not the page's
+        pagetext.extract(read_bytes(data, "pages/relative_dated.txt"), RULES)
+    for path in ("scraped/2023/05/14/relative_dated.txt", "scraped/2023-05-14-relative_dated.txt"):
+        a = pagetext.extract(read_bytes(data, path), RULES)
+        assert a.title == "Town hall clock stops after a century of keeping time"
+        assert a.date == dt.date(2023, 5, 14)
+    # not a date: an impossible month, a number run that is an id
+    for path in ("scraped/2023/14/05/relative_dated.txt", "scraped/20230514123/relative_dated.txt"):
+        with pytest.raises(Rejected, match=r"^no date"):
+            pagetext.extract(read_bytes(data, path), RULES)
+
+
+@pytest.mark.parametrize(("line", "title"), [
+    ("Let kids be kids and leave the summer alone | Editorial", "Let kids be kids and leave the summer alone"),
+    ("Band plays its last show at the old hall (video)", "Band plays its last show at the old hall"),
+    ("Storm closes the coast road [PHOTOS]", "Storm closes the coast road"),
+    ("Dune (2021) review | Part two", "Dune (2021) review | Part two"),  # 3-word head: kept
+    ("Review | A quiet film about a loud family", "Review | A quiet film about a loud family"),
+])
+def test_title_cleaning(line, title):
+    assert pagetext._clean_title(line) == title
+
+
+def test_dates_after_a_dash_and_not_glued_to_words():
+    assert [h.date for h in pagetext._dates_in("Last updated on -Dec 23, 2023, 08:59 IST", "MDY")] == [
+        dt.date(2023, 12, 23)]
+    assert pagetext._dates_in("build x-Dec 23, 2023", "MDY") == ()
