@@ -267,7 +267,7 @@ def _titlecase_share(text: str) -> float:
 def _features(dump: Dump, source: SourceContext | None) -> tuple[list[_L], frozenset[str]]:
     raw = [(ln.number, ln.text) for ln in dump.lines if ln.text]
     tokens_per = [[t.casefold() for t in _WORD.findall(t)] for _, t in raw]
-    sample = ([t for ts in tokens_per if len(ts) >= 8 for t in ts] or [t for ts in tokens_per for t in ts])[:3000]
+    sample = ([t for ts in tokens_per if len(ts) >= 8 for t in ts] or [t for ts in tokens_per for t in ts])[:1200]
     stop = _pick_stoplist(sample)
     counts: dict[str, int] = {}
     for _, t in raw:
@@ -402,8 +402,12 @@ def _best_run(lines: list[_L], cost: float | None = None) -> tuple[int, int, flo
 
 # --------------------------------------------------------------------------- headline
 
+_QUOTES = str.maketrans("‘’“”–—", "''\"\"--")
+_SPACES = re.compile(r"[^\S\n]+")
+
+
 def _norm_title(text: str) -> str:
-    return re.sub(r"\s+", " ", text.translate(str.maketrans("‘’“”–—", "''\"\"--"))).strip().casefold()
+    return re.sub(r"\s+", " ", text.translate(_QUOTES)).strip().casefold()
 
 
 _CODE_TOKEN = re.compile(r"[^\W_]_[^\W_]|[^\W_]{26}")  # identifiers, encoded data: not words
@@ -471,8 +475,10 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
     a name, a numbered breadcrumb)."""
     lo = max(0, start - int(_HL_WINDOW))
     hi = min(len(lines), start + 20)
-    page = "\n".join(_norm_title(ln.text) for ln in lines)
-    shaped = [_title_shape(ln) for ln in lines]
+    page = _SPACES.sub(" ", "\n".join(ln.text for ln in lines).translate(_QUOTES)).casefold()
+    shaped = [False] * len(lines)
+    for i in range(max(0, lo - 9), min(len(lines), hi + 3)):
+        shaped[i] = _title_shape(lines[i])
     template = [ln.dup > 1 or (template_ok and ln.rep >= 2) for ln in lines]
     meta = {}
 
