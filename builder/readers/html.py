@@ -441,6 +441,129 @@ def _date_line(lines: list[VLine], date: dt.date, rules: Rules, limit: int) -> V
     return None
 
 
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_DATE_IN_LINE = re.compile(
+    rf"(?<![\w/])(?:{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\.?,?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}"
+    r"|\d{1,2}/\d{1,2}/\d{4})(?![\w/])",
+    re.IGNORECASE)
+# How far below the headline the page's own date line may stand (visible lines).
+DATE_WINDOW = (-3, 30)
+
+
+def _title_line(lines: list[VLine], title: str) -> int | None:
+    """Index of the headline among the visible lines: the h1 that reads as the title,
+    else the first line that does."""
+    key = _norm_title(title)
+    hits = [i for i, line in enumerate(lines) if _norm_title(line.text) == key]
+    for i in hits:
+        el, hops = lines[i].owner, 0
+        while el is not None and hops < 4:
+            if isinstance(el.tag, str) and el.tag.casefold() == "h1":
+                return i
+            el, hops = el.getparent(), hops + 1
+    return hits[0] if hits else None
+
+
+def dates_in(text: str, rules: Rules) -> list[dt.date]:
+    """The complete dates a line states ("Posted: Dec 22, 2023 8:25 AM", "By X 19 May
+    2023"); an all-numeric date that both orders can read is skipped (no guessing)."""
+    out = []
+    for m in _DATE_IN_LINE.finditer(text):
+        piece = m.group(0)
+        numeric = re.fullmatch(r"(\d{1,2})/(\d{1,2})/\d{4}", piece)
+        if numeric and int(numeric[1]) <= 12 and int(numeric[2]) <= 12:
+            continue
+        try:
+            out.append(parse_date(piece, rules.date_order))
+        except DateError:
+            continue
+    return out
+
+
+def displayed_date(lines: list[VLine], title_at: int | None, rules: Rules
+                   ) -> tuple[dt.date, VLine] | None:
+    """The date the page shows its reader next to the headline: the first short visible
+    line just under (or just over) the headline that states a complete date. It is the
+    page's own, local date (the markup's is often UTC, a day off)."""
+    if title_at is None:
+        return None
+    lo, hi = DATE_WINDOW
+    for line in lines[max(0, title_at + lo):title_at + hi]:
+        if len(line.text) > 160 or line.in_link:
+            continue
+        found = dates_in(line.text, rules)
+        if found:
+            return found[0], line
+    return None
+
+
+_ORG_WORDS = {"staff", "news", "press", "times", "today", "team", "editors", "editor", "editorial",
+              "correspondent", "reports", "desk", "wire", "wires", "agency", "media", "magazine",
+              "daily", "officer", "contributor", "contributors", "newsroom", "copied", "updated"}
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[a-z0-9]+", text.casefold()))
+
+
+def refine_authors(names: list[str], tree: HtmlElement, lines: list[VLine],
+                   sitename: str | None) -> list[str]:
+    """Drop organisations (a name the site or its copyright line carries, or one made of
+    organisation words: "AOL Staff", "The Associated Press") and give each name the
+    spelling the page writes it in (trafilatura drops accents and initials' dots)."""
+    if not names:
+        return names
+    site = set(_fold(sitename or "").split())
+    copyright_text = " ".join(_fold(line.text) for line in lines
+                              if "©" in line.text or "copyright" in line.text.casefold()
+                              or "all rights reserved" in line.text.casefold())
+    sources = [*_meta(tree, "author", "article:author", "parsely-author", "sailthru.author"),
+               *(line.text for line in lines if len(line.text.split()) <= 16)]
+    for script in tree.iterfind(".//script[@type='application/ld+json']"):
+        sources.extend(re.findall(r'"name"\s*:\s*"([^"]{3,80})"', script.text or ""))
+    out = []
+    for name in names:
+        f = _fold(name)
+        words = f.split()
+        if not words or words[0] == "the" or set(words) & _ORG_WORDS:
+            continue
+        if site and (set(words) <= site or "".join(words) in "".join(sorted(site)) or
+                     "".join(words) in _fold(sitename or "").replace(" ", "")):
+            continue
+        if copyright_text and f in copyright_text:
+            continue
+        spelled = name
+        pattern = re.compile(r"\b" + r"[\s.]*".join(re.escape(w) for w in words) + r"\b\.?")
+        for src in sources:
+            fs = src
+            m = pattern.search(_fold_keep(fs))
+            if m:
+                spelled = _clean(fs[m.start():m.end()])
+                break
+        if spelled not in out:
+            out.append(spelled)
+    return out
+
+
+def _fold_keep(text: str) -> str:
+    """Case- and accent-folded text of the same length (so a match maps back)."""
+    import unicodedata
+
+    out = []
+    for c in text:
+        base = unicodedata.normalize("NFKD", c)
+        base = "".join(b for b in base if not unicodedata.combining(b)) or c
+        out.append(base[0].casefold() if len(base[0].casefold()) == 1 else c)
+    return "".join(out)
+
+
 def _repeated(text: str, source: SourceContext | None) -> int:
     if source is None or source.n_dumps < 2:
         return 0
@@ -454,6 +577,7 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
     tree = _load(dump)
     lines = visible_lines(tree)
     doc = bare_extraction(tree, with_metadata=True, include_formatting=True, include_comments=False,
+                          favor_precision=True,
                           include_tables=True, include_images=False, include_links=False,
                           deduplicate=False, date_extraction_params=dict(DATE_PARAMS))
     meta_title = doc.title if doc is not None else None
@@ -465,15 +589,21 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
         raise Rejected(_no_article_reason(title, words, lines, " ".join(b.text for b in found)))
     if not title:
         raise Rejected("no title: the page names no headline")
-    if not doc.date:
-        raise Rejected("no date: the page gives no publication date")
-    date = dt.date.fromisoformat(doc.date[:10])
+    title_at = _title_line(lines, title)
+    shown = displayed_date(lines, title_at, rules)
+    if shown is not None:
+        date, date_line = shown
+    elif doc.date:
+        date = dt.date.fromisoformat(doc.date[:10])
+        date_line = _date_line(lines, date, rules, limit=len(lines))
+    else:
+        raise Rejected("no date: the page shows no publication date and its markup declares none")
 
     # Drop the headline when trafilatura kept it as the first heading.
     while found and found[0].kind == "head" and _similar(found[0].text, title):
         found.pop(0)
 
-    authors = clean_authors(doc.author)
+    authors = refine_authors(clean_authors(doc.author), tree, lines, sitename)
     repeated_ok = True
     if source is not None:  # a page whose text is mostly "repeated" is a copy: ignore repetition
         paras = [b for b in found if b.kind != "head"]
@@ -545,7 +675,6 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
         raise Rejected("no article: nothing is left once chrome is removed")
 
     # The audit: every visible line not published, with its reason.
-    date_line = _date_line(lines, date, rules, limit=len(lines))
     title_key = _norm_title(title)
     author_keys = {_norm_title(a) for a in authors}
     removed: list[Removed] = []
