@@ -532,7 +532,13 @@ def refine_authors(names: list[str], tree: HtmlElement, lines: list[VLine],
     for name in names:
         f = _fold(name)
         words = f.split()
-        if not words or words[0] == "the" or set(words) & _ORG_WORDS:
+        if "the" in words[1:]:  # "John O'Connor The Associated Press": the name ends there
+            words = words[:words.index("the")]
+        while words and words[-1] in _UI_WORDS:  # "... Link Copied": button text glued on
+            words.pop()
+        f = " ".join(words)
+        name = " ".join(name.split()[:len(words)])
+        if len(words) < 2 or words[0] == "the" or set(words) & _ORG_WORDS:
             continue
         if site and (set(words) <= site or "".join(words) in "".join(sorted(site)) or
                      "".join(words) in _fold(sitename or "").replace(" ", "")):
@@ -540,7 +546,7 @@ def refine_authors(names: list[str], tree: HtmlElement, lines: list[VLine],
         if copyright_text and f in copyright_text:
             continue
         spelled = name
-        pattern = re.compile(r"\b" + r"[\s.]*".join(re.escape(w) for w in words) + r"\b\.?")
+        pattern = re.compile(r"\b" + r"(?:\.\s*|\s+)".join(re.escape(w) for w in words) + r"\b\.?")
         for src in sources:
             fs = src
             m = pattern.search(_fold_keep(fs))
@@ -550,6 +556,24 @@ def refine_authors(names: list[str], tree: HtmlElement, lines: list[VLine],
         if spelled not in out:
             out.append(spelled)
     return out
+
+
+_UI_WORDS = {"link", "copied", "share", "follow", "email", "updated", "published", "twitter", "x"}
+_BYLINE = re.compile(r"^(?:(?:written|reported|words|story)\s+)?by\s*:?\s*(?P<names>[^|•·]+)", re.IGNORECASE)
+
+
+def byline_authors(lines: list[VLine], title_at: int | None) -> list[str]:
+    """Names from a visible byline under the headline ("By NAME", "By NAME and NAME")."""
+    if title_at is None:
+        return []
+    lo, hi = DATE_WINDOW
+    for line in lines[max(0, title_at + lo):title_at + hi]:
+        m = _BYLINE.match(line.text)
+        if m and len(line.text.split()) <= 14:
+            names = clean_authors(_DATE_IN_LINE.split(m["names"])[0])
+            if names:
+                return names
+    return []
 
 
 def _fold_keep(text: str) -> str:
@@ -604,6 +628,8 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
         found.pop(0)
 
     authors = refine_authors(clean_authors(doc.author), tree, lines, sitename)
+    if not authors:
+        authors = refine_authors(byline_authors(lines, title_at), tree, lines, sitename)
     repeated_ok = True
     if source is not None:  # a page whose text is mostly "repeated" is a copy: ignore repetition
         paras = [b for b in found if b.kind != "head"]
