@@ -43,7 +43,7 @@ from .context import SourceContext, normalise
 # htmldate's bounds: fixed, so a page reads the same any day. The lower bound is the
 # web's (htmldate's own default, 1995); the upper one stays inside builder/dates.py's
 # plausible range (years 1800-2200) and far from any real page.
-DATE_PARAMS = {"original_date": True, "extensive_search": True,
+DATE_PARAMS = {"original_date": True, "extensive_search": False,
                "min_date": "1995-01-01", "max_date": "2100-12-31"}
 MIN_WORDS = 60  # an article has at least this many words of text (else: no article)
 
@@ -588,6 +588,16 @@ def _fold_keep(text: str) -> str:
     return "".join(out)
 
 
+def _stated(date: dt.date, dump: Dump, lines: list[VLine], rules: Rules) -> bool:
+    """htmldate's date is taken only when the page states that day somewhere (markup
+    or text), never when it was completed from a bare year (a copyright line)."""
+    raw = "\n".join(line.text for line in dump.lines)
+    y, m, d = date.year, date.month, date.day
+    if any(f in raw for f in (f"{y}-{m:02}-{d:02}", f"{y}/{m:02}/{d:02}", f"{y}{m:02}{d:02}")):
+        return True
+    return any(date in dates_in(line.text, rules) for line in lines)
+
+
 def _repeated(text: str, source: SourceContext | None) -> int:
     if source is None or source.n_dumps < 2:
         return 0
@@ -617,7 +627,7 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
     shown = displayed_date(lines, title_at, rules)
     if shown is not None:
         date, date_line = shown
-    elif doc.date:
+    elif doc.date and _stated(dt.date.fromisoformat(doc.date[:10]), dump, lines, rules):
         date = dt.date.fromisoformat(doc.date[:10])
         date_line = _date_line(lines, date, rules, limit=len(lines))
     else:
