@@ -649,9 +649,9 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
     # Build sections; each block is matched to visible lines afterwards.
     keys = [normalise(line.text) for line in lines]
     pointer = 0
-    used: dict[int, str] = {}  # visible line number -> "published"
+    used: dict[int, str] = {}  # visible line number -> "published" or why it was dropped
 
-    def match(text: str) -> int | None:
+    def match(text: str, dropped: str | None = None) -> int | None:
         nonlocal pointer
         key = normalise(text)
         hits: list[int] = []
@@ -669,11 +669,10 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
         if not hits:
             return None
         for i in hits:
-            used[lines[i].number] = "published"
+            used[lines[i].number] = dropped or "published"
         pointer = hits[-1] + 1
         return lines[hits[0]].number
 
-    removed_blocks: list[tuple[int | None, str, str]] = []
     highlights: list[str] = []
     sections: list[Section] = [Section(heading=None)]
     seen_paragraph = False
@@ -691,7 +690,7 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
         elif reason:
             reason = f"boilerplate: {reason}"
         if reason:
-            removed_blocks.append((match(b.text), b.text, reason))
+            match(b.text, dropped=reason)
             continue
         line_no = match(b.text)
         if b.kind == "head":
@@ -715,7 +714,6 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
     author_keys = {_norm_title(a) for a in authors}
     removed: list[Removed] = []
     title_taken = False
-    block_reason = {ln: reason for ln, _, reason in removed_blocks if ln}
     for line in lines:
         if used.get(line.number) == "published":
             continue
@@ -723,8 +721,8 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Ar
         if key == title_key and not title_taken:
             title_taken = True  # the title is published as the title
             continue
-        if line.number in block_reason:
-            reason = block_reason[line.number]
+        if used.get(line.number):  # a block trafilatura kept and newsbrief's rules dropped
+            reason = used[line.number]
         elif key == title_key:
             reason = "boilerplate: title repeated"
         elif date_line is not None and line.number == date_line.number:
