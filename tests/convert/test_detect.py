@@ -1,4 +1,4 @@
-"""builder.readers.detect: a dump's kind comes from its content, not its extension."""
+"""builder.convert.readers.detect: a dump's kind comes from its content, not its extension."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.read import read_bytes
-from builder.readers.detect import FAMILY, HTML, PAGE_TEXT, kind
+from builder.convert.read import read_bytes
+from builder.convert.readers.detect import FAMILY, HTML, PAGE_TEXT, kind
 
 HERE = Path(__file__).resolve().parent.parent
 FIXTURES = HERE / "fixtures"

@@ -1,4 +1,4 @@
-"""builder.readers.html: an HTML page -> Article through trafilatura, with the audit."""
+"""builder.convert.readers.html: an HTML page -> Article through trafilatura, with the audit."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from builder.convert.read import read_bytes
+from builder.convert.readers import context
+from builder.convert.readers import html as H
 from builder.model import Rejected
-from builder.read import read_bytes
-from builder.readers import context
-from builder.readers import html as H
 from builder.rules import load_rules
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "html"

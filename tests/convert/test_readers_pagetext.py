@@ -1,4 +1,4 @@
-"""The whole-page text reader (builder/readers/pagetext.py) on pages written for these
+"""The whole-page text reader (builder/convert/readers/pagetext.py) on pages written for these
 tests (tests/fixtures/pages/): menus, cookie notices, headline, date, byline, article,
 captions, related lists, footers; and pages that hold no article."""
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from builder.convert.read import read_bytes
+from builder.convert.readers import context, pagetext
 from builder.model import Rejected
-from builder.read import read_bytes
-from builder.readers import context, pagetext
 from builder.rules import load_rules
 
 RULES = load_rules()

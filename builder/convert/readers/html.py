@@ -35,9 +35,9 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
+from ...model import Article, Dump, Rejected, Removed, Section
+from ...rules import Rules
 from ..dates import DateError, parse_date
-from ..model import Article, Dump, Rejected, Removed, Section
-from ..rules import Rules
 from .context import SourceContext, normalise
 
 # htmldate's bounds: fixed, so a page reads the same any day. The lower bound is the

@@ -25,8 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ...model import Dump
 from ..dates import looks_like_date
-from ..model import Dump
 
 FAMILY = "family"
 PAGE_TEXT = "page-text"

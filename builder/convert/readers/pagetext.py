@@ -34,9 +34,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...model import Article, Dump, Rejected, Removed, Section
+from ...rules import Rules
 from ..dates import DateError, parse_date
-from ..model import Article, Dump, Rejected, Removed, Section
-from ..rules import Rules
 from .context import SourceContext
 
 # --------------------------------------------------------------------------- words
