@@ -70,14 +70,14 @@ def test_menu_then_date_is_not_family():
 
 
 def test_html_saved_as_txt_is_html(tmp_path):
-    page = (FIXTURES / "html" / "article_full.html").read_bytes()
+    page = (HERE / "data" / "html" / "article_full.html").read_bytes()
     saved = tmp_path / "page.txt"
     saved.write_bytes(page)
     assert _kind_of(saved) == HTML
 
 
 def test_html_file_of_plain_text_is_text():
-    assert _kind_of(FIXTURES / "html" / "plain_text.html") != HTML
+    assert _kind_of(HERE / "data" / "html" / "plain_text.html") != HTML
 
 
 def test_fragment_without_doctype_is_html():
@@ -95,7 +95,7 @@ def test_prose_quoting_tags_is_not_html():
 @pytest.mark.parametrize("name", ["article_full.html", "error_404.html", "cookie_wall.html",
                                   "section_front.html", "no_date.html"])
 def test_html_fixtures_are_html(name):
-    assert _kind_of(FIXTURES / "html" / name) == HTML
+    assert _kind_of(HERE / "data" / "html" / name) == HTML
 
 
 def test_kind_accepts_bytes_and_empty_text():

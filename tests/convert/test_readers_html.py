@@ -13,7 +13,7 @@ from builder.convert.readers import html as H
 from builder.model import Rejected
 from builder.rules import load_rules
 
-PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "html"
+PAGES = Path(__file__).resolve().parent.parent / "data" / "html"
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 """The whole-page text reader (builder/convert/readers/pagetext.py) on pages written for these
-tests (tests/fixtures/pages/): menus, cookie notices, headline, date, byline, article,
+tests (tests/data/pages/): menus, cookie notices, headline, date, byline, article,
 captions, related lists, footers; and pages that hold no article."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from builder.model import Rejected
 from builder.rules import load_rules
 
 RULES = load_rules()
-PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
+PAGES = Path(__file__).resolve().parents[1] / "data" / "pages"
 ARTICLES = ("harbour_ferry.txt", "market_hall.txt")
 
 

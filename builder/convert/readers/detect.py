@@ -13,7 +13,8 @@
   title or a short chrome line at most). A file whose first line is a scraper id is the
   family even without a date (the family reader then rejects it "no date", as today).
   Empty and whitespace-only text is "family" too: the family reader owns those
-  rejections ("empty file ..."), so nothing changes for them.
+  rejections ("empty file ..."), so nothing changes for them; so is a text of fewer than
+  six non-blank lines (too short to be a whole page, which has menus and a footer).
 - "page-text": anything else that is text: a whole page's visible text, where menus,
   a site name and other chrome stand before the headline and the date.
 
@@ -45,11 +46,19 @@ _BLOCK_TAGS = {"p", "div", "section", "article", "main", "header", "footer", "na
 # A scraper id: one token with a digit (`1_-970854395-7`, `a1b2c3`), not a date.
 _ID = re.compile(r"[\w.:#/-]{1,128}")
 _SAMPLE = 65536
+# A whole page's text has chrome around the article (menus, footer): never this few lines.
+_PAGE_MIN_LINES = 6
 
 
 def _text_of(dump_or_text: Dump | str | bytes) -> str:
-    if isinstance(dump_or_text, Dump):
-        return "\n".join(line.text for line in dump_or_text.lines)
+    if isinstance(dump_or_text, Dump):  # the first _SAMPLE characters are enough
+        parts, size = [], 0
+        for line in dump_or_text.lines:
+            parts.append(line.text)
+            size += len(line.text) + 1
+            if size > _SAMPLE:
+                break
+        return "\n".join(parts)
     if isinstance(dump_or_text, bytes):
         return dump_or_text[:_SAMPLE].decode("utf-8", "replace")
     return dump_or_text
@@ -89,6 +98,8 @@ def is_family(text: str) -> bool:
     first = _nonblank(text[:_SAMPLE].splitlines(), 3)
     if not first:
         return True  # empty / whitespace only: the family reader rejects it with its reasons
+    if len(_nonblank(text[:_SAMPLE].splitlines(), _PAGE_MIN_LINES)) < _PAGE_MIN_LINES:
+        return True  # too short to be a whole page (menus, article, footer): read as before
     if looks_like_id(first[0]):
         return True
     title, after = first[0], first[1:3]

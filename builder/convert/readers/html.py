@@ -38,7 +38,7 @@ from lxml.html import HtmlElement
 from ...model import Article, Dump, Rejected, Removed, Section
 from ...rules import Rules
 from ..dates import DateError, parse_date
-from .context import SourceContext, normalise
+from .context import SourceContext, SourceView, normalise
 
 # htmldate's bounds: fixed, so a page reads the same any day. The lower bound is the
 # web's (htmldate's own default, 1995); the upper one stays inside builder/dates.py's
@@ -598,14 +598,14 @@ def _stated(date: dt.date, dump: Dump, lines: list[VLine], rules: Rules) -> bool
     return any(date in dates_in(line.text, rules) for line in lines)
 
 
-def _repeated(text: str, source: SourceContext | None) -> int:
+def _repeated(text: str, source: SourceContext | SourceView | None) -> int:
     if source is None or source.n_dumps < 2:
         return 0
-    n = source.line_counts.get(normalise(text), 0)
+    n = source.count(text)
     return n if n >= 2 and n >= 0.5 * source.n_dumps else 0
 
 
-def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Article:
+def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None = None) -> Article:
     from trafilatura import bare_extraction
 
     tree = _load(dump)

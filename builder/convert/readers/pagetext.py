@@ -37,7 +37,7 @@ from pathlib import Path
 from ...model import Article, Dump, Rejected, Removed, Section
 from ...rules import Rules
 from ..dates import DateError, parse_date
-from .context import SourceContext
+from .context import SourceContext, SourceView
 
 # --------------------------------------------------------------------------- words
 
@@ -264,7 +264,7 @@ def _titlecase_share(text: str) -> float:
     return sum(1 for w in ws if w[0].isupper()) / len(ws)
 
 
-def _features(dump: Dump, source: SourceContext | None) -> tuple[list[_L], frozenset[str]]:
+def _features(dump: Dump, source: SourceContext | SourceView | None) -> tuple[list[_L], frozenset[str]]:
     raw = [(ln.number, ln.text) for ln in dump.lines if ln.text]
     tokens_per = [[t.casefold() for t in _WORD.findall(t)] for _, t in raw]
     sample = ([t for ts in tokens_per if len(ts) >= 8 for t in ts] or [t for ts in tokens_per for t in ts])[:1200]
@@ -624,7 +624,7 @@ def _reject_reason(lines: list[_L]) -> str:
     return "no article: a section front / list of links (no run of sentence paragraphs)"
 
 
-def extract(dump: Dump, rules: Rules, source: SourceContext | None = None) -> Article:
+def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None = None) -> Article:
     """Read a whole page's text dump into an Article, or raise Rejected."""
     lines, _ = _features(dump, source)
     if not lines:
