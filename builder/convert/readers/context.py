@@ -80,7 +80,7 @@ class SourceView:
     the source holding it, only where >= 2) and the number of dumps of the source. Reads
     like a SourceContext (count, n_dumps): the readers take either."""
 
-    counts: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    counts: Mapping[str, int] = field(default_factory=dict)  # a plain dict: sent to the process pool
     n_dumps: int = 0
 
     def count(self, text: str) -> int:
@@ -112,5 +112,5 @@ def views(keys_by_dump: Mapping[str, Iterable[str]]) -> dict[str, SourceView]:
         n = len(members)
         for src in members:
             own = {k: counts[k] for k in set(keys_by_dump[src]) if counts[k] >= 2}
-            out[src] = SourceView(MappingProxyType(dict(sorted(own.items()))), n)
+            out[src] = SourceView(dict(sorted(own.items())), n)
     return out
