@@ -212,6 +212,9 @@ def _run_mkdocs(args) -> int:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     if args.site_url:
         env["NEWSBRIEF_SITE_URL"] = args.site_url
+    if bad_url := sitebuild.check_site_url(env.get("NEWSBRIEF_SITE_URL")):
+        _error(bad_url)
+        return EXIT_USAGE
     if args.strict:
         env["NEWSBRIEF_STRICT"] = "1"
     if not Path(args.config_file).is_file():

@@ -48,6 +48,7 @@ from .pipeline import convert
 from .report import summarise
 from .rules import PROJECT_RULES, RulesError, load_rules
 from .site import blog_speed, escaping, navigation, seams, search
+from .site import build as sitebuild
 from .site.blog import blogs, is_post
 from .site.byline import with_byline
 from .site.page_cache import PageCache
@@ -126,6 +127,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         self._reset()
         if not self.config.enabled:
             return config
+        if bad_url := sitebuild.check_site_url(config.site_url):
+            raise PluginError(f"newsbrief: {bad_url}")
         seeds, posts, rules_file = self._paths(config)
         if not seeds.is_dir():
             raise PluginError(f"newsbrief: seeds folder not found: {seeds} "

@@ -37,6 +37,25 @@ STAMP_TEXT = "A site built by newsbrief: `newsbrief build` replaces this folder 
 _SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, n))
 
 
+def check_site_url(url: str | None) -> str | None:
+    """Why `url` cannot be the site's public URL, or None. It ends up in every feed item's
+    link, the canonical links and the sitemap, so only an absolute http(s) URL will do:
+    `javascript:` or `data:` there would run in a reader's feed client."""
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError as e:
+        return f"site URL {url!r} is not a URL ({e})"
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return f"site URL {url!r} must be an absolute http:// or https:// URL"
+    if any(c.isspace() or ord(c) < 32 or c in "\"'<>" for c in url):
+        return f"site URL {url!r} holds spaces, quotes or control characters"
+    return None
+
+
 class SiteDirError(ValueError):
     """The site folder cannot be replaced as a whole. ``str()`` is one line."""
 

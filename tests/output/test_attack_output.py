@@ -90,3 +90,19 @@ def test_a_long_block_renders_in_linear_time_and_literally(md, where):
     assert LONG.strip() in shown
     assert "<a>" not in out and 'href="javascript' not in out and "<em>" not in out
     assert "A second highlight." in out and "A first paragraph that sets the scene" in out
+
+
+@pytest.mark.parametrize("url", ["javascript://x/%0aalert(1)", "data:text/html,x", "ftp://example.org/",
+                                 "//example.org/", "https://exa mple.org/", 'https://example.org/"onmouseover='])
+def test_a_site_url_that_is_not_plain_http_is_refused(url, tmp_path, monkeypatch, capsys):
+    """It ends up in every feed item's link: a `javascript:` one would run in feed readers."""
+    from builder import cli
+    from builder.site.build import check_site_url
+
+    assert check_site_url(url)
+    assert check_site_url("https://news.example.org/briefs/") is None
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
+    assert cli.main(["build", "--site-url", url]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and any(w in err for w in ("must be", "holds", "not a URL"))
