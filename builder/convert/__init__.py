@@ -27,7 +27,7 @@ from pathlib import Path
 from ..model import REJECTED, Article, Dump, Outcome, Rejected
 from ..rules import Rules
 from . import clean, enrich, features, parse, read
-from .readers import detect, html, pagetext
+from .readers import detect
 from .readers.context import SourceContext, SourceView, line_keys
 
 # Below this many dumps a process pool costs more than it saves.
@@ -65,9 +65,13 @@ def run_stages(dump: Dump, kind: str, data: bytes, rules: Rules, source: SourceV
     try:
         if kind == detect.FAMILY:
             article = clean.clean(parse.layout(dump, rules), rules)
-        elif kind == detect.PAGE_TEXT:
+        elif kind == detect.PAGE_TEXT:  # the readers are imported when first needed: a run
+            from .readers import pagetext  # of family dumps never loads them (nor lxml)
+
             article = pagetext.extract(dump, rules, source)
         else:
+            from .readers import html
+
             article = html.extract(dump, rules, source)
         article.kind = kind
         article = enrich.enrich(article, rules)
@@ -89,7 +93,12 @@ def scan(data: bytes, source_path: str, rules: Rules) -> Outcome | Scan:
     kind = detect.kind(dump, source_path)
     if kind == detect.FAMILY:
         return run_stages(dump, kind, data, rules, None)
-    texts = [line.text for line in dump.lines] if kind == detect.PAGE_TEXT else html.context_lines(dump)
+    if kind == detect.PAGE_TEXT:
+        texts = [line.text for line in dump.lines]
+    else:
+        from .readers import html
+
+        texts = html.context_lines(dump)
     return Scan(kind, line_keys(texts))
 
 
