@@ -278,3 +278,17 @@ def test_export_names_the_reader(tmp_path):
     assert p.returncode == 0, p.stderr
     kinds = {json.loads(line)["source_path"]: json.loads(line).get("kind") for line in p.stdout.splitlines()}
     assert kinds == {"seeds/a.html": "html", "seeds/b.txt": "page-text", "seeds/c.txt": "family"}
+
+
+def test_a_family_brief_full_of_tags_is_the_family_and_a_one_line_fragment_is_html():
+    from builder.convert.readers.detect import kind
+
+    vector = "<scr<script>ipt>alert(1)</scr</script>ipt>"
+    brief = "\n".join(["9_-503-1", "", f"NBH {vector}", "", "May 14, 2025", "", "Summary", "",
+                       f"{vector} is the lead line of this brief.", "A second paragraph.", "",
+                       f"The content is provided by Mallory, {vector}"])
+    assert kind(brief) == "family"
+    fragment = "<article>" + "".join(f"<p>Paragraph {i} of the story, told in a sentence.</p>" for i in range(12)) \
+        + "<div><a href='/'>Home</a></div></article>"
+    assert kind(fragment) == "html"
+    assert kind("Title\n\nMay 14, 2025\n\nOne paragraph.") == "family"  # short: read as before

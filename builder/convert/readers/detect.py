@@ -98,8 +98,6 @@ def is_family(text: str) -> bool:
     first = _nonblank(text[:_SAMPLE].splitlines(), 3)
     if not first:
         return True  # empty / whitespace only: the family reader rejects it with its reasons
-    if len(_nonblank(text[:_SAMPLE].splitlines(), _PAGE_MIN_LINES)) < _PAGE_MIN_LINES:
-        return True  # too short to be a whole page (menus, article, footer): read as before
     if looks_like_id(first[0]):
         return True
     title, after = first[0], first[1:3]
@@ -120,10 +118,24 @@ def is_family(text: str) -> bool:
     return True
 
 
+def _short(text: str) -> bool:
+    """Too short to be a whole page's text (menus, article, footer)."""
+    return len(_nonblank(text[:_SAMPLE].splitlines(), _PAGE_MIN_LINES)) < _PAGE_MIN_LINES
+
+
 def kind(dump_or_text: Dump | str | bytes, filename: str | None = None) -> str:
     """"family" | "page-text" | "html", from the content. `filename` breaks no tie: an
-    `.html` file of plain text is text, a `.txt` file of markup is html."""
+    `.html` file of plain text is text, a `.txt` file of markup is html.
+
+    In order: a downloaded page's start is HTML; the family's header (id line, or title
+    and date) is the family, even when its text quotes many tags (a hostile brief about
+    `<script>`); a fragment of markup is HTML; a text too short to be a page is the
+    family (read as before); anything else is a page's text."""
     text = _text_of(dump_or_text)
+    if _HTML_START.match(text[:_SAMPLE]):
+        return HTML
+    if is_family(text):
+        return FAMILY
     if is_html(text):
         return HTML
-    return FAMILY if is_family(text) else PAGE_TEXT
+    return FAMILY if _short(text) else PAGE_TEXT
