@@ -4,7 +4,9 @@ the same steps as pipeline.py, in the same order, with the per-dump work mapped 
 records. Same dumps and rules: the same export and the same pages as `newsbrief convert`.
 
     driver                                   workers (a bag of the dumps, persisted)
-    discover the dumps              ──map──▶ process_file: bytes -> Outcome
+    discover the dumps              ──map──▶ scan_file: a family dump converted, a
+                                             page-text/HTML dump's line keys
+    views: line counts per source   ──map──▶ process_file(view): bytes -> Outcome
     records (output/cache.py's)     ◀──────  each Outcome's record: metadata + features
     body spans, learned chrome      ──map──▶ apply_learned, content_key
       (counts per (publisher, line))
@@ -39,8 +41,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .archive.chrome import apply_learned, body_spans, learned_chrome
-from .convert import content_key, process_file
+from .convert import Scan, content_key, process_file, scan_file
 from .convert.discover import discover, display_path
+from .convert.readers.context import SourceView, views
 from .model import OK, Outcome
 from .output.cache import ConvertCache, fingerprint
 from .output.cache import _record as cache_record
@@ -114,9 +117,21 @@ def _check(rules: Rules, posts_rel: str, expected: str) -> None:
 
 # -- what runs on the workers: one partition (a list) at a time --------------------------
 
-def _convert_part(items: list[tuple[str, str]], rules: Rules, posts_rel: str, expected: str) -> list[Outcome]:
+def _scan_part(items: list[tuple[str, str]], rules: Rules, posts_rel: str, expected: str) -> list[Outcome | Scan]:
+    """The first pass (convert.scan_file): family dumps are converted here."""
     _check(rules, posts_rel, expected)
-    return [process_file((source, Path(path)), rules) for source, path in items]
+    return [scan_file((source, Path(path)), rules) for source, path in items]
+
+
+def _scans_part(scanned: list[Outcome | Scan]) -> list[Scan | None]:
+    return [got if isinstance(got, Scan) else None for got in scanned]
+
+
+def _convert_part(scanned: list[Outcome | Scan], items: list[tuple[str, str]],
+                  source_views: list[SourceView | None], rules: Rules) -> list[Outcome]:
+    """The second pass: each page-text/HTML dump converted with its source's view."""
+    return [got if isinstance(got, Outcome) else process_file((source, Path(path)), rules, view)
+            for got, (source, path), view in zip(scanned, items, source_views, strict=True)]
 
 
 def _records_part(outcomes: list[Outcome]) -> list[tuple[str, int, str, dict]]:
@@ -189,7 +204,7 @@ def run(paths, rules: Rules, posts_rel: str, root: Path, client, export: bool = 
     files, errors = discover(paths, warnings, root)
     result = Result(errors=errors, warnings=warnings)
     if not files:
-        return result, [], files
+        return result, [], files, {}
     expected = _fingerprint(tuple(rules.signature), posts_rel)
     workers = max(1, len(client.scheduler_info().get("workers", {})))
     size = partition_size or max(16, min(256, len(files) // (workers * 8) or 1))
@@ -199,7 +214,16 @@ def run(paths, rules: Rules, posts_rel: str, root: Path, client, export: bool = 
 
     shared_rules = dask.delayed(rules, traverse=False)
     items = [(source, str(f.absolute())) for source, f in files]
-    converted = aligned(items).map_partitions(_convert_part, shared_rules, posts_rel, expected).persist()
+    # Two passes, as pipeline._convert_files: the page-text and HTML dumps' line keys first,
+    # counted per source (one folder = one source), then those dumps with their view.
+    scanned = aligned(items).map_partitions(_scan_part, shared_rules, posts_rel, expected).persist()
+    scans = {source: got for (source, _), got in zip(items, scanned.map_partitions(_scans_part).compute(),
+                                                     strict=True) if got is not None}
+    source_views = views({src: scan.keys for src, scan in scans.items()})
+    converted = scanned.map_partitions(_convert_part, aligned(items),
+                                       aligned([source_views.get(src) for src, _ in items]),
+                                       shared_rules).persist()
+    del scanned
 
     # The records, as the conversion cache keeps them: enough for every archive-wide step.
     outcomes: list[Outcome] = []
@@ -221,13 +245,14 @@ def run(paths, rules: Rules, posts_rel: str, root: Path, client, export: bool = 
     decide(outcomes, rules, posts_rel, root, PostsFolder(root / posts_rel).foreign)
     result.outcomes, result.learned = outcomes, learned
     finished = learned_bag.map_partitions(_finish_part, aligned([_decision(o) for o in outcomes]), export)
-    return result, finished.compute(), files
+    result_scans = {src: (scan, source_views[src].digest()) for src, scan in scans.items()}
+    return result, finished.compute(), files, result_scans
 
 
 def export(paths, rules: Rules, posts_rel: str, root: Path, client,
            partition_size: int | None = None) -> tuple[Result, list[dict]]:
     """`newsbrief export --dask`: the export records, in discovery order; writes nothing."""
-    result, records, _ = run(paths, rules, posts_rel, root, client, export=True, partition_size=partition_size)
+    result, records, _, _ = run(paths, rules, posts_rel, root, client, export=True, partition_size=partition_size)
     return result, records
 
 
@@ -239,7 +264,7 @@ def convert(paths, rules: Rules, posts_dir: Path, root: Path, client, cache_dir:
     would, so that the next run on one machine is incremental."""
     posts_dir = root / posts_dir
     posts_rel = display_path(posts_dir, root)
-    result, pages, files = run(paths, rules, posts_rel, root, client, partition_size=partition_size)
+    result, pages, files, scans = run(paths, rules, posts_rel, root, client, partition_size=partition_size)
     ok_pages = {o.source_path for o in result.outcomes if o.status == OK and o.page}
     files_out = generated_files(result.outcomes, posts_rel, rules, kept=ok_pages)
     cut = len(posts_rel) + 1
@@ -253,5 +278,5 @@ def convert(paths, rules: Rules, posts_dir: Path, root: Path, client, cache_dir:
             with contextlib.suppress(OSError):
                 stats[source] = f.stat()
         cache = ConvertCache(cache_dir, fingerprint(rules.signature, posts_rel))
-        cache.save(result.outcomes, stats, result.learned, extra_files(files_out))
+        cache.save(result.outcomes, stats, result.learned, extra_files(files_out), scans)
     return result

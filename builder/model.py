@@ -85,6 +85,7 @@ class Article:
     description: str = ""
     base_slug: str = ""  # the slug before a clash suffix (-2, -3) was added
     content_key: str = ""  # hash of the published text: same id + same key = duplicate
+    kind: str = "family"  # the reader that made it: "family", "page-text" or "html" (convert/readers/detect.py)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -147,6 +148,7 @@ class Outcome:
                 slug=a.slug,
                 description=a.description,
                 sha256=a.dump.sha256,
+                kind=a.kind,
             )
         if self.duplicate_of:
             rec["duplicate_of"] = self.duplicate_of

@@ -1,11 +1,15 @@
 """The conversion pipeline: the order of the steps, and nothing else.
 
-discover the dumps (convert/discover.py) -> each through convert.process(), in a process
-pool for large batches (convert/) -> the archive-wide decisions, in order (archive/) ->
-every generated file (output/generated.py) -> the posts folder (output/posts.py). With
-the conversion cache (output/cache.py) an unchanged dump is neither read, parsed nor
-rendered again, and an unchanged archive is only checked. Relative paths are taken from
-the project root the caller gives (the working folder only when none is given).
+discover the dumps (convert/discover.py) -> a first pass over them (convert.scan: a
+family dump is converted at once; a page-text or HTML dump gives its lines' keys) -> a
+SourceView per page-text/HTML dump (its own lines' counts over its folder) -> those
+through convert.process(); both passes in a process pool for large batches (convert/) ->
+the archive-wide decisions, in order (archive/) -> every generated file
+(output/generated.py) -> the posts folder (output/posts.py). With the conversion cache
+(output/cache.py) an unchanged dump (same bytes; for page-text and HTML also the same
+view) is neither read, parsed nor rendered again, and an unchanged archive is only
+checked. Relative paths are taken from the project root the caller gives (the working
+folder only when none is given).
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ from .archive.names import assign_names, kept_categories
 from .archive.pages import assign_pages, previous_pages
 from .archive.related import related
 from .archive.tags import normalise_tags
-from .convert import content_key, process_file, process_files
+from .convert import Scan, content_key, process_file, process_files, scan_files
 from .convert.discover import discover, display_path
+from .convert.readers.context import SourceView, views
 from .model import OK, Outcome
 from .output.authors import kept_authors
 from .output.cache import Cached, ConvertCache, fingerprint, restore
@@ -46,19 +51,21 @@ class Result:
 
 
 def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules, posts_rel: str, root: Path,
-                   foreign: Callable[[str], bool] | None = None, stubs: dict[str, Cached] | None = None) -> Result:
+                   foreign: Callable[[str], bool] | None = None, stubs: dict[str, Cached] | None = None,
+                   source_views: dict[str, SourceView] | None = None) -> Result:
     """The decisions that need the whole archive, in order. `stubs` (source -> what the
     cache knows of its page): outcomes rebuilt from the cache, which take part with their
     features and are read again only if their page has to change; those whose page stays
     as it is are still in `stubs` afterwards."""
     stubs = {} if stubs is None else stubs
+    source_views = source_views or {}
     spans = body_spans(outcomes, rules)
     learned = learned_chrome(outcomes, rules, spans)
 
     def full(o: Outcome) -> Outcome:
         """The stub's article with its text (read again), with the archive's learning."""
         stubs.pop(o.source_path, None)
-        fresh = process_file((o.source_path, paths[o.source_path]), rules)
+        fresh = process_file((o.source_path, paths[o.source_path]), rules, source_views.get(o.source_path))
         if fresh.article is not None:
             fresh.article.learned = apply_learned(fresh.article, fresh.features, learned, spans.get(o.source_path))
             fresh.article.content_key = content_key(fresh.article)
@@ -115,6 +122,38 @@ def decide(outcomes: list[Outcome], rules: Rules, posts_rel: str, root: Path,
         by_source[key].related = [pages[k] for k in rel]
 
 
+@dataclass
+class _Converted:
+    outcomes: dict[str, Outcome]
+    scans: dict[str, Scan]  # the page-text and HTML dumps' kinds and line keys
+    views: dict[str, SourceView]  # what each of them was (or is) converted with
+
+
+def _convert_files(todo: list[tuple[str, Path]], rules: Rules, workers: int | None,
+                   progress: Callable[[int], None] | None, kept: dict[str, tuple[Path, Scan, str]] | None = None,
+                   ) -> _Converted:
+    """The dumps of `todo` converted: a first pass (family dumps converted, the others'
+    line keys read), a SourceView per page-text/HTML dump from the keys of its folder's
+    dumps (those of `todo` and the unchanged ones of `kept`: source -> (path, scan, digest
+    of the view they were converted with)), then those dumps through process() with
+    their view. A kept dump whose view is the same is not converted again."""
+    kept = kept or {}
+    outcomes: dict[str, Outcome] = {}
+    scans = {src: scan for src, (_, scan, _) in kept.items()}
+    paths = dict(todo)
+    for (src, _), got in zip(todo, scan_files(todo, rules, workers, progress), strict=True):
+        if isinstance(got, Scan):
+            scans[src] = got
+        else:
+            outcomes[src] = got
+    source_views = views({src: s.keys for src, s in scans.items()})
+    again = [(src, paths[src]) if src in paths else (src, kept[src][0]) for src in sorted(scans)
+             if src in paths or source_views[src].digest() != kept[src][2]]
+    outcomes.update(zip((src for src, _ in again),
+                        process_files(again, rules, workers, progress, source_views), strict=True))
+    return _Converted(outcomes, scans, source_views)
+
+
 def analyse(paths: Iterable[str | Path], rules: Rules, posts_rel: str = "docs/posts",
             workers: int | None = None, progress: Callable[[int], None] | None = None,
             on_total: Callable[[int], None] | None = None, root: Path | None = None) -> Result:
@@ -124,8 +163,10 @@ def analyse(paths: Iterable[str | Path], rules: Rules, posts_rel: str = "docs/po
     files, errors = discover(paths, warnings, root)
     if on_total:
         on_total(len(files))
-    outcomes = process_files(files, rules, workers, progress)
-    result = _archive_steps(outcomes, dict(files), rules, posts_rel, root, PostsFolder(root / posts_rel).foreign)
+    done = _convert_files(files, rules, workers, progress)
+    outcomes = [done.outcomes[src] for src, _ in files]
+    result = _archive_steps(outcomes, dict(files), rules, posts_rel, root, PostsFolder(root / posts_rel).foreign,
+                            source_views=done.views)
     result.errors, result.warnings = errors, warnings
     return result
 
@@ -156,8 +197,6 @@ def convert(paths: Iterable[str | Path], rules: Rules, posts_dir: Path,
             continue
         if cache and cache.unchanged(source, f, st):
             kept.append(source)
-            if progress:
-                progress(1)
         else:
             todo.append(item)
     snapshot = cache.snapshot_for([src for src, _ in files]) if cache and not todo else None
@@ -166,6 +205,8 @@ def convert(paths: Iterable[str | Path], rules: Rules, posts_dir: Path,
             and all(os.path.isfile(os.path.join(posts_dir, rel)) for rel in snapshot["extras"]):
         # The same dumps with the same bytes as last time: the same decisions, the same
         # pages. Nothing to read, decide or render; the posts folder is only checked.
+        if progress:
+            progress(len(kept))
         ordered, learned = restore([src for src, _ in files], snapshot)
         result = Result(outcomes=ordered, errors=errors, learned=learned, warnings=warnings)
         result.write = PostsFolder(posts_dir).sync(
@@ -176,22 +217,34 @@ def convert(paths: Iterable[str | Path], rules: Rules, posts_dir: Path,
         return result
     outcomes: dict[str, Outcome] = {}
     stubs: dict[str, Cached] = {}
+    kept_scans: dict[str, tuple[Path, Scan, str]] = {}  # unchanged page-text/HTML dumps
+    paths = dict(files)
     for source in kept:
         got = cache.stub(source)
         if got is None:  # the records file was lost: convert it again
-            todo.append((source, dict(files)[source]))
+            todo.append((source, paths[source]))
             continue
         outcomes[source], cached = got
         if cached is not None:
             cached.exists = bool(cached.page) and (root / cached.page).is_file()
             stubs[source] = cached
-    outcomes.update(zip((src for src, _ in todo), process_files(todo, rules, workers, progress), strict=True))
+        scan = cache.scan(source)
+        if scan is not None:
+            kept_scans[source] = (paths[source], scan[0], scan[1])
+    done = _convert_files(todo, rules, workers, progress, kept_scans)
+    for source in kept:  # converted again (its view moved): not a stub any more
+        if source in done.outcomes:
+            stubs.pop(source, None)
+    if progress:
+        progress(sum(1 for src in kept if src not in done.outcomes))
+    outcomes.update(done.outcomes)
     ordered = [outcomes[src] for src, _ in files]
     folder = PostsFolder(posts_dir)
-    result = _archive_steps(ordered, dict(files), rules, posts_rel, root, folder.foreign, stubs)
+    result = _archive_steps(ordered, paths, rules, posts_rel, root, folder.foreign, stubs, done.views)
     result.errors, result.warnings = errors, warnings
     files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs)
     result.write = folder.sync(files_out)
     if cache:
-        cache.save(result.outcomes, stats, result.learned, extra_files(files_out))
+        cache.save(result.outcomes, stats, result.learned, extra_files(files_out),
+                   {src: (scan, done.views[src].digest()) for src, scan in done.scans.items()})
     return result

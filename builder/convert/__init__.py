@@ -1,40 +1,105 @@
 """Convert: the pure per-dump stages, bytes -> Outcome.
 
-read (bytes -> Dump) -> parse (-> Layout) -> clean (-> Article, every dropped line with
-its reason) -> enrich (tags, description, slug) -> features (what the archive-wide steps
-need). `process()` is the one entry and the dispatch point: a new input format gets a
-reader of its own here (turning its bytes into a Dump's lines) and the stages after
-`read` stay as they are. Nothing in convert/ looks at another dump.
+read (bytes -> Dump) -> which reader (readers/detect.py, from the content) -> the
+reader: the family of shared/dump-format.md through parse (-> Layout) and clean (->
+Article, every dropped line with its reason); a whole page's text through
+readers/pagetext.py; HTML through readers/html.py -> enrich (tags, description, slug)
+-> features (what the archive-wide steps need). `process()` is the one entry and the
+dispatch point.
+
+Nothing in convert/ looks at another dump. What other dumps of the same source tell a
+page-text or HTML dump (which lines are the site's template) comes in as a SourceView
+(readers/context.py): the counts of the dump's OWN lines over its source, built by the
+pipeline in a first pass (`scan`), so `process(bytes, path, rules, view)` stays a pure
+function of its arguments. Family dumps never need one and are converted in the first
+pass directly.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import REJECTED, Article, Outcome, Rejected
+from ..model import REJECTED, Article, Dump, Outcome, Rejected
 from ..rules import Rules
 from . import clean, enrich, features, parse, read
+from .readers import detect
+from .readers.context import SourceContext, SourceView, line_keys
 
 # Below this many dumps a process pool costs more than it saves.
 _POOL_THRESHOLD = 64
 
 
-def process(data: bytes, source_path: str, rules: Rules) -> Outcome:
-    """One dump's bytes -> its Outcome. Pure: no I/O, same input gives the same output."""
+@dataclass(frozen=True)
+class Scan:
+    """What the first pass learns of a page-text or HTML dump: its kind and the keys of
+    its lines (for HTML its visible lines), which the pipeline counts per source."""
+
+    kind: str
+    keys: tuple[str, ...]
+
+
+def process(data: bytes, source_path: str, rules: Rules, source: SourceView | SourceContext | None = None,
+            ) -> Outcome:
+    """One dump's bytes -> its Outcome. Pure: no I/O, same input gives the same output.
+    `source`: what the other dumps of its source tell (page-text and HTML dumps only)."""
     try:
-        # The dispatch point: a reader per input format turns bytes into a Dump (today
-        # every dump is a plain-text scrape); the stages after it are shared.
         dump = read.read_bytes(data, source_path, rules.max_bytes)
-        article = enrich.enrich(clean.clean(parse.layout(dump, rules), rules), rules)
     except Rejected as e:
-        return Outcome(source_path, status=REJECTED, error=str(e), sha256=hashlib.sha256(data).hexdigest())
+        return _rejected(source_path, e, data)
+    return run_stages(dump, detect.kind(dump, source_path), data, rules, source)
+
+
+def _rejected(source_path: str, e: Rejected, data: bytes) -> Outcome:
+    return Outcome(source_path, status=REJECTED, error=str(e), sha256=hashlib.sha256(data).hexdigest())
+
+
+def run_stages(dump: Dump, kind: str, data: bytes, rules: Rules, source: SourceView | SourceContext | None,
+             ) -> Outcome:
+    """The dispatch point: the reader of the dump's kind, then the stages they share. Every
+    conversion, in either pass, goes through here (tests count the dumps converted here)."""
+    try:
+        if kind == detect.FAMILY:
+            article = clean.clean(parse.layout(dump, rules), rules)
+        elif kind == detect.PAGE_TEXT:  # the readers are imported when first needed: a run
+            from .readers import pagetext  # of family dumps never loads them (nor lxml)
+
+            article = pagetext.extract(dump, rules, source)
+        else:
+            from .readers import html
+
+            article = html.extract(dump, rules, source)
+        article.kind = kind
+        article = enrich.enrich(article, rules)
+    except Rejected as e:
+        return _rejected(dump.source_path, e, data)
     article.base_slug = article.slug
     article.content_key = content_key(article)
-    return Outcome(source_path, article=article, sha256=dump.sha256, features=features.features(article))
+    return Outcome(dump.source_path, article=article, sha256=dump.sha256, features=features.features(article))
+
+
+def scan(data: bytes, source_path: str, rules: Rules) -> Outcome | Scan:
+    """The first pass over one dump: a family dump (or one that cannot be read) is
+    converted at once, its Outcome returned; a page-text or HTML dump gives its Scan and
+    is converted once its source's view is known."""
+    try:
+        dump = read.read_bytes(data, source_path, rules.max_bytes)
+    except Rejected as e:
+        return _rejected(source_path, e, data)
+    kind = detect.kind(dump, source_path)
+    if kind == detect.FAMILY:
+        return run_stages(dump, kind, data, rules, None)
+    if kind == detect.PAGE_TEXT:
+        texts = [line.text for line in dump.lines]
+    else:
+        from .readers import html
+
+        texts = html.context_lines(dump)
+    return Scan(kind, line_keys(texts))
 
 
 def content_key(article: Article) -> str:
@@ -42,43 +107,82 @@ def content_key(article: Article) -> str:
     return hashlib.sha256(article.body_text.encode()).hexdigest()
 
 
-def process_file(item: tuple[str, Path], rules: Rules) -> Outcome:
-    """One dump file's Outcome; a file over the size limit is rejected before it is read."""
+def _read(item: tuple[str, Path], rules: Rules) -> bytes | Outcome:
     source, path = item
     try:
-        data = read.read_file(path, rules.max_bytes)
+        return read.read_file(path, rules.max_bytes)
     except Rejected as e:
         return Outcome(source, status=REJECTED, error=str(e))
     except OSError as e:
         return Outcome(source, status=REJECTED, error=f"cannot read: {e.strerror or e}")
-    outcome = process(data, source, rules)
+
+
+def _light(outcome: Outcome) -> Outcome:
     if outcome.article is not None:
         outcome.article.dump.lines = []  # only the stages need them; keep memory flat
     return outcome
 
 
-def _process_chunk(args: tuple[list[tuple[str, Path]], Rules]) -> list[Outcome]:
+def process_file(item: tuple[str, Path], rules: Rules, source: SourceView | None = None) -> Outcome:
+    """One dump file's Outcome; a file over the size limit is rejected before it is read."""
+    data = _read(item, rules)
+    return data if isinstance(data, Outcome) else _light(process(data, item[0], rules, source))
+
+
+def scan_file(item: tuple[str, Path], rules: Rules) -> Outcome | Scan:
+    """The first pass over one dump file (see scan())."""
+    data = _read(item, rules)
+    if isinstance(data, Outcome):
+        return data
+    got = scan(data, item[0], rules)
+    return _light(got) if isinstance(got, Outcome) else got
+
+
+def _process_chunk(args: tuple[list[tuple[str, Path]], Rules, list[SourceView | None]]) -> list[Outcome]:
+    paths, rules, views = args
+    return [process_file(p, rules, v) for p, v in zip(paths, views, strict=True)]
+
+
+def _scan_chunk(args: tuple[list[tuple[str, Path]], Rules]) -> list[Outcome | Scan]:
     paths, rules = args
-    return [process_file(p, rules) for p in paths]
+    return [scan_file(p, rules) for p in paths]
 
 
-def process_files(files: list[tuple[str, Path]], rules: Rules, workers: int | None = None,
-                  progress: Callable[[int], None] | None = None) -> list[Outcome]:
-    """Outcomes in the order of `files`; a process pool for large batches."""
+def _run(files: list[tuple[str, Path]], rules: Rules, one: Callable, chunk: Callable, extra: Callable[[list], tuple],
+         workers: int | None, progress: Callable[[int], None] | None, done: Callable[[object], bool]) -> list:
+    """`one` over `files` in order; a process pool (`chunk` per slice) for large batches.
+    `progress` is told of the results `done` says are finished."""
     workers = workers or os.cpu_count() or 1
+    out: list = []
     if workers == 1 or len(files) < _POOL_THRESHOLD:
-        out = []
         for f in files:
-            out.append(process_file(f, rules))
-            if progress:
+            out.append(one(f))
+            if progress and done(out[-1]):
                 progress(1)
         return out
     size = max(16, min(256, len(files) // (workers * 8) or 1))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
-    out: list[Outcome] = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for result in pool.map(_process_chunk, [(c, rules) for c in chunks]):
+        for result in pool.map(chunk, [(c, rules, *extra(c)) for c in chunks]):
             out.extend(result)
             if progress:
-                progress(len(result))
+                progress(sum(1 for r in result if done(r)))
     return out
+
+
+def process_files(files: list[tuple[str, Path]], rules: Rules, workers: int | None = None,
+                  progress: Callable[[int], None] | None = None,
+                  views: Mapping[str, SourceView] | None = None) -> list[Outcome]:
+    """Outcomes in the order of `files`; a process pool for large batches. `views`:
+    the SourceView of each page-text/HTML dump (source path -> view)."""
+    views = views or {}
+    return _run(files, rules, lambda f: process_file(f, rules, views.get(f[0])), _process_chunk,
+                lambda c: ([views.get(src) for src, _ in c],), workers, progress, lambda r: True)
+
+
+def scan_files(files: list[tuple[str, Path]], rules: Rules, workers: int | None = None,
+               progress: Callable[[int], None] | None = None) -> list[Outcome | Scan]:
+    """The first pass (scan_file) in the order of `files`; `progress` counts the dumps
+    it finished (the family's, and those that cannot be read)."""
+    return _run(files, rules, lambda f: scan_file(f, rules), _scan_chunk, lambda c: (), workers, progress,
+                lambda r: isinstance(r, Outcome))

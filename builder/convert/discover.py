@@ -1,4 +1,4 @@
-"""Finding the dumps: the dump files (*.txt) under the folders and files given, each read once,
+"""Finding the dumps: the dump files (*.txt, *.html, *.htm) under the folders and files given, each read once,
 in path order, with every entry skipped and why (links that loop or lead out, special
 files, unreadable folders)."""
 
@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 # The files that are dumps: a new input format adds its ending here and its reader
-# behind convert.process().
-DUMP_SUFFIXES = (".txt",)
+# behind convert.process(). The ending only selects the files: what a dump is (the
+# family, a page's text, HTML) is told from its content (convert/readers/detect.py).
+DUMP_SUFFIXES = (".txt", ".html", ".htm")
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -51,7 +52,7 @@ def _inside(path: str, root: str) -> bool:
 
 
 def _walk_folder(top: str, prefix: str, found: dict[str, Path], warnings: list[str]) -> None:
-    """The *.txt files under `top`, each read once. Real folders are walked first; then
+    """The dump files (DUMP_SUFFIXES) under `top`, each read once. Real folders are walked first; then
     each symbolic link, in path order, is followed only if it resolves inside `top` and
     to a folder not yet walked (tracked by (st_dev, st_ino)) or a file not yet found.
     Everything skipped is reported in `warnings` with the reason."""
@@ -139,7 +140,7 @@ def discover(paths: Iterable[str | Path], warnings: list[str] | None = None, roo
 
     Discovery never follows a link out of the folder being walked nor back into a folder
     it already walked, and reads a file reached twice once; every entry it skips for a
-    reason (dangling link, link leading out, loop, a folder named *.txt, an unreadable
+    reason (dangling link, link leading out, loop, a folder named like a dump, an unreadable
     folder, a special file) is added to `warnings` as one line. Display paths are relative
     to `root` (the project root; default: the working folder)."""
     root = Path.cwd() if root is None else root

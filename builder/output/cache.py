@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from ..convert import Scan
 from ..convert.features import ArticleFeatures
 from ..convert.read import read_file
 from ..model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED, Article, Dump, Outcome, Rejected
@@ -37,13 +38,15 @@ from .render import render_key
 from .store import atomic_write, integrity
 
 CACHE_DIR = ".newsbrief-cache"
-FORMAT = 2
+FORMAT = 3
 _PACKAGE = Path(__file__).resolve().parent.parent
 # The conversion starts here: the fingerprint hashes these modules and what they import.
 _CONVERSION_ROOTS = ("builder.pipeline", "builder.output.cache")
 _STATUSES = {OK, REJECTED, DUPLICATE, SUPERSEDED, NEAR_DUPLICATE}
 SAFE_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_LINE_KEY = re.compile(r"[0-9a-f]{16}")
+_KINDS = {"family", "page-text", "html"}
 
 
 def _canon(value) -> str:
@@ -186,9 +189,20 @@ def _index_entry_ok(e) -> bool:
             and isinstance(e[2], str) and (e[2] == "" or _SHA256.fullmatch(e[2]) is not None))
 
 
+def _scan_ok(r: dict) -> bool:
+    """A record's reader and, for page-text and HTML, its line keys and view digest."""
+    kind = r.get("kind")
+    if kind is None or kind == "family":
+        return "lines" not in r and "view" not in r
+    return (kind in _KINDS and isinstance(r.get("lines"), list)
+            and all(isinstance(k, str) and _LINE_KEY.fullmatch(k) for k in r["lines"])
+            and r["lines"] == sorted(set(r["lines"]))
+            and _str(r.get("view")) and _SHA256.fullmatch(r["view"]) is not None)
+
+
 def record_ok(r, posts: str | None = None) -> bool:
     """Types and consistency of a stored record (what stub() builds an Outcome from)."""
-    if not isinstance(r, dict):
+    if not isinstance(r, dict) or not _scan_ok(r):
         return False
     if r.get("status") == REJECTED:
         return _opt_str(r.get("error"))
@@ -327,6 +341,14 @@ class ConvertCache:
             self.discarded += 1
             return None
 
+    def scan(self, source: str) -> tuple[Scan, str] | None:
+        """A page-text or HTML dump's first pass as recorded (kind, line keys) and the
+        digest of the SourceView it was converted with; None for a family dump."""
+        record = self.records.get(source)
+        if record is None or record.get("kind") in (None, "family"):
+            return None
+        return Scan(record["kind"], tuple(record["lines"])), record["view"]
+
     def snapshot_for(self, sources: list[str]) -> dict | None:
         """The archive-wide decisions of the last run, if it ran over exactly these
         sources (all unchanged, so in the index) with the same bytes."""
@@ -342,9 +364,13 @@ class ConvertCache:
         atomic_write(self.path, json.dumps(body, ensure_ascii=False, sort_keys=True).encode())
 
     def save(self, outcomes: list[Outcome], stats: dict[str, os.stat_result],
-             learned: dict[tuple[str, str], int] | None = None, extras: list[str] | None = None) -> None:
+             learned: dict[tuple[str, str], int] | None = None, extras: list[str] | None = None,
+             scans: dict[str, tuple[Scan, str]] | None = None) -> None:
         """Store this run: an entry per dump, and (with `extras`, the generated files that
-        are not a brief's page) a snapshot of the archive-wide decisions."""
+        are not a brief's page) a snapshot of the archive-wide decisions. `scans`: the
+        page-text and HTML dumps' first pass and the digest of the view each was
+        converted with (the next run converts such a dump again when its view moved)."""
+        scans = scans or {}
         archive = None
         if extras is not None:
             digest = sources_digest([(o.source_path, (o.article.dump.sha256 if o.article else o.sha256) or "")
@@ -357,7 +383,7 @@ class ConvertCache:
                 continue
             sha = (o.article.dump.sha256 if o.article else o.sha256) or ""
             index[o.source_path] = [st.st_size, st.st_mtime_ns, sha]
-            records[o.source_path] = _record(o)
+            records[o.source_path] = _record(o, scans.get(o.source_path))
         self.folder.mkdir(parents=True, exist_ok=True)
         for old in [*self.folder.glob("convert-*.json"), *self.folder.glob("records-*.json")]:
             if old not in (self.path, self.records_path):
@@ -405,11 +431,13 @@ def restore(sources: list[str], snapshot: dict) -> tuple[list[Outcome], dict[tup
     return outcomes, {(pub, text): n for pub, text, n in snapshot["learned"]}
 
 
-def _record(o: Outcome) -> dict:
+def _record(o: Outcome, scan: tuple[Scan, str] | None = None) -> dict:
+    extra = {} if scan is None else {"kind": scan[0].kind, "lines": list(scan[0].keys), "view": scan[1]}
     if o.article is None:
-        return {"status": REJECTED, "error": o.error}
+        return {"status": REJECTED, "error": o.error, **extra}
     a, f = o.article, o.features
-    return {"status": OK, "id": a.id, "title": a.title, "date": a.date.isoformat(), "key": a.content_key,
+    return {"kind": a.kind, **extra, "status": OK, "id": a.id, "title": a.title, "date": a.date.isoformat(),
+            "key": a.content_key,
             "slug": a.base_slug or a.slug, "authors": a.authors, "publisher": a.publisher, "page": o.page,
             "render": render_key(o) if o.page else "", "local_tags": a.local_tags, "learned": a.learned,
             "highlights": a.highlights, "description": a.description,
@@ -429,7 +457,8 @@ def stub(source: str, entry: list, r: dict) -> tuple[Outcome, Cached | None]:
                       date_text="", authors=list(r["authors"]), publisher=r["publisher"], slug=r["slug"],
                       base_slug=r["slug"], content_key=r["key"],
                       local_tags=list(r["local_tags"]), tags=list(r["local_tags"]), learned=list(r["learned"]),
-                      highlights=list(r["highlights"]), description=r["description"])
+                      highlights=list(r["highlights"]), description=r["description"],
+                      kind=r.get("kind") or "family")
     f = r["features"]
     feats = ArticleFeatures(signature=list(f["signature"]), sentences=list(f["sentences"]), words=list(f["words"]),
                             short_lines=[(int(n), str(t)) for n, t in f["short_lines"]],

@@ -44,13 +44,13 @@ def project(tmp_path, monkeypatch):
 @pytest.fixture
 def processed(monkeypatch):
     seen: list[str] = []
-    real = convert_stage.process
+    real = convert_stage.run_stages  # every conversion, in either pass, runs through it
 
-    def counting(data, source_path, rules):
-        seen.append(source_path)
-        return real(data, source_path, rules)
+    def counting(dump, *args):
+        seen.append(dump.source_path)
+        return real(dump, *args)
 
-    monkeypatch.setattr(convert_stage, "process", counting)
+    monkeypatch.setattr(convert_stage, "run_stages", counting)
     return seen
 
 
