@@ -250,6 +250,11 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             from jinja2 import ChoiceLoader
 
             env.loader = ChoiceLoader([seams.original_search_partial_loader(), env.loader])
+        custom = config.theme.custom_dir
+        if custom and not seams.usable("template-overrides", custom_dir=custom):  # Material's own
+            from jinja2 import ChoiceLoader
+
+            env.loader = ChoiceLoader([seams.original_partials_loader(seams.OVERRIDDEN_TEMPLATES), env.loader])
         if self.config.page_cache and seams.usable("page-cache"):
             self._page_cache = PageCache(self.root / CACHE_DIR, env, config, self._is_post)
         return env

@@ -137,7 +137,8 @@ class TagPages:
         lines = [f'<nav class="nb-jump" aria-label="Tags by letter">{jump}</nav>', "",
                  '<div class="nb-tag-index" markdown>']
         for letter, items in groups.items():
-            lines += ["", f"## {escape_md(letter)} {{#{_letter_id(letter)}}}", "", *items]
+            lines += ["", '<div class="nb-tag-index__group" markdown>', "",
+                      f"## {escape_md(letter)} {{#{_letter_id(letter)}}}", "", *items, "", "</div>"]
         lines += ["", "</div>"]
         return "\n".join(lines) + "\n"
 
