@@ -80,7 +80,8 @@ def byline(page, locale: str) -> str | None:
 def chips(page, tag_pages) -> str | None:
     """The brief's tags as chips linking to their pages, under the byline (Material puts
     them above the headline: eight chips in three rows before the headline on a phone,
-    and read first by a screen reader). None when the brief has no tag."""
+    and read first by a screen reader). Not search text (Material's search and Pagefind
+    have the tags already). None when the brief has no tag."""
     names = [t for t in (page.meta.get("tags") or []) if isinstance(t, str)]  # escaped in on_page_markdown
     if not names or tag_pages is None:
         return None
@@ -92,7 +93,7 @@ def chips(page, tag_pages) -> str | None:
             links.append(f'<li><a class="md-tag" href="{href}">{name}</a></li>')
         else:
             links.append(f'<li><span class="md-tag">{name}</span></li>')
-    return f'<nav class="nb-tags" aria-label="Tags"><ul>{"".join(links)}</ul></nav>\n'
+    return f'<nav class="nb-tags" aria-label="Tags" data-search-exclude data-pagefind-ignore><ul>{"".join(links)}</ul></nav>\n'
 
 
 def with_byline(page, locale: str, tag_pages=None) -> str:

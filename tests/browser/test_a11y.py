@@ -92,7 +92,8 @@ def _axe(pg) -> list[dict]:
     return pg.evaluate("""async () => {
         const r = await axe.run(document, {resultTypes: ['violations']});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ': ' + (n.failureSummary || '').replace(/\\s+/g, ' '))}));
+            nodes: v.nodes.slice(0, 5).map(n =>
+                n.target.join(' ') + ': ' + (n.failureSummary || '').replace(/\\s+/g, ' '))}));
     }""")
 
 
