@@ -111,7 +111,14 @@ class TagPages:
 
     def link_chips(self, context) -> None:
         """Point each tag chip of a brief at the tag's own page (the tags plugin, which
-        runs first, links chips to listings, and there are none)."""
+        runs first, links chips to listings, and there are none). A brief whose chips are
+        under its byline (byline.py: `hide: [tags]`) gets none above its headline: not
+        even hidden ones (search indexes the tags from the front matter, not from these)."""
+        page = context.get("page")
+        hide = (getattr(page, "meta", None) or {}).get("hide")
+        if isinstance(hide, list) and "tags" in hide:
+            context["tags"] = []
+            return
         for ref in context.get("tags") or ():
             url = self.url(html.unescape(ref.name))
             if url:
