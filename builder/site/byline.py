@@ -93,7 +93,8 @@ def chips(page, tag_pages) -> str | None:
             links.append(f'<li><a class="md-tag" href="{href}">{name}</a></li>')
         else:
             links.append(f'<li><span class="md-tag">{name}</span></li>')
-    return f'<nav class="nb-tags" aria-label="Tags" data-search-exclude data-pagefind-ignore><ul>{"".join(links)}</ul></nav>\n'
+    items = "\n".join(links)  # one a line: "State Senate Lucia Ferrand" in any text extraction
+    return f'<nav class="nb-tags" aria-label="Tags" data-search-exclude data-pagefind-ignore><ul>\n{items}\n</ul></nav>\n'
 
 
 def with_byline(page, locale: str, tag_pages=None) -> str:

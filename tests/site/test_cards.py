@@ -159,6 +159,12 @@ def test_tag_chips_come_after_the_headline_and_byline(built: Path):
     assert 'class="md-tags"' not in article  # Material's, above the headline
     chips = re.findall(r'<a class="md-tag" href="([^"]+)">([^<]+)</a>', article)
     assert {c for _, c in chips} == {"Callan Star", "Skerry Ferries", "Port Ardmore", "Elin Marsh"}
+    # The text as any extraction gets it (tags dropped, nothing added): "2 min read" and
+    # the chips apart ("2 min readState Senate", "State SenateLucia Ferrand" in the issue).
+    flat = html.unescape(re.sub(r"<[^>]+>", "", brief))
+    assert not re.search(r"min read\S", flat)
+    names = [c for _, c in chips]
+    assert not any(a + b in flat for a, b in zip(names, names[1:]))
 
 
 def test_related_briefs_link_both_ways_on_the_site(built: Path):
