@@ -50,7 +50,7 @@ from .rules import PROJECT_RULES, RulesError, load_rules
 from .site import blog_speed, escaping, navigation, seams, search
 from .site import build as sitebuild
 from .site.blog import blogs, is_post
-from .site.byline import with_byline
+from .site.byline import site_locale, with_byline
 from .site.page_cache import PageCache
 from .site.related import RelatedIndex
 from .site.search import SHARD_SIZE
@@ -160,8 +160,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         if rejected and self._strict():
             listing = "\n".join(f"  {o.source_path}: {o.error}" for o in rejected)
             raise PluginError(f"newsbrief: strict mode: {len(rejected)} dump(s) rejected:\n{listing}")
-        self.related = RelatedIndex(posts, self.config.posts_dir)
-        self.tag_pages = TagPages(self.related.index, self.config.posts_dir, slugify_tag)
+        self.related = RelatedIndex(posts, self.config.posts_dir, site_locale(config))
+        self.tag_pages = TagPages(self.related.index, self.config.posts_dir, slugify_tag, site_locale(config))
         seams.note_versions()
         if self.config.blog_speed:
             self._speedup, self._post_list = blog_speed.install(config, self.root / CACHE_DIR)
@@ -212,7 +212,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             return nav
         if self.config.blog_speed and self._post_list:
             blog_speed.index_posts(blogs(config))  # the blog plugin's on_files is done
-        return navigation.arrange(nav)
+        return navigation.arrange(nav, files)
 
     @event_priority(100)
     def on_page_markdown(self, markdown, *, page, config, files):
@@ -248,11 +248,16 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         for page in self.posts:
             escaping.escape_title(page)
             if page.content:
-                page.content = with_byline(page, locale)
+                page.content = with_byline(page, locale, self.tag_pages)
         if not self._search_partial_ok:  # Material's own partial, not the copy
             from jinja2 import ChoiceLoader
 
             env.loader = ChoiceLoader([seams.original_search_partial_loader(), env.loader])
+        custom = config.theme.custom_dir
+        if custom and not seams.usable("template-overrides", custom_dir=custom):  # Material's own
+            from jinja2 import ChoiceLoader
+
+            env.loader = ChoiceLoader([seams.original_partials_loader(seams.OVERRIDDEN_TEMPLATES), env.loader])
         if self.config.page_cache and seams.usable("page-cache"):
             self._page_cache = PageCache(self.root / CACHE_DIR, env, config, self._is_post)
         return env

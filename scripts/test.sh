@@ -28,6 +28,13 @@ if [[ ! -x "$browser" ]]; then
 fi
 export NEWSBRIEF_CHROMIUM="$browser"
 
+# axe-core, injected into pages by the accessibility tests (tests/browser/test_a11y.py):
+# the exact version package-lock.json pins, from npm.
+if [[ ! -f node_modules/axe-core/axe.min.js ]]; then
+    echo "==> npm ci (axe-core for the accessibility tests)"
+    npm ci --no-audit --no-fund
+fi
+
 rm -rf test-output
 mkdir -p test-output
 

@@ -15,11 +15,13 @@ from pathlib import Path
 from mkdocs.utils import get_relative_url
 
 from ..output.index import INDEX_FILE
+from .byline import time_html
 
 
 class RelatedIndex:
-    def __init__(self, posts_dir: Path, posts_uri: str):
+    def __init__(self, posts_dir: Path, posts_uri: str, locale: str = "en"):
         self.prefix = posts_uri.strip("/") + "/"
+        self.locale = locale  # for the dates (byline.DATE_FORMAT)
         try:
             self.index = json.loads((posts_dir / INDEX_FILE).read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
@@ -43,9 +45,9 @@ class RelatedIndex:
             day = dt.date.fromisoformat(other["date"])
             publisher = f' · {html.escape(other["publisher"])}' if other.get("publisher") else ""
             items.append(f'<li><a href="{href}">{html.escape(other["title"])}</a> '
-                         f'<span class="nb-related__meta"><time datetime="{day.isoformat()}">'
-                         f'{day.day} {day:%B %Y}</time>{publisher}</span></li>')
+                         f'<span class="nb-related__meta">{time_html(day, self.locale)}{publisher}</span></li>')
         if not items:
             return ""
-        return ('<section class="nb-related" data-pagefind-ignore><h2 id="related-briefs">Related briefs</h2>'
+        return ('<section class="nb-related" aria-labelledby="related-briefs" data-pagefind-ignore>'
+                '<h2 id="related-briefs">Related briefs</h2>'
                 f'<ul>{"".join(items)}</ul></section>')

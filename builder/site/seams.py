@@ -44,12 +44,34 @@ TEMPLATE_SHA256 = {
     "base.html": "8536d352b0093623df9e0032894f321cbe264b15a9b48cdd962583772455dadb",
     "blog-post.html": "d1a725d4b5fe7c7596ebed76ed29e3c198390575baefe9f019715ea25761916a",
     "partials/header.html": "8cf3fb15bcf969ff596649616fd99366b3c31c08d57a86d05308efc16d8fa75f",
+    "partials/pagination.html": "f368740c60701056e33c043654a525b29b083ed203592561604322a50c20657c",
 }
 # Every Material template (*.html outside .icons/): what the page cache's key covers was
 # checked against these (no template reads other pages beyond their titles and URLs).
 TEMPLATES_TREE_SHA256 = "b57dc21c997191e1bfb1a1866527d7bb28a87326b612b400ed64894cda8533de"
 # The copy of Material's search partial (the branch below `{% else %}`).
 SEARCH_PARTIAL = "partials/search.html"
+# What the copy changes in Material's original, each (old, new) once, nothing else: the
+# search dialog gets a name (axe: aria-dialog-name, serious).
+SEARCH_PARTIAL_PATCHES = (
+    ('<div class="md-search" data-md-component="search" role="dialog">',
+     '<div class="md-search" data-md-component="search" role="dialog" aria-label="{{ lang.t(\'search\') }}">'),
+)
+# Templates in overrides/ written from Material's (changed, not copied: the cards with
+# their authors' names, the pagination with named arrows). Each was written against the
+# original whose hash TEMPLATE_SHA256 holds; if the installed one differs, Material's own
+# is served instead (original_partials_loader).
+DERIVED_PARTIALS = ("partials/post.html", "partials/pagination.html")
+# Templates in overrides/ that are Material's original (below a leading {#- comment -#})
+# with these (old, new) changes, each once, and nothing else: the post's sidebar, an
+# unlabelled navigation region, gets a name (axe: landmark-unique).
+PATCHED_COPIES = {
+    "blog-post.html": (('<nav class="md-nav md-nav--primary">',
+                        '<nav class="md-nav md-nav--primary" aria-label="{{ lang.t(\'blog.meta\') }}">'),),
+}
+# Every template the seam "template-overrides" covers: served from Material when it fails.
+OVERRIDDEN_TEMPLATES = (*DERIVED_PARTIALS, *PATCHED_COPIES)
+_LEADING_COMMENT = re.compile(r"\A\{#-.*?-#\}\n", re.S)
 # The article Material writes for a post: search.py puts Pagefind's body marker on it.
 BODY_OPEN = '<article class="md-content__inner md-typeset">'
 # What MkDocs' get_context() puts in a page's context, and the tags plugin's "tags": the
@@ -217,9 +239,12 @@ def _check_search_partial(custom_dir: str | Path | None = None) -> None:
     custom_dir: the theme's custom_dir of this build (default: the project's overrides/)."""
     _same_template(SEARCH_PARTIAL)
     original = _GENERATED.sub("", (material_templates() / SEARCH_PARTIAL).read_text(encoding="utf-8"), count=1)
+    for old, new in SEARCH_PARTIAL_PATCHES:
+        require(original.count(old) == 1, f"Material's {SEARCH_PARTIAL} has no single `{old}` to patch")
+        original = original.replace(old, new)
     copy = copied_search_partial(Path(custom_dir or _OVERRIDES) / SEARCH_PARTIAL)
     require(_sha256(copy.encode()) == _sha256(original.encode()),
-            "overrides/partials/search.html: the copy differs from Material's original")
+            "overrides/partials/search.html: the copy differs from Material's original (with its declared patches)")
 
 
 def copied_search_partial(path: Path | None = None) -> str:
@@ -227,6 +252,26 @@ def copied_search_partial(path: Path | None = None) -> str:
     m = re.search(r"^\{% else %\}\n(.*)^\{% endif %\}\n?\Z", text, re.S | re.M)
     require(m is not None, "overrides/partials/search.html has no `{% else %}` copy of Material's partial")
     return m.group(1)
+
+
+def _check_template_overrides(custom_dir: str | Path | None = None) -> None:
+    """overrides/ holds templates written from Material's (DERIVED_PARTIALS) and
+    patched copies of Material's (PATCHED_COPIES): the installed originals must be the
+    ones they were written from, the overrides there (custom_dir: the theme's custom_dir
+    of this build, default overrides/), and each copy the original with its declared
+    patches, nothing else."""
+    folder = Path(custom_dir or _OVERRIDES)
+    for name in DERIVED_PARTIALS:
+        _same_template(name)
+        require((folder / name).is_file(), f"overrides/{name} is missing")
+    for name, patches in PATCHED_COPIES.items():
+        _same_template(name)
+        original = _GENERATED.sub("", (material_templates() / name).read_text(encoding="utf-8"), count=1)
+        for old, new in patches:
+            require(original.count(old) == 1, f"Material's {name} has no single `{old}` to patch")
+            original = original.replace(old, new)
+        copy = _LEADING_COMMENT.sub("", (folder / name).read_text(encoding="utf-8"), count=1)
+        require(copy == original, f"overrides/{name}: the copy differs from Material's original (with its patches)")
 
 
 def _check_pagefind() -> None:
@@ -265,6 +310,8 @@ SEAMS = {s.name: s for s in (
          "every page's template is rendered", _check_page_cache),
     Seam("search-partial", "Material's search partial copied into overrides/",
          "Material's built-in search with Material's own partial", _check_search_partial),
+    Seam("template-overrides", "cards, pagination and the post's sidebar written from Material's (overrides/)",
+         "Material's own " + ", ".join(OVERRIDDEN_TEMPLATES), _check_template_overrides),
     Seam("pagefind", "Pagefind body marker and search switch",
          "Material's built-in search", _check_pagefind),
 )}
@@ -304,18 +351,24 @@ def note_versions() -> None:
                  + ", ".join(f"{d} {v}" for d, v in installed.items()) + ": re-verified structurally and by hash")
 
 
-def original_search_partial_loader():
-    """A Jinja loader that serves Material's own partials/search.html (not the copy in
-    overrides/): used when the copy is not the checked one."""
+def original_partials_loader(names: tuple[str, ...] | frozenset[str]):
+    """A Jinja loader that serves Material's own partials of these names (not the ones
+    in overrides/): used when an override's seam does not hold."""
     from jinja2 import FunctionLoader
 
     def load(name: str):
-        if name != SEARCH_PARTIAL:
+        if name not in names:
             return None
         try:
-            path = material_templates() / SEARCH_PARTIAL
+            path = material_templates() / name
             return path.read_text(encoding="utf-8"), str(path), lambda: True
-        except Exception:  # (then the copy in overrides/ is used)
+        except Exception:  # (then the one in overrides/ is used)
             return None
 
     return FunctionLoader(load)
+
+
+def original_search_partial_loader():
+    """Material's own partials/search.html (not the copy in overrides/): used when the
+    copy is not the checked one."""
+    return original_partials_loader((SEARCH_PARTIAL,))

@@ -8,6 +8,10 @@ builder writes (docs/posts/.newsbrief-index.json), fills the ``<!-- newsbrief/ta
 directive with the tags and their counts, and points each tag chip on a brief at its page.
 Material's tags plugin still reads the tags (chips, ``tags.json``); it just lists nothing.
 
+The same listing makes the page of the briefs whose dump names no publisher
+(``publishers/not-named/``, linked from the Publishers index: navigation.py), so that
+every brief can be reached by publisher.
+
 Tags, titles and publishers are dump text: escaped as Markdown text (``escape_md``).
 """
 
@@ -21,12 +25,16 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.nav import Link
 
 from ..output.render import escape_md
+from .byline import day_label
 
 DIRECTIVE = re.compile(r"<!--\s*newsbrief/tags\s*-->")
 TAGS_DIR = "tags"
 # Source names MkDocs gives a meaning of its own (index.md, README.md become the folder's
 # page): a tag with such a slug gets a suffix instead of taking over tags/.
 _RESERVED = {"index", "readme"}
+# The briefs whose dump names no publisher (publishers.md is the Publishers index).
+UNNAMED_PUBLISHER = "publishers/not-named.md"
+UNNAMED_PUBLISHER_TITLE = "Publisher not named"
 
 
 def slugify_tag(text: str, separator: str = "-") -> str:
@@ -39,9 +47,12 @@ def slugify_tag(text: str, separator: str = "-") -> str:
 
 
 class TagPages:
-    def __init__(self, index: dict, posts_uri: str, slugify):
-        """index: the archive index (posts-relative path -> title, date, publisher, tags)."""
+    def __init__(self, index: dict, posts_uri: str, slugify, locale: str = "en"):
+        """index: the archive index (posts-relative path -> title, date, publisher, tags);
+        locale: the site's language, for the dates."""
         self.posts_uri = posts_uri.strip("/")
+        self.locale = locale
+        self.unnamed = [(rel, entry) for rel, entry in index.items() if not entry.get("publisher")]
         self.briefs: dict[str, list[tuple[str, dict]]] = {}
         for rel, entry in index.items():
             for tag in entry.get("tags") or ():
@@ -69,44 +80,78 @@ class TagPages:
         """src_uri -> Markdown of every tag page."""
         return {self.src_uri(tag): self.markdown(tag) for tag in self.slugs}
 
-    def markdown(self, tag: str) -> str:
-        briefs = sorted(self.briefs[tag], key=lambda b: (b[1]["date"], b[0]), reverse=True)
+    def _listing(self, briefs: list[tuple[str, dict]], what: str) -> list[str]:
+        """A page's count line and its briefs, newest first (the page is one folder deep)."""
+        briefs = sorted(briefs, key=lambda b: (b[1]["date"], b[0]), reverse=True)
         n = len(briefs)
-        lines = [f"# {escape_md(tag)}", "", f"{n} brief{'s' * (n != 1)}, newest first.", ""]
+        lines = [f"{n} brief{'s' * (n != 1)}{what}, newest first.", ""]
         for rel, entry in briefs:
-            day = dt.date.fromisoformat(entry["date"])
-            meta = f"{day.day} {day:%B %Y}"
+            meta = day_label(dt.date.fromisoformat(entry["date"]), self.locale)
             if entry.get("publisher"):
                 meta += f" · {escape_md(entry['publisher'])}"
             lines.append(f"- [{escape_md(entry['title'])}](../{self.posts_uri}/{rel}) · {meta}")
-        return "\n".join(lines) + "\n"
+        return lines
+
+    def markdown(self, tag: str) -> str:
+        return "\n".join([f"# {escape_md(tag)}", "", *self._listing(self.briefs[tag], "")]) + "\n"
+
+    def unnamed_markdown(self) -> str:
+        return "\n".join([f"# {UNNAMED_PUBLISHER_TITLE}", "",
+                          *self._listing(self.unnamed, " whose dump names no publisher")]) + "\n"
 
     def add_to(self, files, config) -> None:
-        """Every tag page into the build's files; a page in docs/ of the same name wins."""
-        for src_uri, markdown in self.pages().items():
+        """Every tag page (and the page of the briefs with no publisher) into the build's
+        files; a page in docs/ of the same name wins."""
+        pages = self.pages()
+        if self.unnamed:
+            pages[UNNAMED_PUBLISHER] = self.unnamed_markdown()
+        for src_uri, markdown in pages.items():
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV))
 
     def link_chips(self, context) -> None:
         """Point each tag chip of a brief at the tag's own page (the tags plugin, which
-        runs first, links chips to listings, and there are none)."""
+        runs first, links chips to listings, and there are none). A brief whose chips are
+        under its byline (byline.py: `hide: [tags]`) gets none above its headline: not
+        even hidden ones (search indexes the tags from the front matter, not from these)."""
+        page = context.get("page")
+        hide = (getattr(page, "meta", None) or {}).get("hide")
+        if isinstance(hide, list) and "tags" in hide:
+            context["tags"] = []
+            return
         for ref in context.get("tags") or ():
             url = self.url(html.unescape(ref.name))
             if url:
                 ref.links = [Link(ref.name, url)]
 
     def index_markdown(self, page_src_uri: str) -> str:
-        """The tags and their counts, A to Z, for the directive on the tags index page."""
+        """The tags and their counts, A to Z, for the directive on the tags index page:
+        grouped by first letter (a heading each, in the page's table of contents, and a
+        row of letters at the top that jumps to them), the groups in columns (CSS:
+        .nb-tag-index), each tag with the number of its briefs."""
         if not self.slugs:
             return "*No tags yet.*\n"
         depth = page_src_uri.count("/")
         prefix = "../" * depth
-        lines, letter = [], None
+        groups: dict[str, list[str]] = {}
         for tag in self.slugs:  # already in A-Z order
             first = tag[:1].upper() if tag[:1].isalpha() else "#"
-            if first != letter:
-                letter = first
-                lines += ["", f"## {escape_md(letter)}", ""]
             n = len(self.briefs[tag])
-            lines.append(f"- [{escape_md(tag)}]({prefix}{self.src_uri(tag)}) · {n}")
-        return "\n".join(lines).lstrip("\n") + "\n"
+            groups.setdefault(first, []).append(
+                f"- [{escape_md(tag)}]({prefix}{self.src_uri(tag)}) · {n}"
+                f'<span class="nb-sr-only"> brief{"s" * (n != 1)}</span>')
+        jump = " ".join(f'<a href="#{_letter_id(letter)}">{html.escape(letter)}</a>' for letter in groups)
+        lines = [f'<nav class="nb-jump" aria-label="Tags by letter">{jump}</nav>', "",
+                 '<div class="nb-tag-index" markdown>']
+        for letter, items in groups.items():
+            lines += ["", '<div class="nb-tag-index__group" markdown>', "",
+                      f"## {escape_md(letter)} {{#{_letter_id(letter)}}}", "", *items, "", "</div>"]
+        lines += ["", "</div>"]
+        return "\n".join(lines) + "\n"
+
+
+def _letter_id(letter: str) -> str:
+    """An ASCII id for a letter's heading: tags-a, tags-u3b1 (α), tags-other (#)."""
+    if letter == "#":
+        return "tags-other"
+    return f"tags-{letter.lower()}" if letter.isascii() else f"tags-u{ord(letter.lower()):x}"

@@ -232,8 +232,10 @@ def _project(root: Path, options: str, partial: str | None) -> Path:
     shutil.copytree(REPO / "docs", root / "docs", ignore=lambda d, n: {"posts"} if Path(d) == REPO / "docs" else set())
     shutil.copytree(REPO / "overrides", root / "overrides")
     target = root / "overrides" / "partials" / "search.html"
-    if partial is None:
+    if partial is None:  # the stock site: Material's own templates
         target.unlink()
+        for name in seams.OVERRIDDEN_TEMPLATES:
+            (root / "overrides" / name).unlink()
     else:
         target.write_text(partial, encoding="utf-8")
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")

@@ -265,7 +265,7 @@ def test_brief_page_shows_date_authors_publisher_and_tags(site: Site):
             assert norm(author) in shown, f"{name}: author {author!r} not in {shown!r}"
         if exp.get("publisher"):
             assert norm(exp["publisher"]) in shown, f"{name}: publisher not in {shown!r}"
-        tags_nav = re.search(r'<nav class="md-tags"[^>]*>(.*?)</nav>', text, re.S)
+        tags_nav = re.search(r'<nav class="(?:md|nb)-tags"[^>]*>(.*?)</nav>', text, re.S)  # nb-tags: under the byline
         assert tags_nav, f"{name}: no tags shown"
         for tag in rec["tags"]:
             assert html.escape(tag, quote=False) in tags_nav.group(1) or tag in html.unescape(tags_nav.group(1))
