@@ -1,7 +1,8 @@
-"""The site's navigation: the tabs (Home, Archive, Publishers, Tags, Authors, About), and
-the pages that list the archive by month and the authors, filled in where the
+"""The site's navigation: the tabs (Home, Archive, Publishers, Tags, Authors, Digests,
+About), and the pages that list the archive by month and the authors, filled in where the
 hand-written pages hold the ``<!-- newsbrief/archive -->`` and ``<!-- newsbrief/authors -->``
-directives (the tags index is tag_pages.py's)."""
+directives (the tags index is tag_pages.py's). Both list the briefs blog only, and count
+briefs: the digests have a blog of their own (the Digests tab, its own archive)."""
 
 from __future__ import annotations
 
@@ -22,10 +23,11 @@ ARCHIVE_PAGE = "archive/index.md"  # with navigation.indexes: the Archive tab's 
 
 
 def arrange(nav):
-    """The blog plugin appends its sections (archive, categories, author profiles) after
-    the configured nav: the archive and the publishers become tabs after Home; an author
-    section would list every author on every author page (quadratic), so it leaves the
-    nav and docs/authors.md lists the authors instead."""
+    """The briefs blog (blog_dir ".") appends its sections (archive, categories, author
+    profiles) after the configured nav: the archive and the publishers become tabs after
+    Home; an author section would list every author on every author page (quadratic), so
+    it leaves the nav and docs/authors.md lists the authors instead. The digests blog puts
+    its archive inside the Digests section (its entry page's parent): left as it is."""
     def kind(item):
         if isinstance(item, Section) and item.children:
             first = item.children[0]
@@ -51,20 +53,20 @@ def arrange(nav):
     return nav
 
 
-def fill_directives(markdown: str, page, config, tag_pages) -> str:
+def fill_directives(markdown: str, page, config, tag_pages, posts_uri: str = "posts") -> str:
     """The page's directives replaced by what they list (tag_pages: None when the
-    conversion did not run)."""
+    conversion did not run; posts_uri: the posts folder, docs-relative)."""
     if AUTHORS_DIRECTIVE.search(markdown):
-        markdown = AUTHORS_DIRECTIVE.sub(lambda _: authors_markdown(page, config), markdown)
+        markdown = AUTHORS_DIRECTIVE.sub(lambda _: authors_markdown(page, config, posts_uri), markdown)
     if TAGS_DIRECTIVE.search(markdown) and tag_pages is not None:
         markdown = TAGS_DIRECTIVE.sub(lambda _: tag_pages.index_markdown(page.file.src_uri), markdown)
     if ARCHIVE_DIRECTIVE.search(markdown):
-        markdown = ARCHIVE_DIRECTIVE.sub(lambda _: archive_markdown(page, config), markdown)
+        markdown = ARCHIVE_DIRECTIVE.sub(lambda _: archive_markdown(page, config, posts_uri), markdown)
     return markdown
 
 
-def authors_markdown(page, config) -> str:
-    profiles = sorted(views(config, Profile), key=lambda v: html.unescape(v.name or "").casefold())
+def authors_markdown(page, config, posts_uri: str = "posts") -> str:
+    profiles = sorted(views(config, Profile, posts_uri), key=lambda v: html.unescape(v.name or "").casefold())
     if not profiles:
         return "*No authors yet.*\n"
     lines = []
@@ -78,8 +80,8 @@ def authors_markdown(page, config) -> str:
     return "\n".join(lines) + "\n"
 
 
-def archive_markdown(page, config) -> str:
-    archive = views(config, Archive)
+def archive_markdown(page, config, posts_uri: str = "posts") -> str:
+    archive = views(config, Archive, posts_uri)
     if not archive:
         return "*No briefs yet.*\n"
     by_year: dict[int, list] = {}
