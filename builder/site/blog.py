@@ -55,10 +55,6 @@ def is_post(page, posts_uri: str) -> bool:
     return page.file.src_uri.startswith(prefix) and page.file.src_uri.endswith(".md")
 
 
-def is_digest(page, posts_uri: str) -> bool:
-    return is_post(page, digests_uri(posts_uri))
-
-
 def check_blogs(config, posts_uri: str) -> None:
     """After the blogs have read their posts (their on_files): every brief is a post of the
     briefs blog only, every digest of the digests blog only. Material gives a post to each

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 SITE_URL = "https://news.example.org/briefs/"
 BASE = urlsplit(SITE_URL).path
 FEEDS = {"feed.xml": "application/rss+xml", "feed.json": "application/feed+json",
-         "digests/feed.xml": "application/rss+xml", "digests/feed.json": "application/feed+json"}
+         "feed_digests.xml": "application/rss+xml", "feed_digests.json": "application/feed+json"}
 DIGEST_URL = re.compile(r"/(?:daily|weekly)-\d{4}-")
 
 EXTRA = {
@@ -201,14 +201,14 @@ def _items(b: Built, feed: str) -> list:
 
 def test_rss_feeds_parse_and_every_item_is_a_built_page(built: Built):
     briefs = _items(built, "feed.xml")
-    digests = _items(built, "digests/feed.xml")
+    digests = _items(built, "feed_digests.xml")
     assert {e.link for e in briefs} == {SITE_URL + built.brief_url(r) for r in built.briefs()}
     assert digests and all(DIGEST_URL.search(e.link) and "/digests/" in e.link for e in digests)
     for e in [*briefs, *digests]:
         assert built.target("", e.link).is_file(), e.link
 
 
-@pytest.mark.parametrize("feed", ["feed.json", "digests/feed.json"])
+@pytest.mark.parametrize("feed", ["feed.json", "feed_digests.json"])
 def test_json_feeds_have_the_json_feed_1_1_fields(built: Built, feed: str):
     data = json.loads((built.site / feed).read_text(encoding="utf-8"))
     assert data["version"] == "https://jsonfeed.org/version/1.1"
@@ -219,7 +219,7 @@ def test_json_feeds_have_the_json_feed_1_1_fields(built: Built, feed: str):
         assert isinstance(item["id"], str) and item["id"]
         assert isinstance(item.get("content_html") or item.get("content_text"), str)
         assert built.target("", item["url"]).is_file(), item["url"]
-    briefs = "digests/" not in feed
+    briefs = "digests" not in feed
     assert all(bool(DIGEST_URL.search(i["url"])) != briefs for i in data["items"])
 
 
@@ -249,7 +249,7 @@ def test_every_author_of_an_item(built: Built):
 
 
 def test_feed_styled_view_is_english_and_exists(built: Built):
-    for feed in ("feed.xml", "digests/feed.xml"):
+    for feed in ("feed.xml", "feed_digests.xml"):
         head = (built.site / feed).read_text(encoding="utf-8")[:300]
         href = re.search(r'<\?xml-stylesheet type="text/xsl" href="([^"]+)"\?>', head)[1]
         xsl = built.target(feed, href)
@@ -257,3 +257,11 @@ def test_feed_styled_view_is_english_and_exists(built: Built):
         text = xsl.read_text(encoding="utf-8")
         assert "By " in text and "Par " not in text and 'lang="en"' in text
     assert not (built.site / "rss.xsl").exists()  # the plugin's French one is not shipped
+
+
+def test_feeds_stay_at_the_root(built: Built):
+    # Material's script fetches sitemap.xml beside every <link rel="alternate">: a feed in a
+    # folder would make that a 404 on every page.
+    for feed in FEEDS:
+        assert "/" not in feed
+    assert (built.site / "sitemap.xml").is_file()
