@@ -49,7 +49,7 @@ from .report import summarise
 from .rules import PROJECT_RULES, RulesError, load_rules
 from .site import blog_speed, escaping, navigation, seams, search
 from .site import build as sitebuild
-from .site.blog import blogs, is_post
+from .site.blog import blogs, check_blogs, is_post
 from .site.byline import site_locale, with_byline
 from .site.page_cache import PageCache
 from .site.related import RelatedIndex
@@ -186,14 +186,17 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
 
     def on_pre_build(self, *, config):
         """The RSS plugin writes <image><url>None</url> when no image is configured;
-        point it at the theme's own favicon (on this site, so no other host)."""
-        rss = config.plugins.get("rss")
-        if rss is None or not config.site_url:
+        point each feed (briefs and digests: every rss instance) at the theme's own
+        favicon (on this site, so no other host)."""
+        if not config.site_url:
             return
         logo = config.site_url.rstrip("/") + "/assets/images/favicon.png"
-        for feed in (getattr(rss, "feed_created", None), getattr(rss, "feed_updated", None)):
-            if feed is not None and not getattr(feed, "logo_url", None):
-                feed.logo_url = logo
+        for name, rss in config.plugins.items():
+            if name != "rss" and not name.startswith("rss #"):
+                continue
+            for feed in (getattr(rss, "feed_created", None), getattr(rss, "feed_updated", None)):
+                if feed is not None and not getattr(feed, "logo_url", None):
+                    feed.logo_url = logo
 
     # -- the site: each event handed to builder/site/ -----------------------------------
 
@@ -210,6 +213,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
     def on_nav(self, nav, *, config, files):
         if not self.config.enabled:
             return nav
+        check_blogs(config, self.config.posts_dir)  # digests in the digests blog only
         if self.config.blog_speed and self._post_list:
             blog_speed.index_posts(blogs(config))  # the blog plugin's on_files is done
         return navigation.arrange(nav, files)
@@ -224,7 +228,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             return markdown
         if escaping.is_generated_view(page):
             return escaping.generated_headline(page, markdown)
-        return navigation.fill_directives(markdown, page, config, self.tag_pages)
+        return navigation.fill_directives(markdown, page, config, self.tag_pages, self.config.posts_dir)
 
     @event_priority(-100)
     def on_page_context(self, context, *, page, config, nav):

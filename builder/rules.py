@@ -50,6 +50,7 @@ class Rules:
     related_max: int = 5
     digest_daily: bool = True
     digest_weekly: bool = True
+    digest_min_briefs: int = 2  # a day or week with fewer briefs has no digest
     signature: list[str] = field(default_factory=list)  # everything merged, for cache keys
 
     def chrome_reason(self, text: str, where: str) -> str | None:
@@ -341,11 +342,13 @@ def _merge(rules: Rules, data: object, origin: str) -> None:
     related = ck.mapping(data.get("related"), "related", ("max",))
     if "max" in related:
         new.related_max = ck.integer(related["max"], "related.max", 0)
-    digests = ck.mapping(data.get("digests"), "digests", ("daily", "weekly"))
+    digests = ck.mapping(data.get("digests"), "digests", ("daily", "weekly", "min_briefs"))
     if "daily" in digests:
         new.digest_daily = ck.flag(digests["daily"], "digests.daily")
     if "weekly" in digests:
         new.digest_weekly = ck.flag(digests["weekly"], "digests.weekly")
+    if "min_briefs" in digests:
+        new.digest_min_briefs = ck.integer(digests["min_briefs"], "digests.min_briefs", 1)
     new.signature.append(json.dumps(data, sort_keys=True, default=str, ensure_ascii=False))
     rules.__dict__.update(new.__getstate__())
     rules.__dict__.pop("_sets", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import frontmatter
 
+from builder.convert.dates import date_time
 from builder.convert.parse import bullet_text
 from builder.convert.readers import html as html_reader
 from builder.model import Outcome
@@ -84,7 +85,9 @@ def assert_valid_page(outcome: Outcome) -> frontmatter.Post:
     a = outcome.article
     page = frontmatter.loads(render_page(a, a.dump.source_path))
     assert page["title"] == a.title
-    assert page["date"] == a.date  # a YAML date, not a string
+    # a YAML date, not a string; a datetime of that day when the date line gives a time
+    assert page["date"] == date_time(a.date_text, a.date)
+    assert getattr(page["date"], "date", lambda: page["date"])() == a.date
     assert page["id"] == a.id
     assert page.get("publisher") == a.publisher
     assert page["tags"] == a.tags

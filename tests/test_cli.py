@@ -80,7 +80,7 @@ def test_convert_reports_pages(tmp_path):
     (tmp_path / "seeds" / "a.txt").write_bytes(CRLF.read_bytes())
     p = nb("convert", cwd=tmp_path)
     assert p.returncode == 0
-    # the page, .authors.yml, the archive index, the daily and the weekly digest
-    assert "1 published" in p.stderr and "pages: 5 written, 0 unchanged" in p.stderr
+    # the page, .authors.yml, the archive index (one brief: no digest, digests.min_briefs 2)
+    assert "1 published" in p.stderr and "pages: 3 written, 0 unchanged" in p.stderr
     p = nb("convert", cwd=tmp_path)
-    assert "pages: 0 written, 5 unchanged" in p.stderr
+    assert "pages: 0 written, 3 unchanged" in p.stderr

@@ -1,5 +1,8 @@
 """Page paths and URLs: each published brief gets a unique page (posts/YYYY/MM/slug.md),
-keeps the one it had last run, and never takes a digest's URL or a hand-written page."""
+keeps the one it had last run, and never takes a digest's slug or a hand-written page.
+Digests live under their own URL prefix (archive/digests.py: digests/{yyyy}/{MM}/{slug}),
+so no brief URL is reserved for them; a brief never takes a slug of the digests' form
+all the same, so its URL does not depend on which digests exist (rules: min_briefs)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from ..model import OK, REJECTED, Article, Outcome
-from .digests import digest_urls, is_digest_slug
+from .digests import is_digest_slug
 
 _PAGE = re.compile(r"(\d{4})/(\d{2})/([a-z0-9]+(?:-[a-z0-9]+)*)\.md")
 
@@ -50,16 +53,15 @@ def assign_pages(outcomes: list[Outcome], posts_rel: str, previous: dict[str, st
     -> posts-relative page, checked against the brief); new briefs take the base slug if
     free, else the next free -2, -3, ... Among new briefs that want one slug, the earlier
     date, then the dump file's path order (which the desk controls, unlike the id in the
-    dump text) goes first. Digest URLs are reserved first and brief slugs never have the
-    digests' form; a brief whose URL is taken all the same is rejected with the reason,
+    dump text) goes first. Brief slugs never have the digests' form (digests have URLs of
+    their own: archive/digests.py); a brief whose URL is taken all the same is rejected with the reason,
     never silently overwritten. A path where `foreign` says a file that is not the
     builder's lies (a hand-written page) is skipped like a taken one.
     """
     previous = previous or {}
     published = sorted((o for o in outcomes if o.status == OK),
                        key=lambda o: (o.article.base_slug or o.article.slug, o.article.date, o.source_path))
-    taken: dict[str, str] = {url: f"the digest {posts_rel}/{rel}"
-                             for url, rel in digest_urls(sorted({o.article.date for o in published})).items()}
+    taken: dict[str, str] = {}
     fresh: list[Outcome] = []
     for o in published:  # first, every brief that keeps its page
         slug = _remembered(o.article, previous.get(o.source_path))

@@ -137,3 +137,51 @@ def _parse(text: str, date_order: str) -> dt.date:
     if first.date() != second.date():
         raise DateError(f"incomplete date {text!r}: needs day, month and year")
     return first.date()
+
+
+# -- the time of day a date line may carry (front matter `date`, the feeds) -------------
+
+# A time at the end of a date line: "4:15 PM", "at 10:42", "T10:42:00Z", "16:15 CEST",
+# "10:42 +02:00". Bounded input (date lines only), so no backtracking blow-up.
+_CLOCK = re.compile(
+    r"(?:^|[\sT,])(?:at\s+)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(?:([ap])\.?\s?m\.?)?"
+    r"\s*(z|utc|gmt|[ecmp][sd]t|bst|cet|cest|msk|ist|[+-]\d{2}:?\d{2})?\s*$",
+    re.IGNORECASE,
+)
+# Zone names as English-language news uses them. IST (India, Ireland, Israel) is not
+# here: a time with a zone that is not certain is kept as printed, without a zone.
+ZONES = {"z": 0, "utc": 0, "gmt": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6,
+         "pst": -8, "pdt": -7, "bst": 1, "cet": 1, "cest": 2, "msk": 3}
+
+
+def date_time(text: str, day: dt.date) -> dt.date | dt.datetime:
+    """The publication date of a date line whose date is `day` (parse_date's answer),
+    with its time of day when the line gives one: a datetime, naive (the time as printed)
+    or with the line's zone when it names one for certain (an offset, UTC/GMT/Z, a zone
+    in ZONES). The date itself never moves: a time is never converted to another zone,
+    so the day, month and year (a brief's URL) are those of the line. A line without a
+    readable time gives `day` itself."""
+    if not text or len(text) > _MAX_DATE_LEN:
+        return day
+    m = _CLOCK.search(text.strip())
+    if not m:
+        return day
+    hour, minute, second = int(m[1]), int(m[2]), int(m[3] or 0)
+    if m[4]:
+        if not 1 <= hour <= 12:
+            return day
+        hour = hour % 12 + (12 if m[4].lower() == "p" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return day
+    zone = (m[5] or "").lower()
+    tz = None
+    if zone in ZONES:
+        tz = dt.timezone(dt.timedelta(hours=ZONES[zone]))
+    elif zone[:1] in "+-" and zone:
+        digits = zone[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:])
+        if hours > 14 or minutes > 59:
+            return day
+        sign = -1 if zone[0] == "-" else 1
+        tz = dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+    return dt.datetime.combine(day, dt.time(hour, minute, second), tzinfo=tz)

@@ -1,8 +1,12 @@
 """Daily and weekly digests: the morning brief a desk sends round.
 
-One page per day that has briefs, listing them with their highlights, and one per ISO
-week with their lead sentences. They are posts of the blog (in the posts folder), so
-the date archive links them and the feeds carry them as entries of their own. Which
+One page per day with at least `min_briefs` briefs (rules: digests.min_briefs), listing
+them with their highlights, and one per ISO week with as many, with their lead
+sentences. They are written to posts/digests/, the posts folder of the site's second
+blog (mkdocs.yml: blog_dir ``digests``): the Digests tab, with an archive and a feed of
+their own, so that the home page, the archive, publisher, author and tag pages and the
+main feed list briefs only. A digest is left out of Material's search (front matter
+``search: {exclude: true}``; Pagefind marks briefs only): it repeats its briefs. Which
 digests there are, and their URLs, is decided in archive/digests.py.
 """
 
@@ -13,6 +17,9 @@ import posixpath
 from collections import defaultdict
 
 from ..archive import digests
+from ..archive.digests import DIGEST_DIR
+
+__all__ = ["DIGEST_DIR", "digest_pages"]  # DIGEST_DIR: the site side finds the digests blog by it
 from ..model import OK, Outcome
 from .render import EXCERPT_MARKER, dump_yaml, escape_md
 
@@ -28,7 +35,8 @@ def _publishers(items: list[Outcome]) -> str:
 
 
 def _page(title: str, day: dt.date, slug: str, kind: str, intro: str, body: list[str]) -> bytes:
-    meta = {"title": title, "date": day, "slug": slug, "description": intro, "digest": kind}
+    meta = {"title": title, "date": day, "slug": slug, "description": intro, "digest": kind,
+            "search": {"exclude": True}}
     text = "\n".join(["---", dump_yaml(meta).rstrip("\n"), "---", "", f"# {escape_md(title)}", "",
                       escape_md(intro), "", EXCERPT_MARKER, "", *body])
     return (text.rstrip("\n") + "\n").encode("utf-8")
@@ -43,8 +51,9 @@ def _byline(o: Outcome) -> str:
 
 
 def digest_pages(outcomes: list[Outcome], posts_rel: str, daily: bool = True,
-                 weekly: bool = True) -> dict[str, bytes]:
-    """Relative path inside the posts folder -> page, for every day and week with briefs."""
+                 weekly: bool = True, min_briefs: int = 1) -> dict[str, bytes]:
+    """Relative path inside the posts folder -> page, for every day and week with at
+    least `min_briefs` briefs."""
     cut = len(posts_rel) + 1
     ok = sorted((o for o in outcomes if o.status == OK and o.page),
                 key=lambda o: ((o.article.publisher or "").casefold(), o.article.title.casefold(), o.page))
@@ -52,10 +61,13 @@ def digest_pages(outcomes: list[Outcome], posts_rel: str, daily: bool = True,
     by_week: dict[tuple[int, int], list[Outcome]] = defaultdict(list)
     for o in ok:
         by_day[o.article.date].append(o)
-        by_week[o.article.date.isocalendar()[:2]].append(o)
+        by_week[digests.week_of(o.article.date)].append(o)
+    days, weeks = digests.digest_days((o.article.date for o in ok), min_briefs)
     pages: dict[str, bytes] = {}
     if daily:
         for day, items in by_day.items():
+            if day not in days:
+                continue
             slug, rel = digests.daily(day)
             body: list[str] = []
             for o in items:
@@ -71,16 +83,18 @@ def digest_pages(outcomes: list[Outcome], posts_rel: str, daily: bool = True,
             pages[rel] = _page(title, day, slug, "daily", intro, body)
     if weekly:
         for (year, week), items in by_week.items():
+            if (year, week) not in weeks:
+                continue
             last = dt.date.fromisocalendar(year, week, 7)
             slug, rel = digests.weekly(year, week)
             body = []
             for o in sorted(items, key=lambda o: (o.article.date, o.page)):
                 a = o.article
                 body += [f"- **[{escape_md(a.title)}]({_link(o.page[cut:], rel)})** "
-                         f"({a.date.day} {a.date:%b}, {_byline(o)}): {escape_md(a.description)}"]
+                         f"({a.date.day} {a.date:%B %Y}, {_byline(o)}): {escape_md(a.description)}"]
             n = len(items)
             first = dt.date.fromisocalendar(year, week, 1)
-            intro = f"{n} brief{'s' * (n != 1)} from {_publishers(items)}, {first.day} {first:%B} to " \
+            intro = f"{n} brief{'s' * (n != 1)} from {_publishers(items)}, {first.day} {first:%B %Y} to " \
                     f"{last.day} {last:%B %Y}."
             # Dated by its newest brief, not the week's Sunday: a digest never stands in
             # the future, above briefs that are newer than it.

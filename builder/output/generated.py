@@ -25,7 +25,8 @@ def generated_files(outcomes: list[Outcome], posts_rel: str, rules: Rules,
             files[rel] = None if o.source_path in kept else render_page(o.article, o.source_path).encode("utf-8")
     files[AUTHORS_FILE] = authors_yaml(outcomes).encode("utf-8")
     files[INDEX_FILE] = archive_index(outcomes, posts_rel).encode("utf-8")
-    for rel, data in digest_pages(outcomes, posts_rel, rules.digest_daily, rules.digest_weekly).items():
+    digests = digest_pages(outcomes, posts_rel, rules.digest_daily, rules.digest_weekly, rules.digest_min_briefs)
+    for rel, data in digests.items():
         if rel in files:  # cannot happen (digests have a folder of their own): never overwrite silently
             raise RuntimeError(f"newsbrief: two generated files share the path {posts_rel}/{rel}")
         files[rel] = data

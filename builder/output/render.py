@@ -14,6 +14,7 @@ import json
 import yaml
 
 from ..archive.names import author_key
+from ..convert.dates import date_time
 from ..model import Article, Outcome
 
 EXCERPT_MARKER = "<!-- more -->"
@@ -78,7 +79,9 @@ def paragraph_md(text: str, tag: str = "p", prefix: str = "") -> str:
 def front_matter(article: Article, source_path: str) -> dict:
     meta: dict = {
         "title": article.title,
-        "date": article.date,  # a YAML date, unquoted: the blog plugin rejects strings
+        # A YAML date (or datetime, when the date line gives a time: convert/dates.py), unquoted:
+        # the blog plugin rejects strings. The day never moves, so neither does the URL.
+        "date": date_time(article.date_text, article.date),
         "authors": article.author_keys or [author_key(a) for a in article.authors],
         "categories": [article.category or article.publisher] if article.publisher else [],
         "tags": list(article.tags),

@@ -1,8 +1,9 @@
-"""The site's navigation: the tabs (Home, Archive, Publishers, Tags, Authors, About), the
+"""The site's navigation: the tabs (Home, Archive, Publishers, Tags, Authors, Digests, About), the
 tab each page belongs to, and the pages that list the archive by month, the publishers
 and the authors, filled in where the hand-written pages hold the
 ``<!-- newsbrief/archive -->``, ``<!-- newsbrief/publishers -->`` and
-``<!-- newsbrief/authors -->`` directives (the tags index is tag_pages.py's)."""
+``<!-- newsbrief/authors -->`` directives (the tags index is tag_pages.py's). They list the
+briefs blog only, and count briefs: the digests have a blog of their own (the Digests tab)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ def arrange(nav, files=None):
     Then every page gets the tab it belongs to (Material highlights a tab when a page
     below it is active, and these pages are below none): an author page the Authors
     tab, a tag page the Tags tab, the briefs with no publisher the Publishers tab, the
-    later pages of the home page's list Home (files: the build's, for the tag pages)."""
+    later pages of the home page's list Home (files: the build's, for the tag pages). The
+    digests blog puts its archive inside the Digests section: left as it is."""
     def kind(item):
         if isinstance(item, Section) and item.children:
             first = item.children[0]
@@ -105,26 +107,27 @@ def _tabs_for_unlisted(nav, files, profiles, publishers) -> None:
             page.parent = publishers
 
 
-def fill_directives(markdown: str, page, config, tag_pages) -> str:
+def fill_directives(markdown: str, page, config, tag_pages, posts_uri: str = "posts") -> str:
     """The page's directives replaced by what they list (tag_pages: None when the
-    conversion did not run)."""
+    conversion did not run; posts_uri: the posts folder, docs-relative)."""
     if AUTHORS_DIRECTIVE.search(markdown):
-        markdown = AUTHORS_DIRECTIVE.sub(lambda _: authors_markdown(page, config), markdown)
+        markdown = AUTHORS_DIRECTIVE.sub(lambda _: authors_markdown(page, config, posts_uri), markdown)
     if TAGS_DIRECTIVE.search(markdown) and tag_pages is not None:
         markdown = TAGS_DIRECTIVE.sub(lambda _: tag_pages.index_markdown(page.file.src_uri), markdown)
     if ARCHIVE_DIRECTIVE.search(markdown):
-        markdown = ARCHIVE_DIRECTIVE.sub(lambda _: archive_markdown(page, config), markdown)
+        markdown = ARCHIVE_DIRECTIVE.sub(lambda _: archive_markdown(page, config, posts_uri), markdown)
     if PUBLISHERS_DIRECTIVE.search(markdown):
         unnamed = len(tag_pages.unnamed) if tag_pages is not None else 0
-        markdown = PUBLISHERS_DIRECTIVE.sub(lambda _: publishers_markdown(page, config, unnamed), markdown)
+        markdown = PUBLISHERS_DIRECTIVE.sub(lambda _: publishers_markdown(page, config, unnamed, posts_uri),
+                                            markdown)
     return markdown
 
 
-def publishers_markdown(page, config, unnamed: int = 0) -> str:
+def publishers_markdown(page, config, unnamed: int = 0, posts_uri: str = "posts") -> str:
     """Every publisher A to Z with the number of its briefs, in columns; then the briefs
     whose dump names no publisher (tag_pages.py makes their page), so that every brief
     can be reached by publisher."""
-    categories = sorted(views(config, Category), key=lambda v: ((v.name or "").casefold(), v.name or ""))
+    categories = sorted(views(config, Category, posts_uri), key=lambda v: ((v.name or "").casefold(), v.name or ""))
     lines = []
     for view in categories:
         link = get_relative_url(view.file.src_uri, page.file.src_uri)
@@ -138,8 +141,8 @@ def publishers_markdown(page, config, unnamed: int = 0) -> str:
     return '<div class="nb-index-columns" markdown>\n\n' + "\n".join(lines) + "\n\n</div>\n"
 
 
-def authors_markdown(page, config) -> str:
-    profiles = sorted(views(config, Profile), key=lambda v: html.unescape(v.name or "").casefold())
+def authors_markdown(page, config, posts_uri: str = "posts") -> str:
+    profiles = sorted(views(config, Profile, posts_uri), key=lambda v: html.unescape(v.name or "").casefold())
     if not profiles:
         return "*No authors yet.*\n"
     lines = []
@@ -153,8 +156,8 @@ def authors_markdown(page, config) -> str:
     return "\n".join(lines) + "\n"
 
 
-def archive_markdown(page, config) -> str:
-    archive = views(config, Archive)
+def archive_markdown(page, config, posts_uri: str = "posts") -> str:
+    archive = views(config, Archive, posts_uri)
     if not archive:
         return "*No briefs yet.*\n"
     by_year: dict[int, list] = {}

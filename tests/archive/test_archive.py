@@ -206,10 +206,12 @@ def test_daily_and_weekly_digests(tmp_path, monkeypatch):
         (seeds / f"d{k}.txt").write_text(g.text, encoding="utf-8")
     convert(["seeds"], RULES, tmp_path / "docs" / "posts")
     posts = tmp_path / "docs" / "posts"
+    # digests.min_briefs (default 2): the 13th and the 20th (one brief each) and week 21
+    # (one brief) have none (tests/archive/test_digests_section.py)
     daily = sorted(p.name for p in (posts / "digests").rglob("daily-*.md"))
-    assert daily == ["daily-2025-05-12.md", "daily-2025-05-13.md", "daily-2025-05-20.md"]
+    assert daily == ["daily-2025-05-12.md"]
     weekly = sorted(p.name for p in (posts / "digests").rglob("weekly-*.md"))
-    assert weekly == ["weekly-2025-w20.md", "weekly-2025-w21.md"]
+    assert weekly == ["weekly-2025-w20.md"]
     w = frontmatter.load(posts / "digests/2025/weekly-2025-w20.md")
     assert w["date"] == dt.date(2025, 5, 13)  # its newest brief, not the week's Sunday
     d = frontmatter.load(posts / "digests/2025/05/daily-2025-05-12.md")

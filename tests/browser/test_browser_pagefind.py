@@ -56,9 +56,14 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
     marker = "      posts_dir: posts\n"
     assert marker in config
-    # Three pages per index: the generated years (a brief and its two digests each) are
-    # an index each, so the browser merges several.
-    options = "      search: pagefind\n      search_shard_size: 3\n"
+    # One page per index: each year has one brief (its digests are in digests/, not
+    # indexed), so each year is an index of its own and the browser merges several.
+    # One brief a day has its digests here (digests.min_briefs, default 2), for
+    # test_digests_are_not_indexed.
+    rules = project / "newsbrief-rules.yml"
+    with rules.open("a", encoding="utf-8") as f:
+        f.write("\ndigests: {min_briefs: 1}\n")
+    options = "      search: pagefind\n      search_shard_size: 1\n"
     (project / "mkdocs.yml").write_text(config.replace(marker, marker + options, 1), encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=project, capture_output=True,
                           text=True, timeout=900, stdin=subprocess.DEVNULL)

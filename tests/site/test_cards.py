@@ -126,8 +126,8 @@ def test_cards_name_their_authors_and_publisher(built: Path):
 def test_one_date_format_everywhere(built: Path):
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV", "").replace(
         "!!python/name:builder.site.tag_pages.slugify_tag", "x"))
-    blog = next(p["blog"] for p in config["plugins"] if isinstance(p, dict) and "blog" in p)
-    assert blog["post_date_format"] == DATE_FORMAT
+    blogs = [p["blog"] for p in config["plugins"] if isinstance(p, dict) and "blog" in p]
+    assert len(blogs) == 2 and all(blog["post_date_format"] == DATE_FORMAT for blog in blogs)  # briefs, digests
     pages = _pages(built / "site")
     times = [(path, t) for path, text in pages.items() for t in TIME.findall(text)]
     assert len(times) > 50

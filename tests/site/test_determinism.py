@@ -13,6 +13,7 @@ site reproducible. The conversion's output (docs/posts/) is byte-identical in al
 Where the stamps come from (MkDocs 1.6 and mkdocs-rss-plugin, both honour SOURCE_DATE_EPOCH
 through mkdocs.utils.get_build_datetime()):
   feed.xml, feed_updated.xml  <channel><pubDate> and <lastBuildDate>: build time (seconds)
+  (and feed_digests.xml, feed_digests_updated.xml: the digests' feeds, the same)
   sitemap.xml                 every <lastmod>: build date (day)
   sitemap.xml.gz              the gzip header's MTIME (midnight of the build date) and the
                               compressed sitemap.xml above
@@ -39,12 +40,13 @@ DAY2 = 1_710_000_000  # 2024-03-09T16:00:00Z
 CHANNEL_STAMP = re.compile(r"<(pubDate|lastBuildDate)>[^<]*</\1>")
 LASTMOD = re.compile(r"<lastmod>[^<]*</lastmod>")
 # Every file whose bytes depend on the build clock, and nothing else.
-STAMPED = {"feed.xml", "feed_updated.xml", "sitemap.xml", "sitemap.xml.gz"}
+STAMPED = {"feed.xml", "feed_updated.xml", "feed_digests.xml", "feed_digests_updated.xml", "sitemap.xml",
+           "sitemap.xml.gz"}
 
 
 def _normalise(rel: str, data: bytes) -> bytes:
     """The file with exactly its stamped fields blanked."""
-    if rel in ("feed.xml", "feed_updated.xml"):
+    if rel in ("feed.xml", "feed_updated.xml", "feed_digests.xml", "feed_digests_updated.xml"):
         text = data.decode("utf-8")
         head, sep, items = text.partition("<item>")
         # Only the channel's own dates (before the first item); items carry the briefs' dates.
