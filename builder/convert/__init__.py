@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..model import REJECTED, Article, Outcome, Rejected
 from ..rules import Rules
-from . import clean, enrich, features, parse, read
+from . import clean, enrich, features, lang, parse, read
 
 # Below this many dumps a process pool costs more than it saves.
 _POOL_THRESHOLD = 64
@@ -30,6 +30,7 @@ def process(data: bytes, source_path: str, rules: Rules) -> Outcome:
         # every dump is a plain-text scrape); the stages after it are shared.
         dump = read.read_bytes(data, source_path, rules.max_bytes)
         article = enrich.enrich(clean.clean(parse.layout(dump, rules), rules), rules)
+        article.lang = lang.language(article)
     except Rejected as e:
         return Outcome(source_path, status=REJECTED, error=str(e), sha256=hashlib.sha256(data).hexdigest())
     article.base_slug = article.slug
