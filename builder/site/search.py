@@ -23,6 +23,7 @@ small chunks fetched per query. The plugin option ``search`` picks the engine:
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import re
@@ -120,11 +121,12 @@ def mark_body(output: str) -> str:
 
 
 def pagefind_cmd() -> list[str]:
-    try:
-        import pagefind_bin  # noqa: F401  (the binary from PyPI's pagefind[bin])
-    except ImportError:
-        raise PluginError("newsbrief: search: pagefind needs `pip install 'pagefind[bin]'` "
-                          "(pinned in requirements.lock)") from None
+    """`python -m pagefind`, which runs the extended binary when it is installed (PyPI's
+    pagefind[extended]: it segments Japanese and Chinese into words; the plain binary
+    indexes a run of their text as one word), else the plain one (pagefind[bin])."""
+    if not (importlib.util.find_spec("pagefind_bin_extended") or importlib.util.find_spec("pagefind_bin")):
+        raise PluginError("newsbrief: search: pagefind needs `pip install 'pagefind[extended]'` "
+                          "(pinned in requirements.lock)")
     return [sys.executable, "-m", "pagefind"]
 
 
@@ -170,6 +172,18 @@ def shard_command(site: Path, name: str, folders: list[str]) -> list[str]:
             "--output-subdir", f"{PAGEFIND_DIR}/{name}", "--quiet"]
 
 
+def shard_languages(folder: Path) -> list[str]:
+    """The languages Pagefind made an index for in `folder` (its pagefind-entry.json),
+    most pages first: what nb-search.js merges so that every language is searched."""
+    try:
+        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        found = entry["languages"]
+        return [lang for lang, _ in sorted(((k, v.get("page_count", 0)) for k, v in found.items()),
+                                           key=lambda kv: (-kv[1], kv[0]))]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return []
+
+
 def index(config, max_pages: int) -> dict:
     """Run Pagefind once per shard; write pagefind/shards.json. Returns figures."""
     site = Path(config.site_dir)
@@ -182,7 +196,13 @@ def index(config, max_pages: int) -> dict:
             raise PluginError(f"newsbrief: pagefind failed for {name}:\n{p.stdout}\n{p.stderr}")
     out.mkdir(parents=True, exist_ok=True)
     (out / "shards.json").write_text(json.dumps([name for name, _ in groups]), encoding="utf-8")
-    figures = {"shards": len(groups), "seconds": time.perf_counter() - started}
+    languages = {name: shard_languages(out / name) for name, _ in groups}
+    (out / "languages.json").write_text(json.dumps(languages), encoding="utf-8")
+    figures = {"shards": len(groups), "seconds": time.perf_counter() - started,
+               "languages": sorted({lang for found in languages.values() for lang in found})}
+    if {"ja", "zh", "ko"} & set(figures["languages"]) and not importlib.util.find_spec("pagefind_bin_extended"):
+        log.info("newsbrief: pagefind: Japanese/Chinese/Korean briefs are indexed without word segmentation; "
+                 "`pip install 'pagefind[extended]'` segments them")
     log.info(f"newsbrief: pagefind: {len(groups)} index(es) in {figures['seconds']:.1f}s")
     return figures
 
