@@ -22,7 +22,7 @@ from fixture_dumps import FIXTURES
 from site_support import copy_site_sources, serve
 
 pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import expect  # noqa: E402
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
