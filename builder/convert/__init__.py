@@ -74,6 +74,7 @@ def process_files(files: list[tuple[str, Path]], rules: Rules, workers: int | No
             if progress:
                 progress(1)
         return out
+    lang.preload()  # once, before the workers fork: they share the model
     size = max(16, min(256, len(files) // (workers * 8) or 1))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
     out: list[Outcome] = []
