@@ -76,12 +76,28 @@ def sample(article: Article) -> str:
     return "\n".join(parts)[:MAX_CHARS]
 
 
+def _load():
+    """py3langid's identifier, its model read in memory. (py3langid's own loader streams
+    the 68 MB model through a temporary file: a conversion would then write to /tmp and
+    fail on a full disk or a file-size limit, blamed on the posts folder. The arrays are
+    the same; py3langid is pinned and tests/convert/test_lang.py compares the two.)"""
+    import io
+    import lzma
+
+    import numpy as np
+    from py3langid import modelio
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    with lzma.open(MODEL_DIR / MODEL_FILE) as src, np.load(io.BytesIO(src.read()), allow_pickle=False) as data:
+        return LanguageIdentifier(np.asarray(data["ptc"]), np.asarray(data["pc"]), data["classes"].tolist(),
+                                  modelio._to_array(data["nextmove"]), data["out_feat"].tolist(),
+                                  norm_probs=True, tk_row=modelio._to_array(data["nextmove_row"]))
+
+
 def _model():
     global _identifier
     if _identifier is None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-        _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        _identifier = _load()
     return _identifier
 
 

@@ -87,6 +87,27 @@ def test_detection_is_the_same_in_another_process() -> None:
     assert json.loads(proc.stdout) == here
 
 
+def test_the_model_is_read_in_memory_as_py3langid_reads_it(monkeypatch) -> None:
+    """lang._load() gives py3langid's own identifier (same arrays, same answers) without
+    writing a temporary file (a conversion writes nothing outside its posts folder)."""
+    import tempfile
+
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    theirs = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+    def no_temp_files(*args, **kwargs):
+        raise AssertionError("a temporary file was opened")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", no_temp_files)
+    ours = lang._load()
+    assert ours.nb_classes == theirs.nb_classes and ours.tk_output == theirs.tk_output
+    assert ours.tk_nextmove == theirs.tk_nextmove and ours.tk_row == theirs.tk_row
+    assert (ours.nb_ptc == theirs.nb_ptc).all() and (ours.nb_pc == theirs.nb_pc).all()
+    for _, text in _labelled()[:40]:
+        assert ours.classify(text) == theirs.classify(text)
+
+
 def test_no_letters_or_too_little_text_is_unknown() -> None:
     for text in ("", "   ", "12 345 — 2025", "!!! ???", "\u200b\u200b"):
         assert lang.detect(text) == "", text
