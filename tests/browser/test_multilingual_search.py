@@ -1,7 +1,7 @@
 """Search finds briefs in every language the archive holds, with both engines (issue 14).
 
 One site per engine (`search: material` and `search: pagefind`), each built from the
-sample plus the briefs of tests/fixtures/lang/ (English, Russian, Greek, Japanese; what
+sample plus the briefs of tests/data/lang/ (English, Russian, Greek, Japanese; what
 each must be found by is in its languages.json). In Chromium, on the English home page
 and on the Russian brief's page, typing a title word, a name or a word of a brief (for
 Japanese, a word of two to four characters) lists that brief; each brief's page says its
@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fixture_dumps import FIXTURES
+from fixture_dumps import REPO
 from site_support import copy_site_sources, serve
 
 pytest.importorskip("playwright.sync_api")
@@ -26,7 +26,7 @@ from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-LANG_DIR = FIXTURES / "lang"
+LANG_DIR = REPO / "tests" / "data" / "lang"
 BRIEFS: dict[str, dict] = json.loads((LANG_DIR / "languages.json").read_text(encoding="utf-8"))
 RUSSIAN = "ru_kazan_bridge.txt"
 

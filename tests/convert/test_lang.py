@@ -23,7 +23,7 @@ from builder.output.render import front_matter, render_page
 from builder.rules import load_rules
 from builder.site import search
 
-LANG_DIR = FIXTURES / "lang"
+LANG_DIR = REPO / "tests" / "data" / "lang"
 BRIEFS: dict[str, dict] = json.loads((LANG_DIR / "languages.json").read_text(encoding="utf-8"))
 
 
