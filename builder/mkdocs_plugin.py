@@ -166,7 +166,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         if self.config.blog_speed:
             self._speedup, self._post_list = blog_speed.install(config, self.root / CACHE_DIR)
         self.search_engine, self._search_partial_ok = search.select(
-            self.config.search, self.config.search_threshold, result, config)
+            self.config.search, self.config.search_threshold, result, config,
+            search.archive_languages(self.related.index))
         return config
 
     def _close_speedup(self) -> None:
@@ -267,6 +268,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         return env
 
     def on_post_page(self, output, *, page, config):
+        if self.config.enabled and self._is_post(page):  # a brief's page in its own language
+            output = search.with_lang(output, search.page_lang(page))
         # Briefs only: a digest repeats its briefs' titles and leads, so indexing it would
         # list each hit twice and make every index a fifth bigger.
         if self.config.enabled and self.search_engine == "pagefind" \

@@ -9,7 +9,12 @@ conversion cache needs stays in its own records (output/cache.py).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+
+# A BCP 47 language tag as a page's `lang` attribute takes it ("ru", "pt-BR", "zh-Hant"):
+# what convert/lang.py writes and the only form the site puts into a page.
+LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,4}")
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class Dump:
     lines: list[Line] = field(default_factory=list)
     encoding: str = "utf-8"
     repairs: list[str] = field(default_factory=list)  # what decoding had to fix
+    lang: str | None = None  # the language the source declares (a reader that knows sets it)
 
 
 @dataclass
@@ -86,6 +92,7 @@ class Article:
     base_slug: str = ""  # the slug before a clash suffix (-2, -3) was added
     content_key: str = ""  # hash of the published text: same id + same key = duplicate
     kind: str = "family"  # the reader that made it: "family", "page-text" or "html" (convert/readers/detect.py)
+    lang: str = ""  # BCP 47 tag (convert/lang.py); "" = unknown: the site's language applies
 
     @property
     def paragraphs(self) -> list[str]:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..model import REJECTED, Article, Dump, Outcome, Rejected
 from ..rules import Rules
-from . import clean, enrich, features, parse, read
+from . import clean, enrich, features, lang, parse, read
 from .readers import detect
 from .readers.context import SourceContext, SourceView, line_keys
 
@@ -75,6 +75,7 @@ def run_stages(dump: Dump, kind: str, data: bytes, rules: Rules, source: SourceV
             article = html.extract(dump, rules, source)
         article.kind = kind
         article = enrich.enrich(article, rules)
+        article.lang = lang.language(article)
     except Rejected as e:
         return _rejected(dump.source_path, e, data)
     article.base_slug = article.slug
@@ -160,6 +161,7 @@ def _run(files: list[tuple[str, Path]], rules: Rules, one: Callable, chunk: Call
             if progress and done(out[-1]):
                 progress(1)
         return out
+    lang.preload()  # once, before the workers fork: they share the model
     size = max(16, min(256, len(files) // (workers * 8) or 1))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:

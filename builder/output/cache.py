@@ -440,7 +440,7 @@ def _record(o: Outcome, scan: tuple[Scan, str] | None = None) -> dict:
             "key": a.content_key,
             "slug": a.base_slug or a.slug, "authors": a.authors, "publisher": a.publisher, "page": o.page,
             "render": render_key(o) if o.page else "", "local_tags": a.local_tags, "learned": a.learned,
-            "highlights": a.highlights, "description": a.description,
+            "highlights": a.highlights, "description": a.description, "lang": a.lang,
             "features": {"signature": f.signature, "sentences": f.sentences, "short_lines": f.short_lines,
                          "words": f.words,
                          "headings": f.headings, "sentence_lines": f.sentence_lines}}
@@ -458,7 +458,8 @@ def stub(source: str, entry: list, r: dict) -> tuple[Outcome, Cached | None]:
                       base_slug=r["slug"], content_key=r["key"],
                       local_tags=list(r["local_tags"]), tags=list(r["local_tags"]), learned=list(r["learned"]),
                       highlights=list(r["highlights"]), description=r["description"],
-                      kind=r.get("kind") or "family")
+                      kind=r.get("kind") or "family",
+                      lang=r["lang"] if isinstance(r.get("lang"), str) else "")
     f = r["features"]
     feats = ArticleFeatures(signature=list(f["signature"]), sentences=list(f["sentences"]), words=list(f["words"]),
                             short_lines=[(int(n), str(t)) for n, t in f["short_lines"]],

@@ -15,12 +15,12 @@ INDEX_FILE = ".newsbrief-index.json"
 
 def archive_index(outcomes: list[Outcome], posts_rel: str) -> str:
     """The index's text: posts-relative page -> title, date, source, publisher, category,
-    related pages, tags."""
+    related pages, tags, language."""
     cut = len(posts_rel) + 1
     index = {o.page[cut:]: {"title": o.article.title, "date": o.article.date.isoformat(), "source": o.source_path,
                             "category": o.article.category,
                             "publisher": o.article.publisher, "related": [p[cut:] for p in o.related],
-                            "tags": list(o.article.tags)}
+                            "tags": list(o.article.tags), "lang": o.article.lang}
              for o in sorted((o for o in outcomes if o.status == OK), key=lambda o: o.page)}
     return json.dumps(index, ensure_ascii=False, sort_keys=True, indent=0) + "\n"
 

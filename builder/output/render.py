@@ -92,6 +92,8 @@ def front_matter(article: Article, source_path: str) -> dict:
         "source": source_path,
         "sha256": article.dump.sha256,
     }
+    if article.lang:  # the page's <html lang> and the feeds' item language (site/search.py)
+        meta["lang"] = article.lang
     if not meta["authors"]:
         del meta["authors"]
     if not meta["categories"]:

@@ -4,7 +4,13 @@
    first and merges the next older one (Pagefind's mergeIndex) only while it has fewer
    results than a page shows, or when the reader asks for earlier years: what a query
    fetches stays that of one index however many years the archive holds. All requests
-   go to this site. Results use Material's own result markup and classes. */
+   go to this site. Results use Material's own result markup and classes.
+   Languages: Pagefind builds, in each index, one index per page language (<html lang>)
+   and on its own searches only the current page's. pagefind/languages.json lists each
+   index's languages (most pages first); every one of them is merged (mergeIndex with
+   `language`), so a reader on an English page finds a Russian or Japanese brief. Each
+   language's words were stemmed or segmented (Japanese, Chinese) when indexed; the
+   query is read with the page language's rules (Pagefind loads one WebAssembly module). */
 (function () {
   "use strict";
   var root = document.querySelector('[data-nb-search="search"]');
@@ -27,21 +33,49 @@
   /* Results shown at a time (each fetches its fragment); data-nb-search-page may say. */
   function pageSize() { return Number(root.dataset.nbSearchPage) || 10; }
   var names = []; /* index names, newest first */
+  var langs = {}; /* index name -> its languages, most pages first (absent: unknown) */
+  var pageLang = (document.documentElement.getAttribute("lang") || "unknown").toLowerCase();
   var merged = 0; /* how many of them the search covers */
   var merging = null;
   var shown = 0;
 
   function dir(name) { return new URL("pagefind/" + name + "/", base).href; }
 
+  function json(path, fallback) {
+    return fetch(new URL(path, base)).then(function (r) { return r.ok ? r.json() : fallback; })
+      .catch(function () { return fallback; });
+  }
+
+  /* The language Pagefind itself picks for the current page in an index that has
+     `list`: the page's, else its primary subtag, else the one with the most pages. */
+  function pagefindLang(list) {
+    if (list.indexOf(pageLang) >= 0) return pageLang;
+    var short = pageLang.split("-")[0];
+    return list.indexOf(short) >= 0 ? short : list[0];
+  }
+
+  /* Index `name` joins the search in every language it has but `skip` (already in). */
+  function mergeLanguages(pf, name, skip) {
+    var list = langs[name];
+    if (!list || !list.length) return pf.mergeIndex(dir(name), { baseUrl: siteRoot }); /* languages unknown */
+    return Promise.all(list.filter(function (l) { return l !== skip; }).map(function (l) {
+      return pf.mergeIndex(dir(name), { baseUrl: siteRoot, language: l });
+    }));
+  }
+
   function load() {
     if (!ready) {
-      ready = fetch(new URL("pagefind/shards.json", base)).then(function (r) { return r.json(); })
-        .then(function (list) {
-          names = list;
+      ready = Promise.all([json("pagefind/shards.json", []), json("pagefind/languages.json", {})])
+        .then(function (got) {
+          names = got[0];
+          langs = got[1] && typeof got[1] === "object" ? got[1] : {};
           if (!names.length) return null;
           return import(dir(names[0]) + "pagefind.js").then(function (pf) {
             return pf.options({ basePath: dir(names[0]), baseUrl: siteRoot })
               .then(function () { return pf.init(); })
+              .then(function () {
+                return (langs[names[0]] || []).length ? mergeLanguages(pf, names[0], pagefindLang(langs[names[0]])) : null;
+              })
               .then(function () { merged = 1; return pf; });
           });
         });
@@ -52,7 +86,7 @@
   /* The next older index joins the search; callers at the same time share one merge. */
   function widen(pf) {
     if (!merging) {
-      merging = pf.mergeIndex(dir(names[merged]), { baseUrl: siteRoot })
+      merging = mergeLanguages(pf, names[merged], null)
         .then(function () { merged += 1; merging = null; });
     }
     return merging;
