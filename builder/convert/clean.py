@@ -68,6 +68,8 @@ def clean(lay: Layout, rules: Rules) -> Article:
             drop(line, "boilerplate: repeated title")
         elif reason := rules.chrome_reason(line.text, "header"):
             drop(line, f"boilerplate: {reason}")
+        elif reason := lay.header_reasons.get(line.number):
+            drop(line, reason if reason.startswith("metadata:") else f"boilerplate: {reason}")
         else:
             drop(line, "boilerplate: repeated date")
     if lay.highlights_label and not lay.highlights:

@@ -34,6 +34,7 @@ class Layout:
     date: dt.date | None = None
     date_line: Line | None = None
     header: list[Line] = field(default_factory=list)  # chrome-or-date lines before the body
+    header_reasons: dict[int, str] = field(default_factory=dict)  # line number -> why (shape rules)
     highlights_label: Line | None = None
     highlights: list[Line] = field(default_factory=list)
     body: list[Line] = field(default_factory=list)  # blank lines kept: they separate blocks
@@ -51,14 +52,38 @@ def is_name(text: str) -> bool:
     return all(w[:1].isupper() or w.casefold() in _NAME_PARTICLES for w in words) and words[0][:1].isupper()
 
 
-def split_credit(credit: str) -> tuple[list[str], str | None] | None:
-    """'A and B, Publisher' -> (['A', 'B'], 'Publisher'); None if it is not a credit."""
-    names, _, publisher = credit.partition(",")
-    authors = [a.strip() for a in re.split(r"\s+(?:and|&)\s+", names.strip()) if a.strip()]
+# Between the names and the publisher of a credit: "NAME for PUBLISHER", "NAME | PUBLISHER",
+# "NAME – PUBLISHER". A comma is read apart (it also separates several authors).
+_PUBLISHER_SEP = re.compile(r"\s+(?:for|\||–|—|·)\s+|\s*\|\s*", re.IGNORECASE)
+_AND = re.compile(r"\s*,\s*|\s+(?:and|&)\s+", re.IGNORECASE)
+
+
+def split_credit(credit: str, strict: bool = False) -> tuple[list[str], str | None] | None:
+    """A credit -> (authors, publisher), None if it is not a credit. The forms:
+    'A', 'A and B', 'A, B and C', each optionally followed by ', PUBLISHER',
+    ' for PUBLISHER', ' | PUBLISHER' or ' – PUBLISHER'.
+
+    `strict`: the line had no "By"/"provided by" before it, so the separator is the only
+    evidence it is a credit: it needs a publisher, and each name two to four words."""
+    credit = credit.strip()
+    m = _PUBLISHER_SEP.search(credit)
+    if m:
+        names, publisher = credit[: m.start()], credit[m.end() :]
+    else:
+        parts = credit.split(",")
+        # "A, B and C" are all names; "A and B, Publisher" and "A, Publisher" end in one
+        if len(parts) > 1 and not re.search(r"\s(?:and|&)\s", parts[-1], re.IGNORECASE):
+            names, publisher = ",".join(parts[:-1]), parts[-1]
+        else:
+            names, publisher = credit, ""
+    authors = [a.strip() for a in _AND.split(names.strip()) if a.strip()]
     if not authors or not all(is_name(a) for a in authors):
         return None
     publisher = publisher.strip() or None
-    if publisher and (len(publisher.split()) > 8 or publisher.endswith(".")):
+    if publisher and (len(publisher.split()) > 8 or publisher.endswith(".") or "|" in publisher):
+        return None
+    if strict and (not publisher or not publisher[:1].isupper()
+                   or not all(2 <= len(a.split()) <= 4 for a in authors)):
         return None
     return authors, publisher
 
@@ -91,25 +116,100 @@ def _bullet_text(text: str, bullets: str) -> str | None:
     return None
 
 
+def _credit(text: str, rules: Rules) -> tuple[bool, list[str], str | None] | None:
+    """(strong, authors, publisher) if the line is a credit. Strong: a word such as "By"
+    or "provided by" introduces it; weak: only the separator of a bare credit says so."""
+    for rx in rules.byline_regexes(text):
+        m = rx.fullmatch(text)
+        if not m:
+            continue
+        strong = m.start(rx.groupindex["credit"]) > 0
+        credit = split_credit(m["credit"].strip(), strict=not strong)
+        if credit and (strong or not any(rules.chrome_reason(part, "anywhere")
+                                         for part in [*credit[0], credit[1] or ""])):
+            return strong, credit[0], credit[1]
+    return None
+
+
+def _next_text(lines: list[Line], i: int) -> str:
+    """The next non-blank line's text after lines[i] ('' at the end)."""
+    return next((line.text for line in lines[i + 1 :] if line.text), "")
+
+
+def _opens_bullets(lines: list[Line], i: int, rules: Rules) -> bool:
+    """A short label ending in ':' right above bullet lines: a highlights block, whatever
+    its label says ("Key facts:", "What we know:")."""
+    text = lines[i].text
+    return (text.endswith(":") and len(text.split()) <= 6
+            and _bullet_text(_next_text(lines, i), rules.bullets) is not None)
+
+
+# Words with which page chrome points the reader elsewhere ("Find the full story below.",
+# "Read more:", "Get our newsletter here."): a short line of the header zone that uses
+# one and ends like a pointer is a teaser, not the article.
+_POINTING = frozenset("""read reading more full story stories coverage latest related see watch listen
+explore discover find get click tap visit follow subscribe sign continue""".split())  # noqa: SIM905
+_READER = frozenset("you your you're you’re".split())  # noqa: SIM905
+_TRIM = "“”\"‘’'«»()[].,;:!?…–—-"
+
+
+def _heading_shaped(text: str) -> bool:
+    """Short, no sentence punctuation at the end, not a date: where a section starts."""
+    return (0 < len(text.split()) <= 12 and not text.endswith(tuple(".,;:!?…\"”»")) and not looks_like_date(text)
+            and text[:1] not in "“\"‘'«")
+
+
+def _header_chrome(text: str, next_text: str) -> str | None:
+    """Why a line of the header zone (between the date lines and the body) is page chrome,
+    by its shape and place, or None: a line that points elsewhere ("... below.",
+    "Read more:") or, standing alone right above the first heading, a short line that
+    addresses the reader or points. Never a quote, a heading or a sentence of the article."""
+    words = text.split()
+    if not words or len(words) > 20 or text[:1] in "“\"‘'«„":
+        return None
+    last = words[-1].strip(_TRIM).casefold()
+    plain = {w.strip(_TRIM).casefold() for w in words}
+    if last in ("below", "here") and text[-1:] in ".!:…" + last[-1:]:
+        return "teaser (points to other pages)"
+    if len(words) >= MIN_SENTENCE_WORDS or not text.endswith((".", "!", ":", "…")):
+        return None
+    if text.endswith(":") and plain & _POINTING:
+        return "teaser (points to other pages)"
+    if _heading_shaped(next_text) and (plain & _POINTING or plain & _READER):
+        return "call to action above the first heading"
+    return None
+
+
 def _find_byline(lines: list[Line], rules: Rules) -> tuple[int, list[str], str | None] | None:
-    """Index of the byline in `lines` (searching back from the end), with its credit."""
+    """Index of the byline in `lines` (searching back from the end), with its credit.
+
+    A credit introduced by "By" (or another rule's words) is taken where it is found; a
+    bare one ("NAME for PUBLISHER", "NAME | PUBLISHER", "NAME, PUBLISHER") only where a
+    byline stands: right under the last sentence of the article, or right above the
+    template's repeat of the author's first name or of the date."""
     seen = 0
+    weak: tuple[int, list[str], str | None] | None = None
+    previous = ""  # the next non-blank line below the one looked at
     for i in range(len(lines) - 1, -1, -1):
         text = lines[i].text
         if not text:
             continue
         seen += 1
         if seen > _BYLINE_WINDOW:
-            return None
-        for rx in rules.byline_regexes(text):
-            m = rx.fullmatch(text)
-            if m:
-                credit = split_credit(m["credit"].strip())
-                if credit:
-                    return i, credit[0], credit[1]
+            break
+        found = _credit(text, rules)
+        if found and found[0]:
+            return i, found[1], found[2]
+        if found:
+            first_names = {a.split()[0].casefold() for a in found[1]}
+            above = next((lines[k].text for k in range(i - 1, -1, -1) if lines[k].text), "")
+            if (previous.casefold() in first_names or looks_like_date(previous)
+                    or above.rstrip("”\"’»)").endswith((".", "!", "?", "…"))):
+                weak = (i, found[1], found[2])
         if len(text.split()) >= MIN_SENTENCE_WORDS:  # may be a sentence of the article: no byline above it
-            return None
-    return None
+            break
+        previous = text
+    return weak
 
 
 def layout(dump: Dump, rules: Rules) -> Layout:
@@ -131,8 +231,9 @@ def layout(dump: Dump, rules: Rules) -> Layout:
     lay = Layout(dump=dump, id=id_line.text if id_line else f"sha256-{dump.sha256[:16]}",
                  id_line=id_line, title_line=title_line)
 
-    # Header: date lines, repeated title, chrome, the highlights block. It ends at the
-    # first line that is none of these.
+    # Header: date lines, repeated title, chrome, the highlights block, a byline. It ends
+    # at the first line that is none of these.
+    header_byline: tuple[Line, list[str], str | None] | None = None
     i = rest[0] + 1
     while i < len(lines):
         line = lines[i]
@@ -153,7 +254,7 @@ def layout(dump: Dump, rules: Rules) -> Layout:
                 lay.date, lay.date_line = date, line
             else:
                 lay.header.append(line)
-        elif lay.highlights_label is None and rules.highlights_label(text):
+        elif lay.highlights_label is None and (rules.highlights_label(text) or _opens_bullets(lines, i, rules)):
             lay.highlights_label = line
             i += 1
             while i < len(lines):
@@ -164,6 +265,11 @@ def layout(dump: Dump, rules: Rules) -> Layout:
                     lay.highlights.append(item)
                 i += 1
             continue
+        elif (credit := _credit(text, rules)) and credit[0] and header_byline is None:
+            header_byline = (line, credit[1], credit[2])  # "By NAME" next to the date
+        elif reason := _header_chrome(text, _next_text(lines, i)):
+            lay.header.append(line)
+            lay.header_reasons[line.number] = reason
         else:
             break
         i += 1
@@ -175,6 +281,11 @@ def layout(dump: Dump, rules: Rules) -> Layout:
         lay.byline = body[at]
         lay.footer = [line for line in body[at + 1 :] if line.text]
         body = body[:at]
+        if header_byline:
+            lay.header.append(header_byline[0])
+            lay.header_reasons[header_byline[0].number] = "metadata: byline, repeated (front matter `authors`)"
+    elif header_byline:
+        lay.byline, lay.authors, lay.publisher = header_byline
     lay.body = body
 
     if lay.date is None:  # no date in the header: the footer may carry the only one
