@@ -13,7 +13,7 @@ from ..model import Article, Line, Rejected, Removed, Section
 from ..rules import Rules
 from .dates import DateError, looks_like_date, parse_date
 from .language import SENTENCE_WORDS
-from .parse import Layout, bullet_text
+from .parse import Layout, bullet_text, headline_parts
 
 _OPENING_QUOTES = "“\"‘'«„‹「『"
 _HEADING_END = tuple(".,;:!?…\"”»)]–—-")
@@ -64,7 +64,7 @@ def clean(lay: Layout, rules: Rules) -> Article:
     if lay.date_line:
         drop(lay.date_line, "metadata: publication date (front matter `date`)")
     for line in lay.header:
-        if line.text == title:
+        if line.text == title or headline_parts(line.text)[1] == headline_parts(title)[1]:
             drop(line, "boilerplate: repeated title")
         elif reason := rules.chrome_reason(line.text, "header"):
             drop(line, f"boilerplate: {reason}")

@@ -88,6 +88,57 @@ def split_credit(credit: str, strict: bool = False) -> tuple[list[str], str | No
     return authors, publisher
 
 
+# A headline's decoration: a label wrapped in punctuation ("*Updated*", "---Breaking---",
+# "[UPDATED]", "(LIVE)") at the start or the end, or a scraper's label and a colon at the
+# start ("BREAKING:", "LIVE:", "Exclusive:"). Not "#2 on the list", "@Name:", "-40
+# degrees:", "Heatwave: ...", "NASA: ..." (a label is letters, and the colon form takes
+# only HEADLINE_LABELS: a topic or an acronym before a colon is the headline's).
+_WRAPPED_START = re.compile(r"^\s*([*_=~|\[(<]{1,3}|-{2,3})\s*([^\W\d_][^\W\d_ ’'-]*(?: [^\W\d_]+){0,2})\s*"
+                            r"([*_=~|\])>]{1,3}|-{2,3})\s*(?=\S)")
+_WRAPPED_END = re.compile(r"(?<=\S)\s*([*_=~|\[(<]{1,3}|-{2,3})\s*([^\W\d_]+(?: [^\W\d_]+){0,2})\s*"
+                          r"([*_=~|\])>]{1,3}|-{2,3})\s*$")
+_LABEL_COLON = re.compile(r"^\s*([^\W\d_]{2,}(?: [^\W\d_]{2,}){0,2})\s*:\s+(?=\S)")
+_PAIRS = {"[": "]", "(": ")", "<": ">"}
+# The labels scrapers put on headlines (the capitals form is cut only for these).
+HEADLINE_LABELS = frozenset({"breaking", "breaking news", "updated", "update", "live", "exclusive", "watch",
+                             "video", "developing", "just in", "new", "latest", "urgent", "analysis",
+                             "opinion", "photos", "listen"})
+
+
+def _wrapped(m: re.Match, anywhere: bool) -> bool:
+    """Matching punctuation around a label: any label in asterisks, dashes, square brackets
+    at the start; in round or angle brackets, or at the end, only a label scrapers use
+    ("(Russian strikes)" at the end of a headline is the headline's)."""
+    opening, closing = m[1], m[3]
+    if _PAIRS.get(opening[0], opening[0]) != closing[0]:
+        return False
+    return m[2].casefold() in HEADLINE_LABELS or (anywhere and opening[0] not in "(<")
+
+
+def headline_parts(title: str) -> tuple[str | None, str]:
+    """(label, headline): "*Updated* Steelmakers brace ..." -> ("Updated", "Steelmakers
+    brace ..."); a title without a decoration -> (None, title). Decided by shape: a label
+    wrapped in matching punctuation at the start (or a known label at the end), or a
+    known label followed by a colon; a title that would be left empty keeps its words."""
+    for rx in (_WRAPPED_START, _WRAPPED_END):
+        m = rx.search(title)
+        if m and _wrapped(m, rx is _WRAPPED_START):
+            rest = (title[: m.start()] + title[m.end() :]).strip()
+            if rest and any(c.isalnum() for c in rest):
+                return m[2].strip(), rest
+    m = _LABEL_COLON.match(title)
+    if m and m[1].casefold() in HEADLINE_LABELS:
+        rest = title[m.end() :].strip()
+        if any(c.isalnum() for c in rest):
+            return m[1], rest
+    return None, title
+
+
+def _same_title(text: str, title: str) -> bool:
+    """A header line that repeats the title, decorated or not."""
+    return text == title or headline_parts(text)[1] == headline_parts(title)[1]
+
+
 def _is_date(text: str, rules: Rules) -> bool:
     try:
         parse_date(text, rules.date_order)
@@ -241,7 +292,7 @@ def layout(dump: Dump, rules: Rules) -> Layout:
         if not text:
             i += 1
             continue
-        if text == title_line.text or rules.chrome_reason(text, "header"):
+        if _same_title(text, title_line.text) or rules.chrome_reason(text, "header"):
             lay.header.append(line)
         elif looks_like_date(text):
             try:

@@ -14,7 +14,8 @@ from collections.abc import Container, Iterable, Mapping
 
 from ..model import Article
 from ..rules import Rules
-from .language import MONTHS, WEEKDAYS
+from .language import MONTHS, WEEKDAYS, is_calendar_word, is_country
+from .parse import headline_parts
 
 # Does a text end in an initialism ("U.S.") or a short title ("Dr.")? Only ever searched,
 # so two letter-dot pairs say as much as {2,}: and unlike {2,}, a try that fails is over
@@ -23,6 +24,15 @@ _ABBREV = re.compile(r"(?:[^\W\d_]\.){2}$|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|R
 # Lower-case words inside a name ("Bank of England", "Ludwig van Beethoven"). Not "for"
 # or "and": "... said Caledon Air for Glasgow" is two entities, not one.
 _CONNECTORS = {"of", "de", "del", "da", "van", "von", "der", "la", "le", "du", "al", "bin"}
+# Generic heads of institutions' names: a name only as part of a longer one ("State
+# Senate", "White House", "Millbrook District Council"); alone ("goes to the House",
+# "the Council said") the word is the common noun that stands for one by context.
+_GENERIC = {
+    "house", "senate", "congress", "parliament", "government", "council", "court", "ministry", "commission",
+    "committee", "agency", "authority", "department", "police", "army", "navy", "union", "assembly", "cabinet",
+    "treasury", "party", "board", "state", "city", "county", "region", "province", "district", "company",
+    "bank", "office", "administration", "chamber", "legislature", "coalition", "opposition",
+}
 # Demonyms and other adjectives of place ("Russian missile strikes") name no entity.
 _ADJECTIVE_SUFFIX = re.compile(r"(?:ian|ean|ese|ish)$")
 # Words that open a run in front of a name ("Russian President Vladimir Putin").
@@ -84,12 +94,15 @@ _UP = _char_class(str.isupper)
 # with inner dots, hyphens, apostrophes and ampersands ("Kestrel-3", "O’Brien", "AT&T").
 # Written capital-first so the regex engine can skip ahead to the next capital instead
 # of trying a lookbehind at every character: (?:[A-Z]\.){2,} or [A-Z](?:[\w&.’'-]*\w)?
-_CAPWORD = rf"[{_UP}](?:\.(?:[{_UP}]\.)+|(?:[\w&.’'-]*\w)?)"
+# A plural possessive inside a name keeps its apostrophe: "Millbrook Traders’ Association".
+_PLURAL_POSSESSIVE = rf"(?:(?<=s)[’'](?= [{_UP}]))?"
+_CAPWORD = rf"[{_UP}](?:\.(?:[{_UP}]\.)+|(?:[\w&.’'-]*\w)?{_PLURAL_POSSESSIVE})"
 _CONNECT = "|".join(sorted(_CONNECTORS))
 # A run: capitalised words separated by single spaces, connectors allowed inside; the
 # first capital does not continue a word ("McDonald" is one word, "-Russia" not a start).
-_RUN = re.compile(rf"[{_UP}](?<![\w’'-].)(?:\.(?:[{_UP}]\.)+|(?:[\w&.’'-]*\w)?)"
-                  rf"(?: (?:(?:{_CONNECT}) )*(?:{_CAPWORD}))*")
+# "d’" and "l’" elided before a capital belong to the name: "Côte d’Ivoire", "Val d’Isère".
+_RUN = re.compile(rf"[{_UP}](?<![\w’'-].)(?:\.(?:[{_UP}]\.)+|(?:[\w&.’'-]*\w)?{_PLURAL_POSSESSIVE})"
+                  rf"(?: (?:(?:{_CONNECT}) )*(?:[dl][’'])?(?:{_CAPWORD}))*")
 _OPENERS = ":;“\"«(—–"
 _CLOSERS = "”\"’»)"
 
@@ -108,27 +121,36 @@ def _after_sentence_gap(before: str) -> bool:
 def _clean_word(word: str) -> str:
     if word.endswith(("’s", "'s")):
         word = word[:-2]
-    if "." in word and _ABBREV.search(word):
-        return word
+    if ("." in word and _ABBREV.search(word)) or word.endswith(("s’", "s'")):
+        return word  # "U.S.", "Traders’" (inside a name: _PLURAL_POSSESSIVE)
     return word.strip("-’'.&")
 
 
-def _segments(article: Article) -> list[tuple[str, int]]:
-    """(text, weight) pairs: the title weighs most, then highlights, then paragraphs."""
-    segs: list[tuple[str, int]] = []
-    words = article.title.split()
+def _segments(article: Article) -> list[tuple[str, int, bool]]:
+    """(text, weight, lead) triples: the title weighs most, then highlights, then
+    paragraphs; the title and the first paragraph are the lead, whose names are tags
+    even when mentioned once."""
+    segs: list[tuple[str, int, bool]] = []
+    title = headline_parts(article.title)[1]  # "*Updated* Steelmakers ...": the label is no name
+    words = title.split()
     if sum(_is_cap(w) for w in words) <= 0.6 * len(words):  # Title Case headlines are noise
-        segs.append((article.title, 3))
+        segs.append((title, 3, True))
     for h in article.highlights:
         label, sep, rest = h.partition(": ")
-        segs.append((rest if sep and len(label.split()) <= 5 else h, 2))
-    segs.extend((p, 1) for p in article.paragraphs)
+        segs.append((rest if sep and len(label.split()) <= 5 else h, 2, False))
+    segs.extend((p, 1, n == 0) for n, p in enumerate(article.paragraphs))
     return segs
 
 
-def _runs(text: str) -> list[tuple[list[str], bool]]:
-    """Capitalised runs of words in one text, each with 'starts a sentence'."""
-    runs: list[tuple[list[str], bool]] = []
+# A run right after "Name and " / "Name & " may be the end of one name ("Fabricators and
+# Manufacturers Council"): a name mentioned once there needs more evidence than its length.
+_COORDINATED = re.compile(rf"[{_UP}][\w’'-]* (?:and|&) $")
+
+
+def _runs(text: str) -> list[tuple[list[str], bool | None]]:
+    """Capitalised runs of words in one text, each with 'starts a sentence'. A run after
+    "Name and " comes with at_start None: not a sentence start, but no clean start either."""
+    runs: list[tuple[list[str], bool | None]] = []
     first_alnum = next((i for i, c in enumerate(text) if c.isalnum()), len(text))
     for m in _RUN.finditer(text):
         run = m.group()
@@ -140,6 +162,8 @@ def _runs(text: str) -> list[tuple[list[str], bool]]:
         else:
             before = text[max(0, at - 12) : at]
             at_start = _after_sentence_gap(before) and not _ABBREV.search(before.rstrip())
+            if not at_start and _COORDINATED.search(text[max(0, at - 40) : at]):
+                at_start = None
         current: list[str] = []
         for raw in run.split(" "):
             parts = [raw]
@@ -167,7 +191,7 @@ def _runs(text: str) -> list[tuple[list[str], bool]]:
     return runs
 
 
-def _entity(words: list[str], at_start: bool, lowercase_seen: Container[str], mid_caps: set[str]) -> str | None:
+def _entity(words: list[str], at_start: bool | None, lowercase_seen: Container[str], mid_caps: set[str]) -> str | None:
     """The entity a capitalised run names, or None."""
     while words and words[-1].casefold() in _CONNECTORS:
         words = words[:-1]
@@ -179,17 +203,21 @@ def _entity(words: list[str], at_start: bool, lowercase_seen: Container[str], mi
                 at_start = False
             break
     # A capital that only ever opens sentences ("Residents of Teslin Crossing") is grammar.
-    while words and (words[0].casefold() in _COMMON or words[0].casefold() in _CONNECTORS
+    # ("New York" mid-sentence keeps its "New"; "New rules for Halbrook" opens a sentence)
+    while words and ((words[0].casefold() in _COMMON and (at_start or len(words) == 1))
+                     or words[0].casefold() in _CONNECTORS
                      or (at_start and (words[0].casefold() in lowercase_seen
-                                       or (len(words) > 1 and words[0] not in mid_caps)))):
+                                       or (len(words) > 1 and words[0] not in mid_caps
+                                           and " ".join(words[1:]) in mid_caps)))):
         words = words[1:]
         at_start = False
     if not words or len(words) > 6:  # six capitalised words in a row is a headline, not a name
         return None
     if len(words) == 1:
         w = words[0]
-        if w.casefold() in _TITLES or (len(w) < 3 and not w.isupper()) or _ADJECTIVE_SUFFIX.search(w):
-            return None
+        if (w.casefold() in _TITLES or w.casefold() in _GENERIC or len(w) < 2 or (len(w) < 3 and not w.isupper())
+                or _ADJECTIVE_SUFFIX.search(w) or is_calendar_word(w)):
+            return None  # "E" of "E. coli", "Τετάρτη", "House" of "goes to the House"
     return " ".join(words)
 
 
@@ -199,6 +227,13 @@ def preferred(spellings: Iterable[str], count: Mapping[str, float]) -> str:
     ones the shorter, then the later in code-point order (a tie-break that does not depend
     on the order in which the text or the dumps come)."""
     return max(spellings, key=lambda t: (count[t], -len(t), t))
+
+
+def dictionary_form(forms: Iterable[str], count: Mapping[str, float]) -> str:
+    """Of the inflected forms of one word ("Новосибирске", "Новосибирска", "Новосибирск"),
+    the one to show: the shortest attested (the bare stem is the nominative of most
+    names), then the commonest, then the later in code-point order."""
+    return min(forms, key=lambda t: (len(t), -count[t], tuple(-ord(c) for c in t)))
 
 
 def same_stem(a: str, b: str) -> bool:
@@ -228,15 +263,21 @@ class _LowercaseWords:
 
 def extract_tags(article: Article, rules: Rules) -> list[str]:
     segs = _segments(article)
-    lowercase_seen = _LowercaseWords(" " + " ".join(text for text, _ in segs) + " ")
-    runs = [(words, at_start, weight) for text, weight in segs for words, at_start in _runs(text)]
-    mid_caps = {w for words, start, _ in runs for w in words[start:]}
+    lowercase_seen = _LowercaseWords(" " + " ".join(text for text, _, _ in segs) + " ")
+    runs = [(words, at_start, weight, lead) for text, weight, lead in segs for words, at_start in _runs(text)]
+    # words seen inside a sentence, and the runs seen there: "Engineers Castlemoor ..." at a
+    # sentence start drops its first word only if "Castlemoor" stands alone elsewhere;
+    # "Andean Space Agency reviews ..." keeps its whole name
+    mid_caps = {w for words, start, _, _ in runs for w in words[1 if start else 0 :]}
+    mid_caps |= {" ".join(words) for words, start, _, _ in runs if not start}
+    in_lead: set[str] = set()
+    whole: set[str] = set()  # seen once at least not right after "Name and "
     scores: Counter[str] = Counter()
     mentions: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     mid_sentence: set[str] = set()
     entities: dict[tuple[tuple[str, ...], bool], str | None] = {}  # a name recurs: decide once
-    for words, at_start, weight in runs:
+    for words, at_start, weight, lead in runs:
         key = (tuple(words), at_start)
         if key not in entities:
             entities[key] = _entity(list(words), at_start, lowercase_seen, mid_caps)
@@ -247,8 +288,14 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
         scores[ent] += weight
         mentions[ent] += 1
         first_seen.setdefault(ent, len(first_seen))
-        if not at_start or len(ent.split()) > 1:
+        # a capital that may only open a sentence is no evidence, but a country is a name
+        # wherever it stands ("Canada and Mexico said ...")
+        if not at_start or len(ent.split()) > 1 or is_country(ent):
             mid_sentence.add(ent)
+        if lead:
+            in_lead.add(ent)
+        if at_start is not None:
+            whole.add(ent)
 
     banned = set(rules.tag_stop) | {s.heading.casefold() for s in article.sections if s.heading}
     banned |= {w.casefold() for a in article.authors for w in [a, *a.split()]}
@@ -282,16 +329,24 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
             if fuller:
                 target = preferred(fuller, scores)
             elif forms:
-                target = preferred([ent, *forms], scores)
+                target = dictionary_form([ent, *forms], scores)
         target = rules.tag_aliases.get(target, target)
         merged[target] += score
         first_seen.setdefault(target, first_seen[ent])
         if ent in mid_sentence:
             mid_sentence.add(target)
+        if ent in in_lead:
+            in_lead.add(target)
+        if ent in whole:
+            whole.add(target)
+        mentions[target] += mentions[ent] if target != ent else 0
 
+    # Evidence that a capitalised run names something: it recurs (or stands in the title
+    # or a highlight), it is a name of several words, it is in the lead, or it is a country.
     ranked = sorted(
         (e for e, s in merged.items()
-         if e.casefold() not in banned and e in mid_sentence and (s >= 2 or mentions[e] >= 2)),
+         if e.casefold() not in banned and e in mid_sentence
+         and (s >= 2 or mentions[e] >= 2 or (" " in e and e in whole) or e in in_lead or is_country(e))),
         key=lambda e: (-merged[e], first_seen[e], e),
     )
     return ranked[: rules.max_tags]
