@@ -208,7 +208,7 @@ def _entity(words: list[str], at_start: bool | None, lowercase_seen: Container[s
                      or words[0].casefold() in _CONNECTORS
                      or (at_start and (words[0].casefold() in lowercase_seen
                                        or (len(words) > 1 and words[0] not in mid_caps
-                                           and " ".join(words[1:]) in mid_caps)))):
+                                           and "\0" + " ".join(words[1:]) in mid_caps)))):
         words = words[1:]
         at_start = False
     if not words or len(words) > 6:  # six capitalised words in a row is a headline, not a name
@@ -269,7 +269,7 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
     # sentence start drops its first word only if "Castlemoor" stands alone elsewhere;
     # "Andean Space Agency reviews ..." keeps its whole name
     mid_caps = {w for words, start, _, _ in runs for w in words[1 if start else 0 :]}
-    mid_caps |= {" ".join(words) for words, start, _, _ in runs if not start}
+    mid_caps |= {"\0" + " ".join(words) for words, start, _, _ in runs if not start}  # whole runs
     in_lead: set[str] = set()
     whole: set[str] = set()  # seen once at least not right after "Name and "
     scores: Counter[str] = Counter()
@@ -296,6 +296,16 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
             in_lead.add(ent)
         if at_start is not None:
             whole.add(ent)
+
+    # The story's subject opens both the headline and the lead ("Brennock votes to ...",
+    # "Brennock town council voted ..."): a name, unless it looks like a plural noun
+    # ("Engineers find ...") or the text also uses it in lower case.
+    # (a first word in quotes opens a name that goes on in lower case: «Сибирские барсы»)
+    leads = [text.split()[0] for text, _, lead in segs if lead and text.split()]
+    if len(leads) == 2 and leads[0] == leads[1] and leads[0].isalpha() and leads[0] in scores:
+        ent = leads[0]
+        if not ent.endswith("s") and ent not in lowercase_seen:
+            mid_sentence.add(ent)
 
     banned = set(rules.tag_stop) | {s.heading.casefold() for s in article.sections if s.heading}
     banned |= {w.casefold() for a in article.authors for w in [a, *a.split()]}
