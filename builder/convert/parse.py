@@ -220,7 +220,8 @@ def _header_chrome(text: str, next_text: str) -> str | None:
         return None
     last = words[-1].strip(_TRIM).casefold()
     plain = {w.strip(_TRIM).casefold() for w in words}
-    if last in ("below", "here") and text[-1:] in ".!:…" + last[-1:]:
+    if last in ("below", "here") and text[-1:] in ".!:…" + last[-1:] and (
+            len(words) < MIN_SENTENCE_WORDS or plain & _POINTING):
         return "teaser (points to other pages)"
     if len(words) >= MIN_SENTENCE_WORDS or not text.endswith((".", "!", ":", "…")):
         return None
