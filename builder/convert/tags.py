@@ -265,11 +265,11 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
     segs = _segments(article)
     lowercase_seen = _LowercaseWords(" " + " ".join(text for text, _, _ in segs) + " ")
     runs = [(words, at_start, weight, lead) for text, weight, lead in segs for words, at_start in _runs(text)]
-    # words seen inside a sentence, and the runs seen there: "Engineers Castlemoor ..." at a
-    # sentence start drops its first word only if "Castlemoor" stands alone elsewhere;
-    # "Andean Space Agency reviews ..." keeps its whole name
+    # words seen inside a sentence, and whole runs: "Город Новосибирск ..." at a sentence
+    # start drops its first word because "Новосибирск" stands alone elsewhere; "Andean
+    # Space Agency reviews ..." keeps its whole name
     mid_caps = {w for words, start, _, _ in runs for w in words[1 if start else 0 :]}
-    mid_caps |= {"\0" + " ".join(words) for words, start, _, _ in runs if not start}  # whole runs
+    mid_caps |= {"\0" + " ".join(words) for words, _, _, _ in runs}  # whole runs, wherever they stand
     in_lead: set[str] = set()
     whole: set[str] = set()  # seen once at least not right after "Name and "
     scores: Counter[str] = Counter()
@@ -289,8 +289,9 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
         mentions[ent] += 1
         first_seen.setdefault(ent, len(first_seen))
         # a capital that may only open a sentence is no evidence, but a country is a name
-        # wherever it stands ("Canada and Mexico said ...")
-        if not at_start or len(ent.split()) > 1 or is_country(ent):
+        # wherever it stands ("Canada and Mexico said ..."), and so is what follows the
+        # first word ("Город Новосибирск ...")
+        if not at_start or len(ent.split()) > 1 or is_country(ent) or not ent.startswith(words[0]):
             mid_sentence.add(ent)
         if lead:
             in_lead.add(ent)
