@@ -40,6 +40,7 @@ _TIME = re.compile(
 )
 _SEPARATORS = re.compile(r"\s*[|·•,–—-]?\s*$|^\s*[|·•,–—-]\s*")
 _SPACES = re.compile(r"\s+")
+_SEPARATOR_CHARS = "|·•,–—-"
 _WORDY = re.compile(rf"\b({_MONTHS}|{_WEEKDAYS})\b\.?", re.IGNORECASE)
 # What a date line may be made of; anything else (a sentence) is not a date line.
 # One token at a time, atomically (the first alternative that fits is kept): with
@@ -77,6 +78,7 @@ def check_plausible(date: dt.date, text: str) -> dt.date:
     return date
 
 
+@functools.lru_cache(maxsize=8192)
 def date_core(text: str) -> tuple[str, str]:
     """(label, core) of a date line: "Updated: May 13, 2025, 10:42 a.m. EDT" ->
     ("Updated", "May 13, 2025"). The label ("Updated", "Published", ...) and the time of
@@ -88,9 +90,12 @@ def date_core(text: str) -> tuple[str, str]:
         label, s = s[: m.end()].strip(" :-–—|"), s[m.end() :]
     if _ISO.fullmatch(s):
         return label, s
-    s = _TIME.sub(" ", s)
-    s = _SPACES.sub(" ", s).strip()
+    if ":" in s or "." in s or "m" in s or "M" in s or "h" in s:  # a time has one of these
+        s = _TIME.sub(" ", s)
+        s = _SPACES.sub(" ", s).strip()
     for _ in range(3):  # "May 13, 2025 |", ", Tue May 13, 2025"
+        if not s or (s[0] not in _SEPARATOR_CHARS and s[-1] not in _SEPARATOR_CHARS):
+            break
         s = _SEPARATORS.sub("", s).strip()
     return label, s
 
@@ -102,8 +107,12 @@ def looks_like_date(text: str) -> bool:
     or a sentence (no date line here). A lone number ("7", "0.204", "2025") or a time
     alone ("10:42") is never a date: a date has a year or a month name and a day.
     """
-    # Length first: long lines never reach the patterns, nor the cache.
-    return bool(text) and len(text) <= 80 and _looks_like_date(text)
+    # Length first: long lines never reach the patterns, nor the cache; and every date
+    # line has a digit (most headings and short lines have none).
+    return bool(text) and len(text) <= 80 and _DIGIT.search(text) is not None and _looks_like_date(text)
+
+
+_DIGIT = re.compile(r"\d")
 
 
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")

@@ -21,6 +21,8 @@ from .language import MIN_SENTENCE_WORDS
 _ID = re.compile(r"[\w.:#/-]{1,128}")
 _NAME_PARTICLES = {"de", "da", "del", "della", "der", "di", "do", "dos", "du", "la", "le", "van", "von",
                    "bin", "al", "el", "ibn", "ter", "den", "y", "zu"}
+_NOT_NAME = re.compile(r"\d|[.!?;:]$")
+_DIGIT = re.compile(r"\d")
 # How far from the end a byline may stand, in non-blank lines.
 _BYLINE_WINDOW = 20
 
@@ -47,7 +49,7 @@ class Layout:
 def is_name(text: str) -> bool:
     """A person's name as bylines write it: 1-6 capitalised words, no digits."""
     words = text.split()
-    if not 1 <= len(words) <= 6 or re.search(r"\d|[.!?;:]$", text):
+    if not 1 <= len(words) <= 6 or _NOT_NAME.search(text):
         return False
     return all(w[:1].isupper() or w.casefold() in _NAME_PARTICLES for w in words) and words[0][:1].isupper()
 
@@ -56,6 +58,7 @@ def is_name(text: str) -> bool:
 # "NAME – PUBLISHER". A comma is read apart (it also separates several authors).
 _PUBLISHER_SEP = re.compile(r"\s+(?:for|\||–|—|·)\s+|\s*\|\s*", re.IGNORECASE)
 _AND = re.compile(r"\s*,\s*|\s+(?:and|&)\s+", re.IGNORECASE)
+_AND_WORD = re.compile(r"\s(?:and|&)\s", re.IGNORECASE)
 
 
 def split_credit(credit: str, strict: bool = False) -> tuple[list[str], str | None] | None:
@@ -72,7 +75,7 @@ def split_credit(credit: str, strict: bool = False) -> tuple[list[str], str | No
     else:
         parts = credit.split(",")
         # "A, B and C" are all names; "A and B, Publisher" and "A, Publisher" end in one
-        if len(parts) > 1 and not re.search(r"\s(?:and|&)\s", parts[-1], re.IGNORECASE):
+        if len(parts) > 1 and not _AND_WORD.search(parts[-1]):
             names, publisher = ",".join(parts[:-1]), parts[-1]
         else:
             names, publisher = credit, ""
@@ -134,9 +137,10 @@ def headline_parts(title: str) -> tuple[str | None, str]:
     return None, title
 
 
-def _same_title(text: str, title: str) -> bool:
-    """A header line that repeats the title, decorated or not."""
-    return text == title or headline_parts(text)[1] == headline_parts(title)[1]
+def same_title(text: str, title: str, headline: str) -> bool:
+    """A header line that repeats the title (`headline`: the title's, from headline_parts),
+    decorated or not."""
+    return text == title or (headline in text and headline_parts(text)[1] == headline)
 
 
 def _is_date(text: str, rules: Rules) -> bool:
@@ -167,6 +171,9 @@ def _bullet_text(text: str, bullets: str) -> str | None:
     return None
 
 
+_CREDIT_GROUP: dict[str, int] = {}  # a byline regex -> the number of its `credit` group
+
+
 def _credit(text: str, rules: Rules) -> tuple[bool, list[str], str | None] | None:
     """(strong, authors, publisher) if the line is a credit. Strong: a word such as "By"
     or "provided by" introduces it; weak: only the separator of a bare credit says so."""
@@ -174,7 +181,12 @@ def _credit(text: str, rules: Rules) -> tuple[bool, list[str], str | None] | Non
         m = rx.fullmatch(text)
         if not m:
             continue
-        strong = m.start(rx.groupindex["credit"]) > 0
+        group = _CREDIT_GROUP.get(rx.pattern)
+        if group is None:
+            group = _CREDIT_GROUP[rx.pattern] = rx.groupindex["credit"]
+        strong = m.start(group) > 0
+        if not strong and _DIGIT.search(text):  # "May 13, 2025": a bare credit names no number
+            continue
         credit = split_credit(m["credit"].strip(), strict=not strong)
         if credit and (strong or not any(rules.chrome_reason(part, "anywhere")
                                          for part in [*credit[0], credit[1] or ""])):
@@ -184,7 +196,10 @@ def _credit(text: str, rules: Rules) -> tuple[bool, list[str], str | None] | Non
 
 def _next_text(lines: list[Line], i: int) -> str:
     """The next non-blank line's text after lines[i] ('' at the end)."""
-    return next((line.text for line in lines[i + 1 :] if line.text), "")
+    for k in range(i + 1, len(lines)):
+        if lines[k].text:
+            return lines[k].text
+    return ""
 
 
 def _opens_bullets(lines: list[Line], i: int, rules: Rules) -> bool:
@@ -286,6 +301,7 @@ def layout(dump: Dump, rules: Rules) -> Layout:
     # Header: date lines, repeated title, chrome, the highlights block, a byline. It ends
     # at the first line that is none of these.
     header_byline: tuple[Line, list[str], str | None] | None = None
+    headline = headline_parts(title_line.text)[1]
     i = rest[0] + 1
     while i < len(lines):
         line = lines[i]
@@ -293,7 +309,7 @@ def layout(dump: Dump, rules: Rules) -> Layout:
         if not text:
             i += 1
             continue
-        if _same_title(text, title_line.text) or rules.chrome_reason(text, "header"):
+        if same_title(text, title_line.text, headline) or rules.chrome_reason(text, "header"):
             lay.header.append(line)
         elif looks_like_date(text):
             try:

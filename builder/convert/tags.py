@@ -68,6 +68,9 @@ _COMMON = {
 # sentences without naming anything.
 _CALENDAR = {*MONTHS, *WEEKDAYS}
 _COMMON |= _CALENDAR - {"may"}
+# The spellings runs have ("Monday", "MONDAY"): a set lookup instead of a casefold per word.
+_CALENDAR_FORMS = frozenset(f for w in _CALENDAR for f in (w, w.capitalize(), w.upper()))
+_COMMON_FORMS = frozenset(f for w in _COMMON for f in (w, w.capitalize(), w.upper()))
 
 
 def _is_cap(word: str) -> bool:
@@ -101,7 +104,7 @@ _CONNECT = "|".join(sorted(_CONNECTORS))
 # A run: capitalised words separated by single spaces, connectors allowed inside; the
 # first capital does not continue a word ("McDonald" is one word, "-Russia" not a start).
 # "d’" and "l’" elided before a capital belong to the name: "Côte d’Ivoire", "Val d’Isère".
-_RUN = re.compile(rf"[{_UP}](?<![\w’'-].)(?:\.(?:[{_UP}]\.)+|(?:[\w&.’'-]*\w)?{_PLURAL_POSSESSIVE})"
+_RUN = re.compile(rf"[{_UP}](?<![\w’'-].)(?:\.(?:[{_UP}]\.)+|(?:[\w&.’'-]*\w)?)"
                   rf"(?: (?:(?:{_CONNECT}) )*(?:[dl][’'])?(?:{_CAPWORD}))*")
 _OPENERS = ":;“\"«(—–"
 _CLOSERS = "”\"’»)"
@@ -142,28 +145,34 @@ def _segments(article: Article) -> list[tuple[str, int, bool]]:
     return segs
 
 
+_ALNUM = re.compile(r"[^\W_]")
+_WORD = re.compile(r"\w+")
 # A run right after "Name and " / "Name & " may be the end of one name ("Fabricators and
 # Manufacturers Council"): a name mentioned once there needs more evidence than its length.
 _COORDINATED = re.compile(rf"[{_UP}][\w’'-]* (?:and|&) $")
 
 
-def _runs(text: str) -> list[tuple[list[str], bool | None]]:
+def _runs(text: str) -> list[tuple[tuple[str, ...], bool | None]]:
     """Capitalised runs of words in one text, each with 'starts a sentence'. A run after
     "Name and " comes with at_start None: not a sentence start, but no clean start either."""
-    runs: list[tuple[list[str], bool | None]] = []
-    first_alnum = next((i for i, c in enumerate(text) if c.isalnum()), len(text))
+    runs: list[tuple[tuple[str, ...], bool | None]] = []
+    first = _ALNUM.search(text)
+    first_alnum = first.start() if first else len(text)
     for m in _RUN.finditer(text):
         run = m.group()
-        if " " not in run and run.casefold() in _COMMON:
+        if " " not in run and (run in _COMMON_FORMS or (not run.istitle() and run.casefold() in _COMMON)):
             continue  # "The", "However": _entity would drop it; most runs are these
         at = m.start()
-        if at <= first_alnum or (at < 40 and all(w.casefold() in _COMMON for w in re.findall(r"\w+", text[:at]))):
+        if at <= first_alnum or (at < 40 and all(w.casefold() in _COMMON for w in _WORD.findall(text, 0, at))):
             at_start = True  # "*Updated* Steelmakers brace ...": a label, then the first word
+        elif text[at - 1] == " " and (text[at - 2].isalnum() or text[at - 2] == ","):
+            at_start = False  # the common case: "... said Caledon Air", "..., Halbrook"
         else:
             before = text[max(0, at - 12) : at]
             at_start = _after_sentence_gap(before) and not _ABBREV.search(before.rstrip())
-            if not at_start and _COORDINATED.search(text[max(0, at - 40) : at]):
-                at_start = None
+        if (not at_start and " " in run and text.endswith(("and ", "& "), max(0, at - 4), at)
+                and _COORDINATED.search(text[max(0, at - 40) : at])):
+            at_start = None
         current: list[str] = []
         for raw in run.split(" "):
             parts = [raw]
@@ -176,22 +185,23 @@ def _runs(text: str) -> list[tuple[list[str], bool | None]]:
                 word = part if part[-1:].isalnum() and "." not in part and "’" not in part \
                     and "'" not in part else _clean_word(part)
                 if k and current:  # "U.S.-Russia", "Russia-Ukraine": separate entities
-                    runs.append((current, at_start))
+                    runs.append((tuple(current), at_start))
                     current, at_start = [], False
-                if word and word.casefold() not in _CALENDAR:
+                if word and word not in _CALENDAR_FORMS and (word.istitle() or word.casefold() not in _CALENDAR):
                     current.append(word)
                 elif current:
-                    runs.append((current, at_start))
+                    runs.append((tuple(current), at_start))
                     current, at_start = [], False
             if raw.endswith(("’s", "'s")) and current:  # "Russia’s Kursk region": two entities
-                runs.append((current, at_start))
+                runs.append((tuple(current), at_start))
                 current, at_start = [], False
         if current:
-            runs.append((current, at_start))
+            runs.append((tuple(current), at_start))
     return runs
 
 
-def _entity(words: list[str], at_start: bool | None, lowercase_seen: Container[str], mid_caps: set[str]) -> str | None:
+def _entity(words: list[str], at_start: bool | None, lowercase_seen: Container[str], mid_caps: set[str],
+            whole_runs: Container[tuple[str, ...]]) -> str | None:
     """The entity a capitalised run names, or None."""
     while words and words[-1].casefold() in _CONNECTORS:
         words = words[:-1]
@@ -208,7 +218,7 @@ def _entity(words: list[str], at_start: bool | None, lowercase_seen: Container[s
                      or words[0].casefold() in _CONNECTORS
                      or (at_start and (words[0].casefold() in lowercase_seen
                                        or (len(words) > 1 and words[0] not in mid_caps
-                                           and "\0" + " ".join(words[1:]) in mid_caps)))):
+                                           and tuple(words[1:]) in whole_runs)))):
         words = words[1:]
         at_start = False
     if not words or len(words) > 6:  # six capitalised words in a row is a headline, not a name
@@ -246,6 +256,20 @@ def same_stem(a: str, b: str) -> bool:
     return n >= 5 and len(a) - n <= 2 and len(b) - n <= 2
 
 
+class _WholeRuns:
+    """`words in runs`: is this run of words a whole run somewhere in the text? Built on
+    the first question (few briefs ask any)."""
+
+    def __init__(self, runs: list):
+        self.runs = runs
+        self.seen: set[tuple[str, ...]] | None = None
+
+    def __contains__(self, words: tuple[str, ...]) -> bool:
+        if self.seen is None:
+            self.seen = {r[0] for r in self.runs}
+        return words in self.seen
+
+
 class _LowercaseWords:
     """`word in seen`: does the word occur in lower case in the text? Asked only of the
     few capitals that open sentences, so a substring search beats tokenising it all."""
@@ -269,18 +293,18 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
     # start drops its first word because "Новосибирск" stands alone elsewhere; "Andean
     # Space Agency reviews ..." keeps its whole name
     mid_caps = {w for words, start, _, _ in runs for w in words[1 if start else 0 :]}
-    mid_caps |= {"\0" + " ".join(words) for words, _, _, _ in runs}  # whole runs, wherever they stand
+    whole_runs = _WholeRuns(runs)
     in_lead: set[str] = set()
-    whole: set[str] = set()  # seen once at least not right after "Name and "
+    coordinated: Counter[str] = Counter()  # mentions right after "Name and "
     scores: Counter[str] = Counter()
     mentions: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     mid_sentence: set[str] = set()
     entities: dict[tuple[tuple[str, ...], bool], str | None] = {}  # a name recurs: decide once
     for words, at_start, weight, lead in runs:
-        key = (tuple(words), at_start)
+        key = (words, at_start)
         if key not in entities:
-            entities[key] = _entity(list(words), at_start, lowercase_seen, mid_caps)
+            entities[key] = _entity(list(words), at_start, lowercase_seen, mid_caps, whole_runs)
         ent = entities[key]
         if not ent:
             continue
@@ -291,12 +315,12 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
         # a capital that may only open a sentence is no evidence, but a country is a name
         # wherever it stands ("Canada and Mexico said ..."), and so is what follows the
         # first word ("Город Новосибирск ...")
-        if not at_start or len(ent.split()) > 1 or is_country(ent) or not ent.startswith(words[0]):
+        if not at_start or " " in ent or not ent.startswith(words[0]) or is_country(ent):
             mid_sentence.add(ent)
         if lead:
             in_lead.add(ent)
-        if at_start is not None:
-            whole.add(ent)
+        if at_start is None:
+            coordinated[ent] += 1
 
     # The story's subject opens both the headline and the lead ("Brennock votes to ...",
     # "Brennock town council voted ..."): a name, unless it looks like a plural noun
@@ -348,16 +372,17 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
             mid_sentence.add(target)
         if ent in in_lead:
             in_lead.add(target)
-        if ent in whole:
-            whole.add(target)
-        mentions[target] += mentions[ent] if target != ent else 0
+        if target != ent:
+            mentions[target] += mentions[ent]
+            coordinated[target] += coordinated[ent]
 
     # Evidence that a capitalised run names something: it recurs (or stands in the title
     # or a highlight), it is a name of several words, it is in the lead, or it is a country.
     ranked = sorted(
         (e for e, s in merged.items()
          if e.casefold() not in banned and e in mid_sentence
-         and (s >= 2 or mentions[e] >= 2 or (" " in e and e in whole) or e in in_lead or is_country(e))),
+         and (s >= 2 or mentions[e] >= 2 or (" " in e and mentions[e] > coordinated[e]) or e in in_lead
+              or is_country(e))),
         key=lambda e: (-merged[e], first_seen[e], e),
     )
     return ranked[: rules.max_tags]
