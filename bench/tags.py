@@ -41,8 +41,9 @@ def main() -> None:
     print(f"fixtures: tags_must {must_ok}/{must}; tags_must_not violated {bad_hits} times")
 
     labels = yaml.safe_load((ROOT / "bench" / "tag_labels.yml").read_text(encoding="utf-8"))
-    good = bad = unknown = 0
+    good = bad = unknown = labelled_good = 0
     for name, lab in labels.items():
+        labelled_good += len(lab["good"])
         for t in tags.get(name, []):
             if t in lab["good"]:
                 good += 1
@@ -54,7 +55,8 @@ def main() -> None:
                 print(f"  unlabelled: {name}: {t}")
     total = good + bad + unknown
     print(f"hand-labelled ({len(labels)} briefs): {total} tags, precision {good / total:.1%} "
-          f"({bad} wrong, {unknown} unlabelled)")
+          f"({bad} wrong, {unknown} unlabelled); recall {good / labelled_good:.1%} of {labelled_good} "
+          f"good labels (max {rules.max_tags} tags a brief)")
 
     # Generated briefs: every capitalised name in them is one of PLACES/ORGS, so a tag is
     # right iff it is one of those; recall over the names a brief mentions twice or more.
@@ -79,6 +81,30 @@ def main() -> None:
             found += len(want & t)
         print(f"generated (200 briefs, entities known): precision {right / emitted:.1%} of {emitted} tags, "
               f"recall {found / wanted:.1%} of {wanted} names mentioned twice or more (max {rules.max_tags} tags)")
+
+    # Short briefs: one section of one-sentence paragraphs, so most names are mentioned
+    # once. Recall over every name a brief mentions (at most max tags can be found).
+    with tempfile.TemporaryDirectory() as tmp:
+        rng = random.Random(11)
+        truth = {}
+        for i in range(200):
+            g = make_dump(rng, n_sections=1, paragraph_sentences=1)
+            (Path(tmp) / f"s{i:03d}.txt").write_text(g.text, encoding="utf-8")
+            body = " ".join(p for _, ps in g.sections for p in ps) + " " + g.title + " " + " ".join(g.highlights)
+            truth[f"s{i:03d}.txt"] = {n for n in PLACES + ORGS if n in body}
+        gen = analyse([tmp], rules)
+        right = emitted = found = wanted = once = 0
+        for o in gen.outcomes:
+            t = set(o.article.tags)
+            emitted += len(t)
+            right += len(t & set(PLACES + ORGS))
+            want = truth[Path(o.source_path).name]
+            wanted += min(len(want), rules.max_tags)
+            found += len(want & t)
+            once += not t
+        print(f"short briefs (200, names mostly mentioned once): precision {right / max(emitted, 1):.1%} of "
+              f"{emitted} tags, recall {found / max(wanted, 1):.1%} of {wanted} names mentioned; "
+              f"{once} briefs without a tag")
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ class Rules:
     tag_aliases: dict[str, str] = field(default_factory=dict)
     tag_stop: set[str] = field(default_factory=set)
     tag_min_briefs: int = 1
+    tag_min_briefs_from: int = 0  # archive size from which min_briefs applies
     learn_min_dumps: int = 3
     learn_min_share: float = 0.3
     learn_keep: list[str] = field(default_factory=list)
@@ -318,7 +319,7 @@ def _merge(rules: Rules, data: object, origin: str) -> None:
         limit = data["max_bytes"]
         new.max_bytes = ck.integer(limit, "max_bytes", 0) or None if limit is not None else None
 
-    tags = ck.mapping(data.get("tags"), "tags", ("max", "aliases", "stop", "min_briefs"))
+    tags = ck.mapping(data.get("tags"), "tags", ("max", "aliases", "stop", "min_briefs", "min_briefs_from"))
     if "max" in tags:
         new.max_tags = ck.integer(tags["max"], "tags.max", 0)
     aliases = ck.mapping(tags.get("aliases"), "tags.aliases", None)
@@ -328,6 +329,8 @@ def _merge(rules: Rules, data: object, origin: str) -> None:
                      for n, x in enumerate(ck.items(tags.get("stop"), "tags.stop"))}
     if "min_briefs" in tags:
         new.tag_min_briefs = ck.integer(tags["min_briefs"], "tags.min_briefs", 1)
+    if "min_briefs_from" in tags:
+        new.tag_min_briefs_from = ck.integer(tags["min_briefs_from"], "tags.min_briefs_from", 0)
 
     learn = ck.mapping(data.get("learn"), "learn", ("min_dumps", "min_share", "keep"))
     if "min_dumps" in learn:  # 0: learn nothing

@@ -1,11 +1,12 @@
-"""Tag normalisation across the archive: one spelling per entity, and tags on too few
-briefs dropped by rule."""
+"""Tag normalisation across the archive: one spelling per entity (the dictionary form
+where the archive shows it), and tags on too few briefs dropped by rule once the archive
+is big enough for a name to recur."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from ..convert.tags import preferred, same_stem
+from ..convert.tags import dictionary_form, preferred, same_stem
 from ..model import Article
 from ..rules import Rules
 
@@ -32,8 +33,8 @@ def normalise_tags(articles: list[Article], rules: Rules) -> None:
         target = tag
         if " " not in tag:
             forms = [t for t in by_stem.get(tag[:5], ()) if same_stem(t, tag)]
-            if forms:
-                target = preferred([tag, *forms], counts)
+            if forms:  # "Новосибирске" -> "Новосибирск": the dictionary form the archive shows
+                target = dictionary_form([tag, *forms], counts)
             # only into a name whose other words are no entity of their own: "Trump" ->
             # "Donald Trump", but "Ravenshead" never -> "Millbrook Ravenshead"
             names = {f: n for f, n in full_names.get(target, {}).items()
@@ -45,13 +46,14 @@ def normalise_tags(articles: list[Article], rules: Rules) -> None:
             *first, last = tag.split()
             forms = [t for t in by_stem.get(last[:5], ()) if same_stem(t, last)]
             if forms:
-                best = preferred([last, *forms], counts)
+                best = dictionary_form([last, *forms], counts)
                 target = " ".join([*first, best])
         mapping[tag] = rules.tag_aliases.get(target, target)
     briefs: Counter[str] = Counter()
     for a in articles:
         a.tags = list(dict.fromkeys(mapping.get(t, t) for t in a.local_tags))
         briefs.update(a.tags)
-    if rules.tag_min_briefs > 1:
+    if rules.tag_min_briefs > 1 and len(articles) >= rules.tag_min_briefs_from:
         for a in articles:
-            a.tags = [t for t in a.tags if briefs[t] >= rules.tag_min_briefs]
+            # a brief keeps its first tag even when every one is too rare (never untagged)
+            a.tags = [t for t in a.tags if briefs[t] >= rules.tag_min_briefs] or a.tags[:1]

@@ -13,7 +13,7 @@ from ..model import Article, Line, Rejected, Removed, Section
 from ..rules import Rules
 from .dates import DateError, looks_like_date, parse_date
 from .language import SENTENCE_WORDS
-from .parse import Layout, bullet_text
+from .parse import Layout, bullet_text, headline_parts, same_title
 
 _OPENING_QUOTES = "“\"‘'«„‹「『"
 _HEADING_END = tuple(".,;:!?…\"”»)]–—-")
@@ -63,11 +63,14 @@ def clean(lay: Layout, rules: Rules) -> Article:
         drop(lay.id_line, "metadata: scraper id (front matter `id`)")
     if lay.date_line:
         drop(lay.date_line, "metadata: publication date (front matter `date`)")
+    headline = headline_parts(title)[1]
     for line in lay.header:
-        if line.text == title:
+        if same_title(line.text, title, headline):
             drop(line, "boilerplate: repeated title")
         elif reason := rules.chrome_reason(line.text, "header"):
             drop(line, f"boilerplate: {reason}")
+        elif reason := lay.header_reasons.get(line.number):
+            drop(line, reason if reason.startswith("metadata:") else f"boilerplate: {reason}")
         else:
             drop(line, "boilerplate: repeated date")
     if lay.highlights_label and not lay.highlights:

@@ -24,10 +24,23 @@ _NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:,?\s+\d{1,2}:\d{
 # Every pattern here sees at most _MAX_DATE_LEN characters (looks_like_date and parse_date
 # refuse longer lines first), so none can backtrack over a long line.
 _MAX_DATE_LEN = 100
-_TIME_TAIL = re.compile(
-    r"[,\s]*(?:at\s+)?\d{1,2}(?::\d{2}){1,2}\s*(?:[ap]\.?m\.?)?(?:\s*(?:utc|gmt|[ecmp][sd]t|bst|cet|cest|msk|ist)|\s*[+-]\d{2}:?\d{2})?\s*$",
-    re.IGNORECASE,
+# "Updated:", "Published on", "Last updated", "Posted": a label before the date, not part of it.
+_LABEL = re.compile(r"(?:(?:last|first)\s+)?(?:updated|published|posted|modified|released|dated?)\b"
+                    r"(?:\s+on)?\s*[:\-–—|]?\s*", re.IGNORECASE)
+# A time of day anywhere on the line, with its zone: "10:42", "10.42", "10:42:00.5", "10 a.m.",
+# "10:42 AM EDT", "10:42 (UTC+2)", "10:42+02:00". Not "13.05" of "13.05.2025": no digit,
+# dot, slash or dash may stand right before it, nor a date's next part right after it.
+# A zone is an upper-case abbreviation (case-sensitive: "at the" is no zone) or an offset.
+_AMPM = r"[AaPp]\.?\s?[Mm]\.?"
+_ZONE = r"\(?(?:[A-Z]{1,5}(?:[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}:?\d{2})\)?"
+_TIME = re.compile(
+    rf"(?:\b(?:at|um|à|a las|alle)\s+|@\s*)?(?<![\d./:-])"
+    rf"(?:\d{{1,2}}[:.h]\d{{2}}(?:[:.]\d{{2}}(?:\.\d+)?)?(?![\d./-]*\d)(?:\s*{_AMPM})?|\d{{1,2}}\s*{_AMPM})"
+    rf"(?:\s*{_ZONE}(?![\w]))?"
 )
+_SEPARATORS = re.compile(r"\s*[|·•,–—-]?\s*$|^\s*[|·•,–—-]\s*")
+_SPACES = re.compile(r"\s+")
+_SEPARATOR_CHARS = "|·•,–—-"
 _WORDY = re.compile(rf"\b({_MONTHS}|{_WEEKDAYS})\b\.?", re.IGNORECASE)
 # What a date line may be made of; anything else (a sentence) is not a date line.
 # One token at a time, atomically (the first alternative that fits is kept): with
@@ -65,26 +78,62 @@ def check_plausible(date: dt.date, text: str) -> dt.date:
     return date
 
 
+@functools.lru_cache(maxsize=8192)
+def date_core(text: str) -> tuple[str, str]:
+    """(label, core) of a date line: "Updated: May 13, 2025, 10:42 a.m. EDT" ->
+    ("Updated", "May 13, 2025"). The label ("Updated", "Published", ...) and the time of
+    day with its zone are not part of the date; an ISO date-time keeps its own form."""
+    s = text.strip()
+    label = ""
+    m = _LABEL.match(s)
+    if m and m.end() < len(s):
+        label, s = s[: m.end()].strip(" :-–—|"), s[m.end() :]
+    if _ISO.fullmatch(s):
+        return label, s
+    if ":" in s or "." in s or "m" in s or "M" in s or "h" in s:  # a time has one of these
+        s = _TIME.sub(" ", s)
+        s = _SPACES.sub(" ", s).strip()
+    for _ in range(3):  # "May 13, 2025 |", ", Tue May 13, 2025"
+        if not s or (s[0] not in _SEPARATOR_CHARS and s[-1] not in _SEPARATOR_CHARS):
+            break
+        s = _SEPARATORS.sub("", s).strip()
+    return label, s
+
+
 def looks_like_date(text: str) -> bool:
     """True for a short line that is meant to be a date, readable or not.
 
     Used to tell "Someday, 20X5" (an unreadable date: reject the dump) from a heading
-    or a sentence (no date line here).
+    or a sentence (no date line here). A lone number ("7", "0.204", "2025") or a time
+    alone ("10:42") is never a date: a date has a year or a month name and a day.
     """
-    # Length first: long lines never reach the patterns, nor the cache.
-    return bool(text) and len(text) <= 60 and _looks_like_date(text)
+    # Length first: long lines never reach the patterns, nor the cache; and every date
+    # line has a digit (most headings and short lines have none).
+    return bool(text) and len(text) <= 80 and _DIGIT.search(text) is not None and _looks_like_date(text)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
 @functools.lru_cache(maxsize=8192)
 def _looks_like_date(text: str) -> bool:
     if text.endswith((".", "!", "?")) and not text.endswith("m."):
         return False
-    if _DATEISH.match(text) and re.search(r"\d", text):
+    core = date_core(text)[1]
+    if not core:
+        return False
+    if _ISO.fullmatch(core):
         return True
-    words = text.replace(",", " ").split()
+    numbers = re.findall(r"\d+", core)
+    if _DATEISH.match(core) and numbers:  # a month or weekday name, or day, month and year
+            return bool(_WORDY.search(core)) or (len(numbers) >= 3 and bool(_YEAR.search(core)))
+    words = core.replace(",", " ").split()
     # "Someday, 20X5", "May ??, 2025": a few words, a year-like token, weekday/month-ish words.
-    return len(words) <= 4 and bool(re.search(r"\b\d{2}\w*\d\b|\b\d{4}\b|\d{2}X\d", text)) and (
-        bool(_WORDY.search(text)) or bool(re.search(r"day\b", text, re.IGNORECASE))
+    return len(words) <= 4 and bool(re.search(r"\b\d{2}\w*\d\b|\b\d{4}\b|\d{2}X\d", core)) and (
+        bool(_WORDY.search(core)) or bool(re.search(r"day\b", core, re.IGNORECASE))
     )
 
 
@@ -108,7 +157,7 @@ def _parse_cached(text: str, date_order: str) -> dt.date | DateError:
 
 
 def _parse(text: str, date_order: str) -> dt.date:
-    s = text.strip()
+    s = date_core(text)[1]
     m = _ISO.fullmatch(s)
     if m:
         try:
@@ -127,7 +176,6 @@ def _parse(text: str, date_order: str) -> dt.date:
             return dt.date(year, month, day)
         except ValueError as e:
             raise DateError(f"unreadable date {text!r}: {e}") from None
-    s = _TIME_TAIL.sub("", s)
     try:
         first, second = (
             du_parser.parse(s, default=d, dayfirst=date_order == "DMY", fuzzy=False) for d in _DEFAULTS

@@ -8,6 +8,7 @@ from slugify import slugify
 
 from ..model import Article
 from ..rules import Rules
+from .parse import headline_parts
 from .tags import extract_tags
 
 SLUG_MAX = 80
@@ -50,5 +51,6 @@ def enrich(article: Article, rules: Rules) -> Article:
     article.tags = list(article.local_tags)  # archive-wide normalisation may respell them
     lead = next(iter(article.paragraphs), None) or next(iter(article.highlights), "") or article.title
     article.description = lead_sentence(lead)
-    article.slug = base_slug(article.title, article.id)
+    # the page's address names the story, not the scraper's label ("*Updated* ...")
+    article.slug = base_slug(headline_parts(article.title)[1], article.id)
     return article

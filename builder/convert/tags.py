@@ -14,7 +14,8 @@ from collections.abc import Container, Iterable, Mapping
 
 from ..model import Article
 from ..rules import Rules
-from .language import MONTHS, WEEKDAYS
+from .language import MONTHS, WEEKDAYS, is_calendar_word, is_country
+from .parse import headline_parts
 
 # Does a text end in an initialism ("U.S.") or a short title ("Dr.")? Only ever searched,
 # so two letter-dot pairs say as much as {2,}: and unlike {2,}, a try that fails is over
@@ -23,6 +24,15 @@ _ABBREV = re.compile(r"(?:[^\W\d_]\.){2}$|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|R
 # Lower-case words inside a name ("Bank of England", "Ludwig van Beethoven"). Not "for"
 # or "and": "... said Caledon Air for Glasgow" is two entities, not one.
 _CONNECTORS = {"of", "de", "del", "da", "van", "von", "der", "la", "le", "du", "al", "bin"}
+# Generic heads of institutions' names: a name only as part of a longer one ("State
+# Senate", "White House", "Millbrook District Council"); alone ("goes to the House",
+# "the Council said") the word is the common noun that stands for one by context.
+_GENERIC = {
+    "house", "senate", "congress", "parliament", "government", "council", "court", "ministry", "commission",
+    "committee", "agency", "authority", "department", "police", "army", "navy", "union", "assembly", "cabinet",
+    "treasury", "party", "board", "state", "city", "county", "region", "province", "district", "company",
+    "bank", "office", "administration", "chamber", "legislature", "coalition", "opposition",
+}
 # Demonyms and other adjectives of place ("Russian missile strikes") name no entity.
 _ADJECTIVE_SUFFIX = re.compile(r"(?:ian|ean|ese|ish)$")
 # Words that open a run in front of a name ("Russian President Vladimir Putin").
@@ -58,6 +68,9 @@ _COMMON = {
 # sentences without naming anything.
 _CALENDAR = {*MONTHS, *WEEKDAYS}
 _COMMON |= _CALENDAR - {"may"}
+# The spellings runs have ("Monday", "MONDAY"): a set lookup instead of a casefold per word.
+_CALENDAR_FORMS = frozenset(f for w in _CALENDAR for f in (w, w.capitalize(), w.upper()))
+_COMMON_FORMS = frozenset(f for w in _COMMON for f in (w, w.capitalize(), w.upper()))
 
 
 def _is_cap(word: str) -> bool:
@@ -84,12 +97,15 @@ _UP = _char_class(str.isupper)
 # with inner dots, hyphens, apostrophes and ampersands ("Kestrel-3", "O’Brien", "AT&T").
 # Written capital-first so the regex engine can skip ahead to the next capital instead
 # of trying a lookbehind at every character: (?:[A-Z]\.){2,} or [A-Z](?:[\w&.’'-]*\w)?
-_CAPWORD = rf"[{_UP}](?:\.(?:[{_UP}]\.)+|(?:[\w&.’'-]*\w)?)"
+# A plural possessive inside a name keeps its apostrophe: "Millbrook Traders’ Association".
+_PLURAL_POSSESSIVE = rf"(?:(?<=s)[’'](?= [{_UP}]))?"
+_CAPWORD = rf"[{_UP}](?:\.(?:[{_UP}]\.)+|(?:[\w&.’'-]*\w)?{_PLURAL_POSSESSIVE})"
 _CONNECT = "|".join(sorted(_CONNECTORS))
 # A run: capitalised words separated by single spaces, connectors allowed inside; the
 # first capital does not continue a word ("McDonald" is one word, "-Russia" not a start).
+# "d’" and "l’" elided before a capital belong to the name: "Côte d’Ivoire", "Val d’Isère".
 _RUN = re.compile(rf"[{_UP}](?<![\w’'-].)(?:\.(?:[{_UP}]\.)+|(?:[\w&.’'-]*\w)?)"
-                  rf"(?: (?:(?:{_CONNECT}) )*(?:{_CAPWORD}))*")
+                  rf"(?: (?:(?:{_CONNECT}) )*(?:[dl][’'])?(?:{_CAPWORD}))*")
 _OPENERS = ":;“\"«(—–"
 _CLOSERS = "”\"’»)"
 
@@ -108,38 +124,55 @@ def _after_sentence_gap(before: str) -> bool:
 def _clean_word(word: str) -> str:
     if word.endswith(("’s", "'s")):
         word = word[:-2]
-    if "." in word and _ABBREV.search(word):
-        return word
+    if ("." in word and _ABBREV.search(word)) or word.endswith(("s’", "s'")):
+        return word  # "U.S.", "Traders’" (inside a name: _PLURAL_POSSESSIVE)
     return word.strip("-’'.&")
 
 
-def _segments(article: Article) -> list[tuple[str, int]]:
-    """(text, weight) pairs: the title weighs most, then highlights, then paragraphs."""
-    segs: list[tuple[str, int]] = []
-    words = article.title.split()
+def _segments(article: Article) -> list[tuple[str, int, bool]]:
+    """(text, weight, lead) triples: the title weighs most, then highlights, then
+    paragraphs; the title and the first paragraph are the lead, whose names are tags
+    even when mentioned once."""
+    segs: list[tuple[str, int, bool]] = []
+    title = headline_parts(article.title)[1]  # "*Updated* Steelmakers ...": the label is no name
+    words = title.split()
     if sum(_is_cap(w) for w in words) <= 0.6 * len(words):  # Title Case headlines are noise
-        segs.append((article.title, 3))
+        segs.append((title, 3, True))
     for h in article.highlights:
         label, sep, rest = h.partition(": ")
-        segs.append((rest if sep and len(label.split()) <= 5 else h, 2))
-    segs.extend((p, 1) for p in article.paragraphs)
+        segs.append((rest if sep and len(label.split()) <= 5 else h, 2, False))
+    segs.extend((p, 1, n == 0) for n, p in enumerate(article.paragraphs))
     return segs
 
 
-def _runs(text: str) -> list[tuple[list[str], bool]]:
-    """Capitalised runs of words in one text, each with 'starts a sentence'."""
-    runs: list[tuple[list[str], bool]] = []
-    first_alnum = next((i for i, c in enumerate(text) if c.isalnum()), len(text))
+_ALNUM = re.compile(r"[^\W_]")
+_WORD = re.compile(r"\w+")
+# A run right after "Name and " / "Name & " may be the end of one name ("Fabricators and
+# Manufacturers Council"): a name mentioned once there needs more evidence than its length.
+_COORDINATED = re.compile(rf"[{_UP}][\w’'-]* (?:and|&) $")
+
+
+def _runs(text: str) -> list[tuple[tuple[str, ...], bool | None]]:
+    """Capitalised runs of words in one text, each with 'starts a sentence'. A run after
+    "Name and " comes with at_start None: not a sentence start, but no clean start either."""
+    runs: list[tuple[tuple[str, ...], bool | None]] = []
+    first = _ALNUM.search(text)
+    first_alnum = first.start() if first else len(text)
     for m in _RUN.finditer(text):
         run = m.group()
-        if " " not in run and run.casefold() in _COMMON:
+        if " " not in run and (run in _COMMON_FORMS or (not run.istitle() and run.casefold() in _COMMON)):
             continue  # "The", "However": _entity would drop it; most runs are these
         at = m.start()
-        if at <= first_alnum or (at < 40 and all(w.casefold() in _COMMON for w in re.findall(r"\w+", text[:at]))):
+        if at <= first_alnum or (at < 40 and all(w.casefold() in _COMMON for w in _WORD.findall(text, 0, at))):
             at_start = True  # "*Updated* Steelmakers brace ...": a label, then the first word
+        elif text[at - 1] == " " and (text[at - 2].isalnum() or text[at - 2] == ","):
+            at_start = False  # the common case: "... said Caledon Air", "..., Halbrook"
         else:
             before = text[max(0, at - 12) : at]
             at_start = _after_sentence_gap(before) and not _ABBREV.search(before.rstrip())
+        if (not at_start and " " in run and text.endswith(("and ", "& "), max(0, at - 4), at)
+                and _COORDINATED.search(text[max(0, at - 40) : at])):
+            at_start = None
         current: list[str] = []
         for raw in run.split(" "):
             parts = [raw]
@@ -152,22 +185,23 @@ def _runs(text: str) -> list[tuple[list[str], bool]]:
                 word = part if part[-1:].isalnum() and "." not in part and "’" not in part \
                     and "'" not in part else _clean_word(part)
                 if k and current:  # "U.S.-Russia", "Russia-Ukraine": separate entities
-                    runs.append((current, at_start))
+                    runs.append((tuple(current), at_start))
                     current, at_start = [], False
-                if word and word.casefold() not in _CALENDAR:
+                if word and word not in _CALENDAR_FORMS and (word.istitle() or word.casefold() not in _CALENDAR):
                     current.append(word)
                 elif current:
-                    runs.append((current, at_start))
+                    runs.append((tuple(current), at_start))
                     current, at_start = [], False
             if raw.endswith(("’s", "'s")) and current:  # "Russia’s Kursk region": two entities
-                runs.append((current, at_start))
+                runs.append((tuple(current), at_start))
                 current, at_start = [], False
         if current:
-            runs.append((current, at_start))
+            runs.append((tuple(current), at_start))
     return runs
 
 
-def _entity(words: list[str], at_start: bool, lowercase_seen: Container[str], mid_caps: set[str]) -> str | None:
+def _entity(words: list[str], at_start: bool | None, lowercase_seen: Container[str], mid_caps: set[str],
+            whole_runs: Container[tuple[str, ...]]) -> str | None:
     """The entity a capitalised run names, or None."""
     while words and words[-1].casefold() in _CONNECTORS:
         words = words[:-1]
@@ -179,17 +213,21 @@ def _entity(words: list[str], at_start: bool, lowercase_seen: Container[str], mi
                 at_start = False
             break
     # A capital that only ever opens sentences ("Residents of Teslin Crossing") is grammar.
-    while words and (words[0].casefold() in _COMMON or words[0].casefold() in _CONNECTORS
+    # ("New York" mid-sentence keeps its "New"; "New rules for Halbrook" opens a sentence)
+    while words and ((words[0].casefold() in _COMMON and (at_start or len(words) == 1))
+                     or words[0].casefold() in _CONNECTORS
                      or (at_start and (words[0].casefold() in lowercase_seen
-                                       or (len(words) > 1 and words[0] not in mid_caps)))):
+                                       or (len(words) > 1 and words[0] not in mid_caps
+                                           and tuple(words[1:]) in whole_runs)))):
         words = words[1:]
         at_start = False
     if not words or len(words) > 6:  # six capitalised words in a row is a headline, not a name
         return None
     if len(words) == 1:
         w = words[0]
-        if w.casefold() in _TITLES or (len(w) < 3 and not w.isupper()) or _ADJECTIVE_SUFFIX.search(w):
-            return None
+        if (w.casefold() in _TITLES or w.casefold() in _GENERIC or len(w) < 2 or (len(w) < 3 and not w.isupper())
+                or _ADJECTIVE_SUFFIX.search(w) or is_calendar_word(w)):
+            return None  # "E" of "E. coli", "Τετάρτη", "House" of "goes to the House"
     return " ".join(words)
 
 
@@ -201,6 +239,13 @@ def preferred(spellings: Iterable[str], count: Mapping[str, float]) -> str:
     return max(spellings, key=lambda t: (count[t], -len(t), t))
 
 
+def dictionary_form(forms: Iterable[str], count: Mapping[str, float]) -> str:
+    """Of the inflected forms of one word ("Новосибирске", "Новосибирска", "Новосибирск"),
+    the one to show: the shortest attested (the bare stem is the nominative of most
+    names), then the commonest, then the later in code-point order."""
+    return min(forms, key=lambda t: (len(t), -count[t], tuple(-ord(c) for c in t)))
+
+
 def same_stem(a: str, b: str) -> bool:
     """Two single words that differ only in a short ending (case inflection)."""
     if a == b or " " in a or " " in b or min(len(a), len(b)) < 6:
@@ -209,6 +254,20 @@ def same_stem(a: str, b: str) -> bool:
     while n < min(len(a), len(b)) and a[n] == b[n]:
         n += 1
     return n >= 5 and len(a) - n <= 2 and len(b) - n <= 2
+
+
+class _WholeRuns:
+    """`words in runs`: is this run of words a whole run somewhere in the text? Built on
+    the first question (few briefs ask any)."""
+
+    def __init__(self, runs: list):
+        self.runs = runs
+        self.seen: set[tuple[str, ...]] | None = None
+
+    def __contains__(self, words: tuple[str, ...]) -> bool:
+        if self.seen is None:
+            self.seen = {r[0] for r in self.runs}
+        return words in self.seen
 
 
 class _LowercaseWords:
@@ -228,18 +287,24 @@ class _LowercaseWords:
 
 def extract_tags(article: Article, rules: Rules) -> list[str]:
     segs = _segments(article)
-    lowercase_seen = _LowercaseWords(" " + " ".join(text for text, _ in segs) + " ")
-    runs = [(words, at_start, weight) for text, weight in segs for words, at_start in _runs(text)]
-    mid_caps = {w for words, start, _ in runs for w in words[start:]}
+    lowercase_seen = _LowercaseWords(" " + " ".join(text for text, _, _ in segs) + " ")
+    runs = [(words, at_start, weight, lead) for text, weight, lead in segs for words, at_start in _runs(text)]
+    # words seen inside a sentence, and whole runs: "Город Новосибирск ..." at a sentence
+    # start drops its first word because "Новосибирск" stands alone elsewhere; "Andean
+    # Space Agency reviews ..." keeps its whole name
+    mid_caps = {w for words, start, _, _ in runs for w in words[1 if start else 0 :]}
+    whole_runs = _WholeRuns(runs)
+    in_lead: set[str] = set()
+    coordinated: Counter[str] = Counter()  # mentions right after "Name and "
     scores: Counter[str] = Counter()
     mentions: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     mid_sentence: set[str] = set()
     entities: dict[tuple[tuple[str, ...], bool], str | None] = {}  # a name recurs: decide once
-    for words, at_start, weight in runs:
-        key = (tuple(words), at_start)
+    for words, at_start, weight, lead in runs:
+        key = (words, at_start)
         if key not in entities:
-            entities[key] = _entity(list(words), at_start, lowercase_seen, mid_caps)
+            entities[key] = _entity(list(words), at_start, lowercase_seen, mid_caps, whole_runs)
         ent = entities[key]
         if not ent:
             continue
@@ -247,7 +312,24 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
         scores[ent] += weight
         mentions[ent] += 1
         first_seen.setdefault(ent, len(first_seen))
-        if not at_start or len(ent.split()) > 1:
+        # a capital that may only open a sentence is no evidence, but a country is a name
+        # wherever it stands ("Canada and Mexico said ..."), and so is what follows the
+        # first word ("Город Новосибирск ...")
+        if not at_start or " " in ent or not ent.startswith(words[0]) or is_country(ent):
+            mid_sentence.add(ent)
+        if lead:
+            in_lead.add(ent)
+        if at_start is None:
+            coordinated[ent] += 1
+
+    # The story's subject opens both the headline and the lead ("Brennock votes to ...",
+    # "Brennock town council voted ..."): a name, unless it looks like a plural noun
+    # ("Engineers find ...") or the text also uses it in lower case.
+    # (a first word in quotes opens a name that goes on in lower case: «Сибирские барсы»)
+    leads = [text.split()[0] for text, _, lead in segs if lead and text.split()]
+    if len(leads) == 2 and leads[0] == leads[1] and leads[0].isalpha() and leads[0] in scores:
+        ent = leads[0]
+        if not ent.endswith("s") and ent not in lowercase_seen:
             mid_sentence.add(ent)
 
     banned = set(rules.tag_stop) | {s.heading.casefold() for s in article.sections if s.heading}
@@ -282,16 +364,25 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
             if fuller:
                 target = preferred(fuller, scores)
             elif forms:
-                target = preferred([ent, *forms], scores)
+                target = dictionary_form([ent, *forms], scores)
         target = rules.tag_aliases.get(target, target)
         merged[target] += score
         first_seen.setdefault(target, first_seen[ent])
         if ent in mid_sentence:
             mid_sentence.add(target)
+        if ent in in_lead:
+            in_lead.add(target)
+        if target != ent:
+            mentions[target] += mentions[ent]
+            coordinated[target] += coordinated[ent]
 
+    # Evidence that a capitalised run names something: it recurs (or stands in the title
+    # or a highlight), it is a name of several words, it is in the lead, or it is a country.
     ranked = sorted(
         (e for e, s in merged.items()
-         if e.casefold() not in banned and e in mid_sentence and (s >= 2 or mentions[e] >= 2)),
+         if e.casefold() not in banned and e in mid_sentence
+         and (s >= 2 or mentions[e] >= 2 or (" " in e and mentions[e] > coordinated[e]) or e in in_lead
+              or is_country(e))),
         key=lambda e: (-merged[e], first_seen[e], e),
     )
     return ranked[: rules.max_tags]

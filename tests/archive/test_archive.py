@@ -242,7 +242,7 @@ def test_singleton_tags_rule(tmp_path):
     (seeds / "a.txt").write_text(STORY.format(n=1, place="Geneva", day=10), encoding="utf-8")
     (seeds / "b.txt").write_text(STORY.format(n=2, place="Vienna", day=11), encoding="utf-8")
     rules_file = tmp_path / "r.yml"
-    rules_file.write_text("tags: {min_briefs: 2}\n")
+    rules_file.write_text("tags: {min_briefs: 2, min_briefs_from: 0}\n")  # from the first brief on
     result = analyse([seeds], load_rules(rules_file))
     for o in result.outcomes:
         assert "Geneva" not in o.article.tags and "Vienna" not in o.article.tags
