@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin
 
 import pytest
+import frontmatter
 import yaml
 from fixture_dumps import REPO, SAMPLE, dumps
 from site_support import copy_project
@@ -158,7 +159,10 @@ def test_tag_chips_come_after_the_headline_and_byline(built: Path):
     assert article.index("</h1>") < article.index('class="nb-byline"') < article.index('class="nb-tags"')
     assert 'class="md-tags"' not in article  # Material's, above the headline
     chips = re.findall(r'<a class="md-tag" href="([^"]+)">([^<]+)</a>', article)
-    assert {c for _, c in chips} == {"Callan Star", "Skerry Ferries", "Port Ardmore", "Elin Marsh"}
+    # Every tag of the brief's front matter, each once, in its order (html-escaped like the page).
+    meta = frontmatter.load(built / "docs/posts/2025/06/islanders-fear-lifeline-ferry-contract-will-cut-winter-sailings.md")
+    assert [html.unescape(c) for _, c in chips] == meta["tags"]
+    assert {"Callan Star", "Skerry Ferries", "Port Ardmore", "Elin Marsh"} <= set(meta["tags"])
     # The text as any extraction gets it (tags dropped, nothing added): "2 min read" and
     # the chips apart ("2 min readState Senate", "State SenateLucia Ferrand" in the issue).
     flat = html.unescape(re.sub(r"<[^>]+>", "", brief))
