@@ -442,6 +442,15 @@ _HL_DATE_WIN = 14
 _HL_DATE_FAR = 2.0
 _HL_REP = 2.0
 _HL_UPPER = 0.5
+_TRACE = None
+_HL_LONG = 0.5
+_HL_SHORT = 0.5
+_HL_CAPS = 1.0
+
+
+def _all_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 8 and all(c.isupper() for c in letters)
 
 
 def _meta_line(ln: _L, date_order: str) -> bool:
@@ -515,6 +524,12 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
             score += 1.5
         if 5 <= ln.words <= 20:
             score += 1.0
+            if ln.words >= 8 and not dotted:
+                score += _HL_LONG  # most headlines are a full clause
+        elif ln.words <= 3:
+            score -= _HL_SHORT  # a label, a section or site name
+        if _all_caps(ln.text):
+            score -= _HL_CAPS  # a kicker, a label or a teaser shouted in capitals
         if _titlecase_share(ln.text) > 0.6:
             score += 0.5
         above = lines[max(0, k - 3):k]
@@ -539,6 +554,8 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
         if _CAPTION_WORDS.search(ln.text) or _name_line(ln.text):
             score -= 2.0
         score -= min(2.0, 0.02 * (start - k)) if k < start else 0.6 * goods_above
+        if _TRACE is not None:
+            _TRACE.append((k, score, ln.text))
         if score > best_score:
             best, best_score = k, score
     return best
