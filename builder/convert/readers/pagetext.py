@@ -442,7 +442,6 @@ _HL_DATE_WIN = 14
 _HL_DATE_FAR = 2.0
 _HL_REP = 2.0
 _HL_UPPER = 0.5
-_TRACE = None
 _HL_LONG = 0.5
 _HL_SHORT = 0.5
 _HL_CAPS = 1.0
@@ -536,8 +535,8 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
         above = lines[max(0, k - 3):k]
         if above and all(a.cls == "bad" or a.rep >= 2 or a.words <= 3 for a in above):
             score += 1.0  # the page's chrome ends right above it
-        if any(is_meta(j) and any(shaped[i] and lines[i].words >= _HL_META_TITLE_WORDS and not _NUMBERED.match(lines[i].text)
-                                  for i in range(max(0, j - 3), j))
+        if any(is_meta(j) and any(shaped[i] and lines[i].words >= _HL_META_TITLE_WORDS
+                                  and not _NUMBERED.match(lines[i].text) for i in range(max(0, j - 3), j))
                for j in range(max(0, k - 6), k)):
             score -= _HL_META_ABOVE  # under another title's date or byline: its meta block, a list
         if any(shaped[j] and not template[j] and lines[j].words >= 5 for j in range(max(0, k - 2), k)):
@@ -556,8 +555,6 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
         if _CAPTION_WORDS.search(ln.text) or _name_line(ln.text):
             score -= 2.0
         score -= min(2.0, 0.02 * (start - k)) if k < start else 0.6 * goods_above
-        if _TRACE is not None:
-            _TRACE.append((k, score, ln.text))
         if score > best_score:
             best, best_score = k, score
     return best
