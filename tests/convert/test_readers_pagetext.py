@@ -230,3 +230,29 @@ def test_dates_after_a_dash_and_not_glued_to_words():
     assert [h.date for h in pagetext._dates_in("Last updated on -Dec 23, 2023, 08:59 IST", "MDY")] == [
         dt.date(2023, 12, 23)]
     assert pagetext._dates_in("build x-Dec 23, 2023", "MDY") == ()
+
+
+def test_comment_thread_after_the_article_is_not_published():
+    a = pagetext.extract(dump("orchard_comments.txt"), RULES)
+    text = published(a)
+    assert any(p.startswith("The orchard will sell young trees in November") for p in text)
+    assert not any("juice they pressed" in p or "russet" in p or "bottom of our garden" in p for p in text)
+    reasons = {r.text: r.reason for r in a.removed}
+    assert reasons["orchardfan September 12, 2023 at 11:02 am"] == "boilerplate: comment thread after the article"
+    assert a.date == dt.date(2023, 9, 12)
+    accounted(a)
+
+
+def test_headline_is_the_clause_not_a_short_label_above_the_date():
+    a = pagetext.extract(dump("orchard_comments.txt"), RULES)
+    # "Leave a Comment" sits right above the date, the headline under it: a 3-word label
+    # loses to the full clause
+    assert a.title == "Orchard growers bring back old apple varieties for the autumn fair"
+    assert a.authors == ["Tom Sample"]
+
+
+def test_comment_headers_need_a_clock_or_ago_and_several_posts():
+    from builder.convert.readers.pagetext import _CLOCK
+    assert _CLOCK.search("suz December 21, 2023 at 1:24 pm")
+    assert _CLOCK.search("posted 9.32 am")
+    assert not _CLOCK.search("04.13.21")  # a dotted date, not a time

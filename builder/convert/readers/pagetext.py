@@ -442,6 +442,15 @@ _HL_DATE_WIN = 14
 _HL_DATE_FAR = 2.0
 _HL_REP = 2.0
 _HL_UPPER = 0.5
+_HL_LONG = 0.5
+_HL_SHORT = 0.5
+_HL_CAPS = 1.0
+_HL_META_TITLE_WORDS = 4  # a title over a date/byline; a shorter line is a label
+
+
+def _all_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 8 and all(c.isupper() for c in letters)
 
 
 def _meta_line(ln: _L, date_order: str) -> bool:
@@ -515,12 +524,19 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
             score += 1.5
         if 5 <= ln.words <= 20:
             score += 1.0
+            if ln.words >= 8 and not dotted:
+                score += _HL_LONG  # most headlines are a full clause
+        elif ln.words <= 3:
+            score -= _HL_SHORT  # a label, a section or site name
+        if _all_caps(ln.text):
+            score -= _HL_CAPS  # a kicker, a label or a teaser shouted in capitals
         if _titlecase_share(ln.text) > 0.6:
             score += 0.5
         above = lines[max(0, k - 3):k]
         if above and all(a.cls == "bad" or a.rep >= 2 or a.words <= 3 for a in above):
             score += 1.0  # the page's chrome ends right above it
-        if any(is_meta(j) and any(shaped[i] and not _NUMBERED.match(lines[i].text) for i in range(max(0, j - 3), j))
+        if any(is_meta(j) and any(shaped[i] and lines[i].words >= _HL_META_TITLE_WORDS
+                                  and not _NUMBERED.match(lines[i].text) for i in range(max(0, j - 3), j))
                for j in range(max(0, k - 6), k)):
             score -= _HL_META_ABOVE  # under another title's date or byline: its meta block, a list
         if any(shaped[j] and not template[j] and lines[j].words >= 5 for j in range(max(0, k - 2), k)):
@@ -624,6 +640,28 @@ def _reject_reason(lines: list[_L]) -> str:
     return "no article: a section front / list of links (no run of sentence paragraphs)"
 
 
+_CLOCK = re.compile(r"(?<![\d.])\d{1,2}:\d{2}(?![\d.])|(?<![\d.])\d{1,2}\.\d{2}\s*[ap]\.?m\b", re.IGNORECASE)
+_COMMENTS = 2  # this many dated posts inside the run: a comment thread
+
+
+def _comment_start(lines: list[_L], start: int, end: int, date_order: str) -> int | None:
+    """Index of the first post header of a comment thread inside the run (or None): a short
+    line that is not a sentence and holds a date with a clock time or an "N days ago"
+    ("suz December 21, 2023 at 1:24 pm"), followed by sentence lines; a thread has
+    several. The article's own date line sits above the text, not inside it."""
+    headers = []
+    for k in range(start + 1, end + 1):
+        ln = lines[k]
+        if ln.words > 15 or ln.sentence or ln.cls == "good":
+            continue
+        nxt = lines[k + 1] if k + 1 < len(lines) else None
+        if nxt is None or (nxt.cls not in _GOOD_VALUE and not nxt.terminal):
+            continue
+        if (_AGO.search(ln.text) or (_CLOCK.search(ln.text) and _dates_in(ln.text, date_order))):
+            headers.append(k)
+    return headers[0] if len(headers) >= _COMMENTS else None
+
+
 def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None = None) -> Article:
     """Read a whole page's text dump into an Article, or raise Rejected."""
     lines, _ = _features(dump, source)
@@ -649,6 +687,11 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
         end -= 1
 
     order = rules.date_order
+    comments = _comment_start(lines, start, end, order) if _COMMENTS else None
+    if comments is not None:
+        end = comments - 1
+        while end > start and lines[end].cls not in _GOOD_VALUE:
+            end -= 1
     # The headline is looked for above the loosest run (a lower cost lets the text
     # reach back over captions and boxes to the top of the article).
     loose = _best_run(lines, _COST / 2)[0]
@@ -807,6 +850,8 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
             reason = "boilerplate: page header before the headline (navigation, notices)"
         elif k < start:
             reason = "boilerplate: between the headline and the article (caption, labels)"
+        elif comments is not None and k >= comments:
+            reason = "boilerplate: comment thread after the article"
         elif k > end:
             reason = "boilerplate: after the article (related links, footer)"
         elif ln.chrome:
