@@ -46,6 +46,11 @@ def slugify_tag(text: str, separator: str = "-") -> str:
     return slugify(case="lower")(html.unescape(text), separator)
 
 
+# A tag page lists briefs' titles: as a search result it would stand beside (and above)
+# the briefs it repeats, as digests would (they are excluded the same way).
+LISTING_META = "---\nsearch:\n  exclude: true\n---\n\n"
+
+
 class TagPages:
     def __init__(self, index: dict, posts_uri: str, slugify, locale: str = "en"):
         """index: the archive index (posts-relative path -> title, date, publisher, tags);
@@ -93,10 +98,10 @@ class TagPages:
         return lines
 
     def markdown(self, tag: str) -> str:
-        return "\n".join([f"# {escape_md(tag)}", "", *self._listing(self.briefs[tag], "")]) + "\n"
+        return "\n".join([LISTING_META + f"# {escape_md(tag)}", "", *self._listing(self.briefs[tag], "")]) + "\n"
 
     def unnamed_markdown(self) -> str:
-        return "\n".join([f"# {UNNAMED_PUBLISHER_TITLE}", "",
+        return "\n".join([LISTING_META + f"# {UNNAMED_PUBLISHER_TITLE}", "",
                           *self._listing(self.unnamed, " whose dump names no publisher")]) + "\n"
 
     def add_to(self, files, config) -> None:

@@ -219,3 +219,13 @@ def test_the_template_overrides_seam_checks_copies_and_originals(tmp_path: Path,
     loader = seams.original_partials_loader(seams.OVERRIDDEN_TEMPLATES)
     source = loader.get_source(None, "partials/post.html")[0]
     assert "nb-meta__authors" not in source and "md-post__authors" in source
+
+
+def test_tag_pages_are_not_search_results(built: Path):
+    """A tag page repeats its briefs' titles: in the results it crowded out the briefs."""
+    import json
+
+    index = json.loads((built / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = [doc["location"] for doc in index["docs"]]
+    assert any(loc.startswith("2025/") for loc in locations)  # the briefs are there
+    assert not [loc for loc in locations if loc.startswith(("tags/", "publishers/not-named"))]

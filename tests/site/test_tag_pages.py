@@ -5,7 +5,7 @@ from __future__ import annotations
 import markdown
 
 from builder.mkdocs_plugin import slugify_tag
-from builder.site.tag_pages import TagPages
+from builder.site.tag_pages import LISTING_META, TagPages
 
 
 def _index() -> dict:
@@ -30,7 +30,7 @@ def test_every_tag_gets_its_own_page_and_slug():
 def test_a_tag_page_lists_its_briefs_newest_first_with_links_to_their_sources():
     tp = TagPages(_index(), "posts", slugify_tag)
     md = tp.markdown("Kyiv")
-    assert md.startswith("# Kyiv\n")
+    assert md.startswith(LISTING_META + "# Kyiv\n")  # front matter: not a search result
     assert "2 briefs" in md
     assert md.index("../posts/2025/01/b.md") < md.index("../posts/2024/05/a.md")
     assert "2 May 2024 · Wire" in md
