@@ -63,6 +63,9 @@ _COMMON = {
     "mr", "mrs", "ms", "dr", "updated", "update", "breaking", "live", "watch", "read", "exclusive",
     "в", "на", "и", "но", "по", "с", "к", "за", "из", "от", "для", "это", "как", "что", "после", "при",
 }
+# A pronoun's contractions ("I'd" in "I'd bought") are capitalised by grammar, never a name.
+_COMMON |= {f"{p}{a}{t}" for p in ("i", "you", "we", "they", "he", "she", "it") for a in ("'", "’")
+            for t in ("d", "m", "ll", "ve", "re", "s")}
 
 # Month and weekday names are never part of a name; all but "May" (also a name) open
 # sentences without naming anything.

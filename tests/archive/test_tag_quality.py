@@ -136,3 +136,10 @@ def test_the_default_minimum_waits_for_an_archive_big_enough(tmp_path):
     assert all(a.tags for a in arts)
     assert not any("Zanderwick Falls" in a.tags for a in arts)
     assert any("Zanderwick Falls" in a.local_tags for a in arts)
+
+
+def test_a_pronoun_contraction_is_never_a_tag():
+    """Seen on a real review: "I'd" (from "I'd be complaining") was one of its eight tags."""
+    from builder.convert.tags import _COMMON
+
+    assert {"i'd", "i’d", "we've", "you’re", "it's"} <= _COMMON

@@ -612,6 +612,15 @@ def _credit(text: str) -> tuple[tuple[str, ...], str | None] | None:
     return tuple(names), m["pub"].strip()
 
 
+# A name never opens with an article or a possessive: "A SPIRITUAL HOMECOMING", "The Big
+# Picture" are section labels in capitals, not bylines.
+_NOT_NAME_START = frozenset(["a", "an", "the", "this", "that", "these", "those", "our", "my", "your", "his", "her", "its", "their"])
+
+
+def _not_a_name_start(token: str) -> bool:
+    return token.casefold() in _NOT_NAME_START
+
+
 @functools.lru_cache(maxsize=16384)
 def _name_line(text: str) -> tuple[str, ...]:
     """A line that is only a name (or "NAME | PUBLISHER", "NAME - date"): its names."""
@@ -619,7 +628,7 @@ def _name_line(text: str) -> tuple[str, ...]:
     s = re.split(r"\s*(?:\||•|·|—|–|\s-\s)\s*", s)[0]
     s = _ROLE_TAIL.sub("", s).strip(" ,")
     toks = s.split()
-    if not 2 <= len(toks) <= 4 or not all(_NAME_TOKEN.match(t) for t in toks):
+    if not 2 <= len(toks) <= 4 or not all(_NAME_TOKEN.match(t) for t in toks) or _not_a_name_start(toks[0]):
         return ()
     if _DATE_WORDS.search(s):
         return ()
