@@ -614,7 +614,8 @@ def _credit(text: str) -> tuple[tuple[str, ...], str | None] | None:
 
 # A name never opens with an article or a possessive: "A SPIRITUAL HOMECOMING", "The Big
 # Picture" are section labels in capitals, not bylines.
-_NOT_NAME_START = frozenset(["a", "an", "the", "this", "that", "these", "those", "our", "my", "your", "his", "her", "its", "their"])
+_NOT_NAME_START = frozenset(["a", "an", "the", "this", "that", "these", "those",
+                             "our", "my", "your", "his", "her", "its", "their"])
 
 
 def _not_a_name_start(token: str) -> bool:
