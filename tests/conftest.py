@@ -65,3 +65,20 @@ def page(browser, base_url: str) -> Iterator[tuple[object, Watch]]:
         yield pg, watch
     finally:
         context.close()
+
+
+@pytest.fixture
+def processed(monkeypatch) -> list[str]:
+    """The source paths that went through the stages (not served from the cache): every
+    conversion, in either pass, runs through convert.run_stages."""
+    import builder.convert as convert_stage
+
+    seen: list[str] = []
+    real = convert_stage.run_stages
+
+    def counting(dump, *args):
+        seen.append(dump.source_path)
+        return real(dump, *args)
+
+    monkeypatch.setattr(convert_stage, "run_stages", counting)
+    return seen

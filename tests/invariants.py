@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import frontmatter
 
 from builder.convert.dates import date_time
@@ -92,3 +94,8 @@ def assert_valid_page(outcome: Outcome) -> frontmatter.Post:
     assert page.get("publisher") == a.publisher
     assert page["tags"] == a.tags
     return page
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` -> its bytes: what "byte for byte the same" compares."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from dumpgen import make_dump
 from fixture_dumps import FIXTURES, REPO
+from invariants import tree
 
 from builder import distributed
 from builder.model import NEAR_DUPLICATE
@@ -53,10 +54,6 @@ def project(root: Path) -> Path:
             copy = "\n".join(lines).replace(g.id, "7_-123-9").replace(first, first.replace(".", ", officials said.", 1))
             (gen / "99_copy.txt").write_text(copy, encoding="utf-8")
     return root
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")

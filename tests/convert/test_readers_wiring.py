@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 from dumpgen import make_dump
-from invariants import assert_accounted, reader_lines
+from invariants import assert_accounted, reader_lines, tree
 
-import builder.convert as convert_stage
 from builder.convert import Scan, process, process_files, scan
 from builder.convert.discover import discover
 from builder.convert.readers import context
@@ -164,32 +163,14 @@ def _project(root: Path) -> None:
         (seeds / f"family{i}.txt").write_text(make_dump(rng).text, encoding="utf-8")
 
 
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def _cold(project: Path, where: Path, cache: bool) -> dict[str, bytes]:
     shutil.copytree(project / "seeds", where / "seeds")
     convert([where / "seeds"], RULES, Path("docs/posts"), workers=1, root=where,
             cache_dir=where / ".cache" if cache else None)
-    return _tree(where / "docs" / "posts")
+    return tree(where / "docs" / "posts")
 
 
-@pytest.fixture
-def converted(monkeypatch):
-    """The source paths that went through the stages (not served from the cache)."""
-    seen: list[str] = []
-    real = convert_stage.run_stages
-
-    def counting(dump, *args):
-        seen.append(dump.source_path)
-        return real(dump, *args)
-
-    monkeypatch.setattr(convert_stage, "run_stages", counting)
-    return seen
-
-
-def test_adding_a_page_converts_again_only_the_dumps_whose_view_moved(tmp_path, converted):
+def test_adding_a_page_converts_again_only_the_dumps_whose_view_moved(tmp_path, processed):
     project = tmp_path / "p"
     _project(project)
 
@@ -200,29 +181,29 @@ def test_adding_a_page_converts_again_only_the_dumps_whose_view_moved(tmp_path, 
     first = run()
     assert {o.source_path: o.status for o in first.outcomes if "lakeside" in o.source_path} == \
         {"seeds/lakeside/bakery.txt": "ok", "seeds/lakeside/ferry.txt": "ok"}
-    assert len(converted) == 8
-    converted.clear()
+    assert len(processed) == 8
+    processed.clear()
     run()
-    assert converted == []  # nothing changed: nothing converted
+    assert processed == []  # nothing changed: nothing processed
     (project / "seeds" / "lakeside" / "library.txt").write_text(page("library"), encoding="utf-8")
     result = run()
     # The new page, and the two pages of its folder whose template lines now count 3:
     # not the other folder's pages, not the HTML page, not the family dumps.
-    assert sorted(converted) == ["seeds/lakeside/bakery.txt", "seeds/lakeside/ferry.txt",
+    assert sorted(processed) == ["seeds/lakeside/bakery.txt", "seeds/lakeside/ferry.txt",
                                  "seeds/lakeside/library.txt"]
     assert all(o.status == "ok" for o in result.outcomes if "lakeside" in o.source_path)
-    warm = _tree(project / "docs" / "posts")
+    warm = tree(project / "docs" / "posts")
     assert warm == _cold(project, tmp_path / "cold-cache", cache=True)
     assert warm == _cold(project, tmp_path / "cold-nocache", cache=False)
     # and the cache the warm run wrote gives the same again, converting nothing
-    converted.clear()
+    processed.clear()
     run()
-    assert converted == [] and _tree(project / "docs" / "posts") == warm
+    assert processed == [] and tree(project / "docs" / "posts") == warm
 
 
-def test_a_changed_view_in_the_cache_is_not_reused(tmp_path, converted):
-    """The cache's entry carries the digest of the view it was converted with: a page of
-    the folder removed changes the others' counts, and they are converted again."""
+def test_a_changed_view_in_the_cache_is_not_reused(tmp_path, processed):
+    """The cache's entry carries the digest of the view it was processed with: a page of
+    the folder removed changes the others' counts, and they are processed again."""
     project = tmp_path / "p"
     _project(project)
 
@@ -232,10 +213,10 @@ def test_a_changed_view_in_the_cache_is_not_reused(tmp_path, converted):
 
     run()
     (project / "seeds" / "harbour" / "market_hall.txt").unlink()
-    converted.clear()
+    processed.clear()
     run()
-    assert converted == ["seeds/harbour/harbour_ferry.txt"]
-    assert _tree(project / "docs" / "posts") == _cold(project, tmp_path / "cold", cache=False)
+    assert processed == ["seeds/harbour/harbour_ferry.txt"]
+    assert tree(project / "docs" / "posts") == _cold(project, tmp_path / "cold", cache=False)
 
 
 def test_the_process_pool_gets_the_views(tmp_path):

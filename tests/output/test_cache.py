@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from dumpgen import make_dump
+from invariants import tree
 
-import builder.convert as convert_stage
 from builder.pipeline import convert
 from builder.rules import load_rules
 
@@ -29,26 +29,8 @@ def project(tmp_path, monkeypatch):
     return tmp_path
 
 
-@pytest.fixture
-def processed(monkeypatch):
-    """The source paths that went through the stages (not served from the cache)."""
-    seen: list[str] = []
-    real = convert_stage.run_stages  # every conversion, in either pass, runs through it
-
-    def counting(dump, *args):
-        seen.append(dump.source_path)
-        return real(dump, *args)
-
-    monkeypatch.setattr(convert_stage, "run_stages", counting)
-    return seen
-
-
 def run(project: Path):
     return convert(["seeds"], RULES, project / "docs" / "posts", workers=1, cache_dir=project / ".cache")
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def from_scratch(project: Path, tmp: Path) -> dict[str, bytes]:

@@ -17,8 +17,8 @@ from types import SimpleNamespace
 
 import pytest
 from dumpgen import make_dump
+from invariants import tree
 
-import builder.convert as convert_stage
 from builder.cli import main
 from builder.output import cache
 from builder.pipeline import convert
@@ -41,25 +41,8 @@ def project(tmp_path, monkeypatch):
     return tmp_path
 
 
-@pytest.fixture
-def processed(monkeypatch):
-    seen: list[str] = []
-    real = convert_stage.run_stages  # every conversion, in either pass, runs through it
-
-    def counting(dump, *args):
-        seen.append(dump.source_path)
-        return real(dump, *args)
-
-    monkeypatch.setattr(convert_stage, "run_stages", counting)
-    return seen
-
-
 def run(project: Path):
     return convert(["seeds"], RULES, project / "docs" / "posts", workers=1, cache_dir=project / ".cache")
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def fresh(project: Path, tmp: Path) -> dict[str, bytes]:

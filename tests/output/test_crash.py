@@ -16,6 +16,7 @@ import frontmatter
 import pytest
 from dumpgen import make_dump
 from fixture_dumps import REPO, dumps
+from invariants import tree
 
 ROOT = REPO
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
@@ -31,10 +32,6 @@ def kill_after(proc: subprocess.Popen, delay: float) -> None:
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)  # the whole group: newsbrief and its mkdocs child
     proc.wait()
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from invariants import tree
 from site_support import copy_project
 from fixture_dumps import HOSTILE, REPO, dumps
 
@@ -60,10 +61,6 @@ def _normalise(rel: str, data: bytes) -> bytes:
     return data
 
 
-def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 def _project(dest: Path) -> Path:
     # The sample, the fixture set (many dates, authors, publishers, encodings, rejects, a
     # duplicate, a revision) and a slice of the hostile corpus (every position of the first vectors).
@@ -80,7 +77,7 @@ def _build(project: Path, epoch: int | None) -> dict[str, bytes]:
     p = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=project, env=env, capture_output=True,
                        text=True, timeout=900, stdin=subprocess.DEVNULL)
     assert p.returncode == 0, (p.stdout + p.stderr)[-4000:]
-    return _tree(project / "site")
+    return tree(project / "site")
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +87,7 @@ def builds(tmp_path_factory) -> dict[str, tuple[dict[str, bytes], dict[str, byte
     for name, epoch in (("A", DAY1), ("B", DAY2), ("C", None), ("A2", DAY1)):
         project = _project(tmp_path_factory.mktemp(f"det-{name}") / "project")
         site = _build(project, epoch)
-        out[name] = (site, _tree(project / "docs" / "posts"))
+        out[name] = (site, tree(project / "docs" / "posts"))
     return out
 
 
