@@ -24,12 +24,6 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _shown(text: str) -> str:
-    """A path as one line of a report: control characters (a newline in a file name)
-    shown escaped, so a name cannot forge a line of the summary."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
 class FoundFile(type(Path())):
     """A dump's path with the identity (st_dev, st_ino) of the file discovery approved and
     the real path of the folder it was found in: read.read_file reads the file only if
@@ -67,7 +61,7 @@ def _walk_folder(top: str, prefix: str, found: dict[str, Path], warnings: list[s
     def add_file(display: str, full: str, st: os.stat_result) -> None:
         key = (st.st_dev, st.st_ino)
         if key in seen_files:
-            warnings.append(f"{_shown(display)}: skipped: the same file as {_shown(seen_files[key])}")
+            warnings.append(f"{display}: skipped: the same file as {seen_files[key]}")
             return
         seen_files[key] = display
         found[display] = FoundFile(full, key, real_top)
@@ -76,13 +70,13 @@ def _walk_folder(top: str, prefix: str, found: dict[str, Path], warnings: list[s
         try:
             st = os.stat(folder)
             if (st.st_dev, st.st_ino) in seen_dirs:
-                warnings.append(f"{_shown(shown(rel))}: skipped: a link to a folder already walked")
+                warnings.append(f"{shown(rel)}: skipped: a link to a folder already walked")
                 return
             seen_dirs.add((st.st_dev, st.st_ino))
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as e:
-            warnings.append(f"{_shown(shown(rel))}: skipped: unreadable folder ({e.strerror or e})")
+            warnings.append(f"{shown(rel)}: skipped: unreadable folder ({e.strerror or e})")
             return
         for e in entries:
             if e.name.startswith("."):
@@ -93,16 +87,16 @@ def _walk_folder(top: str, prefix: str, found: dict[str, Path], warnings: list[s
                     heapq.heappush(links, (sub, e.path))
                 elif e.is_dir(follow_symlinks=False):
                     if e.name.endswith(DUMP_SUFFIXES):
-                        warnings.append(f"{_shown(shown(sub))}: a folder, not a dump (the dumps in it are read)")
+                        warnings.append(f"{shown(sub)}: a folder, not a dump (the dumps in it are read)")
                     walk(e.path, sub)
                 elif e.name.endswith(DUMP_SUFFIXES):
                     st = e.stat(follow_symlinks=False)
                     if stat.S_ISREG(st.st_mode):
                         add_file(shown(sub), e.path, st)
                     else:
-                        warnings.append(f"{_shown(shown(sub))}: skipped: not a regular file")
+                        warnings.append(f"{shown(sub)}: skipped: not a regular file")
             except OSError as err:
-                warnings.append(f"{_shown(shown(sub))}: skipped: {err.strerror or err}")
+                warnings.append(f"{shown(sub)}: skipped: {err.strerror or err}")
 
     walk(top, "")
     # Links last, so that a folder reached both directly and through a link is read
@@ -113,23 +107,23 @@ def _walk_folder(top: str, prefix: str, found: dict[str, Path], warnings: list[s
         display = shown(sub)
         target = os.path.realpath(path)
         if not os.path.exists(target):
-            warnings.append(f"{_shown(display)}: skipped: a dangling link")
+            warnings.append(f"{display}: skipped: a dangling link")
         elif not _inside(target, real_top):
-            warnings.append(f"{_shown(display)}: skipped: a link that leads outside {_shown(prefix)}")
+            warnings.append(f"{display}: skipped: a link that leads outside {prefix}")
         elif os.path.isdir(target):
             if sub.endswith(DUMP_SUFFIXES):
-                warnings.append(f"{_shown(display)}: a folder, not a dump (the dumps in it are read)")
+                warnings.append(f"{display}: a folder, not a dump (the dumps in it are read)")
             walk(path, sub)
         elif sub.endswith(DUMP_SUFFIXES):
             try:
                 st = os.stat(target)
             except OSError as err:
-                warnings.append(f"{_shown(display)}: skipped: {err.strerror or err}")
+                warnings.append(f"{display}: skipped: {err.strerror or err}")
                 continue
             if stat.S_ISREG(st.st_mode):
                 add_file(display, path, st)
             else:
-                warnings.append(f"{_shown(display)}: skipped: not a regular file")
+                warnings.append(f"{display}: skipped: not a regular file")
 
 
 def discover(paths: Iterable[str | Path], warnings: list[str] | None = None, root: Path | None = None,
@@ -141,7 +135,8 @@ def discover(paths: Iterable[str | Path], warnings: list[str] | None = None, roo
     Discovery never follows a link out of the folder being walked nor back into a folder
     it already walked, and reads a file reached twice once; every entry it skips for a
     reason (dangling link, link leading out, loop, a folder named like a dump, an unreadable
-    folder, a special file) is added to `warnings` as one line. Display paths are relative
+    folder, a special file) is added to `warnings` (paths as found: the summary escapes
+    what it prints, report.py). Display paths are relative
     to `root` (the project root; default: the working folder)."""
     root = Path.cwd() if root is None else root
     found: dict[str, Path] = {}
