@@ -81,6 +81,9 @@ def _open_search(pg, device: str) -> None:
     box.click()
     box.press_sequentially("ferry", delay=20)
     pg.locator(".md-search-result__item").first.wait_for(state="visible")
+    # Material fades the results in (opacity 0 -> 1 over 0.4 s): measured half-way, every
+    # colour is paler than the reader sees it.
+    pg.wait_for_function("getComputedStyle(document.querySelector('.md-search__output')).opacity === '1'")
 
 
 def _axe(pg) -> list[dict]:
