@@ -13,7 +13,8 @@ Order of events (MkDocs 1.6) and why each hook is where it is:
   (site/escaping.py); one generated page per tag (site/tag_pages.py).
 - ``on_nav`` (priority -100, after the blog's): the tabs (site/navigation.py); the blog's
   post list gets its O(1) membership test (site/blog_speed.py).
-- ``on_page_markdown``: a post's dump strings escaped before the tags plugin (-50)
+- ``on_page_markdown``: a labelled post's title as plain text ("Updated: ...") for the
+  <title>, feeds and search (site/labels.py); a post's dump strings escaped before the tags plugin (-50)
   collects them; the headline of generated publisher/author pages made text; the
   archive/authors/tags directives filled. (Excerpts on the index pages need nothing:
   the blog plugin renders them with the toc extension's ``baselevel: 2``, so a post's
@@ -21,6 +22,10 @@ Order of events (MkDocs 1.6) and why each hook is where it is:
 - ``on_page_context`` (priority -100, after the tags plugin): tag chips link to the
   tag's own page.
 - ``on_page_content``: no permalink in the headline; related briefs (site/related.py).
+- ``on_post_page``: a labelled headline's badge wherever its title is shown as HTML
+  (site/labels.py; the label was taken off the plain-text title in on_page_markdown).
+- ``on_post_build`` (priority -100, after the RSS plugin): the JSON Feeds' names and tags
+  as plain text (site/feeds.py).
 - ``on_env`` (priority 200, before the tags plugin renders listings at 100 and before
   any template): post titles escaped (the RSS plugin has read them raw by then, and
   escapes them itself), the byline under each headline (site/byline.py), the page cache
@@ -47,7 +52,7 @@ from .output.store import WriteError
 from .pipeline import convert
 from .report import summarise
 from .rules import PROJECT_RULES, RulesError, load_rules
-from .site import blog_speed, escaping, navigation, seams, search
+from .site import blog_speed, escaping, feeds, labels, navigation, seams, search
 from .site import build as sitebuild
 from .site.blog import blogs, check_blogs, is_post
 from .site.byline import site_locale, with_byline
@@ -97,6 +102,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         self.related = None
         self.tag_pages = None
         self.posts: list = []
+        self.labels: dict = {}  # labelled titles, both forms -> site.labels.Label
+        self._heading_labels: dict = {}  # a brief's src_uri -> the Label of its <h1>
         self.last_result = None
         self.root = Path.cwd()
 
@@ -225,6 +232,10 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             return markdown
         if self._is_post(page):
             self.posts.append(page)
+            if lab := labels.from_meta(page.meta):  # before the RSS, tags and search plugins read it
+                labels.register(self.labels, lab)
+                self._heading_labels[page.file.src_uri] = lab
+                page.meta["title"] = lab.plain
             escaping.escape_post_meta(page.meta)
             return markdown
         if escaping.is_generated_view(page):
@@ -268,6 +279,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         return env
 
     def on_post_page(self, output, *, page, config):
+        if self.config.enabled and self.labels:  # every title with a label: its badge
+            output = labels.with_labels(output, self.labels, self._heading_labels.get(page.file.src_uri))
         if self.config.enabled and self._is_post(page):  # a brief's page in its own language
             output = search.with_lang(output, search.page_lang(page))
         # Briefs only: a digest repeats its briefs' titles and leads, so indexing it would
@@ -277,7 +290,10 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             return search.mark_body(output)
         return output
 
+    @event_priority(-100)  # after the RSS plugin has written its feeds
     def on_post_build(self, *, config):
+        if self.config.enabled:
+            feeds.plain_json_feeds(config)
         self._close_speedup()
         page_cache, self._page_cache = self._page_cache, None
         if page_cache is not None:

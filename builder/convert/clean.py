@@ -12,24 +12,25 @@ import re
 from ..model import Article, Line, Rejected, Removed, Section
 from ..rules import Rules
 from .dates import DateError, looks_like_date, parse_date
-from .language import SENTENCE_WORDS
+from .language import SENTENCE_WORDS, word_count
 from .parse import Layout, bullet_text, headline_parts, same_title
 
 _OPENING_QUOTES = "“\"‘'«„‹「『"
-_HEADING_END = tuple(".,;:!?…\"”»)]–—-")
+# Sentence and clause punctuation a heading does not end with, full-width CJK marks too.
+_HEADING_END = (*".,;:!?…\"”»)]–—-", *"。、，；：！？」』）")
 
 
 def is_heading(text: str) -> bool:
-    """A section heading: a short standalone line that is not a sentence or a quote."""
-    words = text.split()
-    if not 1 <= len(words) <= 12 or len(text) > 90:
+    """A section heading: a short standalone line that is not a sentence or a quote. Its
+    first letter is a capital, unless its script has no case (Han, kana, Arabic ...)."""
+    if not 1 <= word_count(text) <= 12 or len(text) > 90:
         return False
     if text[0] in _OPENING_QUOTES or text.endswith(_HEADING_END) or looks_like_date(text):
         return False
     if re.match(r"\d+[.)]\s", text):  # "1. The first message ..." is a list-like sentence
         return False
     first = text[0]
-    return first.isupper() or first.isdigit() or not first.isalpha()
+    return first.isupper() or first.isdigit() or not first.isalpha() or first.lower() == first.upper()
 
 
 def _blocks(lines: list[Line]) -> list[list[Line]]:
@@ -90,7 +91,7 @@ def clean(lay: Layout, rules: Rules) -> Article:
             drop(line, "boilerplate: repeated date")
         elif all(w.casefold() in author_words for w in text.split()):
             drop(line, "boilerplate: author name repeated by the template")
-        elif len(text.split()) >= SENTENCE_WORDS:  # a sentence of the article (an editor's note)
+        elif word_count(text) >= SENTENCE_WORDS:  # a sentence of the article (an editor’s note)
             trailing.append(line)
         else:
             drop(line, "boilerplate: site chrome after the byline")

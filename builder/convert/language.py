@@ -27,14 +27,30 @@ WEEKDAY_ABBREVIATIONS = ("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "f
 # heading); one of at least SENTENCE_WORDS is one however it ends.
 MIN_SENTENCE_WORDS = 12
 SENTENCE_WORDS = 25
-_CLOSERS = "”\"’»)"
+_CLOSERS = "”\"’»)」』）"
+# How a sentence ends, the full-width CJK marks included ("開業した。").
+SENTENCE_ENDS = (".", "!", "?", "…", "。", "！", "？")
+# Han and kana (and half-width katakana): written without spaces between words, so a line
+# of them is one "word" to str.split(). They count two characters to a word (the mean
+# length of a Japanese or Chinese word), so a 40-character Japanese sentence counts as
+# 20 words, a 5-character heading ("今後の予定") as 3.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+
+
+def word_count(text: str) -> int:
+    """Words of a line: spaced words as str.split() finds them, plus Han and kana
+    characters two to a word."""
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return len(text.split())
+    return len(_UNSPACED.sub(" ", text).split()) + (unspaced + 1) // 2
 
 
 def is_sentence(text: str) -> bool:
     """A line that reads as a sentence of the article: long, or long enough and ending
     like a sentence (closing quotes and brackets aside)."""
-    n = len(text.split())
-    return n >= SENTENCE_WORDS or (n >= MIN_SENTENCE_WORDS and text.rstrip(_CLOSERS).endswith((".", "!", "?", "…")))
+    n = word_count(text)
+    return n >= SENTENCE_WORDS or (n >= MIN_SENTENCE_WORDS and text.rstrip(_CLOSERS).endswith(SENTENCE_ENDS))
 
 
 # Languages whose country names are known to tags (every language's calendar names are).

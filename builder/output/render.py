@@ -15,6 +15,7 @@ import yaml
 
 from ..archive.names import author_key
 from ..convert.dates import date_time
+from ..convert.parse import headline_parts
 from ..model import Article, Outcome
 
 EXCERPT_MARKER = "<!-- more -->"
@@ -94,6 +95,9 @@ def front_matter(article: Article, source_path: str) -> dict:
     }
     if article.lang:  # the page's <html lang> and the feeds' item language (site/search.py)
         meta["lang"] = article.lang
+    label, headline = headline_parts(article.title)
+    if label:  # "*Updated* Steelmakers ...": the site shows the label apart (site/labels.py)
+        meta["title_label"], meta["title_headline"] = label, headline
     if not meta["authors"]:
         del meta["authors"]
     if not meta["categories"]:
