@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
+from ..convert.enrich import earlier_slugs
 from ..model import OK, REJECTED, Article, Outcome
 from .digests import is_digest_slug
 
@@ -33,14 +34,16 @@ def previous_pages(index: dict) -> dict[str, str]:
 
 def _remembered(a: Article, page: str | None) -> str | None:
     """The slug of a remembered page, if it is one this brief could have been given: the
-    month of its date, its base slug or base-N, never a digest's slug."""
+    month of its date, its base slug (or one an earlier version gave it) or base-N, never
+    a digest's slug."""
     m = _PAGE.fullmatch(page or "")
     if not m or (int(m[1]), int(m[2])) != (a.date.year, a.date.month) or is_digest_slug(m[3]):
         return None
-    base, slug = a.base_slug or a.slug, m[3]
-    if slug == base or (slug.startswith(base + "-") and slug[len(base) + 1 :].isdigit()
-                        and int(slug[len(base) + 1 :]) >= 2 and not slug[len(base) + 1 :].startswith("0")):
-        return slug
+    slug = m[3]
+    for base in (a.base_slug or a.slug, *earlier_slugs(a.title, a.id)):
+        if slug == base or (slug.startswith(base + "-") and slug[len(base) + 1 :].isdigit()
+                            and int(slug[len(base) + 1 :]) >= 2 and not slug[len(base) + 1 :].startswith("0")):
+            return slug
     return None
 
 

@@ -23,19 +23,37 @@ _SLUG_REPLACEMENTS = [["'", ""], ["’", ""], ["£", ""], ["€", ""], ["$", ""]
                       ["%", " percent"]]
 
 
+# Kana: a Japanese title (Han alone could be Chinese, whose pinyin is a true reading).
+_KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
+
+
+def _transliterated(title: str) -> str:
+    return slugify(title, max_length=SLUG_MAX, word_boundary=True, save_order=True,
+                   replacements=_SLUG_REPLACEMENTS)
+
+
 def base_slug(title: str, article_id: str) -> str:
     """A readable, path-safe slug: lowercase ASCII words joined by '-'.
 
-    Non-Latin titles are transliterated (Unidecode); a title that leaves nothing
-    (only punctuation or emoji) falls back to the scraper id.
+    Non-Latin titles are transliterated (Unidecode), except Japanese ones: Unidecode reads
+    kanji as Mandarin ("大阪" -> "da-ban"), which no Japanese reader would recognise, so
+    they take the scraper-id slug ("brief-3-1702231455-4"; the URL has the year and month
+    before it), as does a title that leaves nothing (only punctuation or emoji).
     """
-    slug = slugify(title, max_length=SLUG_MAX, word_boundary=True, save_order=True,
-                   replacements=_SLUG_REPLACEMENTS)
+    slug = "" if _KANA.search(title) else _transliterated(title)
     if not slug:
         slug = slugify(f"brief {article_id}", max_length=SLUG_MAX) or "brief"
     if slug in _RESERVED:
         slug += "-brief"
     return slug
+
+
+def earlier_slugs(title: str, article_id: str) -> tuple[str, ...]:
+    """Base slugs an earlier version gave this brief, whose pages it keeps
+    (archive/pages.py): the Mandarin transliteration of a Japanese headline."""
+    headline = headline_parts(title)[1]
+    old = _transliterated(headline) if _KANA.search(headline) else ""
+    return (old,) if old and old != base_slug(headline, article_id) else ()
 
 
 def lead_sentence(text: str, limit: int = 300) -> str:

@@ -77,11 +77,11 @@ def labelled_html(lab: Label, text: str) -> str:
     else:
         before, after, gap = "", ":", " "
     label = lab.label if text == lab.title else lab.plain[: -len(lab.headline) - 2]
-    badge = f'<span class="nb-label">{_deco(before)}{html.escape(label)}{_deco(after)}</span>'
+    first = text != lab.title or lab.first
+    css = "nb-label" if first else "nb-label nb-label--after"
+    badge = f'<span class="{css}">{_deco(before)}{html.escape(label)}{_deco(after)}</span>'
     headline = html.escape(lab.headline)
-    if text != lab.title or lab.first:
-        return f"{badge}{html.escape(gap)}{headline}"
-    return f"{headline}{html.escape(gap)}{badge}"
+    return f"{badge}{html.escape(gap)}{headline}" if first else f"{headline}{html.escape(gap)}{badge}"
 
 
 def _wrapped(inner: str, labels: dict[str, Label]) -> str | None:
