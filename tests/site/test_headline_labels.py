@@ -151,7 +151,7 @@ def test_untrusted_front_matter_that_does_not_fit_is_ignored():
 
 
 def test_links_whose_text_is_not_a_whole_title_are_left_alone():
-    lab = from_meta({"title": "*Updated* X & Y", "title_label": "Updated", "title_headline": "X &amp; Y"[:0] + "X & Y"})
+    lab = from_meta({"title": "*Updated* X & Y", "title_label": "Updated", "title_headline": "X & Y"})
     page = '<a href="a">*Updated* X &amp; Y</a> <a href="b">*Updated* X &amp; Y and more</a>'
     out = with_labels(page, {lab.title: lab})
     assert out.count("nb-label") == 1 and 'href="b">*Updated* X &amp; Y and more</a>' in out
