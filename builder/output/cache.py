@@ -31,6 +31,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..convert import Scan
+from ..convert.enrich import earlier_slugs
 from ..convert.features import ArticleFeatures
 from ..convert.read import read_file
 from ..model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED, Article, Dump, Outcome, Rejected
@@ -167,9 +168,11 @@ def safe_rel(rel) -> bool:
             and all(part not in ("", ".", "..") for part in rel.split("/")))
 
 
-def page_path_ok(page, posts: str | None = None, date: dt.date | None = None, slug: str | None = None) -> bool:
+def page_path_ok(page, posts: str | None = None, date: dt.date | None = None,
+                 slug: str | tuple[str, ...] | None = None) -> bool:
     """A page as the builder names it: <posts>/<YYYY>/<MM>/<slug>[-N].md, with <posts>
-    the posts folder of the cache's fingerprint when known."""
+    the posts folder of the cache's fingerprint when known, and <slug> one of `slug`
+    when given (a brief keeps a page an earlier version named: enrich.earlier_slugs)."""
     if not isinstance(page, str) or not page.endswith(".md") or any(ord(ch) < 32 for ch in page):
         return False
     parts = page[:-3].split("/")
@@ -181,7 +184,10 @@ def page_path_ok(page, posts: str | None = None, date: dt.date | None = None, sl
         return False
     if date is not None and (parts[-3], parts[-2]) != (f"{date:%Y}", f"{date:%m}"):
         return False
-    return slug is None or re.fullmatch(re.escape(slug) + r"(?:-\d+)?", parts[-1]) is not None
+    if slug is None:
+        return True
+    slugs = (slug,) if isinstance(slug, str) else slug
+    return any(re.fullmatch(re.escape(s) + r"(?:-\d+)?", parts[-1]) is not None for s in slugs)
 
 
 def _index_entry_ok(e) -> bool:
@@ -213,7 +219,8 @@ def record_ok(r, posts: str | None = None) -> bool:
         f = r["features"]
         return (_str(r["id"]) and _str(r["title"]) and _str(r["key"]) and _str(r["render"])
                 and _str(r["slug"]) and SAFE_SLUG.fullmatch(r["slug"]) is not None and len(r["slug"]) <= 200
-                and (r["page"] is None or page_path_ok(r["page"], posts, date, r["slug"]))
+                and (r["page"] is None or page_path_ok(r["page"], posts, date,
+                                                         (r["slug"], *earlier_slugs(r["title"], r["id"]))))
                 and _strs(r["authors"]) and _opt_str(r["publisher"]) and _strs(r["local_tags"])
                 and _strs(r["learned"]) and _strs(r["highlights"]) and _opt_str(r["description"])
                 and isinstance(f, dict) and _ints(f["signature"]) and _ints(f["sentences"]) and _strs(f["words"])

@@ -59,3 +59,16 @@ def test_a_new_japanese_brief_gets_the_new_form():
     other = dataclasses.replace(_outcome())  # a page of another brief's form is not remembered
     assign_pages([other], "posts", {"seeds/ja.txt": "2025/05/some-other-story.md"})
     assert other.page == "posts/2025/05/brief-3-1702231455-4.md"
+
+
+def test_the_cache_accepts_a_page_with_the_earlier_slug():
+    # else an old Japanese brief's cached record would fail validation and be converted
+    # again on every run
+    from builder.output.cache import page_path_ok
+    title, aid = "大阪で新しい路面電車が開業、初日に二万人が利用", "3_-1702231455-4"
+    new = base_slug(title, aid)
+    accepted = (new, *earlier_slugs(title, aid))
+    assert page_path_ok(f"posts/2025/05/{OLD}.md", "posts", None, accepted)
+    assert page_path_ok(f"posts/2025/05/{OLD}-2.md", "posts", None, accepted)
+    assert not page_path_ok(f"posts/2025/05/{OLD}.md", "posts", None, new)
+    assert not page_path_ok("posts/2025/05/some-other-story.md", "posts", None, accepted)
