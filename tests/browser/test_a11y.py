@@ -7,7 +7,8 @@ axe is injected from node_modules/axe-core/axe.min.js (add_script_tag(path=...))
 CDN, no request to another host. scripts/test.sh runs `npm ci` when node_modules is
 missing. Screenshots of each page type go to test-output/screenshots/a11y-*.png.
 
-The site is built once for this module from the sample (seeds/) and tests/fixtures.
+The site is built once for this module from the sample (seeds/), tests/fixtures and a
+brief with a scraped headline label (tests/data/labels/), shown as a badge.
 """
 
 from __future__ import annotations
@@ -33,11 +34,14 @@ BLOCKING = ("serious", "critical")
 DEVICES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme -> Material's scheme
 BRIEF_SLUG = "islanders-fear-lifeline-ferry-contract-will-cut-winter-sailings"  # 01 of the fixtures
+# a brief whose scraped headline carries a label ("*Updated* ..."), shown as a badge
+LABELLED = REPO / "tests" / "data" / "labels" / "updated_harbour_wall.txt"
+LABELLED_SLUG = "harbour-wall-repairs-to-finish-before-the-winter-storms"
 
 
 @pytest.fixture(scope="module")
 def a11y_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("a11y"), [SAMPLE, *dumps()])
+    project = copy_project(tmp_path_factory.mktemp("a11y"), [SAMPLE, *dumps(), LABELLED])
     proc = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=project, capture_output=True,
                           text=True, timeout=900, stdin=subprocess.DEVNULL)
     assert proc.returncode == 0, f"`newsbrief build` failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
@@ -66,6 +70,7 @@ def page_types(a11y_site: Path) -> dict[str, str]:
     return {
         "home": "",
         "brief": _path_of(a11y_site, BRIEF_SLUG),
+        "labelled-brief": _path_of(a11y_site, LABELLED_SLUG),
         "month": "archive/2025/06/",
         "tag": "tags/skerry-ferries/",
         "author": "author/maren-holt/",
@@ -166,5 +171,29 @@ def test_on_a_phone_the_tag_chips_come_after_the_headline(browser, base_url: str
         assert pg.locator("article nav.md-tags").count() == 0  # Material's own, above the headline
         rows = {round(c.bounding_box()["y"]) for c in chips.all()}
         assert len(rows) <= 2, f"the chips take {len(rows)} rows on a phone"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", list(SCHEMES))
+def test_a_headline_label_is_a_badge_apart_from_the_headline(browser, base_url: str, page_types, scheme) -> None:
+    context = browser.new_context(viewport=DEVICES["desktop"], color_scheme=scheme, service_workers="block")
+    try:
+        pg = context.new_page()
+        pg.goto(base_url + page_types["labelled-brief"])
+        h1 = pg.locator("article h1, .md-content h1").first
+        # the text of the h1 is still the dump's title (export contract, score.py --site)...
+        assert h1.text_content().strip().startswith("*Updated* Harbour wall repairs")
+        # ...but a reader sees a badge "UPDATED" and the headline, without the asterisks
+        assert "*" not in h1.inner_text()
+        badge = h1.locator(".nb-label")
+        assert badge.inner_text().strip().upper() == "UPDATED"
+        box, title_box = badge.bounding_box(), h1.bounding_box()
+        assert box and title_box and box["width"] < title_box["width"] / 3
+        style = badge.evaluate("e => [getComputedStyle(e).borderTopWidth, getComputedStyle(e).backgroundColor,"
+                               " getComputedStyle(e.parentElement).backgroundColor]")
+        assert style[0] != "0px" or style[1] != style[2], f"the label is not set apart: {style}"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(SCREENSHOTS / f"headline-label-{scheme}.png"))
     finally:
         context.close()
