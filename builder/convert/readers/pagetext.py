@@ -410,6 +410,8 @@ def _norm_title(text: str) -> str:
     return re.sub(r"\s+", " ", text.translate(_QUOTES)).strip().casefold()
 
 
+# A headline may open with a brand written in camel case ("iPhone 15 review", "eBay sues").
+_BRAND_START = re.compile(r"^[a-z]{1,3}[A-Z][a-z]")
 _CODE_TOKEN = re.compile(r"[^\W_]_[^\W_]|[^\W_]{26}")  # identifiers, encoded data: not words
 
 
@@ -417,7 +419,7 @@ def _title_shape(ln: _L, text: str | None = None) -> bool:
     text = ln.text if text is None else text
     return (3 <= ln.words <= 30 and not text.endswith((".", ":", ",", ";")) and ln.junk is None
             and not _BYLINE.match(text) and not _dates_in(text, "DMY") and not ln.chrome
-            and text[:1].isupper() | text[:1].isdigit() | (text[:1] in "'\"‘“¿¡")
+            and (text[:1].isupper() | text[:1].isdigit() | (text[:1] in "'\"‘“¿¡") or _BRAND_START.match(text) is not None)
             and not _CODE_TOKEN.search(text))
 
 
@@ -473,6 +475,17 @@ def _clean_title(text: str) -> str:
     if m and len(m["label"].split()) <= 3 and len(t[:m.start()].split()) >= 4:
         t = t[:m.start()].strip()
     return t
+
+
+def _own_meta_under(lines: list[_L], k: int, shaped: list[bool], template: list[bool], is_meta) -> bool:
+    """A date or byline found on this page only, within 3 lines under line k, with no
+    other headline-like line between: the meta block of the headline at k."""
+    for j in range(k + 1, min(len(lines), k + 4)):
+        if is_meta(j):
+            return lines[j].rep < 2 and lines[j].dup == 1
+        if shaped[j] and not template[j]:
+            return False
+    return False
 
 
 def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = True) -> int | None:
@@ -546,7 +559,9 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
         score -= 1.0 * max(0, list_mates - 1)
         if ln.sentence and not ln.text.endswith(("?", "!")):
             score -= 1.0 if dotted else 1.5
-        if ln.rep >= 2:
+        if ln.rep >= 2 and not (not ln.sentence and _own_meta_under(lines, k, shaped, template, is_meta)):
+            # On other pages of the source (their related links) and not over this
+            # page's own date or byline: the site's template.
             score -= _HL_REP
         if near_copies:
             score -= 1.0
@@ -555,9 +570,14 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
         if _CAPTION_WORDS.search(ln.text) or _name_line(ln.text):
             score -= 2.0
         score -= min(2.0, 0.02 * (start - k)) if k < start else 0.6 * goods_above
+        if _TRACE is not None:
+            _TRACE.append((k, round(score, 2), ln.text[:90]))
         if score > best_score:
             best, best_score = k, score
     return best
+
+
+_TRACE = None  # DEBUG-TRACE
 
 
 # --------------------------------------------------------------------------- bylines
