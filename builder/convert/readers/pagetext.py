@@ -113,7 +113,9 @@ _MONTH_NAMES = {
 _MONTH_NO = {name: no for no, names in _MONTH_NAMES.items() for name in names.split()}
 _MON = "(?P<mon>" + "|".join(sorted(_MONTH_NO, key=len, reverse=True)) + r")\.?"
 _DATE_IN_LINE = re.compile(
-    rf"(?<![\w/.])(?<!\w-)(?:{_MON}\s*(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y1>\d{{4}})"
+    # Not inside a word or a number, except a capitalised month glued to the text before
+    # it (inline elements rendered without a space: "Editor, F1Dec 19, 2023").
+    rf"(?:(?<![\w/.])|(?-i:(?<=[a-z\d])(?=[A-Z][a-z])))(?<!\w-)(?:{_MON}\s*(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y1>\d{{4}})"
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON.replace('mon>', 'mon2>')},?\s*(?P<y2>\d{{4}})"
     r"|(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
     r"|(?P<ny>\d{4})/(?P<nm>\d{1,2})/(?P<nd>\d{1,2})"
@@ -162,6 +164,32 @@ def _dates_in(text: str, date_order: str) -> tuple[_DateHit, ...]:
         before = text[max(0, m.start() - 30):m.start()]
         hits.append(_DateHit(d, m[0], bool(_UPDATED.search(before)), bool(_PUBLISHED.search(before))))
     return tuple(hits)
+
+
+_NUMERIC_DATE = re.compile(r"(?<![\d/.])(\d{1,2})[/.](\d{1,2})[/.](?:\d{4}|\d{2})(?![\d/.])")
+# A clock time in a North American zone ("8:59 AM PT", "12:51 PM EST"): month-first dates.
+_US_ZONE_TIME = re.compile(r"\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?\s*\(?(?:[ECMP][SD]?T)\b", re.IGNORECASE)
+
+
+def _page_date_order(texts: list[str], default: str) -> str:
+    """The order of a page's numeric dates (9/8/2015), from the page itself where it
+    tells: a numeric date whose first or second part exceeds 12 elsewhere on the page,
+    else clock times in a North American zone (month first); else the rules' order."""
+    votes = {"DMY": 0, "MDY": 0}
+    us = False
+    for t in texts:
+        if len(t) > 400:
+            continue
+        for m in _NUMERIC_DATE.finditer(t):
+            a, b = int(m[1]), int(m[2])
+            if a > 12 >= b:
+                votes["DMY"] += 1
+            elif b > 12 >= a:
+                votes["MDY"] += 1
+        us = us or bool(_US_ZONE_TIME.search(t))
+    if votes["DMY"] != votes["MDY"]:
+        return max(votes, key=votes.__getitem__)
+    return "MDY" if us else default
 
 
 def _whole_line_date(text: str, date_order: str) -> dt.date | None:
@@ -716,7 +744,7 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
     while end > start and lines[end].cls not in _GOOD_VALUE:
         end -= 1
 
-    order = rules.date_order
+    order = _page_date_order([ln.text for ln in lines], rules.date_order)
     comments = _comment_start(lines, start, end, order) if _COMMENTS else None
     if comments is not None:
         end = comments - 1
