@@ -335,6 +335,7 @@ _CREDIT_TAIL = re.compile(
 )
 
 
+_CAPTION_LABEL = re.compile(r"(?i)\b(?:caption|image|photo|picture)s?\b")
 _CREDIT_HINT = re.compile(r"(?i)photo|image|illustr|picture|video|credit|courtesy|getty|\[\+\]")
 
 
@@ -353,6 +354,11 @@ def _mark_captions(lines: list[_L]) -> None:
         elif k + 1 < len(lines) and len(t) >= 25 and lines[k + 1].text != t and lines[k + 1].text.startswith(t):
             ln.junk = "boilerplate: caption (alt text)"
             lines[k + 1].junk = "boilerplate: caption with its credit"
+        elif (k + 1 < len(lines) and ln.words <= 3 and t.endswith((",", ":")) and _CAPTION_LABEL.search(t)
+              and not lines[k + 1].junk and lines[k + 1].words <= 40):
+            # A caption's label on its own line ("Image caption,", "Photo:"): the next line is the caption.
+            ln.junk = "boilerplate: caption label"
+            lines[k + 1].junk = "boilerplate: caption (under its label)"
         elif (k + 1 < len(lines) and len(lines[k + 1].text) >= 15 and len(t) > len(lines[k + 1].text)
               and t.endswith(lines[k + 1].text) and not lines[k + 1].junk):
             ln.junk = "boilerplate: labels glued to the next line (breadcrumb, kicker)"
@@ -455,6 +461,7 @@ _CAPTION_WORDS = re.compile(
     r"\b(?:avatar|headshot|portrait|photo(?:graph)?s?|image|images|picture|credits?|getty|illustration|"
     r"file photo|courtesy|enlarge)\b|/", re.IGNORECASE)
 _NUMBERED = re.compile(r"^\d{1,3}[.)]\s")
+_DURATION_TAIL = re.compile(r"\(\d{1,2}:\d{2}(?::\d{2})?\)$")
 
 
 _RELATIVE_TIME = re.compile(
@@ -593,8 +600,8 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
             score -= _HL_REP
         if near_copies:
             score -= 1.0
-        if _NUMBERED.match(ln.text):
-            score -= 2.0
+        if _NUMBERED.match(ln.text) or _DURATION_TAIL.search(ln.text):
+            score -= 2.0  # an item of a numbered list, a video teaser "(6:37)"
         if _CAPTION_WORDS.search(ln.text) or _name_line(ln.text):
             score -= 2.0
         score -= min(2.0, 0.02 * (start - k)) if k < start else 0.6 * goods_above
@@ -809,6 +816,12 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
             except ValueError:
                 date_hit = None
     if date_hit is None:
+        rel = next((ln.text for ln in lines[:head_end] if ln.words <= 8 and _AGO.search(ln.text)), None)
+        if rel is not None:
+            # "3 hours ago" dates a page only against the day it was saved, which the
+            # dump does not record: no date is made up from it.
+            raise Rejected(f"no date: the page dates itself only relatively ({rel.strip()!r}), "
+                           "no absolute date near the headline or anywhere on the page")
         raise Rejected("no date: no publication date near the headline or anywhere on the page")
 
     # Byline: in the head (headline .. text start), or the date line, or next to it.
