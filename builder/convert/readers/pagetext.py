@@ -727,6 +727,62 @@ def _comment_start(lines: list[_L], start: int, end: int, date_order: str) -> in
     return headers[0] if len(headers) >= _COMMENTS else None
 
 
+# "Related: Title Of Another Story", "READ MORE: another story", "Source: file_name": a
+# short label, a colon, and a headline or a file name, not a sentence.
+_LABELLED = re.compile(r"^(?P<label>[^\W\d_][^\W\d_'’ -]{0,15}(?: [^\W\d_]{1,15})?)\s*:\s*(?P<tail>\S.*)$")
+# A short bio: "NAME is a reporter …", "NAME writes about …", "NAME NAME is the senior editor …".
+_BIO_VERB = re.compile(r"^\s*(?:,\s*)?(?:is|was|writes|covers|reports|has been|joined|lives)\b")
+_ROLE_NOUN = re.compile(r"\b(?:editor|reporter|writer|correspondent|journalist|columnist|contributor|producer|"
+                        r"critic|author|freelancer)s?\b", re.IGNORECASE)
+_TAIL_LINES = 3  # how far from the run's end an author's bio or a publication note is looked for
+
+
+def _labelled_link(ln: _L) -> bool:
+    m = _LABELLED.match(ln.text)
+    if not m or ln.terminal:
+        return False
+    label, tail = m["label"], m["tail"]
+    tail_words = len(_WORD.findall(tail))
+    if _CODE_TOKEN.search(tail) and tail_words <= 3:
+        return True  # a file name
+    return tail_words >= 3 and (_all_caps(label + "xxxxxxxx".upper()) and label.isupper()
+                                or _titlecase_share(tail) > 0.6)
+
+
+def _bio(text: str, authors: list[str]) -> bool:
+    for name in authors:
+        rest = text[len(name):] if text.startswith(name) else None
+        if rest is not None:
+            rest = rest[len(name) + 1:] if rest.startswith(" " + name) else rest  # "NAME NAME is"
+            if _BIO_VERB.match(rest):
+                return True
+    m = re.match(r"^(?:[A-Z][\w’'.-]+\s+){1,3}", text)
+    return bool(m and _BIO_VERB.match(text[m.end():]) and _ROLE_NOUN.search(text[:160]))
+
+
+def _run_extras(lines: list[_L], start: int, end: int, authors: list[str], order: str) -> dict[int, str]:
+    """Lines of the article run that are not its text, told by shape and place: a
+    labelled link to another story anywhere in it; at its end, the author's bio and a
+    short dated publication note ("This story was originally published DATE.")."""
+    out: dict[int, str] = {}
+    tail: list[int] = []
+    for k in range(start, end + 1):
+        ln = lines[k]
+        if ln.junk:
+            continue
+        if _labelled_link(ln):
+            out[k] = "boilerplate: labelled link to another story (Related:, Read more:)"
+        elif ln.cls in _GOOD_VALUE:
+            tail.append(k)
+    for k in tail[-_TAIL_LINES:]:
+        ln = lines[k]
+        if ln.words <= 120 and _bio(ln.text, authors):
+            out[k] = "metadata: author bio after the article"
+        elif ln.words <= 20 and _dates_in(ln.text, order):
+            out[k] = "metadata: publication note after the article"
+    return out
+
+
 def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None = None) -> Article:
     """Read a whole page's text dump into an Article, or raise Rejected."""
     lines, _ = _features(dump, source)
@@ -874,9 +930,10 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
         sections[0].lines.append(lines[k].number)
 
     keep: set[int] = set(lead)
+    extra = _run_extras(lines, body_from, end, authors, order)
     for k in range(body_from, end + 1):
         ln = lines[k]
-        if k in (h, date_idx, byline_idx) or ln.junk or ln.dup > 1 or (template_ok and ln.rep >= 2):
+        if k in (h, date_idx, byline_idx) or k in extra or ln.junk or ln.dup > 1 or (template_ok and ln.rep >= 2):
             continue
         if ln.cls in _GOOD_VALUE:
             sections[-1].paragraphs.append(ln.text)
@@ -909,6 +966,8 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
             reason = "metadata: byline"
         elif ln.junk:
             reason = ln.junk
+        elif k in extra:
+            reason = extra[k]
         elif _COOKIE.search(ln.text) and ln.chrome:
             reason = "boilerplate: cookie notice"
         elif template_ok and ln.rep >= 2:
