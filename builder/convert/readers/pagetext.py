@@ -328,7 +328,7 @@ def _features(dump: Dump, source: SourceContext | SourceView | None) -> tuple[li
 # Images", "… [+]" (an expandable caption).
 _CREDIT_TAIL = re.compile(
     r"(?:\b(?:photo(?:graph)?|image|illustration|picture|video|credit|courtesy)s?(?:\s+credit)?\s*(?:by|:)\s*[^.!?]{2,80}"
-    r"|\(\s*(?:photo|image|credit|illustration)[^)]{0,80}\)"
+    r"|\(\s*(?:[\w.&’'-]+\s+){0,3}(?:photo|image|credit|illustration)[^)]{0,80}\)"
     r"|\bvia getty images|/\s*getty images|\bgetty images\b[^.!?]{0,40}"
     r"|\.\.\.\s*\[\+\]\s*.*)$",
     re.IGNORECASE,
@@ -354,6 +354,16 @@ def _mark_captions(lines: list[_L]) -> None:
         elif k + 1 < len(lines) and len(t) >= 25 and lines[k + 1].text != t and lines[k + 1].text.startswith(t):
             ln.junk = "boilerplate: caption (alt text)"
             lines[k + 1].junk = "boilerplate: caption with its credit"
+        elif (k + 1 < len(lines) and len(t) >= 25 and not lines[k + 1].junk
+              and lines[k + 1].text.endswith(t) and 2 <= len(lines[k + 1].text) - len(t) <= 20
+              and not lines[k + 1].text[:-len(t)].strip()[-1:].isalnum()):
+            # "X" then "Enlarge / X": an image's alt text and its labelled caption.
+            ln.junk = "boilerplate: caption (alt text)"
+            lines[k + 1].junk = "boilerplate: caption with its label"
+        elif (k + 1 < len(lines) and len(t) >= 60 and not lines[k + 1].junk
+              and lines[k + 1].text[:50] == t[:50] and re.search(r"…|\.\.\.", lines[k + 1].text)):
+            # The same text again, cut short ("… more >"): a teaser copy of a caption or a summary.
+            lines[k + 1].junk = "boilerplate: truncated copy of the line above"
         elif (k + 1 < len(lines) and ln.words <= 3 and t.endswith((",", ":")) and _CAPTION_LABEL.search(t)
               and not lines[k + 1].junk and lines[k + 1].words <= 40):
             # A caption's label on its own line ("Image caption,", "Photo:"): the next line is the caption.
