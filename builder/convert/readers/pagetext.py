@@ -343,9 +343,13 @@ def _mark_captions(lines: list[_L]) -> None:
     """Captions told by their form: a credit at the end, a line printed twice in a row
     (alt text and caption), or a line that repeats the line above plus a credit."""
     for k, ln in enumerate(lines):
+        t = ln.text
+        if (k + 1 < len(lines) and len(t) >= 60 and not lines[k + 1].junk
+                and lines[k + 1].text[:50] == t[:50] and re.search(r"…|\.\.\.", lines[k + 1].text)):
+            # The same text again, cut short ("… more >"): a teaser copy of a caption or a summary.
+            lines[k + 1].junk = "boilerplate: truncated copy of the line above"
         if ln.junk:
             continue
-        t = ln.text
         half = len(t) // 2
         if len(t) > 30 and (t[:half].strip() == t[half:].strip() or t[:half + 1].strip() == t[half + 1:].strip()):
             ln.junk = "boilerplate: caption (printed twice)"
@@ -360,10 +364,6 @@ def _mark_captions(lines: list[_L]) -> None:
             # "X" then "Enlarge / X": an image's alt text and its labelled caption.
             ln.junk = "boilerplate: caption (alt text)"
             lines[k + 1].junk = "boilerplate: caption with its label"
-        elif (k + 1 < len(lines) and len(t) >= 60 and not lines[k + 1].junk
-              and lines[k + 1].text[:50] == t[:50] and re.search(r"…|\.\.\.", lines[k + 1].text)):
-            # The same text again, cut short ("… more >"): a teaser copy of a caption or a summary.
-            lines[k + 1].junk = "boilerplate: truncated copy of the line above"
         elif (k + 1 < len(lines) and ln.words <= 3 and t.endswith((",", ":")) and _CAPTION_LABEL.search(t)
               and not lines[k + 1].junk and lines[k + 1].words <= 40):
             # A caption's label on its own line ("Image caption,", "Photo:"): the next line is the caption.
@@ -463,7 +463,7 @@ def _title_shape(ln: _L, text: str | None = None) -> bool:
     text = ln.text if text is None else text
     return (3 <= ln.words <= 30 and not text.endswith((".", ":", ",", ";")) and ln.junk is None
             and not _BYLINE.match(text) and not _dates_in(text, "DMY") and not ln.chrome
-            and (text[:1].isupper() | text[:1].isdigit() | (text[:1] in "'\"‘“¿¡") or _BRAND_START.match(text) is not None)
+            and (text[:1].isupper() | text[:1].isdigit() | (text[:1] in "'\"‘“¿¡") or bool(_BRAND_START.match(text)))
             and not _CODE_TOKEN.search(text))
 
 
@@ -615,14 +615,11 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
         if _CAPTION_WORDS.search(ln.text) or _name_line(ln.text):
             score -= 2.0
         score -= min(2.0, 0.02 * (start - k)) if k < start else 0.6 * goods_above
-        if _TRACE is not None:
-            _TRACE.append((k, round(score, 2), ln.text[:90]))
         if score > best_score:
             best, best_score = k, score
     return best
 
 
-_TRACE = None  # DEBUG-TRACE
 
 
 # --------------------------------------------------------------------------- bylines
@@ -755,8 +752,8 @@ def _labelled_link(ln: _L) -> bool:
     tail_words = len(_WORD.findall(tail))
     if _CODE_TOKEN.search(tail) and tail_words <= 3:
         return True  # a file name
-    return tail_words >= 3 and (_all_caps(label + "xxxxxxxx".upper()) and label.isupper()
-                                or _titlecase_share(tail) > 0.6)
+    # A shouted label ("READ MORE") or a headline in title case after it.
+    return tail_words >= 3 and ((label.isupper() and len(label) >= 4) or _titlecase_share(tail) > 0.6)
 
 
 def _bio(text: str, authors: list[str]) -> bool:
