@@ -113,7 +113,9 @@ _MONTH_NAMES = {
 _MONTH_NO = {name: no for no, names in _MONTH_NAMES.items() for name in names.split()}
 _MON = "(?P<mon>" + "|".join(sorted(_MONTH_NO, key=len, reverse=True)) + r")\.?"
 _DATE_IN_LINE = re.compile(
-    rf"(?<![\w/.])(?<!\w-)(?:{_MON}\s*(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y1>\d{{4}})"
+    # Not inside a word or a number, except a capitalised month glued to the text before
+    # it (inline elements rendered without a space: "Editor, F1Dec 19, 2023").
+    rf"(?:(?<![\w/.])|(?-i:(?<=[a-z\d])(?=[A-Z][a-z])))(?<!\w-)(?:{_MON}\s*(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y1>\d{{4}})"
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON.replace('mon>', 'mon2>')},?\s*(?P<y2>\d{{4}})"
     r"|(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
     r"|(?P<ny>\d{4})/(?P<nm>\d{1,2})/(?P<nd>\d{1,2})"
@@ -162,6 +164,32 @@ def _dates_in(text: str, date_order: str) -> tuple[_DateHit, ...]:
         before = text[max(0, m.start() - 30):m.start()]
         hits.append(_DateHit(d, m[0], bool(_UPDATED.search(before)), bool(_PUBLISHED.search(before))))
     return tuple(hits)
+
+
+_NUMERIC_DATE = re.compile(r"(?<![\d/.])(\d{1,2})[/.](\d{1,2})[/.](?:\d{4}|\d{2})(?![\d/.])")
+# A clock time in a North American zone ("8:59 AM PT", "12:51 PM EST"): month-first dates.
+_US_ZONE_TIME = re.compile(r"\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?\s*\(?(?:[ECMP][SD]?T)\b", re.IGNORECASE)
+
+
+def _page_date_order(texts: list[str], default: str) -> str:
+    """The order of a page's numeric dates (9/8/2015), from the page itself where it
+    tells: a numeric date whose first or second part exceeds 12 elsewhere on the page,
+    else clock times in a North American zone (month first); else the rules' order."""
+    votes = {"DMY": 0, "MDY": 0}
+    us = False
+    for t in texts:
+        if len(t) > 400:
+            continue
+        for m in _NUMERIC_DATE.finditer(t):
+            a, b = int(m[1]), int(m[2])
+            if a > 12 >= b:
+                votes["DMY"] += 1
+            elif b > 12 >= a:
+                votes["MDY"] += 1
+        us = us or bool(_US_ZONE_TIME.search(t))
+    if votes["DMY"] != votes["MDY"]:
+        return max(votes, key=votes.__getitem__)
+    return "MDY" if us else default
 
 
 def _whole_line_date(text: str, date_order: str) -> dt.date | None:
@@ -300,13 +328,14 @@ def _features(dump: Dump, source: SourceContext | SourceView | None) -> tuple[li
 # Images", "… [+]" (an expandable caption).
 _CREDIT_TAIL = re.compile(
     r"(?:\b(?:photo(?:graph)?|image|illustration|picture|video|credit|courtesy)s?(?:\s+credit)?\s*(?:by|:)\s*[^.!?]{2,80}"
-    r"|\(\s*(?:photo|image|credit|illustration)[^)]{0,80}\)"
+    r"|\(\s*(?:[\w.&’'-]+\s+){0,3}(?:photo|image|credit|illustration)[^)]{0,80}\)"
     r"|\bvia getty images|/\s*getty images|\bgetty images\b[^.!?]{0,40}"
     r"|\.\.\.\s*\[\+\]\s*.*)$",
     re.IGNORECASE,
 )
 
 
+_CAPTION_LABEL = re.compile(r"(?i)\b(?:caption|image|photo|picture)s?\b")
 _CREDIT_HINT = re.compile(r"(?i)photo|image|illustr|picture|video|credit|courtesy|getty|\[\+\]")
 
 
@@ -314,9 +343,13 @@ def _mark_captions(lines: list[_L]) -> None:
     """Captions told by their form: a credit at the end, a line printed twice in a row
     (alt text and caption), or a line that repeats the line above plus a credit."""
     for k, ln in enumerate(lines):
+        t = ln.text
+        if (k + 1 < len(lines) and len(t) >= 60 and not lines[k + 1].junk
+                and lines[k + 1].text[:50] == t[:50] and re.search(r"…|\.\.\.", lines[k + 1].text)):
+            # The same text again, cut short ("… more >"): a teaser copy of a caption or a summary.
+            lines[k + 1].junk = "boilerplate: truncated copy of the line above"
         if ln.junk:
             continue
-        t = ln.text
         half = len(t) // 2
         if len(t) > 30 and (t[:half].strip() == t[half:].strip() or t[:half + 1].strip() == t[half + 1:].strip()):
             ln.junk = "boilerplate: caption (printed twice)"
@@ -325,6 +358,17 @@ def _mark_captions(lines: list[_L]) -> None:
         elif k + 1 < len(lines) and len(t) >= 25 and lines[k + 1].text != t and lines[k + 1].text.startswith(t):
             ln.junk = "boilerplate: caption (alt text)"
             lines[k + 1].junk = "boilerplate: caption with its credit"
+        elif (k + 1 < len(lines) and len(t) >= 25 and not lines[k + 1].junk
+              and lines[k + 1].text.endswith(t) and 2 <= len(lines[k + 1].text) - len(t) <= 20
+              and not lines[k + 1].text[:-len(t)].strip()[-1:].isalnum()):
+            # "X" then "Enlarge / X": an image's alt text and its labelled caption.
+            ln.junk = "boilerplate: caption (alt text)"
+            lines[k + 1].junk = "boilerplate: caption with its label"
+        elif (k + 1 < len(lines) and ln.words <= 3 and t.endswith((",", ":")) and _CAPTION_LABEL.search(t)
+              and not lines[k + 1].junk and lines[k + 1].words <= 40):
+            # A caption's label on its own line ("Image caption,", "Photo:"): the next line is the caption.
+            ln.junk = "boilerplate: caption label"
+            lines[k + 1].junk = "boilerplate: caption (under its label)"
         elif (k + 1 < len(lines) and len(lines[k + 1].text) >= 15 and len(t) > len(lines[k + 1].text)
               and t.endswith(lines[k + 1].text) and not lines[k + 1].junk):
             ln.junk = "boilerplate: labels glued to the next line (breadcrumb, kicker)"
@@ -410,6 +454,8 @@ def _norm_title(text: str) -> str:
     return re.sub(r"\s+", " ", text.translate(_QUOTES)).strip().casefold()
 
 
+# A headline may open with a brand written in camel case ("iPhone 15 review", "eBay sues").
+_BRAND_START = re.compile(r"^[a-z]{1,3}[A-Z][a-z]")
 _CODE_TOKEN = re.compile(r"[^\W_]_[^\W_]|[^\W_]{26}")  # identifiers, encoded data: not words
 
 
@@ -417,7 +463,7 @@ def _title_shape(ln: _L, text: str | None = None) -> bool:
     text = ln.text if text is None else text
     return (3 <= ln.words <= 30 and not text.endswith((".", ":", ",", ";")) and ln.junk is None
             and not _BYLINE.match(text) and not _dates_in(text, "DMY") and not ln.chrome
-            and text[:1].isupper() | text[:1].isdigit() | (text[:1] in "'\"‘“¿¡")
+            and (text[:1].isupper() | text[:1].isdigit() | (text[:1] in "'\"‘“¿¡") or bool(_BRAND_START.match(text)))
             and not _CODE_TOKEN.search(text))
 
 
@@ -425,6 +471,7 @@ _CAPTION_WORDS = re.compile(
     r"\b(?:avatar|headshot|portrait|photo(?:graph)?s?|image|images|picture|credits?|getty|illustration|"
     r"file photo|courtesy|enlarge)\b|/", re.IGNORECASE)
 _NUMBERED = re.compile(r"^\d{1,3}[.)]\s")
+_DURATION_TAIL = re.compile(r"\(\d{1,2}:\d{2}(?::\d{2})?\)$")
 
 
 _RELATIVE_TIME = re.compile(
@@ -473,6 +520,17 @@ def _clean_title(text: str) -> str:
     if m and len(m["label"].split()) <= 3 and len(t[:m.start()].split()) >= 4:
         t = t[:m.start()].strip()
     return t
+
+
+def _own_meta_under(lines: list[_L], k: int, shaped: list[bool], template: list[bool], is_meta) -> bool:
+    """A date or byline found on this page only, within 3 lines under line k, with no
+    other headline-like line between: the meta block of the headline at k."""
+    for j in range(k + 1, min(len(lines), k + 4)):
+        if is_meta(j):
+            return lines[j].rep < 2 and lines[j].dup == 1
+        if shaped[j] and not template[j]:
+            return False
+    return False
 
 
 def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = True) -> int | None:
@@ -546,18 +604,22 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
         score -= 1.0 * max(0, list_mates - 1)
         if ln.sentence and not ln.text.endswith(("?", "!")):
             score -= 1.0 if dotted else 1.5
-        if ln.rep >= 2:
+        if ln.rep >= 2 and not (not ln.sentence and _own_meta_under(lines, k, shaped, template, is_meta)):
+            # On other pages of the source (their related links) and not over this
+            # page's own date or byline: the site's template.
             score -= _HL_REP
         if near_copies:
             score -= 1.0
-        if _NUMBERED.match(ln.text):
-            score -= 2.0
+        if _NUMBERED.match(ln.text) or _DURATION_TAIL.search(ln.text):
+            score -= 2.0  # an item of a numbered list, a video teaser "(6:37)"
         if _CAPTION_WORDS.search(ln.text) or _name_line(ln.text):
             score -= 2.0
         score -= min(2.0, 0.02 * (start - k)) if k < start else 0.6 * goods_above
         if score > best_score:
             best, best_score = k, score
     return best
+
+
 
 
 # --------------------------------------------------------------------------- bylines
@@ -672,6 +734,62 @@ def _comment_start(lines: list[_L], start: int, end: int, date_order: str) -> in
     return headers[0] if len(headers) >= _COMMENTS else None
 
 
+# "Related: Title Of Another Story", "READ MORE: another story", "Source: file_name": a
+# short label, a colon, and a headline or a file name, not a sentence.
+_LABELLED = re.compile(r"^(?P<label>[^\W\d_][^\W\d_'’ -]{0,15}(?: [^\W\d_]{1,15})?)\s*:\s*(?P<tail>\S.*)$")
+# A short bio: "NAME is a reporter …", "NAME writes about …", "NAME NAME is the senior editor …".
+_BIO_VERB = re.compile(r"^\s*(?:,\s*)?(?:is|was|writes|covers|reports|has been|joined|lives)\b")
+_ROLE_NOUN = re.compile(r"\b(?:editor|reporter|writer|correspondent|journalist|columnist|contributor|producer|"
+                        r"critic|author|freelancer)s?\b", re.IGNORECASE)
+_TAIL_LINES = 3  # how far from the run's end an author's bio or a publication note is looked for
+
+
+def _labelled_link(ln: _L) -> bool:
+    m = _LABELLED.match(ln.text)
+    if not m or ln.terminal:
+        return False
+    label, tail = m["label"], m["tail"]
+    tail_words = len(_WORD.findall(tail))
+    if _CODE_TOKEN.search(tail) and tail_words <= 3:
+        return True  # a file name
+    # A shouted label ("READ MORE") or a headline in title case after it.
+    return tail_words >= 3 and ((label.isupper() and len(label) >= 4) or _titlecase_share(tail) > 0.6)
+
+
+def _bio(text: str, authors: list[str]) -> bool:
+    for name in authors:
+        rest = text[len(name):] if text.startswith(name) else None
+        if rest is not None:
+            rest = rest[len(name) + 1:] if rest.startswith(" " + name) else rest  # "NAME NAME is"
+            if _BIO_VERB.match(rest):
+                return True
+    m = re.match(r"^(?:[A-Z][\w’'.-]+\s+){1,3}", text)
+    return bool(m and _BIO_VERB.match(text[m.end():]) and _ROLE_NOUN.search(text[:160]))
+
+
+def _run_extras(lines: list[_L], start: int, end: int, authors: list[str], order: str) -> dict[int, str]:
+    """Lines of the article run that are not its text, told by shape and place: a
+    labelled link to another story anywhere in it; at its end, the author's bio and a
+    short dated publication note ("This story was originally published DATE.")."""
+    out: dict[int, str] = {}
+    tail: list[int] = []
+    for k in range(start, end + 1):
+        ln = lines[k]
+        if ln.junk:
+            continue
+        if _labelled_link(ln):
+            out[k] = "boilerplate: labelled link to another story (Related:, Read more:)"
+        elif ln.cls in _GOOD_VALUE:
+            tail.append(k)
+    for k in tail[-_TAIL_LINES:]:
+        ln = lines[k]
+        if ln.words <= 120 and _bio(ln.text, authors):
+            out[k] = "metadata: author bio after the article"
+        elif ln.words <= 20 and _dates_in(ln.text, order):
+            out[k] = "metadata: publication note after the article"
+    return out
+
+
 def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None = None) -> Article:
     """Read a whole page's text dump into an Article, or raise Rejected."""
     lines, _ = _features(dump, source)
@@ -696,7 +814,7 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
     while end > start and lines[end].cls not in _GOOD_VALUE:
         end -= 1
 
-    order = rules.date_order
+    order = _page_date_order([ln.text for ln in lines], rules.date_order)
     comments = _comment_start(lines, start, end, order) if _COMMENTS else None
     if comments is not None:
         end = comments - 1
@@ -761,6 +879,12 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
             except ValueError:
                 date_hit = None
     if date_hit is None:
+        rel = next((ln.text for ln in lines[:head_end] if ln.words <= 8 and _AGO.search(ln.text)), None)
+        if rel is not None:
+            # "3 hours ago" dates a page only against the day it was saved, which the
+            # dump does not record: no date is made up from it.
+            raise Rejected(f"no date: the page dates itself only relatively ({rel.strip()!r}), "
+                           "no absolute date near the headline or anywhere on the page")
         raise Rejected("no date: no publication date near the headline or anywhere on the page")
 
     # Byline: in the head (headline .. text start), or the date line, or next to it.
@@ -813,9 +937,10 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
         sections[0].lines.append(lines[k].number)
 
     keep: set[int] = set(lead)
+    extra = _run_extras(lines, body_from, end, authors, order)
     for k in range(body_from, end + 1):
         ln = lines[k]
-        if k in (h, date_idx, byline_idx) or ln.junk or ln.dup > 1 or (template_ok and ln.rep >= 2):
+        if k in (h, date_idx, byline_idx) or k in extra or ln.junk or ln.dup > 1 or (template_ok and ln.rep >= 2):
             continue
         if ln.cls in _GOOD_VALUE:
             sections[-1].paragraphs.append(ln.text)
@@ -848,6 +973,8 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
             reason = "metadata: byline"
         elif ln.junk:
             reason = ln.junk
+        elif k in extra:
+            reason = extra[k]
         elif _COOKIE.search(ln.text) and ln.chrome:
             reason = "boilerplate: cookie notice"
         elif template_ok and ln.rep >= 2:
