@@ -232,9 +232,9 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             self.posts.append(page)
             escaping.escape_post_meta(page.meta)
             return markdown
+        if self.config.title_lists:
+            lists.use_title_list(page)
         if escaping.is_generated_view(page):
-            if self.config.title_lists:
-                lists.use_title_list(page)
             return escaping.generated_headline(page, markdown)
         return navigation.fill_directives(markdown, page, config, self.tag_pages, self.config.posts_dir)
 

@@ -39,8 +39,11 @@ def compact(html: str) -> str:
     # split() gives [text, element, tag name, text, element, tag name, ..., text]
     out = []
     for i in range(0, len(parts), 3):
-        out.append(_squeeze(parts[i]))
-        if i + 1 < len(parts):
+        # A verbatim element's own tags bound the text beside it: squeeze as if they were there.
+        before, after = (">" if i else ""), ("<" if i + 1 < len(parts) else "")
+        squeezed = _squeeze(before + parts[i] + after)
+        out.append(squeezed[len(before):len(squeezed) - len(after)])
+        if after:
             out.append(parts[i + 1])
     return "".join(out)
 

@@ -11,12 +11,13 @@ same page furniture.
 
 from __future__ import annotations
 
-from .escaping import is_generated_view
+from material.plugins.blog.structure import Archive, Category, Profile
 
 TITLE_LIST_TEMPLATE = "blog-list.html"
 
 
 def use_title_list(page) -> None:
-    """Give an archive, publisher or author page (any of its pages) the titles list."""
-    if is_generated_view(page):
+    """Give an archive, publisher or author page the titles list: its first page and
+    the pages after it (copies the blog makes, with no name of their own)."""
+    if isinstance(page, Archive | Category | Profile):
         page.meta["template"] = TITLE_LIST_TEMPLATE
