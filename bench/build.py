@@ -62,6 +62,30 @@ def size_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
 
+def site_kinds(site: Path) -> dict[str, int]:
+    """Bytes of site/ by kind of file (issue #15: where the size per brief goes)."""
+    out: dict[str, int] = {}
+    for p in site.rglob("*"):
+        if not p.is_file():
+            continue
+        rel = p.relative_to(site).as_posix()
+        top = rel.split("/", 1)[0]
+        if top[:4].isdigit():
+            kind = "briefs"
+        elif top == "digests":
+            kind = "digests"
+        elif top in ("page", "archive", "publisher", "author", "tags") or rel == "index.html":
+            kind = "lists"
+        elif top in ("pagefind", "search"):
+            kind = "search"
+        elif top in ("assets", "stylesheets"):
+            kind = "assets"
+        else:
+            kind = "other"  # feeds, sitemap, tags.json, the site's own pages
+        out[kind] = out.get(kind, 0) + p.stat().st_size
+    return out
+
+
 def mkdocs(cfg: str, site: str) -> list[str]:
     return [sys.executable, "-m", "mkdocs", "build", "-q", "-f", cfg, "-d", site]
 
@@ -82,6 +106,7 @@ def bench(n: int, stock: bool) -> dict:
         shutil.rmtree(proj / ".newsbrief-cache" / cache, ignore_errors=True)
     r["build_s"], r["build_mb"], _ = run(mkdocs("mkdocs.yml", "site"), proj)
     r["site_mb"] = size_mb(proj / "site")
+    r["kinds"] = site_kinds(proj / "site")
     r["search"] = "pagefind" if (proj / "site" / "pagefind").is_dir() else "material"
     new = proj / "seeds" / "zz-new.txt"
     new.write_text(make_dump(random.Random(-n)).text, encoding="utf-8")
@@ -111,6 +136,9 @@ def main() -> None:
         print(f"{n:>6} {r['convert_s']:>9.1f} {n / r['convert_s']:>7.0f} {r['build_s']:>8.1f} "
               f"{1000 * r['build_s'] / n:>10.1f} {r['build_mb']:>7.0f} {r['site_mb']:>7.0f} {r['inc_s']:>9.1f} "
               f"{r['search']:>8} | {stock}", flush=True)
+        print("        site KB a brief: " + ", ".join(f"{k} {v / 1e3 / n:.1f}" for k, v in
+                                               sorted(r["kinds"].items(), key=lambda kv: -kv[1]))
+              + f"; total {r['site_mb'] * 1e3 / n:.1f}", flush=True)
 
 
 if __name__ == "__main__":

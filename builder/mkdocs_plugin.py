@@ -52,7 +52,7 @@ from .output.store import WriteError
 from .pipeline import convert
 from .report import summarise
 from .rules import PROJECT_RULES, RulesError, load_rules
-from .site import blog_speed, escaping, feeds, labels, navigation, seams, search
+from .site import blog_speed, compact, escaping, feeds, labels, lists, navigation, seams, search
 from .site import build as sitebuild
 from .site.blog import blogs, check_blogs, is_post
 from .site.byline import site_locale, with_byline
@@ -86,6 +86,11 @@ class NewsbriefConfig(Config):
     search = c.Choice(["auto", "material", "pagefind"], default="auto")
     search_threshold = c.Type(int, default=2000)
     search_shard_size = c.Type(int, default=SHARD_SIZE)
+    # Small pages (issue #15): every HTML page without its template indentation
+    # (site/compact.py); the archive, publisher and author pages list titles, not
+    # excerpts (the home page keeps them).
+    minify = c.Type(bool, default=True)
+    title_lists = c.Type(bool, default=True)
 
 
 class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
@@ -238,6 +243,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
                 page.meta["title"] = lab.plain
             escaping.escape_post_meta(page.meta)
             return markdown
+        if self.config.title_lists:
+            lists.use_title_list(page)
         if escaping.is_generated_view(page):
             return escaping.generated_headline(page, markdown)
         return navigation.fill_directives(markdown, page, config, self.tag_pages, self.config.posts_dir)
@@ -274,6 +281,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             from jinja2 import ChoiceLoader
 
             env.loader = ChoiceLoader([seams.original_partials_loader(seams.OVERRIDDEN_TEMPLATES), env.loader])
+        if self.config.minify:  # below the page cache: it stores compacted pages
+            compact.install(env)
         if self.config.page_cache and seams.usable("page-cache"):
             self._page_cache = PageCache(self.root / CACHE_DIR, env, config, self._is_post)
         return env

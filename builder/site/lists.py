@@ -1,0 +1,23 @@
+"""Which lists show excerpts (issue #15, small pages).
+
+Every brief's lead used to be written on five list pages: the home page, its month in
+the archive, its publisher's page and each of its authors' pages. With the plugin option
+``title_lists`` (default on) only the home page shows cards with excerpts; the archive,
+publisher and author pages (and the digests' archive) list headlines with their date,
+authors and publisher (overrides/blog-list.html), fifty to a page (mkdocs.yml:
+``archive_pagination_per_page`` and the like), so their pages hold more briefs for the
+same page furniture.
+"""
+
+from __future__ import annotations
+
+from material.plugins.blog.structure import Archive, Category, Profile
+
+TITLE_LIST_TEMPLATE = "blog-list.html"
+
+
+def use_title_list(page) -> None:
+    """Give an archive, publisher or author page the titles list: its first page and
+    the pages after it (copies the blog makes, with no name of their own)."""
+    if isinstance(page, Archive | Category | Profile):
+        page.meta["template"] = TITLE_LIST_TEMPLATE
