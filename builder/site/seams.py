@@ -78,6 +78,9 @@ BODY_OPEN = '<article class="md-content__inner md-typeset">'
 # page cache (page_cache.py) keys a page on these, and caches no page with another.
 TEMPLATE_CONTEXT_KEYS = {"nav", "pages", "base_url", "extra_css", "extra_javascript", "mkdocs_version",
                          "build_date_utc", "config", "page", "tags"}
+# What Material's blog plugin adds to the context of a list page (on_page_context): the
+# cards and the pager, which the page cache keys as they render.
+LIST_CONTEXT_KEYS = {"posts", "pagination"}
 _OVERRIDES = Path(__file__).resolve().parents[2] / "overrides"
 _GENERATED = re.compile(r"\A\{#-\n\s*This file was automatically generated - do not edit\n-#\}\n")
 
@@ -263,6 +266,10 @@ def _check_page_cache() -> None:
     fields = set(import_module("mkdocs.utils.templates").TemplateContext.__annotations__)
     require(fields <= TEMPLATE_CONTEXT_KEYS, f"a page's template context has keys the page cache does not know: "
                                              f"{sorted(fields - TEMPLATE_CONTEXT_KEYS)}")
+    added = set(re.findall(r'context\["(\w+)"\]\s*=', _source(
+        import_module("material.plugins.blog.plugin").BlogPlugin.on_page_context)))
+    require(added == LIST_CONTEXT_KEYS, f"the blog's list pages have context keys {sorted(added)}, "
+                                        f"not {sorted(LIST_CONTEXT_KEYS)}")
     require(templates_tree_sha256() == TEMPLATES_TREE_SHA256,
             "Material's templates are not the ones checked (sha256 of the tree differs)")
 
