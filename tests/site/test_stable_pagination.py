@@ -195,3 +195,56 @@ def test_rebuild_equals_a_cold_build(project: Path, tmp_path: Path) -> None:
     cold = _files(cold_project / "site")
     assert warm.keys() == cold.keys()
     assert sorted(name for name in warm if warm[name] != cold[name]) == []
+
+
+# -- the seam and the page cache's key ------------------------------------------------
+
+def test_seam_holds_and_fails_when_material_paginates_otherwise(monkeypatch) -> None:
+    from material.plugins.blog.plugin import BlogPlugin
+
+    from builder.site import seams
+
+    assert seams.check("blog-pagination") is None
+    monkeypatch.setattr(BlogPlugin, "_render", lambda self, view, extra=None: None)
+    assert "signature" in seams.check("blog-pagination")
+    monkeypatch.undo()
+    source = seams._source
+
+    def edited(obj):  # Material 10 cutting pages some other way
+        text = source(obj)
+        return text.replace("1 + at // step", "at // step + 1") if obj is BlogPlugin._generate_pages else text
+
+    monkeypatch.setattr(seams, "_source", edited)
+    assert "_generate_pages" in seams.check("blog-pagination")
+
+
+def test_install_skips_a_format_it_cannot_write() -> None:
+    from types import SimpleNamespace
+
+    from builder.site import pagination
+
+    plugin = SimpleNamespace(config=SimpleNamespace(pagination_format="$link_previous $page of $page_count"),
+                             _render=None, _generate_pages=None)
+    assert pagination.install([plugin]) == [] and plugin._render is None
+    plugin.config.pagination_format = "$link_first $link_previous ~2~ $link_next $link_last"
+    assert pagination.install([plugin]) == [plugin] and plugin._render is not None
+
+
+def test_list_page_key_holds_its_cards_and_pager() -> None:
+    from types import SimpleNamespace
+
+    from builder.site.page_cache import page_key
+
+    def context(content: str, pager: str) -> dict:
+        card = SimpleNamespace(url="2026/10/a/", title="A", post=SimpleNamespace(title="A"), content=content,
+                               more="rest", meta={}, config={"pin": False}, authors=[], categories=[])
+        page = SimpleNamespace(url="", title="Home", content="<h1>Home</h1>", toc=[], meta={"template": "blog.html"},
+                               previous_page=None, next_page=None, ancestors=[], canonical_url=None,
+                               edit_url=None, is_homepage=True)
+        return {"page": page, "posts": [card], "pagination": lambda args: pager}
+
+    base = page_key("site", context("<p>a</p>", "1 2"))
+    assert base == page_key("site", context("<p>a</p>", "1 2"))
+    assert base != page_key("site", context("<p>b</p>", "1 2"))  # a card's excerpt
+    assert base != page_key("site", context("<p>a</p>", "1 2 3"))  # the pager
+    assert page_key("site", {**context("<p>a</p>", "1 2"), "sitemap": 1}) is None  # an unknown input
