@@ -52,7 +52,7 @@ from .output.store import WriteError
 from .pipeline import convert
 from .report import summarise
 from .rules import PROJECT_RULES, RulesError, load_rules
-from .site import blog_speed, compact, escaping, feeds, labels, lists, navigation, seams, search
+from .site import blog_speed, compact, escaping, feeds, labels, lists, navigation, pagination, seams, search
 from .site import build as sitebuild
 from .site.blog import blogs, check_blogs, is_post
 from .site.byline import site_locale, with_byline
@@ -83,6 +83,9 @@ class NewsbriefConfig(Config):
     # change (site/page_cache.py); Pagefind search for big archives (site/search.py).
     blog_speed = c.Type(bool, default=True)
     page_cache = c.Type(bool, default=True)
+    # Lists numbered from the oldest brief (site/pagination.py): a new brief changes the
+    # first page of its lists, not every page.
+    stable_pagination = c.Type(bool, default=True)
     search = c.Choice(["auto", "material", "pagefind"], default="auto")
     search_threshold = c.Type(int, default=2000)
     search_shard_size = c.Type(int, default=SHARD_SIZE)
@@ -175,6 +178,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         self.related = RelatedIndex(posts, self.config.posts_dir, site_locale(config))
         self.tag_pages = TagPages(self.related.index, self.config.posts_dir, slugify_tag, site_locale(config))
         seams.note_versions()
+        if self.config.stable_pagination:
+            pagination.install(blogs(config))
         if self.config.blog_speed:
             self._speedup, self._post_list = blog_speed.install(config, self.root / CACHE_DIR)
         self.search_engine, self._search_partial_ok = search.select(

@@ -1,14 +1,18 @@
-"""A brief's page is rendered again only when something it shows has changed (issue #5).
+"""A page is rendered again only when something it shows has changed (issues #5, #15).
 
 MkDocs renders every page's template on every build, ~14 ms a page, which is most of a
-rebuild once the Markdown is cached (site/blog_speed.py). A brief's HTML is a
-function of:
+rebuild once the Markdown is cached (site/blog_speed.py). A page's HTML is a function of:
 
 - the site: package versions, the configuration (plugin options included), the
   templates of the theme's custom_dir, the navigation;
-- the brief: URL, title, rendered content, table of contents, front matter, the blog's
+- the page: URL, title, rendered content, table of contents, front matter, the blog's
   post settings, authors, categories, tag links, canonical and edit URLs;
-- its place: previous and next page, ancestors.
+- its place: previous and next page, ancestors;
+- on a list page of the blogs (home, archive, publisher, author pages), what Material's
+  blog plugin adds to its context: the cards it shows (each excerpt's URL, title,
+  rendered content, front matter, authors, categories) and its pager (as it renders).
+  Lists are numbered from the oldest brief (site/pagination.py), so a new brief changes
+  the cards of a list's first page only, and every older page is reused.
 
 The key hashes all of these. A template context with a key this module does not know
 means no caching for that page: an input it cannot see is never guessed at. (Templates
@@ -30,7 +34,7 @@ from pathlib import Path
 
 from ..output.store import atomic_write, integrity, is_temp
 from .blog_speed import package_versions, stable_text
-from .seams import TEMPLATE_CONTEXT_KEYS
+from .seams import LIST_CONTEXT_KEYS, TEMPLATE_CONTEXT_KEYS
 
 log = logging.getLogger("mkdocs.plugins.newsbrief.page_cache")
 
@@ -96,9 +100,27 @@ def site_key(config, nav) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def _card(excerpt) -> list:
+    """What a list page shows of a post (partials/post.html): its card."""
+    return [excerpt.url, excerpt.title, getattr(getattr(excerpt, "post", None), "title", None),
+            excerpt.content or "", bool(excerpt.more), _plain(excerpt.meta),
+            _plain(dict(excerpt.config.items()) if hasattr(excerpt, "config") else None),
+            _plain([dict(a.items()) for a in getattr(excerpt, "authors", None) or ()]),
+            _plain([_link(c) for c in getattr(excerpt, "categories", None) or ()])]
+
+
+def _list_part(context) -> str:
+    """A list page's cards and pager ("" on other pages): the pager as it renders (the
+    template's arguments are constants of the templates, which the site key holds)."""
+    if not any(k in context for k in LIST_CONTEXT_KEYS):
+        return ""
+    pager = context.get("pagination")
+    return _plain([[_card(e) for e in context.get("posts") or ()], pager({}) if callable(pager) else None])
+
+
 def page_key(site: str, context) -> str | None:
-    """The key of a brief's page, or None if its context holds something unknown."""
-    if any(k not in TEMPLATE_CONTEXT_KEYS for k in context):
+    """The key of a page, or None if its context holds something unknown."""
+    if any(k not in TEMPLATE_CONTEXT_KEYS and k not in LIST_CONTEXT_KEYS for k in context):
         return None
     page = context["page"]
     tags = [[t.name, [[link.title, link.url] for link in t.links]] for t in context.get("tags") or ()]
@@ -109,13 +131,15 @@ def page_key(site: str, context) -> str | None:
         _plain([_link(c) for c in getattr(page, "categories", None) or ()]),
         _plain(tags), _plain(_link(page.previous_page)), _plain(_link(page.next_page)),
         _plain([_link(a) for a in page.ancestors]), _plain([page.canonical_url, page.edit_url, page.is_homepage]),
+        _list_part(context),
     ]
     return integrity(*parts)
 
 
 class PageCache:
-    """Wraps the build's Jinja environment so that a brief's template render is looked up
-    first; ``close()`` deletes the stored pages this build did not use."""
+    """Wraps the build's Jinja environment so that a page's template render is looked up
+    first; ``close()`` deletes the stored pages this build did not use. ``is_post`` tells
+    the briefs from the other pages in the log line."""
 
     def __init__(self, folder: Path, env, config, is_post):
         self.folder = folder / SUBDIR
@@ -124,6 +148,7 @@ class PageCache:
         self.site: str | None = None
         self.used: set[str] = set()
         self.hits = self.misses = self.uncacheable = self.discarded = 0
+        self.other_hits = self.other_misses = 0  # pages that are not posts (lists, indexes, tag pages)
         get_template = env.get_template
         cache = self
 
@@ -134,7 +159,7 @@ class PageCache:
 
     def render(self, template, context) -> str:
         page = context.get("page")
-        if page is None or not self.is_post(page):
+        if page is None:  # (404.html and other theme templates)
             return template.render(context)
         if self.site is None:  # the navigation is final once pages are rendered
             self.site = site_key(self.config, context["nav"])
@@ -148,12 +173,14 @@ class PageCache:
             output = unseal(key, path.read_text(encoding="utf-8"))
             if output is not None:
                 self.hits += 1
+                self.other_hits += not self.is_post(page)
                 return output
             self.discarded += 1  # damaged or edited: never published
             path.unlink(missing_ok=True)
         except (OSError, UnicodeDecodeError):
             pass
         self.misses += 1
+        self.other_misses += not self.is_post(page)
         output = template.render(context)
         try:
             atomic_write(path, seal(key, output).encode("utf-8"))
@@ -166,7 +193,8 @@ class PageCache:
             if is_temp(entry.name) or (entry.name.endswith(".html") and entry.name[:-5] not in self.used):
                 Path(entry.path).unlink(missing_ok=True)  # unused, or a killed write
         log.info(f"newsbrief: page cache: {self.hits} reused, {self.misses} rendered, "
-                 f"{self.uncacheable} not cacheable")
+                 f"{self.uncacheable} not cacheable (of which pages other than posts: {self.other_hits} reused, "
+                 f"{self.other_misses} rendered)")
         if self.discarded:
             log.info(f"newsbrief: page cache: {self.discarded} stored page(s) failed their check, rendered again")
 

@@ -78,6 +78,9 @@ BODY_OPEN = '<article class="md-content__inner md-typeset">'
 # page cache (page_cache.py) keys a page on these, and caches no page with another.
 TEMPLATE_CONTEXT_KEYS = {"nav", "pages", "base_url", "extra_css", "extra_javascript", "mkdocs_version",
                          "build_date_utc", "config", "page", "tags"}
+# What Material's blog plugin adds to the context of a list page (on_page_context): the
+# cards and the pager, which the page cache keys as they render.
+LIST_CONTEXT_KEYS = {"posts", "pagination"}
 _OVERRIDES = Path(__file__).resolve().parents[2] / "overrides"
 _GENERATED = re.compile(r"\A\{#-\n\s*This file was automatically generated - do not edit\n-#\}\n")
 
@@ -215,6 +218,40 @@ def _check_blog_yaml() -> None:
     require(hasattr(yaml, "CSafeLoader"), "PyYAML was built without LibYAML (no CSafeLoader)")
 
 
+def _check_blog_pagination() -> None:
+    """site/pagination.py replaces BlogPlugin._generate_pages and _render on each blog
+    instance: Material must create, link and render a list's pages as it did when checked."""
+    plugin = import_module("material.plugins.blog.plugin")
+    BlogPlugin = plugin.BlogPlugin
+    for name, params in (("_generate_pages", ["self", "view", "config", "files"]), ("_render", ["self", "view"])):
+        require(name in BlogPlugin.__dict__, f"BlogPlugin has no {name}")
+        require(list(inspect.signature(getattr(BlogPlugin, name)).parameters) == params,
+                f"BlogPlugin.{name} has another signature")
+    _contains(_source(BlogPlugin._generate_pages), (
+        "yield view", "self._format_path_for_pagination(view, 1 + at // step)", "files.get_file_from_path(path)",
+        "file = self._path_to_file(path, config)", "copy_file(view.file.abs_src_path, file.abs_src_path)",
+        "file.inclusion = InclusionLevel.EXCLUDED", "yield view.__class__(None, file, config)",
+        "file.page.pages = view.pages", "file.page.posts = view.posts"), "BlogPlugin._generate_pages")
+    _contains(_source(BlogPlugin._render), (
+        "posts, pagination = view.posts, None", "if self._config_pagination(view):", "at = view.pages.index(view)",
+        "self._render_post(post.excerpt, view)", "for post in posts if post.excerpt", "return posts, pagination"),
+        "BlogPlugin._render")
+    _contains(_source(BlogPlugin.on_files), ("for page in self._generate_pages(view, config, files):",
+                                             "view.pages.append(page)"), "BlogPlugin.on_files")
+    _contains(_source(BlogPlugin.on_nav), ("for at in range(1, len(view.pages)):",
+                                           "self._attach_at(view.parent, view, view.pages[at])"), "BlogPlugin.on_nav")
+    _contains(_source(BlogPlugin.on_page_context), (
+        "posts, pagination = self._render(page)", "format = self.config.pagination_format",
+        "show_if_single_page = self.config.pagination_if_single_page", "**args",
+        'context["pagination"] = pager if pagination else None'), "BlogPlugin.on_page_context")
+    _contains(_source(BlogPlugin._resolve_original), ("return page.pages[0]",), "BlogPlugin._resolve_original")
+    require(plugin.Pagination is import_module("paginate").Page, "the blog's pager is not paginate's Page")
+    require(callable(getattr(import_module("paginate"), "make_html_tag", None)), "paginate has no make_html_tag")
+    require(callable(getattr(import_module("mkdocs.utils"), "copy_file", None)), "mkdocs.utils has no copy_file")
+    # The pager is called as overrides/partials/pagination.html (and Material's own) call it.
+    _same_template("partials/pagination.html")
+
+
 def _check_page_cache() -> None:
     """site/page_cache.py wraps env.get_template and serves a brief's stored page for
     template.render(context): MkDocs must render pages that way, and the templates must
@@ -229,6 +266,10 @@ def _check_page_cache() -> None:
     fields = set(import_module("mkdocs.utils.templates").TemplateContext.__annotations__)
     require(fields <= TEMPLATE_CONTEXT_KEYS, f"a page's template context has keys the page cache does not know: "
                                              f"{sorted(fields - TEMPLATE_CONTEXT_KEYS)}")
+    added = set(re.findall(r'context\["(\w+)"\]\s*=', _source(
+        import_module("material.plugins.blog.plugin").BlogPlugin.on_page_context)))
+    require(added == LIST_CONTEXT_KEYS, f"the blog's list pages have context keys {sorted(added)}, "
+                                        f"not {sorted(LIST_CONTEXT_KEYS)}")
     require(templates_tree_sha256() == TEMPLATES_TREE_SHA256,
             "Material's templates are not the ones checked (sha256 of the tree differs)")
 
@@ -306,6 +347,9 @@ SEAMS = {s.name: s for s in (
          "the blog plugin's own list", _check_blog_post_list),
     Seam("blog-yaml", "front matter parsed with LibYAML (the blog's SafeLoader)",
          "PyYAML's SafeLoader", _check_blog_yaml),
+    Seam("blog-pagination", "lists paginated from the oldest post (BlogPlugin._generate_pages, _render)",
+         "lists paginated from the newest post (page/2 holds posts 11-20 counting from the newest)",
+         _check_blog_pagination),
     Seam("page-cache", "stored brief pages (MkDocs' template render)",
          "every page's template is rendered", _check_page_cache),
     Seam("search-partial", "Material's search partial copied into overrides/",

@@ -273,7 +273,7 @@ def test_every_seam_broken_still_builds_the_stock_site(tmp_path):
     stale = _stale(original)
     assert stale != original
     stock = _project(tmp_path / "stock", "\n      blog_speed: false\n      page_cache: false\n"
-                                         "      search: material", partial=None)
+                                         "      stable_pagination: false\n      search: material", partial=None)
     broken = _project(tmp_path / "broken", "\n      search: pagefind", partial=stale)
     _run(stock, [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", "site"])
     log = _run(broken, [sys.executable, "-O", "-c", BREAK_ALL])
