@@ -71,7 +71,7 @@ def _numbered(files: dict[str, bytes], lst: str) -> dict[int, bytes]:
 
 
 def _cards(page: bytes) -> list[str]:
-    return re.findall(r'<article class="md-post md-post--excerpt">.*?<time datetime="([^"]+)"', page.decode(), re.S)
+    return re.findall(r'<article class="md-post md-post--excerpt[^"]*">.*?<time datetime="([^"]+)"', page.decode(), re.S)
 
 
 def _list_sizes(files: dict[str, bytes]) -> dict[str, int]:
@@ -87,8 +87,10 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     assert text.count("pagination_per_page: 10\n") == 2
-    config.write_text(text.replace("pagination_per_page: 10\n", f"pagination_per_page: {PER_PAGE}\n"),
-                      encoding="utf-8")
+    # every list at PER_PAGE (the archive, publisher and author lists by title have their own
+    # *_pagination_per_page settings)
+    text = re.sub(r"pagination_per_page: \d+\n", f"pagination_per_page: {PER_PAGE}\n", text)
+    config.write_text(text, encoding="utf-8")
     for i in range(16):
         _add(project, i)
     _build(project)
