@@ -246,5 +246,5 @@ def convert(paths: Iterable[str | Path], rules: Rules, posts_dir: Path,
     result.write = folder.sync(files_out)
     if cache:
         cache.save(result.outcomes, stats, result.learned, extra_files(files_out),
-                   {src: (scan, done.views[src].digest()) for src, scan in done.scans.items()})
+                   {src: (scan, done.views[src].digest()) for src, scan in done.scans.items()}, same=stubs)
     return result
