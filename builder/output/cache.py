@@ -52,6 +52,7 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 _LINE_KEY = re.compile(r"[0-9a-f]{16}")
 _KINDS = {"family", "page-text", "html"}
 _YEAR, _MONTH = re.compile(r"\d{4}"), re.compile(r"\d{2}")
+_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 def _canon(value) -> str:
@@ -65,6 +66,21 @@ def _module_path(name: str) -> Path | None:
         if candidate is not None and candidate.is_file():
             return candidate
     return None
+
+
+def _import_statements(tree: ast.Module):
+    """The import statements of a module, at any depth (in functions, classes, if/try/
+    with/match blocks): statements are walked, expressions never hold one (ast.walk
+    visits every expression node too: most of the fingerprint's time, every run)."""
+    todo: list[ast.AST] = [tree]
+    while todo:
+        node = todo.pop()
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            for child in getattr(node, name, None) or ():
+                if isinstance(child, ast.Import | ast.ImportFrom):
+                    yield child
+                elif isinstance(child, ast.AST):
+                    todo.append(child)
 
 
 def conversion_modules() -> list[Path]:
@@ -83,7 +99,7 @@ def conversion_modules() -> list[Path]:
         seen[name] = path
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         todo.append(name.rpartition(".")[0] or top)  # a package's __init__ runs first
-        for node in ast.walk(ast.parse(path.read_bytes())):
+        for node in _import_statements(ast.parse(path.read_bytes())):
             if isinstance(node, ast.ImportFrom):
                 base = importlib.util.resolve_name("." * node.level + (node.module or ""), package) \
                     if node.level else (node.module or "")
@@ -157,7 +173,8 @@ def _int(v) -> bool:
 
 
 def _ints(v) -> bool:
-    return isinstance(v, list) and all(_int(x) for x in v)
+    # type() is int: no bool (as _int), and a C-speed check over a signature's 128 values
+    return isinstance(v, list) and all(type(x) is int for x in v)
 
 
 def _pairs(v) -> bool:
@@ -168,14 +185,14 @@ def _pairs(v) -> bool:
 def safe_rel(rel) -> bool:
     """A relative POSIX path with no `.`/`..` part, no backslash, no control character."""
     return (isinstance(rel, str) and bool(rel) and not rel.startswith("/") and "\\" not in rel
-            and not any(ord(ch) < 32 for ch in rel)
+            and not _CONTROL.search(rel)
             and all(part not in ("", ".", "..") for part in rel.split("/")))
 
 
 def page_path_ok(page, posts: str | None = None, date: dt.date | None = None, slug: str | None = None) -> bool:
     """A page as the builder names it: <posts>/<YYYY>/<MM>/<slug>[-N].md, with <posts>
     the posts folder of the cache's fingerprint when known."""
-    if not isinstance(page, str) or not page.endswith(".md") or any(ord(ch) < 32 for ch in page):
+    if not isinstance(page, str) or not page.endswith(".md") or _CONTROL.search(page):
         return False
     parts = page[:-3].split("/")
     if len(parts) < 4 or (posts is not None and "/".join(parts[:-3]) != posts):
