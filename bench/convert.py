@@ -40,7 +40,8 @@ def cpu_run(args: list[str], cwd: Path) -> tuple[float, float, str]:
     output of `newsbrief ARGS`."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    p = subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True)
+    p = subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True,
+                       env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if p.returncode:
@@ -102,15 +103,15 @@ def main() -> None:
     ap.add_argument("--plus-one", type=Path, metavar="PROJECT",
                     help="only the +1 runs, in this project (a folder whose seeds/ a warm convert has seen)")
     a = ap.parse_args()
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
-          f"resource limit {resource.getrlimit(resource.RLIMIT_AS)[0]}")
-    print(f"{'N':>7} {'cold s':>8} {'dumps/s':>8} {'MB/s':>6} {'peak MB':>8} {'unchanged s':>12} "
-          f"{'+1 add s':>9} {'+1 edit s':>9} {'+1 remove s':>11}  (CPU s; wall s)  pages after +1")
     if a.plus_one:
         corpus = (a.plus_one / "seeds").resolve()
         for name, (cpu, wall, _) in plus_one(corpus, a.plus_one, len(list(corpus.glob("*.txt"))), []).items():
             print(f"+1 {name}: {cpu:.2f} CPU s, {wall:.2f} wall s", flush=True)
         return
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
+          f"resource limit {resource.getrlimit(resource.RLIMIT_AS)[0]}")
+    print(f"{'N':>7} {'cold s':>8} {'dumps/s':>8} {'MB/s':>6} {'peak MB':>8} {'unchanged s':>12} "
+          f"{'+1 add s':>9} {'+1 edit s':>9} {'+1 remove s':>11}  (CPU s; wall s)  pages after +1")
     for n in a.n:
         r = bench(n, a.workers)
         walls = "; ".join(f"{wall:.2f}" for _, wall, _ in r["plus"].values())
