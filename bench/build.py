@@ -12,7 +12,9 @@ project (mkdocs.yml, docs/ without docs/posts, overrides/):
              cache warm, so this is the MkDocs part only);
 3. ours      `mkdocs build` as configured (blog_speed, page_cache on, search auto), blog
              and page caches cold;
-4. +1 dump   one new dump, then the same build again (caches warm);
+4. +1        the whole `newsbrief build` again (caches warm) after one new dump, after one
+             dump edited in place (same id, other text) and after one removed: wall and
+             CPU seconds (bench/convert.py's plus_one; the corpus is restored after);
 
 Each build is a child process; peak MB = the largest resident set of the build's process
 tree members (ru_maxrss of children: the MkDocs process; Pagefind runs as its child).
@@ -23,13 +25,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import shutil
 import sys
 import time
 from pathlib import Path
 
-from corpus import generate, make_dump
+from convert import plus_one
+from corpus import generate
 from measure import measured as run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,12 +110,7 @@ def bench(n: int, stock: bool) -> dict:
     r["site_mb"] = size_mb(proj / "site")
     r["kinds"] = site_kinds(proj / "site")
     r["search"] = "pagefind" if (proj / "site" / "pagefind").is_dir() else "material"
-    new = proj / "seeds" / "zz-new.txt"
-    new.write_text(make_dump(random.Random(-n)).text, encoding="utf-8")
-    try:
-        r["inc_s"], _, _ = run(mkdocs("mkdocs.yml", "site"), proj)
-    finally:
-        new.unlink()
+    r["plus"] = plus_one(corpus, proj, n, [], ["build"])
     return r
 
 
@@ -124,18 +121,23 @@ def main() -> None:
     a = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M')}")
     head = (f"{'N':>6} {'convert s':>9} {'dumps/s':>7} {'build s':>8} {'ms/article':>10} {'peak MB':>7} "
-            f"{'site MB':>7} {'+1 dump s':>9} {'search':>8} | {'stock s':>8} {'stock MB':>8} {'stock site':>10} "
+            f"{'site MB':>7} {'KB/brief':>8} {'+1 add s':>8} {'+1 edit s':>9} {'+1 rm s':>7} {'search':>8} | "
+            f"{'stock s':>8} {'stock MB':>8} {'stock site':>10} {'KB/brief':>8} "
             f"{'stock/ours':>10}")
     print(head, flush=True)
     for n in a.n:
         r = bench(n, not a.no_stock)
-        stock = "       -        -          -          -"
+        stock = "       -        -          -        -          -"
         if "stock_s" in r:
             stock = (f"{r['stock_s']:>8.1f} {r['stock_mb']:>8.0f} {r['stock_site_mb']:>10.0f} "
+                     f"{1000 * r['stock_site_mb'] / n:>8.1f} "
                      f"{r['stock_s'] / r['build_s']:>9.2f}x")
+        cpu = ", ".join(f"{k} {cpu:.1f}" for k, (cpu, _, _) in r["plus"].items())
         print(f"{n:>6} {r['convert_s']:>9.1f} {n / r['convert_s']:>7.0f} {r['build_s']:>8.1f} "
-              f"{1000 * r['build_s'] / n:>10.1f} {r['build_mb']:>7.0f} {r['site_mb']:>7.0f} {r['inc_s']:>9.1f} "
-              f"{r['search']:>8} | {stock}", flush=True)
+              f"{1000 * r['build_s'] / n:>10.1f} {r['build_mb']:>7.0f} {r['site_mb']:>7.0f} "
+              f"{1000 * r['site_mb'] / n:>8.1f} "
+              f"{r['plus']['add'][1]:>8.1f} {r['plus']['edit'][1]:>9.1f} {r['plus']['remove'][1]:>7.1f} "
+              f"{r['search']:>8} | {stock}  (+1 CPU s: {cpu})", flush=True)
         print("        site KB a brief: " + ", ".join(f"{k} {v / 1e3 / n:.1f}" for k, v in
                                                sorted(r["kinds"].items(), key=lambda kv: -kv[1]))
               + f"; total {r['site_mb'] * 1e3 / n:.1f}", flush=True)

@@ -1,11 +1,14 @@
-"""Benchmark the conversion stage: cold, unchanged (incremental) and one new dump.
+"""Benchmark the conversion stage: cold, unchanged (incremental), and +1: one new, one
+edited and one removed dump (each a whole `newsbrief convert` again, cache warm).
 
     python bench/convert.py                 # N = 1000 and 10000
     python bench/convert.py --n 1000 10000 100000 --workers 2
 
 Each run is a real `newsbrief convert` in a child process (so peak memory is that
 run's own), on a synthetic corpus from bench/corpus.py kept under .bench/.
-Prints a table; the README quotes the last run.
+Prints a table; the README quotes the last run. The +1 figures are CPU seconds of the
+child (user + system, its own children included: the machine may be busy), beside the
+wall seconds.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ import os
 import random
 import resource
 import shutil
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 from corpus import generate, make_dump
@@ -30,6 +35,49 @@ def run(args: list[str], cwd: Path) -> tuple[float, float, str]:
     return measured([sys.executable, "-m", "builder", *args], cwd)
 
 
+def cpu_run(args: list[str], cwd: Path) -> tuple[float, float, str]:
+    """CPU seconds (user + system of the child and its children), wall seconds and
+    output of `newsbrief ARGS`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    p = subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True,
+                       env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode:
+        sys.exit(f"newsbrief {' '.join(args)} failed:\n{p.stdout}{p.stderr}")
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return cpu, wall, p.stdout + p.stderr
+
+
+def edited(text: str) -> str:
+    """The dump with one word of its last paragraph changed: same id, other text."""
+    head, sep, last = text.rstrip("\n").rpartition("\n")
+    return f"{head}{sep}{last} Officials said more talks would follow.\n"
+
+
+def plus_one(corpus: Path, proj: Path, n: int, extra: list[str], cmd: list[str] | None = None) -> dict:
+    """The +1 runs, each after a warm run: a new dump, one edited in place, one removed.
+    The corpus is as it was afterwards. `cmd`: what to run (default: newsbrief convert)."""
+    cmd = cmd or ["convert", *extra, "seeds"]
+    out: dict = {}
+    victim = corpus / f"{n // 2:07d}.txt"
+    original = victim.read_bytes()
+    new = corpus / "zz-new.txt"
+    steps = [("add", lambda: new.write_text(make_dump(random.Random(-n)).text, encoding="utf-8"), new.unlink),
+             ("edit", lambda: victim.write_text(edited(original.decode("utf-8")), encoding="utf-8"),
+              lambda: victim.write_bytes(original)),
+             ("remove", victim.unlink, lambda: victim.write_bytes(original))]
+    for name, change, undo in steps:
+        cpu_run(cmd, proj)  # warm, on the corpus as it is
+        change()
+        try:
+            out[name] = cpu_run(cmd, proj)
+        finally:
+            undo()
+    return out
+
+
 def bench(n: int, workers: int | None) -> dict:
     corpus = generate(n, WORK / f"corpus-{n}")
     size_mb = sum(p.stat().st_size for p in corpus.glob("*.txt")) / 1e6
@@ -41,31 +89,36 @@ def bench(n: int, workers: int | None) -> dict:
     cold, rss, _ = run(["convert", "-q", "--no-cache", *extra, "seeds"], proj)
     run(["convert", "-q", *extra, "seeds"], proj)  # fill the cache
     warm, _, _ = run(["convert", "-q", *extra, "seeds"], proj)
-    new = corpus / "zz-new.txt"
-    new.write_text(make_dump(random.Random(-n)).text, encoding="utf-8")
-    try:
-        one, _, err = run(["convert", *extra, "seeds"], proj)
-    finally:
-        new.unlink()
-    written = next((line for line in err.splitlines() if line.startswith("pages:")), "")
+    plus = plus_one(corpus, proj, n, extra)
+    written = next((line for line in plus["add"][2].splitlines() if line.startswith("pages:")), "")
     shutil.rmtree(proj)
     return {"n": n, "cold_s": cold, "dumps_s": n / cold, "mb_s": size_mb / cold, "peak_mb": rss,
-            "unchanged_s": warm, "one_new_s": one, "one_new_pages": written}
+            "unchanged_s": warm, "plus": plus, "one_new_pages": written}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--workers", type=int, help="processes (default: all cores)")
+    ap.add_argument("--plus-one", type=Path, metavar="PROJECT",
+                    help="only the +1 runs, in this project (a folder whose seeds/ a warm convert has seen)")
     a = ap.parse_args()
+    if a.plus_one:
+        corpus = (a.plus_one / "seeds").resolve()
+        for name, (cpu, wall, _) in plus_one(corpus, a.plus_one, len(list(corpus.glob("*.txt"))), []).items():
+            print(f"+1 {name}: {cpu:.2f} CPU s, {wall:.2f} wall s", flush=True)
+        return
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
           f"resource limit {resource.getrlimit(resource.RLIMIT_AS)[0]}")
     print(f"{'N':>7} {'cold s':>8} {'dumps/s':>8} {'MB/s':>6} {'peak MB':>8} {'unchanged s':>12} "
-          f"{'+1 dump s':>10}  pages after +1")
+          f"{'+1 add s':>9} {'+1 edit s':>9} {'+1 remove s':>11}  (CPU s; wall s)  pages after +1")
     for n in a.n:
         r = bench(n, a.workers)
+        walls = "; ".join(f"{wall:.2f}" for _, wall, _ in r["plus"].values())
         print(f"{r['n']:>7} {r['cold_s']:>8.2f} {r['dumps_s']:>8.0f} {r['mb_s']:>6.1f} {r['peak_mb']:>8.0f} "
-              f"{r['unchanged_s']:>12.2f} {r['one_new_s']:>10.2f}  {r['one_new_pages']}", flush=True)
+              f"{r['unchanged_s']:>12.2f} {r['plus']['add'][0]:>9.2f} {r['plus']['edit'][0]:>9.2f} "
+              f"{r['plus']['remove'][0]:>11.2f}  ({walls})  "
+              f"{r['one_new_pages']}", flush=True)
 
 
 if __name__ == "__main__":

@@ -5,9 +5,11 @@ with a note of the others."""
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections import defaultdict
 
-from ..convert.features import NUM_PERM, minhash_object
+from ..convert.features import NUM_PERM
 from ..model import DUPLICATE, NEAR_DUPLICATE, OK, SUPERSEDED, Outcome
 
 
@@ -61,6 +63,39 @@ def exact_jaccard(a: list[int], b: list[int]) -> float:
     return len(sa & sb) / len(sa | sb) if sa or sb else 0.0
 
 
+@functools.lru_cache(maxsize=8)
+def lsh_bands(threshold: float, num_perm: int = NUM_PERM) -> list[tuple[int, int]]:
+    """The signature slices of datasketch's MinHashLSH for this threshold (its b bands of
+    r values, chosen by its _optimal_param)."""
+    from datasketch import MinHashLSH
+
+    return list(MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges)
+
+
+def _lsh_candidates(items: list[tuple[str, list[int], list[int]]], threshold: float) -> set[tuple[str, str]]:
+    """The pairs (in items order) that MinHashLSH with this threshold returns for each
+    other: those that agree on every value of at least one band. It compares the bands'
+    bytes (its default hashfunc), so a bucket is exactly one band's values: found here
+    with numpy over all signatures at once instead of a MinHash object and an LSH
+    insert and query per brief (most of the step's time, every run)."""
+    import numpy as np
+
+    sigs = np.array([sig for _, sig, _ in items], dtype=np.uint64)
+    if sigs.ndim != 2 or sigs.shape[1] != NUM_PERM:
+        raise ValueError(f"MinHash signatures of {NUM_PERM} values expected")
+    pairs: set[tuple[int, int]] = set()
+    for start, end in lsh_bands(threshold):
+        band = np.ascontiguousarray(sigs[:, start:end]).view(np.dtype((np.void, 8 * (end - start)))).ravel()
+        _, bucket, counts = np.unique(band, return_inverse=True, return_counts=True)
+        shared = np.flatnonzero(counts[bucket] > 1)
+        by_bucket: dict[int, list[int]] = defaultdict(list)
+        for i in shared.tolist():
+            by_bucket[int(bucket[i])].append(i)
+        for members in by_bucket.values():
+            pairs.update(itertools.combinations(members, 2))
+    return {(items[i][0], items[j][0]) for i, j in pairs}
+
+
 def near_duplicate_groups(items: list[tuple[str, list[int], list[int]]],
                           threshold: float) -> list[list[tuple[str, float]]]:
     """Clusters of near-identical texts, [(key, similarity to the cluster's first)]:
@@ -69,14 +104,7 @@ def near_duplicate_groups(items: list[tuple[str, list[int], list[int]]],
     items = [it for it in items if len(it[2]) >= MIN_SENTENCES]
     if threshold <= 0 or threshold > 1 or len(items) < 2:
         return []
-    import numpy as np
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     sents = {key: s for key, _, s in items}
-    hashes = {key: minhash_object(hashvalues=np.array(sig, dtype=np.uint32)) for key, sig, _ in items}
-    for key, _, _ in items:
-        lsh.insert(key, hashes[key])
     parent = {k: k for k, _, _ in items}
 
     def find(k: str) -> str:
@@ -85,10 +113,9 @@ def near_duplicate_groups(items: list[tuple[str, list[int], list[int]]],
             k = parent[k]
         return k
 
-    for key, _, _ in items:
-        for other in lsh.query(hashes[key]):
-            if other != key and exact_jaccard(sents[key], sents[other]) >= threshold:
-                parent[find(other)] = find(key)
+    for a, b in sorted(_lsh_candidates(items, threshold)):
+        if exact_jaccard(sents[a], sents[b]) >= threshold:
+            parent[find(b)] = find(a)
     groups: dict[str, list[str]] = defaultdict(list)
     for key, _, _ in items:
         groups[find(key)].append(key)

@@ -53,7 +53,9 @@ def kept_authors(posts_dir: Path) -> set[str]:
 
     authors = set()
     try:
-        data = yaml.safe_load((posts_dir / AUTHORS_FILE).read_text(encoding="utf-8"))
+        # LibYAML's safe loader when PyYAML has it (the wheels do): the same data, ~10x faster.
+        data = yaml.load((posts_dir / AUTHORS_FILE).read_text(encoding="utf-8"),
+                         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         for key, info in (data.get("authors") or {}).items():
             if isinstance(info, dict) and isinstance(info.get("name"), str) and key == author_key(info["name"]):
                 authors.add(info["name"])

@@ -1,7 +1,10 @@
 """The conversion cache: what each dump gave last time, so an unchanged dump is neither
 read, parsed nor rendered again.
 
-Two JSON files in `.newsbrief-cache/`, keyed by the dump's path. An entry is reused when
+Two JSON files in `.newsbrief-cache/`, keyed by the dump's path; a record and the
+snapshot are stored as their canonical JSON text, so that checking one hashes the text as
+read and a run writes back the text of every record it did not change without encoding
+it again (a +1 run at 10k dumps). An entry is reused when
 the file's size and modification time are the same, or else when its bytes hash the
 same (a touched or copied file). The whole cache is thrown away when the rules, the
 version or the code of the conversion change: its name, and its content, carry a
@@ -26,6 +29,7 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +43,7 @@ from .render import render_key
 from .store import atomic_write, integrity
 
 CACHE_DIR = ".newsbrief-cache"
-FORMAT = 3
+FORMAT = 4
 _PACKAGE = Path(__file__).resolve().parent.parent
 # The conversion starts here: the fingerprint hashes these modules and what they import.
 _CONVERSION_ROOTS = ("builder.pipeline", "builder.output.cache")
@@ -48,6 +52,8 @@ SAFE_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _LINE_KEY = re.compile(r"[0-9a-f]{16}")
 _KINDS = {"family", "page-text", "html"}
+_YEAR, _MONTH = re.compile(r"\d{4}"), re.compile(r"\d{2}")
+_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 def _canon(value) -> str:
@@ -61,6 +67,21 @@ def _module_path(name: str) -> Path | None:
         if candidate is not None and candidate.is_file():
             return candidate
     return None
+
+
+def _import_statements(tree: ast.Module):
+    """The import statements of a module, at any depth (in functions, classes, if/try/
+    with/match blocks): statements are walked, expressions never hold one (ast.walk
+    visits every expression node too: most of the fingerprint's time, every run)."""
+    todo: list[ast.AST] = [tree]
+    while todo:
+        node = todo.pop()
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            for child in getattr(node, name, None) or ():
+                if isinstance(child, ast.Import | ast.ImportFrom):
+                    yield child
+                elif isinstance(child, ast.AST):
+                    todo.append(child)
 
 
 def conversion_modules() -> list[Path]:
@@ -79,7 +100,7 @@ def conversion_modules() -> list[Path]:
         seen[name] = path
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         todo.append(name.rpartition(".")[0] or top)  # a package's __init__ runs first
-        for node in ast.walk(ast.parse(path.read_bytes())):
+        for node in _import_statements(ast.parse(path.read_bytes())):
             if isinstance(node, ast.ImportFrom):
                 base = importlib.util.resolve_name("." * node.level + (node.module or ""), package) \
                     if node.level else (node.module or "")
@@ -153,7 +174,8 @@ def _int(v) -> bool:
 
 
 def _ints(v) -> bool:
-    return isinstance(v, list) and all(_int(x) for x in v)
+    # type() is int: no bool (as _int), and a C-speed check over a signature's 128 values
+    return isinstance(v, list) and all(type(x) is int for x in v)
 
 
 def _pairs(v) -> bool:
@@ -164,7 +186,7 @@ def _pairs(v) -> bool:
 def safe_rel(rel) -> bool:
     """A relative POSIX path with no `.`/`..` part, no backslash, no control character."""
     return (isinstance(rel, str) and bool(rel) and not rel.startswith("/") and "\\" not in rel
-            and not any(ord(ch) < 32 for ch in rel)
+            and not _CONTROL.search(rel)
             and all(part not in ("", ".", "..") for part in rel.split("/")))
 
 
@@ -173,21 +195,26 @@ def page_path_ok(page, posts: str | None = None, date: dt.date | None = None,
     """A page as the builder names it: <posts>/<YYYY>/<MM>/<slug>[-N].md, with <posts>
     the posts folder of the cache's fingerprint when known, and <slug> one of `slug`
     when given (a brief keeps a page an earlier version named: enrich.earlier_slugs)."""
-    if not isinstance(page, str) or not page.endswith(".md") or any(ord(ch) < 32 for ch in page):
+    if not isinstance(page, str) or not page.endswith(".md") or _CONTROL.search(page):
         return False
     parts = page[:-3].split("/")
     if len(parts) < 4 or (posts is not None and "/".join(parts[:-3]) != posts):
         return False
-    if not re.fullmatch(r"\d{4}", parts[-3]) or not re.fullmatch(r"\d{2}", parts[-2]):
-        return False
-    if not SAFE_SLUG.fullmatch(parts[-1]):
+    if not _YEAR.fullmatch(parts[-3]) or not _MONTH.fullmatch(parts[-2]) or not SAFE_SLUG.fullmatch(parts[-1]):
         return False
     if date is not None and (parts[-3], parts[-2]) != (f"{date:%Y}", f"{date:%m}"):
         return False
+    # <slug> or <slug>-N; the name is ASCII already (SAFE_SLUG). No pattern per slug: a
+    # compiled pattern per record thrashed re's cache (seconds at 10k records).
     if slug is None:
         return True
-    slugs = (slug,) if isinstance(slug, str) else slug
-    return any(re.fullmatch(re.escape(s) + r"(?:-\d+)?", parts[-1]) is not None for s in slugs)
+    name = parts[-1]
+    return any(name == s or (name.startswith(s + "-") and name[len(s) + 1 :].isdigit())
+               for s in ((slug,) if isinstance(slug, str) else slug))
+
+
+def _index_check(key: str, source: str, e: list) -> str:
+    return integrity(key, "index", source, str(e[0]), str(e[1]), e[2])
 
 
 def _index_entry_ok(e) -> bool:
@@ -219,8 +246,8 @@ def record_ok(r, posts: str | None = None) -> bool:
         f = r["features"]
         return (_str(r["id"]) and _str(r["title"]) and _str(r["key"]) and _str(r["render"])
                 and _str(r["slug"]) and SAFE_SLUG.fullmatch(r["slug"]) is not None and len(r["slug"]) <= 200
-                and (r["page"] is None or page_path_ok(r["page"], posts, date,
-                                                         (r["slug"], *earlier_slugs(r["title"], r["id"]))))
+                and (r["page"] is None or page_path_ok(r["page"], posts, date, r["slug"])
+                     or page_path_ok(r["page"], posts, date, earlier_slugs(r["title"], r["id"])))
                 and _strs(r["authors"]) and _opt_str(r["publisher"]) and _strs(r["local_tags"])
                 and _strs(r["learned"]) and _strs(r["highlights"]) and _opt_str(r["description"])
                 and isinstance(f, dict) and _ints(f["signature"]) and _ints(f["sentences"]) and _strs(f["words"])
@@ -270,8 +297,10 @@ class ConvertCache:
         self.folder, self.key = folder, key
         self.posts = _POSTS_OF.get(key)
         self.index: dict[str, list] = {}  # source -> [size, mtime_ns, sha256]
-        self.archive: dict | None = None
+        self._archive: dict | None = None  # the snapshot, once checked
+        self._archive_text: str | None = None  # its text as read (checked when first used)
         self._records: dict[str, dict] | None = None
+        self._texts: dict[str, str] = {}  # source -> the checked record's text, as stored
         self.discarded = 0  # entries that failed their check (dropped, converted again)
         self.touched = False  # an entry's mtime was refreshed: worth saving even if nothing else changed
         raw = self._load(self.path)
@@ -280,16 +309,31 @@ class ConvertCache:
         index, archive = raw.get("index"), raw.get("archive")
         for source, item in (index.items() if isinstance(index, dict) else ()):
             entry = item[:3] if isinstance(item, list) and len(item) == 4 else None
-            if _index_entry_ok(entry) and item[3] == integrity(key, "index", source, _canon(entry)):
+            if _index_entry_ok(entry) and item[3] == _index_check(key, source, entry):
                 self.index[source] = entry
             else:
                 self.discarded += 1
-        body = archive.get("body") if isinstance(archive, dict) else None
-        if body is not None and archive.get("check") == integrity(key, "archive", _canon(body)) \
-                and snapshot_ok(body, self.posts):
-            self.archive = archive["body"]
+        text = archive.get("body") if isinstance(archive, dict) else None
+        if isinstance(text, str) and archive.get("check") == integrity(key, "archive", text):
+            self._archive_text = text
         elif archive is not None:
             self.discarded += 1
+
+    @property
+    def archive(self) -> dict | None:
+        """The snapshot of the last run's decisions, parsed and checked when first asked
+        for (a run where some dump changed never needs it)."""
+        if self._archive is None and self._archive_text is not None:
+            text, self._archive_text = self._archive_text, None
+            try:
+                body = json.loads(text)
+            except ValueError:
+                body = None
+            if snapshot_ok(body, self.posts):
+                self._archive = body
+            else:
+                self.discarded += 1
+        return self._archive
 
     def _load(self, path: Path) -> dict | None:
         """The file's body if it is this format and this fingerprint's, else None."""
@@ -308,10 +352,16 @@ class ConvertCache:
             raw = self._load(self.records_path)
             entries = raw.get("records") if raw is not None else None
             for source, item in (entries.items() if isinstance(entries, dict) else ()):
-                record = item.get("r") if isinstance(item, dict) else None
-                if record_ok(record, self.posts) \
-                        and item.get("h") == integrity(self.key, "record", source, _canon(record)):
+                text = item.get("r") if isinstance(item, dict) else None
+                record = None
+                if isinstance(text, str) and item.get("h") == integrity(self.key, "record", source, text):
+                    try:
+                        record = json.loads(text)
+                    except ValueError:
+                        record = None
+                if record_ok(record, self.posts):
                     self._records[source] = record
+                    self._texts[source] = text
                 else:
                     self.discarded += 1
         return self._records
@@ -360,45 +410,50 @@ class ConvertCache:
         """The archive-wide decisions of the last run, if it ran over exactly these
         sources (all unchanged, so in the index) with the same bytes."""
         digest = sources_digest([(src, self.index[src][2]) for src in sources])
-        return self.archive if self.archive and self.archive.get("digest") == digest else None
+        archive = self.archive
+        return archive if archive and archive.get("digest") == digest else None
 
     def save_index(self) -> None:
         """Only the index changed (mtimes refreshed): keep the records file as it is."""
-        index = {src: [*e, integrity(self.key, "index", src, _canon(e))] for src, e in self.index.items()}
-        archive = None if self.archive is None else \
-            {"body": self.archive, "check": integrity(self.key, "archive", _canon(self.archive))}
+        index = {src: [*e, _index_check(self.key, src, e)] for src, e in self.index.items()}
+        text = self._archive_text if self._archive is None else _canon(self._archive)
+        archive = None if text is None else {"body": text, "check": integrity(self.key, "archive", text)}
         body = {"format": FORMAT, "key": self.key, "index": index, "archive": archive}
         atomic_write(self.path, json.dumps(body, ensure_ascii=False, sort_keys=True).encode())
 
     def save(self, outcomes: list[Outcome], stats: dict[str, os.stat_result],
              learned: dict[tuple[str, str], int] | None = None, extras: list[str] | None = None,
-             scans: dict[str, tuple[Scan, str]] | None = None) -> None:
+             scans: dict[str, tuple[Scan, str]] | None = None, same: Container[str] = ()) -> None:
         """Store this run: an entry per dump, and (with `extras`, the generated files that
         are not a brief's page) a snapshot of the archive-wide decisions. `scans`: the
         page-text and HTML dumps' first pass and the digest of the view each was
-        converted with (the next run converts such a dump again when its view moved)."""
+        converted with (the next run converts such a dump again when its view moved).
+        `same`: the sources whose record is the one this cache gave (stubs whose page
+        stayed: same bytes, same page, same render key), whose stored text is kept."""
         scans = scans or {}
         archive = None
         if extras is not None:
             digest = sources_digest([(o.source_path, (o.article.dump.sha256 if o.article else o.sha256) or "")
                                      for o in outcomes])
             archive = archive_snapshot(digest, outcomes, learned or {}, extras)
-        index, records = {}, {}
+        index, texts = {}, {}
         for o in outcomes:
             st = stats.get(o.source_path)
             if st is None:
                 continue
             sha = (o.article.dump.sha256 if o.article else o.sha256) or ""
             index[o.source_path] = [st.st_size, st.st_mtime_ns, sha]
-            records[o.source_path] = _record(o, scans.get(o.source_path))
+            kept = self._texts.get(o.source_path) if o.source_path in same else None
+            texts[o.source_path] = kept or _canon(_record(o, scans.get(o.source_path)))
         self.folder.mkdir(parents=True, exist_ok=True)
         for old in [*self.folder.glob("convert-*.json"), *self.folder.glob("records-*.json")]:
             if old not in (self.path, self.records_path):
                 old.unlink(missing_ok=True)
-        sealed = {src: {"h": integrity(self.key, "record", src, _canon(r)), "r": r} for src, r in records.items()}
+        sealed = {src: {"h": integrity(self.key, "record", src, t), "r": t} for src, t in texts.items()}
         body = {"format": FORMAT, "key": self.key, "records": sealed}
         atomic_write(self.records_path, json.dumps(body, ensure_ascii=False, sort_keys=True).encode())
-        self.index, self.archive = index, archive
+        self.index, self._archive, self._archive_text = index, archive, None
+        self._records, self._texts = None, {}
         self.save_index()
 
 

@@ -64,8 +64,19 @@ def _file(project: Path, prefix: str) -> Path:
 
 
 def _edit(path: Path, change) -> None:
+    """Change the parsed file; a record or snapshot is stored as its canonical text (the
+    text its hash covers): parsed for `change`, written back the same way."""
     data = json.loads(path.read_text(encoding="utf-8"))
+    records = data.get("records")
+    inner = [(x, "r") for x in (records.values() if isinstance(records, dict) else ())]
+    inner += [(data["archive"], "body")] if isinstance(data.get("archive"), dict) else []
+    inner = [(x, field) for x, field in inner if isinstance(x, dict) and isinstance(x.get(field), str)]
+    for x, field in inner:
+        x[field] = json.loads(x[field])
     change(data)
+    for x, field in inner:
+        if not isinstance(x[field], str):
+            x[field] = cache._canon(x[field])
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
