@@ -493,6 +493,8 @@ _HL_LONG = 0.5
 _HL_SHORT = 0.5
 _HL_CAPS = 1.0
 _HL_META_TITLE_WORDS = 4  # a title over a date/byline; a shorter line is a label
+_HL_LEAD = 1.0  # weight of the share of a candidate's content words the article's opening uses
+_LEAD_LINES = 4  # the opening: this many paragraphs from the top of the text
 
 
 def _all_caps(text: str) -> bool:
@@ -533,7 +535,29 @@ def _own_meta_under(lines: list[_L], k: int, shaped: list[bool], template: list[
     return False
 
 
-def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = True) -> int | None:
+def _stem(token: str) -> str:
+    return token[:5]  # "returned" / "returning", "outage" / "outages": a crude, language-blind stem
+
+
+def _content_stems(text: str, stop: frozenset[str]) -> set[str]:
+    return {_stem(t) for t in (w.casefold() for w in _WORD.findall(text)) if t not in stop and not t.isdigit()}
+
+
+def _opening_stems(lines: list[_L], at: int, stop: frozenset[str]) -> set[str]:
+    """Content words of the first paragraphs from line `at` on: what a headline announces."""
+    out: set[str] = set()
+    taken = 0
+    for ln in lines[at:]:
+        if taken >= _LEAD_LINES:
+            break
+        if ln.cls in _GOOD_VALUE and ln.dup == 1:
+            out |= _content_stems(ln.text, stop)
+            taken += 1
+    return out
+
+
+def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = True,
+              stop: frozenset[str] = frozenset(), text_start: int | None = None) -> int | None:
     """Index of the headline: a title-like line above the article text (or at its top),
     scored by what lies just under it (a date, a byline, a standfirst), what lies just
     above it (the end of the page's chrome, not a byline or a date: the meta block
@@ -554,6 +578,8 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
             meta[j] = _meta_line(lines[j], date_order)
         return meta[j]
 
+    text_start = start if text_start is None else text_start
+    openings: dict[int, set[str]] = {}
     best, best_score = None, float("-inf")
     goods_above = 0
     for k in range(lo, hi):
@@ -590,6 +616,16 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
             score -= _HL_CAPS  # a kicker, a label or a teaser shouted in capitals
         if _titlecase_share(ln.text) > 0.6:
             score += 0.5
+        own = _content_stems(ln.text, stop)
+        # From the standfirst or lead right under it, else from the top of the text.
+        at = k + 1 if nxt is not None and nxt.cls in _GOOD_VALUE else max(k + 1, text_start)
+        if at not in openings:
+            openings[at] = _opening_stems(lines, at, stop)
+        opening = openings[at]
+        if own and _HL_LEAD and not dotted:
+            # The headline announces the article: its words come back in the opening
+            # paragraphs; another story's headline (a sidebar, a related link) does not.
+            score += _HL_LEAD * len(own & opening) / len(own)
         above = lines[max(0, k - 3):k]
         if above and all(a.cls == "bad" or a.rep >= 2 or a.words <= 3 for a in above):
             score += 1.0  # the page's chrome ends right above it
@@ -792,7 +828,7 @@ def _run_extras(lines: list[_L], start: int, end: int, authors: list[str], order
 
 def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None = None) -> Article:
     """Read a whole page's text dump into an Article, or raise Rejected."""
-    lines, _ = _features(dump, source)
+    lines, stop = _features(dump, source)
     if not lines:
         raise Rejected("empty file")
     # Repetition across the source is only evidence when the dumps are different
@@ -823,7 +859,7 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
     # The headline is looked for above the loosest run (a lower cost lets the text
     # reach back over captions and boxes to the top of the article).
     loose = _best_run(lines, _COST / 2)[0]
-    h = _headline(lines, min(start, loose) if loose <= start else start, order, template_ok)
+    h = _headline(lines, min(start, loose) if loose <= start else start, order, template_ok, stop, start)
     if h is not None and h >= start:
         # The run began in the page's chrome (a teaser, a notice): the text starts under
         # the headline.
