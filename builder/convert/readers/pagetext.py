@@ -493,7 +493,8 @@ _HL_LONG = 0.5
 _HL_SHORT = 0.5
 _HL_CAPS = 1.0
 _HL_META_TITLE_WORDS = 4  # a title over a date/byline; a shorter line is a label
-_HL_LEAD = 1.0  # weight of the share of a candidate's content words the article's opening uses
+_HL_LEAD = 1.0
+_DOUBLED = 1  # weight of the share of a candidate's content words the article's opening uses
 _LEAD_LINES = 4  # the opening: this many paragraphs from the top of the text
 
 
@@ -591,6 +592,14 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
                   and not ln.text.endswith("..") and _title_shape(ln, ln.text[:-1]))
         if not shaped[k] and not dotted:
             continue
+        # A headline printed twice in a row right over this page's own date or byline (a
+        # heading and its link or share text) is one candidate: the upper copy, scored as if
+        # the copy were not there. (A teaser printed twice has no meta block under it.)
+        if (_DOUBLED and k > 0 and lines[k - 1].text == ln.text
+                and _own_meta_under(lines, k, shaped, template, is_meta)):
+            continue
+        doubled = (_DOUBLED and k + 1 < len(lines) and lines[k + 1].text == ln.text
+                   and _own_meta_under(lines, k + 1, shaped, template, is_meta))
         score = 1.0
         for d, b in enumerate(lines[k + 1:k + 1 + int(_HL_DATE_WIN)]):
             if b.words <= 25 and _dates_in(b.text, date_order):
@@ -598,12 +607,12 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
                 break
         if any(_byline(b.text) for b in lines[k + 1:k + 9]):
             score += 1.5
-        nxt = lines[k + 1] if k + 1 < len(lines) else None
+        nxt = lines[k + 1 + doubled] if k + 1 + doubled < len(lines) else None
         if nxt is not None and nxt.cls in _GOOD_VALUE and nxt.dup == 1 and nxt.rep < 2:
             score += 1.0  # a standfirst or the lead under it
         key = _norm_title(ln.text)
         near_copies = sum(1 for j in range(max(0, k - 3), min(len(lines), k + 4))
-                          if j != k and lines[j].text == ln.text)
+                          if j != k and lines[j].text == ln.text and not (doubled and j == k + 1))
         if page.count(key) - near_copies >= 2:
             score += 1.5
         if 5 <= ln.words <= 20:
