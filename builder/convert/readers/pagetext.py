@@ -209,7 +209,8 @@ _IMAGE_LINK = re.compile(r"^\[[^\]]{1,80}\]\s*\S")
 _NO_LETTERS = re.compile(r"^[\W\d_]*$")
 _COUNTER = re.compile(
     r"^\d[\d,.]*\s*[kKmM]?\s+[^\W\d_]+(?:\s+[^\W\d_]+)?$|^[^\W\d_]+(?:\s+[^\W\d_]+)?\s*[:(]?\s*\d[\d,.]*[kKmM]?\)?$"
-    r"|^\d+\s*/\s*\d+$|^\d+\s+(?:min|minute|mins)\.?\s+read$",
+    r"|^\d+\s*/\s*\d+$|^\d+\s+(?:min|minute|mins)\.?\s+read$"
+    r"|^\d+\s+[^\W\d_]{1,3}\s+\d+[\s|]*$",  # a slide counter: "3 of 9", "3 de 9"
     re.IGNORECASE,
 )
 # One weak feature among the shape features: the vocabulary of site chrome that is the
@@ -493,9 +494,9 @@ _HL_LONG = 0.5
 _HL_SHORT = 0.5
 _HL_CAPS = 1.0
 _HL_META_TITLE_WORDS = 4  # a title over a date/byline; a shorter line is a label
-_HL_LEAD = 1.0
-_DOUBLED = 1  # weight of the share of a candidate's content words the article's opening uses
+_HL_LEAD = 1.0  # weight of the share of a candidate's content words the article's opening uses
 _LEAD_LINES = 4  # the opening: this many paragraphs from the top of the text
+_DOUBLED = 1
 
 
 def _all_caps(text: str) -> bool:
@@ -525,12 +526,15 @@ def _clean_title(text: str) -> str:
     return t
 
 
-def _own_meta_under(lines: list[_L], k: int, shaped: list[bool], template: list[bool], is_meta) -> bool:
+def _own_meta_under(lines: list[_L], k: int, shaped: list[bool], template: list[bool], is_meta,
+                    any_date: bool = False) -> bool:
     """A date or byline found on this page only, within 3 lines under line k, with no
-    other headline-like line between: the meta block of the headline at k."""
+    other headline-like line between: the meta block of the headline at k. With any_date,
+    a date line counts even when other pages print one of the same shape (their own date
+    in the same place: the context counts lines with their digits masked)."""
     for j in range(k + 1, min(len(lines), k + 4)):
         if is_meta(j):
-            return lines[j].rep < 2 and lines[j].dup == 1
+            return lines[j].dup == 1 and (lines[j].rep < 2 or (any_date and bool(_dates_in(lines[j].text, "DMY"))))
         if shaped[j] and not template[j]:
             return False
     return False
@@ -574,6 +578,14 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
     template = [ln.dup > 1 or (template_ok and ln.rep >= 2) for ln in lines]
     meta = {}
 
+    wkeys: dict[int, tuple[str, ...]] = {}
+
+    def words_of(j: int) -> tuple[str, ...]:
+        """The line's words: "A -- B" and "A B" are one text printed twice."""
+        if j not in wkeys:
+            wkeys[j] = tuple(w.casefold() for w in _WORD.findall(lines[j].text)) if 0 <= j < len(lines) else ()
+        return wkeys[j]
+
     def is_meta(j: int) -> bool:
         if j not in meta:
             meta[j] = _meta_line(lines[j], date_order)
@@ -595,11 +607,11 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
         # A headline printed twice in a row right over this page's own date or byline (a
         # heading and its link or share text) is one candidate: the upper copy, scored as if
         # the copy were not there. (A teaser printed twice has no meta block under it.)
-        if (_DOUBLED and k > 0 and lines[k - 1].text == ln.text
-                and _own_meta_under(lines, k, shaped, template, is_meta)):
+        if (_DOUBLED and k > 0 and words_of(k - 1) == words_of(k)
+                and _own_meta_under(lines, k, shaped, template, is_meta, True)):
             continue
-        doubled = (_DOUBLED and k + 1 < len(lines) and lines[k + 1].text == ln.text
-                   and _own_meta_under(lines, k + 1, shaped, template, is_meta))
+        doubled = (_DOUBLED and k + 1 < len(lines) and words_of(k + 1) == words_of(k)
+                   and _own_meta_under(lines, k + 1, shaped, template, is_meta, True))
         score = 1.0
         for d, b in enumerate(lines[k + 1:k + 1 + int(_HL_DATE_WIN)]):
             if b.words <= 25 and _dates_in(b.text, date_order):
@@ -608,11 +620,12 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
         if any(_byline(b.text) for b in lines[k + 1:k + 9]):
             score += 1.5
         nxt = lines[k + 1 + doubled] if k + 1 + doubled < len(lines) else None
-        if nxt is not None and nxt.cls in _GOOD_VALUE and nxt.dup == 1 and nxt.rep < 2:
+        if (nxt is not None and nxt.cls in _GOOD_VALUE and nxt.dup == 1 and nxt.rep < 2
+                and words_of(k + 1 + doubled) != words_of(k)):
             score += 1.0  # a standfirst or the lead under it
         key = _norm_title(ln.text)
         near_copies = sum(1 for j in range(max(0, k - 3), min(len(lines), k + 4))
-                          if j != k and lines[j].text == ln.text and not (doubled and j == k + 1))
+                          if j != k and words_of(j) == words_of(k) and not (doubled and j == k + 1))
         if page.count(key) - near_copies >= 2:
             score += 1.5
         if 5 <= ln.words <= 20:
@@ -661,7 +674,8 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
             score -= 2.0
         score -= min(2.0, 0.02 * (start - k)) if k < start else 0.6 * goods_above
         if score > best_score:
-            best, best_score = k, score
+            # Of a doubled headline, the copy right over the meta block is the heading.
+            best, best_score = k + doubled, score
     return best
 
 
