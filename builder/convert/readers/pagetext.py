@@ -322,6 +322,8 @@ def _features(dump: Dump, source: SourceContext | SourceView | None) -> tuple[li
             chrome=_is_chrome(text, toks), junk=junk,
         ))
     _mark_captions(lines)
+    if _COOKIE_RUN:
+        _mark_cookie_blocks(lines)
     return lines, stop
 
 
@@ -376,6 +378,24 @@ def _mark_captions(lines: list[_L]) -> None:
 
 
 _LIST_RUN = 4
+_COOKIE_RUN = 3
+# A cookie of the consent kind, not of the kitchen: it is about a site, a browser, visitors.
+_COOKIE_CONTEXT = re.compile(r"\b(?:websites?|site|browser|consent|visitors?|users?|analytics|advert\w*|gdpr|"
+                             r"preferences|track\w*|third[- ]party|session)\b", re.IGNORECASE)
+
+
+def _mark_cookie_blocks(lines: list[_L]) -> None:
+    """Several lines in a row that each speak of a site's cookies are a consent notice or
+    its table of cookies (names, durations, purposes), however long and sentence-like."""
+    k = 0
+    while k < len(lines):
+        j = k
+        while j < len(lines) and _COOKIE.search(lines[j].text) and _COOKIE_CONTEXT.search(lines[j].text):
+            j += 1
+        if j - k >= _COOKIE_RUN:
+            for ln in lines[k:j]:
+                ln.junk = ln.junk or "boilerplate: cookie notice"
+        k = max(j, k + 1)
 
 
 def _mark_headline_lists(lines: list[_L]) -> None:
