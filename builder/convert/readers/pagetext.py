@@ -413,6 +413,30 @@ def _mark_headline_lists(lines: list[_L]) -> None:
         k = max(j, k + 1)
 
 
+_DATED_LIST = 3  # this many "title, date" items close together: a list of other stories
+_DATED_GAP = 4  # lines at most between two items' dates
+
+
+def _mark_dated_lists(lines: list[_L], order: str) -> None:
+    """Items of a list of other stories, each a headline with its date under it
+    ("Title / Dec 22, 2023 | Section", with a teaser or caption between items): the
+    related or latest stories, however sentence-like their teasers. A page's own
+    headline and date are one such pair, never several in a row."""
+    items = [k for k in range(1, len(lines))
+             if lines[k].words <= 10 and not lines[k].sentence and _title_shape(lines[k - 1])
+             and _dates_in(lines[k].text, order)]
+    group: list[int] = []
+    for k in [*items, None]:
+        if k is not None and (not group or k - group[-1] <= _DATED_GAP):
+            group.append(k)
+            continue
+        if len(group) >= _DATED_LIST:
+            for ln in lines[group[0] - 1:group[-1] + 1]:
+                ln.cls = "bad"
+                ln.listed = True
+        group = [k] if k is not None else []
+
+
 # jusText's thresholds, in words rather than characters (about 5.5 characters a word).
 _SHORT = 10  # fewer words than this: short (unless a sentence of ≥ 6)
 _LONG = 30  # from this many words a line is good on its stop-words alone
@@ -882,6 +906,9 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
         ln.cls = _classify(ln, template_ok)
     if _LIST_RUN:
         _mark_headline_lists(lines)
+    order = _page_date_order([ln.text for ln in lines], rules.date_order)
+    if _DATED_LIST:
+        _mark_dated_lists(lines, order)
 
     start, end, value = _best_run(lines)
     good_in = [ln for ln in lines[start:end + 1] if ln.cls == "good" and ln.dup == 1]
@@ -893,7 +920,6 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
     while end > start and lines[end].cls not in _GOOD_VALUE:
         end -= 1
 
-    order = _page_date_order([ln.text for ln in lines], rules.date_order)
     comments = _comment_start(lines, start, end, order) if _COMMENTS else None
     if comments is not None:
         end = comments - 1
