@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import importlib.util
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -431,7 +432,11 @@ def _mark_dated_lists(lines: list[_L], order: str) -> None:
             group.append(k)
             continue
         if len(group) >= _DATED_LIST:
-            for ln in lines[group[0] - 1:group[-1] + 1]:
+            # A regular list (every item as many lines long): the first item starts as
+            # many lines above its date as the others (its teaser or caption first).
+            steps = {b - a for a, b in itertools.pairwise(group)}
+            first = group[0] - (steps.pop() - 1 if len(steps) == 1 else 1)
+            for ln in lines[max(0, first):group[-1] + 1]:
                 ln.cls = "bad"
                 ln.listed = True
         group = [k] if k is not None else []
