@@ -139,3 +139,16 @@ def test_a_list_of_other_stories_with_their_dates_is_not_published():
     assert reasons(a)["Schoolchildren plant two hundred trees in the park"] == (
         "boilerplate: list of headlines (related links)")
     assert a.date == dt.date(2023, 12, 5)
+
+
+def test_a_long_gallery_between_the_headline_and_the_text_does_not_hide_the_headline():
+    """Each photo's caption printed twice and a "3 of 60" counter: 180 lines that say
+    nothing new do not push the headline out of the search window."""
+    gallery = []
+    for n in range(1, 61):
+        caption = f"FILE - Crews dig up a burst main on the high street, in picture number {n} of the series."
+        gallery += [caption, f"{n} of 60 |", caption]
+    a = pagetext.extract(page(TITLE, *gallery, "By Ann Lowe", "December 5, 2023"), RULES)
+    assert a.title == TITLE
+    assert a.authors == ["Ann Lowe"]
+    assert published(a) == BODY

@@ -546,6 +546,7 @@ _HL_META_TITLE_WORDS = 4  # a title over a date/byline; a shorter line is a labe
 _HL_LEAD = 1.0  # weight of the share of a candidate's content words the article's opening uses
 _LEAD_LINES = 4  # the opening: this many paragraphs from the top of the text
 _DOUBLED = 1
+_WINDOW_DENSE = 1
 
 
 def _all_caps(text: str) -> bool:
@@ -618,7 +619,12 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
     follows the headline), the page naming it again elsewhere (a "Headline | Site"
     line, a share text) and what it is not (an item of a list of headlines, a caption,
     a name, a numbered breadcrumb)."""
-    lo = max(0, start - int(_HL_WINDOW))
+    # The window counts lines that say something once: a gallery (captions printed
+    # twice, "3 of 9" counters) between the headline and the text does not push it out.
+    lo, seen = start, 0
+    while lo > 0 and seen < _HL_WINDOW:
+        lo -= 1
+        seen += 1 if not _WINDOW_DENSE or (lines[lo].junk is None and lines[lo].dup == 1) else 0
     hi = min(len(lines), start + 20)
     page = _SPACES.sub(" ", "\n".join(ln.text for ln in lines).translate(_QUOTES)).casefold()
     shaped = [False] * len(lines)
