@@ -152,3 +152,13 @@ def test_a_long_gallery_between_the_headline_and_the_text_does_not_hide_the_head
     assert a.title == TITLE
     assert a.authors == ["Ann Lowe"]
     assert published(a) == BODY
+
+
+def test_an_embedded_post_and_its_credit_are_not_the_articles_text():
+    post = "Crews start on the market square on Monday, so please plan your journey and leave extra time!"
+    credit = "— Daily Example Water (@examplewater) December 5, 2023"
+    body = [*BODY[:2], post, credit, *BODY[2:]]
+    a = pagetext.extract(page(TITLE, "December 5, 2023", body=body), RULES)
+    assert published(a) == BODY
+    assert reasons(a)[post] == "boilerplate: embedded post"
+    assert reasons(a)[credit] == "boilerplate: embedded post (credit)"

@@ -855,6 +855,8 @@ _LABELLED = re.compile(r"^(?P<label>[^\W\d_][^\W\d_'’ -]{0,15}(?: [^\W\d_]{1,1
 _BIO_VERB = re.compile(r"^\s*(?:,\s*)?(?:is|was|writes|covers|reports|has been|joined|lives)\b")
 _ROLE_NOUN = re.compile(r"\b(?:editor|reporter|writer|correspondent|journalist|columnist|contributor|producer|"
                         r"critic|author|freelancer)s?\b", re.IGNORECASE)
+_EMBED_POST = 1
+_EMBED_CREDIT = re.compile(r"^\s*[—–-]+\s*[^\n]{0,60}\(@\w+\)")  # "— Name (@handle) December 22, 2023"
 _TAIL_LINES = 3  # how far from the run's end an author's bio or a publication note is looked for
 
 
@@ -895,8 +897,17 @@ def _run_extras(lines: list[_L], start: int, end: int, authors: list[str], order
             out[k] = "boilerplate: labelled link to another story (Related:, Read more:)"
         elif ln.cls in _GOOD_VALUE:
             tail.append(k)
+    for k in range(start, end + 1) if _EMBED_POST else ():
+        # An embedded post: its credit "— Name (@handle) DATE" and the post's text on
+        # the line above it.
+        if lines[k].words <= 25 and _EMBED_CREDIT.match(lines[k].text) and _dates_in(lines[k].text, order):
+            out[k] = "boilerplate: embedded post (credit)"
+            if k - 1 >= start and not lines[k - 1].junk and k - 1 not in out:
+                out[k - 1] = "boilerplate: embedded post"
     for k in tail[-_TAIL_LINES:]:
         ln = lines[k]
+        if k in out:
+            continue
         if ln.words <= 120 and _bio(ln.text, authors):
             out[k] = "metadata: author bio after the article"
         elif ln.words <= 20 and _dates_in(ln.text, order):
