@@ -162,3 +162,18 @@ def test_an_embedded_post_and_its_credit_are_not_the_articles_text():
     assert published(a) == BODY
     assert reasons(a)[post] == "boilerplate: embedded post"
     assert reasons(a)[credit] == "boilerplate: embedded post (credit)"
+
+
+def test_an_image_description_between_paragraphs_is_not_published():
+    alt = "A crew member in a yellow jacket standing beside an open trench in the market square at dusk"
+    body = [*BODY[:2], alt, *BODY[2:]]
+    a = pagetext.extract(page(TITLE, "December 5, 2023", body=body), RULES)
+    assert published(a) == BODY
+    assert reasons(a)[alt].startswith("boilerplate: not a sentence inside the article")
+
+
+def test_a_short_line_between_paragraphs_is_still_a_heading():
+    heading = "What the work means for buses"
+    body = [*BODY[:2], heading, *BODY[2:]]
+    a = pagetext.extract(page(TITLE, "December 5, 2023", body=body), RULES)
+    assert [s.heading for s in a.sections] == [None, heading]

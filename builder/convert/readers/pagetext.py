@@ -856,6 +856,7 @@ _BIO_VERB = re.compile(r"^\s*(?:,\s*)?(?:is|was|writes|covers|reports|has been|j
 _ROLE_NOUN = re.compile(r"\b(?:editor|reporter|writer|correspondent|journalist|columnist|contributor|producer|"
                         r"critic|author|freelancer)s?\b", re.IGNORECASE)
 _EMBED_POST = 1
+_ALT_TEXT = 1  # publish only sentence lines (and headings) of the run
 _EMBED_CREDIT = re.compile(r"^\s*[—–-]+\s*[^\n]{0,60}\(@\w+\)")  # "— Name (@handle) December 22, 2023"
 _TAIL_LINES = 3  # how far from the run's end an author's bio or a publication note is looked for
 
@@ -913,6 +914,14 @@ def _run_extras(lines: list[_L], start: int, end: int, authors: list[str], order
         elif ln.words <= 20 and _dates_in(ln.text, order):
             out[k] = "metadata: publication note after the article"
     return out
+
+
+def _no_sentence(ln: _L) -> bool:
+    """A line of words that does not end like a sentence and is too short to be a
+    paragraph on its length alone: an image's description ("A screenshot of the game,
+    depicting …"), a caption or a teaser inside the text, not a paragraph. (It still
+    counts in the run: it sits among the paragraphs; a short one may be a heading.)"""
+    return ln.cls == "near" and not ln.terminal and ln.words < _LONG
 
 
 def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None = None) -> Article:
@@ -1069,7 +1078,7 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
         ln = lines[k]
         if k in (h, date_idx, byline_idx) or k in extra or ln.junk or ln.dup > 1 or (template_ok and ln.rep >= 2):
             continue
-        if ln.cls in _GOOD_VALUE:
+        if ln.cls in _GOOD_VALUE and not (_ALT_TEXT and _no_sentence(ln)):
             sections[-1].paragraphs.append(ln.text)
             sections[-1].lines.append(ln.number)
             keep.add(k)
@@ -1120,6 +1129,8 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
             reason = "boilerplate: after the article (related links, footer)"
         elif ln.chrome:
             reason = "boilerplate: chrome inside the article (sign-up, sharing, advertising)"
+        elif _no_sentence(ln):
+            reason = "boilerplate: not a sentence inside the article (image description, caption, teaser)"
         else:
             reason = "boilerplate: short line inside the article (caption, label)"
         removed.append(Removed(ln.number, ln.text, reason))
