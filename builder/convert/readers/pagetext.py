@@ -27,6 +27,7 @@ error page, a cookie or login wall) is rejected with a reason that says which.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import importlib.util
@@ -285,6 +286,8 @@ class _L:
     junk: str | None  # a reason that holds wherever the line stands
     cls: str = ""  # good / near / short / bad
     listed: bool = False  # in a run of long lines that do not end like sentences (headlines)
+    wkey: tuple[str, ...] = ()  # its words, casefolded: "A -- B" and "A B" are one text
+    stems: frozenset[str] | None = None  # its content words' stems, when asked for
 
 
 def _titlecase_share(text: str) -> float:
@@ -320,7 +323,7 @@ def _features(dump: Dump, source: SourceContext | SourceView | None) -> tuple[li
             stop=(sum(1 for t in toks if t in stop) / nw) if nw else 0.0,
             terminal=bool(_TERMINAL.search(text)), sentence=bool(_SENTENCE_END.search(text)),
             rep=source.count(text) if use_rep else 0, dup=counts[text],
-            chrome=_is_chrome(text, toks), junk=junk,
+            chrome=_is_chrome(text, toks), junk=junk, wkey=tuple(toks),
         ))
     _mark_captions(lines)
     if _COOKIE_RUN:
@@ -391,7 +394,8 @@ def _mark_cookie_blocks(lines: list[_L]) -> None:
     k = 0
     while k < len(lines):
         j = k
-        while j < len(lines) and _COOKIE.search(lines[j].text) and _COOKIE_CONTEXT.search(lines[j].text):
+        while (j < len(lines) and ("ookie" in lines[j].text or "OOKIE" in lines[j].text)
+               and _COOKIE.search(lines[j].text) and _COOKIE_CONTEXT.search(lines[j].text)):
             j += 1
         if j - k >= _COOKIE_RUN:
             for ln in lines[k:j]:
@@ -416,6 +420,7 @@ def _mark_headline_lists(lines: list[_L]) -> None:
 
 _DATED_LIST = 3  # this many "title, date" items close together: a list of other stories
 _DATED_GAP = 4  # lines at most between two items' dates
+_DIGIT = re.compile(r"\d")
 
 
 def _mark_dated_lists(lines: list[_L], order: str) -> None:
@@ -424,8 +429,8 @@ def _mark_dated_lists(lines: list[_L], order: str) -> None:
     related or latest stories, however sentence-like their teasers. A page's own
     headline and date are one such pair, never several in a row."""
     items = [k for k in range(1, len(lines))
-             if lines[k].words <= 10 and not lines[k].sentence and _title_shape(lines[k - 1])
-             and _dates_in(lines[k].text, order)]
+             if lines[k].words <= 10 and not lines[k].sentence and _DIGIT.search(lines[k].text)
+             and _dates_in(lines[k].text, order) and _title_shape(lines[k - 1])]
     group: list[int] = []
     for k in [*items, None]:
         if k is not None and (not group or k - group[-1] <= _DATED_GAP):
@@ -594,21 +599,17 @@ def _stem(token: str) -> str:
     return token[:5]  # "returned" / "returning", "outage" / "outages": a crude, language-blind stem
 
 
-def _content_stems(text: str, stop: frozenset[str]) -> set[str]:
-    return {_stem(t) for t in (w.casefold() for w in _WORD.findall(text)) if t not in stop and not t.isdigit()}
+def _content_stems(ln: _L, stop: frozenset[str]) -> frozenset[str]:
+    if ln.stems is None:
+        ln.stems = frozenset(_stem(t) for t in ln.wkey if t not in stop and not t.isdigit())
+    return ln.stems
 
 
-def _opening_stems(lines: list[_L], at: int, stop: frozenset[str]) -> set[str]:
-    """Content words of the first paragraphs from line `at` on: what a headline announces."""
-    out: set[str] = set()
-    taken = 0
-    for ln in lines[at:]:
-        if taken >= _LEAD_LINES:
-            break
-        if ln.cls in _GOOD_VALUE and ln.dup == 1:
-            out |= _content_stems(ln.text, stop)
-            taken += 1
-    return out
+def _opening_stems(lines: list[_L], paragraphs: list[int], at: int, stop: frozenset[str]) -> frozenset[str]:
+    """Content words of the first paragraphs from line `at` on (`paragraphs`: the indexes
+    of the page's sentence lines, in order): what a headline announces."""
+    first = bisect.bisect_left(paragraphs, at)
+    return frozenset().union(*(_content_stems(lines[i], stop) for i in paragraphs[first:first + _LEAD_LINES]))
 
 
 def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = True,
@@ -633,13 +634,8 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
     template = [ln.dup > 1 or (template_ok and ln.rep >= 2) for ln in lines]
     meta = {}
 
-    wkeys: dict[int, tuple[str, ...]] = {}
-
     def words_of(j: int) -> tuple[str, ...]:
-        """The line's words: "A -- B" and "A B" are one text printed twice."""
-        if j not in wkeys:
-            wkeys[j] = tuple(w.casefold() for w in _WORD.findall(lines[j].text)) if 0 <= j < len(lines) else ()
-        return wkeys[j]
+        return lines[j].wkey if 0 <= j < len(lines) else ()
 
     def is_meta(j: int) -> bool:
         if j not in meta:
@@ -647,7 +643,8 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
         return meta[j]
 
     text_start = start if text_start is None else text_start
-    openings: dict[int, set[str]] = {}
+    openings: dict[int, frozenset[str]] = {}
+    paragraphs = [i for i, x in enumerate(lines) if x.cls in _GOOD_VALUE and x.dup == 1]
     best, best_score = None, float("-inf")
     goods_above = 0
     for k in range(lo, hi):
@@ -680,7 +677,7 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
             score += 1.0  # a standfirst or the lead under it
         key = _norm_title(ln.text)
         near_copies = sum(1 for j in range(max(0, k - 3), min(len(lines), k + 4))
-                          if j != k and words_of(j) == words_of(k) and not (doubled and j == k + 1))
+                          if j != k and lines[j].wkey == ln.wkey and not (doubled and j == k + 1))
         if page.count(key) - near_copies >= 2:
             score += 1.5
         if 5 <= ln.words <= 20:
@@ -693,11 +690,11 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
             score -= _HL_CAPS  # a kicker, a label or a teaser shouted in capitals
         if _titlecase_share(ln.text) > 0.6:
             score += 0.5
-        own = _content_stems(ln.text, stop)
+        own = _content_stems(ln, stop)
         # From the standfirst or lead right under it, else from the top of the text.
         at = k + 1 if nxt is not None and nxt.cls in _GOOD_VALUE else max(k + 1, text_start)
         if at not in openings:
-            openings[at] = _opening_stems(lines, at, stop)
+            openings[at] = _opening_stems(lines, paragraphs, at, stop)
         opening = openings[at]
         if own and _HL_LEAD and not dotted:
             # The headline announces the article: its words come back in the opening
