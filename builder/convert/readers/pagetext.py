@@ -27,9 +27,11 @@ error page, a cookie or login wall) is rejected with a reason that says which.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import importlib.util
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -209,7 +211,8 @@ _IMAGE_LINK = re.compile(r"^\[[^\]]{1,80}\]\s*\S")
 _NO_LETTERS = re.compile(r"^[\W\d_]*$")
 _COUNTER = re.compile(
     r"^\d[\d,.]*\s*[kKmM]?\s+[^\W\d_]+(?:\s+[^\W\d_]+)?$|^[^\W\d_]+(?:\s+[^\W\d_]+)?\s*[:(]?\s*\d[\d,.]*[kKmM]?\)?$"
-    r"|^\d+\s*/\s*\d+$|^\d+\s+(?:min|minute|mins)\.?\s+read$",
+    r"|^\d+\s*/\s*\d+$|^\d+\s+(?:min|minute|mins)\.?\s+read$"
+    r"|^\d+\s+[^\W\d_]{1,3}\s+\d+[\s|]*$",  # a slide counter: "3 of 9", "3 de 9"
     re.IGNORECASE,
 )
 # One weak feature among the shape features: the vocabulary of site chrome that is the
@@ -283,6 +286,8 @@ class _L:
     junk: str | None  # a reason that holds wherever the line stands
     cls: str = ""  # good / near / short / bad
     listed: bool = False  # in a run of long lines that do not end like sentences (headlines)
+    wkey: tuple[str, ...] = ()  # its words, casefolded: "A -- B" and "A B" are one text
+    stems: frozenset[str] | None = None  # its content words' stems, when asked for
 
 
 def _titlecase_share(text: str) -> float:
@@ -318,9 +323,11 @@ def _features(dump: Dump, source: SourceContext | SourceView | None) -> tuple[li
             stop=(sum(1 for t in toks if t in stop) / nw) if nw else 0.0,
             terminal=bool(_TERMINAL.search(text)), sentence=bool(_SENTENCE_END.search(text)),
             rep=source.count(text) if use_rep else 0, dup=counts[text],
-            chrome=_is_chrome(text, toks), junk=junk,
+            chrome=_is_chrome(text, toks), junk=junk, wkey=tuple(toks),
         ))
     _mark_captions(lines)
+    if _COOKIE_RUN:
+        _mark_cookie_blocks(lines)
     return lines, stop
 
 
@@ -375,6 +382,25 @@ def _mark_captions(lines: list[_L]) -> None:
 
 
 _LIST_RUN = 4
+_COOKIE_RUN = 3
+# A cookie of the consent kind, not of the kitchen: it is about a site, a browser, visitors.
+_COOKIE_CONTEXT = re.compile(r"\b(?:websites?|site|browser|consent|visitors?|users?|analytics|advert\w*|gdpr|"
+                             r"preferences|track\w*|third[- ]party|session)\b", re.IGNORECASE)
+
+
+def _mark_cookie_blocks(lines: list[_L]) -> None:
+    """Several lines in a row that each speak of a site's cookies are a consent notice or
+    its table of cookies (names, durations, purposes), however long and sentence-like."""
+    k = 0
+    while k < len(lines):
+        j = k
+        while (j < len(lines) and ("ookie" in lines[j].text or "OOKIE" in lines[j].text)
+               and _COOKIE.search(lines[j].text) and _COOKIE_CONTEXT.search(lines[j].text)):
+            j += 1
+        if j - k >= _COOKIE_RUN:
+            for ln in lines[k:j]:
+                ln.junk = ln.junk or "boilerplate: cookie notice"
+        k = max(j, k + 1)
 
 
 def _mark_headline_lists(lines: list[_L]) -> None:
@@ -390,6 +416,35 @@ def _mark_headline_lists(lines: list[_L]) -> None:
                 ln.cls = "bad"
                 ln.listed = True
         k = max(j, k + 1)
+
+
+_DATED_LIST = 3  # this many "title, date" items close together: a list of other stories
+_DATED_GAP = 4  # lines at most between two items' dates
+_DIGIT = re.compile(r"\d")
+
+
+def _mark_dated_lists(lines: list[_L], order: str) -> None:
+    """Items of a list of other stories, each a headline with its date under it
+    ("Title / Dec 22, 2023 | Section", with a teaser or caption between items): the
+    related or latest stories, however sentence-like their teasers. A page's own
+    headline and date are one such pair, never several in a row."""
+    items = [k for k in range(1, len(lines))
+             if lines[k].words <= 10 and not lines[k].sentence and _DIGIT.search(lines[k].text)
+             and _dates_in(lines[k].text, order) and _title_shape(lines[k - 1])]
+    group: list[int] = []
+    for k in [*items, None]:
+        if k is not None and (not group or k - group[-1] <= _DATED_GAP):
+            group.append(k)
+            continue
+        if len(group) >= _DATED_LIST:
+            # A regular list (every item as many lines long): the first item starts as
+            # many lines above its date as the others (its teaser or caption first).
+            steps = {b - a for a, b in itertools.pairwise(group)}
+            first = group[0] - (steps.pop() - 1 if len(steps) == 1 else 1)
+            for ln in lines[max(0, first):group[-1] + 1]:
+                ln.cls = "bad"
+                ln.listed = True
+        group = [k] if k is not None else []
 
 
 # jusText's thresholds, in words rather than characters (about 5.5 characters a word).
@@ -493,6 +548,10 @@ _HL_LONG = 0.5
 _HL_SHORT = 0.5
 _HL_CAPS = 1.0
 _HL_META_TITLE_WORDS = 4  # a title over a date/byline; a shorter line is a label
+_HL_LEAD = 1.0  # weight of the share of a candidate's content words the article's opening uses
+_LEAD_LINES = 4  # the opening: this many paragraphs from the top of the text
+_DOUBLED = 1
+_WINDOW_DENSE = 1
 
 
 def _all_caps(text: str) -> bool:
@@ -522,25 +581,51 @@ def _clean_title(text: str) -> str:
     return t
 
 
-def _own_meta_under(lines: list[_L], k: int, shaped: list[bool], template: list[bool], is_meta) -> bool:
+def _own_meta_under(lines: list[_L], k: int, shaped: list[bool], template: list[bool], is_meta,
+                    any_date: bool = False) -> bool:
     """A date or byline found on this page only, within 3 lines under line k, with no
-    other headline-like line between: the meta block of the headline at k."""
+    other headline-like line between: the meta block of the headline at k. With any_date,
+    a date line counts even when other pages print one of the same shape (their own date
+    in the same place: the context counts lines with their digits masked)."""
     for j in range(k + 1, min(len(lines), k + 4)):
         if is_meta(j):
-            return lines[j].rep < 2 and lines[j].dup == 1
+            return lines[j].dup == 1 and (lines[j].rep < 2 or (any_date and bool(_dates_in(lines[j].text, "DMY"))))
         if shaped[j] and not template[j]:
             return False
     return False
 
 
-def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = True) -> int | None:
+def _stem(token: str) -> str:
+    return token[:5]  # "returned" / "returning", "outage" / "outages": a crude, language-blind stem
+
+
+def _content_stems(ln: _L, stop: frozenset[str]) -> frozenset[str]:
+    if ln.stems is None:
+        ln.stems = frozenset(_stem(t) for t in ln.wkey if t not in stop and not t.isdigit())
+    return ln.stems
+
+
+def _opening_stems(lines: list[_L], paragraphs: list[int], at: int, stop: frozenset[str]) -> frozenset[str]:
+    """Content words of the first paragraphs from line `at` on (`paragraphs`: the indexes
+    of the page's sentence lines, in order): what a headline announces."""
+    first = bisect.bisect_left(paragraphs, at)
+    return frozenset().union(*(_content_stems(lines[i], stop) for i in paragraphs[first:first + _LEAD_LINES]))
+
+
+def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = True,
+              stop: frozenset[str] = frozenset(), text_start: int | None = None) -> int | None:
     """Index of the headline: a title-like line above the article text (or at its top),
     scored by what lies just under it (a date, a byline, a standfirst), what lies just
     above it (the end of the page's chrome, not a byline or a date: the meta block
     follows the headline), the page naming it again elsewhere (a "Headline | Site"
     line, a share text) and what it is not (an item of a list of headlines, a caption,
     a name, a numbered breadcrumb)."""
-    lo = max(0, start - int(_HL_WINDOW))
+    # The window counts lines that say something once: a gallery (captions printed
+    # twice, "3 of 9" counters) between the headline and the text does not push it out.
+    lo, seen = start, 0
+    while lo > 0 and seen < _HL_WINDOW:
+        lo -= 1
+        seen += 1 if not _WINDOW_DENSE or (lines[lo].junk is None and lines[lo].dup == 1) else 0
     hi = min(len(lines), start + 20)
     page = _SPACES.sub(" ", "\n".join(ln.text for ln in lines).translate(_QUOTES)).casefold()
     shaped = [False] * len(lines)
@@ -549,11 +634,17 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
     template = [ln.dup > 1 or (template_ok and ln.rep >= 2) for ln in lines]
     meta = {}
 
+    def words_of(j: int) -> tuple[str, ...]:
+        return lines[j].wkey if 0 <= j < len(lines) else ()
+
     def is_meta(j: int) -> bool:
         if j not in meta:
             meta[j] = _meta_line(lines[j], date_order)
         return meta[j]
 
+    text_start = start if text_start is None else text_start
+    openings: dict[int, frozenset[str]] = {}
+    paragraphs = [i for i, x in enumerate(lines) if x.cls in _GOOD_VALUE and x.dup == 1]
     best, best_score = None, float("-inf")
     goods_above = 0
     for k in range(lo, hi):
@@ -565,6 +656,14 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
                   and not ln.text.endswith("..") and _title_shape(ln, ln.text[:-1]))
         if not shaped[k] and not dotted:
             continue
+        # A headline printed twice in a row right over this page's own date or byline (a
+        # heading and its link or share text) is one candidate: the upper copy, scored as if
+        # the copy were not there. (A teaser printed twice has no meta block under it.)
+        if (_DOUBLED and k > 0 and words_of(k - 1) == words_of(k)
+                and _own_meta_under(lines, k, shaped, template, is_meta, True)):
+            continue
+        doubled = (_DOUBLED and k + 1 < len(lines) and words_of(k + 1) == words_of(k)
+                   and _own_meta_under(lines, k + 1, shaped, template, is_meta, True))
         score = 1.0
         for d, b in enumerate(lines[k + 1:k + 1 + int(_HL_DATE_WIN)]):
             if b.words <= 25 and _dates_in(b.text, date_order):
@@ -572,12 +671,13 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
                 break
         if any(_byline(b.text) for b in lines[k + 1:k + 9]):
             score += 1.5
-        nxt = lines[k + 1] if k + 1 < len(lines) else None
-        if nxt is not None and nxt.cls in _GOOD_VALUE and nxt.dup == 1 and nxt.rep < 2:
+        nxt = lines[k + 1 + doubled] if k + 1 + doubled < len(lines) else None
+        if (nxt is not None and nxt.cls in _GOOD_VALUE and nxt.dup == 1 and nxt.rep < 2
+                and words_of(k + 1 + doubled) != words_of(k)):
             score += 1.0  # a standfirst or the lead under it
         key = _norm_title(ln.text)
         near_copies = sum(1 for j in range(max(0, k - 3), min(len(lines), k + 4))
-                          if j != k and lines[j].text == ln.text)
+                          if j != k and lines[j].wkey == ln.wkey and not (doubled and j == k + 1))
         if page.count(key) - near_copies >= 2:
             score += 1.5
         if 5 <= ln.words <= 20:
@@ -590,6 +690,16 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
             score -= _HL_CAPS  # a kicker, a label or a teaser shouted in capitals
         if _titlecase_share(ln.text) > 0.6:
             score += 0.5
+        own = _content_stems(ln, stop)
+        # From the standfirst or lead right under it, else from the top of the text.
+        at = k + 1 if nxt is not None and nxt.cls in _GOOD_VALUE else max(k + 1, text_start)
+        if at not in openings:
+            openings[at] = _opening_stems(lines, paragraphs, at, stop)
+        opening = openings[at]
+        if own and _HL_LEAD and not dotted:
+            # The headline announces the article: its words come back in the opening
+            # paragraphs; another story's headline (a sidebar, a related link) does not.
+            score += _HL_LEAD * len(own & opening) / len(own)
         above = lines[max(0, k - 3):k]
         if above and all(a.cls == "bad" or a.rep >= 2 or a.words <= 3 for a in above):
             score += 1.0  # the page's chrome ends right above it
@@ -616,7 +726,8 @@ def _headline(lines: list[_L], start: int, date_order: str, template_ok: bool = 
             score -= 2.0
         score -= min(2.0, 0.02 * (start - k)) if k < start else 0.6 * goods_above
         if score > best_score:
-            best, best_score = k, score
+            # Of a doubled headline, the copy right over the meta block is the heading.
+            best, best_score = k + doubled, score
     return best
 
 
@@ -741,6 +852,9 @@ _LABELLED = re.compile(r"^(?P<label>[^\W\d_][^\W\d_'’ -]{0,15}(?: [^\W\d_]{1,1
 _BIO_VERB = re.compile(r"^\s*(?:,\s*)?(?:is|was|writes|covers|reports|has been|joined|lives)\b")
 _ROLE_NOUN = re.compile(r"\b(?:editor|reporter|writer|correspondent|journalist|columnist|contributor|producer|"
                         r"critic|author|freelancer)s?\b", re.IGNORECASE)
+_EMBED_POST = 1
+_ALT_TEXT = 1  # publish only sentence lines (and headings) of the run
+_EMBED_CREDIT = re.compile(r"^\s*[—–-]+\s*[^\n]{0,60}\(@\w+\)")  # "— Name (@handle) December 22, 2023"
 _TAIL_LINES = 3  # how far from the run's end an author's bio or a publication note is looked for
 
 
@@ -781,8 +895,17 @@ def _run_extras(lines: list[_L], start: int, end: int, authors: list[str], order
             out[k] = "boilerplate: labelled link to another story (Related:, Read more:)"
         elif ln.cls in _GOOD_VALUE:
             tail.append(k)
+    for k in range(start, end + 1) if _EMBED_POST else ():
+        # An embedded post: its credit "— Name (@handle) DATE" and the post's text on
+        # the line above it.
+        if lines[k].words <= 25 and _EMBED_CREDIT.match(lines[k].text) and _dates_in(lines[k].text, order):
+            out[k] = "boilerplate: embedded post (credit)"
+            if k - 1 >= start and not lines[k - 1].junk and k - 1 not in out:
+                out[k - 1] = "boilerplate: embedded post"
     for k in tail[-_TAIL_LINES:]:
         ln = lines[k]
+        if k in out:
+            continue
         if ln.words <= 120 and _bio(ln.text, authors):
             out[k] = "metadata: author bio after the article"
         elif ln.words <= 20 and _dates_in(ln.text, order):
@@ -790,9 +913,17 @@ def _run_extras(lines: list[_L], start: int, end: int, authors: list[str], order
     return out
 
 
+def _no_sentence(ln: _L) -> bool:
+    """A line of words that does not end like a sentence and is too short to be a
+    paragraph on its length alone: an image's description ("A screenshot of the game,
+    depicting …"), a caption or a teaser inside the text, not a paragraph. (It still
+    counts in the run: it sits among the paragraphs; a short one may be a heading.)"""
+    return ln.cls == "near" and not ln.terminal and ln.words < _LONG
+
+
 def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None = None) -> Article:
     """Read a whole page's text dump into an Article, or raise Rejected."""
-    lines, _ = _features(dump, source)
+    lines, stop = _features(dump, source)
     if not lines:
         raise Rejected("empty file")
     # Repetition across the source is only evidence when the dumps are different
@@ -803,6 +934,9 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
         ln.cls = _classify(ln, template_ok)
     if _LIST_RUN:
         _mark_headline_lists(lines)
+    order = _page_date_order([ln.text for ln in lines], rules.date_order)
+    if _DATED_LIST:
+        _mark_dated_lists(lines, order)
 
     start, end, value = _best_run(lines)
     good_in = [ln for ln in lines[start:end + 1] if ln.cls == "good" and ln.dup == 1]
@@ -814,7 +948,6 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
     while end > start and lines[end].cls not in _GOOD_VALUE:
         end -= 1
 
-    order = _page_date_order([ln.text for ln in lines], rules.date_order)
     comments = _comment_start(lines, start, end, order) if _COMMENTS else None
     if comments is not None:
         end = comments - 1
@@ -823,7 +956,7 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
     # The headline is looked for above the loosest run (a lower cost lets the text
     # reach back over captions and boxes to the top of the article).
     loose = _best_run(lines, _COST / 2)[0]
-    h = _headline(lines, min(start, loose) if loose <= start else start, order, template_ok)
+    h = _headline(lines, min(start, loose) if loose <= start else start, order, template_ok, stop, start)
     if h is not None and h >= start:
         # The run began in the page's chrome (a teaser, a notice): the text starts under
         # the headline.
@@ -942,7 +1075,7 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
         ln = lines[k]
         if k in (h, date_idx, byline_idx) or k in extra or ln.junk or ln.dup > 1 or (template_ok and ln.rep >= 2):
             continue
-        if ln.cls in _GOOD_VALUE:
+        if ln.cls in _GOOD_VALUE and not (_ALT_TEXT and _no_sentence(ln)):
             sections[-1].paragraphs.append(ln.text)
             sections[-1].lines.append(ln.number)
             keep.add(k)
@@ -993,6 +1126,8 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
             reason = "boilerplate: after the article (related links, footer)"
         elif ln.chrome:
             reason = "boilerplate: chrome inside the article (sign-up, sharing, advertising)"
+        elif _no_sentence(ln):
+            reason = "boilerplate: not a sentence inside the article (image description, caption, teaser)"
         else:
             reason = "boilerplate: short line inside the article (caption, label)"
         removed.append(Removed(ln.number, ln.text, reason))
