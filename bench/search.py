@@ -101,7 +101,7 @@ def build(proj: Path, engine: str, shard_size: int) -> Path:
 def pagefind_memory(site: Path, max_pages: int) -> tuple[float, float, int]:
     """Seconds and peak RSS (MB) of indexing the site shard by shard from cold, as the
     build does without its cache (builder/site/search.py), and the number of shards."""
-    from builder.site.search import PAGEFIND_DIR, finish, prune, shard_command, shards
+    from builder.site.search import PAGEFIND_DIR, finish, shard_command, shards, tidy
 
     t = time.perf_counter()
     peak = 0
@@ -109,7 +109,7 @@ def pagefind_memory(site: Path, max_pages: int) -> tuple[float, float, int]:
     shutil.rmtree(site / PAGEFIND_DIR, ignore_errors=True)
     for name, folders in groups:
         peak = max(peak, measured(shard_command(site, name, folders))[1])
-        prune(site / PAGEFIND_DIR / name)
+        tidy(site / PAGEFIND_DIR / name)
     finish(site, [name for name, _ in groups])
     return time.perf_counter() - t, peak, len(groups)
 

@@ -191,19 +191,31 @@ def shard_command(site: Path, name: str, folders: list[str]) -> list[str]:
 # What Pagefind writes for its own search UIs; nb-search.js loads none of them (it uses
 # pagefind.js, its worker, the WebAssembly and the index): ~600 KB an index, left out.
 UNUSED = re.compile(r"pagefind-(?:component-ui|modular-ui|ui|highlight)\.(?:js|css)")
+ENTRY = "pagefind-entry.json"
 
 
-def prune(folder: Path) -> None:
+def tidy(folder: Path) -> None:
+    """Pagefind's output as published: without the unused files, and with the one part
+    that is not the same from run to run put in order: pagefind-entry.json lists an
+    index's languages in the order of a Rust hash map, which changes with every run.
+    (Sorted, Pagefind's own choice among languages of equal size is stable too.)"""
     for p in folder.iterdir():
         if p.is_file() and UNUSED.fullmatch(p.name):
             p.unlink()
+    entry = folder / ENTRY
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        data["languages"] = dict(sorted(data["languages"].items()))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+        raise PluginError(f"newsbrief: pagefind wrote no readable {ENTRY} in {folder.name}: {e}") from None
+    entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def shard_languages(folder: Path) -> list[str]:
     """The languages Pagefind made an index for in `folder` (its pagefind-entry.json),
     most pages first: what nb-search.js merges so that every language is searched."""
     try:
-        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        entry = json.loads((folder / ENTRY).read_text(encoding="utf-8"))
         found = entry["languages"]
         return [lang for lang, _ in sorted(((k, v.get("page_count", 0)) for k, v in found.items()),
                                            key=lambda kv: (-kv[1], kv[0]))]
@@ -222,7 +234,7 @@ def index_shard(site: Path, name: str, folders: list[str], cache: ShardCache | N
     p = subprocess.run(shard_command(site, name, folders), capture_output=True, text=True)
     if p.returncode != 0:
         raise PluginError(f"newsbrief: pagefind failed for {name}:\n{p.stdout}\n{p.stderr}")
-    prune(target)
+    tidy(target)
     if key is not None:
         cache.store(key, target)
     return False
@@ -267,7 +279,8 @@ def index(config, max_pages: int, cache_dir: Path | None = None) -> dict:
 #
 # Pagefind's output for an index is a function of the pages it reads (their paths under
 # the site and their bytes), its version and its options; checked: two runs on the same
-# pages give the same bytes, whatever the folder, the files' times or the cores. So an
+# pages give the same bytes, whatever the folder, the files' times or the cores, once
+# tidy() has put pagefind-entry.json's languages in order (their order varies). So an
 # index whose pages are all unchanged is copied from the one stored by an earlier build.
 # Stored under .newsbrief-cache/pagefind/: `<key>.json` lists the index's files and the
 # SHA-256 of each, with an integrity hash over the key and the list; the files are stored
@@ -277,7 +290,7 @@ def index(config, max_pages: int, cache_dir: Path | None = None) -> dict:
 # entries it did not use.
 
 CACHE_SUBDIR = "pagefind"
-# Raise when what this module does to Pagefind's output changes (prune()).
+# Raise when what this module does to Pagefind's output changes (tidy()).
 CACHE_FORMAT = "1"
 # Pagefind also reads a configuration file from the working directory, and PAGEFIND_*
 # variables from the environment: both are part of the key.
@@ -346,6 +359,7 @@ class ShardCache:
             for rel, digest in (files or {}).items():
                 data = (self.blobs / digest).read_bytes()
                 if hashlib.sha256(data).hexdigest() != digest:
+                    (self.blobs / digest).unlink()
                     files = None
                     break
                 dest = target / rel
@@ -368,8 +382,7 @@ class ShardCache:
                     data = p.read_bytes()
                     digest = hashlib.sha256(data).hexdigest()
                     files[p.relative_to(source).as_posix()] = digest
-                    if not (self.blobs / digest).is_file():
-                        atomic_write(self.blobs / digest, data)
+                    atomic_write(self.blobs / digest, data)  # rewrites a damaged copy
             entry = {"files": files, "check": integrity(key, json.dumps(files, sort_keys=True))}
             atomic_write(self.folder / f"{key}.json", json.dumps(entry).encode("utf-8"))
         except OSError as e:
