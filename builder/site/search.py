@@ -258,9 +258,15 @@ def index(config, max_pages: int, cache_dir: Path | None = None) -> dict:
     site = Path(config.site_dir)
     groups = shards(site, max_pages)
     started = time.perf_counter()
-    # Indexes of an earlier build (a site folder that was not emptied) are never kept.
-    shutil.rmtree(site / PAGEFIND_DIR, ignore_errors=True)
     cache = ShardCache(cache_dir / CACHE_SUBDIR) if cache_dir is not None else None
+    # What an earlier build left (a site folder that was not emptied) stays only where it
+    # is an index of this build's, checked file by file (ShardCache.restore).
+    keep = {name for name, _ in groups}
+    for p in (site / PAGEFIND_DIR).iterdir() if (site / PAGEFIND_DIR).is_dir() else ():
+        if p.is_symlink() or not p.is_dir():
+            p.unlink()
+        elif cache is None or p.name not in keep:
+            shutil.rmtree(p)
     with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
         reused = sum(pool.map(lambda g: index_shard(site, g[0], g[1], cache), groups))
     if cache is not None:
@@ -350,11 +356,16 @@ class ShardCache:
         return None
 
     def restore(self, key: str, target: Path) -> bool:
-        """The stored index into `target` if it is there and intact."""
+        """The stored index in `target`, if it is there and intact: left as it is when
+        `target` holds exactly its files already (a site folder kept from the last
+        build), else copied."""
         if not (self.folder / f"{key}.json").is_file():
             return False
         files = self._manifest(key)
+        if files and _holds(target, files):
+            return True
         shutil.rmtree(target, ignore_errors=True)
+        made: set[Path] = set()
         try:
             for rel, digest in (files or {}).items():
                 data = (self.blobs / digest).read_bytes()
@@ -363,7 +374,9 @@ class ShardCache:
                     files = None
                     break
                 dest = target / rel
-                dest.parent.mkdir(parents=True, exist_ok=True)
+                if dest.parent not in made:
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(dest.parent)
                 dest.write_bytes(data)
         except OSError:
             files = None
@@ -403,6 +416,19 @@ class ShardCache:
             for entry in os.scandir(self.blobs):
                 if entry.name not in keep:
                     Path(entry.path).unlink(missing_ok=True)
+
+
+def _holds(folder: Path, files: dict[str, str]) -> bool:
+    """`folder` holds these files, with these SHA-256s, and nothing else."""
+    try:
+        entries = list(folder.rglob("*"))
+        if any(p.is_symlink() for p in entries):
+            return False
+        found = [p for p in entries if not p.is_dir()]
+        return len(found) == len(files) and all(
+            _sha256(p) == files.get(p.relative_to(folder).as_posix()) for p in found)
+    except OSError:
+        return False
 
 
 def _safe(rel: str) -> bool:

@@ -116,6 +116,7 @@ def test_a_damaged_stored_file_is_never_published(built, tmp_path: Path):
     blobs = cache / "pagefind" / "blobs"
     for blob in blobs.iterdir():  # every stored file altered: no index can be copied
         blob.write_bytes(blob.read_bytes() + b"x")
+    shutil.rmtree(site / "pagefind")  # a site folder emptied by MkDocs, as by default
     assert _index(site, cache)["reused"] == 0
     _same_as_cold(site, tmp_path)
     assert _index(site, cache)["reused"] == 3  # stored again, intact
@@ -156,13 +157,20 @@ def test_unused_entries_are_deleted(built):
     assert not [p for p in stored.rglob("*") if p.name.startswith(".nb-")]
 
 
-def test_stale_indexes_of_an_earlier_build_are_removed(built):
-    """The site folder of an earlier build (not emptied): an index of pages that are
-    gone, and files Pagefind would add beside new ones, do not stay."""
+def test_stale_indexes_of_an_earlier_build_are_removed(built, tmp_path: Path):
+    """The site folder of an earlier build (not emptied): an index it holds intact is
+    left as it is; an index of pages that are gone, a file beside an index's own, or an
+    altered file do not stay."""
     site, cache = built
     (site / "pagefind" / "2019").mkdir()
     (site / "pagefind" / "2019" / "pagefind.js").write_text("old")
     (site / "pagefind" / "2025" / "fragment" / "en_stale.pf_fragment").write_bytes(b"old")
-    _index(site, cache)
+    meta = next((site / "pagefind" / "2024-12").glob("pagefind.*.pf_meta"))
+    meta.write_bytes(meta.read_bytes()[:-1])
+    intact = next((site / "pagefind" / "2024-11" / "fragment").iterdir())
+    inode = intact.stat().st_ino
+    assert _index(site, cache)["reused"] == 3
     assert not (site / "pagefind" / "2019").exists()
     assert not (site / "pagefind" / "2025" / "fragment" / "en_stale.pf_fragment").exists()
+    assert intact.stat().st_ino == inode  # not written again
+    _same_as_cold(site, tmp_path)
