@@ -199,6 +199,7 @@
         if (mine !== seq) return;
         if (!started) {
           started = true;
+          delete result.dataset.nbComplete;
           var partial = merged < names.length;
           meta.textContent = text(found.results.length) +
             (partial ? " " + root.dataset.nbSearchScope.replace("#", span()) : "");
@@ -211,6 +212,7 @@
         }
         while (next < page.length && datas[next]) list.append(item(datas[next++]));
         if (next === page.length) {
+          result.dataset.nbComplete = query; /* every result of the page is listed */
           if (found.results.length > shown) {
             list.append(more(pf, query, root.dataset.nbSearchNext, function () {
               var before = shown;
