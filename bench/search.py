@@ -222,7 +222,8 @@ def browse(site: Path, query: str, engine: str, repeat: int = 1) -> tuple[float,
                 page.wait_for_function("window.__nb.shown > 0", timeout=180_000, polling=50)
                 times.append(page.evaluate("window.__nb.shown - window.__nb.input"))
                 if engine == "pagefind":  # the page of results complete
-                    page.locator(f'[data-nb-search="result"][data-nb-complete="{query}"]').wait_for(timeout=180_000)
+                    page.locator(f'[data-nb-search="result"][data-nb-complete="{query}"]').wait_for(
+                        state="attached", timeout=180_000)
                 page.wait_for_load_state("networkidle")
                 hits = page.locator(".md-search-result__item:not(.nb-search-more)").count()
                 wire = sum(n for _, n in server.sent)
