@@ -1,8 +1,8 @@
 /* newsbrief: Material's search dialog driven by Pagefind (see builder/search.py).
    Pagefind indexes (years or months grouped, see builder/search.py) under
    pagefind/<name>/ are listed newest first in pagefind/shards.json. A query searches the newest index
-   first and merges the next older one (Pagefind's mergeIndex) only while it has fewer
-   results than a page shows, or when the reader asks for earlier years: what a query
+   first and merges older ones (Pagefind's mergeIndex: 1, then 2, 4, ...) only while it has
+   fewer results than a page shows, or one when the reader asks for earlier years: what a query
    fetches stays that of one index however many years the archive holds. All requests
    go to this site. Results use Material's own result markup and classes.
    Languages: Pagefind builds, in each index, one index per page language (<html lang>)
@@ -100,8 +100,6 @@
     return merging;
   }
 
-  /* Fewer results than a page: older indexes join, 1, then 2, 4, ... at a time, so that a
-     word found only years back costs a few round trips, not one per index. */
   /* One search at a time: Pagefind runs them one after another in its worker, and one
      for a word typed on since would hold up the one the reader waits for. A search
      whose turn comes after a newer query was typed is not run. */
@@ -112,6 +110,8 @@
     return run;
   }
 
+  /* Fewer results than a page: older indexes join, 1, then 2, 4, ... at a time, so that a
+     word found only years back costs a few round trips, not one per index. */
   function find(pf, query, mine, step) {
     if (last && last.query === query && last.merged === merged) return Promise.resolve(last.found);
     return searchOnce(pf, query, mine).then(function (found) {
