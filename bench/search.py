@@ -10,14 +10,17 @@ is built with `search: <engine>` (blog cache warm). Pagefind is then re-run alon
 a memory probe (shard by shard, as the build does) for its peak memory.
 The browser is Debian's Chromium (/usr/bin/chromium, or NEWSBRIEF_CHROMIUM), driven by
 Playwright; the site is served on 127.0.0.1 as GitHub Pages serves it (text gzipped);
-every request is counted from the moment the search box gets focus until the network is
-idle after the first result is on screen.
+every byte the server sends is counted from the moment the search box gets focus until
+the network is idle after the first result is on screen (Pagefind's web worker's
+requests included); the time is measured in the page, from the last keystroke's `input`
+event to the first frame after the first result is in the list (median of --repeat runs,
+each in a fresh browser context).
 
 --synthetic measures the search alone where a whole site would take too long to build
-(100k briefs: about an hour here): the home page and assets of the 10k site
-(.bench/site-10000/site-pagefind), and one page per brief holding just its article, the
+(100k briefs: about an hour here): the home page and assets of a site built by
+`--engine pagefind` (the biggest .bench/site-N/site-pagefind), and one page per brief holding just its article, the
 part Pagefind indexes, in year/month folders as on the real site; the briefs are those
-of bench/corpus.py with the same seed. Indexed as the build does (builder/search.py).
+of bench/corpus.py with the same seed. Indexed as the build does (builder/site/search.py).
 
 Columns: KB/query on the wire (and uncompressed), ms from the last keystroke to the first
 result, results listed, Pagefind indexes read, indexing seconds and peak MB, indexes.
@@ -29,10 +32,10 @@ import argparse
 import functools
 import gzip
 import html
-import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -96,16 +99,18 @@ def build(proj: Path, engine: str, shard_size: int) -> Path:
 
 
 def pagefind_memory(site: Path, max_pages: int) -> tuple[float, float, int]:
-    """Seconds and peak RSS (MB) of indexing the site shard by shard, as the build does
-    (builder/search.py), and the number of shards."""
-    from builder.site.search import PAGEFIND_DIR, shard_command, shards
+    """Seconds and peak RSS (MB) of indexing the site shard by shard from cold, as the
+    build does without its cache (builder/site/search.py), and the number of shards."""
+    from builder.site.search import PAGEFIND_DIR, finish, shard_command, shards, tidy
 
     t = time.perf_counter()
     peak = 0
     groups = shards(site, max_pages)
+    shutil.rmtree(site / PAGEFIND_DIR, ignore_errors=True)
     for name, folders in groups:
         peak = max(peak, measured(shard_command(site, name, folders))[1])
-    (site / PAGEFIND_DIR / "shards.json").write_text(json.dumps([name for name, _ in groups]), encoding="utf-8")
+        tidy(site / PAGEFIND_DIR / name)
+    finish(site, [name for name, _ in groups])
     return time.perf_counter() - t, peak, len(groups)
 
 
@@ -113,9 +118,11 @@ def synthetic(n: int) -> Path:
     """A search-only site of n briefs (see --synthetic above); made once per n."""
     from corpus import make_dump
 
-    shell = WORK / "site-10000" / "site-pagefind"
-    if not (shell / "index.html").is_file():
-        sys.exit(f"no {shell}: run python bench/search.py --n 10000 --engine pagefind first")
+    # Any site built with `search: pagefind` will do: only its home page and assets are used.
+    shells = sorted(WORK.glob("site-*/site-pagefind/index.html"), key=lambda p: -int(p.parts[-3][5:]))
+    if not shells:
+        sys.exit("no .bench/site-N/site-pagefind: run python bench/search.py --n 1000 --engine pagefind first")
+    shell = shells[0].parent
     site = WORK / f"search-{n}"
     marker = site / f".synthetic-{n}"
     if not marker.exists():
@@ -145,50 +152,93 @@ def synthetic(n: int) -> Path:
     return site
 
 
-def browse(site: Path, query: str, engine: str) -> tuple[float, float, float, int, int]:
+# In the page: the time of the last `input` event of the box, and of the first frame
+# after the list shows a result for `query` (Pagefind's list says which query it answers:
+# results for a prefix may already be on screen; Material's answers as the user types).
+_WATCH = """([query, pagefind]) => {
+  window.__nb = {input: 0, shown: 0};
+  const box = document.querySelector("input.md-search__input");
+  box.addEventListener("input", () => { window.__nb.input = performance.now(); });
+  const result = document.querySelector(".md-search-result");
+  const done = () => pagefind
+    ? result.dataset.nbQuery === query && result.querySelector(".md-search-result__item")
+    : result.querySelector(".md-search-result__item");
+  new MutationObserver((_, obs) => {
+    if (box.value === query && done()) {
+      obs.disconnect();
+      requestAnimationFrame(() => { window.__nb.shown = performance.now(); });
+    }
+  }).observe(result, {subtree: true, childList: true, attributes: true});
+}"""
+
+
+class _Counted(_Quiet):
+    """The same, counting the bytes it sends (headers included) per request: what a
+    reader downloads, whoever asked for it (the page or Pagefind's web worker)."""
+
+    def setup(self) -> None:
+        super().setup()
+        sent, write = self.server.sent, self.wfile.write
+
+        class Out:
+            def write(_, data) -> int:
+                sent.append((self.path, len(data)))
+                return write(data)
+
+            def __getattr__(_, name):
+                return getattr(self.wfile_raw, name)
+
+        self.wfile_raw, self.wfile = self.wfile, Out()
+
+
+def browse(site: Path, query: str, engine: str, repeat: int = 1) -> tuple[float, float, float, int, int]:
     """(KB fetched for the query on the wire, the same uncompressed, ms from the last
-    keystroke to the first result, results listed, Pagefind indexes fetched), in a fresh
-    browser (empty cache)."""
+    keystroke to the first result painted (median of `repeat` runs), results listed,
+    Pagefind indexes fetched), each run in a fresh browser context (empty cache)."""
     from playwright.sync_api import sync_playwright
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Counted, directory=str(site)))
+    server.sent = []
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
+    times = []
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=[
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run"])
-            page = browser.new_page()
-            page.goto(url)
-            page.wait_for_load_state("networkidle")
-            fetched: list = []
-            page.on("requestfinished", lambda r: fetched.append(r))
-            box = page.locator("input.md-search__input")
-            box.click()
-            box.press_sequentially(query, delay=60)  # a fast typist: ~10 keys a second
-            t = time.perf_counter()
-            # Pagefind's list says which query it answers (results for a prefix may already
-            # be on screen); Material's built-in search answers as the user types.
-            answer = (f'[data-nb-search="result"][data-nb-query="{query}"] .md-search-result__item'
-                      if engine == "pagefind" else ".md-search-result__item")
-            page.locator(answer).first.wait_for(timeout=180_000)
-            ms = (time.perf_counter() - t) * 1000
-            hits = page.locator(".md-search-result__item:not(.nb-search-more)").count()
-            page.wait_for_load_state("networkidle")
-            wire = raw = 0
-            indexes = set()
-            for r in fetched:
-                sizes = r.sizes()
-                wire += sizes["responseBodySize"] + sizes["responseHeadersSize"]
-                raw += len(r.response().body()) + sizes["responseHeadersSize"]
-                path = r.url[len(url):].split("/")
-                if path[0] == "pagefind" and len(path) > 2:
-                    indexes.add(path[1])
+            for _ in range(repeat):
+                context = browser.new_context()
+                page = context.new_page()
+                page.goto(url)
+                page.wait_for_load_state("networkidle")
+                page.evaluate(_WATCH, [query, engine == "pagefind"])
+                fetched: list = []
+                page.on("requestfinished", lambda r, fetched=fetched: fetched.append(r))
+                server.sent.clear()
+                box = page.locator("input.md-search__input")
+                box.click()
+                box.press_sequentially(query, delay=60)  # a fast typist: ~10 keys a second
+                page.wait_for_function("window.__nb.shown > 0", timeout=180_000, polling=50)
+                times.append(page.evaluate("window.__nb.shown - window.__nb.input"))
+                if engine == "pagefind":  # the page of results complete
+                    page.locator(f'[data-nb-search="result"][data-nb-complete="{query}"]').wait_for(
+                        state="attached", timeout=180_000)
+                page.wait_for_load_state("networkidle")
+                hits = page.locator(".md-search-result__item:not(.nb-search-more)").count()
+                wire = sum(n for _, n in server.sent)
+                raw = 0
+                indexes = set()
+                for r in fetched:
+                    raw += len(r.response().body()) + r.sizes()["responseHeadersSize"]
+                    path = r.url[len(url):].split("/")
+                    if path[0] == "pagefind" and len(path) > 2:
+                        indexes.add(path[1])
+                context.close()
             browser.close()
     finally:
         server.shutdown()
-    return wire / 1024, raw / 1024, ms, hits, len(indexes)
+    return wire / 1024, raw / 1024, statistics.median(times), hits, len(indexes)
 
 
 def main() -> None:
@@ -197,6 +247,7 @@ def main() -> None:
     ap.add_argument("--engine", nargs="+", default=["pagefind", "material"])
     ap.add_argument("--shard-size", type=int, default=SHARD_SIZE, help="pages per Pagefind index")
     ap.add_argument("--query", nargs="+", default=QUERIES, help="what to type into the search box")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per query (the median time is shown)")
     ap.add_argument("--synthetic", action="store_true", help="search alone on a synthetic site (Pagefind)")
     a = ap.parse_args()
     print(f"{'N':>6} {'engine':>9} {'query':>10} {'KB/query':>9} {'KB raw':>7} {'first ms':>9} {'hits':>5} "
@@ -206,7 +257,7 @@ def main() -> None:
             site = synthetic(n)
             idx_s, idx_mb, shards = pagefind_memory(site, a.shard_size)
             for query in a.query:
-                kb, raw, ms, hits, read = browse(site, query, "pagefind")
+                kb, raw, ms, hits, read = browse(site, query, "pagefind", a.repeat)
                 print(f"{n:>6} {'synthetic':>9} {query:>10} {kb:>9.0f} {raw:>7.0f} {ms:>9.0f} {hits:>5} {read:>5} "
                       f"{idx_s:>8.1f} {idx_mb:>9.0f} {shards:>7}", flush=True)
             continue
@@ -220,7 +271,7 @@ def main() -> None:
             if engine == "pagefind":
                 idx_s, idx_mb, shards = pagefind_memory(site, a.shard_size)
             for query in a.query:
-                kb, raw, ms, hits, read = browse(site, query, engine)
+                kb, raw, ms, hits, read = browse(site, query, engine, a.repeat)
                 print(f"{n:>6} {engine:>9} {query:>10} {kb:>9.0f} {raw:>7.0f} {ms:>9.0f} {hits:>5} {read:>5} "
                       f"{idx_s:>8.1f} {idx_mb:>9.0f} {shards:>7}", flush=True)
 

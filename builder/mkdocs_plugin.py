@@ -313,7 +313,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         if page_cache is not None:
             page_cache.close()  # only after a build that wrote every page
         if self.config.enabled and self.search_engine == "pagefind":
-            search.index(config, self.config.search_shard_size)
+            search.index(config, self.config.search_shard_size, self.root / CACHE_DIR)
 
     def on_build_error(self, *, error):
         self._close_speedup()

@@ -14,7 +14,9 @@ small chunks fetched per query. The plugin option ``search`` picks the engine:
   memory is bounded by an index, not the archive. The browser searches the newest index
   first and merges older ones (``mergeIndex``) only while a query has less than a page
   of results or when the reader asks, so a query fetches about one index's worth
-  whatever the archive's size. Material's search dialog stays (same markup,
+  whatever the archive's size. An index whose pages did not change since the last
+  build is copied from .newsbrief-cache/pagefind/ instead of being made again
+  (ShardCache below). Material's search dialog stays (same markup,
   overrides/partials/search.html), driven by overrides/assets/javascripts/nb-search.js
   instead of Material's search worker. No request leaves the site.
 - ``auto`` (default): ``pagefind`` from ``search_threshold`` briefs (default 2,000) up,
@@ -23,19 +25,26 @@ small chunks fetched per query. The plugin option ``search`` picks the engine:
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import logging
+import os
 import re
+import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from importlib import metadata
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
 from ..model import LANG_TAG, OK
+from ..output.store import atomic_write, integrity
 from . import seams
 from .seams import BODY_OPEN
 
@@ -45,9 +54,11 @@ PAGEFIND_DIR = "pagefind"
 BODY_OPEN_MARKED = '<article class="md-content__inner md-typeset" data-pagefind-body>'
 YEAR_DIR = re.compile(r"^\d{4}$")
 MONTH_DIR = re.compile(r"^\d{2}$")
-# Pages per Pagefind index: indexing memory grows with it, a query fetches a little for
-# each index (its entry file, its WebAssembly, its metadata). See README "Performance".
-SHARD_SIZE = 5_000
+# Pages per Pagefind index. A word on every page costs the browser in proportion to it:
+# the word's postings to fetch and rank (~0.15 s and ~40 KB per 1,000 pages here), and the
+# index's page list (~8 KB per 1,000). An index is at least a month (URLs are /YYYY/MM/...),
+# so a month bigger than this is one index. See README "Performance".
+SHARD_SIZE = 1_000
 
 
 def select(mode: str, threshold: int, result, config, languages: Counter | None = None) -> tuple[str, bool]:
@@ -166,17 +177,45 @@ def shards(site: Path, max_pages: int) -> list[tuple[str, list[str]]]:
     return [(name(g), g) for g in groups]
 
 
-def shard_command(site: Path, name: str, folders: list[str]) -> list[str]:
+def shard_args(name: str, folders: list[str]) -> list[str]:
+    """Pagefind's options for one index, the site aside: with the pages, all that decides
+    its output (part of the cache key)."""
     pattern = f"{folders[0]}/**/*.html" if len(folders) == 1 else "{" + ",".join(folders) + "}/**/*.html"
-    return [*pagefind_cmd(), "--site", str(site), "--glob", pattern,
-            "--output-subdir", f"{PAGEFIND_DIR}/{name}", "--quiet"]
+    return ["--glob", pattern, "--output-subdir", f"{PAGEFIND_DIR}/{name}", "--quiet"]
+
+
+def shard_command(site: Path, name: str, folders: list[str]) -> list[str]:
+    return [*pagefind_cmd(), "--site", str(site), *shard_args(name, folders)]
+
+
+# What Pagefind writes for its own search UIs; nb-search.js loads none of them (it uses
+# pagefind.js, its worker, the WebAssembly and the index): ~600 KB an index, left out.
+UNUSED = re.compile(r"pagefind-(?:component-ui|modular-ui|ui|highlight)\.(?:js|css)")
+ENTRY = "pagefind-entry.json"
+
+
+def tidy(folder: Path) -> None:
+    """Pagefind's output as published: without the unused files, and with the one part
+    that is not the same from run to run put in order: pagefind-entry.json lists an
+    index's languages in the order of a Rust hash map, which changes with every run.
+    (Sorted, Pagefind's own choice among languages of equal size is stable too.)"""
+    for p in folder.iterdir():
+        if p.is_file() and UNUSED.fullmatch(p.name):
+            p.unlink()
+    entry = folder / ENTRY
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        data["languages"] = dict(sorted(data["languages"].items()))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+        raise PluginError(f"newsbrief: pagefind wrote no readable {ENTRY} in {folder.name}: {e}") from None
+    entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def shard_languages(folder: Path) -> list[str]:
     """The languages Pagefind made an index for in `folder` (its pagefind-entry.json),
     most pages first: what nb-search.js merges so that every language is searched."""
     try:
-        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        entry = json.loads((folder / ENTRY).read_text(encoding="utf-8"))
         found = entry["languages"]
         return [lang for lang, _ in sorted(((k, v.get("page_count", 0)) for k, v in found.items()),
                                            key=lambda kv: (-kv[1], kv[0]))]
@@ -184,27 +223,218 @@ def shard_languages(folder: Path) -> list[str]:
         return []
 
 
-def index(config, max_pages: int) -> dict:
-    """Run Pagefind once per shard; write pagefind/shards.json. Returns figures."""
-    site = Path(config.site_dir)
+def index_shard(site: Path, name: str, folders: list[str], cache: ShardCache | None = None) -> bool:
+    """One index, from the cache when its pages and settings are those of a stored one,
+    else by running Pagefind (and stored). True if it came from the cache."""
+    target = site / PAGEFIND_DIR / name
+    key = cache.key(site, name, folders) if cache is not None else None
+    if key is not None and cache.restore(key, target):
+        return True
+    shutil.rmtree(target, ignore_errors=True)  # Pagefind adds to a folder, never empties it
+    p = subprocess.run(shard_command(site, name, folders), capture_output=True, text=True)
+    if p.returncode != 0:
+        raise PluginError(f"newsbrief: pagefind failed for {name}:\n{p.stdout}\n{p.stderr}")
+    tidy(target)
+    if key is not None:
+        cache.store(key, target)
+    return False
+
+
+def finish(site: Path, names: list[str]) -> dict[str, list[str]]:
+    """pagefind/shards.json (index names, newest first) and languages.json (each index's
+    languages), what nb-search.js reads first. Returns the languages."""
     out = site / PAGEFIND_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "shards.json").write_text(json.dumps(names), encoding="utf-8")
+    languages = {name: shard_languages(out / name) for name in names}
+    (out / "languages.json").write_text(json.dumps(languages), encoding="utf-8")
+    return languages
+
+
+def index(config, max_pages: int, cache_dir: Path | None = None) -> dict:
+    """Index every shard (those whose pages did not change from the cache under
+    `cache_dir`, see ShardCache), two Pagefind runs at a time; write shards.json.
+    Returns figures."""
+    site = Path(config.site_dir)
     groups = shards(site, max_pages)
     started = time.perf_counter()
-    for name, folders in groups:
-        p = subprocess.run(shard_command(site, name, folders), capture_output=True, text=True)
-        if p.returncode != 0:
-            raise PluginError(f"newsbrief: pagefind failed for {name}:\n{p.stdout}\n{p.stderr}")
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "shards.json").write_text(json.dumps([name for name, _ in groups]), encoding="utf-8")
-    languages = {name: shard_languages(out / name) for name, _ in groups}
-    (out / "languages.json").write_text(json.dumps(languages), encoding="utf-8")
-    figures = {"shards": len(groups), "seconds": time.perf_counter() - started,
+    cache = ShardCache(cache_dir / CACHE_SUBDIR) if cache_dir is not None else None
+    # What an earlier build left (a site folder that was not emptied) stays only where it
+    # is an index of this build's, checked file by file (ShardCache.restore).
+    keep = {name for name, _ in groups}
+    for p in (site / PAGEFIND_DIR).iterdir() if (site / PAGEFIND_DIR).is_dir() else ():
+        if p.is_symlink() or not p.is_dir():
+            p.unlink()
+        elif cache is None or p.name not in keep:
+            shutil.rmtree(p)
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        reused = sum(pool.map(lambda g: index_shard(site, g[0], g[1], cache), groups))
+    if cache is not None:
+        cache.close()
+    languages = finish(site, [name for name, _ in groups])
+    figures = {"shards": len(groups), "reused": reused, "seconds": time.perf_counter() - started,
                "languages": sorted({lang for found in languages.values() for lang in found})}
     if {"ja", "zh", "ko"} & set(figures["languages"]) and not importlib.util.find_spec("pagefind_bin_extended"):
         log.info("newsbrief: pagefind: Japanese/Chinese/Korean briefs are indexed without word segmentation; "
                  "`pip install 'pagefind[extended]'` segments them")
-    log.info(f"newsbrief: pagefind: {len(groups)} index(es) in {figures['seconds']:.1f}s")
+    log.info(f"newsbrief: pagefind: {len(groups)} index(es), {reused} unchanged, in {figures['seconds']:.1f}s")
     return figures
+
+
+# -- incremental indexing (issue 15) -----------------------------------------------------
+#
+# Pagefind's output for an index is a function of the pages it reads (their paths under
+# the site and their bytes), its version and its options; checked: two runs on the same
+# pages give the same bytes, whatever the folder, the files' times or the cores, once
+# tidy() has put pagefind-entry.json's languages in order (their order varies). So an
+# index whose pages are all unchanged is copied from the one stored by an earlier build.
+# Stored under .newsbrief-cache/pagefind/: `<key>.json` lists the index's files and the
+# SHA-256 of each, with an integrity hash over the key and the list; the files are stored
+# once each under `blobs/<sha256>` (every index has the same pagefind.js and WebAssembly).
+# Nothing is trusted: a list whose hash fails, or a file whose bytes do not hash to its
+# name, means the index is made again (and the bad entry deleted). A build deletes the
+# entries it did not use.
+
+CACHE_SUBDIR = "pagefind"
+# Raise when what this module does to Pagefind's output changes (tidy()).
+CACHE_FORMAT = "1"
+# Pagefind also reads a configuration file from the working directory, and PAGEFIND_*
+# variables from the environment: both are part of the key.
+PAGEFIND_CONFIGS = ("pagefind.yml", "pagefind.yaml", "pagefind.toml", "pagefind.json")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def pagefind_identity() -> str:
+    """The Pagefind that runs: the versions of the packages that ship its binaries, the
+    configuration it would read from the working directory and the environment."""
+    parts = []
+    for package in ("pagefind", "pagefind_bin", "pagefind_bin_extended"):
+        try:
+            parts.append(f"{package}={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{package}=-")
+    for name in PAGEFIND_CONFIGS:
+        p = Path(name)
+        parts.append(f"{name}={_sha256(p) if p.is_file() else '-'}")
+    parts += sorted(f"{k}={v}" for k, v in os.environ.items() if k.upper().startswith("PAGEFIND_"))
+    return "\n".join(parts)
+
+
+class ShardCache:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.blobs = folder / "blobs"
+        self.identity = pagefind_identity()
+        self.used: set[str] = set()
+        self.lock = threading.Lock()
+
+    def key(self, site: Path, name: str, folders: list[str]) -> str:
+        """Every input of the index: Pagefind and its options, each page's path and bytes."""
+        pages = sorted({p for folder in folders for p in (site / folder).rglob("*.html") if p.is_file()})
+        lines = [f"{p.relative_to(site).as_posix()} {_sha256(p)}" for p in pages]
+        key = integrity(CACHE_FORMAT, self.identity, json.dumps(shard_args(name, folders)), *lines)
+        with self.lock:
+            self.used.add(key)
+        return key
+
+    def _manifest(self, key: str) -> dict[str, str] | None:
+        try:
+            stored = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            files = stored["files"]
+            if not isinstance(files, dict) or stored["check"] != integrity(key, json.dumps(files, sort_keys=True)):
+                return None
+            if all(isinstance(rel, str) and isinstance(h, str) and _SHA256.fullmatch(h) and _safe(rel)
+                   for rel, h in files.items()):
+                return files
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return None
+
+    def restore(self, key: str, target: Path) -> bool:
+        """The stored index in `target`, if it is there and intact: left as it is when
+        `target` holds exactly its files already (a site folder kept from the last
+        build), else copied."""
+        if not (self.folder / f"{key}.json").is_file():
+            return False
+        files = self._manifest(key)
+        if files and _holds(target, files):
+            return True
+        shutil.rmtree(target, ignore_errors=True)
+        made: set[Path] = set()
+        try:
+            for rel, digest in (files or {}).items():
+                data = (self.blobs / digest).read_bytes()
+                if hashlib.sha256(data).hexdigest() != digest:
+                    (self.blobs / digest).unlink()
+                    files = None
+                    break
+                dest = target / rel
+                if dest.parent not in made:
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(dest.parent)
+                dest.write_bytes(data)
+        except OSError:
+            files = None
+        if not files:
+            log.info("newsbrief: pagefind: a stored index failed its check; indexing again")
+            (self.folder / f"{key}.json").unlink(missing_ok=True)
+            shutil.rmtree(target, ignore_errors=True)
+            return False
+        return True
+
+    def store(self, key: str, source: Path) -> None:
+        try:
+            files = {}
+            for p in sorted(source.rglob("*")):
+                if p.is_file():
+                    data = p.read_bytes()
+                    digest = hashlib.sha256(data).hexdigest()
+                    files[p.relative_to(source).as_posix()] = digest
+                    atomic_write(self.blobs / digest, data)  # rewrites a damaged copy
+            entry = {"files": files, "check": integrity(key, json.dumps(files, sort_keys=True))}
+            atomic_write(self.folder / f"{key}.json", json.dumps(entry).encode("utf-8"))
+        except OSError as e:
+            log.warning(f"newsbrief: pagefind: could not store an index: {e}")
+
+    def close(self) -> None:
+        """Delete the entries this build did not use, and the files only they held."""
+        if not self.folder.is_dir():
+            return
+        keep: set[str] = set()
+        for entry in os.scandir(self.folder):
+            stem = entry.name[:-5] if entry.name.endswith(".json") else None
+            if stem in self.used and (files := self._manifest(stem)):
+                keep.update(files.values())
+            elif entry.is_file():
+                Path(entry.path).unlink(missing_ok=True)  # unused, damaged, or a killed write
+        if self.blobs.is_dir():
+            for entry in os.scandir(self.blobs):
+                if entry.name not in keep:
+                    Path(entry.path).unlink(missing_ok=True)
+
+
+def _holds(folder: Path, files: dict[str, str]) -> bool:
+    """`folder` holds these files, with these SHA-256s, and nothing else."""
+    try:
+        entries = list(folder.rglob("*"))
+        if any(p.is_symlink() for p in entries):
+            return False
+        found = [p for p in entries if not p.is_dir()]
+        return len(found) == len(files) and all(
+            _sha256(p) == files.get(p.relative_to(folder).as_posix()) for p in found)
+    except OSError:
+        return False
+
+
+def _safe(rel: str) -> bool:
+    """A stored file's path: relative, inside the index folder."""
+    parts = rel.split("/")
+    return bool(rel) and not rel.startswith("/") and "\\" not in rel and all(x not in ("", ".", "..") for x in parts)
 
 
 # -- languages (issue 14) ----------------------------------------------------------------

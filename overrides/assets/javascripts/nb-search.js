@@ -1,8 +1,8 @@
 /* newsbrief: Material's search dialog driven by Pagefind (see builder/search.py).
    Pagefind indexes (years or months grouped, see builder/search.py) under
    pagefind/<name>/ are listed newest first in pagefind/shards.json. A query searches the newest index
-   first and merges the next older one (Pagefind's mergeIndex) only while it has fewer
-   results than a page shows, or when the reader asks for earlier years: what a query
+   first and merges older ones (Pagefind's mergeIndex: 1, then 2, 4, ...) only while it has
+   fewer results than a page shows, or one when the reader asks for earlier years: what a query
    fetches stays that of one index however many years the archive holds. All requests
    go to this site. Results use Material's own result markup and classes.
    Languages: Pagefind builds, in each index, one index per page language (<html lang>)
@@ -30,6 +30,11 @@
      word they begin, most of the bytes a query costs on a big archive. */
   var PAUSE_MS = 80;
   var MIN_CHARS = 2;
+  /* From four characters on, the index chunks of the word typed so far are fetched at
+     once, while typing goes on (Pagefind's preload): the word's own chunks are nearly
+     always among them, so the search after the pause fetches nothing more. Fewer
+     characters would match too many words ("bu": every word in bu-). */
+  var PRELOAD_CHARS = 4;
   /* Results shown at a time (each fetches its fragment); data-nb-search-page may say. */
   function pageSize() { return Number(root.dataset.nbSearchPage) || 10; }
   var names = []; /* index names, newest first */
@@ -38,6 +43,7 @@
   var merged = 0; /* how many of them the search covers */
   var merging = null;
   var shown = 0;
+  var last = null; /* the last search's results: {query, merged, found} */
 
   function dir(name) { return new URL("pagefind/" + name + "/", base).href; }
 
@@ -83,21 +89,39 @@
     return ready;
   }
 
-  /* The next older index joins the search; callers at the same time share one merge. */
-  function widen(pf) {
+  /* The next `count` older indexes join the search (fetched side by side); callers at
+     the same time share one merge. */
+  function widen(pf, count) {
     if (!merging) {
-      merging = mergeLanguages(pf, names[merged], null)
-        .then(function () { merged += 1; merging = null; });
+      var next = names.slice(merged, merged + (count || 1));
+      merging = Promise.all(next.map(function (name) { return mergeLanguages(pf, name, null); }))
+        .then(function () { merged += next.length; merging = null; });
     }
     return merging;
   }
 
-  function find(pf, query, mine) {
-    return pf.search(query).then(function (found) {
-      if (mine !== seq) return null;
+  /* One search at a time: Pagefind runs them one after another in its worker, and one
+     for a word typed on since would hold up the one the reader waits for. A search
+     whose turn comes after a newer query was typed is not run. */
+  var running = Promise.resolve();
+  function searchOnce(pf, query, mine) {
+    var run = running.then(function () { return mine === seq ? pf.search(query) : null; });
+    running = run.catch(function () {});
+    return run;
+  }
+
+  /* Fewer results than a page: older indexes join, 1, then 2, 4, ... at a time, so that a
+     word found only years back costs a few round trips, not one per index. */
+  function find(pf, query, mine, step) {
+    if (last && last.query === query && last.merged === merged) return Promise.resolve(last.found);
+    return searchOnce(pf, query, mine).then(function (found) {
+      if (!found || mine !== seq) return null;
       if (found.results.length < pageSize() && merged < names.length) {
-        return widen(pf).then(function () { return mine === seq ? find(pf, query, mine) : null; });
+        return widen(pf, step || 1).then(function () {
+          return mine === seq ? find(pf, query, mine, (step || 1) * 2) : null;
+        });
       }
+      last = { query: query, merged: merged, found: found };
       return found;
     });
   }
@@ -152,35 +176,60 @@
     button.addEventListener("click", function () {
       var mine = ++seq;
       button.disabled = true;
-      action().then(function () { return show(pf, query, mine); })
+      action().then(function (from) { return show(pf, query, mine, from); })
         .catch(function (e) { console.warn("search:", e); });
     });
     li.append(button);
     return li;
   }
 
-  function show(pf, query, mine) {
+  /* Each result is shown as soon as its fragment (Pagefind's text of the page) and those
+     of the results above it are in, not once all of the page's are: the first result
+     waits for one fragment. `from`: results already listed for this query (the reader
+     asked for more), kept as they are. */
+  function show(pf, query, mine, from) {
     return find(pf, query, mine).then(function (found) {
       if (!found) return;
-      var page = found.results.slice(0, shown);
-      return Promise.all(page.map(function (r) { return r.data(); })).then(function (datas) {
+      from = from || 0;
+      var page = found.results.slice(from, shown);
+      var datas = [];
+      var next = 0;
+      var started = false;
+      function flush() {
         if (mine !== seq) return;
-        var partial = merged < names.length;
-        meta.textContent = text(found.results.length) +
-          (partial ? " " + root.dataset.nbSearchScope.replace("#", span()) : "");
-        var rows = datas.map(item);
-        if (found.results.length > shown) {
-          rows.push(more(pf, query, root.dataset.nbSearchNext, function () {
-            shown += pageSize();
-            return Promise.resolve();
-          }));
-        } else if (partial) {
-          rows.push(more(pf, query, root.dataset.nbSearchEarlier.replace("#", label(names[merged])),
-            function () { return widen(pf); }));
+        if (!started) {
+          started = true;
+          delete result.dataset.nbComplete;
+          var partial = merged < names.length;
+          meta.textContent = text(found.results.length) +
+            (partial ? " " + root.dataset.nbSearchScope.replace("#", span()) : "");
+          if (from) {
+            var old = list.querySelector(".nb-search-more");
+            if (old) old.remove();
+          } else {
+            list.replaceChildren();
+          }
         }
-        list.replaceChildren.apply(list, rows);
+        while (next < page.length && datas[next]) list.append(item(datas[next++]));
+        if (next === page.length) {
+          result.dataset.nbComplete = query; /* every result of the page is listed */
+          if (found.results.length > shown) {
+            list.append(more(pf, query, root.dataset.nbSearchNext, function () {
+              var before = shown;
+              shown += pageSize();
+              return Promise.resolve(before);
+            }));
+          } else if (merged < names.length) {
+            list.append(more(pf, query, root.dataset.nbSearchEarlier.replace("#", label(names[merged])),
+              function () { return widen(pf, 1).then(function () { return 0; }); }));
+          }
+        }
         result.dataset.nbQuery = query; /* which query the list answers (benchmarks wait on it) */
-      });
+      }
+      if (!page.length) return flush();
+      return Promise.all(page.map(function (r, i) {
+        return r.data().then(function (data) { datas[i] = data; if (i === next) flush(); });
+      }));
     });
   }
 
@@ -203,7 +252,12 @@
   input.addEventListener("input", function () {
     clearTimeout(timer);
     ++seq; /* a search still running for an older query shows nothing */
-    timer = setTimeout(search, input.value.trim().length < MIN_CHARS ? 0 : PAUSE_MS);
+    var query = input.value.trim();
+    if (query.length >= PRELOAD_CHARS) {
+      load().then(function (pf) { return pf && pf.preload(query); })
+        .catch(function (e) { console.warn("search:", e); });
+    }
+    timer = setTimeout(search, query.length < MIN_CHARS ? 0 : PAUSE_MS);
   });
   input.form.addEventListener("submit", function (e) { e.preventDefault(); });
   input.form.addEventListener("reset", function () { setTimeout(search, 0); });
