@@ -379,6 +379,32 @@ def _mark_captions(lines: list[_L]) -> None:
         elif (k + 1 < len(lines) and len(lines[k + 1].text) >= 15 and len(t) > len(lines[k + 1].text)
               and t.endswith(lines[k + 1].text) and not lines[k + 1].junk):
             ln.junk = "boilerplate: labels glued to the next line (breadcrumb, kicker)"
+    if _CAPTION_PAIR:
+        _mark_caption_pairs(lines)
+
+
+_CAPTION_PAIR = 1
+_PAIR_GAP = 3  # lines at most between a caption and its copy (credit and toggle lines between)
+_PAIR_TAIL_WORDS = 8
+
+
+def _mark_caption_pairs(lines: list[_L]) -> None:
+    """A caption printed twice near itself, once with a short tail: "TEXT. Name/Agency hide
+    caption" and "TEXT." (the image's caption with its credit and the widget's toggle word,
+    then the plain caption). TEXT ends like a sentence, the tail does not: a paragraph is
+    not printed again with a tail."""
+    for k, ln in enumerate(lines):
+        t = ln.text
+        for j in itertools.chain(range(k + 1, min(len(lines), k + 1 + _PAIR_GAP)), range(max(0, k - _PAIR_GAP), k)):
+            c = lines[j].text
+            if len(c) < 25 or len(t) <= len(c) or not t.startswith(c) or not _SENTENCE_END.search(c):
+                continue  # the caption is a sentence: a headline and its longer copy are not this
+            tail = t[len(c):]
+            if tail[:1].isalnum() or _SENTENCE_END.search(tail) or not 1 <= len(_WORD.findall(tail)) <= _PAIR_TAIL_WORDS:
+                continue
+            ln.junk = ln.junk or "boilerplate: caption (with its credit, printed again)"
+            lines[j].junk = lines[j].junk or "boilerplate: caption (a copy of the captioned line)"
+            break
 
 
 _LIST_RUN = 4

@@ -1,0 +1,63 @@
+"""The whole-page text reader's shapes added for issue 13 (fourth round): a caption
+printed again without its credit, dash-led links to other stories inside the text, a
+"read more" label left over from a removed related block, and bylines in capitals.
+Every page here is made up for these tests."""
+
+from __future__ import annotations
+
+from builder.convert.read import read_bytes
+from builder.convert.readers import pagetext
+from builder.rules import load_rules
+
+RULES = load_rules()
+
+MENU = ["Skip to content", "Home", "Local", "Business", "Sport", "Arts", "Search", "Log in"]
+FOOTER = ["About the paper", "Contact", "Privacy", "Terms", "© 2024 The Valley Courier"]
+TITLE = "Ferry service to the islands resumes after a month of repairs"
+HEAD = [TITLE, "By Mara Quist", "January 9, 2024"]
+BODY = [
+    "The passenger ferry between the harbour and the two outer islands sailed again on Tuesday morning, "
+    "a month after a damaged propeller shaft took the only vessel on the route out of service.",
+    "Islanders had relied on a chartered fishing boat for supplies and school runs while the ferry was in "
+    "the dry dock, and the council said the extra trips had cost it more than it had set aside.",
+    "The operator told the council that a spare shaft will now be kept at the yard, so that the next "
+    "repair of the kind can be done within a week rather than a month.",
+    "Passengers on the first crossing said the timetable was back to normal, though the early sailing on "
+    "Saturdays will not return until the spring, when more crew have finished their training.",
+]
+
+
+def page(*lines: str, name: str = "courier/a.txt"):
+    return read_bytes(("\n\n".join([*MENU, *lines, *FOOTER]) + "\n").encode(), name)
+
+
+def published(article) -> list[str]:
+    out = list(article.highlights)
+    for s in article.sections:
+        out += ([s.heading] if s.heading else []) + s.paragraphs
+    return out
+
+
+def reasons(article) -> dict[str, str]:
+    return {r.text: r.reason for r in article.removed}
+
+
+def test_a_caption_with_its_credit_and_the_same_caption_again_are_both_removed():
+    caption = "The ferry leaves the harbour on its first crossing since the repairs were finished."
+    with_tail = caption + " Lena Holt/Courier hide caption"
+    a = pagetext.extract(page(*HEAD, "Enlarge this image", with_tail, "toggle caption", "Lena Holt/Courier",
+                              caption, "Lena Holt/Courier", *BODY), RULES)
+    text = published(a)
+    assert caption not in text and with_tail not in text
+    assert reasons(a)[with_tail].startswith("boilerplate: caption")
+    assert reasons(a)[caption].startswith("boilerplate: caption")
+    assert text[:len(BODY)] == BODY
+
+
+def test_a_paragraph_that_another_line_starts_with_is_kept_when_the_tail_is_a_sentence():
+    """A paragraph that comes back a line later with another sentence after it is not a
+    caption pair (the tail of a caption's copy is a credit, not a sentence)."""
+    first = BODY[0]
+    longer = first + " It was full."
+    a = pagetext.extract(page(*HEAD, first, BODY[1], longer, *BODY[2:]), RULES)
+    assert first in published(a) and longer in published(a)
