@@ -400,7 +400,8 @@ def _mark_caption_pairs(lines: list[_L]) -> None:
             if len(c) < 25 or len(t) <= len(c) or not t.startswith(c) or not _SENTENCE_END.search(c):
                 continue  # the caption is a sentence: a headline and its longer copy are not this
             tail = t[len(c):]
-            if tail[:1].isalnum() or _SENTENCE_END.search(tail) or not 1 <= len(_WORD.findall(tail)) <= _PAIR_TAIL_WORDS:
+            if (tail[:1].isalnum() or _SENTENCE_END.search(tail)
+                    or not 1 <= len(_WORD.findall(tail)) <= _PAIR_TAIL_WORDS):
                 continue
             ln.junk = ln.junk or "boilerplate: caption (with its credit, printed again)"
             lines[j].junk = lines[j].junk or "boilerplate: caption (a copy of the captioned line)"
