@@ -61,3 +61,26 @@ def test_a_paragraph_that_another_line_starts_with_is_kept_when_the_tail_is_a_se
     longer = first + " It was full."
     a = pagetext.extract(page(*HEAD, first, BODY[1], longer, *BODY[2:]), RULES)
     assert first in published(a) and longer in published(a)
+
+
+def test_dash_led_headlines_inside_the_text_are_related_links():
+    links = ["— Harbour Council Votes To Buy A Second Ferry For The Island Route",
+             "— Stranded on the island: a week without the ferry.",
+             "— Dry Dock Repairs: How The Propeller Shaft Was Replaced"]
+    a = pagetext.extract(page(*HEAD, *BODY[:2], "MORE FROM THE COURIER:", *links, *BODY[2:]), RULES)
+    for line in links:
+        assert line not in published(a)
+        assert reasons(a)[line] == "boilerplate: related link"
+    assert published(a) == BODY
+
+
+def test_dialogue_and_points_set_off_by_a_dash_stay_in_the_text():
+    dialogue = ["— Will the boat be back on Tuesday? — asked the teacher who waits at the pier every day.",
+                "— On Tuesday, If The Weather Holds — Replied The Skipper From The Deck Of The Boat."]
+    points = ["— The council pays for the charter boat until the end of the month.",
+              "— The operator keeps a spare shaft at the yard from now on.",
+              "— The early Saturday sailing returns in the spring."]
+    a = pagetext.extract(page(*HEAD, *BODY[:2], *dialogue, BODY[2], *points, BODY[3]), RULES)
+    text = published(a)
+    for line in dialogue + points:
+        assert line in text

@@ -897,6 +897,34 @@ def _labelled_link(ln: _L) -> bool:
     return tail_words >= 3 and ((label.isupper() and len(label) >= 4) or _titlecase_share(tail) > 0.6)
 
 
+_DASH_LINKS = 1
+_DASH_LED = re.compile(r"^\s*[—–»>]\s+(?P<tail>\S.*)$")
+_SPEECH = re.compile(r"^[\"“”„«»‘’'‹›]|\s[—–]\s")  # quoted speech, or a dash around an attribution
+
+
+def _dash_links(lines: list[_L], start: int, end: int) -> list[int]:
+    """Links to other stories set in the text as a list under a dash or a chevron ("— Title
+    In Title Case"): a run of such lines of which at least half read as headlines (title
+    case). Speech set off by a dash (quoted, or with "— she said" inside) and a list of
+    sentence-case points are the article's."""
+    out: list[int] = []
+    k = start
+    while k <= end:
+        group = []
+        while k <= end and _DASH_LED.match(lines[k].text):
+            group.append(k)
+            k += 1
+        if not group:
+            k += 1
+            continue
+        tails = [_DASH_LED.match(lines[j].text)["tail"] for j in group]
+        if any(_SPEECH.search(t) or _EMBED.search(t) or not 3 <= len(_WORD.findall(t)) <= 25 for t in tails):
+            continue
+        if 2 * sum(1 for t in tails if _titlecase_share(t) > 0.6) >= len(group):
+            out += group
+    return out
+
+
 def _bio(text: str, authors: list[str]) -> bool:
     for name in authors:
         rest = text[len(name):] if text.startswith(name) else None
@@ -929,6 +957,8 @@ def _run_extras(lines: list[_L], start: int, end: int, authors: list[str], order
             out[k] = "boilerplate: embedded post (credit)"
             if k - 1 >= start and not lines[k - 1].junk and k - 1 not in out:
                 out[k - 1] = "boilerplate: embedded post"
+    for k in _dash_links(lines, start, end) if _DASH_LINKS else ():
+        out.setdefault(k, "boilerplate: related link")
     for k in tail[-_TAIL_LINES:]:
         ln = lines[k]
         if k in out:
