@@ -84,3 +84,22 @@ def test_dialogue_and_points_set_off_by_a_dash_stay_in_the_text():
     text = published(a)
     for line in dialogue + points:
         assert line in text
+
+
+def test_a_read_more_label_next_to_a_removed_related_title_is_not_a_heading():
+    related = "Lighthouse keepers return to the outer island after forty years"
+    a = pagetext.extract(page(*HEAD, *BODY[:2], related, "Read more", *BODY[2:], "Most read", related,
+                              "Winter storms close the coast road again"), RULES)
+    assert "Read more" not in published(a)
+    assert reasons(a)["Read more"] == "boilerplate: related links label"
+    assert all(s.heading is None for s in a.sections)
+    assert published(a) == BODY
+
+
+def test_a_short_heading_after_a_removed_caption_stays_when_its_section_takes_it_up():
+    related = "Lighthouse keepers return to the outer island after forty years"
+    shaft = ("The spare shaft will be kept at the yard from now on, the operator said, so that the next "
+             "repair of the kind takes a week and not a month.")
+    a = pagetext.extract(page(*HEAD, *BODY[:2], related, "The spare shaft", shaft, *BODY[2:], "Most read",
+                              related), RULES)
+    assert "The spare shaft" in [s.heading for s in a.sections]

@@ -970,6 +970,35 @@ def _run_extras(lines: list[_L], start: int, end: int, authors: list[str], order
     return out
 
 
+_LINK_LABEL = 1
+_LABEL_WORDS = 5
+
+
+def _link_label(lines: list[_L], k: int, start: int, end: int, extra: dict[int, str], template_ok: bool,
+                stop: frozenset[str]) -> bool:
+    """A short heading-shaped line ("Read more", "See also") right next to a line that is
+    not published as the article's (a related story's title printed twice, a link, a
+    template line): the label of that removed block, not a heading of the article. A real
+    heading announces its section: its content words come back in the paragraph under it."""
+    ln = lines[k]
+    if ln.words > _LABEL_WORDS:
+        return False
+
+    def removed(j: int) -> bool:
+        x = lines[j]
+        # a title or a link, not a sentence of the article that happens to be printed twice
+        return start <= j <= end and not x.sentence and (j in extra or bool(x.junk) or x.dup > 1 or x.listed
+                                                         or (template_ok and x.rep >= 2))
+
+    if not (removed(k - 1) or removed(k + 1)):
+        return False
+    nxt = next((j for j in range(k + 1, end + 1) if not removed(j) and lines[j].cls in _GOOD_VALUE), None)
+    if nxt is None:
+        return True
+    own = _content_stems(ln, stop)
+    return not own & _content_stems(lines[nxt], stop)
+
+
 def _no_sentence(ln: _L) -> bool:
     """A line of words that does not end like a sentence and is too short to be a
     paragraph on its length alone: an image's description ("A screenshot of the game,
@@ -1142,6 +1171,9 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
         if (nxt is not None and nxt.cls in _GOOD_VALUE and ln.words <= _HEADING_MAX_WORDS
                 and not ln.sentence and not ln.chrome and ln.words >= 1 and not ln.text.endswith(":")
                 and (prev is None or prev.cls in _GOOD_VALUE or k == body_from)):
+            if _LINK_LABEL and _link_label(lines, k, body_from, end, extra, template_ok, stop):
+                extra[k] = "boilerplate: related links label"
+                continue
             sections.append(Section(heading=ln.text, heading_line=ln.number))
             keep.add(k)
             continue
