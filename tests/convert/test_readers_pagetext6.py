@@ -103,3 +103,18 @@ def test_a_short_heading_after_a_removed_caption_stays_when_its_section_takes_it
     a = pagetext.extract(page(*HEAD, *BODY[:2], related, "The spare shaft", shaft, *BODY[2:], "Most read",
                               related), RULES)
     assert "The spare shaft" in [s.heading for s in a.sections]
+
+
+def test_a_byline_in_capitals_gives_the_names_in_their_usual_case():
+    a = pagetext.extract(page(TITLE, "By MARA QUIST and SEAN O'NEIL-MCCOY", "January 9, 2024", *BODY), RULES)
+    assert a.authors == ["Mara Quist", "Sean O'Neil-McCoy"]
+
+
+def test_name_case_keeps_what_it_cannot_be_sure_of():
+    from builder.convert.parse import name_case
+    assert name_case("RALPH D. RUSSO") == "Ralph D. Russo"
+    assert name_case("ENRICO DE LAZARO") == "Enrico de Lazaro"
+    assert name_case("GEORGE T. CONWAY III") == "George T. Conway III"
+    assert name_case("Eric McDaniel") == "Eric McDaniel"  # not in capitals: as printed
+    assert name_case("LAURA MACLEOD") == "LAURA MACLEOD"  # MacLeod or Macleod: as printed
+    assert name_case("EJ ANTONI") == "EJ ANTONI"  # initials or a name: as printed

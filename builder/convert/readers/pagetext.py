@@ -39,6 +39,7 @@ from pathlib import Path
 from ...model import Article, Dump, Rejected, Removed, Section
 from ...rules import Rules
 from ..dates import DateError, parse_date
+from ..parse import name_case
 from .context import SourceContext, SourceView
 
 # --------------------------------------------------------------------------- words
@@ -768,7 +769,7 @@ def _split_names(credit: str) -> list[str]:
         part = _ROLE_TAIL.sub("", part).strip(" .,;:|-–—")
         toks = part.split()
         if 2 <= len(toks) <= 5 and all(_NAME_TOKEN.match(t) for t in toks):
-            names.append(part)
+            names.append(name_case(part))
     return names
 
 
