@@ -54,6 +54,34 @@ def is_name(text: str) -> bool:
     return all(w[:1].isupper() or w.casefold() in _NAME_PARTICLES for w in words) and words[0][:1].isupper()
 
 
+_ROMAN = re.compile(r"(?:I{2,3}|IV|VI{0,3}|IX|X)\.?,?")
+_NAME_PIECE = re.compile(r"([-'’])")
+
+
+def name_case(name: str) -> str:
+    """A name printed in capitals ("HEATHER HOLLINGSWORTH", "O'NEIL-MCCOY") in its usual
+    case ("Heather Hollingsworth", "O'Neil-McCoy"); particles after the first word in
+    lower case, roman numerals and initials ("D.") kept. Kept as printed when unsure: not
+    all capitals, a "Mac…" (Macy or MacLeod?), a two-letter word (Ed or EJ?)."""
+    letters = [c for c in name if c.isalpha()]
+    if len(letters) < 2 or not all(c.isupper() for c in letters):
+        return name
+    out = []
+    for i, word in enumerate(name.split()):
+        core = word.strip(".,")
+        if i and word.casefold() in _NAME_PARTICLES:
+            out.append(word.lower())
+        elif _ROMAN.fullmatch(word) or (len(core) == 1 and word != core):
+            out.append(word)
+        elif (len(core) <= 2 and core not in ("JR", "SR")) or (core.startswith("MAC") and len(core) > 4):
+            return name
+        else:
+            pieces = [p if _NAME_PIECE.fullmatch(p) else p.capitalize() for p in _NAME_PIECE.split(word)]
+            out.append("".join("Mc" + p[2:].capitalize() if p.startswith("Mc") and len(p) > 3 else p
+                               for p in pieces))
+    return " ".join(out)
+
+
 # Between the names and the publisher of a credit: "NAME for PUBLISHER", "NAME | PUBLISHER",
 # "NAME – PUBLISHER". A comma is read apart (it also separates several authors).
 _PUBLISHER_SEP = re.compile(r"\s+(?:for|\||–|—|·)\s+|\s*\|\s*", re.IGNORECASE)

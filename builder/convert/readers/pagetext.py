@@ -39,6 +39,7 @@ from pathlib import Path
 from ...model import Article, Dump, Rejected, Removed, Section
 from ...rules import Rules
 from ..dates import DateError, parse_date
+from ..parse import name_case
 from .context import SourceContext, SourceView
 
 # --------------------------------------------------------------------------- words
@@ -379,6 +380,33 @@ def _mark_captions(lines: list[_L]) -> None:
         elif (k + 1 < len(lines) and len(lines[k + 1].text) >= 15 and len(t) > len(lines[k + 1].text)
               and t.endswith(lines[k + 1].text) and not lines[k + 1].junk):
             ln.junk = "boilerplate: labels glued to the next line (breadcrumb, kicker)"
+    if _CAPTION_PAIR:
+        _mark_caption_pairs(lines)
+
+
+_CAPTION_PAIR = 1
+_PAIR_GAP = 3  # lines at most between a caption and its copy (credit and toggle lines between)
+_PAIR_TAIL_WORDS = 8
+
+
+def _mark_caption_pairs(lines: list[_L]) -> None:
+    """A caption printed twice near itself, once with a short tail: "TEXT. Name/Agency hide
+    caption" and "TEXT." (the image's caption with its credit and the widget's toggle word,
+    then the plain caption). TEXT ends like a sentence, the tail does not: a paragraph is
+    not printed again with a tail."""
+    for k, ln in enumerate(lines):
+        t = ln.text
+        for j in itertools.chain(range(k + 1, min(len(lines), k + 1 + _PAIR_GAP)), range(max(0, k - _PAIR_GAP), k)):
+            c = lines[j].text
+            if len(c) < 25 or len(t) <= len(c) or not t.startswith(c) or not _SENTENCE_END.search(c):
+                continue  # the caption is a sentence: a headline and its longer copy are not this
+            tail = t[len(c):]
+            if (tail[:1].isalnum() or _SENTENCE_END.search(tail)
+                    or not 1 <= len(_WORD.findall(tail)) <= _PAIR_TAIL_WORDS):
+                continue
+            ln.junk = ln.junk or "boilerplate: caption (with its credit, printed again)"
+            lines[j].junk = lines[j].junk or "boilerplate: caption (a copy of the captioned line)"
+            break
 
 
 _LIST_RUN = 4
@@ -741,7 +769,7 @@ def _split_names(credit: str) -> list[str]:
         part = _ROLE_TAIL.sub("", part).strip(" .,;:|-–—")
         toks = part.split()
         if 2 <= len(toks) <= 5 and all(_NAME_TOKEN.match(t) for t in toks):
-            names.append(part)
+            names.append(name_case(part))
     return names
 
 
@@ -870,6 +898,34 @@ def _labelled_link(ln: _L) -> bool:
     return tail_words >= 3 and ((label.isupper() and len(label) >= 4) or _titlecase_share(tail) > 0.6)
 
 
+_DASH_LINKS = 1
+_DASH_LED = re.compile(r"^\s*[—–»>]\s+(?P<tail>\S.*)$")
+_SPEECH = re.compile(r"^[\"“”„«»‘’'‹›]|\s[—–]\s")  # quoted speech, or a dash around an attribution
+
+
+def _dash_links(lines: list[_L], start: int, end: int) -> list[int]:
+    """Links to other stories set in the text as a list under a dash or a chevron ("— Title
+    In Title Case"): a run of such lines of which at least half read as headlines (title
+    case). Speech set off by a dash (quoted, or with "— she said" inside) and a list of
+    sentence-case points are the article's."""
+    out: list[int] = []
+    k = start
+    while k <= end:
+        group = []
+        while k <= end and _DASH_LED.match(lines[k].text):
+            group.append(k)
+            k += 1
+        if not group:
+            k += 1
+            continue
+        tails = [_DASH_LED.match(lines[j].text)["tail"] for j in group]
+        if any(_SPEECH.search(t) or _EMBED.search(t) or not 3 <= len(_WORD.findall(t)) <= 25 for t in tails):
+            continue
+        if 2 * sum(1 for t in tails if _titlecase_share(t) > 0.6) >= len(group):
+            out += group
+    return out
+
+
 def _bio(text: str, authors: list[str]) -> bool:
     for name in authors:
         rest = text[len(name):] if text.startswith(name) else None
@@ -902,6 +958,8 @@ def _run_extras(lines: list[_L], start: int, end: int, authors: list[str], order
             out[k] = "boilerplate: embedded post (credit)"
             if k - 1 >= start and not lines[k - 1].junk and k - 1 not in out:
                 out[k - 1] = "boilerplate: embedded post"
+    for k in _dash_links(lines, start, end) if _DASH_LINKS else ():
+        out.setdefault(k, "boilerplate: related link")
     for k in tail[-_TAIL_LINES:]:
         ln = lines[k]
         if k in out:
@@ -911,6 +969,35 @@ def _run_extras(lines: list[_L], start: int, end: int, authors: list[str], order
         elif ln.words <= 20 and _dates_in(ln.text, order):
             out[k] = "metadata: publication note after the article"
     return out
+
+
+_LINK_LABEL = 1
+_LABEL_WORDS = 5
+
+
+def _link_label(lines: list[_L], k: int, start: int, end: int, extra: dict[int, str], template_ok: bool,
+                stop: frozenset[str]) -> bool:
+    """A short heading-shaped line ("Read more", "See also") right next to a line that is
+    not published as the article's (a related story's title printed twice, a link, a
+    template line): the label of that removed block, not a heading of the article. A real
+    heading announces its section: its content words come back in the paragraph under it."""
+    ln = lines[k]
+    if ln.words > _LABEL_WORDS:
+        return False
+
+    def removed(j: int) -> bool:
+        x = lines[j]
+        # a title or a link, not a sentence of the article that happens to be printed twice
+        return start <= j <= end and not x.sentence and (j in extra or bool(x.junk) or x.dup > 1 or x.listed
+                                                         or (template_ok and x.rep >= 2))
+
+    if not (removed(k - 1) or removed(k + 1)):
+        return False
+    nxt = next((j for j in range(k + 1, end + 1) if not removed(j) and lines[j].cls in _GOOD_VALUE), None)
+    if nxt is None:
+        return True
+    own = _content_stems(ln, stop)
+    return not own & _content_stems(lines[nxt], stop)
 
 
 def _no_sentence(ln: _L) -> bool:
@@ -1085,6 +1172,9 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
         if (nxt is not None and nxt.cls in _GOOD_VALUE and ln.words <= _HEADING_MAX_WORDS
                 and not ln.sentence and not ln.chrome and ln.words >= 1 and not ln.text.endswith(":")
                 and (prev is None or prev.cls in _GOOD_VALUE or k == body_from)):
+            if _LINK_LABEL and _link_label(lines, k, body_from, end, extra, template_ok, stop):
+                extra[k] = "boilerplate: related links label"
+                continue
             sections.append(Section(heading=ln.text, heading_line=ln.number))
             keep.add(k)
             continue
