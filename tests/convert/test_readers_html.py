@@ -128,6 +128,8 @@ def test_clean_authors():
     assert H.clean_authors("By Jane Doe and John Roe") == ["Jane Doe", "John Roe"]
     assert H.clean_authors("Jane Doe; John Roe, Ann Lee") == ["Jane Doe", "John Roe", "Ann Lee"]
     assert H.clean_authors("staff@example.com, 12 comments") == []
+    # a byline printed in capitals is given in the name's usual case, as the text reader does
+    assert H.clean_authors("By HEATHER HOLLINGSWORTH") == ["Heather Hollingsworth"]
 
 
 def test_strip_site():

@@ -38,6 +38,7 @@ from lxml.html import HtmlElement
 from ...model import Article, Dump, Rejected, Removed, Section
 from ...rules import Rules
 from ..dates import DateError, parse_date
+from ..parse import name_case
 from .context import SourceContext, SourceView, normalise
 
 # htmldate's bounds: fixed, so a page reads the same any day. The lower bound is the
@@ -292,6 +293,7 @@ def clean_authors(raw: str | None) -> list[str]:
             continue
         if not all(w[:1].isupper() or w.casefold() in _PARTICLES for w in words):
             continue
+        name = name_case(name)  # "HEATHER HOLLINGSWORTH" -> "Heather Hollingsworth"
         if name not in out:
             out.append(name)
     return out
