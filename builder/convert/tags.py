@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Container, Iterable, Mapping
+from functools import lru_cache
 
 from ..model import Article
 from ..rules import Rules
@@ -155,6 +156,39 @@ _WORD = re.compile(r"\w+")
 _COORDINATED = re.compile(rf"[{_UP}][\w’'-]* (?:and|&) $")
 
 
+@lru_cache(maxsize=8192)
+def _words(run: str) -> tuple[tuple[str, ...], tuple[tuple[tuple[str, ...], bool], ...]]:
+    """The words of the entities a capitalised run splits into: the first's, and the
+    others' as _runs gives them, none starting a sentence (a run recurs in a brief and
+    across briefs: it is split once)."""
+    out: list[tuple[str, ...]] = []
+    current: list[str] = []
+    for raw in run.split(" "):
+        parts = [raw]
+        if "-" in raw:
+            dash = raw.index("-")
+            if raw[dash + 1 : dash + 2].isupper():
+                parts = raw.split("-")
+        for k, part in enumerate(parts):
+            # _clean_word, skipped for the plain words that make up most runs
+            word = part if part[-1:].isalnum() and "." not in part and "’" not in part \
+                and "'" not in part else _clean_word(part)
+            if k and current:  # "U.S.-Russia", "Russia-Ukraine": separate entities
+                out.append(tuple(current))
+                current = []
+            if word and word not in _CALENDAR_FORMS and (word.istitle() or word.casefold() not in _CALENDAR):
+                current.append(word)
+            elif current:
+                out.append(tuple(current))
+                current = []
+        if raw.endswith(("’s", "'s")) and current:  # "Russia’s Kursk region": two entities
+            out.append(tuple(current))
+            current = []
+    if current:
+        out.append(tuple(current))
+    return (out[0] if out else (), tuple((w, False) for w in out[1:]))
+
+
 def _runs(text: str) -> list[tuple[tuple[str, ...], bool | None]]:
     """Capitalised runs of words in one text, each with 'starts a sentence'. A run after
     "Name and " comes with at_start None: not a sentence start, but no clean start either."""
@@ -176,30 +210,11 @@ def _runs(text: str) -> list[tuple[tuple[str, ...], bool | None]]:
         if (not at_start and " " in run and text.endswith(("and ", "& "), max(0, at - 4), at)
                 and _COORDINATED.search(text[max(0, at - 40) : at])):
             at_start = None
-        current: list[str] = []
-        for raw in run.split(" "):
-            parts = [raw]
-            if "-" in raw:
-                dash = raw.index("-")
-                if raw[dash + 1 : dash + 2].isupper():
-                    parts = raw.split("-")
-            for k, part in enumerate(parts):
-                # _clean_word, skipped for the plain words that make up most runs
-                word = part if part[-1:].isalnum() and "." not in part and "’" not in part \
-                    and "'" not in part else _clean_word(part)
-                if k and current:  # "U.S.-Russia", "Russia-Ukraine": separate entities
-                    runs.append((tuple(current), at_start))
-                    current, at_start = [], False
-                if word and word not in _CALENDAR_FORMS and (word.istitle() or word.casefold() not in _CALENDAR):
-                    current.append(word)
-                elif current:
-                    runs.append((tuple(current), at_start))
-                    current, at_start = [], False
-            if raw.endswith(("’s", "'s")) and current:  # "Russia’s Kursk region": two entities
-                runs.append((tuple(current), at_start))
-                current, at_start = [], False
-        if current:
-            runs.append((tuple(current), at_start))
+        head, tail = _words(run)
+        if head:
+            runs.append((head, at_start))
+            if tail:
+                runs += tail
     return runs
 
 
@@ -291,7 +306,8 @@ class _LowercaseWords:
 def extract_tags(article: Article, rules: Rules) -> list[str]:
     segs = _segments(article)
     lowercase_seen = _LowercaseWords(" " + " ".join(text for text, _, _ in segs) + " ")
-    runs = [(words, at_start, weight, lead) for text, weight, lead in segs for words, at_start in _runs(text)]
+    # each distinct (run, start, weight, lead) once, with its count, in the order first seen
+    runs = Counter((words, at_start, weight, lead) for text, weight, lead in segs for words, at_start in _runs(text))
     # words seen inside a sentence, and whole runs: "Город Новосибирск ..." at a sentence
     # start drops its first word because "Новосибирск" stands alone elsewhere; "Andean
     # Space Agency reviews ..." keeps its whole name
@@ -304,7 +320,7 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
     first_seen: dict[str, int] = {}
     mid_sentence: set[str] = set()
     entities: dict[tuple[tuple[str, ...], bool], str | None] = {}  # a name recurs: decide once
-    for words, at_start, weight, lead in runs:
+    for (words, at_start, weight, lead), n in runs.items():
         key = (words, at_start)
         if key not in entities:
             entities[key] = _entity(list(words), at_start, lowercase_seen, mid_caps, whole_runs)
@@ -312,8 +328,8 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
         if not ent:
             continue
         ent = rules.tag_aliases.get(ent, ent)
-        scores[ent] += weight
-        mentions[ent] += 1
+        scores[ent] += weight * n
+        mentions[ent] += n
         first_seen.setdefault(ent, len(first_seen))
         # a capital that may only open a sentence is no evidence, but a country is a name
         # wherever it stands ("Canada and Mexico said ..."), and so is what follows the
@@ -323,7 +339,7 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
         if lead:
             in_lead.add(ent)
         if at_start is None:
-            coordinated[ent] += 1
+            coordinated[ent] += n
 
     # The story's subject opens both the headline and the lead ("Brennock votes to ...",
     # "Brennock town council voted ..."): a name, unless it looks like a plural noun
