@@ -162,6 +162,7 @@ def _run(files: list[tuple[str, Path]], rules: Rules, one: Callable, chunk: Call
                 progress(1)
         return out
     lang.preload()  # once, before the workers fork: they share the model
+    features.preload()  # and datasketch
     size = max(16, min(256, len(files) // (workers * 8) or 1))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:

@@ -62,6 +62,13 @@ def minhash_object(**kw):
     return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, permutations=_PERMUTATIONS, **kw)
 
 
+def preload() -> None:
+    """Import datasketch (and the scipy it imports: ~0.5 s) and make the permutations now:
+    in a parent about to fork workers, so they do not each do it (the parent needs them
+    for near-duplicates anyway)."""
+    minhash_object()
+
+
 def _crc32s(items: list[str]) -> list[int]:
     """The stable hash (crc32) of each string, the one both the MinHash and the exact
     sentence comparison use."""

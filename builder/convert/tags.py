@@ -35,7 +35,7 @@ _GENERIC = {
     "bank", "office", "administration", "chamber", "legislature", "coalition", "opposition",
 }
 # Demonyms and other adjectives of place ("Russian missile strikes") name no entity.
-_ADJECTIVE_SUFFIX = re.compile(r"(?:ian|ean|ese|ish)$")
+_ADJECTIVE_SUFFIXES = ("ian", "ean", "ese", "ish")
 # Words that open a run in front of a name ("Russian President Vladimir Putin").
 _TITLES = {
     "president", "former", "prime", "minister", "senator", "sen.", "judge", "justice", "councillor",
@@ -157,10 +157,13 @@ _COORDINATED = re.compile(rf"[{_UP}][\w’'-]* (?:and|&) $")
 
 
 @lru_cache(maxsize=8192)
-def _words(run: str) -> tuple[tuple[str, ...], tuple[tuple[tuple[str, ...], bool], ...]]:
+def _words(run: str) -> tuple[tuple[str, ...], tuple[tuple[tuple[str, ...], bool], ...]] | None:
     """The words of the entities a capitalised run splits into: the first's, and the
-    others' as _runs gives them, none starting a sentence (a run recurs in a brief and
-    across briefs: it is split once)."""
+    others' as _runs gives them, none starting a sentence; None for a lone word that is
+    never a name, or a run of none. (A run recurs in a brief and across briefs: it is
+    looked at once.)"""
+    if " " not in run and (run in _COMMON_FORMS or (not run.istitle() and run.casefold() in _COMMON)):
+        return None
     out: list[tuple[str, ...]] = []
     current: list[str] = []
     for raw in run.split(" "):
@@ -186,7 +189,7 @@ def _words(run: str) -> tuple[tuple[str, ...], tuple[tuple[tuple[str, ...], bool
             current = []
     if current:
         out.append(tuple(current))
-    return (out[0] if out else (), tuple((w, False) for w in out[1:]))
+    return (out[0], tuple((w, False) for w in out[1:])) if out else None
 
 
 def _runs(text: str) -> list[tuple[tuple[str, ...], bool | None]]:
@@ -197,8 +200,10 @@ def _runs(text: str) -> list[tuple[tuple[str, ...], bool | None]]:
     first_alnum = first.start() if first else len(text)
     for m in _RUN.finditer(text):
         run = m.group()
-        if " " not in run and (run in _COMMON_FORMS or (not run.istitle() and run.casefold() in _COMMON)):
-            continue  # "The", "However": _entity would drop it; most runs are these
+        split = _words(run)
+        if split is None:  # "The", "However": _entity would drop them; most runs are these
+            continue
+        head, tail = split
         at = m.start()
         if at <= first_alnum or (at < 40 and all(w.casefold() in _COMMON for w in _WORD.findall(text, 0, at))):
             at_start = True  # "*Updated* Steelmakers brace ...": a label, then the first word
@@ -210,11 +215,9 @@ def _runs(text: str) -> list[tuple[tuple[str, ...], bool | None]]:
         if (not at_start and " " in run and text.endswith(("and ", "& "), max(0, at - 4), at)
                 and _COORDINATED.search(text[max(0, at - 40) : at])):
             at_start = None
-        head, tail = _words(run)
-        if head:
-            runs.append((head, at_start))
-            if tail:
-                runs += tail
+        runs.append((head, at_start))
+        if tail:
+            runs += tail
     return runs
 
 
@@ -244,7 +247,7 @@ def _entity(words: list[str], at_start: bool | None, lowercase_seen: Container[s
     if len(words) == 1:
         w = words[0]
         if (w.casefold() in _TITLES or w.casefold() in _GENERIC or len(w) < 2 or (len(w) < 3 and not w.isupper())
-                or _ADJECTIVE_SUFFIX.search(w) or is_calendar_word(w)):
+                or w.endswith(_ADJECTIVE_SUFFIXES) or is_calendar_word(w)):
             return None  # "E" of "E. coli", "Τετάρτη", "House" of "goes to the House"
     return " ".join(words)
 
@@ -297,10 +300,17 @@ class _LowercaseWords:
         self.known: dict[str, bool] = {}
 
     def __contains__(self, word: str) -> bool:
-        if word not in self.known:
-            w = word.lower()
-            self.known[word] = any(f" {w}{end}" in self.text for end in " ,.;:")
-        return self.known[word]
+        seen = self.known.get(word)
+        if seen is None:  # " word" followed by a space or , . ; : (one pass, not one per end)
+            needle = " " + word.lower()
+            at = self.text.find(needle)
+            while at >= 0 and self.text[at + len(needle) : at + len(needle) + 1] not in _WORD_ENDS:
+                at = self.text.find(needle, at + 1)
+            seen = self.known[word] = at >= 0
+        return seen
+
+
+_WORD_ENDS = frozenset(" ,.;:")
 
 
 def extract_tags(article: Article, rules: Rules) -> list[str]:
