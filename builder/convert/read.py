@@ -230,6 +230,21 @@ def _opened_inside(fd: int, root: str | None) -> bool:
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
+def _read_to_end(fd: int, size: int, limit: int | None) -> bytes:
+    """The bytes from `fd` up to its end or `limit`, asked for in reads of the size fstat
+    gave (a buffered read of `limit` bytes sets aside that much, 10 MB, for each dump)."""
+    parts: list[bytes] = []
+    total, want = 0, size + 1
+    while limit is None or total < limit:
+        part = os.read(fd, want if limit is None else min(want, limit - total))
+        if not part:
+            break
+        parts.append(part)
+        total += len(part)
+        want = max(want, 1 << 20)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
 def read_file(path: str | os.PathLike, max_bytes: int | None) -> bytes:
     """A dump's bytes, read through one descriptor: a regular file (never a FIFO or a
     device, which could block forever), the very file discovery found or one inside the
@@ -246,8 +261,7 @@ def read_file(path: str | os.PathLike, max_bytes: int | None) -> bytes:
             raise Rejected("cannot read: the file was replaced after it was found")
         if cause := too_large(st.st_size, max_bytes):
             raise Rejected(cause)
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(-1 if max_bytes is None else max_bytes + 1)
+        data = _read_to_end(fd, st.st_size, None if max_bytes is None else max_bytes + 1)
     finally:
         os.close(fd)
     if max_bytes is not None and len(data) > max_bytes:
