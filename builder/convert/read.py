@@ -197,7 +197,7 @@ def split_lines(text: str) -> list[str]:
     """The lines of whitespace-normalised text: split at CR LF, CR, LF, U+2028 and U+2029,
     with an empty last line after a final break. str.splitlines (4x a regex split) also
     splits at VT, FF, U+001C-U+001E and U+0085, but normalisation has turned those into
-    spaces or removed them as invisible (tests/convert/test_read_speed.py checks it)."""
+    spaces or removed them as invisible (tests/convert/test_speedups.py checks it)."""
     lines = text.splitlines()
     if not text or text[-1] in _BREAK_ENDS:
         lines.append("")
