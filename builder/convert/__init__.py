@@ -17,10 +17,12 @@ pass directly.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,6 +151,25 @@ def _scan_chunk(args: tuple[list[tuple[str, Path]], Rules]) -> list[Outcome | Sc
     return [scan_file(p, rules) for p in paths]
 
 
+@contextmanager
+def _out_of_gc() -> Iterator[Callable[[], None]]:
+    """While converting, the objects already there (modules, scipy's among them, the
+    language model) and the Outcomes gathered so far are kept out of the cycle collector
+    (gc.freeze): they live to the end of the run, yet each full collection went over all
+    of them again, a cost that grows with the archive (3 s of CPU at 10,000 dumps, in
+    the parent and in every worker, which inherit the frozen state when they fork).
+    Yields the function that freezes what has been gathered since; on leaving, all are
+    the collector's again (unless the caller had frozen objects itself)."""
+    if gc.get_freeze_count():
+        yield lambda: None
+        return
+    gc.freeze()
+    try:
+        yield gc.freeze
+    finally:
+        gc.unfreeze()
+
+
 def _run(files: list[tuple[str, Path]], rules: Rules, one: Callable, chunk: Callable, extra: Callable[[list], tuple],
          workers: int | None, progress: Callable[[int], None] | None, done: Callable[[object], bool]) -> list:
     """`one` over `files` in order; a process pool (`chunk` per slice) for large batches.
@@ -156,17 +177,22 @@ def _run(files: list[tuple[str, Path]], rules: Rules, one: Callable, chunk: Call
     workers = workers or os.cpu_count() or 1
     out: list = []
     if workers == 1 or len(files) < _POOL_THRESHOLD:
-        for f in files:
-            out.append(one(f))
-            if progress and done(out[-1]):
-                progress(1)
+        with _out_of_gc() as freeze:
+            for n, f in enumerate(files, 1):
+                out.append(one(f))
+                if progress and done(out[-1]):
+                    progress(1)
+                if n % 256 == 0:
+                    freeze()
         return out
     lang.preload()  # once, before the workers fork: they share the model
+    features.preload()  # and datasketch
     size = max(16, min(256, len(files) // (workers * 8) or 1))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with _out_of_gc() as freeze, ProcessPoolExecutor(max_workers=workers) as pool:
         for result in pool.map(chunk, [(c, rules, *extra(c)) for c in chunks]):
             out.extend(result)
+            freeze()
             if progress:
                 progress(sum(1 for r in result if done(r)))
     return out

@@ -143,17 +143,20 @@ def parse_date(text: str, date_order: str = "DMY") -> dt.date:
     if len(text) > _MAX_DATE_LEN:  # a sentence, not a date line; bounds every pattern below
         raise DateError(f"unreadable date {text[:40]!r}...: too long for a date line")
     result = _parse_cached(text, date_order)
-    if isinstance(result, DateError):
-        raise type(result)(*result.args)
+    if isinstance(result, tuple):
+        kind, args = result
+        raise kind(*args)
     return result
 
 
 @functools.lru_cache(maxsize=8192)  # dates repeat within a dump and across an archive
-def _parse_cached(text: str, date_order: str) -> dt.date | DateError:
+def _parse_cached(text: str, date_order: str) -> dt.date | tuple[type[DateError], tuple]:
     try:
         return check_plausible(_parse(text, date_order), text)
     except DateError as e:
-        return e
+        # Its kind and message, not the exception: its traceback holds the frames of its
+        # callers, and so the whole dump it came from (the cache kept 8192 dumps alive)
+        return type(e), e.args
 
 
 def _parse(text: str, date_order: str) -> dt.date:

@@ -14,7 +14,10 @@ from .language import is_sentence
 
 NUM_PERM = 64
 SCHEME = "affine32"  # datasketch 2: the permutation scheme must match when signatures are reloaded
-_SENTENCE = re.compile(r"(?<=[.!?…])[”\"’»)]*\s+")
+# A sentence ends at . ! ? … (closing quotes and brackets kept with it) before a space.
+# Found as the stop and what follows it, and split after the stop: a lookbehind would be
+# tried at every character (twice the time).
+_SENTENCE_GAP = re.compile(r"[.!?…][”\"’»)]*\s+")
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _STOP = frozenset("""this that with from have were been which their there would could about after
 before while where when what they them said says will also into over more than other some
@@ -33,8 +36,17 @@ class ArticleFeatures:
     sentence_lines: list[tuple[int, int]] = field(default_factory=list)  # (line, crc32) of sentence paragraphs
 
 
+def _split_sentences(text: str) -> list[str]:
+    out, start = [], 0
+    for m in _SENTENCE_GAP.finditer(text):
+        out.append(text[start : m.start() + 1])
+        start = m.end()
+    out.append(text[start:])
+    return out
+
+
 def sentences(article: Article) -> list[str]:
-    return [s for p in article.paragraphs for s in _SENTENCE.split(p) if len(s) > 20]
+    return [s for p in article.paragraphs for s in _split_sentences(p) if len(s) > 20]
 
 
 _PERMUTATIONS = None
@@ -50,23 +62,38 @@ def minhash_object(**kw):
     return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, permutations=_PERMUTATIONS, **kw)
 
 
-def minhash(items: list[str]) -> list[int]:
-    """A MinHash signature (datasketch) of a set of strings, with a stable hash (crc32)."""
-    m = minhash_object(hashfunc=zlib.crc32)
-    m.update_batch([s.encode("utf-8") for s in items])
+def preload() -> None:
+    """Import datasketch (and the scipy it imports: ~0.5 s) and make the permutations now:
+    in a parent about to fork workers, so they do not each do it (the parent needs them
+    for near-duplicates anyway)."""
+    minhash_object()
+
+
+def _crc32s(items: list[str]) -> list[int]:
+    """The stable hash (crc32) of each string, the one both the MinHash and the exact
+    sentence comparison use."""
+    return [zlib.crc32(s.encode("utf-8")) for s in items]
+
+
+def _hashed(value: int) -> int:
+    return value
+
+
+def minhash(hashes: list[int]) -> list[int]:
+    """A MinHash signature (datasketch) of a set of strings, given their _crc32s."""
+    m = minhash_object(hashfunc=_hashed)
+    m.update_batch(hashes)
     return [int(v) for v in m.hashvalues]
 
 
 def features(article: Article) -> ArticleFeatures:
-    said = sentences(article)
-    items = said or article.paragraphs or [article.title]
-    short = [(n, p) for s in article.sections for n, p in zip(s.lines, s.paragraphs, strict=True)
-             if not is_sentence(p)]
+    said = _crc32s(sentences(article))
+    numbered = [(n, p, is_sentence(p)) for s in article.sections for n, p in zip(s.lines, s.paragraphs, strict=True)]
+    short = [(n, p) for n, p, whole in numbered if not whole]
     lead = " ".join([article.title, article.description])
     words = sorted({w.casefold() for w in _WORD.findall(lead)} - _STOP)
     heads = [(s.heading_line or 0, s.heading) for s in article.sections if s.heading]
-    hashes = sorted({zlib.crc32(x.encode("utf-8")) for x in said})
-    paras = [(n, zlib.crc32(p.encode("utf-8"))) for s in article.sections
-             for n, p in zip(s.lines, s.paragraphs, strict=True) if is_sentence(p)]
-    return ArticleFeatures(signature=minhash(items), short_lines=short, words=words, headings=heads,
-                           sentences=hashes, sentence_lines=paras)
+    paras = [(n, zlib.crc32(p.encode("utf-8"))) for n, p, whole in numbered if whole]
+    signature = minhash(said or _crc32s(article.paragraphs or [article.title]))
+    return ArticleFeatures(signature=signature, short_lines=short, words=words, headings=heads,
+                           sentences=sorted(set(said)), sentence_lines=paras)

@@ -31,7 +31,6 @@ def _ftfy():
                                   fix_latin_ligatures=False, unescape_html=False)
     return ftfy.fix_text, config, is_bad
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85")
 # Spaces of every kind become one ASCII space.
 # A lone ASCII space is left alone (matching it would rewrite every word gap).
 _SPACE_CHARS = "\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x0b\x0c"
@@ -59,8 +58,9 @@ _HIDDEN = re.compile(f"[{_BIDI_CONTROLS}\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff\U
 # Every private-use character starts with one of these bytes in UTF-8: a memchr each on
 # the raw bytes spares the regex pass (~5 ns a character) for almost every dump.
 _PRIVATE_USE_LEADS = (b"\xee", b"\xef", b"\xf3", b"\xf4")
-# Bytes that never appear in text files: NUL and most C0 controls.
-_BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+# Bytes that never appear in text files: NUL and most C0 controls (counted as the bytes
+# bytes.translate deletes: a C loop, a third of a regex findall's time).
+_BINARY_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 _MAGIC = {
     b"\x89PNG": "PNG image",
     b"GIF8": "GIF image",
@@ -132,7 +132,7 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
     utf16 = _utf16_without_bom(data, sample)
     if utf16 is not None:
         return utf16, "utf-16", ["decoded as UTF-16 (no byte-order mark)"]
-    if sample and len(_BINARY_BYTES.findall(sample)) > max(2, len(sample) // 200):
+    if sample and len(sample) - len(sample.translate(None, _BINARY_BYTES)) > max(2, len(sample) // 200):
         raise Rejected("not text: binary data (control bytes)")
     try:
         text, encoding = data.decode("utf-8"), "utf-8"
@@ -150,7 +150,9 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
                 raise Rejected("not text: no character encoding fits") from None
             text, encoding = str(best), best.encoding
         repairs.append(f"decoded as {encoding}")
-    if _MOJIBAKE_HINT.search(text) and _ftfy()[2](text):
+    # (UTF-8 writes each of the hint's lead characters as 0xC3 and a second byte: text
+    # decoded as UTF-8 without that byte has none, and is spared the regex pass)
+    if (encoding != "utf-8" or b"\xc3" in data) and _MOJIBAKE_HINT.search(text) and _ftfy()[2](text):
         fix_text, config, _ = _ftfy()
         fixed = fix_text(text, config)
         if fixed != text:
@@ -166,10 +168,18 @@ _TRIGGERS = ["  ", *re.findall(f"{_SPACES.pattern}|{_INVISIBLE.pattern}",
                                 "x".join(map(chr, [*range(0x3001), 0xFEFF])))]
 
 
+# ASCII text can only hold the ASCII ones: a double space, or a byte that bytes.translate
+# does not delete from it.
+_ASCII_PLAIN = bytes([0x0A, 0x0D, *range(0x20, 0x7F)])
+
+
 def normalise_whitespace(text: str) -> str:
     """Whitespace repair only: invisible characters out, runs of spaces to one. Line
     breaks stay; run on the whole text at once (a regex pass per file, not per line)."""
-    if not any(t in text for t in _TRIGGERS):
+    if text.isascii():
+        if "  " not in text and not text.encode("ascii").translate(None, _ASCII_PLAIN):
+            return text
+    elif not any(t in text for t in _TRIGGERS):
         return text
     return _SPACES.sub(" ", _INVISIBLE.sub("", text))
 
@@ -181,6 +191,20 @@ def remove_hidden(text: str, utf8: bytes | None = None) -> tuple[str, int]:
     if not maybe_private and not any(c in text for c in _BIDI_CONTROLS):
         return text, 0
     return _HIDDEN.subn("", text)
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of whitespace-normalised text: split at CR LF, CR, LF, U+2028 and U+2029,
+    with an empty last line after a final break. str.splitlines (4x a regex split) also
+    splits at VT, FF, U+001C-U+001E and U+0085, but normalisation has turned those into
+    spaces or removed them as invisible (tests/convert/test_speedups.py checks it)."""
+    lines = text.splitlines()
+    if not text or text[-1] in _BREAK_ENDS:
+        lines.append("")
+    return lines
+
+
+_BREAK_ENDS = "\r\n\u2028\u2029"
 
 
 def too_large(size: int, max_bytes: int | None) -> str | None:
@@ -206,6 +230,21 @@ def _opened_inside(fd: int, root: str | None) -> bool:
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
+def _read_to_end(fd: int, size: int, limit: int | None) -> bytes:
+    """The bytes from `fd` up to its end or `limit`, asked for in reads of the size fstat
+    gave (a buffered read of `limit` bytes sets aside that much, 10 MB, for each dump)."""
+    parts: list[bytes] = []
+    total, want = 0, size + 1
+    while limit is None or total < limit:
+        part = os.read(fd, want if limit is None else min(want, limit - total))
+        if not part:
+            break
+        parts.append(part)
+        total += len(part)
+        want = max(want, 1 << 20)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
 def read_file(path: str | os.PathLike, max_bytes: int | None) -> bytes:
     """A dump's bytes, read through one descriptor: a regular file (never a FIFO or a
     device, which could block forever), the very file discovery found or one inside the
@@ -222,8 +261,7 @@ def read_file(path: str | os.PathLike, max_bytes: int | None) -> bytes:
             raise Rejected("cannot read: the file was replaced after it was found")
         if cause := too_large(st.st_size, max_bytes):
             raise Rejected(cause)
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(-1 if max_bytes is None else max_bytes + 1)
+        data = _read_to_end(fd, st.st_size, None if max_bytes is None else max_bytes + 1)
     finally:
         os.close(fd)
     if max_bytes is not None and len(data) > max_bytes:
@@ -247,7 +285,7 @@ def read_bytes(data: bytes, source_path: str, max_bytes: int | None = None) -> D
         repairs.append(f"{hidden} invisible control character{'s' * (hidden != 1)} removed "
                        "(bidi override/isolate or private use)")
     text = normalise_whitespace(text)
-    lines = [Line(i, raw.strip(" ")) for i, raw in enumerate(_LINE_BREAK.split(text), start=1)]
+    lines = [Line(i, raw.strip(" ")) for i, raw in enumerate(split_lines(text), start=1)]
     if not any(line.text for line in lines):
         raise Rejected("empty file: only whitespace")
     return Dump(source_path=source_path, sha256=sha, size=len(data), lines=lines,

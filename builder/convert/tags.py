@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Container, Iterable, Mapping
+from functools import lru_cache
 
 from ..model import Article
 from ..rules import Rules
@@ -34,7 +35,7 @@ _GENERIC = {
     "bank", "office", "administration", "chamber", "legislature", "coalition", "opposition",
 }
 # Demonyms and other adjectives of place ("Russian missile strikes") name no entity.
-_ADJECTIVE_SUFFIX = re.compile(r"(?:ian|ean|ese|ish)$")
+_ADJECTIVE_SUFFIXES = ("ian", "ean", "ese", "ish")
 # Words that open a run in front of a name ("Russian President Vladimir Putin").
 _TITLES = {
     "president", "former", "prime", "minister", "senator", "sen.", "judge", "justice", "councillor",
@@ -155,6 +156,42 @@ _WORD = re.compile(r"\w+")
 _COORDINATED = re.compile(rf"[{_UP}][\w’'-]* (?:and|&) $")
 
 
+@lru_cache(maxsize=8192)
+def _words(run: str) -> tuple[tuple[str, ...], tuple[tuple[tuple[str, ...], bool], ...]] | None:
+    """The words of the entities a capitalised run splits into: the first's, and the
+    others' as _runs gives them, none starting a sentence; None for a lone word that is
+    never a name, or a run of none. (A run recurs in a brief and across briefs: it is
+    looked at once.)"""
+    if " " not in run and (run in _COMMON_FORMS or (not run.istitle() and run.casefold() in _COMMON)):
+        return None
+    out: list[tuple[str, ...]] = []
+    current: list[str] = []
+    for raw in run.split(" "):
+        parts = [raw]
+        if "-" in raw:
+            dash = raw.index("-")
+            if raw[dash + 1 : dash + 2].isupper():
+                parts = raw.split("-")
+        for k, part in enumerate(parts):
+            # _clean_word, skipped for the plain words that make up most runs
+            word = part if part[-1:].isalnum() and "." not in part and "’" not in part \
+                and "'" not in part else _clean_word(part)
+            if k and current:  # "U.S.-Russia", "Russia-Ukraine": separate entities
+                out.append(tuple(current))
+                current = []
+            if word and word not in _CALENDAR_FORMS and (word.istitle() or word.casefold() not in _CALENDAR):
+                current.append(word)
+            elif current:
+                out.append(tuple(current))
+                current = []
+        if raw.endswith(("’s", "'s")) and current:  # "Russia’s Kursk region": two entities
+            out.append(tuple(current))
+            current = []
+    if current:
+        out.append(tuple(current))
+    return (out[0], tuple((w, False) for w in out[1:])) if out else None
+
+
 def _runs(text: str) -> list[tuple[tuple[str, ...], bool | None]]:
     """Capitalised runs of words in one text, each with 'starts a sentence'. A run after
     "Name and " comes with at_start None: not a sentence start, but no clean start either."""
@@ -163,8 +200,10 @@ def _runs(text: str) -> list[tuple[tuple[str, ...], bool | None]]:
     first_alnum = first.start() if first else len(text)
     for m in _RUN.finditer(text):
         run = m.group()
-        if " " not in run and (run in _COMMON_FORMS or (not run.istitle() and run.casefold() in _COMMON)):
-            continue  # "The", "However": _entity would drop it; most runs are these
+        split = _words(run)
+        if split is None:  # "The", "However": _entity would drop them; most runs are these
+            continue
+        head, tail = split
         at = m.start()
         if at <= first_alnum or (at < 40 and all(w.casefold() in _COMMON for w in _WORD.findall(text, 0, at))):
             at_start = True  # "*Updated* Steelmakers brace ...": a label, then the first word
@@ -176,30 +215,9 @@ def _runs(text: str) -> list[tuple[tuple[str, ...], bool | None]]:
         if (not at_start and " " in run and text.endswith(("and ", "& "), max(0, at - 4), at)
                 and _COORDINATED.search(text[max(0, at - 40) : at])):
             at_start = None
-        current: list[str] = []
-        for raw in run.split(" "):
-            parts = [raw]
-            if "-" in raw:
-                dash = raw.index("-")
-                if raw[dash + 1 : dash + 2].isupper():
-                    parts = raw.split("-")
-            for k, part in enumerate(parts):
-                # _clean_word, skipped for the plain words that make up most runs
-                word = part if part[-1:].isalnum() and "." not in part and "’" not in part \
-                    and "'" not in part else _clean_word(part)
-                if k and current:  # "U.S.-Russia", "Russia-Ukraine": separate entities
-                    runs.append((tuple(current), at_start))
-                    current, at_start = [], False
-                if word and word not in _CALENDAR_FORMS and (word.istitle() or word.casefold() not in _CALENDAR):
-                    current.append(word)
-                elif current:
-                    runs.append((tuple(current), at_start))
-                    current, at_start = [], False
-            if raw.endswith(("’s", "'s")) and current:  # "Russia’s Kursk region": two entities
-                runs.append((tuple(current), at_start))
-                current, at_start = [], False
-        if current:
-            runs.append((tuple(current), at_start))
+        runs.append((head, at_start))
+        if tail:
+            runs += tail
     return runs
 
 
@@ -229,7 +247,7 @@ def _entity(words: list[str], at_start: bool | None, lowercase_seen: Container[s
     if len(words) == 1:
         w = words[0]
         if (w.casefold() in _TITLES or w.casefold() in _GENERIC or len(w) < 2 or (len(w) < 3 and not w.isupper())
-                or _ADJECTIVE_SUFFIX.search(w) or is_calendar_word(w)):
+                or w.endswith(_ADJECTIVE_SUFFIXES) or is_calendar_word(w)):
             return None  # "E" of "E. coli", "Τετάρτη", "House" of "goes to the House"
     return " ".join(words)
 
@@ -282,16 +300,24 @@ class _LowercaseWords:
         self.known: dict[str, bool] = {}
 
     def __contains__(self, word: str) -> bool:
-        if word not in self.known:
-            w = word.lower()
-            self.known[word] = any(f" {w}{end}" in self.text for end in " ,.;:")
-        return self.known[word]
+        seen = self.known.get(word)
+        if seen is None:  # " word" followed by a space or , . ; : (one pass, not one per end)
+            needle = " " + word.lower()
+            at = self.text.find(needle)
+            while at >= 0 and self.text[at + len(needle) : at + len(needle) + 1] not in _WORD_ENDS:
+                at = self.text.find(needle, at + 1)
+            seen = self.known[word] = at >= 0
+        return seen
+
+
+_WORD_ENDS = frozenset(" ,.;:")
 
 
 def extract_tags(article: Article, rules: Rules) -> list[str]:
     segs = _segments(article)
     lowercase_seen = _LowercaseWords(" " + " ".join(text for text, _, _ in segs) + " ")
-    runs = [(words, at_start, weight, lead) for text, weight, lead in segs for words, at_start in _runs(text)]
+    # each distinct (run, start, weight, lead) once, with its count, in the order first seen
+    runs = Counter((words, at_start, weight, lead) for text, weight, lead in segs for words, at_start in _runs(text))
     # words seen inside a sentence, and whole runs: "Город Новосибирск ..." at a sentence
     # start drops its first word because "Новосибирск" stands alone elsewhere; "Andean
     # Space Agency reviews ..." keeps its whole name
@@ -304,7 +330,7 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
     first_seen: dict[str, int] = {}
     mid_sentence: set[str] = set()
     entities: dict[tuple[tuple[str, ...], bool], str | None] = {}  # a name recurs: decide once
-    for words, at_start, weight, lead in runs:
+    for (words, at_start, weight, lead), n in runs.items():
         key = (words, at_start)
         if key not in entities:
             entities[key] = _entity(list(words), at_start, lowercase_seen, mid_caps, whole_runs)
@@ -312,8 +338,8 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
         if not ent:
             continue
         ent = rules.tag_aliases.get(ent, ent)
-        scores[ent] += weight
-        mentions[ent] += 1
+        scores[ent] += weight * n
+        mentions[ent] += n
         first_seen.setdefault(ent, len(first_seen))
         # a capital that may only open a sentence is no evidence, but a country is a name
         # wherever it stands ("Canada and Mexico said ..."), and so is what follows the
@@ -323,7 +349,7 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
         if lead:
             in_lead.add(ent)
         if at_start is None:
-            coordinated[ent] += 1
+            coordinated[ent] += n
 
     # The story's subject opens both the headline and the lead ("Brennock votes to ...",
     # "Brennock town council voted ..."): a name, unless it looks like a plural noun

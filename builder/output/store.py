@@ -8,8 +8,8 @@ folder, the conversion cache and the site's caches all write through here.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
-import tempfile
 from pathlib import Path
 
 from ..console import display, printable
@@ -55,16 +55,40 @@ def file_mode() -> int:
     return 0o666 & ~_umask
 
 
+# A temporary file is created, never opened: O_EXCL (not a file or link already there), no
+# link followed. Named by process and count: tempfile.mkstemp's random names cost more
+# than the rest of a small write.
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) \
+    | getattr(os, "O_BINARY", 0)
+_temp_names = itertools.count()
+
+
+def _create_temp(folder: Path) -> tuple[int, Path]:
+    while True:
+        tmp = folder / f"{TEMP_PREFIX}{os.getpid()}-{next(_temp_names)}{TEMP_SUFFIX}"
+        try:
+            return os.open(tmp, _CREATE, 0o600), tmp
+        except FileExistsError:  # left by a killed run of a process with the same id
+            continue
+
+
 def replace_file(path: Path, data: bytes) -> None:
     """Write `data` to `path` atomically (temporary file, then rename); WriteError on failure."""
     tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
+        try:
+            fd, tmp = _create_temp(path.parent)
+        except OSError:  # the folder is missing (or is no folder: mkdir says so, as it always has)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = _create_temp(path.parent)
+        try:
             if hasattr(os, "fchmod"):
-                os.fchmod(f.fileno(), file_mode())
-            f.write(data)
+                os.fchmod(fd, file_mode())
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except OSError as e:
         if tmp is not None:
