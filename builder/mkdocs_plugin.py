@@ -52,7 +52,7 @@ from .output.store import WriteError
 from .pipeline import convert
 from .report import summarise
 from .rules import PROJECT_RULES, RulesError, load_rules
-from .site import blog_speed, compact, escaping, feeds, labels, lists, navigation, seams, search
+from .site import avatars, blog_speed, compact, escaping, feeds, labels, lists, navigation, seams, search
 from .site import build as sitebuild
 from .site.blog import blogs, check_blogs, is_post
 from .site.byline import site_locale, with_byline
@@ -218,6 +218,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         if not self.config.enabled:
             return files
         escaping.escape_authors(blogs(config))
+        avatars.as_files(blogs(config), files, config)
         if self.tag_pages is not None:
             self.tag_pages.add_to(files, config)
         return files
