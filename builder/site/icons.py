@@ -31,6 +31,7 @@ _NAME = re.compile(r'(?:"|\.icons/)((?:material|fontawesome/(?:brands|regular|so
                    r'(?:"|\.svg)')
 _ICON = re.compile(r'\A\s*<svg xmlns="http://www.w3.org/2000/svg" viewBox="([0-9. -]+)">(.*)</svg>\s*\Z', re.S)
 _INCLUDED = re.compile(r"\.icons/(.+)\.svg")
+_IMPORTED = re.compile(r'\{%-?\s*import\s+"\.icons/([^"]+)\.svg"')
 
 
 def _strings(value) -> set[str]:
@@ -53,10 +54,13 @@ def icon_names(theme, template_dirs: list[Path]) -> set[str]:
     """Icons the furniture may include: named in the templates or in the theme's config,
     less those partials/icons.html turns into CSS."""
     names: set[str] = set()
+    imported: set[str] = set()
     for folder in template_dirs:
         for f in folder.rglob("*.html"):
             if ".icons" not in f.parts:
-                names |= set(_NAME.findall(f.read_text(encoding="utf-8", errors="replace")))
+                text = f.read_text(encoding="utf-8", errors="replace")
+                names |= set(_NAME.findall(text))
+                imported |= set(_IMPORTED.findall(text))
     icon = dict(theme.get("icon") or {})
     css = _strings(icon.get("admonition")) | _strings(icon.get("tag")) | _strings(icon.get("annotation"))
     names |= _strings({k: v for k, v in icon.items() if k not in ("admonition", "tag", "annotation")})
@@ -64,7 +68,7 @@ def icon_names(theme, template_dirs: list[Path]) -> set[str]:
     for option in palette if isinstance(palette, list) else [palette]:
         if isinstance(option, dict):
             names |= _strings((option.get("toggle") or {}).get("icon"))
-    return names - css
+    return names - css - imported
 
 
 class Sprite:
@@ -81,7 +85,7 @@ class Sprite:
                 m = _ICON.match(path.read_text(encoding="utf-8")) if path else None
             except (OSError, UnicodeDecodeError):
                 continue
-            if m:
+            if m and "{" not in m.group(0):  # (written into a template below, inside {% raw %})
                 self.symbols[name] = (m.group(1), m.group(2))
         digest = hashlib.sha256(self.svg().encode("utf-8")).hexdigest()[:12]
         self.path = f"{SPRITE_DIR}/nb-icons.{digest}.svg"
@@ -101,7 +105,9 @@ class Sprite:
 
 class _SpriteLoader(BaseLoader):
     """``.icons/<name>.svg`` for the sprite's icons: a <use> of the sprite (URL relative
-    to the page through MkDocs' ``url`` filter); every other template: not here."""
+    to the page through MkDocs' ``url`` filter); every other template: not here. An
+    icon imported rather than included (``{% import %}``: no page in its context, and
+    cached across pages) is the inline icon, as Material's own file gives it."""
 
     def __init__(self, sprite: Sprite):
         self.sprite = sprite
@@ -110,8 +116,10 @@ class _SpriteLoader(BaseLoader):
         m = _INCLUDED.fullmatch(template)
         if not m or m.group(1) not in self.sprite.symbols:
             raise TemplateNotFound(template)
-        view_box = self.sprite.symbols[m.group(1)][0]
+        view_box, inner = self.sprite.symbols[m.group(1)]
         href = html.escape(f"#{Sprite.symbol_id(m.group(1))}")
-        source = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{view_box}">'
-                  f'<use href="{{{{ "{self.sprite.path}" | url }}}}{href}"></use></svg>')
+        svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{view_box}">'
+        source = ("{%- if page is defined and base_url is defined -%}"
+                  f'{svg}<use href="{{{{ "{self.sprite.path}" | url }}}}{href}"></use></svg>'
+                  f"{{%- else -%}}{{% raw %}}{svg}{inner}</svg>{{% endraw %}}{{%- endif -%}}")
         return source, None, lambda: True
