@@ -3,8 +3,8 @@
 Material writes every icon of its page furniture inline (logo, menu, the three palette
 toggles, search, clear, back, "back to top", ...): ~2.6 KB on every page, the same bytes
 on each. With the plugin option ``icon_sprite`` (default on) those icons are drawn from
-one file the browser caches, ``assets/nb-icons.<hash>.svg`` (named by its content: never
-a stale cached sprite after an upgrade), each as ``<svg viewBox><use href></svg>``.
+one file the browser caches, ``assets/icons.<hash>.svg`` (named by its content: never
+a stale cached sprite after an upgrade), each as ``<svg viewBox><use href/></svg>``.
 
 No Material template is overridden: the templates include an icon as a template of its
 own (``{% include ".icons/material/menu.svg" %}``), and a Jinja loader put in front of
@@ -87,12 +87,13 @@ class Sprite:
                 continue
             if m and "{" not in m.group(0):  # (written into a template below, inside {% raw %})
                 self.symbols[name] = (m.group(1), m.group(2))
-        digest = hashlib.sha256(self.svg().encode("utf-8")).hexdigest()[:12]
-        self.path = f"{SPRITE_DIR}/nb-icons.{digest}.svg"
+        digest = hashlib.sha256(self.svg().encode("utf-8")).hexdigest()[:10]
+        self.path = f"{SPRITE_DIR}/icons.{digest}.svg"
 
     @staticmethod
     def symbol_id(name: str) -> str:
-        return name.replace("/", "-")
+        """"menu" for material/menu (most icons), "fontawesome-brands-github" for others."""
+        return name.removeprefix("material/").replace("/", "-")
 
     def svg(self) -> str:
         body = "".join(f'<symbol id="{self.symbol_id(n)}" viewBox="{vb}">{inner}</symbol>'
@@ -118,8 +119,10 @@ class _SpriteLoader(BaseLoader):
             raise TemplateNotFound(template)
         view_box, inner = self.sprite.symbols[m.group(1)]
         href = html.escape(f"#{Sprite.symbol_id(m.group(1))}")
-        svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{view_box}">'
+        # (no xmlns: an <svg> in HTML is SVG without it; kept on the inline fallback, which
+        # partials/icons.html-like imports may put into a CSS data: URL)
         source = ("{%- if page is defined and base_url is defined -%}"
-                  f'{svg}<use href="{{{{ "{self.sprite.path}" | url }}}}{href}"></use></svg>'
-                  f"{{%- else -%}}{{% raw %}}{svg}{inner}</svg>{{% endraw %}}{{%- endif -%}}")
+                  f'<svg viewBox="{view_box}"><use href="{{{{ "{self.sprite.path}" | url }}}}{href}"/></svg>'
+                  f'{{%- else -%}}{{% raw %}}<svg xmlns="http://www.w3.org/2000/svg" viewBox="{view_box}">'
+                  f"{inner}</svg>{{% endraw %}}{{%- endif -%}}")
         return source, None, lambda: True
