@@ -2,7 +2,8 @@
 lead sentence (builder/output/digests.py); the home page's pages after the first list
 titles (builder/site/lists.py); the post's sidebar leaves out the metadata the byline
 shows (overrides/blog-post.html, seams.PATCHED_COPIES); the authors' avatars are files
-(builder/site/avatars.py), not a data: URI on every page that shows the author."""
+(builder/site/avatars.py), not a data: URI on every page that shows the author; Material's
+furniture icons are drawn from one sprite file (builder/site/icons.py)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from dumpgen import make_dump
 from site_support import copy_site_sources
 
 from builder.output.authors import avatar_svg
-from builder.site import avatars, seams
+from builder.site import avatars, icons, seams
 
 pytestmark = pytest.mark.slow
 
@@ -206,3 +207,55 @@ def test_as_files_turns_data_avatars_into_files_once():
     assert len(files) == 1 and files[0].content_bytes == svg
     assert a1.avatar == a2.avatar == files[0].src_uri and a1.avatar.startswith("assets/avatars/")
     assert other.avatar == "https://example.org/a.png" and broken.avatar.startswith("data:")
+
+
+# --- icons: one sprite file, the same drawing -----------------------------------------------
+
+def test_furniture_icons_come_from_the_sprite_and_draw_what_material_draws(project, pages):
+    site = project / "site"
+    sprites = list((site / "assets").glob("icons.*.svg"))
+    assert len(sprites) == 1
+    sprite = sprites[0].read_text(encoding="utf-8")
+    symbols = dict(re.findall(r'<symbol id="([^"]+)" viewBox="[^"]+">(.*?)</symbol>', sprite))
+    material = seams.material_templates() / ".icons"
+    for sid, inner in symbols.items():  # each symbol is the installed icon's drawing
+        name = sid if sid.startswith(("fontawesome-", "octicons-", "simple-")) else f"material/{sid}"
+        path = material / (name.replace("fontawesome-", "fontawesome/").replace("brands-", "brands/")
+                           .replace("regular-", "regular/").replace("solid-", "solid/") + ".svg")
+        assert inner in path.read_text(encoding="utf-8"), sid
+    used = 0
+    for name, page in pages.items():
+        if not BRIEF.match(name) and name not in ("index.html", "404.html"):
+            continue
+        for href in re.findall(r'<use href="([^"]+)"', page):
+            file, _, sid = href.partition("#")
+            assert (site / _target(name, file)) == sprites[0] or name == "404.html", (name, href)
+            assert sid in symbols, (name, href)
+            used += 1
+        # what is left inline: the pagination's arrows (imported by the template, so cached
+        # across pages: no page-relative URL there) and nothing of the header
+        header = page.split('<div class="md-container"', 1)[0]
+        assert "<path" not in header, name
+    assert used > 10 * 40
+
+
+def test_the_sprite_leaves_css_and_imported_icons_inline():
+    from jinja2 import ChoiceLoader, DictLoader, Environment, TemplateNotFound
+
+    sprite = icons.Sprite({"material/menu", "material/close"}, [seams.material_templates()])
+    env = Environment(loader=ChoiceLoader([sprite.loader(), DictLoader({
+        "inc": '{% include ".icons/material/menu.svg" %}',
+        "imp": '{% import ".icons/material/menu.svg" as i %}{{ i | string }}'})]))
+    env.filters["url"] = lambda v: "../" + v
+    assert env.get_template("inc").render(page=object(), base_url="..") == (
+        f'<svg viewBox="0 0 24 24"><use href="../{sprite.path}#menu"/></svg>')
+    menu = (seams.material_templates() / ".icons/material/menu.svg").read_text(encoding="utf-8").strip()
+    assert env.get_template("imp").render(page=object(), base_url="..") == menu  # no page context: inline
+    with pytest.raises(TemplateNotFound):  # an icon outside the sprite: the theme's own file
+        sprite.loader().get_source(env, ".icons/material/magnify.svg")
+    theme = {"icon": {"logo": "material/library", "admonition": {"note": "material/menu"}},
+             "palette": [{"toggle": {"icon": "material/brightness-7"}}]}
+    names = icons.icon_names(theme, [seams.material_templates()])
+    assert {"material/library", "material/brightness-7", "material/magnify"} <= names
+    assert "material/menu" not in names  # partials/icons.html turns admonition icons into CSS
+    assert "material/chevron-left" not in names  # partials/pagination.html imports it
