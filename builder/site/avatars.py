@@ -22,20 +22,28 @@ AVATAR_DIR = "assets/avatars"
 _DATA_SVG = "data:image/svg+xml;base64,"
 
 
+def file_path(data_uri: str) -> str | None:
+    """The site path of a data: SVG avatar's file (None: not a data: SVG avatar)."""
+    if not data_uri.startswith(_DATA_SVG):
+        return None
+    try:
+        svg = base64.b64decode(data_uri[len(_DATA_SVG):], validate=True)
+    except (binascii.Error, ValueError):
+        return None  # not ours to judge: printed as it is
+    return f"{AVATAR_DIR}/{hashlib.sha256(svg).hexdigest()[:20]}.svg"
+
+
 def as_files(blogs: list, files, config) -> None:
     """Every blog's data: SVG avatars as files of the site (one per distinct avatar)."""
     added: set[str] = set()
     for blog in blogs:
         for author in getattr(blog, "authors", {}).values():
             avatar = getattr(author, "avatar", None)
-            if not isinstance(avatar, str) or not avatar.startswith(_DATA_SVG):
+            path = file_path(avatar) if isinstance(avatar, str) else None
+            if path is None:
                 continue
-            try:
-                svg = base64.b64decode(avatar[len(_DATA_SVG):], validate=True)
-            except (binascii.Error, ValueError):
-                continue  # not ours to judge: printed as it is
-            path = f"{AVATAR_DIR}/{hashlib.sha256(svg).hexdigest()[:20]}.svg"
             if path not in added and files.get_file_from_path(path) is None:
+                svg = base64.b64decode(avatar[len(_DATA_SVG):], validate=True)
                 files.append(File.generated(config, path, content=svg))
             added.add(path)
             author.avatar = path
