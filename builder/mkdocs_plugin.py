@@ -52,7 +52,8 @@ from .output.store import WriteError
 from .pipeline import convert
 from .report import summarise
 from .rules import PROJECT_RULES, RulesError, load_rules
-from .site import blog_speed, compact, escaping, feeds, labels, lists, navigation, pagination, seams, search
+from .site import (avatars, blog_speed, compact, escaping, feeds, icons, labels, lists, navigation, pagination,
+                   seams, search)
 from .site import build as sitebuild
 from .site.blog import blogs, check_blogs, is_post
 from .site.byline import site_locale, with_byline
@@ -91,9 +92,11 @@ class NewsbriefConfig(Config):
     search_shard_size = c.Type(int, default=SHARD_SIZE)
     # Small pages (issue #15): every HTML page without its template indentation
     # (site/compact.py); the archive, publisher and author pages list titles, not
-    # excerpts (the home page keeps them).
+    # excerpts (the home page keeps them); Material's furniture icons from one sprite
+    # file (site/icons.py).
     minify = c.Type(bool, default=True)
     title_lists = c.Type(bool, default=True)
+    icon_sprite = c.Type(bool, default=True)
 
 
 class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
@@ -104,6 +107,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
     def _reset(self) -> None:
         self._close_speedup()
         self._page_cache = None
+        self._sprite = None
         self._post_list = False
         self._search_partial_ok = True
         self.search_engine = None
@@ -223,6 +227,12 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         if not self.config.enabled:
             return files
         escaping.escape_authors(blogs(config))
+        avatars.as_files(blogs(config), files, config)
+        if self.config.icon_sprite:
+            from mkdocs.structure.files import File
+
+            self._sprite = icons.for_theme(config.theme)
+            files.append(File.generated(config, self._sprite.path, content=self._sprite.svg()))
         if self.tag_pages is not None:
             self.tag_pages.add_to(files, config)
         return files
@@ -286,6 +296,10 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             from jinja2 import ChoiceLoader
 
             env.loader = ChoiceLoader([seams.original_partials_loader(seams.OVERRIDDEN_TEMPLATES), env.loader])
+        if self._sprite is not None:  # Material's furniture icons from one cached file
+            from jinja2 import ChoiceLoader
+
+            env.loader = ChoiceLoader([self._sprite.loader(), env.loader])
         if self.config.minify:  # below the page cache: it stores compacted pages
             compact.install(env)
         if self.config.page_cache and seams.usable("page-cache"):

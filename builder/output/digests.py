@@ -1,11 +1,16 @@
 """Daily and weekly digests: the morning brief a desk sends round.
 
-One page per day with at least `min_briefs` briefs (rules: digests.min_briefs), listing
-them with their highlights, and one per ISO week with as many, with their lead
-sentences. They are written to posts/digests/, the posts folder of the site's second
-blog (mkdocs.yml: blog_dir ``digests``): the Digests tab, with an archive and a feed of
-their own, so that the home page, the archive, publisher, author and tag pages and the
-main feed list briefs only. A digest is left out of Material's search (front matter
+One page per day with at least `min_briefs` briefs (rules: digests.min_briefs) and one
+per ISO week with as many. Each lists its briefs as a digest does: one line a brief, its
+headline linked to the brief, its byline (the weekly's with the day) and its lead
+sentence. Not the highlights nor a heading a brief (issue #15, small pages): the brief's
+own page has those, and a heading a brief put every headline three more times on the
+page (its anchor, its permalink, the table of contents).
+
+They are written to posts/digests/, the posts folder of the site's second blog
+(mkdocs.yml: blog_dir ``digests``): the Digests tab, with an archive and a feed of their
+own, so that the home page, the archive, publisher, author and tag pages and the main
+feed list briefs only. A digest is left out of Material's search (front matter
 ``search: {exclude: true}``; Pagefind marks briefs only): it repeats its briefs. Which
 digests there are, and their URLs, is decided in archive/digests.py.
 """
@@ -50,6 +55,16 @@ def _byline(o: Outcome) -> str:
     return escape_md(" · ".join(parts))
 
 
+def _item(o: Outcome, target: str, origin: str, dated: bool) -> str:
+    """One brief's line in a digest: headline (the link), byline, lead sentence."""
+    a = o.article
+    byline = ", ".join(filter(None, [f"{a.date.day} {a.date:%B %Y}" if dated else "", _byline(o)]))
+    line = f"- **[{escape_md(a.title)}]({_link(target, origin)})**"
+    if byline:
+        line += f" ({byline})"
+    return line + (f": {escape_md(a.description)}" if a.description else "")
+
+
 def digest_pages(outcomes: list[Outcome], posts_rel: str, daily: bool = True,
                  weekly: bool = True, min_briefs: int = 1) -> dict[str, bytes]:
     """Relative path inside the posts folder -> page, for every day and week with at
@@ -69,29 +84,19 @@ def digest_pages(outcomes: list[Outcome], posts_rel: str, daily: bool = True,
             if day not in days:
                 continue
             slug, rel = digests.daily(day)
-            body: list[str] = []
-            for o in items:
-                a = o.article
-                body += [f"## [{escape_md(a.title)}]({_link(o.page[cut:], rel)})", "", f"*{_byline(o)}*", ""]
-                if a.highlights:
-                    body += [f"- {escape_md(h)}" for h in a.highlights] + [""]
-                elif a.description:
-                    body += [escape_md(a.description), ""]
+            body = [_item(o, o.page[cut:], rel, dated=False) for o in items]
             n = len(items)
             intro = f"{n} brief{'s' * (n != 1)} from {_publishers(items)}."
             title = f"Daily brief: {day:%A} {day.day} {day:%B %Y}"
-            pages[rel] = _page(title, day, slug, "daily", intro, body)
+            pages[rel] = _page(title, day, slug, "daily", intro, [*body, ""])
     if weekly:
         for (year, week), items in by_week.items():
             if (year, week) not in weeks:
                 continue
             last = dt.date.fromisocalendar(year, week, 7)
             slug, rel = digests.weekly(year, week)
-            body = []
-            for o in sorted(items, key=lambda o: (o.article.date, o.page)):
-                a = o.article
-                body += [f"- **[{escape_md(a.title)}]({_link(o.page[cut:], rel)})** "
-                         f"({a.date.day} {a.date:%B %Y}, {_byline(o)}): {escape_md(a.description)}"]
+            body = [_item(o, o.page[cut:], rel, dated=True)
+                    for o in sorted(items, key=lambda o: (o.article.date, o.page))]
             n = len(items)
             first = dt.date.fromisocalendar(year, week, 1)
             intro = f"{n} brief{'s' * (n != 1)} from {_publishers(items)}, {first.day} {first:%B %Y} to " \

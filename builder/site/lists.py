@@ -6,18 +6,22 @@ the archive, its publisher's page and each of its authors' pages. With the plugi
 publisher and author pages (and the digests' archive) list headlines with their date,
 authors and publisher (overrides/blog-list.html), fifty to a page (mkdocs.yml:
 ``archive_pagination_per_page`` and the like), so their pages hold more briefs for the
-same page furniture.
+same page furniture. The home page's own pages after its first (``page/2/``, ...: the
+blog's index and the digests' index alike) list titles too: the newest briefs are read
+as cards, older ones are looked up by headline, as in the archive.
 """
 
 from __future__ import annotations
 
-from material.plugins.blog.structure import Archive, Category, Profile
+from material.plugins.blog.structure import Archive, Category, Profile, View
 
 TITLE_LIST_TEMPLATE = "blog-list.html"
 
 
 def use_title_list(page) -> None:
-    """Give an archive, publisher or author page the titles list: its first page and
-    the pages after it (copies the blog makes, with no name of their own)."""
-    if isinstance(page, Archive | Category | Profile):
+    """Give an archive, publisher or author page the titles list (its first page and the
+    pages after it: copies the blog makes, with no name of their own), and a blog index's
+    pages after its first (the copies in ``page.pages``, the index itself first)."""
+    later_index_page = type(page) is View and bool(page.pages) and page is not page.pages[0]
+    if later_index_page or isinstance(page, Archive | Category | Profile):
         page.meta["template"] = TITLE_LIST_TEMPLATE

@@ -63,11 +63,43 @@ SEARCH_PARTIAL_PATCHES = (
 # is served instead (original_partials_loader).
 DERIVED_PARTIALS = ("partials/post.html", "partials/pagination.html")
 # Templates in overrides/ that are Material's original (below a leading {#- comment -#})
-# with these (old, new) changes, each once, and nothing else: the post's sidebar, an
-# unlabelled navigation region, gets a name (axe: landmark-unique).
+# with these (old, new) changes, each once (in this order), and nothing else: the post's
+# sidebar, an unlabelled navigation region, gets a name (axe: landmark-unique); its
+# "Metadata" (date, publisher, reading time) is left out when the byline under the
+# headline (site/byline.py) says the same, on every brief and digest (issue #15, small
+# pages); an update date, which the byline has not, stays.
+_BYLINE = "{% set nb_byline = 'class=\"nb-byline\"' in page.content %}"
 PATCHED_COPIES = {
-    "blog-post.html": (('<nav class="md-nav md-nav--primary">',
-                        '<nav class="md-nav md-nav--primary" aria-label="{{ lang.t(\'blog.meta\') }}">'),),
+    "blog-post.html": (
+        ('<nav class="md-nav md-nav--primary">',
+         '<nav class="md-nav md-nav--primary" aria-label="{{ lang.t(\'blog.meta\') }}">'),
+        ('            <ul class="md-post__meta md-nav__list">\n'
+         '              <li class="md-nav__item md-nav__item--section">\n'
+         '                <div class="md-post__title">\n'
+         '                  <span class="md-ellipsis">\n'
+         '                    {{ lang.t("blog.meta") }}',
+         f'            {_BYLINE}\n'
+         '            {% if page.config.date.updated or not nb_byline %}\n'
+         '            <ul class="md-post__meta md-nav__list">\n'
+         '              <li class="md-nav__item md-nav__item--section">\n'
+         '                <div class="md-post__title">\n'
+         '                  <span class="md-ellipsis">\n'
+         '                    {{ lang.t("blog.meta") }}'),
+        ('            </ul>\n            {% if page.config.links %}',
+         '            </ul>\n            {% endif %}\n            {% if page.config.links %}'),
+        ('                    <li class="md-nav__item">\n'
+         '                      <div class="md-nav__link">\n'
+         '                        {% include ".icons/material/calendar.svg" %}',
+         '                    {% if not nb_byline %}\n'
+         '                    <li class="md-nav__item">\n'
+         '                      <div class="md-nav__link">\n'
+         '                        {% include ".icons/material/calendar.svg" %}'),
+        ('                    </li>\n                    {% if page.config.date.updated %}',
+         '                    </li>\n                    {% endif %}\n'
+         '                    {% if page.config.date.updated %}'),
+        ("{% if page.categories %}", "{% if page.categories and not nb_byline %}"),
+        ("{% if page.config.readtime %}", "{% if page.config.readtime and not nb_byline %}"),
+    ),
 }
 # Every template the seam "template-overrides" covers: served from Material when it fails.
 OVERRIDDEN_TEMPLATES = (*DERIVED_PARTIALS, *PATCHED_COPIES)

@@ -42,6 +42,7 @@ from hostile import VECTORS, corpus
 from site_support import Watch, copy_project, serve
 
 from builder.output.authors import avatar_svg
+from builder.site.avatars import file_path as avatar_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -382,12 +383,15 @@ def test_no_script_but_the_themes_own(any_site: Site, clean_site: Site):
 
 
 def _avatars(site: Site) -> set[str]:
-    """The builder's own initials avatars (data: URIs), recomputed from the author names."""
+    """The builder's own initials avatars (data: URIs), recomputed from the author names,
+    and the files the site serves them as (builder/site/avatars.py), as a page of any
+    depth links them."""
     authors = yaml.safe_load((site.root / "docs" / "posts" / ".authors.yml").read_text("utf-8"))["authors"]
     out = set()
     for key, a in authors.items():
         assert a["avatar"] == avatar_svg(a["name"]), f"author {key}: avatar is not the builder's"
         out.add(a["avatar"])
+        out |= {"../" * depth + avatar_file(a["avatar"]) for depth in range(6)}
     return out
 
 

@@ -22,7 +22,8 @@ from builder.site.pagination import numbered_pages
 
 pytestmark = pytest.mark.slow
 
-TITLE_LIST_DIRS = ("archive/", "publisher/", "author/", "digests/archive/")
+# (and the home pages after the first, the blog's and the digests': tests/site/test_site_size2.py)
+TITLE_LIST_DIRS = ("archive/", "publisher/", "author/", "digests/archive/", "page/", "digests/page/")
 ROW = re.compile(r'<article class="md-post md-post--excerpt nb-post--title">\s*<h2 class="nb-post__title">'
                  r'<a href="([^"]+)">')
 
