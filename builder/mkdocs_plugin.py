@@ -52,8 +52,20 @@ from .output.store import WriteError
 from .pipeline import convert
 from .report import summarise
 from .rules import PROJECT_RULES, RulesError, load_rules
-from .site import (avatars, blog_speed, compact, escaping, feeds, icons, labels, lists, navigation, pagination,
-                   seams, search)
+from .site import (
+    avatars,
+    blog_speed,
+    compact,
+    escaping,
+    feeds,
+    icons,
+    labels,
+    lists,
+    navigation,
+    pagination,
+    seams,
+    search,
+)
 from .site import build as sitebuild
 from .site.blog import blogs, check_blogs, is_post
 from .site.byline import site_locale, with_byline
