@@ -121,6 +121,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         self._page_cache = None
         self._sprite = None
         self._post_list = False
+        self._title_lists = False
         self._search_partial_ok = True
         self.search_engine = None
         self.related = None
@@ -194,6 +195,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         self.related = RelatedIndex(posts, self.config.posts_dir, site_locale(config))
         self.tag_pages = TagPages(self.related.index, self.config.posts_dir, slugify_tag, site_locale(config))
         seams.note_versions()
+        # (a project whose theme has no blog-list.html, e.g. without our overrides/, keeps cards)
+        self._title_lists = self.config.title_lists and lists.available(config.theme)
         if self.config.stable_pagination:
             pagination.install(blogs(config))
         if self.config.blog_speed:
@@ -270,7 +273,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
                 page.meta["title"] = lab.plain
             escaping.escape_post_meta(page.meta)
             return markdown
-        if self.config.title_lists:
+        if self._title_lists:
             lists.use_title_list(page)
         if escaping.is_generated_view(page):
             return escaping.generated_headline(page, markdown)

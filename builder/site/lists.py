@@ -13,9 +13,17 @@ as cards, older ones are looked up by headline, as in the archive.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from material.plugins.blog.structure import Archive, Category, Profile, View
 
 TITLE_LIST_TEMPLATE = "blog-list.html"
+
+
+def available(theme) -> bool:
+    """Whether the theme can load the titles list (it is in the project's overrides/, not
+    in Material): a project without it keeps Material's cards instead of a failed build."""
+    return any(Path(d, TITLE_LIST_TEMPLATE).is_file() for d in getattr(theme, "dirs", []))
 
 
 def use_title_list(page) -> None:

@@ -216,8 +216,10 @@ def test_daily_and_weekly_digests(tmp_path, monkeypatch):
     assert w["date"] == dt.date(2025, 5, 13)  # its newest brief, not the week's Sunday
     d = frontmatter.load(posts / "digests/2025/05/daily-2025-05-12.md")
     assert d["date"] == dt.date(2025, 5, 12) and d["title"].startswith("Daily brief: Monday 12 May 2025")
-    assert d.content.count("\n## [") == 2
-    for link in [line.split("](")[1].split(")")[0] for line in d.content.splitlines() if line.startswith("## [")]:
+    # each brief one line: "- **[headline](link)** byline ..." (output/digests.py)
+    items = [line for line in d.content.splitlines() if line.startswith("- **[")]
+    assert len(items) == 2
+    for link in [line.split("](", 1)[1].split(")")[0] for line in items]:
         assert (posts / "digests/2025/05" / link).resolve().is_file()
 
 

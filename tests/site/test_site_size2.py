@@ -112,9 +112,11 @@ def test_a_digest_lists_headline_byline_and_lead_sentence_of_each_brief(project,
 
 def test_the_home_page_has_cards_and_its_later_pages_list_titles(project, pages):
     home = pages["index.html"]
-    assert home.count(CARD) == 10 and "md-post__content" in home
+    # the first page holds the newest 10 to 19 (lists numbered from the oldest: site/pagination.py)
+    cards = home.count(CARD)
+    assert 10 <= cards <= 19 and "md-post__content" in home
     later = sorted(n for n in pages if re.match(r"page/\d+/index\.html$", n))
-    assert len(later) >= 4
+    assert len(later) >= 2
     listed: list[str] = []
     for name in later:
         assert CARD not in pages[name] and "md-post__content" not in pages[name], name
@@ -123,13 +125,13 @@ def test_the_home_page_has_cards_and_its_later_pages_list_titles(project, pages)
         listed += [_target(name, h) for h in rows]
     first = [_target("index.html", h) for h in re.findall(
         r'<div class="md-post__action">\s*<a href="([^"]+)"', home)]
-    assert len(first) == 10
+    assert len(first) == cards
     briefs = set(_briefs_meta(project))
     assert sorted(first + listed) == sorted(briefs)  # every brief once, cards or titles
     # the digests' index likewise
     digest_later = [n for n in pages if re.match(r"digests/page/\d+/index\.html$", n)]
     assert digest_later and all(CARD not in pages[n] and ROW.search(pages[n]) for n in digest_later)
-    assert pages["digests/index.html"].count(CARD) == 10
+    assert 10 <= pages["digests/index.html"].count(CARD) <= 19
 
 
 # --- the post's sidebar: no second copy of the byline ---------------------------------
