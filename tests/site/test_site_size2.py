@@ -130,8 +130,10 @@ def test_the_home_page_has_cards_and_its_later_pages_list_titles(project, pages)
     assert sorted(first + listed) == sorted(briefs)  # every brief once, cards or titles
     # the digests' index likewise
     digest_later = [n for n in pages if re.match(r"digests/page/\d+/index\.html$", n)]
-    assert digest_later and all(CARD not in pages[n] and ROW.search(pages[n]) for n in digest_later)
-    assert 10 <= pages["digests/index.html"].count(CARD) <= 19
+    # (the digests fill numbered pages only past 19: the first page holds the newest 10 to 19)
+    assert all(CARD not in pages[n] and ROW.search(pages[n]) for n in digest_later)
+    digests_shown = pages["digests/index.html"].count(CARD)
+    assert (10 <= digests_shown <= 19) if digest_later else digests_shown >= 1
 
 
 # --- the post's sidebar: no second copy of the byline ---------------------------------
