@@ -16,15 +16,68 @@ explain a removal the same way.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import itertools
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 TERMINAL = re.compile(r"[.!?…:;]['\"’”)\]»]*$")  # ends like a sentence or a clause
 SENTENCE_END = re.compile(r"[.!?…]['\"’”)\]»]*$")
 CODE_TOKEN = re.compile(r"[^\W_]_[^\W_]|[^\W_]{26}")  # identifiers, encoded data: not words
 EMBED = re.compile(r"\(@\w+\)")  # an embedded post's credit: "— Name (@handle) December 22, 2023"
+
+# A tiny fallback when jusText's lists are not installed (English function words).
+_FALLBACK_WORDS = (
+    "a about after all also an and any are as at be been but by can could did do for from "
+    "had has have he her his how i if in into is it its just more most my no not of on one "
+    "or our out over she so some than that the their them then there these they this to up "
+    "was we were what when which who will with would you your")
+_FALLBACK_STOP = frozenset(_FALLBACK_WORDS.split())
+_LANGS = ("English", "German", "French", "Spanish", "Italian", "Portuguese", "Dutch",
+          "Swedish", "Danish", "Norwegian_Bokmal", "Finnish", "Polish", "Czech", "Romanian",
+          "Hungarian", "Turkish", "Indonesian", "Russian", "Ukrainian", "Greek", "Catalan")
+
+
+@functools.cache
+def _stoplists() -> dict[str, frozenset[str]]:
+    """jusText's stop-word lists (read as data, without importing the package, whose
+    import needs lxml's html cleaner); a small English list when it is missing."""
+    spec = importlib.util.find_spec("justext")
+    lists: dict[str, frozenset[str]] = {}
+    if spec and spec.submodule_search_locations:
+        folder = Path(next(iter(spec.submodule_search_locations))) / "stoplists"
+        for lang in _LANGS:
+            f = folder / f"{lang}.txt"
+            if f.is_file():
+                words = f.read_text(encoding="utf-8").split("\n")
+                lists[lang] = frozenset(w.strip().casefold() for w in words if w.strip())
+    return lists or {"English": _FALLBACK_STOP}
+
+
+@functools.cache
+def _stop_index() -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for lang, words in _stoplists().items():
+        for w in words:
+            index.setdefault(w, []).append(lang)
+    return {w: tuple(v) for w, v in index.items()}
+
+
+def pick_stoplist(tokens: list[str]) -> frozenset[str]:
+    """The language whose function words cover most of the page's words."""
+    index = _stop_index()
+    hits: dict[str, int] = {}
+    for t in tokens:
+        for lang in index.get(t, ()):
+            hits[lang] = hits.get(lang, 0) + 1
+    lists = _stoplists()
+    if not hits:
+        return lists.get("English") or next(iter(lists.values()))
+    return lists[max(sorted(hits), key=hits.__getitem__)]
+
 
 LABELLED_LINK = "boilerplate: labelled link to another story (Related:, Read more:)"
 RELATED_LINK = "boilerplate: related link"
@@ -33,6 +86,8 @@ CAPTION_COPY = "boilerplate: caption (a copy of the captioned line)"
 COOKIE_NOTICE = "boilerplate: cookie notice"
 EMBED_CREDIT = "boilerplate: embedded post (credit)"
 EMBED_POST = "boilerplate: embedded post"
+CREDIT_CAPTION = "boilerplate: caption or photo credit"
+NO_SENTENCE = "boilerplate: not a sentence inside the article (image description, caption, teaser)"
 AUTHOR_BIO = "metadata: author bio after the article"
 PUBLICATION_NOTE = "metadata: publication note after the article"
 
@@ -61,6 +116,33 @@ def labelled_link(text: str) -> bool:
         return True  # a file name
     # A shouted label ("READ MORE") or a headline in title case after it.
     return tail_words >= 3 and ((label.isupper() and len(label) >= 4) or titlecase_share(tail) > 0.6)
+
+
+# A caption ends with its credit: "Photo: NAME/AGENCY", "(Image credit: …)", "NAME/Getty
+# Images", "… [+]" (an expandable caption).
+CREDIT_TAIL = re.compile(
+    r"(?:\b(?:photo(?:graph)?|image|illustration|picture|video|credit|courtesy)s?(?:\s+credit)?\s*(?:by|:)\s*[^.!?]{2,80}"
+    r"|\(\s*(?:[\w.&’'-]+\s+){0,3}(?:photo|image|credit|illustration)[^)]{0,80}\)"
+    r"|\bvia getty images|/\s*getty images|\bgetty images\b[^.!?]{0,40}"
+    r"|\.\.\.\s*\[\+\]\s*.*)$",
+    re.IGNORECASE,
+)
+
+
+_CREDIT_HINT = re.compile(r"(?i)photo|image|illustr|picture|video|credit|courtesy|getty|\[\+\]")
+
+
+def credit_caption(text: str) -> bool:
+    """A caption or a photo credit, told by the credit at its end (a long sentence that
+    ends so is a paragraph)."""
+    return bool(_CREDIT_HINT.search(text) and CREDIT_TAIL.search(text)
+                and not (SENTENCE_END.search(text) and len(WORD.findall(text)) > 40))
+
+
+def labelled_run(texts: Sequence[str], k: int) -> bool:
+    """A "Label: value" line next to another one is an item of a list of facts (a spec
+    sheet, a game's time and place), not a link set alone between paragraphs."""
+    return any(0 <= j < len(texts) and _LABELLED.match(texts[j]) for j in (k - 1, k + 1))
 
 
 _DASH_LED = re.compile(r"^\s*[—–»>]\s+(?P<tail>\S.*)$")
@@ -152,23 +234,46 @@ _ROLE_NOUN = re.compile(r"\b(?:editor|reporter|writer|correspondent|journalist|c
                         r"critic|author|freelancer)s?\b", re.IGNORECASE)
 
 
-def bio(text: str, authors: Sequence[str]) -> bool:
+def bio(text: str, authors: Sequence[str], named_only: bool = False) -> bool:
+    """A short bio: the byline's name and a verb; or, unless `named_only`, any name, a
+    verb and a newsroom role."""
     for name in authors:
         rest = text[len(name):] if text.startswith(name) else None
         if rest is not None:
             rest = rest[len(name) + 1:] if rest.startswith(" " + name) else rest  # "NAME NAME is"
             if _BIO_VERB.match(rest):
                 return True
+    if named_only:
+        return False
     m = re.match(r"^(?:[A-Z][\w’'.-]+\s+){1,3}", text)
     return bool(m and _BIO_VERB.match(text[m.end():]) and _ROLE_NOUN.search(text[:160]))
 
 
-def tail_note(text: str, authors: Sequence[str], has_date: Callable[[str], bool]) -> str | None:
+def tail_note(text: str, authors: Sequence[str], has_date: Callable[[str], bool] | None) -> str | None:
     """The reason a paragraph among the article's last TAIL_LINES is not its text: the
-    author's bio, or a short dated note ("This story was originally published DATE.")."""
+    author's bio, or a short dated note ("This story was originally published DATE.").
+    Without `has_date` only a bio that names the byline's author counts (the HTML
+    reader's paragraphs are an extractor's pick, where a dated sentence is the text's)."""
     words = len(WORD.findall(text))
-    if words <= 120 and bio(text, authors):
+    if words <= 120 and bio(text, authors, named_only=has_date is None):
         return AUTHOR_BIO
-    if words <= 20 and has_date(text):
+    if has_date is not None and words <= 20 and has_date(text):
         return PUBLICATION_NOTE
     return None
+
+
+NO_SENTENCE_WORDS = 30  # from this many words a line is a paragraph on its length alone
+_NO_SENTENCE_STOP = 0.30  # jusText's lower share of function words: running text, not a list of names
+
+
+def no_sentence(text: str, stop_share: float) -> bool:
+    """A line of running words (function words ≥ 30 %) that does not end like a sentence
+    and is too short to be a paragraph on its length alone: an image's description ("A
+    screenshot of the game, depicting …"), a caption or a teaser inside the text."""
+    words = len(WORD.findall(text))
+    return (not TERMINAL.search(text) and 10 <= words < NO_SENTENCE_WORDS and stop_share >= _NO_SENTENCE_STOP)
+
+
+def stop_share(text: str, stop: frozenset[str]) -> float:
+    toks = [t.casefold() for t in WORD.findall(text)]
+    return sum(1 for t in toks if t in stop) / len(toks) if toks else 0.0

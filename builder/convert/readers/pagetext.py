@@ -30,11 +30,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
-import importlib.util
 import itertools
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from ...model import Article, Dump, Rejected, Removed, Section
 from ...rules import Rules
@@ -48,59 +46,8 @@ from .lines import EMBED as _EMBED
 from .lines import SENTENCE_END as _SENTENCE_END
 from .lines import TERMINAL as _TERMINAL
 from .lines import WORD as _WORD
+from .lines import pick_stoplist as _pick_stoplist
 from .lines import titlecase_share as _titlecase_share
-
-# --------------------------------------------------------------------------- words
-
-# A tiny fallback when jusText's lists are not installed (English function words).
-_FALLBACK_WORDS = (
-    "a about after all also an and any are as at be been but by can could did do for from "
-    "had has have he her his how i if in into is it its just more most my no not of on one "
-    "or our out over she so some than that the their them then there these they this to up "
-    "was we were what when which who will with would you your")
-_FALLBACK_STOP = frozenset(_FALLBACK_WORDS.split())
-_LANGS = ("English", "German", "French", "Spanish", "Italian", "Portuguese", "Dutch",
-          "Swedish", "Danish", "Norwegian_Bokmal", "Finnish", "Polish", "Czech", "Romanian",
-          "Hungarian", "Turkish", "Indonesian", "Russian", "Ukrainian", "Greek", "Catalan")
-
-
-@functools.cache
-def _stoplists() -> dict[str, frozenset[str]]:
-    """jusText's stop-word lists (read as data, without importing the package, whose
-    import needs lxml's html cleaner); a small English list when it is missing."""
-    spec = importlib.util.find_spec("justext")
-    lists: dict[str, frozenset[str]] = {}
-    if spec and spec.submodule_search_locations:
-        folder = Path(next(iter(spec.submodule_search_locations))) / "stoplists"
-        for lang in _LANGS:
-            f = folder / f"{lang}.txt"
-            if f.is_file():
-                words = f.read_text(encoding="utf-8").split("\n")
-                lists[lang] = frozenset(w.strip().casefold() for w in words if w.strip())
-    return lists or {"English": _FALLBACK_STOP}
-
-
-@functools.cache
-def _stop_index() -> dict[str, tuple[str, ...]]:
-    index: dict[str, list[str]] = {}
-    for lang, words in _stoplists().items():
-        for w in words:
-            index.setdefault(w, []).append(lang)
-    return {w: tuple(v) for w, v in index.items()}
-
-
-def _pick_stoplist(tokens: list[str]) -> frozenset[str]:
-    """The language whose function words cover most of the page's words."""
-    index = _stop_index()
-    hits: dict[str, int] = {}
-    for t in tokens:
-        for lang in index.get(t, ()):
-            hits[lang] = hits.get(lang, 0) + 1
-    lists = _stoplists()
-    if not hits:
-        return lists.get("English") or next(iter(lists.values()))
-    return lists[max(sorted(hits), key=hits.__getitem__)]
-
 
 # --------------------------------------------------------------------------- dates
 
@@ -328,19 +275,7 @@ def _features(dump: Dump, source: SourceContext | SourceView | None) -> tuple[li
     return lines, stop
 
 
-# A caption ends with its credit: "Photo: NAME/AGENCY", "(Image credit: …)", "NAME/Getty
-# Images", "… [+]" (an expandable caption).
-_CREDIT_TAIL = re.compile(
-    r"(?:\b(?:photo(?:graph)?|image|illustration|picture|video|credit|courtesy)s?(?:\s+credit)?\s*(?:by|:)\s*[^.!?]{2,80}"
-    r"|\(\s*(?:[\w.&’'-]+\s+){0,3}(?:photo|image|credit|illustration)[^)]{0,80}\)"
-    r"|\bvia getty images|/\s*getty images|\bgetty images\b[^.!?]{0,40}"
-    r"|\.\.\.\s*\[\+\]\s*.*)$",
-    re.IGNORECASE,
-)
-
-
 _CAPTION_LABEL = re.compile(r"(?i)\b(?:caption|image|photo|picture)s?\b")
-_CREDIT_HINT = re.compile(r"(?i)photo|image|illustr|picture|video|credit|courtesy|getty|\[\+\]")
 
 
 def _mark_captions(lines: list[_L]) -> None:
@@ -357,8 +292,8 @@ def _mark_captions(lines: list[_L]) -> None:
         half = len(t) // 2
         if len(t) > 30 and (t[:half].strip() == t[half:].strip() or t[:half + 1].strip() == t[half + 1:].strip()):
             ln.junk = "boilerplate: caption (printed twice)"
-        elif _CREDIT_HINT.search(t) and _CREDIT_TAIL.search(t) and not (ln.sentence and ln.words > 40):
-            ln.junk = "boilerplate: caption or photo credit"
+        elif shape.credit_caption(t):
+            ln.junk = shape.CREDIT_CAPTION
         elif k + 1 < len(lines) and len(t) >= 25 and lines[k + 1].text != t and lines[k + 1].text.startswith(t):
             ln.junk = "boilerplate: caption (alt text)"
             lines[k + 1].junk = "boilerplate: caption with its credit"
@@ -897,11 +832,9 @@ def _link_label(lines: list[_L], k: int, start: int, end: int, extra: dict[int, 
 
 
 def _no_sentence(ln: _L) -> bool:
-    """A line of words that does not end like a sentence and is too short to be a
-    paragraph on its length alone: an image's description ("A screenshot of the game,
-    depicting …"), a caption or a teaser inside the text, not a paragraph. (It still
-    counts in the run: it sits among the paragraphs; a short one may be a heading.)"""
-    return ln.cls == "near" and not ln.terminal and ln.words < _LONG
+    """(It still counts in the run: it sits among the paragraphs; a short one may be a
+    heading.)"""
+    return ln.cls == "near" and shape.no_sentence(ln.text, ln.stop)
 
 
 def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None = None) -> Article:
@@ -1113,7 +1046,7 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
         elif ln.chrome:
             reason = "boilerplate: chrome inside the article (sign-up, sharing, advertising)"
         elif _no_sentence(ln):
-            reason = "boilerplate: not a sentence inside the article (image description, caption, teaser)"
+            reason = shape.NO_SENTENCE
         else:
             reason = "boilerplate: short line inside the article (caption, label)"
         removed.append(Removed(ln.number, ln.text, reason))
