@@ -14,6 +14,10 @@ htmldate, authors, site name). newsbrief adds, on top:
 - authors cleaned into names; the site name as publisher;
 - its own chrome rules and the repetition across the pages of one source on each
   paragraph trafilatura kept (dropped ones are listed in `removed`);
+- the rules on a paragraph's shape the text reader uses (`lines`: labelled and
+  dash-led links to other stories, captions with their credit, cookie runs, embedded
+  posts, the author's bio after the text, running words that do not end like a
+  sentence), with the same reasons (`shape_reasons`);
 - an audit in the reader's unit, the page's *visible lines*: the text of the page as
   a browser lays it out, one line per block element (p, div, li, h1-h6, td, ...; <br>
   breaks a line), in document order, numbered from 1; script, style, template,
