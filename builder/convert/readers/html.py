@@ -14,6 +14,10 @@ htmldate, authors, site name). newsbrief adds, on top:
 - authors cleaned into names; the site name as publisher;
 - its own chrome rules and the repetition across the pages of one source on each
   paragraph trafilatura kept (dropped ones are listed in `removed`);
+- the rules on a paragraph's shape the text reader uses (`lines`: labelled and
+  dash-led links to other stories, captions with their credit, cookie runs, embedded
+  posts, the author's bio after the text, running words that do not end like a
+  sentence), with the same reasons (`shape_reasons`);
 - an audit in the reader's unit, the page's *visible lines*: the text of the page as
   a browser lays it out, one line per block element (p, div, li, h1-h6, td, ...; <br>
   breaks a line), in document order, numbered from 1; script, style, template,
@@ -39,6 +43,7 @@ from ...model import Article, Dump, Rejected, Removed, Section
 from ...rules import Rules
 from ..dates import DateError, parse_date
 from ..parse import name_case
+from . import lines as shape
 from .context import SourceContext, SourceView, normalise
 
 # htmldate's bounds: fixed, so a page reads the same any day. The lower bound is the
@@ -382,6 +387,52 @@ def blocks(body) -> list[Block]:
     return out
 
 
+_INVISIBLE_TAIL = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\s]+$")
+
+
+def shape_reasons(found: list[Block], authors: list[str], rules: Rules) -> dict[int, str]:
+    """Blocks trafilatura kept that are not the article's text by their shape, the rules
+    the text reader uses (`lines`): block index -> the reason it is listed under."""
+    def has_date(text: str) -> bool:
+        return bool(dates_in(text, rules))
+
+    texts = [b.text for b in found]
+    out: dict[int, str] = {}
+    for k, j in shape.caption_pairs(texts):
+        out.setdefault(k, shape.CAPTION_WITH_CREDIT)
+        out.setdefault(j, shape.CAPTION_COPY)
+    for k in shape.cookie_runs(texts):
+        out.setdefault(k, shape.COOKIE_NOTICE)
+    for k in shape.dash_links(texts):
+        out.setdefault(k, shape.RELATED_LINK)
+    body = [k for k, b in enumerate(found) if b.kind != "head"]
+    for k in body:
+        # "Label: value" lines in a row are a list of facts (a spec sheet), not links
+        if shape.labelled_link(texts[k]) and not shape.labelled_run(texts, k):
+            out.setdefault(k, shape.LABELLED_LINK)
+        elif shape.credit_caption(texts[k]):
+            out.setdefault(k, shape.CREDIT_CAPTION)
+        elif shape.embed_credit(texts[k], has_date):
+            out.setdefault(k, shape.EMBED_CREDIT)
+            if k - 1 >= 0 and found[k - 1].kind != "head":
+                out.setdefault(k - 1, shape.EMBED_POST)
+    # Only a bio that names the byline's author (a dated sentence at the end is the
+    # text's here), and only after at least TAIL_LINES paragraphs of text.
+    kept = [k for k in body if k not in out]
+    for k in kept[max(shape.TAIL_LINES, len(kept) - shape.TAIL_LINES):]:
+        reason = shape.tail_note(texts[k], authors, None)
+        if reason:
+            out[k] = reason
+    # A paragraph (not a list item: lists of names and scores are the article's) of
+    # running words that does not end like a sentence: a caption, a teaser.
+    stop = shape.pick_stoplist([t.casefold() for t in shape.WORD.findall(" ".join(texts))][:1200])
+    for k in body:
+        text = _INVISIBLE_TAIL.sub("", texts[k])  # an invisible format character is not the line's end
+        if found[k].kind == "p" and shape.no_sentence(text, shape.stop_share(text, stop)):
+            out.setdefault(k, shape.NO_SENTENCE)
+    return out
+
+
 # --- non-articles ------------------------------------------------------------------
 
 _ERROR = re.compile(r"\b(?:404|410|500|page not found|not found|no longer available|"
@@ -684,13 +735,16 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
         # A summary right under the headline: a few sentence-like items.
         if 2 <= len(items) <= 6 and all(len(b.text.split()) >= 6 for b in items):
             summary_list = found[0].list_id
-    for b in found:
+    by_shape = shape_reasons(found, authors, rules)
+    for i, b in enumerate(found):
         reason = rules.chrome_reason(b.text, "anywhere")
         n = 0 if reason or not repeated_ok else _repeated(b.text, source)
         if n:
             reason = f"boilerplate: repeated on {n} pages of this source"
         elif reason:
             reason = f"boilerplate: {reason}"
+        else:
+            reason = by_shape.get(i)
         if reason:
             match(b.text, dropped=reason)
             continue

@@ -30,70 +30,24 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
-import importlib.util
 import itertools
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from ...model import Article, Dump, Rejected, Removed, Section
 from ...rules import Rules
 from ..dates import DateError, parse_date
 from ..parse import name_case
+from . import lines as shape
 from .context import SourceContext, SourceView
-
-# --------------------------------------------------------------------------- words
-
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-# A tiny fallback when jusText's lists are not installed (English function words).
-_FALLBACK_WORDS = (
-    "a about after all also an and any are as at be been but by can could did do for from "
-    "had has have he her his how i if in into is it its just more most my no not of on one "
-    "or our out over she so some than that the their them then there these they this to up "
-    "was we were what when which who will with would you your")
-_FALLBACK_STOP = frozenset(_FALLBACK_WORDS.split())
-_LANGS = ("English", "German", "French", "Spanish", "Italian", "Portuguese", "Dutch",
-          "Swedish", "Danish", "Norwegian_Bokmal", "Finnish", "Polish", "Czech", "Romanian",
-          "Hungarian", "Turkish", "Indonesian", "Russian", "Ukrainian", "Greek", "Catalan")
-
-
-@functools.cache
-def _stoplists() -> dict[str, frozenset[str]]:
-    """jusText's stop-word lists (read as data, without importing the package, whose
-    import needs lxml's html cleaner); a small English list when it is missing."""
-    spec = importlib.util.find_spec("justext")
-    lists: dict[str, frozenset[str]] = {}
-    if spec and spec.submodule_search_locations:
-        folder = Path(next(iter(spec.submodule_search_locations))) / "stoplists"
-        for lang in _LANGS:
-            f = folder / f"{lang}.txt"
-            if f.is_file():
-                words = f.read_text(encoding="utf-8").split("\n")
-                lists[lang] = frozenset(w.strip().casefold() for w in words if w.strip())
-    return lists or {"English": _FALLBACK_STOP}
-
-
-@functools.cache
-def _stop_index() -> dict[str, tuple[str, ...]]:
-    index: dict[str, list[str]] = {}
-    for lang, words in _stoplists().items():
-        for w in words:
-            index.setdefault(w, []).append(lang)
-    return {w: tuple(v) for w, v in index.items()}
-
-
-def _pick_stoplist(tokens: list[str]) -> frozenset[str]:
-    """The language whose function words cover most of the page's words."""
-    index = _stop_index()
-    hits: dict[str, int] = {}
-    for t in tokens:
-        for lang in index.get(t, ()):
-            hits[lang] = hits.get(lang, 0) + 1
-    lists = _stoplists()
-    if not hits:
-        return lists.get("English") or next(iter(lists.values()))
-    return lists[max(sorted(hits), key=hits.__getitem__)]
-
+from .lines import CODE_TOKEN as _CODE_TOKEN
+from .lines import COOKIE as _COOKIE
+from .lines import EMBED as _EMBED
+from .lines import SENTENCE_END as _SENTENCE_END
+from .lines import TERMINAL as _TERMINAL
+from .lines import WORD as _WORD
+from .lines import pick_stoplist as _pick_stoplist
+from .lines import titlecase_share as _titlecase_share
 
 # --------------------------------------------------------------------------- dates
 
@@ -205,8 +159,6 @@ def _whole_line_date(text: str, date_order: str) -> dt.date | None:
 
 # --------------------------------------------------------------------------- line shape
 
-_TERMINAL = re.compile(r"[.!?…:;]['\"’”)\]»]*$")
-_SENTENCE_END = re.compile(r"[.!?…]['\"’”)\]»]*$")
 _PLACEHOLDER = re.compile(r"^\[[^\]]*\]$|^\[[^\]]*\]\s*\S{0,3}$")
 _IMAGE_LINK = re.compile(r"^\[[^\]]{1,80}\]\s*\S")
 _NO_LETTERS = re.compile(r"^[\W\d_]*$")
@@ -243,7 +195,6 @@ def _is_chrome(text: str, tokens: list[str]) -> bool:
     return bool(_CHROME_WORDS.search(text))
 
 
-_COOKIE = re.compile(r"\bcookies?\b", re.IGNORECASE)
 _COOKIE_WALL = re.compile(
     r"\b(?:cookies?|consent|accept all|reject all|log ?in|sign ?in|subscribe|paywall)\b", re.IGNORECASE)
 _ERROR_PAGE = re.compile(
@@ -291,13 +242,6 @@ class _L:
     stems: frozenset[str] | None = None  # its content words' stems, when asked for
 
 
-def _titlecase_share(text: str) -> float:
-    ws = [w for w in _WORD.findall(text) if w[0].isalpha()]
-    if not ws:
-        return 0.0
-    return sum(1 for w in ws if w[0].isupper()) / len(ws)
-
-
 def _features(dump: Dump, source: SourceContext | SourceView | None) -> tuple[list[_L], frozenset[str]]:
     raw = [(ln.number, ln.text) for ln in dump.lines if ln.text]
     tokens_per = [[t.casefold() for t in _WORD.findall(t)] for _, t in raw]
@@ -327,24 +271,11 @@ def _features(dump: Dump, source: SourceContext | SourceView | None) -> tuple[li
             chrome=_is_chrome(text, toks), junk=junk, wkey=tuple(toks),
         ))
     _mark_captions(lines)
-    if _COOKIE_RUN:
-        _mark_cookie_blocks(lines)
+    _mark_cookie_blocks(lines)
     return lines, stop
 
 
-# A caption ends with its credit: "Photo: NAME/AGENCY", "(Image credit: …)", "NAME/Getty
-# Images", "… [+]" (an expandable caption).
-_CREDIT_TAIL = re.compile(
-    r"(?:\b(?:photo(?:graph)?|image|illustration|picture|video|credit|courtesy)s?(?:\s+credit)?\s*(?:by|:)\s*[^.!?]{2,80}"
-    r"|\(\s*(?:[\w.&’'-]+\s+){0,3}(?:photo|image|credit|illustration)[^)]{0,80}\)"
-    r"|\bvia getty images|/\s*getty images|\bgetty images\b[^.!?]{0,40}"
-    r"|\.\.\.\s*\[\+\]\s*.*)$",
-    re.IGNORECASE,
-)
-
-
 _CAPTION_LABEL = re.compile(r"(?i)\b(?:caption|image|photo|picture)s?\b")
-_CREDIT_HINT = re.compile(r"(?i)photo|image|illustr|picture|video|credit|courtesy|getty|\[\+\]")
 
 
 def _mark_captions(lines: list[_L]) -> None:
@@ -361,8 +292,8 @@ def _mark_captions(lines: list[_L]) -> None:
         half = len(t) // 2
         if len(t) > 30 and (t[:half].strip() == t[half:].strip() or t[:half + 1].strip() == t[half + 1:].strip()):
             ln.junk = "boilerplate: caption (printed twice)"
-        elif _CREDIT_HINT.search(t) and _CREDIT_TAIL.search(t) and not (ln.sentence and ln.words > 40):
-            ln.junk = "boilerplate: caption or photo credit"
+        elif shape.credit_caption(t):
+            ln.junk = shape.CREDIT_CAPTION
         elif k + 1 < len(lines) and len(t) >= 25 and lines[k + 1].text != t and lines[k + 1].text.startswith(t):
             ln.junk = "boilerplate: caption (alt text)"
             lines[k + 1].junk = "boilerplate: caption with its credit"
@@ -380,55 +311,21 @@ def _mark_captions(lines: list[_L]) -> None:
         elif (k + 1 < len(lines) and len(lines[k + 1].text) >= 15 and len(t) > len(lines[k + 1].text)
               and t.endswith(lines[k + 1].text) and not lines[k + 1].junk):
             ln.junk = "boilerplate: labels glued to the next line (breadcrumb, kicker)"
-    if _CAPTION_PAIR:
-        _mark_caption_pairs(lines)
-
-
-_CAPTION_PAIR = 1
-_PAIR_GAP = 3  # lines at most between a caption and its copy (credit and toggle lines between)
-_PAIR_TAIL_WORDS = 8
+    _mark_caption_pairs(lines)
 
 
 def _mark_caption_pairs(lines: list[_L]) -> None:
-    """A caption printed twice near itself, once with a short tail: "TEXT. Name/Agency hide
-    caption" and "TEXT." (the image's caption with its credit and the widget's toggle word,
-    then the plain caption). TEXT ends like a sentence, the tail does not: a paragraph is
-    not printed again with a tail."""
-    for k, ln in enumerate(lines):
-        t = ln.text
-        for j in itertools.chain(range(k + 1, min(len(lines), k + 1 + _PAIR_GAP)), range(max(0, k - _PAIR_GAP), k)):
-            c = lines[j].text
-            if len(c) < 25 or len(t) <= len(c) or not t.startswith(c) or not _SENTENCE_END.search(c):
-                continue  # the caption is a sentence: a headline and its longer copy are not this
-            tail = t[len(c):]
-            if (tail[:1].isalnum() or _SENTENCE_END.search(tail)
-                    or not 1 <= len(_WORD.findall(tail)) <= _PAIR_TAIL_WORDS):
-                continue
-            ln.junk = ln.junk or "boilerplate: caption (with its credit, printed again)"
-            lines[j].junk = lines[j].junk or "boilerplate: caption (a copy of the captioned line)"
-            break
-
-
-_LIST_RUN = 4
-_COOKIE_RUN = 3
-# A cookie of the consent kind, not of the kitchen: it is about a site, a browser, visitors.
-_COOKIE_CONTEXT = re.compile(r"\b(?:websites?|site|browser|consent|visitors?|users?|analytics|advert\w*|gdpr|"
-                             r"preferences|track\w*|third[- ]party|session)\b", re.IGNORECASE)
+    for k, j in shape.caption_pairs([ln.text for ln in lines]):
+        lines[k].junk = lines[k].junk or shape.CAPTION_WITH_CREDIT
+        lines[j].junk = lines[j].junk or shape.CAPTION_COPY
 
 
 def _mark_cookie_blocks(lines: list[_L]) -> None:
-    """Several lines in a row that each speak of a site's cookies are a consent notice or
-    its table of cookies (names, durations, purposes), however long and sentence-like."""
-    k = 0
-    while k < len(lines):
-        j = k
-        while (j < len(lines) and ("ookie" in lines[j].text or "OOKIE" in lines[j].text)
-               and _COOKIE.search(lines[j].text) and _COOKIE_CONTEXT.search(lines[j].text)):
-            j += 1
-        if j - k >= _COOKIE_RUN:
-            for ln in lines[k:j]:
-                ln.junk = ln.junk or "boilerplate: cookie notice"
-        k = max(j, k + 1)
+    for k in shape.cookie_runs([ln.text for ln in lines]):
+        lines[k].junk = lines[k].junk or shape.COOKIE_NOTICE
+
+
+_LIST_RUN = 4
 
 
 def _mark_headline_lists(lines: list[_L]) -> None:
@@ -539,7 +436,6 @@ def _norm_title(text: str) -> str:
 
 # A headline may open with a brand written in camel case ("iPhone 15 review", "eBay sues").
 _BRAND_START = re.compile(r"^[a-z]{1,3}[A-Z][a-z]")
-_CODE_TOKEN = re.compile(r"[^\W_]_[^\W_]|[^\W_]{26}")  # identifiers, encoded data: not words
 
 
 def _title_shape(ln: _L, text: str | None = None) -> bool:
@@ -562,7 +458,6 @@ _RELATIVE_TIME = re.compile(
     r"|^(?:published|posted|updated|last updated)\s*:?$", re.IGNORECASE)
 _AGO = re.compile(r"\b(?:\d+|an?|one)\s*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|[mhd])\s+ago\b",
                   re.IGNORECASE)
-_EMBED = re.compile(r"\(@\w+\)")  # an embedded post's credit: "— Name (@handle) December 22, 2023"
 # A date in the dump's file path ("2023/05/14/slug.txt", "2023-05-14-slug.txt"): scrapers
 # file pages by date; used only when the page prints no date of its own.
 _PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)([/_-])(\d{1,2})\2(\d{1,2})(?!\d)")
@@ -873,101 +768,37 @@ def _comment_start(lines: list[_L], start: int, end: int, date_order: str) -> in
     return headers[0] if len(headers) >= _COMMENTS else None
 
 
-# "Related: Title Of Another Story", "READ MORE: another story", "Source: file_name": a
-# short label, a colon, and a headline or a file name, not a sentence.
-_LABELLED = re.compile(r"^(?P<label>[^\W\d_][^\W\d_'’ -]{0,15}(?: [^\W\d_]{1,15})?)\s*:\s*(?P<tail>\S.*)$")
-# A short bio: "NAME is a reporter …", "NAME writes about …", "NAME NAME is the senior editor …".
-_BIO_VERB = re.compile(r"^\s*(?:,\s*)?(?:is|was|writes|covers|reports|has been|joined|lives)\b")
-_ROLE_NOUN = re.compile(r"\b(?:editor|reporter|writer|correspondent|journalist|columnist|contributor|producer|"
-                        r"critic|author|freelancer)s?\b", re.IGNORECASE)
-_EMBED_POST = 1
 _ALT_TEXT = 1  # publish only sentence lines (and headings) of the run
-_EMBED_CREDIT = re.compile(r"^\s*[—–-]+\s*[^\n]{0,60}\(@\w+\)")  # "— Name (@handle) December 22, 2023"
-_TAIL_LINES = 3  # how far from the run's end an author's bio or a publication note is looked for
-
-
-def _labelled_link(ln: _L) -> bool:
-    m = _LABELLED.match(ln.text)
-    if not m or ln.terminal:
-        return False
-    label, tail = m["label"], m["tail"]
-    tail_words = len(_WORD.findall(tail))
-    if _CODE_TOKEN.search(tail) and tail_words <= 3:
-        return True  # a file name
-    # A shouted label ("READ MORE") or a headline in title case after it.
-    return tail_words >= 3 and ((label.isupper() and len(label) >= 4) or _titlecase_share(tail) > 0.6)
-
-
-_DASH_LINKS = 1
-_DASH_LED = re.compile(r"^\s*[—–»>]\s+(?P<tail>\S.*)$")
-_SPEECH = re.compile(r"^[\"“”„«»‘’'‹›]|\s[—–]\s")  # quoted speech, or a dash around an attribution
-
-
-def _dash_links(lines: list[_L], start: int, end: int) -> list[int]:
-    """Links to other stories set in the text as a list under a dash or a chevron ("— Title
-    In Title Case"): a run of such lines of which at least half read as headlines (title
-    case). Speech set off by a dash (quoted, or with "— she said" inside) and a list of
-    sentence-case points are the article's."""
-    out: list[int] = []
-    k = start
-    while k <= end:
-        group = []
-        while k <= end and _DASH_LED.match(lines[k].text):
-            group.append(k)
-            k += 1
-        if not group:
-            k += 1
-            continue
-        tails = [_DASH_LED.match(lines[j].text)["tail"] for j in group]
-        if any(_SPEECH.search(t) or _EMBED.search(t) or not 3 <= len(_WORD.findall(t)) <= 25 for t in tails):
-            continue
-        if 2 * sum(1 for t in tails if _titlecase_share(t) > 0.6) >= len(group):
-            out += group
-    return out
-
-
-def _bio(text: str, authors: list[str]) -> bool:
-    for name in authors:
-        rest = text[len(name):] if text.startswith(name) else None
-        if rest is not None:
-            rest = rest[len(name) + 1:] if rest.startswith(" " + name) else rest  # "NAME NAME is"
-            if _BIO_VERB.match(rest):
-                return True
-    m = re.match(r"^(?:[A-Z][\w’'.-]+\s+){1,3}", text)
-    return bool(m and _BIO_VERB.match(text[m.end():]) and _ROLE_NOUN.search(text[:160]))
 
 
 def _run_extras(lines: list[_L], start: int, end: int, authors: list[str], order: str) -> dict[int, str]:
-    """Lines of the article run that are not its text, told by shape and place: a
-    labelled link to another story anywhere in it; at its end, the author's bio and a
-    short dated publication note ("This story was originally published DATE.")."""
+    """Lines of the article run that are not its text, told by their shape and place
+    (the rules of `lines`): a labelled link to another story anywhere in it, an embedded
+    post, a run of dash-led related links; at its end, the author's bio and a short
+    dated publication note ("This story was originally published DATE.")."""
+    def has_date(text: str) -> bool:
+        return bool(_dates_in(text, order))
+
     out: dict[int, str] = {}
     tail: list[int] = []
     for k in range(start, end + 1):
         ln = lines[k]
         if ln.junk:
             continue
-        if _labelled_link(ln):
-            out[k] = "boilerplate: labelled link to another story (Related:, Read more:)"
+        if shape.labelled_link(ln.text):
+            out[k] = shape.LABELLED_LINK
         elif ln.cls in _GOOD_VALUE:
             tail.append(k)
-    for k in range(start, end + 1) if _EMBED_POST else ():
-        # An embedded post: its credit "— Name (@handle) DATE" and the post's text on
-        # the line above it.
-        if lines[k].words <= 25 and _EMBED_CREDIT.match(lines[k].text) and _dates_in(lines[k].text, order):
-            out[k] = "boilerplate: embedded post (credit)"
+    for k in range(start, end + 1):
+        if shape.embed_credit(lines[k].text, has_date):
+            out[k] = shape.EMBED_CREDIT
             if k - 1 >= start and not lines[k - 1].junk and k - 1 not in out:
-                out[k - 1] = "boilerplate: embedded post"
-    for k in _dash_links(lines, start, end) if _DASH_LINKS else ():
-        out.setdefault(k, "boilerplate: related link")
-    for k in tail[-_TAIL_LINES:]:
-        ln = lines[k]
-        if k in out:
-            continue
-        if ln.words <= 120 and _bio(ln.text, authors):
-            out[k] = "metadata: author bio after the article"
-        elif ln.words <= 20 and _dates_in(ln.text, order):
-            out[k] = "metadata: publication note after the article"
+                out[k - 1] = shape.EMBED_POST
+    for k in shape.dash_links([ln.text for ln in lines[start:end + 1]]):
+        out.setdefault(start + k, shape.RELATED_LINK)
+    for k in tail[-shape.TAIL_LINES:]:
+        if k not in out and (reason := shape.tail_note(lines[k].text, authors, has_date)):
+            out[k] = reason
     return out
 
 
@@ -1001,11 +832,9 @@ def _link_label(lines: list[_L], k: int, start: int, end: int, extra: dict[int, 
 
 
 def _no_sentence(ln: _L) -> bool:
-    """A line of words that does not end like a sentence and is too short to be a
-    paragraph on its length alone: an image's description ("A screenshot of the game,
-    depicting …"), a caption or a teaser inside the text, not a paragraph. (It still
-    counts in the run: it sits among the paragraphs; a short one may be a heading.)"""
-    return ln.cls == "near" and not ln.terminal and ln.words < _LONG
+    """(It still counts in the run: it sits among the paragraphs; a short one may be a
+    heading.)"""
+    return ln.cls == "near" and shape.no_sentence(ln.text, ln.stop)
 
 
 def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None = None) -> Article:
@@ -1217,7 +1046,7 @@ def extract(dump: Dump, rules: Rules, source: SourceContext | SourceView | None 
         elif ln.chrome:
             reason = "boilerplate: chrome inside the article (sign-up, sharing, advertising)"
         elif _no_sentence(ln):
-            reason = "boilerplate: not a sentence inside the article (image description, caption, teaser)"
+            reason = shape.NO_SENTENCE
         else:
             reason = "boilerplate: short line inside the article (caption, label)"
         removed.append(Removed(ln.number, ln.text, reason))
