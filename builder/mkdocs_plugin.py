@@ -52,7 +52,7 @@ from .output.store import WriteError
 from .pipeline import convert
 from .report import summarise
 from .rules import PROJECT_RULES, RulesError, load_rules
-from .site import blog_speed, compact, escaping, feeds, labels, lists, navigation, pagination, seams, search
+from .site import blog_speed, cold_speed, compact, escaping, feeds, labels, lists, navigation, pagination, seams, search
 from .site import build as sitebuild
 from .site.blog import blogs, check_blogs, is_post
 from .site.byline import site_locale, with_byline
@@ -94,6 +94,9 @@ class NewsbriefConfig(Config):
     # excerpts (the home page keeps them).
     minify = c.Type(bool, default=True)
     title_lists = c.Type(bool, default=True)
+    # Cold builds (issue #15): the blog's view membership indexed, templates included by
+    # templates not wrapped (site/cold_speed.py); the same bytes either way.
+    cold_speed = c.Type(bool, default=True)
 
 
 class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
@@ -234,6 +237,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         check_blogs(config, self.config.posts_dir)  # digests in the digests blog only
         if self.config.blog_speed and self._post_list:
             blog_speed.index_posts(blogs(config))  # the blog plugin's on_files is done
+        if self.config.cold_speed and seams.usable("blog-views"):
+            cold_speed.index_views(blogs(config))  # the blog plugin's on_nav is done
         return navigation.arrange(nav, files)
 
     @event_priority(100)
@@ -272,6 +277,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
     def on_env(self, env, *, config, files):
         if not self.config.enabled:
             return env
+        get_template = env.get_template  # before the wrappers below
         locale = (config.theme.get("language") or "en").replace("-", "_")
         for page in self.posts:
             escaping.escape_title(page)
@@ -290,6 +296,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             compact.install(env)
         if self.config.page_cache and seams.usable("page-cache"):
             self._page_cache = PageCache(self.root / CACHE_DIR, env, config, self._is_post)
+        if self.config.cold_speed:
+            cold_speed.plain_when_nested(env, get_template)
         return env
 
     def on_post_page(self, output, *, page, config):

@@ -208,6 +208,29 @@ def _check_blog_post_list() -> None:
         require("page not in self.blog.posts" in _source(event), f"{event.__qualname__} tests no membership")
 
 
+def _check_blog_views() -> None:
+    """site/cold_speed.py answers a blog instance's ``_resolve_views(self.blog)`` from a
+    list made after its on_nav: the views must be added only in on_files, and resolved
+    as a pre-order walk that the events only iterate or test for membership."""
+    BlogPlugin = import_module("material.plugins.blog.plugin").BlogPlugin
+    require(inspect.isgeneratorfunction(BlogPlugin._resolve_views), "BlogPlugin._resolve_views is no generator")
+    _contains(_source(BlogPlugin._resolve_views), ("yield view", "for page in view.views:",
+                                                   "for next in self._resolve_views(page):"),
+              "BlogPlugin._resolve_views")
+    require(getattr(BlogPlugin.on_nav, "mkdocs_priority", 0) > -100, "the blog's on_nav does not run before -100")
+    for name, member in vars(BlogPlugin).items():
+        if callable(member) and name != "on_files":
+            src = _source(member)
+            require(not re.search(r"\.views\s*(=|\+=|\.(append|extend|insert|remove|pop|clear|sort)\b)", src),
+                    f"BlogPlugin.{name} changes a view's views")
+    _contains(_source(BlogPlugin.on_page_markdown), ("if view in self._resolve_views(self.blog):",),
+              "BlogPlugin.on_page_markdown")
+    _contains(_source(BlogPlugin.on_page_context), ("if view not in self._resolve_views(self.blog):",),
+              "BlogPlugin.on_page_context")
+    uses = sum(_source(m).count("self._resolve_views(") for m in vars(BlogPlugin).values() if callable(m))
+    require(uses == 6, f"BlogPlugin calls _resolve_views {uses} times, not 6 as checked")
+
+
 def _check_blog_yaml() -> None:
     """site/blog_speed.py swaps the blog's SafeLoader for LibYAML's CSafeLoader."""
     structure = import_module("material.plugins.blog.structure")
@@ -347,6 +370,8 @@ SEAMS = {s.name: s for s in (
          "the blog plugin's own list", _check_blog_post_list),
     Seam("blog-yaml", "front matter parsed with LibYAML (the blog's SafeLoader)",
          "PyYAML's SafeLoader", _check_blog_yaml),
+    Seam("blog-views", "O(1) view membership (the blog's _resolve_views)",
+         "the blog plugin walks its views for every page", _check_blog_views),
     Seam("blog-pagination", "lists paginated from the oldest post (BlogPlugin._generate_pages, _render)",
          "lists paginated from the newest post (page/2 holds posts 11-20 counting from the newest)",
          _check_blog_pagination),

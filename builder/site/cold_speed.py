@@ -1,0 +1,76 @@
+"""Speed-ups of a cold build (issue #15 item 4), each a pure speed-up: the site is byte for
+byte what the same configuration writes without them (tests/site/test_cold_build_speed.py
+builds a site both ways and compares). Plugin option ``cold_speed`` (default on).
+
+Where a cold build's time went before (cProfile with a CPU timer, 1,000 briefs, Pagefind,
+blog and page caches empty): Markdown ~25 % (posts, excerpts: converted once each
+already, site/blog_speed.py), template rendering ~32 % (the primary navigation ~10 %,
+the header ~7 %), Material's blog plugin's events ~20 % (of which finding whether a
+page is one of its views ~6 %, the read time of each post ~3 %), the page cache's keys
+~6 %, the wrappers around ``env.get_template`` ~3 %, the conversion ~4 %.
+
+1. **View membership** (seam ``blog-views``): the blog plugin asks ``view in
+   self._resolve_views(self.blog)`` in two events of every page, a generator that walks
+   every view (archive months, publishers, authors: ~300 here) comparing pages with
+   ``Page.__eq__``. Once the views are final (after the blog's ``on_nav``), each blog
+   instance answers that call with the same views in the same order, as a list whose
+   ``in`` looks in an index by source path first (blog_speed.PostList) and compares with
+   ``==`` only the views of that path.
+2. **Templates included by templates** are not wrapped: site/compact.py and
+   site/page_cache.py wrap what ``env.get_template`` returns so that a page's
+   ``render()`` is compacted and looked up; Jinja also calls ``get_template`` (with the
+   parent template's name) for every ``include``, ``extends`` and ``import``, ~50 a
+   page, and renders those through ``root_render_func``, never ``render()``, so the
+   wrapper did nothing there but cost a call and an object.
+"""
+
+from __future__ import annotations
+
+from .blog_speed import PostList
+
+
+def nested(args: tuple, kwargs: dict) -> bool:
+    """Does this ``env.get_template(name, *args, **kwargs)`` call come from a template
+    (``parent`` given: include, extends, import), not from MkDocs rendering a page?"""
+    parent = args[0] if args else kwargs.get("parent")
+    return parent is not None
+
+
+class ViewList(PostList):
+    """A blog's views in pre-order (what ``_resolve_views(blog)`` yields), with ``in``
+    answered from an index by source path."""
+
+
+def index_views(blog_plugins) -> int:
+    """Give each blog instance a ``_resolve_views`` that answers for its blog from a
+    list made now (call after the blog's on_nav: its views are final; seams.py checks
+    that only its on_files adds views). Other views are resolved by Material's own
+    generator. Returns how many views were indexed."""
+    total = 0
+    for plugin in blog_plugins:
+        blog = getattr(plugin, "blog", None)
+        if blog is None:
+            continue
+        original = type(plugin)._resolve_views.__get__(plugin)  # Material's, even if indexed before
+        views = ViewList(original(blog))
+
+        # `in` on the list, as on the generator, compares each view with `==` in order;
+        # a caller that iterates gets the same views in the same order.
+        def resolve(view, _blog=blog, _views=views, _original=original):
+            return _views if view is _blog else _original(view)
+
+        plugin._resolve_views = resolve
+        total += len(views)
+    return total
+
+
+def plain_when_nested(env, original) -> None:
+    """Route Jinja's own ``get_template`` calls (include, extends, import) to
+    ``original``, the environment's method before the page wrappers were installed;
+    MkDocs' calls for a page still get the wrapped template."""
+    wrapped = env.get_template
+
+    def get_template(name, *args, **kwargs):
+        return (original if nested(args, kwargs) else wrapped)(name, *args, **kwargs)
+
+    env.get_template = get_template
