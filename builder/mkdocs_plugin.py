@@ -295,7 +295,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         if self.config.minify:  # below the page cache: it stores compacted pages
             compact.install(env)
         if self.config.page_cache and seams.usable("page-cache"):
-            self._page_cache = PageCache(self.root / CACHE_DIR, env, config, self._is_post)
+            self._page_cache = PageCache(self.root / CACHE_DIR, env, config, self._is_post,
+                                         background=self.config.cold_speed)
         if self.config.cold_speed:
             cold_speed.plain_when_nested(env, get_template)
         return env

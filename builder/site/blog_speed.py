@@ -215,11 +215,20 @@ class Cache:
         if self.path is None or self.new == self.old:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        sealed = {key: [integrity("blog", key, json.dumps(entry, separators=(",", ":"))), entry]
-                  for key, entry in self.new.items()}
-        blob = zlib.compress(json.dumps({"format": FORMAT, "entries": sealed},
-                                        separators=(",", ":")).encode(), 1)
-        replace_file(self.path, blob)
+        replace_file(self.path, b"".join(self.compressed()))
+
+    def compressed(self):
+        """The cache file in compressed pieces: the JSON of ``{"format": ..., "entries":
+        {key: [integrity hash, entry]}}`` (compact separators) made and compressed one
+        entry at a time, never whole (at 10,000 briefs it is ~160 MB of text)."""
+        z = zlib.compressobj(1)
+        yield z.compress(f'{{"format":{FORMAT},"entries":{{'.encode())
+        for i, (key, entry) in enumerate(self.new.items()):
+            body = json.dumps(entry, separators=(",", ":"))
+            piece = f'{"," if i else ""}{json.dumps(key)}:["{integrity("blog", key, body)}",{body}]'
+            yield z.compress(piece.encode())
+        yield z.compress(b"}}")
+        yield z.flush()
 
 
 # -- the seams ---------------------------------------------------------------------------

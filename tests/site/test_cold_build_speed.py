@@ -8,18 +8,21 @@ nested get_template calls, the seam's check).
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
 import shutil
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
 from jinja2 import DictLoader, Environment
 
-from builder.site import cold_speed, seams
+from builder.output.store import integrity
+from builder.site import blog_speed, cold_speed, page_cache, seams
 
 from dumpgen import make_dump
 from fixture_dumps import REPO
@@ -56,10 +59,14 @@ def _build(root: Path) -> str:
     return p.stdout + p.stderr
 
 
+# The RSS feeds' channel stamps the build's time (README: stamped fields).
+_BUILD_TIME = re.compile(rb"<pubDate>[^<]*</pubDate> <lastBuildDate>[^<]*</lastBuildDate>")
+
+
 def _files(site: Path) -> dict[str, bytes]:
     # sitemap.xml.gz: gzip stamps the time it was written.
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
-            if p.is_file() and p.name != "sitemap.xml.gz"}
+    return {p.relative_to(site).as_posix(): _BUILD_TIME.sub(b"", p.read_bytes(), count=1)
+            for p in sorted(site.rglob("*")) if p.is_file() and p.name != "sitemap.xml.gz"}
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +179,26 @@ def test_nested_templates_are_not_wrapped():
     assert calls == ["main.html"]
     assert cold_speed.nested(("base.html",), {}) and cold_speed.nested((), {"parent": "x"})
     assert not cold_speed.nested((), {}) and not cold_speed.nested((None,), {})
+
+
+def test_page_cache_stored_every_page_in_the_background(sites):
+    _, on, _, on_log = sites
+    m = re.search(r"page cache: (\d+) reused, (\d+) rendered", on_log)
+    assert m and int(m[1]) == 0 and int(m[2]) > 3 * N_SYNTHETIC
+    stored = list((on / ".newsbrief-cache" / page_cache.SUBDIR).glob("*.html"))
+    assert len(stored) == int(m[2])  # written by the thread before close() swept the folder
+    for path in stored:
+        assert page_cache.unseal(path.stem, path.read_text(encoding="utf-8")) is not None
+
+
+def test_blog_cache_written_in_pieces_is_the_same_file():
+    cache = blog_speed.Cache(None)
+    cache.new = {"k1": ["<p>é \u2028 \"q\"</p>", None, []],
+                 "k\"2": ["<h1>x</h1>", [{"level": 1, "id": "x", "name": "X", "children": []}], "X", ["x"],
+                          [["x", "y"]]]}
+    whole = json.dumps({"format": blog_speed.FORMAT, "entries": {
+        key: [integrity("blog", key, json.dumps(entry, separators=(",", ":"))), entry]
+        for key, entry in cache.new.items()}}, separators=(",", ":")).encode()
+    assert zlib.decompress(b"".join(cache.compressed())) == whole
+    cache.new = {}
+    assert json.loads(zlib.decompress(b"".join(cache.compressed()))) == {"format": blog_speed.FORMAT, "entries": {}}
