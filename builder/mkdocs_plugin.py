@@ -185,12 +185,17 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             pagination.install(blogs(config))
         if self.config.blog_speed:
             self._speedup, self._post_list = blog_speed.install(config, self.root / CACHE_DIR)
+        if self.config.cold_speed and seams.usable("blog-excerpt-parser"):
+            self._lazy_excerpts = cold_speed.LazyExcerptParser()
         self.search_engine, self._search_partial_ok = search.select(
             self.config.search, self.config.search_threshold, result, config,
             search.archive_languages(self.related.index))
         return config
 
     def _close_speedup(self) -> None:
+        lazy, self._lazy_excerpts = getattr(self, "_lazy_excerpts", None), None
+        if lazy is not None:
+            lazy.uninstall()
         speedup, self._speedup = getattr(self, "_speedup", None), None
         if speedup is not None:
             speedup.close()

@@ -16,7 +16,13 @@ page is one of its views ~6 %, the read time of each post ~3 %), the page cache'
    instance answers that call with the same views in the same order, as a list whose
    ``in`` looks in an index by source path first (blog_speed.PostList) and compares with
    ``==`` only the views of that path.
-2. **Templates included by templates** are not wrapped: site/compact.py and
+2. **An excerpt's Markdown parser when it is used** (seam ``blog-excerpt-parser``):
+   Material's ``Excerpt.__init__`` builds a Markdown instance for every post (loading
+   every extension, ~3 % of a cold build), which the excerpt cache (site/blog_speed.py)
+   needs once per changed post and a warm build never. ``Excerpt.__init__`` is replaced
+   for the build by the same statements, the parser made on first use of ``excerpt.md``
+   with the same arguments and tree processors (seams.py pins the source it copies).
+3. **Templates included by templates** are not wrapped: site/compact.py and
    site/page_cache.py wrap what ``env.get_template`` returns so that a page's
    ``render()`` is compacted and looked up; Jinja also calls ``get_template`` (with the
    parent template's name) for every ``include``, ``extends`` and ``import``, ~50 a
@@ -25,6 +31,8 @@ page is one of its views ~6 %, the read time of each post ~3 %), the page cache'
 """
 
 from __future__ import annotations
+
+from copy import copy
 
 from .blog_speed import PostList
 
@@ -74,3 +82,59 @@ def plain_when_nested(env, original) -> None:
         return (original if nested(args, kwargs) else wrapped)(name, *args, **kwargs)
 
     env.get_template = get_template
+
+
+class LazyExcerptParser:
+    """Installs, for one build, an ``Excerpt.__init__`` that leaves the Markdown parser to
+    the first use of ``excerpt.md``; ``uninstall()`` puts Material's back."""
+
+    def __init__(self):
+        structure = import_module("material.plugins.blog.structure")
+        self.Excerpt = structure.Excerpt
+        self._init = self.Excerpt.__dict__["__init__"]
+        self._md = self.Excerpt.__dict__.get("md")
+        self.Excerpt.__init__ = _excerpt_init
+        self.Excerpt.md = property(_excerpt_md, _set_excerpt_md)
+
+    def uninstall(self) -> None:
+        self.Excerpt.__init__ = self._init
+        if self._md is None:
+            del self.Excerpt.md
+        else:
+            self.Excerpt.md = self._md
+
+
+def import_module(name: str):
+    import importlib
+
+    return importlib.import_module(name)
+
+
+def _excerpt_init(self, post, config, files):
+    """Material 9.8's Excerpt.__init__ but for the parser (seams.py: blog-excerpt-parser)."""
+    self.file = copy(post.file)
+    self.post = post
+    self._set_canonical_url(config.site_url)
+    self.config = post.config
+    self.meta = post.meta
+    self.authors = []
+    self.categories = []
+    self.more = None
+    self._newsbrief_md_args = (post, config, files)
+
+
+def _excerpt_md(self):
+    md = self.__dict__.get("_newsbrief_md")
+    if md is None:
+        s = import_module("material.plugins.blog.structure")  # the names Material's __init__ uses
+        post, config, files = self._newsbrief_md_args
+        config = s._patch(config)
+        md = s.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+        md.treeprocessors.register(s.ExcerptTreeprocessor(post), "excerpt", 0)
+        md.treeprocessors.register(s._RelativePathTreeprocessor(self.file, files, config), "relpath", 1)
+        self.__dict__["_newsbrief_md"] = md
+    return md
+
+
+def _set_excerpt_md(self, md):
+    self.__dict__["_newsbrief_md"] = md

@@ -202,3 +202,38 @@ def test_blog_cache_written_in_pieces_is_the_same_file():
     assert zlib.decompress(b"".join(cache.compressed())) == whole
     cache.new = {}
     assert json.loads(zlib.decompress(b"".join(cache.compressed()))) == {"format": blog_speed.FORMAT, "entries": {}}
+
+
+def test_excerpt_parser_is_made_on_first_use(monkeypatch):
+    from material.plugins.blog import structure
+
+    assert seams.check("blog-excerpt-parser") is None
+    made = []
+    original = structure.Markdown
+
+    def counting(*args, **kwargs):
+        made.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(structure, "Markdown", counting)
+    init = structure.Excerpt.__init__
+    lazy = cold_speed.LazyExcerptParser()
+    try:
+        excerpt = structure.Excerpt.__new__(structure.Excerpt)
+        post = type("P", (), {"file": _File("posts/a.md"), "config": {}, "meta": {"title": "A"}})()
+        config = type("C", (), {"site_url": None, "markdown_extensions": ["toc"], "mdx_configs": {}})()
+        monkeypatch.setattr(structure, "_patch", lambda c: c)
+        excerpt.__init__(post, config, None)
+        assert made == [] and excerpt.meta is post.meta and excerpt.more is None
+        md = excerpt.md
+        assert made == [1] and excerpt.md is md  # made once, on first use
+        names = [(p.name, p.priority) for p in md.treeprocessors._priority]
+        assert ("excerpt", 0) in names and ("relpath", 1) in names
+    finally:
+        lazy.uninstall()
+    assert structure.Excerpt.__init__ is init and "md" not in vars(structure.Excerpt)
+
+
+def test_excerpt_parser_seam_fails_when_material_changes(monkeypatch):
+    monkeypatch.setattr(seams, "EXCERPT_INIT_SHA256", "0" * 64)
+    assert "Excerpt.__init__" in seams.check("blog-excerpt-parser")
