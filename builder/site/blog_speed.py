@@ -77,6 +77,9 @@ FORMAT = 3
 # escape_md, which keeps printable text), and markdown's serialiser leaves them alone.
 MAIN = "\ue000nb-main\ue000"
 ANCHOR = "\ue001nb-anchor\ue001"
+# Where an excerpt's Markdown parser is kept when site/cold_speed.py makes it on first use
+# (~80 KB once used: freed when the excerpt is cached, made again if ever needed).
+PARSER_SLOT = "_newsbrief_md"
 
 
 def package_versions() -> str:
@@ -336,6 +339,8 @@ class Speedup:
             self.cache.misses += 1
             entry = self._excerpt_template(excerpt, markdown, separator)
             self.cache.put(key, entry)
+            if entry[0] is not None:  # this build never converts it again: free its parser
+                vars(excerpt).pop(PARSER_SLOT, None)
         else:
             self.cache.hits += 1
         if entry[0] is None:  # links that MkDocs rewrites per page: the stock way

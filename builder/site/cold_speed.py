@@ -21,7 +21,9 @@ page is one of its views ~6 %, the read time of each post ~3 %), the page cache'
    every extension, ~3 % of a cold build), which the excerpt cache (site/blog_speed.py)
    needs once per changed post and a warm build never. ``Excerpt.__init__`` is replaced
    for the build by the same statements, the parser made on first use of ``excerpt.md``
-   with the same arguments and tree processors (seams.py pins the source it copies).
+   with the same arguments and tree processors (seams.py pins the source it copies);
+   blog_speed frees it once the excerpt is cached (a used parser holds ~80 KB: at 10,000
+   briefs several hundred MB that Material keeps to the end of the build).
 3. **Templates included by templates** are not wrapped: site/compact.py and
    site/page_cache.py wrap what ``env.get_template`` returns so that a page's
    ``render()`` is compacted and looked up; Jinja also calls ``get_template`` (with the
@@ -34,7 +36,7 @@ from __future__ import annotations
 
 from copy import copy
 
-from .blog_speed import PostList
+from .blog_speed import PARSER_SLOT, PostList
 
 
 def nested(args: tuple, kwargs: dict) -> bool:
@@ -124,7 +126,7 @@ def _excerpt_init(self, post, config, files):
 
 
 def _excerpt_md(self):
-    md = self.__dict__.get("_newsbrief_md")
+    md = self.__dict__.get(PARSER_SLOT)
     if md is None:
         s = import_module("material.plugins.blog.structure")  # the names Material's __init__ uses
         post, config, files = self._newsbrief_md_args
@@ -132,9 +134,9 @@ def _excerpt_md(self):
         md = s.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
         md.treeprocessors.register(s.ExcerptTreeprocessor(post), "excerpt", 0)
         md.treeprocessors.register(s._RelativePathTreeprocessor(self.file, files, config), "relpath", 1)
-        self.__dict__["_newsbrief_md"] = md
+        self.__dict__[PARSER_SLOT] = md
     return md
 
 
 def _set_excerpt_md(self, md):
-    self.__dict__["_newsbrief_md"] = md
+    self.__dict__[PARSER_SLOT] = md
