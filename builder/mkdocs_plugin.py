@@ -12,7 +12,8 @@ Order of events (MkDocs 1.6) and why each hook is where it is:
 - ``on_files`` (priority 100, before the blog's -50): the blog's author records escaped
   (site/escaping.py); one generated page per tag (site/tag_pages.py).
 - ``on_nav`` (priority -100, after the blog's): the tabs (site/navigation.py); the blog's
-  post list gets its O(1) membership test (site/blog_speed.py).
+  post list gets its O(1) membership test (site/blog_speed.py), its views theirs
+  (site/cold_speed.py).
 - ``on_page_markdown``: a labelled post's title as plain text ("Updated: ...") for the
   <title>, feeds and search (site/labels.py); a post's dump strings escaped before the tags plugin (-50)
   collects them; the headline of generated publisher/author pages made text; the
@@ -94,8 +95,9 @@ class NewsbriefConfig(Config):
     # excerpts (the home page keeps them).
     minify = c.Type(bool, default=True)
     title_lists = c.Type(bool, default=True)
-    # Cold builds (issue #15): the blog's view membership indexed, templates included by
-    # templates not wrapped (site/cold_speed.py); the same bytes either way.
+    # Cold builds (issue #15, site/cold_speed.py): the blog's views found from an index,
+    # excerpt parsers made when used, pages cached from a thread, templates included by
+    # templates not wrapped; the same bytes either way.
     cold_speed = c.Type(bool, default=True)
 
 

@@ -2,12 +2,13 @@
 byte what the same configuration writes without them (tests/site/test_cold_build_speed.py
 builds a site both ways and compares). Plugin option ``cold_speed`` (default on).
 
-Where a cold build's time went before (cProfile with a CPU timer, 1,000 briefs, Pagefind,
-blog and page caches empty): Markdown ~25 % (posts, excerpts: converted once each
-already, site/blog_speed.py), template rendering ~32 % (the primary navigation ~10 %,
-the header ~7 %), Material's blog plugin's events ~20 % (of which finding whether a
-page is one of its views ~6 %, the read time of each post ~3 %), the page cache's keys
-~6 %, the wrappers around ``env.get_template`` ~3 %, the conversion ~4 %.
+Where a cold build's time went before (1,000 briefs, Pagefind, blog and page caches
+empty; py-spy samples, cProfile with a CPU timer agrees on the order): templates ~26 %
+(no one partial dominates), Markdown ~25 % (the briefs' pages 18 %, each converted once
+already: site/blog_speed.py), the page cache ~13 % (storing pages, keying them),
+Material's blog plugin ~10 % (finding views 3 %, excerpt parsers 3 %, read time 3 %),
+compacting ~5 %, the wrappers around ``env.get_template`` ~3 %. Figures: README
+"Performance".
 
 1. **View membership** (seam ``blog-views``): the blog plugin asks ``view in
    self._resolve_views(self.blog)`` in two events of every page, a generator that walks
@@ -30,10 +31,13 @@ page is one of its views ~6 %, the read time of each post ~3 %), the page cache'
    parent template's name) for every ``include``, ``extends`` and ``import``, ~50 a
    page, and renders those through ``root_render_func``, never ``render()``, so the
    wrapper did nothing there but cost a call and an object.
+4. **Pages stored from a thread**: the page cache (site/page_cache.py, ``background``)
+   stores a rendered page from a thread while the build goes on with the next.
 """
 
 from __future__ import annotations
 
+import importlib
 from copy import copy
 
 from .blog_speed import PARSER_SLOT, PostList
@@ -91,7 +95,7 @@ class LazyExcerptParser:
     the first use of ``excerpt.md``; ``uninstall()`` puts Material's back."""
 
     def __init__(self):
-        structure = import_module("material.plugins.blog.structure")
+        structure = importlib.import_module("material.plugins.blog.structure")
         self.Excerpt = structure.Excerpt
         self._init = self.Excerpt.__dict__["__init__"]
         self._md = self.Excerpt.__dict__.get("md")
@@ -104,12 +108,6 @@ class LazyExcerptParser:
             del self.Excerpt.md
         else:
             self.Excerpt.md = self._md
-
-
-def import_module(name: str):
-    import importlib
-
-    return importlib.import_module(name)
 
 
 def _excerpt_init(self, post, config, files):
@@ -128,7 +126,7 @@ def _excerpt_init(self, post, config, files):
 def _excerpt_md(self):
     md = self.__dict__.get(PARSER_SLOT)
     if md is None:
-        s = import_module("material.plugins.blog.structure")  # the names Material's __init__ uses
+        s = importlib.import_module("material.plugins.blog.structure")  # the names Material's __init__ uses
         post, config, files = self._newsbrief_md_args
         config = s._patch(config)
         md = s.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
