@@ -192,6 +192,9 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         self.search_engine, self._search_partial_ok = search.select(
             self.config.search, self.config.search_threshold, result, config,
             search.archive_languages(self.related.index))
+        # Every brief's text and features (~200 MB at 10,000 briefs): nothing after this
+        # event reads them, so the build does not hold them while MkDocs adds its pages.
+        self.last_result = None
         return config
 
     def _close_speedup(self) -> None:
