@@ -7,9 +7,9 @@ For each N, on a synthetic corpus from bench/corpus.py (under .bench/), in a cop
 project (mkdocs.yml, docs/ without docs/posts, overrides/):
 
 1. convert   `newsbrief convert --no-cache` (the conversion alone: s, dumps/s);
-2. stock     `mkdocs build` with `blog_speed: false`, `page_cache: false` and `search:
-             material`: Material's blog plugin as shipped, on the same posts (conversion
-             cache warm, so this is the MkDocs part only);
+2. stock     `mkdocs build` with `blog_speed: false`, `page_cache: false`, `cold_speed:
+             false` and `search: material`: Material's blog plugin as shipped, on the
+             same posts (conversion cache warm, so this is the MkDocs part only);
 3. ours      `mkdocs build` as configured (blog_speed, page_cache on, search auto), blog
              and page caches cold;
 4. +1        the whole `newsbrief build` again (caches warm) after one new dump, after one
@@ -100,7 +100,8 @@ def bench(n: int, stock: bool) -> dict:
                                               "seeds"], proj)
     run([sys.executable, "-m", "builder", "convert", "-q", "seeds"], proj)  # fill the conversion cache
     if stock:
-        cfg = config(proj, "stock.yml", "      blog_speed: false\n      page_cache: false\n      search: material\n")
+        cfg = config(proj, "stock.yml", "      blog_speed: false\n      page_cache: false\n"
+                                        "      cold_speed: false\n      search: material\n")
         r["stock_s"], r["stock_mb"], _ = run(mkdocs(cfg, "site-stock"), proj)
         r["stock_site_mb"] = size_mb(proj / "site-stock")
         shutil.rmtree(proj / "site-stock")

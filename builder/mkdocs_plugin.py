@@ -12,7 +12,8 @@ Order of events (MkDocs 1.6) and why each hook is where it is:
 - ``on_files`` (priority 100, before the blog's -50): the blog's author records escaped
   (site/escaping.py); one generated page per tag (site/tag_pages.py).
 - ``on_nav`` (priority -100, after the blog's): the tabs (site/navigation.py); the blog's
-  post list gets its O(1) membership test (site/blog_speed.py).
+  post list gets its O(1) membership test (site/blog_speed.py), its views theirs
+  (site/cold_speed.py).
 - ``on_page_markdown``: a labelled post's title as plain text ("Updated: ...") for the
   <title>, feeds and search (site/labels.py); a post's dump strings escaped before the tags plugin (-50)
   collects them; the headline of generated publisher/author pages made text; the
@@ -55,6 +56,7 @@ from .rules import PROJECT_RULES, RulesError, load_rules
 from .site import (
     avatars,
     blog_speed,
+    cold_speed,
     compact,
     escaping,
     feeds,
@@ -109,6 +111,10 @@ class NewsbriefConfig(Config):
     minify = c.Type(bool, default=True)
     title_lists = c.Type(bool, default=True)
     icon_sprite = c.Type(bool, default=True)
+    # Cold builds (issue #15, site/cold_speed.py): the blog's views found from an index,
+    # excerpt parsers made when used, pages cached from a thread, templates included by
+    # templates not wrapped; the same bytes either way.
+    cold_speed = c.Type(bool, default=True)
 
 
 class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
@@ -201,12 +207,20 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             pagination.install(blogs(config))
         if self.config.blog_speed:
             self._speedup, self._post_list = blog_speed.install(config, self.root / CACHE_DIR)
+        if self.config.cold_speed and seams.usable("blog-excerpt-parser"):
+            self._lazy_excerpts = cold_speed.LazyExcerptParser()
         self.search_engine, self._search_partial_ok = search.select(
             self.config.search, self.config.search_threshold, result, config,
             search.archive_languages(self.related.index))
+        # Every brief's text and features (~200 MB at 10,000 briefs): nothing after this
+        # event reads them, so the build does not hold them while MkDocs adds its pages.
+        self.last_result = None
         return config
 
     def _close_speedup(self) -> None:
+        lazy, self._lazy_excerpts = getattr(self, "_lazy_excerpts", None), None
+        if lazy is not None:
+            lazy.uninstall()
         speedup, self._speedup = getattr(self, "_speedup", None), None
         if speedup is not None:
             speedup.close()
@@ -259,6 +273,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         check_blogs(config, self.config.posts_dir)  # digests in the digests blog only
         if self.config.blog_speed and self._post_list:
             blog_speed.index_posts(blogs(config))  # the blog plugin's on_files is done
+        if self.config.cold_speed and seams.usable("blog-views"):
+            cold_speed.index_views(blogs(config))  # the blog plugin's on_nav is done
         return navigation.arrange(nav, files)
 
     @event_priority(100)
@@ -297,6 +313,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
     def on_env(self, env, *, config, files):
         if not self.config.enabled:
             return env
+        get_template = env.get_template  # before the wrappers below
         locale = (config.theme.get("language") or "en").replace("-", "_")
         for page in self.posts:
             escaping.escape_title(page)
@@ -318,7 +335,10 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         if self.config.minify:  # below the page cache: it stores compacted pages
             compact.install(env)
         if self.config.page_cache and seams.usable("page-cache"):
-            self._page_cache = PageCache(self.root / CACHE_DIR, env, config, self._is_post)
+            self._page_cache = PageCache(self.root / CACHE_DIR, env, config, self._is_post,
+                                         background=self.config.cold_speed)
+        if self.config.cold_speed:
+            cold_speed.plain_when_nested(env, get_template)
         return env
 
     def on_post_page(self, output, *, page, config):

@@ -77,6 +77,9 @@ FORMAT = 3
 # escape_md, which keeps printable text), and markdown's serialiser leaves them alone.
 MAIN = "\ue000nb-main\ue000"
 ANCHOR = "\ue001nb-anchor\ue001"
+# Where an excerpt's Markdown parser is kept when site/cold_speed.py makes it on first use
+# (~80 KB once used: freed when the excerpt is cached, made again if ever needed).
+PARSER_SLOT = "_newsbrief_md"
 
 
 def package_versions() -> str:
@@ -215,11 +218,20 @@ class Cache:
         if self.path is None or self.new == self.old:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        sealed = {key: [integrity("blog", key, json.dumps(entry, separators=(",", ":"))), entry]
-                  for key, entry in self.new.items()}
-        blob = zlib.compress(json.dumps({"format": FORMAT, "entries": sealed},
-                                        separators=(",", ":")).encode(), 1)
-        replace_file(self.path, blob)
+        replace_file(self.path, b"".join(self.compressed()))
+
+    def compressed(self):
+        """The cache file in compressed pieces: the JSON of ``{"format": ..., "entries":
+        {key: [integrity hash, entry]}}`` (compact separators) made and compressed one
+        entry at a time, never whole (at 10,000 briefs it is ~160 MB of text)."""
+        z = zlib.compressobj(1)
+        yield z.compress(f'{{"format":{FORMAT},"entries":{{'.encode())
+        for i, (key, entry) in enumerate(self.new.items()):
+            body = json.dumps(entry, separators=(",", ":"))
+            piece = f'{"," if i else ""}{json.dumps(key)}:["{integrity("blog", key, body)}",{body}]'
+            yield z.compress(piece.encode())
+        yield z.compress(b"}}")
+        yield z.flush()
 
 
 # -- the seams ---------------------------------------------------------------------------
@@ -327,6 +339,8 @@ class Speedup:
             self.cache.misses += 1
             entry = self._excerpt_template(excerpt, markdown, separator)
             self.cache.put(key, entry)
+            if entry[0] is not None:  # this build never converts it again: free its parser
+                vars(excerpt).pop(PARSER_SLOT, None)
         else:
             self.cache.hits += 1
         if entry[0] is None:  # links that MkDocs rewrites per page: the stock way

@@ -30,6 +30,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..output.store import atomic_write, integrity, is_temp
@@ -141,8 +142,11 @@ class PageCache:
     first; ``close()`` deletes the stored pages this build did not use. ``is_post`` tells
     the briefs from the other pages in the log line."""
 
-    def __init__(self, folder: Path, env, config, is_post):
+    def __init__(self, folder: Path, env, config, is_post, background: bool = False):
         self.folder = folder / SUBDIR
+        # background: pages are stored by a thread (file system calls release the GIL),
+        # so a cold build does not wait for ~2 file operations a page (site/cold_speed.py).
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="newsbrief-pages") if background else None
         self.folder.mkdir(parents=True, exist_ok=True)
         self.config, self.is_post = config, is_post
         self.site: str | None = None
@@ -182,13 +186,21 @@ class PageCache:
         self.misses += 1
         self.other_misses += not self.is_post(page)
         output = template.render(context)
+        if self._writer is not None:
+            self._writer.submit(self._store, path, key, output)
+        else:
+            self._store(path, key, output)
+        return output
+
+    def _store(self, path: Path, key: str, output: str) -> None:
         try:
             atomic_write(path, seal(key, output).encode("utf-8"))
         except (OSError, UnicodeEncodeError) as e:
             log.warning(f"newsbrief: could not store a rendered page: {e}")
-        return output
 
     def close(self) -> None:
+        if self._writer is not None:  # every page stored before the unused ones are deleted
+            self._writer.shutdown(wait=True)
         for entry in os.scandir(self.folder):
             if is_temp(entry.name) or (entry.name.endswith(".html") and entry.name[:-5] not in self.used):
                 Path(entry.path).unlink(missing_ok=True)  # unused, or a killed write

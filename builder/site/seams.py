@@ -46,6 +46,8 @@ TEMPLATE_SHA256 = {
     "partials/header.html": "8cf3fb15bcf969ff596649616fd99366b3c31c08d57a86d05308efc16d8fa75f",
     "partials/pagination.html": "f368740c60701056e33c043654a525b29b083ed203592561604322a50c20657c",
 }
+# sha256 of the source of Material's Excerpt.__init__ (site/cold_speed.py copies it).
+EXCERPT_INIT_SHA256 = "32c96fb86b8a80c8b219fae1cf2c1627b3b5ad5bdd65b555e4f0286e4c393854"
 # Every Material template (*.html outside .icons/): what the page cache's key covers was
 # checked against these (no template reads other pages beyond their titles and URLs).
 TEMPLATES_TREE_SHA256 = "b57dc21c997191e1bfb1a1866527d7bb28a87326b612b400ed64894cda8533de"
@@ -240,6 +242,40 @@ def _check_blog_post_list() -> None:
         require("page not in self.blog.posts" in _source(event), f"{event.__qualname__} tests no membership")
 
 
+def _check_blog_views() -> None:
+    """site/cold_speed.py answers a blog instance's ``_resolve_views(self.blog)`` from a
+    list made after its on_nav: the views must be added only in on_files, and resolved
+    as a pre-order walk that the events only iterate or test for membership."""
+    BlogPlugin = import_module("material.plugins.blog.plugin").BlogPlugin
+    require(inspect.isgeneratorfunction(BlogPlugin._resolve_views), "BlogPlugin._resolve_views is no generator")
+    _contains(_source(BlogPlugin._resolve_views), ("yield view", "for page in view.views:",
+                                                   "for next in self._resolve_views(page):"),
+              "BlogPlugin._resolve_views")
+    require(getattr(BlogPlugin.on_nav, "mkdocs_priority", 0) > -100, "the blog's on_nav does not run before -100")
+    for name, member in vars(BlogPlugin).items():
+        if callable(member) and name != "on_files":
+            src = _source(member)
+            require(not re.search(r"\.views\s*(=|\+=|\.(append|extend|insert|remove|pop|clear|sort)\b)", src),
+                    f"BlogPlugin.{name} changes a view's views")
+    _contains(_source(BlogPlugin.on_page_markdown), ("if view in self._resolve_views(self.blog):",),
+              "BlogPlugin.on_page_markdown")
+    _contains(_source(BlogPlugin.on_page_context), ("if view not in self._resolve_views(self.blog):",),
+              "BlogPlugin.on_page_context")
+    uses = sum(_source(m).count("self._resolve_views(") for m in vars(BlogPlugin).values() if callable(m))
+    require(uses == 6, f"BlogPlugin calls _resolve_views {uses} times, not 6 as checked")
+
+
+def _check_blog_excerpt_parser() -> None:
+    """site/cold_speed.py replaces Excerpt.__init__ with a copy that makes the Markdown
+    parser on first use of ``excerpt.md``: the original must be the one copied."""
+    structure = import_module("material.plugins.blog.structure")
+    require(_sha256(_source(structure.Excerpt.__init__).encode()) == EXCERPT_INIT_SHA256,
+            "Excerpt.__init__ is not the one copied (sha256 of its source differs)")
+    require("md" not in vars(structure.Excerpt), "Excerpt has an `md` of its own")
+    for name in ("Markdown", "_patch", "ExcerptTreeprocessor", "_RelativePathTreeprocessor"):
+        require(callable(getattr(structure, name, None)), f"the blog's structure module has no {name}")
+
+
 def _check_blog_yaml() -> None:
     """site/blog_speed.py swaps the blog's SafeLoader for LibYAML's CSafeLoader."""
     structure = import_module("material.plugins.blog.structure")
@@ -379,6 +415,10 @@ SEAMS = {s.name: s for s in (
          "the blog plugin's own list", _check_blog_post_list),
     Seam("blog-yaml", "front matter parsed with LibYAML (the blog's SafeLoader)",
          "PyYAML's SafeLoader", _check_blog_yaml),
+    Seam("blog-views", "O(1) view membership (the blog's _resolve_views)",
+         "the blog plugin walks its views for every page", _check_blog_views),
+    Seam("blog-excerpt-parser", "an excerpt's Markdown parser made on first use (Excerpt.__init__)",
+         "Material makes every excerpt's parser", _check_blog_excerpt_parser),
     Seam("blog-pagination", "lists paginated from the oldest post (BlogPlugin._generate_pages, _render)",
          "lists paginated from the newest post (page/2 holds posts 11-20 counting from the newest)",
          _check_blog_pagination),

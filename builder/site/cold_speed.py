@@ -1,0 +1,140 @@
+"""Speed-ups of a cold build (issue #15 item 4), each a pure speed-up: the site is byte for
+byte what the same configuration writes without them (tests/site/test_cold_build_speed.py
+builds a site both ways and compares). Plugin option ``cold_speed`` (default on).
+
+Where a cold build's time went before (1,000 briefs, Pagefind, blog and page caches
+empty; py-spy samples, cProfile with a CPU timer agrees on the order): templates ~26 %
+(no one partial dominates), Markdown ~25 % (the briefs' pages 18 %, each converted once
+already: site/blog_speed.py), the page cache ~13 % (storing pages, keying them),
+Material's blog plugin ~10 % (finding views 3 %, excerpt parsers 3 %, read time 3 %),
+compacting ~5 %, the wrappers around ``env.get_template`` ~3 %. Figures: README
+"Performance".
+
+1. **View membership** (seam ``blog-views``): the blog plugin asks ``view in
+   self._resolve_views(self.blog)`` in two events of every page, a generator that walks
+   every view (archive months, publishers, authors: ~300 here) comparing pages with
+   ``Page.__eq__``. Once the views are final (after the blog's ``on_nav``), each blog
+   instance answers that call with the same views in the same order, as a list whose
+   ``in`` looks in an index by source path first (blog_speed.PostList) and compares with
+   ``==`` only the views of that path.
+2. **An excerpt's Markdown parser when it is used** (seam ``blog-excerpt-parser``):
+   Material's ``Excerpt.__init__`` builds a Markdown instance for every post (loading
+   every extension, ~3 % of a cold build), which the excerpt cache (site/blog_speed.py)
+   needs once per changed post and a warm build never. ``Excerpt.__init__`` is replaced
+   for the build by the same statements, the parser made on first use of ``excerpt.md``
+   with the same arguments and tree processors (seams.py pins the source it copies);
+   blog_speed frees it once the excerpt is cached (a used parser holds ~80 KB: at 10,000
+   briefs several hundred MB that Material keeps to the end of the build).
+3. **Templates included by templates** are not wrapped: site/compact.py and
+   site/page_cache.py wrap what ``env.get_template`` returns so that a page's
+   ``render()`` is compacted and looked up; Jinja also calls ``get_template`` (with the
+   parent template's name) for every ``include``, ``extends`` and ``import``, ~50 a
+   page, and renders those through ``root_render_func``, never ``render()``, so the
+   wrapper did nothing there but cost a call and an object.
+4. **Pages stored from a thread**: the page cache (site/page_cache.py, ``background``)
+   stores a rendered page from a thread while the build goes on with the next.
+"""
+
+from __future__ import annotations
+
+import importlib
+from copy import copy
+
+from .blog_speed import PARSER_SLOT, PostList
+
+
+def nested(args: tuple, kwargs: dict) -> bool:
+    """Does this ``env.get_template(name, *args, **kwargs)`` call come from a template
+    (``parent`` given: include, extends, import), not from MkDocs rendering a page?"""
+    parent = args[0] if args else kwargs.get("parent")
+    return parent is not None
+
+
+class ViewList(PostList):
+    """A blog's views in pre-order (what ``_resolve_views(blog)`` yields), with ``in``
+    answered from an index by source path."""
+
+
+def index_views(blog_plugins) -> int:
+    """Give each blog instance a ``_resolve_views`` that answers for its blog from a
+    list made now (call after the blog's on_nav: its views are final; seams.py checks
+    that only its on_files adds views). Other views are resolved by Material's own
+    generator. Returns how many views were indexed."""
+    total = 0
+    for plugin in blog_plugins:
+        blog = getattr(plugin, "blog", None)
+        if blog is None:
+            continue
+        original = type(plugin)._resolve_views.__get__(plugin)  # Material's, even if indexed before
+        views = ViewList(original(blog))
+
+        # `in` on the list, as on the generator, compares each view with `==` in order;
+        # a caller that iterates gets the same views in the same order.
+        def resolve(view, _blog=blog, _views=views, _original=original):
+            return _views if view is _blog else _original(view)
+
+        plugin._resolve_views = resolve
+        total += len(views)
+    return total
+
+
+def plain_when_nested(env, original) -> None:
+    """Route Jinja's own ``get_template`` calls (include, extends, import) to
+    ``original``, the environment's method before the page wrappers were installed;
+    MkDocs' calls for a page still get the wrapped template."""
+    wrapped = env.get_template
+
+    def get_template(name, *args, **kwargs):
+        return (original if nested(args, kwargs) else wrapped)(name, *args, **kwargs)
+
+    env.get_template = get_template
+
+
+class LazyExcerptParser:
+    """Installs, for one build, an ``Excerpt.__init__`` that leaves the Markdown parser to
+    the first use of ``excerpt.md``; ``uninstall()`` puts Material's back."""
+
+    def __init__(self):
+        structure = importlib.import_module("material.plugins.blog.structure")
+        self.Excerpt = structure.Excerpt
+        self._init = self.Excerpt.__dict__["__init__"]
+        self._md = self.Excerpt.__dict__.get("md")
+        self.Excerpt.__init__ = _excerpt_init
+        self.Excerpt.md = property(_excerpt_md, _set_excerpt_md)
+
+    def uninstall(self) -> None:
+        self.Excerpt.__init__ = self._init
+        if self._md is None:
+            del self.Excerpt.md
+        else:
+            self.Excerpt.md = self._md
+
+
+def _excerpt_init(self, post, config, files):
+    """Material 9.8's Excerpt.__init__ but for the parser (seams.py: blog-excerpt-parser)."""
+    self.file = copy(post.file)
+    self.post = post
+    self._set_canonical_url(config.site_url)
+    self.config = post.config
+    self.meta = post.meta
+    self.authors = []
+    self.categories = []
+    self.more = None
+    self._newsbrief_md_args = (post, config, files)
+
+
+def _excerpt_md(self):
+    md = self.__dict__.get(PARSER_SLOT)
+    if md is None:
+        s = importlib.import_module("material.plugins.blog.structure")  # the names Material's __init__ uses
+        post, config, files = self._newsbrief_md_args
+        config = s._patch(config)
+        md = s.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+        md.treeprocessors.register(s.ExcerptTreeprocessor(post), "excerpt", 0)
+        md.treeprocessors.register(s._RelativePathTreeprocessor(self.file, files, config), "relpath", 1)
+        self.__dict__[PARSER_SLOT] = md
+    return md
+
+
+def _set_excerpt_md(self, md):
+    self.__dict__[PARSER_SLOT] = md

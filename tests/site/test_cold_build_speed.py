@@ -1,0 +1,239 @@
+"""builder/site/cold_speed.py (issue #15 item 4): the cold-build speed-ups must change
+nothing in the site. A small copy of the real project (the sample dump plus synthetic
+ones: month archives, publisher and author pages, pagination) is built cold with
+``cold_speed`` on and off and every file of the sites compared byte for byte; the parts
+are checked on their own too (view membership against Material's generator, Jinja's
+nested get_template calls, the seam's check).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+from jinja2 import DictLoader, Environment
+
+from builder.output.store import integrity
+from builder.site import blog_speed, cold_speed, page_cache, seams
+
+from dumpgen import make_dump
+from fixture_dumps import REPO
+
+N_SYNTHETIC = 40
+
+
+def _project(root: Path, option: str) -> Path:
+    root.mkdir(parents=True)
+    for name in ("docs", "overrides"):
+        shutil.copytree(REPO / name, root / name, ignore=lambda d, n: {"posts"} if d == str(REPO / "docs") else set())
+    if (REPO / "newsbrief-rules.yml").is_file():
+        shutil.copy2(REPO / "newsbrief-rules.yml", root / "newsbrief-rules.yml")
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config, n = re.subn(r"(- newsbrief:\n(?:      .*\n)*?      posts_dir: posts)", r"\1" + option, config)
+    assert n == 1, "mkdocs.yml: newsbrief plugin block not found"
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    seeds = root / "seeds"
+    seeds.mkdir()
+    for sample in sorted((REPO / "seeds").glob("*.txt")):
+        shutil.copy2(sample, seeds / sample.name)
+    rng = random.Random(15)
+    for i in range(N_SYNTHETIC):
+        (seeds / f"syn{i:03d}.txt").write_text(make_dump(rng, n_sections=3).text, encoding="utf-8")
+    return root
+
+
+def _build(root: Path) -> str:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env.pop("NEWSBRIEF_STRICT", None)
+    p = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", "site"],
+                       cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stdout + p.stderr
+    return p.stdout + p.stderr
+
+
+# The RSS feeds' channel stamps the build's time (README: stamped fields).
+_BUILD_TIME = re.compile(rb"<pubDate>[^<]*</pubDate> <lastBuildDate>[^<]*</lastBuildDate>")
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    # sitemap.xml.gz: gzip stamps the time it was written.
+    return {p.relative_to(site).as_posix(): _BUILD_TIME.sub(b"", p.read_bytes(), count=1)
+            for p in sorted(site.rglob("*")) if p.is_file() and p.name != "sitemap.xml.gz"}
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    base = tmp_path_factory.mktemp("coldspeed")
+    off = _project(base / "off", "\n      cold_speed: false")
+    on = _project(base / "on", "")
+    return off, on, _build(off), _build(on)
+
+
+def test_same_site_with_and_without_cold_speed(sites):
+    off, on, off_log, on_log = sites
+    a, b = _files(off / "site"), _files(on / "site")
+    assert a.keys() == b.keys()
+    assert sum(k.endswith(".html") for k in a) > 3 * N_SYNTHETIC
+    # The list pages the view index decides about are there, with their briefs.
+    assert any(k.startswith("archive/") for k in a) and any(k.startswith("author/") for k in a)
+    differ = [k for k in a if a[k] != b[k]]
+    assert not differ, f"{len(differ)} file(s) differ, e.g. {differ[:5]}"
+    assert "blog-views" not in on_log  # the seam held: no warning
+
+
+def test_blog_views_seam_holds():
+    assert seams.check("blog-views") is None
+
+
+def test_blog_views_seam_fails_when_material_changes(monkeypatch):
+    source = seams._source
+
+    def changed(obj):
+        text = source(obj)
+        return text.replace("if view not in self._resolve_views(self.blog):", "if view not in views:")
+
+    monkeypatch.setattr(seams, "_source", changed)
+    assert "on_page_context" in seams.check("blog-views")
+
+
+class _File:
+    def __init__(self, src_uri):
+        self.src_uri = src_uri
+
+    def __eq__(self, other):
+        return isinstance(other, _File) and self.src_uri == other.src_uri
+
+
+class _Page:
+    """Compared as MkDocs' Page is: by class, title and file."""
+
+    def __init__(self, title, src_uri, views=()):
+        self.title, self.file, self.views = title, _File(src_uri), list(views)
+
+    def __eq__(self, other):
+        return isinstance(other, self.__class__) and self.title == other.title and self.file == other.file
+
+
+class _Archive(_Page):
+    pass
+
+
+class _Blog:
+    """Material's BlogPlugin._resolve_views, as shipped."""
+
+    def __init__(self, blog):
+        self.blog = blog
+
+    def _resolve_views(self, view):
+        yield view
+        for page in view.views:
+            yield from self._resolve_views(page)
+
+
+def test_view_index_answers_as_materials_generator():
+    months = [_Archive(f"2024-{m:02d}", f"archive/2024/{m:02d}.md") for m in range(1, 13)]
+    year = _Page("2024", "archive/2024.md", months)
+    blog = _Page("Blog", "index.md", [year, _Page("Publisher", "publisher/x.md")])
+    plugin = _Blog(blog)
+    stock = list(plugin._resolve_views(blog))
+    assert cold_speed.index_views([plugin]) == len(stock) == 15
+    assert list(plugin._resolve_views(blog)) == stock  # same views, same order
+    assert list(plugin._resolve_views(year)) == [year, *months]  # other views: Material's walk
+    probes = [*stock, _Archive("2024-03", "archive/2024/03.md"), _Page("2024-03", "archive/2024/03.md"),
+              _Archive("other", "archive/2024/03.md"), _Page("Post", "posts/a.md"), _Page("Blog", "index.md")]
+    for probe in probes:
+        assert (probe in plugin._resolve_views(blog)) == (probe in _Blog._resolve_views(plugin, blog)), probe.title
+    # Indexing again (a rebuild) starts from Material's walk, not from the last index.
+    blog.views.append(_Page("Author", "author/y.md"))
+    assert cold_speed.index_views([plugin]) == 16
+
+
+def test_nested_templates_are_not_wrapped():
+    env = Environment(loader=DictLoader({
+        "main.html": '{% extends "base.html" %}{% block body %}[{{ x }}]{% include "part.html" %}{% endblock %}',
+        "base.html": "<html>{% block body %}{% endblock %}{% import 'macros.html' as m %}{{ m.f() }}</html>",
+        "part.html": "<p>{{ x }}</p>",
+        "macros.html": "{% macro f() %}F{% endmacro %}",
+    }))
+    expected = env.get_template("main.html").render({"x": 1})
+    original, calls = env.get_template, []
+
+    def wrapper(name, *args, **kwargs):  # stands in for the page cache's and compact's wrappers
+        calls.append(name)
+        return original(name, *args, **kwargs)
+
+    env.get_template = wrapper
+    env.get_template("main.html").render({"x": 1})
+    assert sorted(calls) == ["base.html", "macros.html", "main.html", "part.html"]
+    calls.clear()
+    cold_speed.plain_when_nested(env, original)
+    assert env.get_template("main.html").render({"x": 1}) == expected == "<html>[1]<p>1</p>F</html>"
+    assert calls == ["main.html"]
+    assert cold_speed.nested(("base.html",), {}) and cold_speed.nested((), {"parent": "x"})
+    assert not cold_speed.nested((), {}) and not cold_speed.nested((None,), {})
+
+
+def test_page_cache_stored_every_page_in_the_background(sites):
+    _, on, _, on_log = sites
+    m = re.search(r"page cache: (\d+) reused, (\d+) rendered", on_log)
+    assert m and int(m[1]) == 0 and int(m[2]) > 3 * N_SYNTHETIC
+    stored = list((on / ".newsbrief-cache" / page_cache.SUBDIR).glob("*.html"))
+    assert len(stored) == int(m[2])  # written by the thread before close() swept the folder
+    for path in stored:
+        assert page_cache.unseal(path.stem, path.read_text(encoding="utf-8")) is not None
+
+
+def test_blog_cache_written_in_pieces_is_the_same_file():
+    cache = blog_speed.Cache(None)
+    cache.new = {"k1": ["<p>é \u2028 \"q\"</p>", None, []],
+                 "k\"2": ["<h1>x</h1>", [{"level": 1, "id": "x", "name": "X", "children": []}], "X", ["x"],
+                          [["x", "y"]]]}
+    whole = json.dumps({"format": blog_speed.FORMAT, "entries": {
+        key: [integrity("blog", key, json.dumps(entry, separators=(",", ":"))), entry]
+        for key, entry in cache.new.items()}}, separators=(",", ":")).encode()
+    assert zlib.decompress(b"".join(cache.compressed())) == whole
+    cache.new = {}
+    assert json.loads(zlib.decompress(b"".join(cache.compressed()))) == {"format": blog_speed.FORMAT, "entries": {}}
+
+
+def test_excerpt_parser_is_made_on_first_use(monkeypatch):
+    from material.plugins.blog import structure
+
+    assert seams.check("blog-excerpt-parser") is None
+    made = []
+    original = structure.Markdown
+
+    def counting(*args, **kwargs):
+        made.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(structure, "Markdown", counting)
+    init = structure.Excerpt.__init__
+    lazy = cold_speed.LazyExcerptParser()
+    try:
+        excerpt = structure.Excerpt.__new__(structure.Excerpt)
+        post = type("P", (), {"file": _File("posts/a.md"), "config": {}, "meta": {"title": "A"}})()
+        config = type("C", (), {"site_url": None, "markdown_extensions": ["toc"], "mdx_configs": {}})()
+        monkeypatch.setattr(structure, "_patch", lambda c: c)
+        excerpt.__init__(post, config, None)
+        assert made == [] and excerpt.meta is post.meta and excerpt.more is None
+        md = excerpt.md
+        assert made == [1] and excerpt.md is md  # made once, on first use
+        names = [(p.name, p.priority) for p in md.treeprocessors._priority]
+        assert ("excerpt", 0) in names and ("relpath", 1) in names
+    finally:
+        lazy.uninstall()
+    assert structure.Excerpt.__init__ is init and "md" not in vars(structure.Excerpt)
+
+
+def test_excerpt_parser_seam_fails_when_material_changes(monkeypatch):
+    monkeypatch.setattr(seams, "EXCERPT_INIT_SHA256", "0" * 64)
+    assert "Excerpt.__init__" in seams.check("blog-excerpt-parser")
