@@ -255,9 +255,10 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     folder = PostsFolder(posts_dir)
     result = _archive_steps(ordered, paths, rules, posts_rel, root, folder.foreign, stubs, done.views)
     result.errors, result.warnings = errors, warnings
-    files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs)
+    files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs, workers=workers)
     result.write = folder.sync(files_out)
     if cache:
         cache.save(result.outcomes, stats, result.learned, extra_files(files_out),
-                   {src: (scan, done.views[src].digest()) for src, scan in done.scans.items()}, same=stubs)
+                   {src: (scan, done.views[src].digest()) for src, scan in done.scans.items()}, same=stubs,
+                   workers=workers)
     return result
