@@ -69,7 +69,9 @@ def related(articles: list[tuple[str, Article, ArticleFeatures]], k: int = 5, wi
             pair = (i, j) if i < j else (j, i)
             if pair not in scores:  # the pair's own score: every tag they share
                 union = len(words[i] | words[j]) or 1
-                scores[pair] = sum(idf[t] for t in tags[i] & tags[j]) + 2 * len(words[i] & words[j]) / union
+                # fsum: a set's order follows the string hash, which changes per process; a plain
+                # sum in that order could differ in its last bit, and so break ties differently.
+                scores[pair] = math.fsum(idf[t] for t in tags[i] & tags[j]) + 2 * len(words[i] & words[j]) / union
     # Best pairs first (ties: the pair closer in time, then by key), each brief taking k.
     chosen: list[list[int]] = [[] for _ in range(n)]
     ranked = sorted((p for p, s in scores.items() if s >= THRESHOLD),

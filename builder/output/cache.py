@@ -29,7 +29,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -422,27 +422,40 @@ class ConvertCache:
         body = {"format": FORMAT, "key": self.key, "index": index, "archive": archive}
         atomic_write(self.path, json.dumps(body, ensure_ascii=False, sort_keys=True).encode())
 
+    def _fresh(self, outcomes: list[Outcome], stats: dict[str, os.stat_result], same: Container[str],
+               ) -> list[Outcome]:
+        """The outcomes whose record is encoded anew (not one whose stored text stays)."""
+        return [o for o in outcomes if o.source_path in stats
+                and not (o.source_path in same and self._texts.get(o.source_path))]
+
+    def start_records(self, outcomes: list[Outcome], stats: dict[str, os.stat_result],
+                      scans: dict[str, tuple[Scan, str]] | None = None, same: Container[str] = (),
+                      workers: int | None = 1) -> Callable[[], list[dict]]:
+        """Start encoding the records save() will store (in `workers` processes: fanout.py);
+        returns the function that waits for them. A record holds no related briefs."""
+        scans, key = scans or {}, self.key
+
+        def seal(o: Outcome) -> dict:
+            t = _canon(_record(o, scans.get(o.source_path)))
+            return {"h": integrity(key, "record", o.source_path, t), "r": t}
+
+        return fanout.start(seal, self._fresh(outcomes, stats, same), workers)
+
     def save(self, outcomes: list[Outcome], stats: dict[str, os.stat_result],
              learned: dict[tuple[str, str], int] | None = None, extras: list[str] | None = None,
              scans: dict[str, tuple[Scan, str]] | None = None, same: Container[str] = (),
-             workers: int | None = 1) -> None:
+             records: Callable[[], list[dict]] | None = None) -> None:
         """Store this run: an entry per dump, and (with `extras`, the generated files that
         are not a brief's page) a snapshot of the archive-wide decisions. `scans`: the
         page-text and HTML dumps' first pass and the digest of the view each was
         converted with (the next run converts such a dump again when its view moved).
         `same`: the sources whose record is the one this cache gave (stubs whose page
         stayed: same bytes, same page, same render key), whose stored text is kept.
-        `workers`: processes to encode the other records in (fanout.py)."""
+        `records`: what start_records() started with the same arguments (else encoded here)."""
         scans = scans or {}
         key = self.key
-        fresh = [o for o in outcomes if o.source_path in stats
-                 and not (o.source_path in same and self._texts.get(o.source_path))]
-
-        def seal(o: Outcome) -> dict:
-            t = _canon(_record(o, scans.get(o.source_path)))
-            return {"h": integrity(key, "record", o.source_path, t), "r": t}
-
-        sealed_fresh = fanout.start(seal, fresh, workers)
+        fresh = self._fresh(outcomes, stats, same)
+        records = records or self.start_records(outcomes, stats, scans, same)
         archive = None
         if extras is not None:
             digest = sources_digest([(o.source_path, (o.article.dump.sha256 if o.article else o.sha256) or "")
@@ -457,7 +470,7 @@ class ConvertCache:
             index[o.source_path] = [st.st_size, st.st_mtime_ns, sha]
             kept = self._texts.get(o.source_path) if o.source_path in same else None
             sealed[o.source_path] = {"h": integrity(key, "record", o.source_path, kept), "r": kept} if kept else None
-        for o, entry in zip(fresh, sealed_fresh(), strict=True):
+        for o, entry in zip(fresh, records(), strict=True):
             sealed[o.source_path] = entry
         self.folder.mkdir(parents=True, exist_ok=True)
         for old in [*self.folder.glob("convert-*.json"), *self.folder.glob("records-*.json")]:

@@ -3,7 +3,7 @@ the archive index and the digests (posts.py then writes them, owning nothing els
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable, Container
 
 from ..archive.digests import DIGEST_DIR
 from ..model import OK, Outcome
@@ -16,13 +16,13 @@ from .render import render_page
 
 
 def generated_files(outcomes: list[Outcome], posts_rel: str, rules: Rules,
-                    kept: Container[str] = (), workers: int | None = 1) -> dict[str, bytes | None]:
+                    kept: Container[str] = (), pages: Callable[[], dict[str, bytes]] | None = None,
+                    ) -> dict[str, bytes | None]:
     """Relative path (inside the posts folder) -> bytes, for every generated file;
     None for the page of a source in `kept` (the cache says it is there as it should be).
-    `workers`: processes to render the pages in (fanout.py), while this one does the rest."""
+    `pages`: the briefs' pages as render_pages() started them (else rendered here)."""
+    pages = pages or render_pages(outcomes, posts_rel, kept)
     files: dict[str, bytes | None] = {}
-    todo = [o for o in outcomes if o.status == OK and o.page and o.source_path not in kept]
-    pages = fanout.start(_page, todo, workers)
     for o in outcomes:
         if o.status == OK and o.page:
             files[o.page[len(posts_rel) + 1 :]] = None
@@ -33,9 +33,19 @@ def generated_files(outcomes: list[Outcome], posts_rel: str, rules: Rules,
         if rel in files:  # cannot happen (digests have a folder of their own): never overwrite silently
             raise RuntimeError(f"newsbrief: two generated files share the path {posts_rel}/{rel}")
         files[rel] = data
-    for o, data in zip(todo, pages(), strict=True):
-        files[o.page[len(posts_rel) + 1 :]] = data
+    files.update(pages())
     return files
+
+
+def render_pages(outcomes: list[Outcome], posts_rel: str, kept: Container[str] = (),
+                 workers: int | None = 1) -> Callable[[], dict[str, bytes]]:
+    """Start rendering the pages of the briefs not in `kept` in `workers` processes
+    (fanout.py); returns the function that waits for them (posts-relative path -> bytes).
+    A page depends on the decisions up to the names, not on the related briefs: those
+    can be found meanwhile."""
+    todo = [o for o in outcomes if o.status == OK and o.page and o.source_path not in kept]
+    started = fanout.start(_page, todo, workers)
+    return lambda: {o.page[len(posts_rel) + 1 :]: data for o, data in zip(todo, started(), strict=True)}
 
 
 def _page(o: Outcome) -> bytes:
