@@ -115,3 +115,67 @@ def test_related_does_not_depend_on_the_string_hash(tmp_path):
         out.add(subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
                                check=True).stdout)
     assert len(out) == 1
+
+
+def _related_one_by_one(articles, k=5, window=30, tags_used=4):
+    """The candidates as related() found them before numpy: a running sum per brief."""
+    import heapq
+    import math
+    from collections import defaultdict
+    from operator import itemgetter
+
+    from builder.archive.related import THRESHOLD
+    n = len(articles)
+    order = sorted(range(n), key=lambda i: (articles[i][1].date, articles[i][0]))
+    rank = {i: r for r, i in enumerate(order)}
+    postings = defaultdict(list)
+    for i in order:
+        for t in dict.fromkeys(articles[i][1].tags):
+            postings[t].append(i)
+    idf = {t: math.log(1 + n / len(ix)) for t, ix in postings.items()}
+    position = {t: {i: p for p, i in enumerate(ix)} for t, ix in postings.items() if len(ix) > 1}
+    tags = [frozenset(a.tags) for _, a, _ in articles]
+    words = [frozenset(f.words) for _, _, f in articles]
+    scores = {}
+    for i in range(n):
+        found = {}
+        for t in sorted((t for t in tags[i] if t in position), key=lambda t: (-idf[t], t))[:tags_used]:
+            ix, at = postings[t], position[t][i]
+            for j in ix[max(0, at - window): at + window + 1]:
+                found[j] = found.get(j, 0.0) + idf[t]
+        for j in [j for j in found if articles[j][1].id == articles[i][1].id]:
+            del found[j]
+        for j, _ in heapq.nlargest(4 * k, found.items(), key=itemgetter(1)):
+            pair = (min(i, j), max(i, j))
+            scores[pair] = math.fsum(idf[t] for t in tags[i] & tags[j]) + \
+                2 * len(words[i] & words[j]) / (len(words[i] | words[j]) or 1)
+    chosen = [[] for _ in range(n)]
+    for i, j in sorted((p for p, s in scores.items() if s >= THRESHOLD),
+                       key=lambda p: (-scores[p], abs(rank[p[0]] - rank[p[1]]), articles[p[0]][0], articles[p[1]][0])):
+        if len(chosen[i]) < k and len(chosen[j]) < k:
+            chosen[i].append(j)
+            chosen[j].append(i)
+    return {key: [articles[j][0] for j in sorted(chosen[i], key=lambda j: (articles[j][1].date, articles[j][0]),
+                                                 reverse=True)] for i, (key, _, _) in enumerate(articles)}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_related_as_the_running_sums_found_them(seed):
+    import datetime as dt
+    import random
+
+    from builder.archive.related import related
+    from builder.convert.features import ArticleFeatures
+    from builder.model import Article, Dump
+    rng = random.Random(seed)
+    tags = [f"tag{i}" for i in range(60)]
+    vocab = [f"w{i}" for i in range(30)]
+    arts = []
+    for n in range(400):
+        a = Article(dump=Dump(source_path=f"s{n}", sha256="", size=0), id=f"i{rng.randrange(380)}", title="",
+                    date=dt.date(2024, 1 + n % 12, 1 + rng.randrange(28)), date_text="", authors=[], publisher="",
+                    slug="", tags=rng.sample(tags[: 6 + n % 54], rng.randrange(0, 7)))
+        arts.append((f"s{n:03d}", a, ArticleFeatures(signature=[], sentences=[], words=rng.sample(vocab, 6))))
+    got = related(arts, 3, window=8)
+    assert got == _related_one_by_one(arts, 3, window=8)
+    assert sum(map(len, got.values())) > 300  # most briefs have some
