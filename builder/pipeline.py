@@ -32,6 +32,7 @@ from .convert.readers.context import SourceView, views
 from .model import OK, Outcome
 from .output.authors import kept_authors
 from .output.cache import Cached, ConvertCache, fingerprint, restore
+from .output.fanout import Batch
 from .output.generated import extra_files, generated_files, render_pages
 from .output.index import load_index
 from .output.posts import PostsFolder, WriteReport
@@ -265,9 +266,11 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     result.errors, result.warnings = errors, warnings
     # The pages and the cache's records need every decision but the related briefs: they
     # are rendered and encoded in worker processes while this one finds those.
-    pages = render_pages(result.outcomes, posts_rel, stubs, workers)
+    batch = Batch(workers)
+    pages = render_pages(result.outcomes, posts_rel, stubs, batch)
     scans = {src: (scan, done.views[src].digest()) for src, scan in done.scans.items()}
-    records = cache.start_records(result.outcomes, stats, scans, stubs, workers) if cache else None
+    records = cache.start_records(result.outcomes, stats, scans, stubs, batch) if cache else None
+    batch.start()
     link_related(result.outcomes, rules)
     files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs, pages=pages)
     result.write = folder.sync(files_out)

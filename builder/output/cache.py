@@ -430,16 +430,17 @@ class ConvertCache:
 
     def start_records(self, outcomes: list[Outcome], stats: dict[str, os.stat_result],
                       scans: dict[str, tuple[Scan, str]] | None = None, same: Container[str] = (),
-                      workers: int | None = 1) -> Callable[[], list[dict]]:
-        """Start encoding the records save() will store (in `workers` processes: fanout.py);
-        returns the function that waits for them. A record holds no related briefs."""
+                      batch: fanout.Batch | None = None) -> Callable[[], list[dict]]:
+        """The records save() will store, as a job of `batch` (fanout.py: encoded in worker
+        processes once it starts); returns the function that waits for them. A record
+        holds no related briefs."""
         scans, key = scans or {}, self.key
 
         def seal(o: Outcome) -> dict:
             t = _canon(_record(o, scans.get(o.source_path)))
             return {"h": integrity(key, "record", o.source_path, t), "r": t}
 
-        return fanout.start(seal, self._fresh(outcomes, stats, same), workers)
+        return (batch or fanout.Batch()).add(seal, self._fresh(outcomes, stats, same))
 
     def save(self, outcomes: list[Outcome], stats: dict[str, os.stat_result],
              learned: dict[tuple[str, str], int] | None = None, extras: list[str] | None = None,

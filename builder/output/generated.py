@@ -38,13 +38,13 @@ def generated_files(outcomes: list[Outcome], posts_rel: str, rules: Rules,
 
 
 def render_pages(outcomes: list[Outcome], posts_rel: str, kept: Container[str] = (),
-                 workers: int | None = 1) -> Callable[[], dict[str, bytes]]:
-    """Start rendering the pages of the briefs not in `kept` in `workers` processes
-    (fanout.py); returns the function that waits for them (posts-relative path -> bytes).
-    A page depends on the decisions up to the names, not on the related briefs: those
-    can be found meanwhile."""
+                 batch: fanout.Batch | None = None) -> Callable[[], dict[str, bytes]]:
+    """The pages of the briefs not in `kept`, as a job of `batch` (fanout.py: rendered in
+    worker processes once it starts); returns the function that waits for them
+    (posts-relative path -> bytes). A page depends on the decisions up to the names, not
+    on the related briefs: those can be found meanwhile."""
     todo = [o for o in outcomes if o.status == OK and o.page and o.source_path not in kept]
-    started = fanout.start(_page, todo, workers)
+    started = (batch or fanout.Batch()).add(_page, todo)
     return lambda: {o.page[len(posts_rel) + 1 :]: data for o, data in zip(todo, started(), strict=True)}
 
 

@@ -21,14 +21,19 @@ from builder.rules import load_rules
 FAMILY = REPO / "tests" / "data" / "family"
 
 
-def test_fanout_gives_the_list_in_order(monkeypatch):
+def test_fanout_gives_the_lists_in_order(monkeypatch):
     monkeypatch.setattr(fanout, "THRESHOLD", 4)
     monkeypatch.setattr(fanout, "_CHUNK", 3)
     items = [f"item {i}" * (i % 7) for i in range(50)]
-    got = fanout.start(lambda s: (os.getpid(), s.upper().encode()), items, workers=2)()
+    batch = fanout.Batch(2)
+    upper = batch.add(lambda s: (os.getpid(), s.upper().encode()), items)
+    lengths = batch.add(len, items[:7])
+    batch.start()
+    assert fanout._jobs == []  # the parent keeps no reference to the items
+    got = upper()
     assert [data for _, data in got] == [s.upper().encode() for s in items]
     assert os.getpid() not in {pid for pid, _ in got}  # really done in the workers
-    assert fanout._job is None  # the parent keeps no reference to the items
+    assert lengths() == [len(s) for s in items[:7]]
 
 
 def test_fanout_raises_what_a_worker_raised(monkeypatch):
@@ -39,8 +44,11 @@ def test_fanout_raises_what_a_worker_raised(monkeypatch):
             raise ValueError("three")
         return x
 
+    batch = fanout.Batch(2)
+    got = batch.add(boom, list(range(8)))
+    batch.start()
     with pytest.raises(ValueError, match="three"):
-        fanout.start(boom, list(range(8)), workers=2)()
+        got()
 
 
 def _convert(project: Path, workers: int) -> None:
