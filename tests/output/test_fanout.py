@@ -187,3 +187,14 @@ def test_related_as_the_running_sums_found_them(seed):
     got = related(arts, 3, window=8)
     assert got == _related_one_by_one(arts, 3, window=8)
     assert sum(map(len, got.values())) > 300  # most briefs have some
+
+
+@pytest.mark.parametrize("origin", ["digests/2024/05/01.md", "digests/2024-w05.md", "x.md", "2024/05/a.md",
+                                    "2024/05/a.md/b.md", "a/./b.md", "../a/b.md", "/abs/b.md", "a//b.md"])
+@pytest.mark.parametrize("target", ["2024/05/a.md", "2024/06/b.md", "x.md", "digests/2024/05/01.md", "2024/05",
+                                    "2024/./a.md", "../y.md", "/abs/c.md", "2024//a.md"])
+def test_digest_links_as_relpath(origin, target):
+    import posixpath
+
+    from builder.output.digests import _link
+    assert _link(target, origin) == posixpath.relpath(target, posixpath.dirname(origin))
