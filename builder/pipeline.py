@@ -32,7 +32,8 @@ from .convert.readers.context import SourceView, views
 from .model import OK, Outcome
 from .output.authors import kept_authors
 from .output.cache import Cached, ConvertCache, fingerprint, restore
-from .output.generated import extra_files, generated_files
+from .output.fanout import Batch
+from .output.generated import extra_files, generated_files, render_pages
 from .output.index import load_index
 from .output.posts import PostsFolder, WriteReport
 from .output.render import render_key
@@ -53,7 +54,7 @@ class Result:
 
 def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules, posts_rel: str, root: Path,
                    foreign: Callable[[str], bool] | None = None, stubs: dict[str, Cached] | None = None,
-                   source_views: dict[str, SourceView] | None = None) -> Result:
+                   source_views: dict[str, SourceView] | None = None, link: bool = True) -> Result:
     """The decisions that need the whole archive, in order. `stubs` (source -> what the
     cache knows of its page): outcomes rebuilt from the cache, which take part with their
     features and are read again only if their page has to change; those whose page stays
@@ -83,7 +84,7 @@ def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules
         elif learned_hits(a, o.features, learned, span) != a.learned:
             outcomes[i] = full(o)
     cut = len(posts_rel) + 1
-    decide(outcomes, rules, posts_rel, root, foreign, {src: c.page[cut:] for src, c in stubs.items() if c.page})
+    decide(outcomes, rules, posts_rel, root, foreign, {src: c.page[cut:] for src, c in stubs.items() if c.page}, link)
     # A cached page whose inputs moved (slug, tags, copies, learned lines) is rendered again.
     for i, o in enumerate(outcomes):
         cached = stubs.get(o.source_path)
@@ -101,12 +102,14 @@ def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules
 
 
 def decide(outcomes: list[Outcome], rules: Rules, posts_rel: str, root: Path,
-           foreign: Callable[[str], bool] | None = None, cached_pages: dict[str, str] | None = None) -> None:
+           foreign: Callable[[str], bool] | None = None, cached_pages: dict[str, str] | None = None,
+           link: bool = True) -> None:
     """The archive-wide decisions after learned chrome, in order: duplicates and
     revisions, near-duplicates, tags, pages, names, related briefs. They read what the
     conversion cache keeps of a dump (its record), never its text, so they run as well
     on records gathered from a cluster (distributed.py). `cached_pages`: source ->
-    posts-relative page the cache remembers."""
+    posts-relative page the cache remembers. `link=False`: all but the related briefs
+    (the caller then calls link_related())."""
     resolve(outcomes)
     mark_near_duplicates(outcomes, rules.near_duplicate_threshold)
     normalise_tags([o.article for o in outcomes if o.status == OK], rules)
@@ -116,6 +119,12 @@ def decide(outcomes: list[Outcome], rules: Rules, posts_rel: str, root: Path,
     previous = (cached_pages or {}) | previous_pages(index)
     assign_pages(outcomes, posts_rel, previous, foreign)
     assign_names(outcomes, kept_authors(posts), kept_categories(index))
+    if link:
+        link_related(outcomes, rules)
+
+
+def link_related(outcomes: list[Outcome], rules: Rules) -> None:
+    """The last decision: each brief's related briefs (their pages)."""
     ok = [o for o in outcomes if o.status == OK]
     pages = {o.source_path: o.page for o in ok}
     by_source = {o.source_path: o for o in ok}
@@ -253,11 +262,18 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     outcomes.update(done.outcomes)
     ordered = [outcomes[src] for src, _ in files]
     folder = PostsFolder(posts_dir)
-    result = _archive_steps(ordered, paths, rules, posts_rel, root, folder.foreign, stubs, done.views)
+    result = _archive_steps(ordered, paths, rules, posts_rel, root, folder.foreign, stubs, done.views, link=False)
     result.errors, result.warnings = errors, warnings
-    files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs)
+    # The pages and the cache's records need every decision but the related briefs: they
+    # are rendered and encoded in worker processes while this one finds those.
+    batch = Batch(workers)
+    pages = render_pages(result.outcomes, posts_rel, stubs, batch)
+    scans = {src: (scan, done.views[src].digest()) for src, scan in done.scans.items()}
+    records = cache.start_records(result.outcomes, stats, scans, stubs, batch) if cache else None
+    batch.start()
+    link_related(result.outcomes, rules)
+    files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs, pages=pages)
     result.write = folder.sync(files_out)
     if cache:
-        cache.save(result.outcomes, stats, result.learned, extra_files(files_out),
-                   {src: (scan, done.views[src].digest()) for src, scan in done.scans.items()}, same=stubs)
+        cache.save(result.outcomes, stats, result.learned, extra_files(files_out), scans, same=stubs, records=records)
     return result

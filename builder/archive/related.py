@@ -16,10 +16,8 @@ Why it is built like this (issue 14: 1 brief of 11 had any, one way only):
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import defaultdict
-from operator import itemgetter
 
 from ..convert.features import ArticleFeatures
 from ..model import Article
@@ -50,26 +48,17 @@ def related(articles: list[tuple[str, Article, ArticleFeatures]], k: int = 5, wi
     position = {t: {i: p for p, i in enumerate(ix)} for t, ix in postings.items() if len(ix) > 1}
     tags = [frozenset(a.tags) for _, a, _ in articles]
     words = [frozenset(f.words) for _, _, f in articles]
+    sizes = [len(w) for w in words]
     ids = [a.id for _, a, _ in articles]
     scores: dict[tuple[int, int], float] = {}
-    for i in range(n):
-        shared = sorted((t for t in tags[i] if t in position), key=lambda t: (-idf[t], t))[:tags_used]
-        # A plain dict: what Counter does, without its overhead in the inner loop.
-        found: dict[int, float] = {}
-        get = found.get
-        for t in shared:
-            ix, at, weight = postings[t], position[t][i], idf[t]
-            for j in ix[max(0, at - window): at + window + 1]:
-                found[j] = get(j, 0.0) + weight
-        own = ids[i]
-        found.pop(i, None)
-        for j in [j for j in found if ids[j] == own]:  # another version of the same story
-            del found[j]
-        for j, _ in heapq.nlargest(4 * k, found.items(), key=itemgetter(1)):
-            pair = (i, j) if i < j else (j, i)
-            if pair not in scores:  # the pair's own score: every tag they share
-                union = len(words[i] | words[j]) or 1
-                scores[pair] = sum(idf[t] for t in tags[i] & tags[j]) + 2 * len(words[i] & words[j]) / union
+    for i, j in _candidates(n, tags, ids, postings, position, idf, window, tags_used, 4 * k):
+        pair = (i, j) if i < j else (j, i)
+        if pair not in scores:  # the pair's own score: every tag they share
+            common = len(words[i] & words[j])
+            union = sizes[i] + sizes[j] - common or 1  # len(words[i] | words[j]), without building it
+            # fsum: a set's order follows the string hash, which changes per process; a plain
+            # sum in that order could differ in its last bit, and so break ties differently.
+            scores[pair] = math.fsum(idf[t] for t in tags[i] & tags[j]) + 2 * common / union
     # Best pairs first (ties: the pair closer in time, then by key), each brief taking k.
     chosen: list[list[int]] = [[] for _ in range(n)]
     ranked = sorted((p for p, s in scores.items() if s >= THRESHOLD),
@@ -83,3 +72,50 @@ def related(articles: list[tuple[str, Article, ArticleFeatures]], k: int = 5, wi
         best = sorted(chosen[i], key=lambda j: (articles[j][1].date, articles[j][0]), reverse=True)
         out[key] = [articles[j][0] for j in best]
     return out
+
+
+def _candidates(n: int, tags: list[frozenset[str]], ids: list[str], postings: dict[str, list[int]],
+                position: dict[str, dict[int, int]], idf: dict[str, float], window: int, tags_used: int,
+                best: int) -> list[tuple[int, int]]:
+    """(i, j) for each brief i and each of its `best` candidates j, by brief, most tag weight
+    first. A candidate's weight is the sum of the idf of the tags (of i's `tags_used` rarest
+    shared ones) in whose `window` it is: added in that order, as a running sum per brief
+    did, so the floats are the same; ties keep the order the candidates were first met
+    in. Briefs with i's id (i itself, its other versions) are none of its candidates.
+    With numpy over every (brief, tag) window at once: ~2.4 million steps at 10,000 briefs."""
+    import numpy as np  # only here: a small archive never needs it loaded
+
+    flat, start = [], {}
+    for t, ix in postings.items():
+        if t in position:
+            start[t] = len(flat)
+            flat += ix
+    seg_i, seg_lo, seg_hi, seg_w = [], [], [], []
+    for i in range(n):
+        for t in sorted((t for t in tags[i] if t in position), key=lambda t: (-idf[t], t))[:tags_used]:
+            at, size = position[t][i], len(postings[t])
+            seg_i.append(i)
+            seg_lo.append(start[t] + max(0, at - window))
+            seg_hi.append(start[t] + min(size, at + window + 1))
+            seg_w.append(idf[t])
+    if not seg_i:
+        return []
+    lo, lengths = np.array(seg_lo, np.int64), np.array(seg_hi, np.int64) - np.array(seg_lo, np.int64)
+    # Every window's members, windows in order: a running index restarted at each window's lo.
+    ends = np.cumsum(lengths)
+    rows = np.arange(ends[-1], dtype=np.int64) + np.repeat(lo - (ends - lengths), lengths)
+    js = np.array(flat, np.int64)[rows]
+    ii = np.repeat(np.array(seg_i, np.int64), lengths)
+    ww = np.repeat(np.array(seg_w, np.float64), lengths)
+    codes = {}
+    id_code = np.array([codes.setdefault(x, len(codes)) for x in ids], np.int64)
+    keep = id_code[js] != id_code[ii]
+    js, ii, ww = js[keep], ii[keep], ww[keep]
+    pair_keys, first, inverse = np.unique(ii * n + js, return_index=True, return_inverse=True)
+    weight = np.bincount(inverse.ravel(), weights=ww, minlength=len(pair_keys))  # sums in row order
+    pi, pj = pair_keys // n, pair_keys % n
+    by = np.lexsort((first, -weight, pi))  # by brief, then most weight, then first met
+    pi, pj = pi[by], pj[by]
+    group_start = np.searchsorted(pi, pi, side="left")
+    top = (np.arange(len(pi)) - group_start) < best
+    return list(zip(pi[top].tolist(), pj[top].tolist(), strict=True))

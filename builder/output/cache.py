@@ -29,7 +29,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +39,7 @@ from ..convert.enrich import earlier_slugs
 from ..convert.features import ArticleFeatures
 from ..convert.read import read_file
 from ..model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED, Article, Dump, Outcome, Rejected
+from . import fanout
 from .render import render_key
 from .store import atomic_write, integrity
 
@@ -421,22 +422,47 @@ class ConvertCache:
         body = {"format": FORMAT, "key": self.key, "index": index, "archive": archive}
         atomic_write(self.path, json.dumps(body, ensure_ascii=False, sort_keys=True).encode())
 
+    def _fresh(self, outcomes: list[Outcome], stats: dict[str, os.stat_result], same: Container[str],
+               ) -> list[Outcome]:
+        """The outcomes whose record is encoded anew (not one whose stored text stays)."""
+        return [o for o in outcomes if o.source_path in stats
+                and not (o.source_path in same and self._texts.get(o.source_path))]
+
+    def start_records(self, outcomes: list[Outcome], stats: dict[str, os.stat_result],
+                      scans: dict[str, tuple[Scan, str]] | None = None, same: Container[str] = (),
+                      batch: fanout.Batch | None = None) -> Callable[[], list[dict]]:
+        """The records save() will store, as a job of `batch` (fanout.py: encoded in worker
+        processes once it starts); returns the function that waits for them. A record
+        holds no related briefs."""
+        scans, key = scans or {}, self.key
+
+        def seal(o: Outcome) -> dict:
+            t = _canon(_record(o, scans.get(o.source_path)))
+            return {"h": integrity(key, "record", o.source_path, t), "r": t}
+
+        return (batch or fanout.Batch()).add(seal, self._fresh(outcomes, stats, same))
+
     def save(self, outcomes: list[Outcome], stats: dict[str, os.stat_result],
              learned: dict[tuple[str, str], int] | None = None, extras: list[str] | None = None,
-             scans: dict[str, tuple[Scan, str]] | None = None, same: Container[str] = ()) -> None:
+             scans: dict[str, tuple[Scan, str]] | None = None, same: Container[str] = (),
+             records: Callable[[], list[dict]] | None = None) -> None:
         """Store this run: an entry per dump, and (with `extras`, the generated files that
         are not a brief's page) a snapshot of the archive-wide decisions. `scans`: the
         page-text and HTML dumps' first pass and the digest of the view each was
         converted with (the next run converts such a dump again when its view moved).
         `same`: the sources whose record is the one this cache gave (stubs whose page
-        stayed: same bytes, same page, same render key), whose stored text is kept."""
+        stayed: same bytes, same page, same render key), whose stored text is kept.
+        `records`: what start_records() started with the same arguments (else encoded here)."""
         scans = scans or {}
+        key = self.key
+        fresh = self._fresh(outcomes, stats, same)
+        records = records or self.start_records(outcomes, stats, scans, same)
         archive = None
         if extras is not None:
             digest = sources_digest([(o.source_path, (o.article.dump.sha256 if o.article else o.sha256) or "")
                                      for o in outcomes])
             archive = archive_snapshot(digest, outcomes, learned or {}, extras)
-        index, texts = {}, {}
+        index, sealed = {}, {}
         for o in outcomes:
             st = stats.get(o.source_path)
             if st is None:
@@ -444,12 +470,13 @@ class ConvertCache:
             sha = (o.article.dump.sha256 if o.article else o.sha256) or ""
             index[o.source_path] = [st.st_size, st.st_mtime_ns, sha]
             kept = self._texts.get(o.source_path) if o.source_path in same else None
-            texts[o.source_path] = kept or _canon(_record(o, scans.get(o.source_path)))
+            sealed[o.source_path] = {"h": integrity(key, "record", o.source_path, kept), "r": kept} if kept else None
+        for o, entry in zip(fresh, records(), strict=True):
+            sealed[o.source_path] = entry
         self.folder.mkdir(parents=True, exist_ok=True)
         for old in [*self.folder.glob("convert-*.json"), *self.folder.glob("records-*.json")]:
             if old not in (self.path, self.records_path):
                 old.unlink(missing_ok=True)
-        sealed = {src: {"h": integrity(self.key, "record", src, t), "r": t} for src, t in texts.items()}
         body = {"format": FORMAT, "key": self.key, "records": sealed}
         atomic_write(self.records_path, json.dumps(body, ensure_ascii=False, sort_keys=True).encode())
         self.index, self._archive, self._archive_text = index, archive, None

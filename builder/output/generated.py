@@ -3,11 +3,12 @@ the archive index and the digests (posts.py then writes them, owning nothing els
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable, Container
 
 from ..archive.digests import DIGEST_DIR
 from ..model import OK, Outcome
 from ..rules import Rules
+from . import fanout
 from .authors import AUTHORS_FILE, authors_yaml
 from .digests import digest_pages
 from .index import INDEX_FILE, archive_index
@@ -15,14 +16,16 @@ from .render import render_page
 
 
 def generated_files(outcomes: list[Outcome], posts_rel: str, rules: Rules,
-                    kept: Container[str] = ()) -> dict[str, bytes | None]:
+                    kept: Container[str] = (), pages: Callable[[], dict[str, bytes]] | None = None,
+                    ) -> dict[str, bytes | None]:
     """Relative path (inside the posts folder) -> bytes, for every generated file;
-    None for the page of a source in `kept` (the cache says it is there as it should be)."""
+    None for the page of a source in `kept` (the cache says it is there as it should be).
+    `pages`: the briefs' pages as render_pages() started them (else rendered here)."""
+    pages = pages or render_pages(outcomes, posts_rel, kept)
     files: dict[str, bytes | None] = {}
     for o in outcomes:
         if o.status == OK and o.page:
-            rel = o.page[len(posts_rel) + 1 :]
-            files[rel] = None if o.source_path in kept else render_page(o.article, o.source_path).encode("utf-8")
+            files[o.page[len(posts_rel) + 1 :]] = None
     files[AUTHORS_FILE] = authors_yaml(outcomes).encode("utf-8")
     files[INDEX_FILE] = archive_index(outcomes, posts_rel).encode("utf-8")
     digests = digest_pages(outcomes, posts_rel, rules.digest_daily, rules.digest_weekly, rules.digest_min_briefs)
@@ -30,7 +33,23 @@ def generated_files(outcomes: list[Outcome], posts_rel: str, rules: Rules,
         if rel in files:  # cannot happen (digests have a folder of their own): never overwrite silently
             raise RuntimeError(f"newsbrief: two generated files share the path {posts_rel}/{rel}")
         files[rel] = data
+    files.update(pages())
     return files
+
+
+def render_pages(outcomes: list[Outcome], posts_rel: str, kept: Container[str] = (),
+                 batch: fanout.Batch | None = None) -> Callable[[], dict[str, bytes]]:
+    """The pages of the briefs not in `kept`, as a job of `batch` (fanout.py: rendered in
+    worker processes once it starts); returns the function that waits for them
+    (posts-relative path -> bytes). A page depends on the decisions up to the names, not
+    on the related briefs: those can be found meanwhile."""
+    todo = [o for o in outcomes if o.status == OK and o.page and o.source_path not in kept]
+    started = (batch or fanout.Batch()).add(_page, todo)
+    return lambda: {o.page[len(posts_rel) + 1 :]: data for o, data in zip(todo, started(), strict=True)}
+
+
+def _page(o: Outcome) -> bytes:
+    return render_page(o.article, o.source_path).encode("utf-8")
 
 
 def extra_files(files: dict[str, bytes | None]) -> list[str]:

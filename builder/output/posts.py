@@ -229,6 +229,7 @@ class PostsFolder:
         self._save(old_files, {rel: p for rel, p in pending.items() if p}, m.legacy)
         final: dict[str, str] = {}
         real_root = self.root.resolve()
+        target_of = _Targets(self.root, real_root)
         mode = file_mode()
         for rel in sorted(files):
             data = files[rel]
@@ -238,7 +239,7 @@ class PostsFolder:
                 final[rel] = old_files[rel]
                 continue
             try:
-                target = safe_join(self.root, rel, real_root)
+                target = target_of(rel)
             except UnsafePath:
                 report.refused.append((rel, OUTSIDE))
                 continue
@@ -278,7 +279,7 @@ class PostsFolder:
                     final[rel] = old_files[rel]  # still reserved for its brief; never written over
         for rel in sorted((set(m.records) | m.legacy) - set(files)):
             try:
-                target = safe_join(self.root, rel, real_root)
+                target = target_of(rel)
             except UnsafePath:
                 continue  # a tampered manifest cannot make us delete elsewhere
             kind, current = self._inspect(target)
@@ -303,6 +304,29 @@ class PostsFolder:
         self._m = _Manifest(present=True, records={rel: {h} for rel, h in final.items()})
         _remove_stale_temps(self.root)
         return report
+
+
+class _Targets:
+    """safe_join(root, rel) with each folder resolved once, not once per file: the same
+    path, and the same refusals. A name that is a symbolic link, and any path that is not
+    plainly inside, go through safe_join whole."""
+
+    def __init__(self, root: Path, real_root: Path):
+        self.root, self.real_root = root, real_root
+        self.folders: dict[str, Path | None] = {"": real_root}  # None: leads outside
+
+    def __call__(self, rel: str) -> Path:
+        head, _, name = rel.rpartition("/")
+        if not _plainly_inside(rel) or name in ("", "."):
+            return safe_join(self.root, rel, self.real_root)
+        if head not in self.folders:
+            folder = (self.root / head).resolve()
+            self.folders[head] = folder if folder == self.real_root or self.real_root in folder.parents else None
+        folder = self.folders[head]
+        if folder is None:
+            raise UnsafePath(f"refusing to write outside {self.root}: {rel!r}")
+        target = folder / name
+        return safe_join(self.root, rel, self.real_root) if os.path.islink(target) else target
 
 
 def _prune_empty_dirs(folder: Path, stop: Path) -> None:
