@@ -17,7 +17,15 @@ DUMP_SUFFIXES = (".txt", ".html", ".htm")
 
 
 def display_path(path: Path, root: Path) -> str:
-    """The path as the user would write it: relative to the project root if inside."""
+    """The path as the user would write it: relative to the project root if inside.
+    Inside as written first, then as resolved: a `seeds/` that is a link to a folder
+    elsewhere still gives `seeds/x.txt`, whether the caller passed `seeds` (the CLI) or
+    the project's absolute path to it (the MkDocs plugin): the front matter and the
+    export must not depend on which command converted."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        pass
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
