@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from pagetext_pages import published
 
 from builder.convert.read import read_bytes
 from builder.convert.readers import context, pagetext
@@ -25,13 +26,6 @@ def dump(name: str):
 
 def site_context():
     return context.build([ln.text for ln in dump(n).lines] for n in ARTICLES)
-
-
-def published(article) -> list[str]:
-    out = list(article.highlights)
-    for s in article.sections:
-        out += ([s.heading] if s.heading else []) + s.paragraphs
-    return out
 
 
 def accounted(article) -> None:

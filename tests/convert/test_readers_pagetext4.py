@@ -9,44 +9,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pagetext_pages import BODY, TITLE, page, published, reasons
 
-from builder.convert.read import read_bytes
 from builder.convert.readers import context, pagetext
 from builder.model import Rejected
 from builder.rules import load_rules
 
 RULES = load_rules()
-
-MENU = ["Skip to content", "Home", "World", "Business", "Sport", "Culture", "Search", "Sign in"]
-FOOTER = ["About us", "Contact", "Privacy policy", "Terms of use", "© 2024 The Daily Example"]
-BODY = [
-    "The regional water board approved a plan on Monday to replace the oldest pipes under the town centre "
-    "over the next four years, after a winter in which three mains burst within a week.",
-    "Engineers told the board that most of the cast-iron network was laid before the war and that repairs "
-    "now cost more each year than a steady programme of renewal would.",
-    "Residents will see the first roadworks in the spring, when crews start on the streets around the "
-    "market square and the railway station, where the pressure is highest.",
-    "The board said it would publish a map of the affected streets and keep at least one lane open on every "
-    "main road while the work is under way, so that buses can keep to their timetables.",
-]
-TITLE = "Water board approves four-year plan to replace old town-centre pipes"
-
-
-def page(*head: str, body: list[str] | None = None, tail: tuple[str, ...] = (), name: str = "site/a.txt"):
-    lines = [*MENU, *head, *(BODY if body is None else body), *tail, *FOOTER]
-    return read_bytes(("\n\n".join(lines) + "\n").encode(), name)
-
-
-def published(article) -> list[str]:
-    out = list(article.highlights)
-    for s in article.sections:
-        out += ([s.heading] if s.heading else []) + s.paragraphs
-    return out
-
-
-def reasons(article) -> dict[str, str]:
-    return {r.text: r.reason for r in article.removed}
-
 
 def test_month_glued_to_the_text_before_it_is_a_date():
     """w3m renders inline elements without a space: "Editor, NewsDec 19, 2023"."""

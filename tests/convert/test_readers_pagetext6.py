@@ -5,6 +5,8 @@ Every page here is made up for these tests."""
 
 from __future__ import annotations
 
+from pagetext_pages import published, reasons
+
 from builder.convert.read import read_bytes
 from builder.convert.readers import pagetext
 from builder.rules import load_rules
@@ -29,17 +31,6 @@ BODY = [
 
 def page(*lines: str, name: str = "courier/a.txt"):
     return read_bytes(("\n\n".join([*MENU, *lines, *FOOTER]) + "\n").encode(), name)
-
-
-def published(article) -> list[str]:
-    out = list(article.highlights)
-    for s in article.sections:
-        out += ([s.heading] if s.heading else []) + s.paragraphs
-    return out
-
-
-def reasons(article) -> dict[str, str]:
-    return {r.text: r.reason for r in article.removed}
 
 
 def test_a_caption_with_its_credit_and_the_same_caption_again_are_both_removed():
