@@ -112,8 +112,9 @@ class NewsbriefConfig(Config):
     minify = c.Type(bool, default=True)
     title_lists = c.Type(bool, default=True)
     icon_sprite = c.Type(bool, default=True)
-    # The header's palette toggles and search dialog from one cached script (site/shell.py).
-    light_header = c.Type(bool, default=True)
+    # The header's palette toggles and search dialog from one cached script, and no
+    # configuration for a search the page has not (site/shell.py).
+    light_pages = c.Type(bool, default=True)
     # Cold builds (issue #15, site/cold_speed.py): the blog's views found from an index,
     # excerpt parsers made when used, pages cached from a thread, templates included by
     # templates not wrapped; the same bytes either way.
@@ -337,7 +338,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             env.loader = ChoiceLoader([self._sprite.loader(), env.loader])
         if self.config.minify:  # below the page cache: it stores compacted pages
             compact.install(env)
-        if self.config.light_header and (light := shell.render(env, config, compact.compact if self.config.minify
+        if self.config.light_pages and (light := shell.render(env, config, compact.compact if self.config.minify
                                                                else None)):
             shell.install(env, light)  # below the page cache too
             files.append(light.file(config))

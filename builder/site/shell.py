@@ -5,7 +5,7 @@ Every page Material writes carries, in its header, the colour-palette form (thre
 buttons and their toggles), the inline script that restores the reader's palette, and
 the search dialog: ~3.7 KB, the same bytes on every page but for the relative URLs, and
 of no use without JavaScript (the palette is switched, and search is run, by scripts).
-With the plugin option ``light_header`` (default on) a page carries instead
+With the plugin option ``light_pages`` (default on) a page carries instead
 ``<script src="…/assets/javascripts/nb-shell.<hash>.js"></script>`` where the palette
 was, and ``<script>__nb_search()</script>`` where the dialog was: the script (named by
 its content, so never a stale copy in a browser cache) inserts the same markup at the
@@ -27,6 +27,7 @@ import hashlib
 import json
 import re
 
+from jinja2.utils import htmlsafe_json_dumps
 from mkdocs.structure.files import File
 
 SHELL_DIR = "assets/javascripts"
@@ -38,6 +39,7 @@ _TEMPLATE = ('{%- import "partials/language.html" as lang with context -%}'
              '{%- include "partials/palette.html" -%}' + _SPLIT
              + '{%- include "partials/javascripts/palette.html" -%}' + _SPLIT
              + '{%- include "partials/search.html" -%}')
+_CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
 _SCRIPT = re.compile(r"\A<script>(.*)</script>\Z", re.S)
 # A URL the page writes relative to itself: "../../../x", "./x" or "x" at the site's root.
 _RELATIVE_BASE = r"(?:\./|(?:\.\./)*)"
@@ -92,10 +94,33 @@ class Shell:
             return html
         src = f"{base_url}/{self.path}"
         html = self._palette.sub(lambda _: f'<script src="{src}"></script>', html, count=1)
-        return self._search.sub(lambda _: "<script>__nb_search()</script>", html, count=1)
+        return lighter_config(self._search.sub(lambda _: "<script>__nb_search()</script>", html, count=1))
 
     def file(self, config) -> File:
         return File.generated(config, self.path, content=self.js)
+
+
+def lighter_config(html: str) -> str:
+    """Material's page configuration without what only its own search reads (the
+    worker's URL, the result strings: Material mounts its search on an element
+    ``data-md-component="search"`` and reads them there only), on a page that has no
+    such element (Pagefind's dialog is ``data-nb-search``). Keys stay sorted, as
+    Jinja's ``tojson`` writes them."""
+    if 'data-md-component="search"' in html:
+        return html
+    found = _CONFIG.findall(html)
+    if len(found) != 1:
+        return html
+    try:
+        data = json.loads(found[0])
+    except ValueError:
+        return html
+    if not isinstance(data, dict) or not isinstance(data.get("translations"), dict):
+        return html
+    data.pop("search", None)
+    data["translations"] = {k: v for k, v in data["translations"].items() if not k.startswith("search.")}
+    light = htmlsafe_json_dumps(data, dumps=json.dumps, sort_keys=True)
+    return _CONFIG.sub(lambda _: f'<script id="__config" type="application/json">{light}</script>', html, count=1)
 
 
 def _pattern(markup: str) -> re.Pattern:
