@@ -93,8 +93,10 @@ class Shell:
         if len(palette) != 1 or len(search) != 1:
             return html
         src = f"{base_url}/{self.path}"
+        # (whether the page has Material's search is read before its dialog is taken out)
+        html = html if 'data-md-component="search"' in html else lighter_config(html)
         html = self._palette.sub(lambda _: f'<script src="{src}"></script>', html, count=1)
-        return lighter_config(self._search.sub(lambda _: "<script>__nb_search()</script>", html, count=1))
+        return self._search.sub(lambda _: "<script>__nb_search()</script>", html, count=1)
 
     def file(self, config) -> File:
         return File.generated(config, self.path, content=self.js)
