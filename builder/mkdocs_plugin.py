@@ -67,6 +67,7 @@ from .site import (
     pagination,
     seams,
     search,
+    shell,
 )
 from .site import build as sitebuild
 from .site.blog import blogs, check_blogs, is_post
@@ -111,6 +112,9 @@ class NewsbriefConfig(Config):
     minify = c.Type(bool, default=True)
     title_lists = c.Type(bool, default=True)
     icon_sprite = c.Type(bool, default=True)
+    # The header's palette toggles and search dialog from one cached script, and no
+    # configuration for a search the page has not (site/shell.py).
+    light_pages = c.Type(bool, default=True)
     # Cold builds (issue #15, site/cold_speed.py): the blog's views found from an index,
     # excerpt parsers made when used, pages cached from a thread, templates included by
     # templates not wrapped; the same bytes either way.
@@ -334,6 +338,10 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             env.loader = ChoiceLoader([self._sprite.loader(), env.loader])
         if self.config.minify:  # below the page cache: it stores compacted pages
             compact.install(env)
+        if self.config.light_pages and (light := shell.render(env, config, compact.compact if self.config.minify
+                                                               else None)):
+            shell.install(env, light)  # below the page cache too
+            files.append(light.file(config))
         if self.config.page_cache and seams.usable("page-cache"):
             self._page_cache = PageCache(self.root / CACHE_DIR, env, config, self._is_post,
                                          background=self.config.cold_speed)

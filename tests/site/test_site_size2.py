@@ -240,7 +240,8 @@ def test_furniture_icons_come_from_the_sprite_and_draw_what_material_draws(proje
         # across pages: no page-relative URL there) and nothing of the header
         header = page.split('<div class="md-container"', 1)[0]
         assert "<path" not in header, name
-    assert used > 10 * 40
+    # (the palette's and the search dialog's icons are in the light pages' script: site/shell.py)
+    assert used > 4 * 40
 
 
 def test_the_sprite_leaves_css_and_imported_icons_inline():
