@@ -14,10 +14,16 @@ Why it is built like this (issue 14: 1 brief of 11 had any, one way only):
 Why a new brief changes only the lists near it (issue 15: one global greedy assignment,
 best pairs first with each brief taking k, re-listed ~1,600 briefs all over a 10k archive
 for one new brief, each a page rendered again and every period's search index rebuilt):
-- Mutual nearest neighbours, no global order: each brief ranks its own candidates (best
-  score, then nearest in days, then key) and keeps its top k; A lists B iff each is in
-  the other's top k. So a list depends only on the brief's candidates and theirs, never
-  on a chain of caps through the archive. Symmetric and at most k by construction.
+- Mutual choices in rounds, no global order: each brief ranks its own candidates (best
+  score, then nearest in days, then key) and offers its free places to the best that
+  have room; A lists B iff each offered to the other. A round depends only on a brief's
+  candidates and theirs, so ROUNDS rounds bound how far a change can travel (a list
+  depends on briefs at most ROUNDS candidate-steps away), symmetric and at most k by
+  construction. Few rounds are the most local but leave briefs short of k where scores
+  are flat (a made-up archive of 2,000 with random words: 1 round, 3.0 of 4.6 links a
+  brief); run until nothing changes it is the best-pairs-first assignment over the
+  candidate pairs, and with the two points below, that moves ~10 lists for a new brief
+  at 10k (bench/related.py), not ~1,600.
 - Candidates are local: a brief's window is `window` places on either side in each of its
   tags' date-sorted lists, so a new (edited, removed) brief enters (changes, leaves) the
   windows of the briefs near it in time on its tags only. The rest keep the same
@@ -38,7 +44,7 @@ from ..convert.features import ArticleFeatures
 from ..model import Article
 
 THRESHOLD = 1.0  # about one shared entity (its weight is >= 1 unless most briefs carry it)
-ROUNDS = 5  # of mutual choices: each lets a change reach one brief further
+ROUNDS = 32  # of mutual choices (each lets a change reach one brief further); ~10 settle 10k
 REFERENCE = 8192  # the archive size a tag's rarity is measured against, once the archive is that big
 
 
@@ -79,45 +85,36 @@ def related(articles: list[tuple[str, Article, ArticleFeatures]], k: int = 5, wi
     sizes = [len(w) for w in words]
     day = [a.date.toordinal() for _, a, _ in articles]
     key_rank = {i: r for r, i in enumerate(sorted(range(n), key=keys.__getitem__))}
-    near: list[set[int]] = [set() for _ in range(n)]
-    for i, j in _candidates(n, tags, [a.id for _, a, _ in articles], postings, position, weight, day, key_rank,
-                            window, tags_used, 4 * k):
-        near[i].add(j)
-        near[j].add(i)
-    scores: dict[tuple[int, int], float] = {}
-
-    def score(i: int, j: int) -> float:  # the pair's own: every tag they share, their words
-        pair = (i, j) if i < j else (j, i)
-        if pair not in scores:
-            common = len(words[i] & words[j])
-            union = sizes[i] + sizes[j] - common or 1  # len(words[i] | words[j]), without building it
-            # fsum: a set's order follows the string hash, which changes per process; a plain
-            # sum in that order could differ in its last bit, and so break ties differently.
-            scores[pair] = math.fsum(weight[t] for t in tags[i] & tags[j]) + 2 * common / union
-        return scores[pair]
-
-    # Each brief's candidates, best first: score, then nearest in days, then key.
-    ranked = []
-    for i in range(n):
-        scored = [(s, j) for j in near[i] if (s := score(i, j)) >= THRESHOLD]
-        scored.sort(key=lambda sj: (-sj[0], abs(day[i] - day[sj[1]]), key_rank[sj[1]]))
-        ranked.append([j for _, j in scored])
+    pairs = {(i, j) if i < j else (j, i) for i, j in _candidates(
+        n, tags, [a.id for _, a, _ in articles], postings, position, weight, day, key_rank, window, tags_used, 4 * k)}
+    # Each brief's candidates (the ones it found, the ones that found it), best first:
+    # score, then nearest in days, then key.
+    scored: list[list[tuple[float, int, int, int]]] = [[] for _ in range(n)]
+    for i, j in pairs:  # the pair's own score: every tag they share, their words
+        common = len(words[i] & words[j])
+        union = sizes[i] + sizes[j] - common or 1  # len(words[i] | words[j]), without building it
+        # fsum: a set's order follows the string hash, which changes per process; a plain
+        # sum in that order could differ in its last bit, and so break ties differently.
+        s = math.fsum(weight[t] for t in tags[i] & tags[j]) + 2 * common / union
+        if s >= THRESHOLD:
+            apart = abs(day[i] - day[j])
+            scored[i].append((-s, apart, key_rank[j], j))
+            scored[j].append((-s, apart, key_rank[i], i))
+    ranked = [[j for *_, j in sorted(c)] for c in scored]
     links: list[set[int]] = [set() for _ in range(n)]
+    active = list(range(n))
     for _ in range(ROUNDS):  # each round: mutual best among the briefs that still have room
-        offers = [set() for _ in range(n)]
-        for i in range(n):
-            room = k - len(links[i])
-            for j in ranked[i] if room > 0 else ():
-                if len(links[j]) < k and j not in links[i]:
-                    offers[i].add(j)
-                    if len(offers[i]) == room:
-                        break
-        added = [(i, j) for i in range(n) for j in offers[i] if i < j and i in offers[j]]
+        offers: dict[int, set[int]] = {}
+        for i in active:  # what is left of i's ranking: briefs with room, not yet linked to i
+            ranked[i] = [j for j in ranked[i] if len(links[j]) < k and j not in links[i]]
+            offers[i] = set(ranked[i][: k - len(links[i])])
+        added = [(i, j) for i in active for j in offers[i] if i < j and i in offers.get(j, ())]
         if not added:
             break
         for i, j in added:
             links[i].add(j)
             links[j].add(i)
+        active = [i for i in active if len(links[i]) < k and ranked[i]]
     for i in range(n):
         out[keys[i]] = [keys[j] for j in sorted(links[i], key=lambda j: (articles[j][1].date, keys[j]), reverse=True)]
     return out
