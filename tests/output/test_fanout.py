@@ -126,45 +126,52 @@ def test_related_does_not_depend_on_the_string_hash(tmp_path):
 
 
 def _related_one_by_one(articles, k=5, window=30, tags_used=4):
-    """The candidates as related() found them before numpy: a running sum per brief."""
-    import heapq
+    """related() in plain Python, pair by pair: the candidates a running sum per brief,
+    then rounds of mutual best choices among the briefs with room."""
     import math
     from collections import defaultdict
-    from operator import itemgetter
 
-    from builder.archive.related import THRESHOLD
+    from builder.archive.related import ROUNDS, THRESHOLD, tag_weight
     n = len(articles)
-    order = sorted(range(n), key=lambda i: (articles[i][1].date, articles[i][0]))
-    rank = {i: r for r, i in enumerate(order)}
+    keys = [key for key, _, _ in articles]
+    day = [a.date.toordinal() for _, a, _ in articles]
+    order = sorted(range(n), key=lambda i: (articles[i][1].date, keys[i]))
     postings = defaultdict(list)
     for i in order:
         for t in dict.fromkeys(articles[i][1].tags):
             postings[t].append(i)
-    idf = {t: math.log(1 + n / len(ix)) for t, ix in postings.items()}
+    weight = {t: tag_weight(len(ix), n) for t, ix in postings.items()}
     position = {t: {i: p for p, i in enumerate(ix)} for t, ix in postings.items() if len(ix) > 1}
     tags = [frozenset(a.tags) for _, a, _ in articles]
     words = [frozenset(f.words) for _, _, f in articles]
-    scores = {}
+    near = [set() for _ in range(n)]
     for i in range(n):
         found = {}
-        for t in sorted((t for t in tags[i] if t in position), key=lambda t: (-idf[t], t))[:tags_used]:
+        for t in sorted((t for t in tags[i] if t in position), key=lambda t: (-weight[t], t))[:tags_used]:
             ix, at = postings[t], position[t][i]
             for j in ix[max(0, at - window): at + window + 1]:
-                found[j] = found.get(j, 0.0) + idf[t]
+                found[j] = found.get(j, 0.0) + weight[t]
         for j in [j for j in found if articles[j][1].id == articles[i][1].id]:
             del found[j]
-        for j, _ in heapq.nlargest(4 * k, found.items(), key=itemgetter(1)):
-            pair = (min(i, j), max(i, j))
-            scores[pair] = math.fsum(idf[t] for t in tags[i] & tags[j]) + \
-                2 * len(words[i] & words[j]) / (len(words[i] | words[j]) or 1)
-    chosen = [[] for _ in range(n)]
-    for i, j in sorted((p for p, s in scores.items() if s >= THRESHOLD),
-                       key=lambda p: (-scores[p], abs(rank[p[0]] - rank[p[1]]), articles[p[0]][0], articles[p[1]][0])):
-        if len(chosen[i]) < k and len(chosen[j]) < k:
-            chosen[i].append(j)
-            chosen[j].append(i)
-    return {key: [articles[j][0] for j in sorted(chosen[i], key=lambda j: (articles[j][1].date, articles[j][0]),
-                                                 reverse=True)] for i, (key, _, _) in enumerate(articles)}
+        for j in sorted(found, key=lambda j: (-found[j], abs(day[i] - day[j]), keys[j]))[: 4 * k]:
+            near[i].add(j)
+            near[j].add(i)
+
+    def score(i, j):
+        return math.fsum(weight[t] for t in tags[i] & tags[j]) + \
+            2 * len(words[i] & words[j]) / (len(words[i] | words[j]) or 1)
+
+    ranked = [sorted((j for j in near[i] if score(i, j) >= THRESHOLD),
+                     key=lambda j: (-score(i, j), abs(day[i] - day[j]), keys[j])) for i in range(n)]
+    links = [set() for _ in range(n)]
+    for _ in range(ROUNDS):
+        offers = [[j for j in ranked[i] if len(links[j]) < k and j not in links[i]][: k - len(links[i])]
+                  for i in range(n)]
+        for a, b in [(i, j) for i in range(n) for j in offers[i] if i < j and i in offers[j]]:
+            links[a].add(b)
+            links[b].add(a)
+    return {key: [keys[j] for j in sorted(links[i], key=lambda j: (articles[j][1].date, keys[j]), reverse=True)]
+            for i, key in enumerate(keys)}
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
