@@ -111,6 +111,9 @@ class NewsbriefConfig(Config):
     # file (site/icons.py).
     minify = c.Type(bool, default=True)
     title_lists = c.Type(bool, default=True)
+    # With title lists: the blogs' index pages after the first list this many titles a
+    # page (the first keeps its cards; site/pagination.py); 0: as many as the first.
+    index_titles_per_page = c.Type(int, default=50)
     icon_sprite = c.Type(bool, default=True)
     # The header's palette toggles and search dialog from one cached script, and no
     # configuration for a search the page has not (site/shell.py).
@@ -208,7 +211,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         # (a project whose theme has no blog-list.html, e.g. without our overrides/, keeps cards)
         self._title_lists = self.config.title_lists and lists.available(config.theme)
         if self.config.stable_pagination:
-            pagination.install(blogs(config))
+            pagination.install(blogs(config), self.config.index_titles_per_page if self._title_lists else 0)
         if self.config.blog_speed:
             self._speedup, self._post_list = blog_speed.install(config, self.root / CACHE_DIR)
         if self.config.cold_speed and seams.usable("blog-excerpt-parser"):
