@@ -26,7 +26,9 @@ the active item, the current page's table of contents): each page's own drawer, 
 written from the site's root, is a *variant*, and the page carries
 ``<script src="…/assets/javascripts/nb-nav.<hash>.js"></script>`` in its place: the
 variant's script, named by the variant's content, so that the thousands of pages with
-the same drawer (every brief's page, every page of a list) share one cached file. The
+the same drawer (every brief's page, every page of a list) share one cached file. A
+drawer that lists the page itself as the current one (a month of the archive, a
+publisher, a page of the menu) is that page's alone and stays as written. The
 script puts the markup back where it stands, its URLs relative to the page again (from
 the script's own ``src``), byte for byte. A page whose drawer has a URL not relative to
 the site's root (an external link, a page's link to itself) is left as written. Without
@@ -210,6 +212,8 @@ def install(env, shell: Shell | None, drawers: Drawers | None = None) -> None:
 
 _SIDEBAR = '<div class="md-sidebar md-sidebar--primary" data-md-component="sidebar" data-md-type="navigation"'
 _SIDEBAR_TO_NAV = re.compile(r'[^<>]*>\s*<div class="md-sidebar__scrollwrap">\s*<div class="md-sidebar__inner">\s*')
+_CURRENT = "md-nav__link--active"
+_RELATIVE_ROOT = re.compile(r"\.|\.\.(?:/\.\.)*")  # a page's base_url as MkDocs writes it
 _NAV_TAG = re.compile(r"<(/?)nav\b")
 _URL = re.compile(r'\b(href|src)="([^"]*)"')
 _DRAWER_REF = re.compile(r"nb-nav\.([0-9a-f]{10})\.js")
@@ -287,11 +291,13 @@ class Drawers:
         self.used: set[str] = set()
 
     def apply(self, html: str, base_url: str) -> str:
-        span = drawer_span(html)
-        if span is None:
+        span = drawer_span(html) if _RELATIVE_ROOT.fullmatch(base_url) else None
+        if span is None:  # (404.html: its URLs are absolute)
             return html
         start, end = span
-        markup = from_root(html[start:end], base_url)
+        # (a drawer that lists the page itself, marked as the current one, is that page's
+        # own: a month's, a publisher's; a script for each would weigh more than it saves)
+        markup = from_root(html[start:end], base_url) if _CURRENT not in html[start:end] else None
         if markup is None:
             return html
         js = drawer_js(markup)

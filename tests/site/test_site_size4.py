@@ -178,3 +178,80 @@ def test_a_new_brief_changes_only_the_newest_home_pages(project: Path, sites: di
     assert old["index.html"] != new["index.html"]
     walked = [b for _, briefs in _walk(site, "") for b in briefs]
     assert len(walked) == len(set(walked)) == 1 + sum(len(b) for _, b in _walk(sites["cards"], ""))
+
+
+# -- the drawer from a cached script (builder/site/shell.py, option light_drawer) -----------
+
+NAV_TAG = re.compile(r'<script src="((?:\.\./)*)(assets/javascripts/nb-nav\.([0-9a-f]{10})\.js)"></script>')
+
+
+def _pages(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in site.rglob("*.html")
+            if not p.relative_to(site).as_posix().startswith(("pagefind/", "assets/"))}
+
+
+@pytest.fixture(scope="module")
+def drawer_sites(project: Path) -> dict[str, Path]:
+    return {"light": _build(project, "site-drawer"), "stock": _build(project, "site-nodrawer",
+                                                                     "      light_drawer: false\n")}
+
+
+def test_the_drawer_comes_back_byte_for_byte(drawer_sites: dict[str, Path]) -> None:
+    import json
+
+    from builder.site import shell
+
+    light, stock = _pages(drawer_sites["light"]), _pages(drawer_sites["stock"])
+    assert light.keys() == stock.keys()
+    variants, lightened, kept = set(), 0, set()
+    for name, page in light.items():
+        tags = NAV_TAG.findall(page)
+        if not tags:  # left as written: then exactly as without the option
+            assert page == stock[name], name
+            kept.add(name)
+            continue
+        assert len(tags) == 1 and shell.drawer_span(page) is None, name
+        prefix, path, key = tags[0]
+        js = (drawer_sites["light"] / path).read_text(encoding="utf-8")
+        literal = re.search(r'\}\)\(document\.currentScript, ("(?:[^"\\]|\\.)*")\);\n\Z', js)
+        assert literal, path
+        markup = shell.drawer_back(json.loads(literal.group(1)), prefix.rstrip("/") or ".")
+        tag = f'<script src="{prefix}{path}"></script>'
+        assert page.replace(tag, markup, 1) == stock[name], name
+        assert stock[name].count(markup) == 1 and markup.startswith('<nav class="md-nav md-nav--primary')
+        variants.add(key)
+        lightened += 1
+    # every page has its drawer from a script but 404.html (its URLs are absolute) and
+    # those with a section open or their contents in it (theirs alone); few scripts
+    own = {n for n, page in stock.items() if (s := shell.drawer_span(page)) and "md-nav__link--active" in
+           page[s[0]:s[1]]}
+    assert kept == {"404.html"} | own and len(variants) * 10 < lightened
+    assert {"archive/2024/03/index.html", "about/index.html"} <= own and "tags/kyiv/index.html" not in kept
+    on_disk = {p.name for p in (drawer_sites["light"] / "assets" / "javascripts").glob("nb-nav.*.js")}
+    assert on_disk == {f"nb-nav.{k}.js" for k in variants}  # the ones the pages use, no other
+    assert not list((drawer_sites["stock"] / "assets" / "javascripts").glob("nb-nav.*.js"))
+    # what the drawer weighed
+    saved = sum(len(stock[n]) - len(light[n]) for n in light) / len(light)
+    assert saved > 1000, saved
+
+
+def test_without_javascript_phones_get_the_tabs(drawer_sites: dict[str, Path]) -> None:
+    css = (drawer_sites["light"] / "stylesheets" / "extra.css").read_text(encoding="utf-8")
+    assert re.search(r"@media screen and \(max-width: 76\.2344em\) \{\s*\.no-js \.md-tabs \{\s*display: block;", css)
+    assert re.search(r'\.no-js \.md-header__button\[for="__drawer"\] \{\s*display: none;', css)
+    page = (drawer_sites["light"] / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en" class="no-js">' in page and '<nav class="md-tabs"' in page
+
+
+def test_a_drawer_with_other_urls_is_kept_as_they_are() -> None:
+    from builder.site import shell
+
+    markup = ('<nav class="md-nav md-nav--primary"><a href="../..">H</a><a href="../../archive/">A</a>'
+              '<a href="../">T</a><a href="#x">X</a><a href="https://example.org/">E</a></nav>')
+    light = shell.from_root(markup, "../..")
+    assert light.count("@NB_BASE@") == 2 and 'href="../"' in light and 'href="https://example.org/"' in light
+    assert shell.drawer_back(light, "../..") == markup
+    assert shell.from_root(markup.replace("H<", "@NB_BASE@<"), "../..") is None
+    root = '<nav class="md-nav md-nav--primary"><a href=".">H</a><a href="archive/">A</a></nav>'
+    assert shell.drawer_back(shell.from_root(root, "."), ".") == root
+    assert shell.drawer_span("<div>" + markup + "</div>") is None  # not in Material's sidebar
