@@ -111,10 +111,15 @@ class NewsbriefConfig(Config):
     # file (site/icons.py).
     minify = c.Type(bool, default=True)
     title_lists = c.Type(bool, default=True)
+    # With title lists: the blogs' index pages after the first list this many titles a
+    # page (the first keeps its cards; site/pagination.py); 0: as many as the first.
+    index_titles_per_page = c.Type(int, default=50)
     icon_sprite = c.Type(bool, default=True)
     # The header's palette toggles and search dialog from one cached script, and no
     # configuration for a search the page has not (site/shell.py).
     light_pages = c.Type(bool, default=True)
+    # The drawer (primary navigation) from a cached script per variant (site/shell.py).
+    light_drawer = c.Type(bool, default=True)
     # Cold builds (issue #15, site/cold_speed.py): the blog's views found from an index,
     # excerpt parsers made when used, pages cached from a thread, templates included by
     # templates not wrapped; the same bytes either way.
@@ -130,6 +135,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         self._close_speedup()
         self._page_cache = None
         self._sprite = None
+        self._drawers = None
         self._post_list = False
         self._title_lists = False
         self._search_partial_ok = True
@@ -208,7 +214,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         # (a project whose theme has no blog-list.html, e.g. without our overrides/, keeps cards)
         self._title_lists = self.config.title_lists and lists.available(config.theme)
         if self.config.stable_pagination:
-            pagination.install(blogs(config))
+            pagination.install(blogs(config), self.config.index_titles_per_page if self._title_lists else 0)
         if self.config.blog_speed:
             self._speedup, self._post_list = blog_speed.install(config, self.root / CACHE_DIR)
         if self.config.cold_speed and seams.usable("blog-excerpt-parser"):
@@ -338,10 +344,12 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             env.loader = ChoiceLoader([self._sprite.loader(), env.loader])
         if self.config.minify:  # below the page cache: it stores compacted pages
             compact.install(env)
-        if self.config.light_pages and (light := shell.render(env, config, compact.compact if self.config.minify
-                                                               else None)):
-            shell.install(env, light)  # below the page cache too
+        light = self.config.light_pages and shell.render(env, config, compact.compact if self.config.minify else None)
+        if light:
             files.append(light.file(config))
+        if self.config.light_drawer:
+            self._drawers = shell.Drawers(self.root / CACHE_DIR / "drawers")
+        shell.install(env, light or None, self._drawers)  # below the page cache too
         if self.config.page_cache and seams.usable("page-cache"):
             self._page_cache = PageCache(self.root / CACHE_DIR, env, config, self._is_post,
                                          background=self.config.cold_speed)
@@ -350,6 +358,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         return env
 
     def on_post_page(self, output, *, page, config):
+        if self._drawers is not None:  # (a page from the page cache too)
+            self._drawers.note(output)
         if self.config.enabled and self.labels:  # every title with a label: its badge
             output = labels.with_labels(output, self.labels, self._heading_labels.get(page.file.src_uri))
         if self.config.enabled and self._is_post(page):  # a brief's page in its own language
@@ -365,6 +375,10 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
     def on_post_build(self, *, config):
         if self.config.enabled:
             feeds.plain_json_feeds(config)
+        drawers, self._drawers = self._drawers, None
+        if drawers is not None and (missing := drawers.write(config.site_dir)):
+            raise PluginError(f"newsbrief: drawer scripts {missing} not in {drawers.store}: delete "
+                              f"{self.root / CACHE_DIR / 'pages'} (pages cached without them) and build again")
         self._close_speedup()
         page_cache, self._page_cache = self._page_cache, None
         if page_cache is not None:

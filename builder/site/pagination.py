@@ -13,6 +13,14 @@ Paginator calls this "orphans = s - 1", over the oldest-first list). Adding a br
 changes the first page; once every s briefs it also writes ``page/K+1/`` and the links
 (not the briefs) of the pages within the pager's radius of it.
 
+The blog's index (the home page and the digests' index) may show more posts a page after
+its first (plugin option ``index_titles_per_page``, with title lists: the later pages list
+headlines, site/lists.py): its first page is cut as above with s, the s to 2s-1 newest
+posts as cards, and the posts before them (a multiple of s) are cut from the oldest into
+pages of L: ``page/1/`` the oldest L, ..., the newest numbered page holding the rest
+(s to L). A new brief changes the first page; once every s briefs, s posts move from it
+onto the newest numbered page (or a new one). With L = s this is the cut above.
+
 The pager reads newest to oldest as before: « the first page, ‹ newer (rel=prev), the
 numbers of the pages around this one (descending, the oldest "1" always shown), › older
 (rel=next), » the oldest. The first page has no number (its posts change), so it is
@@ -39,17 +47,26 @@ _RANGE = re.compile(r"~(\d+)~")
 _SUPPORTED = re.compile(r"\$(link_first|link_previous|link_next|link_last)\b|~\d+~")
 
 
-def numbered_pages(n: int, step: int) -> int:
-    """K: the numbered pages of a list of n posts (the first page holds the rest)."""
-    return max(0, n // step - 1) if step > 0 else 0
+def numbered_pages(n: int, step: int, later: int | None = None) -> int:
+    """K: the numbered pages of a list of n posts (the first page holds the rest); later:
+    the posts a numbered page holds (step unless given)."""
+    later = later or step
+    rest = _rest(n, step)
+    return -(-rest // later) if later > 0 else 0
 
 
-def page_slice(n: int, step: int, number: int) -> tuple[int, int]:
+def _rest(n: int, step: int) -> int:
+    """The posts not on the first page: the oldest, a multiple of step."""
+    return max(0, n // step - 1) * step if step > 0 else 0
+
+
+def page_slice(n: int, step: int, number: int, later: int | None = None) -> tuple[int, int]:
     """The posts (indices in the newest-first list) of page `number` (0: the first page)."""
-    count = numbered_pages(n, step)
+    later = later or step
+    rest = _rest(n, step)
     if number == 0:
-        return 0, n - count * step
-    return n - number * step, n - (number - 1) * step
+        return 0, n - rest
+    return n - min(number * later, rest), n - (number - 1) * later
 
 
 def format_supported(fmt: str) -> bool:
@@ -121,7 +138,7 @@ def _generate_pages(plugin, view, config, files):
 
     yield view
     step = plugin._config_pagination_per_page(view)
-    for number in range(1, numbered_pages(len(view.posts), step) + 1):
+    for number in range(1, numbered_pages(len(view.posts), step, _later(plugin, view, step)) + 1):
         path = plugin._format_path_for_pagination(view, number)
         file = files.get_file_from_path(path)
         if not file:
@@ -135,6 +152,15 @@ def _generate_pages(plugin, view, config, files):
         file.page.posts = view.posts
 
 
+def _later(plugin, view, step: int) -> int:
+    """The posts a numbered page of this list holds: the blog index's own number (its
+    later pages list titles), any other list's step."""
+    from material.plugins.blog.structure import View
+
+    later = getattr(plugin, "_nb_index_later", 0)
+    return later if later > 0 and type(view) is View else step
+
+
 def _render(plugin, stock_render, view):
     """BlogPlugin._render for stable pagination: this page's posts and its pager."""
     from mkdocs.exceptions import PluginError
@@ -144,20 +170,22 @@ def _render(plugin, stock_render, view):
         return stock_render(view)
     original = view.pages[0]
     step = plugin._config_pagination_per_page(view)
+    later = _later(plugin, view, step)
     n, number = len(view.posts), view.pages.index(view)
-    count = numbered_pages(n, step)
+    count = numbered_pages(n, step, later)
     if len(view.pages) != count + 1:  # a page of that path was there before the blog's
         raise PluginError(f"newsbrief: the list {original.url or '/'} has {len(view.pages) - 1} numbered "
                           f"pages, not {count}: is a page/ file in docs/?")
-    p, q = page_slice(n, step, number)
+    p, q = page_slice(n, step, number, later)
     posts = view.posts[p:q]
     pager = StablePager(posts, number, count, lambda k: get_relative_url(view.pages[k].url, view.url))
     return [plugin._render_post(post.excerpt, view) for post in posts if post.excerpt], pager
 
 
-def install(blog_plugins) -> list:
+def install(blog_plugins, index_later: int = 0) -> list:
     """Stable pagination on each blog plugin instance of this build whose pagination
-    format the pager renders (call before the blogs' on_files); the blogs it is on."""
+    format the pager renders (call before the blogs' on_files); the blogs it is on.
+    index_later: the posts a numbered page of a blog's index holds (0: as its first)."""
     if not blog_plugins or not seams.usable(SEAM):
         return []
     done = []
@@ -168,6 +196,7 @@ def install(blog_plugins) -> list:
                               "write; that blog paginates the stock way (from the newest)")
             continue
         stock_render = plugin._render
+        plugin._nb_index_later = index_later
         plugin._generate_pages = MethodType(_generate_pages, plugin)
         plugin._render = MethodType(lambda self, view, _stock=stock_render: _render(self, _stock, view), plugin)
         done.append(plugin)

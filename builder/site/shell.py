@@ -19,6 +19,21 @@ the site's root; a page's rendered output is then searched for exactly that mark
 URLs relative to the page). A page where it is not found exactly (another template, a
 Material that writes the header otherwise) is left as it was written: the check is the
 match itself.
+
+The drawer (the primary navigation, ~1.8 KB a page; plugin option ``light_drawer``)
+comes from a script too, but its markup differs by page (the section that is expanded,
+the active item, the current page's table of contents): each page's own drawer, its URLs
+written from the site's root, is a *variant*, and the page carries
+``<script src="…/assets/javascripts/nb-nav.<hash>.js"></script>`` in its place: the
+variant's script, named by the variant's content, so that the thousands of pages with
+the same drawer (every brief's page, every page of a list) share one cached file. A
+drawer that lists the page itself as the current one (a month of the archive, a
+publisher, a page of the menu) is that page's alone and stays as written. The
+script puts the markup back where it stands, its URLs relative to the page again (from
+the script's own ``src``), byte for byte. A page whose drawer has a URL not relative to
+the site's root (an external link, a page's link to itself) is left as written. Without
+JavaScript the page has no drawer: the stylesheet then shows the header's tabs on phones
+and hides the drawer's button (``.no-js``, which Material's bundle removes).
 """
 
 from __future__ import annotations
@@ -26,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from pathlib import Path
 
 from jinja2.utils import htmlsafe_json_dumps
 from mkdocs.structure.files import File
@@ -154,30 +170,165 @@ def render(env, config, squeeze=None) -> Shell | None:
 
 
 class _Shelled:
-    """A Jinja template whose rendered page has the shell's markup replaced."""
+    """A Jinja template whose rendered page has the shell's markup (and its drawer)
+    replaced."""
 
-    def __init__(self, template, shell: Shell):
+    def __init__(self, template, shell: Shell | None, drawers: Drawers | None = None):
         self._template = template
         self._shell = shell
+        self._drawers = drawers
 
     def render(self, *args, **kwargs) -> str:
         out = self._template.render(*args, **kwargs)
         context = args[0] if args and isinstance(args[0], dict) else kwargs
         base_url = context.get("base_url")
-        return self._shell.apply(out, base_url) if isinstance(base_url, str) else out
+        if not isinstance(base_url, str):
+            return out
+        if self._shell is not None:
+            out = self._shell.apply(out, base_url)
+        return self._drawers.apply(out, base_url) if self._drawers is not None else out
 
     def __getattr__(self, name):
         return getattr(self._template, name)
 
 
-def install(env, shell: Shell) -> None:
+def install(env, shell: Shell | None, drawers: Drawers | None = None) -> None:
     """Every HTML page the build renders carries the shell's script instead of its
-    markup; call after site/compact.py's install and before the page cache wraps the
-    environment (it stores the pages as written)."""
+    markup (and its drawer's script instead of the drawer); call after site/compact.py's
+    install and before the page cache wraps the environment (it stores the pages as
+    written)."""
+    if shell is None and drawers is None:
+        return
     get_template = env.get_template
 
     def shelled_get_template(name, *args, **kwargs):
         template = get_template(name, *args, **kwargs)
-        return _Shelled(template, shell) if str(name).endswith(".html") else template
+        return _Shelled(template, shell, drawers) if str(name).endswith(".html") else template
 
     env.get_template = shelled_get_template
+
+
+# -- the drawer -------------------------------------------------------------------------
+
+_SIDEBAR = '<div class="md-sidebar md-sidebar--primary" data-md-component="sidebar" data-md-type="navigation"'
+_SIDEBAR_TO_NAV = re.compile(r'[^<>]*>\s*<div class="md-sidebar__scrollwrap">\s*<div class="md-sidebar__inner">\s*')
+_CURRENT = "md-nav__link--active"
+_RELATIVE_ROOT = re.compile(r"\.|\.\.(?:/\.\.)*")  # a page's base_url as MkDocs writes it
+_NAV_TAG = re.compile(r"<(/?)nav\b")
+_URL = re.compile(r'\b(href|src)="([^"]*)"')
+_DRAWER_REF = re.compile(r"nb-nav\.([0-9a-f]{10})\.js")
+_DRAWER_RUNTIME = """\
+/* newsbrief: a page's drawer (generated: builder/site/shell.py). */
+(function (s, html) {
+  var root = s.getAttribute("src").replace(/assets\\/javascripts\\/nb-nav\\.[0-9a-f]+\\.js$/, "");
+  var t = document.createElement("template");
+  t.innerHTML = html.split(%(base)s).join(root).split(%(bare)s).join(root.replace(/\\/$/, "") || ".");
+  s.replaceWith(t.content);
+})(document.currentScript, %(markup)s);
+"""
+
+
+def drawer_span(html: str) -> tuple[int, int] | None:
+    """Where the page's drawer is (the <nav> in Material's primary sidebar, nested <nav>s
+    included); None unless there is exactly one such sidebar holding just that."""
+    if html.count(_SIDEBAR) != 1:
+        return None
+    at = html.index(_SIDEBAR)
+    start = html.find("<nav", at)
+    if start < 0 or not _SIDEBAR_TO_NAV.fullmatch(html, at + len(_SIDEBAR), start):
+        return None
+    depth = 0
+    for m in _NAV_TAG.finditer(html, start):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            return start, html.index(">", m.end()) + 1
+    return None
+
+
+def from_root(markup: str, base_url: str) -> str | None:
+    """The markup with each URL written as MkDocs writes a page's URL to the site's
+    root and a path (``base_url`` + "/" + path) made a placeholder and the path, so that
+    pages at other depths share it; other URLs (fragments, links to a page near this
+    one) stay as they are, so the markup comes back byte for byte. None if the markup
+    has the placeholder itself or a script."""
+    prefix = "" if base_url == "." else base_url + "/"
+    if _BASE in markup or "<script" in markup:
+        return None
+
+    def url(m: re.Match) -> str:
+        value = m.group(2)
+        if value == base_url:
+            return f'{m.group(1)}="{_BASE}"'
+        rest = value[len(prefix):] if value.startswith(prefix) else None
+        if rest is None or rest.startswith(("../", "./", "/", "#")) or rest in ("..", ".") \
+                or ":" in rest.split("/", 1)[0]:
+            return m.group(0)
+        return f'{m.group(1)}="{_BASE}/{rest}"'
+
+    return _URL.sub(url, markup)
+
+
+def drawer_js(markup: str) -> str:
+    """The script of one drawer variant (markup from the root's placeholder)."""
+    return _DRAWER_RUNTIME % {"base": json.dumps(_BASE + "/"), "bare": json.dumps(_BASE),
+                              "markup": json.dumps(markup)}
+
+
+def drawer_back(markup: str, base_url: str) -> str:
+    """The variant's markup as the script puts it back on a page of this base_url."""
+    prefix = "" if base_url == "." else base_url + "/"
+    return markup.replace(_BASE + "/", prefix).replace(_BASE, prefix.rstrip("/") or ".")
+
+
+class Drawers:
+    """The drawer variants of a build: learned from the pages as they are rendered,
+    kept in ``store`` (so that a page reused from the page cache finds its variant in a
+    later build), and written into the site for the pages that use them."""
+
+    def __init__(self, store: Path):
+        self.store = store
+        self.known: dict[str, str] = {}  # hash -> script
+        self.used: set[str] = set()
+
+    def apply(self, html: str, base_url: str) -> str:
+        span = drawer_span(html) if _RELATIVE_ROOT.fullmatch(base_url) else None
+        if span is None:  # (404.html: its URLs are absolute)
+            return html
+        start, end = span
+        # (a drawer that lists the page itself, marked as the current one, is that page's
+        # own: a month's, a publisher's; a script for each would weigh more than it saves)
+        markup = from_root(html[start:end], base_url) if _CURRENT not in html[start:end] else None
+        if markup is None:
+            return html
+        js = drawer_js(markup)
+        key = hashlib.sha256(js.encode("utf-8")).hexdigest()[:10]
+        if key not in self.known:
+            self.known[key] = js
+            path = self.store / f"nb-nav.{key}.js"
+            if not path.is_file():
+                self.store.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(".tmp")
+                tmp.write_text(js, encoding="utf-8")
+                tmp.replace(path)
+        prefix = "" if base_url == "." else base_url + "/"
+        return f'{html[:start]}<script src="{prefix}{SHELL_DIR}/nb-nav.{key}.js"></script>{html[end:]}'
+
+    def note(self, output: str) -> None:
+        """A page as written (rendered now or reused from the page cache): its variant."""
+        self.used.update(_DRAWER_REF.findall(output))
+
+    def write(self, site_dir: str) -> list[str]:
+        """The scripts of the variants the pages use, into the site; the ones not found."""
+        missing = []
+        folder = Path(site_dir, SHELL_DIR)
+        for key in sorted(self.used):
+            js = self.known.get(key)
+            if js is None:
+                path = self.store / f"nb-nav.{key}.js"
+                js = path.read_text(encoding="utf-8") if path.is_file() else None
+            if js is None:
+                missing.append(key)
+                continue
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"nb-nav.{key}.js").write_text(js, encoding="utf-8")
+        return missing

@@ -116,7 +116,7 @@ def test_the_home_page_has_cards_and_its_later_pages_list_titles(project, pages)
     cards = home.count(CARD)
     assert 10 <= cards <= 19 and "md-post__content" in home
     later = sorted(n for n in pages if re.match(r"page/\d+/index\.html$", n))
-    assert len(later) >= 2
+    assert len(later) >= 1  # (fifty titles a page: index_titles_per_page, test_site_size4.py)
     listed: list[str] = []
     for name in later:
         assert CARD not in pages[name] and "md-post__content" not in pages[name], name

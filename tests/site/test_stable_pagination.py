@@ -90,6 +90,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # every list at PER_PAGE (the archive, publisher and author lists by title have their own
     # *_pagination_per_page settings)
     text = re.sub(r"pagination_per_page: \d+\n", f"pagination_per_page: {PER_PAGE}\n", text)
+    # (and the home list's later pages too: the cut with titles is tested in test_site_size4.py)
+    marker = "      posts_dir: posts\n"
+    text = text.replace(marker, f"{marker}      index_titles_per_page: {PER_PAGE}\n", 1)
     config.write_text(text, encoding="utf-8")
     for i in range(16):
         _add(project, i)
