@@ -21,7 +21,7 @@ import gc
 import hashlib
 import os
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,8 +185,13 @@ def _run(files: list[tuple[str, Path]], rules: Rules, one: Callable, chunk: Call
                 if n % 256 == 0:
                     freeze()
         return out
-    lang.preload()  # once, before the workers fork: they share the model
-    features.preload()  # and datasketch
+    # Once, before the workers fork, so they share them: the language model (its
+    # decompression, most of it, lets go of the GIL, so it runs in a thread while this
+    # one imports datasketch and scipy) and datasketch's permutations.
+    with ThreadPoolExecutor(1) as loader:
+        model = loader.submit(lang.preload)
+        features.preload()
+        model.result()
     size = max(16, min(256, len(files) // (workers * 8) or 1))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
     with _out_of_gc() as freeze, ProcessPoolExecutor(max_workers=workers) as pool:
