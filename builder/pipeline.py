@@ -80,7 +80,8 @@ def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules
         span = spans.get(o.source_path)
         if o.source_path not in stubs:
             a.learned = apply_learned(a, o.features, learned, span)
-            a.content_key = content_key(a)
+            if a.learned:  # its text changed; else it is the text the conversion hashed
+                a.content_key = content_key(a)
         elif learned_hits(a, o.features, learned, span) != a.learned:
             outcomes[i] = full(o)
     cut = len(posts_rel) + 1

@@ -21,7 +21,7 @@ import gc
 import hashlib
 import os
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,14 +141,23 @@ def scan_file(item: tuple[str, Path], rules: Rules) -> Outcome | Scan:
     return _light(got) if isinstance(got, Outcome) else got
 
 
-def _process_chunk(args: tuple[list[tuple[str, Path]], Rules, list[SourceView | None]]) -> list[Outcome]:
-    paths, rules, views = args
-    return [process_file(p, rules, v) for p, v in zip(paths, views, strict=True)]
+# A pool worker's rules: given once as it starts, not with every chunk (each copy would
+# build its RE2 sets again, ~3 ms).
+_worker_rules: Rules | None = None
 
 
-def _scan_chunk(args: tuple[list[tuple[str, Path]], Rules]) -> list[Outcome | Scan]:
-    paths, rules = args
-    return [scan_file(p, rules) for p in paths]
+def _start_worker(rules: Rules) -> None:
+    global _worker_rules
+    _worker_rules = rules
+
+
+def _process_chunk(args: tuple[list[tuple[str, Path]], list[SourceView | None]]) -> list[Outcome]:
+    paths, views = args
+    return [process_file(p, _worker_rules, v) for p, v in zip(paths, views, strict=True)]
+
+
+def _scan_chunk(args: tuple[list[tuple[str, Path]]]) -> list[Outcome | Scan]:
+    return [scan_file(p, _worker_rules) for p in args[0]]
 
 
 @contextmanager
@@ -185,12 +194,20 @@ def _run(files: list[tuple[str, Path]], rules: Rules, one: Callable, chunk: Call
                 if n % 256 == 0:
                     freeze()
         return out
-    lang.preload()  # once, before the workers fork: they share the model
-    features.preload()  # and datasketch
-    size = max(16, min(256, len(files) // (workers * 8) or 1))
+    # Once, before the workers fork, so they share them: the language model (its
+    # decompression, most of it, lets go of the GIL, so it runs in a thread while this
+    # one imports datasketch and scipy) and datasketch's permutations.
+    with ThreadPoolExecutor(1) as loader:
+        model = loader.submit(lang.preload)
+        features.preload()
+        model.result()
+    # Chunks of at most 64 dumps (~0.1 s of work): the last ones leave a worker idle
+    # for less time than 256 did, while a worker waits for the other to finish.
+    size = max(16, min(64, len(files) // (workers * 8) or 1))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
-    with _out_of_gc() as freeze, ProcessPoolExecutor(max_workers=workers) as pool:
-        for result in pool.map(chunk, [(c, rules, *extra(c)) for c in chunks]):
+    with _out_of_gc() as freeze, \
+            ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(rules,)) as pool:
+        for result in pool.map(chunk, [(c, *extra(c)) for c in chunks]):
             out.extend(result)
             freeze()
             if progress:

@@ -23,7 +23,7 @@ _HEADING_END = (*".,;:!?…\"”»)]–—-", *"。、，；：！？」』）")
 def is_heading(text: str) -> bool:
     """A section heading: a short standalone line that is not a sentence or a quote. Its
     first letter is a capital, unless its script has no case (Han, kana, Arabic ...)."""
-    if not 1 <= word_count(text) <= 12 or len(text) > 90:
+    if len(text) > 90 or not 1 <= word_count(text, 12) <= 12:
         return False
     if text[0] in _OPENING_QUOTES or text.endswith(_HEADING_END) or looks_like_date(text):
         return False
@@ -91,7 +91,7 @@ def clean(lay: Layout, rules: Rules) -> Article:
             drop(line, "boilerplate: repeated date")
         elif all(w.casefold() in author_words for w in text.split()):
             drop(line, "boilerplate: author name repeated by the template")
-        elif word_count(text) >= SENTENCE_WORDS:  # a sentence of the article (an editor’s note)
+        elif word_count(text, SENTENCE_WORDS) >= SENTENCE_WORDS:  # a sentence of the article (an editor’s note)
             trailing.append(line)
         else:
             drop(line, "boilerplate: site chrome after the byline")

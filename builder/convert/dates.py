@@ -179,6 +179,9 @@ def _parse(text: str, date_order: str) -> dt.date:
             return dt.date(year, month, day)
         except ValueError as e:
             raise DateError(f"unreadable date {text!r}: {e}") from None
+    named = _named_date(s)
+    if named is not None:
+        return named
     try:
         first, second = (
             du_parser.parse(s, default=d, dayfirst=date_order == "DMY", fuzzy=False) for d in _DEFAULTS
@@ -188,6 +191,28 @@ def _parse(text: str, date_order: str) -> dt.date:
     if first.date() != second.date():
         raise DateError(f"incomplete date {text!r}: needs day, month and year")
     return first.date()
+
+
+# The commonest spellings of a date with its month's name: "May 13, 2025", "13 May 2025",
+# "Tuesday, May 13, 2025". Read here without dateutil (its tokenizer, twice, was half of
+# reading a family dump), with dateutil's own month and weekday names; anything else, and
+# a day the month does not have, goes to dateutil as before (tests/convert/test_speedups3.py
+# compares the two over every month, day and spelling).
+_NAMED = re.compile(r"(?:([A-Za-z]+),? )?(?:([A-Za-z]+) (\d{1,2}),?|(\d{1,2}) ([A-Za-z]+),?) ([1-9]\d{3})")
+_NAMES = du_parser.parserinfo()
+
+
+def _named_date(s: str) -> dt.date | None:
+    m = _NAMED.fullmatch(s)
+    if m is None or (m[1] is not None and _NAMES.weekday(m[1]) is None):
+        return None
+    month = _NAMES.month(m[2] or m[5])
+    if month is None:
+        return None
+    try:
+        return dt.date(int(m[6]), month, int(m[3] or m[4]))
+    except ValueError:
+        return None
 
 
 # -- the time of day a date line may carry (front matter `date`, the feeds) -------------

@@ -37,9 +37,12 @@ SENTENCE_ENDS = (".", "!", "?", "…", "。", "！", "？")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 
 
-def word_count(text: str) -> int:
+def word_count(text: str, most: int | None = None) -> int:
     """Words of a line: spaced words as str.split() finds them, plus Han and kana
-    characters two to a word."""
+    characters two to a word. With `most`, the count may stop past it: any answer above
+    `most` then means "more than `most`"."""
+    if text.isascii():  # most lines: no Han or kana, and isascii() is far cheaper than the scan
+        return len(text.split(None, most) if most is not None else text.split())
     unspaced = len(_UNSPACED.findall(text))
     if not unspaced:
         return len(text.split())
@@ -49,7 +52,7 @@ def word_count(text: str) -> int:
 def is_sentence(text: str) -> bool:
     """A line that reads as a sentence of the article: long, or long enough and ending
     like a sentence (closing quotes and brackets aside)."""
-    n = word_count(text)
+    n = word_count(text, SENTENCE_WORDS)
     return n >= SENTENCE_WORDS or (n >= MIN_SENTENCE_WORDS and text.rstrip(_CLOSERS).endswith(SENTENCE_ENDS))
 
 
