@@ -71,18 +71,18 @@ def _instances(config, kind: str) -> list:
 
 
 def _section(config, rss) -> str | None:
-    """The URL folder of the blog whose posts a feed carries ("digests/"), "" for a blog
-    at the site's root or a feed of no one blog (its pages are every page)."""
+    """The URL folder of the one blog whose posts a feed carries ("digests/"); "" for a
+    blog at the site's root, or a feed of no one blog (its pages are every page)."""
     try:
         pattern = re.compile(rss.config.get("match_path") or ".*")
     except re.error:
         return ""
+    roots = []
     for blog in _instances(config, "material/blog"):
         root = posixpath.normpath(blog.config.blog_dir)
-        posts = posixpath.normpath(blog.config.post_dir.format(blog=root))
-        if pattern.match(posts + "/post.md"):
-            return "" if root == "." else root.strip("/") + "/"
-    return ""
+        if pattern.match(posixpath.normpath(blog.config.post_dir.format(blog=root)) + "/post.md"):
+            roots.append(root)
+    return roots[0].strip("/") + "/" if len(roots) == 1 and roots[0] != "." else ""
 
 
 def alternates(config, page) -> list[tuple[str, str, str]]:
