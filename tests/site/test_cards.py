@@ -165,7 +165,7 @@ def test_the_byline_reads_as_a_sentence_and_spells_the_publisher_as_the_cards(bu
     brief = next(t for p, t in pages.items() if p.endswith("islanders-fear-lifeline-ferry-contract-will-cut-winter-sailings"))
     line = _text(re.search(r'<div class="nb-byline">(.*?)</div>', brief, re.S).group(1))
     assert line == "3 June 2025 · By Maren Holt · Harbourline Press · 2 min read"
-    card = re.search(r' · <a href="[^"]*">\s*(Harbourline[^<]*)</a></li>', pages["publisher/harbourline-press"])
+    card = re.search(r'\u00a0· <a href="[^"]*">\s*(Harbourline[^<]*)</a></li>', pages["publisher/harbourline-press"])
     assert card and card.group(1).strip() == "Harbourline Press"
     css = (REPO / "docs" / "stylesheets" / "extra.css").read_text(encoding="utf-8")
     rules = re.findall(r"\.nb-byline__publisher\s*\{([^}]*)\}", css)

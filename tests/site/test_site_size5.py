@@ -113,7 +113,7 @@ def test_every_list_by_title_is_one_list_with_an_item_a_brief(project, pages):
             assert authors == [f"author/{a}/" for a in brief.get("authors") or []]
             assert all((Path(project, "site", u, "index.html")).is_file() for u, _ in linked)
             assert publishers == ([html.unescape(str(brief["publisher"]))] if brief.get("publisher") else [])
-            line = html.unescape(re.sub(r"<[^>]+>", "", rest))
+            line = html.unescape(re.sub(r"<[^>]+>", "", rest)).replace("\u00a0", " ")  # (no-break before "·")
             assert line.startswith(" · By " if authors else " · ") if linked else not line.strip(), line
             if name.startswith("archive/"):
                 months.setdefault(name.split("/page/")[0].removesuffix("index.html"), set()).add(url)
