@@ -324,6 +324,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         if not self.config.enabled:
             return env
         get_template = env.get_template  # before the wrappers below
+        feeds.install(env, config)  # which feeds a page links (overrides/main.html)
         locale = (config.theme.get("language") or "en").replace("-", "_")
         for page in self.posts:
             escaping.escape_title(page)

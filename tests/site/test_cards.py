@@ -109,10 +109,25 @@ def test_the_publishers_index_lists_every_publisher_with_its_count(built: Path):
 def test_cards_name_their_authors_and_publisher(built: Path):
     site = built / "site"
     pages = _pages(site)
-    for path in ("", "archive/2025/06", "author/maren-holt", "publisher/harbourline-press"):
-        # (archive, author and publisher pages: lists by title, tests/site/test_site_size.py)
-        cards = re.findall(r'<article class="md-post md-post--excerpt(?: nb-post--title)?">(.*?)</article>',
-                           pages[path], re.S)
+    for path in ("archive/2025/06", "author/maren-holt", "publisher/harbourline-press"):
+        # archive, author and publisher pages: a row a brief (overrides/blog-list.html):
+        # headline, then "day · By A and B · Publisher", each name a link to its page
+        rows = re.findall(r'<ul class="nb-titles">(.*?)</ul>', pages[path], re.S)
+        assert len(rows) == 1, path
+        items = re.findall(r"<li>(.*?)</li>", rows[0], re.S)
+        assert items, path
+        for item in items:
+            links = re.findall(r'<a href="([^"]+)">', item)
+            assert _resolves(site, path, links[0]) and re.match(r"\d{4}/\d{2}/", _target(path, links[0]))
+            by = _text(item.split("<br>", 1)[1])
+            assert DAY.match(by.split(" · ")[0]), by
+            kinds = [_target(path, h).split("/")[0] for h in links[1:]]
+            assert set(kinds) <= {"author", "publisher"} and "publisher" not in kinds[:-1], item
+            assert kinds[-1:] == ["publisher"] or not path.startswith("publisher/"), item
+            assert all(_resolves(site, path, h) for h in links), item
+            assert (" · By " in by) == ("author" in kinds), by
+    for path in ("",):
+        cards = re.findall(r'<article class="md-post md-post--excerpt">(.*?)</article>', pages[path], re.S)
         assert cards, path
         for card in cards:
             assert "<nav" not in card  # no unlabelled navigation region per card
@@ -150,7 +165,7 @@ def test_the_byline_reads_as_a_sentence_and_spells_the_publisher_as_the_cards(bu
     brief = next(t for p, t in pages.items() if p.endswith("islanders-fear-lifeline-ferry-contract-will-cut-winter-sailings"))
     line = _text(re.search(r'<div class="nb-byline">(.*?)</div>', brief, re.S).group(1))
     assert line == "3 June 2025 · By Maren Holt · Harbourline Press · 2 min read"
-    card = re.search(r'<a href="[^"]*" class="md-meta__link">\s*(Harbourline[^<]*)</a>', pages["publisher/harbourline-press"])
+    card = re.search(r'\u00a0· <a href="[^"]*">\s*(Harbourline[^<]*)</a></li>', pages["publisher/harbourline-press"])
     assert card and card.group(1).strip() == "Harbourline Press"
     css = (REPO / "docs" / "stylesheets" / "extra.css").read_text(encoding="utf-8")
     rules = re.findall(r"\.nb-byline__publisher\s*\{([^}]*)\}", css)

@@ -30,8 +30,8 @@ pytestmark = pytest.mark.slow
 
 BRIEF = re.compile(r"^\d{4}/\d{2}/[^/]+/index\.html$")
 CARD = '<article class="md-post md-post--excerpt">'
-ROW = re.compile(r'<article class="md-post md-post--excerpt nb-post--title">\s*<h2 class="nb-post__title">'
-                 r'<a href="([^"]+)">')
+# A title row (overrides/blog-list.html): the headline's link, a line break, the day.
+ROW = re.compile(r'<li><a href="([^"]+)">(?:(?!</li>).)*?</a><br>\n<time datetime=', re.S)
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
 POST_SIDEBAR = re.compile(r'<div class="md-sidebar md-sidebar--post".*?</nav>\s*</div>\s*</div>\s*</div>', re.S)
 

@@ -26,8 +26,8 @@ pytestmark = pytest.mark.slow
 STEP, LATER = 3, 7
 # A card's or a title row's link to its brief (a card's headline links to it).
 CARD = re.compile(r'<article class="md-post md-post--excerpt">.*?<a class="toclink" href="([^"]+)">', re.S)
-ROW = re.compile(r'<article class="md-post md-post--excerpt nb-post--title">\s*<h2 class="nb-post__title">'
-                 r'<a href="([^"]+)">')
+# A title row (overrides/blog-list.html): the headline's link, a line break, the day.
+ROW = re.compile(r'<li><a href="([^"]+)">(?:(?!</li>).)*?</a><br>\n<time datetime=', re.S)
 OLDER = re.compile(r'<a class="md-pagination__link" href="([^"]+)" rel="next">')
 NUMBER = re.compile(r'<a class="md-pagination__link" href="[^"]+">(\d+)</a>')
 BRIEF = re.compile(r"^(digests/)?\d{4}/\d{2}/[^/]+/index\.html$")

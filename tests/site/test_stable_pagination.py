@@ -71,7 +71,9 @@ def _numbered(files: dict[str, bytes], lst: str) -> dict[int, bytes]:
 
 
 def _cards(page: bytes) -> list[str]:
-    return re.findall(r'<article class="md-post md-post--excerpt[^"]*">.*?<time datetime="([^"]+)"', page.decode(), re.S)
+    # a card, or a title row (overrides/blog-list.html: headline link, line break, day)
+    return re.findall(r'(?:<article class="md-post md-post--excerpt[^"]*">|<li><a href="[^"]+">)'
+                      r'.*?<time datetime="([^"]+)"', page.decode(), re.S)
 
 
 def _list_sizes(files: dict[str, bytes]) -> dict[str, int]:
