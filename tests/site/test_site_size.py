@@ -85,11 +85,11 @@ def _build(project: Path, config: str, site: str) -> Path:
 
 
 def _pages(site: Path) -> dict[str, str]:
-    """The HTML pages by path. The light pages' shell script (site/shell.py) holds the header
-    markup as the page would have it, compacted or not, so its content-hashed name differs
-    between the two sites: it is read here without its hash."""
-    shell = re.compile(r"nb-shell\.[0-9a-f]+\.js")
-    return {p.relative_to(site).as_posix(): shell.sub("nb-shell.js", p.read_text(encoding="utf-8"))
+    """The HTML pages by path. The light pages' scripts (site/shell.py) hold the header and drawer
+    markup as the page would have it, compacted or not, so their content-hashed names differ
+    between the two sites: they are read here without their hash."""
+    shell = re.compile(r"nb-(shell|nav)\.[0-9a-f]+\.js")
+    return {p.relative_to(site).as_posix(): shell.sub(r"nb-\1.js", p.read_text(encoding="utf-8"))
             for p in site.rglob("*.html") if not p.relative_to(site).as_posix().startswith("pagefind/")}
 
 
@@ -122,9 +122,13 @@ def test_compact_cuts_indentation_only():
 
 def test_every_page_is_its_full_page_without_indentation(sites):
     small, full = sites
-    assert small.keys() == full.keys()
-    lists = [n for n in small if n.startswith(TITLE_LIST_DIRS)]
-    assert lists
+    # Title lists cut the blogs' later index pages by fifty (option index_titles_per_page),
+    # so the lists and the two index pages whose pagers point into them differ in more
+    # than whitespace; every other page is compared.
+    lists = {n for n in small.keys() | full.keys() if n.startswith(TITLE_LIST_DIRS)}
+    lists |= {"index.html", "digests/index.html"}
+    assert small.keys() - lists == full.keys() - lists
+    assert lists & small.keys()
     for name, html in small.items():
         if name in lists:
             continue
