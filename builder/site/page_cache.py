@@ -123,22 +123,29 @@ def site_key(config, nav) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _card(excerpt) -> list:
-    """What a list page shows of a post (partials/post.html): its card."""
-    return [excerpt.url, excerpt.title, getattr(getattr(excerpt, "post", None), "title", None),
-            excerpt.content or "", bool(excerpt.more), _plain(excerpt.meta),
+def _card(excerpt) -> list[str]:
+    """What a list page shows of a post (partials/post.html): its card, as key parts (the
+    content as it is: encoding it as JSON again was most of the key's time)."""
+    return [_plain([excerpt.url, excerpt.title, getattr(getattr(excerpt, "post", None), "title", None),
+                    bool(excerpt.more)]),
+            excerpt.content or "", _plain(excerpt.meta),
             _plain(dict(excerpt.config.items()) if hasattr(excerpt, "config") else None),
             _plain([dict(a.items()) for a in getattr(excerpt, "authors", None) or ()]),
             _plain([_link(c) for c in getattr(excerpt, "categories", None) or ()])]
 
 
-def _list_part(context) -> str:
-    """A list page's cards and pager ("" on other pages): the pager as it renders (the
+def _list_part(context) -> list[str]:
+    """A list page's cards and pager (none on other pages): the pager as it renders (the
     template's arguments are constants of the templates, which the site key holds)."""
     if not any(k in context for k in LIST_CONTEXT_KEYS):
-        return ""
+        return [""]
     pager = context.get("pagination")
-    return _plain([[_card(e) for e in context.get("posts") or ()], pager({}) if callable(pager) else None])
+    posts = context.get("posts") or ()
+    parts = [f"list:{len(posts)}"]
+    for excerpt in posts:
+        parts += _card(excerpt)
+    parts.append(_plain(pager({}) if callable(pager) else None))
+    return parts
 
 
 def page_key(site: str, context) -> str | None:
@@ -154,7 +161,7 @@ def page_key(site: str, context) -> str | None:
         _plain([_link(c) for c in getattr(page, "categories", None) or ()]),
         _plain(tags), _plain(_link(page.previous_page)), _plain(_link(page.next_page)),
         _plain([_link(a) for a in page.ancestors]), _plain([page.canonical_url, page.edit_url, page.is_homepage]),
-        _list_part(context),
+        *_list_part(context),
     ]
     return integrity(*parts)
 

@@ -321,6 +321,9 @@ def _check_blog_yaml() -> None:
     require("yaml.load(match.group(1), SafeLoader)" in _source(structure.Post.__init__),
             "Post.__init__ does not parse front matter with SafeLoader")
     require(hasattr(yaml, "CSafeLoader"), "PyYAML was built without LibYAML (no CSafeLoader)")
+    # (front matter stored by its text: the module's one use of `yaml` is that load)
+    require(getattr(structure, "yaml", None) is yaml, "the blog's structure module has no `yaml` of its own")
+    require(_source(structure).count("yaml.") == 1, "the blog's structure module uses `yaml` elsewhere too")
 
 
 def _check_blog_pagination() -> None:
