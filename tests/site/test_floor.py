@@ -242,3 +242,79 @@ def test_remove_later_falls_back_to_removing_now(tmp_path, monkeypatch):
 @pytest.mark.parametrize("name", ["page-render", "blog-readtime"])
 def test_new_seams_hold(name):
     assert seams.check(name) is None
+
+
+FRONT_MATTERS = [
+    "title: A\ndate:\n  created: 2024-05-01 12:30:01.5+02:00\n  updated: 2024-05-02\ntags: [a, b]\nn: 3\n"
+    "f: 1.5\nb: true\nx: null\nauthors:\n  - reuters-desk\n",
+    "date: 2024-05-01T12:00:00Z\n", "date: 2024-05-01 12:00:00-05:30\n", "date: 2024-05-01 10:00:00\n",
+    "a: !!binary aGVsbG8=\n", "1: x\n", "s: !!set {a, b}\n", "'\ue000nb:date': [2024, 1, 1]\n",
+]
+
+
+def _shape(value):
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shape(v) for v in value]
+    return (type(value), repr(value), type(getattr(value, "tzinfo", None)))
+
+
+@pytest.mark.parametrize("text", FRONT_MATTERS)
+def test_front_matter_from_the_cache_is_pyyamls(tmp_path, text):
+    import yaml
+
+    want = yaml.load(text, yaml.CSafeLoader)
+    cache = blog_speed.Cache(tmp_path)
+    first = blog_speed._FrontMatter(cache, yaml).load(text, yaml.CSafeLoader)
+    cache.save()
+    again = blog_speed.Cache(tmp_path)
+    second = blog_speed._FrontMatter(again, yaml).load(text, yaml.CSafeLoader)
+    third = blog_speed._FrontMatter(again, yaml).load(text, yaml.CSafeLoader)
+    assert _shape(first) == _shape(second) == _shape(third) == _shape(want)
+    assert second is not third  # each post gets objects of its own: Material changes meta
+    stored = blog_speed._tag(want) is not blog_speed._NO
+    assert len(again.new) == stored  # (binary, sets, keys that are not strings: PyYAML each time)
+
+
+def test_front_matter_seam(monkeypatch, tmp_path):
+    import yaml
+    from material.plugins.blog import structure
+
+    config, _ = _site(tmp_path)
+    speed = blog_speed.Speedup(config, None, parts=("blog-yaml",))
+    try:
+        assert isinstance(structure.yaml, blog_speed._FrontMatter) and structure.SafeLoader is yaml.CSafeLoader
+    finally:
+        speed.uninstall()
+    assert structure.yaml is yaml and structure.SafeLoader is yaml.SafeLoader
+    monkeypatch.setattr(structure, "yaml", object())
+    assert "yaml" in seams.check("blog-yaml")
+    monkeypatch.undo()
+    monkeypatch.setattr(seams, "usable", lambda name, **kw: name != "blog-yaml")
+    speed, _ = blog_speed.install(config, None)
+    try:
+        assert structure.yaml is yaml and structure.SafeLoader is yaml.SafeLoader
+    finally:
+        speed.uninstall()
+
+
+def test_the_blog_cache_writes_back_what_it_read(tmp_path):
+    cache = blog_speed.Cache(tmp_path)
+    cache.put("a", ["<p>a</p>", None, []])
+    cache.put("b", [3])
+    cache.put("c", [4])
+    cache.save()
+    path = tmp_path / blog_speed.CACHE_SUBDIR / blog_speed.CACHE_FILE
+    again = blog_speed.Cache(tmp_path)
+    assert again.get("a") == ["<p>a</p>", None, []] and again.get("b") == [3]
+    assert not again.dirty and again.kept.keys() == {"a", "b"}
+    before = path.read_bytes()
+    again.put("b", [5])  # replaced: written anew; "c" unused: dropped
+    again.save()
+    third = blog_speed.Cache(tmp_path)
+    assert (third.get("a"), third.get("b"), third.get("c")) == (["<p>a</p>", None, []], [5], None)
+    assert path.read_bytes() != before
+    path.write_bytes(b"marker")
+    third.save()  # nothing changed, nothing dropped: not written
+    assert path.read_bytes() == b"marker"
