@@ -555,7 +555,8 @@ class _FrontMatter:
     def load(self, stream, Loader):
         if not isinstance(stream, str):
             return self._yaml.load(stream, Loader)
-        key = integrity("yaml", f"{Loader.__module__}.{Loader.__qualname__}", stream)
+        key = integrity("yaml", getattr(self._yaml, "__version__", "?"), f"{Loader.__module__}.{Loader.__qualname__}",
+                        stream)
         entry = self._cache.get(key)
         if entry is not None:
             return _untag(entry[1])
