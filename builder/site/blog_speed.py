@@ -21,13 +21,14 @@ the library versions), never by a path or an mtime:
    When no list page shows its excerpts' tables of contents (``blog_toc`` and friends
    off, as here), only the Markdown before the separator is converted (``_head`` says
    when that gives the same HTML as converting it all and cutting).
-2. **Rendered post pages** (``Post.render``, i.e. MkDocs' ``Page.render`` for posts
-   only): a post whose HTML has no relative link or image (every dump-made post: the
-   builder escapes dump text, so its only links are the headline's ``#`` permalinks)
-   does not depend on any other page, so its HTML, table of contents, anchors and links
-   to its own anchors (for MkDocs' anchor validation) are reused while its Markdown, URL
-   and configuration are unchanged. Digests, which link to other briefs, are converted
-   again on every build.
+2. **Rendered pages** (MkDocs' ``Page.render``: posts through ``Post.render``, every
+   other page, tag pages and lists included, through ``Page.render``): a page's HTML,
+   table of contents and anchors are reused while its Markdown, URL and configuration
+   are unchanged *and* each of its links still resolves to the URL it did (the only
+   thing MkDocs' conversion reads of other pages: ``render_page`` replays the recorded
+   links on a fresh relative-path processor, which also gives MkDocs' anchor validation
+   its ``links_to_anchors`` and logs what a render would log). So the digests and the
+   tag pages, which link to briefs, are reused too (issue #15: ~14 s of a 10k rebuild).
 
 Two quadratic steps are made linear:
 
@@ -37,20 +38,23 @@ Two quadratic steps are made linear:
    index by source path, comparing with ``==`` only the posts of that path.
 4. **Front matter**: ``Post.__init__`` parses each post's YAML with PyYAML's pure-Python
    ``SafeLoader``; it gets ``CSafeLoader`` (LibYAML: same constructors and resolver,
-   the parser in C) for this build.
+   the parser in C) for this build, and a post's front matter is stored by its text
+   (``_FrontMatter``): a rebuild decodes JSON instead of running PyYAML's constructors
+   (~3 s of a 10k rebuild).
 
 The caches are kept in memory for the build and on disk under ``.newsbrief-cache/blog/``
-(JSON, compressed, pruned to this build's posts), so a rebuild after one new dump converts
+(a JSON line an entry, compressed, pruned to this build's posts: ``Cache``), so a rebuild after one new dump converts
 only the new post's Markdown (and the digests); site/page_cache.py then skips the
 template render of every brief page whose inputs did not change.
 
 Each speed-up is guarded by a seam (site/seams.py: blog-excerpts, blog-posts,
-blog-post-list, blog-yaml): if Material or MkDocs change what it patches, that part is not
+page-render, blog-post-list, blog-yaml): if Material or MkDocs change what it patches, that part is not
 installed (one warning names the seam) and the blog builds the stock way.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
 import importlib.metadata
@@ -72,7 +76,7 @@ log = logging.getLogger("mkdocs.plugins.newsbrief.blog_speed")
 
 CACHE_SUBDIR = "blog"
 CACHE_FILE = "rendered.json.z"
-FORMAT = 3
+FORMAT = 5
 # Private-use characters: the builder never writes them (dump text goes through
 # escape_md, which keeps printable text), and markdown's serialiser leaves them alone.
 MAIN = "\ue000nb-main\ue000"
@@ -158,10 +162,15 @@ class _SentinelAnchors(Treeprocessor):
 
 
 def _entry_ok(entry) -> bool:
-    """The shape of a stored excerpt ([content, more, toc]) or post ([content, toc,
-    title, anchors, self links]); a None content means "not cacheable"."""
-    if not isinstance(entry, list) or len(entry) not in (3, 5):
+    """The shape of a stored read time ([minutes]), front matter (["yaml", tagged JSON]), excerpt ([content, more, toc]) or page
+    ([content, toc, title, anchors, [[link, its URL], ...]]); a None content means "not
+    cacheable"."""
+    if not isinstance(entry, list) or len(entry) not in (1, 2, 3, 5):
         return False
+    if len(entry) == 1:
+        return isinstance(entry[0], int) and not isinstance(entry[0], bool)
+    if len(entry) == 2:
+        return entry[0] == "yaml"
     if entry[0] is None:
         return all(x is None for x in entry)
     if len(entry) == 3:
@@ -170,8 +179,8 @@ def _entry_ok(entry) -> bool:
     content, toc, title, anchors, links = entry
     return (isinstance(content, str) and _toc_ok(toc) and (title is None or isinstance(title, str))
             and isinstance(anchors, list) and all(isinstance(a, str) for a in anchors)
-            and isinstance(links, list) and all(isinstance(x, list) and len(x) == 2 and isinstance(x[0], str)
-                                                 for x in links))
+            and isinstance(links, list) and all(isinstance(x, list) and len(x) == 2
+                                                 and all(isinstance(u, str) for u in x) for x in links))
 
 
 def _toc_ok(tokens) -> bool:
@@ -181,63 +190,89 @@ def _toc_ok(tokens) -> bool:
 
 
 class Cache:
-    """Content-addressed store of rendered excerpts and posts for one build."""
+    """Content-addressed store of rendered excerpts, pages and read times for one build.
+
+    On disk: zlib-compressed lines, a header then one line an entry, ``key TAB hash TAB
+    JSON`` (the hash: integrity() over the key and the JSON text). An entry is decoded and
+    checked only when a build asks for it, and written back as the very text it was read
+    as: a build no longer decodes, re-encodes and hashes all ~60,000 entries at 10k
+    (~2.6 s before) to use them."""
 
     def __init__(self, directory: Path | None):
         self.path = directory / CACHE_SUBDIR / CACHE_FILE if directory else None
-        self.old: dict[str, list] = {}
+        self.raw: dict[str, tuple[str, str]] = {}  # key -> (hash, JSON) as read, not yet checked
+        self.kept: dict[str, tuple[str, str]] = {}  # entries of this build read from the file, as read
         self.new: dict[str, list] = {}
+        self.dirty = False
         self.hits = self.misses = self.uncacheable = 0
+        self.page_hits = self.page_misses = 0  # pages that are not posts (site/blog_speed.render_page)
         self.discarded = 0
         if self.path is not None and self.path.is_file():
             try:
-                data = json.loads(zlib.decompress(self.path.read_bytes()))
-                entries = data["entries"] if data.get("format") == FORMAT else {}
-                for key, item in entries.items():  # each entry: [integrity hash, entry]
-                    if isinstance(item, list) and len(item) == 2 and _entry_ok(item[1]) \
-                            and item[0] == integrity("blog", key, json.dumps(item[1], separators=(",", ":"))):
-                        self.old[key] = item[1]
-                    else:
-                        self.discarded += 1
-            except (OSError, ValueError, zlib.error, KeyError, TypeError, AttributeError):
-                self.old = {}  # a damaged cache is an empty cache
+                header, *lines = zlib.decompress(self.path.read_bytes()).decode("utf-8").split("\n")
+                if json.loads(header) == {"format": FORMAT}:
+                    for line in lines:
+                        key, digest, body = line.split("\t", 2)
+                        self.raw[key] = (digest, body)
+            except (OSError, ValueError, zlib.error, UnicodeDecodeError):
+                self.raw = {}  # a damaged cache is an empty cache
+
+    @property
+    def old(self) -> dict[str, list]:
+        """Every stored entry that passes its check (decodes them all: for tests)."""
+        return {key: entry for key in list(self.raw) if (entry := self._stored(key)) is not None}
+
+    def _stored(self, key: str) -> list | None:
+        digest, body = self.raw[key]
+        try:
+            entry = json.loads(body) if digest == integrity("blog", key, body) else None
+        except ValueError:
+            entry = None
+        if entry is None or not _entry_ok(entry):
+            del self.raw[key]
+            self.discarded += 1
+            return None
+        return entry
 
     def get(self, key: str):
         entry = self.new.get(key)
-        if entry is None:
-            entry = self.old.get(key)
+        if entry is None and key in self.raw:
+            entry = self._stored(key)
             if entry is not None:
                 self.new[key] = entry
+                self.kept[key] = self.raw[key]
         return entry
 
     def put(self, key: str, entry: list) -> None:
         self.new[key] = entry
+        self.kept.pop(key, None)
+        self.dirty = True
 
     def save(self) -> None:
         """Write this build's entries (entries of posts that are gone are dropped)."""
-        if self.path is None or self.new == self.old:
+        if self.path is None or (not self.dirty and self.new.keys() == self.raw.keys()):
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         replace_file(self.path, b"".join(self.compressed()))
 
     def compressed(self):
-        """The cache file in compressed pieces: the JSON of ``{"format": ..., "entries":
-        {key: [integrity hash, entry]}}`` (compact separators) made and compressed one
-        entry at a time, never whole (at 10,000 briefs it is ~160 MB of text)."""
+        """The cache file in compressed pieces, one entry at a time (at 10,000 briefs it
+        is ~160 MB of text): entries read from the file as they were read."""
         z = zlib.compressobj(1)
-        yield z.compress(f'{{"format":{FORMAT},"entries":{{'.encode())
-        for i, (key, entry) in enumerate(self.new.items()):
-            body = json.dumps(entry, separators=(",", ":"))
-            piece = f'{"," if i else ""}{json.dumps(key)}:["{integrity("blog", key, body)}",{body}]'
-            yield z.compress(piece.encode())
-        yield z.compress(b"}}")
+        yield z.compress(json.dumps({"format": FORMAT}).encode())
+        for key, entry in self.new.items():
+            item = self.kept.get(key)
+            if item is None:
+                body = json.dumps(entry, separators=(",", ":"))  # (ASCII: no tab or newline)
+                item = (integrity("blog", key, body), body)
+            yield z.compress(f"\n{key}\t{item[0]}\t{item[1]}".encode())
         yield z.flush()
 
 
 # -- the seams ---------------------------------------------------------------------------
 
 # Each speed-up and the seam (site/seams.py) its check guards.
-SEAMS = ("blog-excerpts", "blog-posts", "blog-post-list", "blog-yaml")
+SEAMS = ("blog-excerpts", "blog-posts", "page-render", "blog-readtime", "blog-post-list", "blog-yaml")
 
 
 def check_seams() -> None:
@@ -254,7 +289,7 @@ def install(config, cache_dir: Path | None) -> tuple[Speedup | None, bool]:
     the blog to build the stock way, with one warning."""
     parts = [name for name in SEAMS if seams.usable(name)]
     post_list = "blog-post-list" in parts
-    if not {"blog-excerpts", "blog-posts", "blog-yaml"} & set(parts):
+    if not {"blog-excerpts", "blog-posts", "page-render", "blog-readtime", "blog-yaml"} & set(parts):
         return None, post_list
     try:
         return Speedup(config, cache_dir, parts), post_list
@@ -270,45 +305,72 @@ class Speedup:
 
     def __init__(self, config, cache_dir: Path | None, parts=("blog-excerpts", "blog-posts", "blog-yaml")):
         from material.plugins.blog.structure import Excerpt, Post
+        from mkdocs.structure import pages
 
         self.digest = config_digest(config)
         self.head_only = not _blog_toc(config)
         self.cache = Cache(cache_dir)
-        self.Excerpt, self.Post = Excerpt, Post
+        self.Excerpt, self.Post, self.Page = Excerpt, Post, pages.Page
         self._excerpt_render = Excerpt.__dict__.get("render")
-        self._structure = self._loader = None
-        self._patched_excerpt = self._patched_post = False
+        self._page_render = pages.Page.__dict__["render"]  # MkDocs' own, whatever is patched below
+        self._processor = pages._RelativePathTreeprocessor
+        self._path_to_url = self._processor.__dict__["path_to_url"]
+        self._recording: tuple | None = None  # (the file being rendered, its links and their URLs)
+        self._structure = self._loader = self._readtime = None
+        self._patched_excerpt = self._patched_post = self._patched_page = self._patched_links = False
         speed = self
 
         def excerpt_render(excerpt, page, separator):
             return speed.render_excerpt(excerpt, page, separator)
 
-        def post_render(post, config, files):
-            return speed.render_post(post, config, files)
+        def page_render(page, config, files):
+            return speed.render_page(page, config, files)
+
+        def path_to_url(processor, url):
+            result = speed._path_to_url(processor, url)
+            if speed._recording is not None and processor.file is speed._recording[0]:
+                speed._recording[1].append([url, result])
+            return result
 
         excerpt_render.__wrapped__ = self._excerpt_render
         try:
             if "blog-excerpts" in parts:
                 Excerpt.render = excerpt_render
                 self._patched_excerpt = True
+            if "blog-posts" in parts or "page-render" in parts:
+                self._processor.path_to_url = path_to_url
+                self._patched_links = True
             if "blog-posts" in parts:
-                Post.render = post_render
+                Post.render = page_render
                 self._patched_post = True
+            if "page-render" in parts:
+                pages.Page.render = page_render
+                self._patched_page = True
+            if "blog-readtime" in parts:
+                from material.plugins.blog import plugin
+
+                self._readtime = plugin.readtime
+                plugin.readtime = speed.readtime
             if "blog-yaml" in parts:
                 import yaml
                 from material.plugins.blog import structure
 
-                self._structure, self._loader = structure, structure.SafeLoader
+                self._structure, self._loader, self._yaml = structure, structure.SafeLoader, structure.yaml
                 structure.SafeLoader = yaml.CSafeLoader
+                structure.yaml = _FrontMatter(self.cache, yaml)
         except BaseException:
             self.uninstall()
             raise
 
     def uninstall(self) -> None:
-        """Put Material back as it was (also after a failed install)."""
+        """Put Material and MkDocs back as they were (also after a failed install)."""
         if self._structure is not None:
-            self._structure.SafeLoader = self._loader
+            self._structure.SafeLoader, self._structure.yaml = self._loader, self._yaml
             self._structure = None
+        if self._readtime is not None:
+            from material.plugins.blog import plugin
+
+            plugin.readtime, self._readtime = self._readtime, None
         if self._patched_excerpt:
             self.Excerpt.render = self._excerpt_render
             self._patched_excerpt = False
@@ -316,6 +378,12 @@ class Speedup:
             self._patched_post = False
             if self.Post.__dict__.get("render") is not None:
                 del self.Post.render
+        if self._patched_page:
+            self.Page.render = self._page_render
+            self._patched_page = False
+        if self._patched_links:
+            self._processor.path_to_url = self._path_to_url
+            self._patched_links = False
 
     def close(self) -> None:
         self.uninstall()
@@ -324,7 +392,8 @@ class Speedup:
         except OSError as e:
             log.warning(f"newsbrief: could not save the blog cache: {e}")
         log.info(f"newsbrief: blog cache: {self.cache.hits} reused, {self.cache.misses} rendered, "
-                 f"{self.cache.uncacheable} not cacheable")
+                 f"{self.cache.uncacheable} not cacheable; other pages: {self.cache.page_hits} reused, "
+                 f"{self.cache.page_misses} rendered")
 
     # -- excerpts ------------------------------------------------------------------
 
@@ -385,40 +454,159 @@ class Speedup:
         content, *more = out.split(separator, 1)
         return [content, more[0] if more else None, _plain(getattr(md, "toc_tokens", []))]
 
-    # -- post pages ----------------------------------------------------------------
+    # -- read time -----------------------------------------------------------------
 
-    def render_post(self, post, config, files) -> None:
-        from mkdocs.structure.pages import Page
+    def readtime(self, html_text: str, words_per_minute: int) -> int:
+        """Material's read time of a post (an HTML parser over the whole page, ~0.8 ms a
+        brief), reused while the post's HTML and the words per minute are the same."""
+        key = integrity("readtime", str(words_per_minute), html_text)
+        entry = self.cache.get(key)
+        if entry is None:
+            entry = [self._readtime(html_text, words_per_minute)]
+            self.cache.put(key, entry)
+        return entry[0]
+
+    # -- pages ---------------------------------------------------------------------
+
+    def render_page(self, page, config, files) -> None:
+        """MkDocs' Page.render, reused: a page's HTML is a function of its Markdown, URL,
+        source path and the Markdown configuration, and of what MkDocs' relative-path
+        processor makes of each link (``path_to_url``, the one step that reads other
+        pages). A render records each link and what it became; a later build replays
+        those calls on a fresh processor (cheap: no Markdown) and reuses the page only if
+        every link gives the same URL again. The replay's log lines (a missing target,
+        an excluded one) are what the render would log: they are emitted as the render
+        would have, or dropped if the page is rendered after all."""
+        if page.markdown is None:
+            return self._page_render(page, config, files)
+        post = isinstance(page, self.Post)
+        key = integrity("post" if post else "page", self.digest, page.url, page.file.src_uri, page.markdown)
+        entry = self.cache.get(key)
+        if entry is not None and self._reuse(page, entry, config, files):
+            if post:
+                self.cache.hits += 1
+            else:
+                self.cache.page_hits += 1
+            return None
+        calls: list = []
+        self._recording = (page.file, calls)
+        try:
+            self._page_render(page, config, files)
+        finally:
+            self._recording = None
+        if post:
+            self.cache.misses += 1
+        else:
+            self.cache.page_misses += 1
+        self.cache.put(key, [page.content, _toc_tokens(page.toc), page._title_from_render,
+                             sorted(page.present_anchor_ids or ()), calls])
+        return None
+
+    def _reuse(self, page, entry, config, files) -> bool:
+        from mkdocs.structure import pages
         from mkdocs.structure.toc import get_toc
 
-        if post.markdown is None:
-            return Page.render(post, config, files)
-        key = integrity("post", self.digest, post.url, post.file.src_uri, post.markdown)
-        entry = self.cache.get(key)
-        if entry is not None and entry[0] is not None:
-            self.cache.hits += 1
-            content, toc_tokens, title, anchors, self_links = entry
-            post.content = content
-            post.toc = get_toc(toc_tokens)
-            post._title_from_render = title
-            post.present_anchor_ids = set(anchors)
-            # What MkDocs' anchor validation reads: the post's links to its own headings
-            # (every heading's permalink is one).
-            post.links_to_anchors = {post.file: dict(self_links)} if self_links else {}
-            return None
-        Page.render(post, config, files)
-        if entry is None:
-            self.cache.misses += 1
-            links = post.links_to_anchors or {}
-            if any(target is not post.file for target in links) or _has_page_links(post.content):
-                entry = [None, None, None, None, None]  # links to other pages: rendered per build
-            else:
-                entry = [post.content, _toc_tokens(post.toc), post._title_from_render,
-                         sorted(post.present_anchor_ids or ()), sorted((links.get(post.file) or {}).items())]
-            self.cache.put(key, entry)
-        else:
-            self.cache.uncacheable += 1
-        return None
+        content, toc_tokens, title, anchors, calls = entry
+        processor = pages._RelativePathTreeprocessor(page.file, files, config)
+        held = _HeldLog()
+        pages.log.addFilter(held)
+        try:
+            same = all(self._path_to_url(processor, url) == result for url, result in calls)
+        finally:
+            pages.log.removeFilter(held)
+        if not same:
+            return False
+        for record in held.records:
+            pages.log.handle(record)
+        page.content = content
+        page.toc = get_toc(toc_tokens)
+        page._title_from_render = title
+        page.present_anchor_ids = set(anchors)
+        if pages.log.getEffectiveLevel() > logging.DEBUG:  # as Page.render
+            page.links_to_anchors = processor.links_to_anchors
+        return True
+
+
+class _HeldLog(logging.Filter):
+    """Holds back a logger's records (a replay's), to be emitted or dropped after."""
+
+    def __init__(self):
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def filter(self, record) -> bool:
+        self.records.append(record)
+        return False
+
+
+class _FrontMatter:
+    """Stands in for the ``yaml`` module in Material's blog structure (its one use:
+    ``yaml.load(front matter, SafeLoader)`` in Post.__init__): the result is stored by the
+    text and the loader, as JSON with dates tagged, and each call gets objects of its own
+    (Material and the plugins change a post's meta). A result JSON cannot give back
+    exactly (keys that are not strings, sets, binary, other time zones) is not stored."""
+
+    def __init__(self, cache: Cache, yaml_module):
+        self._cache, self._yaml = cache, yaml_module
+
+    def __getattr__(self, name):
+        return getattr(self._yaml, name)
+
+    def load(self, stream, Loader):
+        if not isinstance(stream, str):
+            return self._yaml.load(stream, Loader)
+        key = integrity("yaml", getattr(self._yaml, "__version__", "?"), f"{Loader.__module__}.{Loader.__qualname__}",
+                        stream)
+        entry = self._cache.get(key)
+        if entry is not None:
+            return _untag(entry[1])
+        value = self._yaml.load(stream, Loader)
+        tagged = _tag(value)
+        if tagged is not _NO:
+            self._cache.put(key, ["yaml", tagged])
+        return value
+
+
+_NO = object()
+_TAG = "\ue000nb:"  # (a key no front matter has: private-use, as MAIN above)
+
+
+def _tag(value):
+    """A YAML value as JSON, dates tagged; _NO if JSON would not give it back exactly."""
+    kind = type(value)
+    if value is None or kind in (str, int, float, bool):
+        return value
+    if kind is list:
+        out = [_tag(v) for v in value]
+        return _NO if any(v is _NO for v in out) else out
+    if kind is dict:
+        if not all(type(k) is str and not k.startswith(_TAG) for k in value):
+            return _NO
+        out = {k: _tag(v) for k, v in value.items()}
+        return _NO if any(v is _NO for v in out.values()) else out
+    if kind is dt.date:
+        return {_TAG + "date": [value.year, value.month, value.day]}
+    if kind is dt.datetime and (value.tzinfo is None or type(value.tzinfo) is dt.timezone) and not value.fold:
+        offset = value.utcoffset()
+        return {_TAG + "datetime": [value.year, value.month, value.day, value.hour, value.minute, value.second,
+                                    value.microsecond, None if offset is None else offset // dt.timedelta(microseconds=1)]}
+    return _NO
+
+
+def _untag(value):
+    if type(value) is list:
+        return [_untag(v) for v in value]
+    if type(value) is dict:
+        if len(value) == 1:
+            (key, parts), = value.items()
+            if key == _TAG + "date":
+                return dt.date(*parts)
+            if key == _TAG + "datetime":
+                *fields, offset = parts
+                tz = None if offset is None else dt.timezone(dt.timedelta(microseconds=offset))
+                return dt.datetime(*fields, tzinfo=tz)
+        return {k: _untag(v) for k, v in value.items()}
+    return value
 
 
 class PostList(list):
@@ -506,15 +694,3 @@ def _toc_tokens(toc) -> list:
     def item(i):
         return {"level": i.level, "id": i.id, "name": i.title, "children": [item(c) for c in i.children]}
     return [item(i) for i in toc.items]
-
-
-def _has_page_links(content: str) -> bool:
-    """Does rendered HTML have a URL that depends on where the page is (anything but a
-    same-page ``#`` anchor or an absolute URL)? Conservative: any src/srcset counts."""
-    import re
-
-    for m in re.finditer(r'<[a-zA-Z][^>]*?\s(href|src|srcset)="([^"]*)"', content):
-        attr, url = m.group(1), html.unescape(m.group(2))
-        if attr != "href" or not (url.startswith("#") or "://" in url or url.startswith(("mailto:", "tel:"))):
-            return True
-    return False

@@ -215,23 +215,60 @@ def _check_blog_excerpts() -> None:
     _same_template("partials/post.html")
 
 
-def _check_blog_posts() -> None:
-    """site/blog_speed.py gives Post a render() that reuses a post's rendered HTML:
-    it must set everything MkDocs' Page.render sets."""
-    Post = import_module("material.plugins.blog.structure").Post
-    Page = import_module("mkdocs.structure.pages").Page
-    require("render" not in Post.__dict__, "Material's Post has a render() of its own")
+def _check_page_render() -> None:
+    """site/blog_speed.py replaces Page.render with one that reuses a page's rendered
+    HTML while each of its links, replayed through MkDocs' relative-path processor, gives
+    the URL it gave: it must set everything MkDocs' Page.render sets, and the processor's
+    ``path_to_url`` must be the only step of the conversion that reads other files."""
+    pages = import_module("mkdocs.structure.pages")
+    Page, Processor = pages.Page, pages._RelativePathTreeprocessor
+    require("render" in Page.__dict__, "Page.render is not Page's own method")
     require(list(inspect.signature(Page.render).parameters) == ["self", "config", "files"],
             "Page.render(config, files) has another signature")
     _contains(_source(Page.render), ("self.content = md.convert(self.markdown)", "self.toc = get_toc(",
                                      "self._title_from_render = extract_title_ext.title",
                                      "self.present_anchor_ids =",
                                      "self.links_to_anchors = relative_path_ext.links_to_anchors",
-                                     "_RelativePathTreeprocessor(self.file, files, config)"), "Page.render")
+                                     "_RelativePathTreeprocessor(self.file, files, config)",
+                                     "if log.getEffectiveLevel() > logging.DEBUG:"), "Page.render")
+    require(list(inspect.signature(Processor.__init__).parameters) == ["self", "file", "files", "config"],
+            "_RelativePathTreeprocessor(file, files, config) has another signature")
+    require(list(inspect.signature(Processor.path_to_url).parameters) == ["self", "url"],
+            "_RelativePathTreeprocessor.path_to_url(url) has another signature")
+    _contains(_source(Processor.run), ("new_url = self.path_to_url(url)", "element.set(key, new_url)"),
+              "_RelativePathTreeprocessor.run")
+    for name in ("_ExtractAnchorsTreeprocessor", "_ExtractTitleTreeprocessor", "_RawHTMLPreprocessor"):
+        require(not re.search(r"self\.(files|config)\b", _source(getattr(pages, name))),
+                f"{name} reads the files or the configuration")
+    require(isinstance(pages.log, logging.Logger), "mkdocs.structure.pages has no logger `log`")
     require(callable(getattr(import_module("mkdocs.structure.toc"), "get_toc", None)),
             "mkdocs.structure.toc has no get_toc")
+
+
+def _check_blog_posts() -> None:
+    """site/blog_speed.py gives Post a render() that reuses a post's rendered HTML (as
+    for every page: _check_page_render)."""
+    Post = import_module("material.plugins.blog.structure").Post
+    require("render" not in Post.__dict__, "Material's Post has a render() of its own")
+    _check_page_render()
     require("_render_post" in import_module("material.plugins.blog.plugin").BlogPlugin.__dict__,
             "BlogPlugin has no _render_post")
+
+
+def _check_blog_readtime() -> None:
+    """site/blog_speed.py gives the blog plugin a read time that reuses a post's: Material
+    must compute it with the module's ``readtime(html, words_per_minute)``, a function of
+    those two alone."""
+    plugin = import_module("material.plugins.blog.plugin")
+    module = import_module("material.plugins.blog.readtime")
+    require(plugin.readtime is module.readtime, "the blog plugin's readtime is not Material's")
+    require(list(inspect.signature(module.readtime).parameters) == ["html", "words_per_minute"],
+            "readtime(html, words_per_minute) has another signature")
+    _contains(_source(plugin.BlogPlugin.on_page_content),
+              ("page.config.readtime = readtime(html, words_per_minute)",), "BlogPlugin.on_page_content")
+    _contains(_source(module.readtime), ("parser.feed(html)", "return ceil(seconds / 60)"), "readtime")
+    require(sum(_source(m).count("readtime(") for m in vars(plugin.BlogPlugin).values() if callable(m)) == 1,
+            "the blog plugin calls readtime() elsewhere too")
 
 
 def _check_blog_post_list() -> None:
@@ -284,6 +321,9 @@ def _check_blog_yaml() -> None:
     require("yaml.load(match.group(1), SafeLoader)" in _source(structure.Post.__init__),
             "Post.__init__ does not parse front matter with SafeLoader")
     require(hasattr(yaml, "CSafeLoader"), "PyYAML was built without LibYAML (no CSafeLoader)")
+    # (front matter stored by its text: the module's one use of `yaml` is that load)
+    require(getattr(structure, "yaml", None) is yaml, "the blog's structure module has no `yaml` of its own")
+    require(_source(structure).count("yaml.") == 1, "the blog's structure module uses `yaml` elsewhere too")
 
 
 def _check_blog_pagination() -> None:
@@ -411,6 +451,10 @@ SEAMS = {s.name: s for s in (
          "Material renders every excerpt", _check_blog_excerpts),
     Seam("blog-posts", "rendered posts reused across builds (Post.render)",
          "MkDocs renders every post", _check_blog_posts),
+    Seam("page-render", "rendered pages other than posts reused across builds (Page.render)",
+         "MkDocs renders every page other than a post", _check_page_render),
+    Seam("blog-readtime", "read times reused across builds (the blog's readtime)",
+         "Material computes every post's read time", _check_blog_readtime),
     Seam("blog-post-list", "O(1) post membership (the blog's post list)",
          "the blog plugin's own list", _check_blog_post_list),
     Seam("blog-yaml", "front matter parsed with LibYAML (the blog's SafeLoader)",

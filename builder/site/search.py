@@ -325,6 +325,17 @@ def pagefind_identity() -> str:
     return "\n".join(parts)
 
 
+def _place(blob: Path, dest: Path, data: bytes) -> None:
+    """A stored file into the site: a hard link to the blob (~3× cheaper than writing
+    it, at 10k ~3 s of a build), or a copy where links cannot be made. Blobs are only
+    ever replaced (atomic_write: a new file), never written in place, and each is checked
+    against its hash before every use, so a site file changed in place is caught."""
+    try:
+        os.link(blob, dest)
+    except OSError:
+        dest.write_bytes(data)
+
+
 class ShardCache:
     def __init__(self, folder: Path):
         self.folder = folder
@@ -377,7 +388,7 @@ class ShardCache:
                 if dest.parent not in made:
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     made.add(dest.parent)
-                dest.write_bytes(data)
+                _place(self.blobs / digest, dest, data)
         except OSError:
             files = None
         if not files:

@@ -221,10 +221,12 @@ def test_an_edited_blog_cache_entry_is_dropped(tmp_path):
     c.put("k3", [None, None, None])
     c.save()
     path = tmp_path / blog_speed.CACHE_SUBDIR / blog_speed.CACHE_FILE
-    data = json.loads(zlib.decompress(path.read_bytes()))
-    data["entries"]["k1"][1][0] = "<script>alert(1)</script>"  # edited, hash not updated
-    data["entries"]["k3"][1] = [None, 5]  # wrong shape
-    path.write_bytes(zlib.compress(json.dumps(data).encode()))
+    header, *lines = zlib.decompress(path.read_bytes()).decode().split("\n")
+    entries = {line.split("\t")[0]: line.split("\t") for line in lines}
+    entries["k1"][2] = entries["k1"][2].replace("<p>one</p>", "<script>alert(1)</script>")  # hash not updated
+    entries["k3"][2] = json.dumps([None, 5])  # wrong shape
+    entries["k3"][1] = blog_speed.integrity("blog", "k3", entries["k3"][2])
+    path.write_bytes(zlib.compress("\n".join([header, *("\t".join(e) for e in entries.values())]).encode()))
     again = blog_speed.Cache(tmp_path)
     assert again.get("k1") is None and again.get("k3") is None
     assert again.get("k2") == ["<p>two</p>", [], None, ["a"], [["a", "#a"]]]

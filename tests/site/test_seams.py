@@ -212,9 +212,12 @@ from material.plugins.blog.structure import Excerpt
 import builder.site.seams as seams
 orig = Excerpt.render
 Excerpt.render = lambda self, page, separator, extra=None: orig(self, page, separator)  # blog-excerpts
+from mkdocs.structure import pages
+to_url = pages._RelativePathTreeprocessor.path_to_url
+pages._RelativePathTreeprocessor.path_to_url = lambda self, url, extra=None: to_url(self, url)  # page-render
 real = seams.import_module
 def import_module(name):
-    if name in ("mkdocs.commands.build", "material.plugins.blog.plugin"):  # page-cache, blog-posts, post-list
+    if name in ("mkdocs.commands.build", "material.plugins.blog.plugin"):  # page-cache, blog-posts, post-list, readtime
         raise ImportError("No module named " + repr(name))
     return real(name)
 seams.import_module = import_module
