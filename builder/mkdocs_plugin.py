@@ -353,7 +353,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         shell.install(env, light or None, self._drawers)  # below the page cache too
         if self.config.page_cache and seams.usable("page-cache"):
             self._page_cache = PageCache(self.root / CACHE_DIR, env, config, self._is_post,
-                                         background=self.config.cold_speed)
+                                         background=self.config.cold_speed,
+                                         accept=self._drawers.available if self._drawers else None)
         if self.config.cold_speed:
             cold_speed.plain_when_nested(env, get_template)
         return env

@@ -55,14 +55,12 @@ installed (one warning names the seam) and the blog builds the stock way.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
-import html
 import importlib.metadata
 import json
 import logging
-import os
 import re
-import tempfile
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
@@ -87,13 +85,27 @@ PARSER_SLOT = "_newsbrief_md"
 
 
 def package_versions() -> str:
+    """What rendered pages depend on besides their inputs: the packages' versions and
+    newsbrief's own site code (a checkout changed without a new version number must not
+    reuse pages the old code made)."""
     out = []
     for dist in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions"):
         try:
             out.append(f"{dist}={importlib.metadata.version(dist)}")
         except importlib.metadata.PackageNotFoundError:
             out.append(f"{dist}=?")
+    out.append(f"site-code={_site_code()}")
     return ";".join(out)
+
+
+@functools.cache
+def _site_code() -> str:
+    """A hash of the site side's source (builder/site/ and the MkDocs plugin), once a run."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted([*here.glob("*.py"), here.parent / "mkdocs_plugin.py"]):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def stable_text(value, with_values: bool = False) -> str:
@@ -162,8 +174,9 @@ class _SentinelAnchors(Treeprocessor):
 
 
 def _entry_ok(entry) -> bool:
-    """The shape of a stored read time ([minutes]), front matter (["yaml", tagged JSON]), excerpt ([content, more, toc]) or page
-    ([content, toc, title, anchors, [[link, its URL], ...]]); a None content means "not
+    """The shape of a stored read time ([minutes]), front matter (["yaml", tagged JSON]),
+    excerpt ([content, more, toc]) or page ([content, toc, title, anchors, [[link, its
+    URL], ...]]); a None content means "not
     cacheable"."""
     if not isinstance(entry, list) or len(entry) not in (1, 2, 3, 5):
         return False
@@ -588,8 +601,9 @@ def _tag(value):
         return {_TAG + "date": [value.year, value.month, value.day]}
     if kind is dt.datetime and (value.tzinfo is None or type(value.tzinfo) is dt.timezone) and not value.fold:
         offset = value.utcoffset()
+        micro = None if offset is None else offset // dt.timedelta(microseconds=1)
         return {_TAG + "datetime": [value.year, value.month, value.day, value.hour, value.minute, value.second,
-                                    value.microsecond, None if offset is None else offset // dt.timedelta(microseconds=1)]}
+                                    value.microsecond, micro]}
     return _NO
 
 

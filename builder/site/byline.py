@@ -94,7 +94,8 @@ def chips(page, tag_pages) -> str | None:
         else:
             links.append(f'<li><span class="md-tag">{name}</span></li>')
     items = "\n".join(links)  # one a line: "State Senate Lucia Ferrand" in any text extraction
-    return f'<nav class="nb-tags" aria-label="Tags" data-search-exclude data-pagefind-ignore><ul>\n{items}\n</ul></nav>\n'
+    nav = '<nav class="nb-tags" aria-label="Tags" data-search-exclude data-pagefind-ignore>'
+    return f"{nav}<ul>\n{items}\n</ul></nav>\n"
 
 
 def with_byline(page, locale: str, tag_pages=None) -> str:

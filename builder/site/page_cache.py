@@ -171,13 +171,16 @@ class PageCache:
     first; ``close()`` deletes the stored pages this build did not use. ``is_post`` tells
     the briefs from the other pages in the log line."""
 
-    def __init__(self, folder: Path, env, config, is_post, background: bool = False):
+    def __init__(self, folder: Path, env, config, is_post, background: bool = False, accept=None):
         self.folder = folder / SUBDIR
         # background: pages are stored by a thread (file system calls release the GIL),
         # so a cold build does not wait for ~2 file operations a page (site/cold_speed.py).
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="newsbrief-pages") if background else None
         self.folder.mkdir(parents=True, exist_ok=True)
         self.config, self.is_post = config, is_post
+        # accept(page) -> bool: whether a stored page can be published as it is (the drawer
+        # scripts it refers to still exist: site/shell.py); if not, it is rendered again.
+        self.accept = accept
         self.site: str | None = None
         self.used: set[str] = set()
         self.hits = self.misses = self.uncacheable = self.discarded = 0
@@ -204,11 +207,11 @@ class PageCache:
         path = self.folder / f"{key}.html"
         try:
             output = unseal(key, path.read_text(encoding="utf-8"))
-            if output is not None:
+            if output is not None and (self.accept is None or self.accept(output)):
                 self.hits += 1
                 self.other_hits += not self.is_post(page)
                 return output
-            self.discarded += 1  # damaged or edited: never published
+            self.discarded += 1  # damaged, edited or missing its scripts: never published
             path.unlink(missing_ok=True)
         except (OSError, UnicodeDecodeError):
             pass

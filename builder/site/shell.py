@@ -305,13 +305,33 @@ class Drawers:
         if key not in self.known:
             self.known[key] = js
             path = self.store / f"nb-nav.{key}.js"
-            if not path.is_file():
+            try:
+                stored = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                stored = None
+            if stored != js:  # missing, or altered: stored again
                 self.store.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_suffix(".tmp")
                 tmp.write_text(js, encoding="utf-8")
                 tmp.replace(path)
         prefix = "" if base_url == "." else base_url + "/"
         return f'{html[:start]}<script src="{prefix}{SHELL_DIR}/nb-nav.{key}.js"></script>{html[end:]}'
+
+    def available(self, output: str) -> bool:
+        """Whether every drawer script a stored page refers to can be published: made in
+        this build, or in ``store`` with the content its name hashes (the page cache asks
+        before it reuses a page; a page whose script is gone or altered is rendered again)."""
+        for key in _DRAWER_REF.findall(output):
+            if key in self.known:
+                continue
+            try:
+                js = (self.store / f"nb-nav.{key}.js").read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                return False
+            if hashlib.sha256(js.encode("utf-8")).hexdigest()[:10] != key:
+                return False
+            self.known[key] = js
+        return True
 
     def note(self, output: str) -> None:
         """A page as written (rendered now or reused from the page cache): its variant."""
@@ -322,10 +342,7 @@ class Drawers:
         missing = []
         folder = Path(site_dir, SHELL_DIR)
         for key in sorted(self.used):
-            js = self.known.get(key)
-            if js is None:
-                path = self.store / f"nb-nav.{key}.js"
-                js = path.read_text(encoding="utf-8") if path.is_file() else None
+            js = self.known.get(key) if self.available(f"nb-nav.{key}.js") else None
             if js is None:
                 missing.append(key)
                 continue

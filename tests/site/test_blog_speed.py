@@ -16,11 +16,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from builder.site import blog_speed
-
 from dumpgen import make_dump
 from fixture_dumps import REPO
+
+from builder.site import blog_speed
 
 N_SYNTHETIC = 30
 

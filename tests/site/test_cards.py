@@ -9,14 +9,15 @@ One build of the sample and tests/fixtures for the module.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import unquote, urljoin
 
-import pytest
 import frontmatter
+import pytest
 import yaml
 from fixture_dumps import REPO, SAMPLE, dumps
 from site_support import copy_project
@@ -26,9 +27,12 @@ from builder.site.byline import DATE_FORMAT
 
 pytestmark = pytest.mark.slow
 
-ACTIVE_TAB = re.compile(r'<li class="md-tabs__item md-tabs__item--active">\s*<a href="([^"]*)" class="md-tabs__link">\s*([^<]*?)\s*</a>')
+FERRY = "islanders-fear-lifeline-ferry-contract-will-cut-winter-sailings"
+ACTIVE_TAB = re.compile(r'<li class="md-tabs__item md-tabs__item--active">\s*'
+                        r'<a href="([^"]*)" class="md-tabs__link">\s*([^<]*?)\s*</a>')
 TIME = re.compile(r"<time\b[^>]*>\s*([^<]*?)\s*</time>")
-DAY = re.compile(r"^\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}$")
+DAY = re.compile(r"^\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December)"
+                 r" \d{4}$")
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +166,7 @@ def test_one_date_format_everywhere(built: Path):
 
 def test_the_byline_reads_as_a_sentence_and_spells_the_publisher_as_the_cards(built: Path):
     pages = _pages(built / "site")
-    brief = next(t for p, t in pages.items() if p.endswith("islanders-fear-lifeline-ferry-contract-will-cut-winter-sailings"))
+    brief = next(t for p, t in pages.items() if p.endswith(FERRY))
     line = _text(re.search(r'<div class="nb-byline">(.*?)</div>', brief, re.S).group(1))
     assert line == "3 June 2025 · By Maren Holt · Harbourline Press · 2 min read"
     card = re.search(r'\u00a0· <a href="[^"]*">\s*(Harbourline[^<]*)</a></li>', pages["publisher/harbourline-press"])
@@ -174,13 +178,13 @@ def test_the_byline_reads_as_a_sentence_and_spells_the_publisher_as_the_cards(bu
 
 def test_tag_chips_come_after_the_headline_and_byline(built: Path):
     pages = _pages(built / "site")
-    brief = next(t for p, t in pages.items() if p.endswith("islanders-fear-lifeline-ferry-contract-will-cut-winter-sailings"))
+    brief = next(t for p, t in pages.items() if p.endswith(FERRY))
     article = brief[brief.index('<article class="md-content__inner md-typeset">'):]
     assert article.index("</h1>") < article.index('class="nb-byline"') < article.index('class="nb-tags"')
     assert 'class="md-tags"' not in article  # Material's, above the headline
     chips = re.findall(r'<a class="md-tag" href="([^"]+)">([^<]+)</a>', article)
     # Every tag of the brief's front matter, each once, in its order (html-escaped like the page).
-    meta = frontmatter.load(built / "docs/posts/2025/06/islanders-fear-lifeline-ferry-contract-will-cut-winter-sailings.md")
+    meta = frontmatter.load(built / f"docs/posts/2025/06/{FERRY}.md")
     assert [html.unescape(c) for _, c in chips] == meta["tags"]
     assert {"Callan Star", "Skerry Ferries", "Port Ardmore", "Elin Marsh"} <= set(meta["tags"])
     # The text as any extraction gets it (tags dropped, nothing added): "2 min read" and
@@ -188,7 +192,7 @@ def test_tag_chips_come_after_the_headline_and_byline(built: Path):
     flat = html.unescape(re.sub(r"<[^>]+>", "", brief))
     assert not re.search(r"min read\S", flat)
     names = [c for _, c in chips]
-    assert not any(a + b in flat for a, b in zip(names, names[1:]))
+    assert not any(a + b in flat for a, b in itertools.pairwise(names))
 
 
 def test_related_briefs_link_both_ways_on_the_site(built: Path):

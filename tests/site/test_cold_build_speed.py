@@ -19,13 +19,12 @@ import zlib
 from pathlib import Path
 
 import pytest
+from dumpgen import make_dump
+from fixture_dumps import REPO
 from jinja2 import DictLoader, Environment
 
 from builder.output.store import integrity
 from builder.site import blog_speed, cold_speed, page_cache, seams
-
-from dumpgen import make_dump
-from fixture_dumps import REPO
 
 N_SYNTHETIC = 40
 
@@ -78,7 +77,7 @@ def sites(tmp_path_factory):
 
 
 def test_same_site_with_and_without_cold_speed(sites):
-    off, on, off_log, on_log = sites
+    off, on, _off_log, on_log = sites
     a, b = _files(off / "site"), _files(on / "site")
     assert a.keys() == b.keys()
     assert sum(k.endswith(".html") for k in a) > 3 * N_SYNTHETIC

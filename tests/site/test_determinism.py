@@ -29,9 +29,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from fixture_dumps import HOSTILE, REPO, dumps
 from invariants import tree
 from site_support import copy_project
-from fixture_dumps import HOSTILE, REPO, dumps
 
 pytestmark = pytest.mark.slow
 

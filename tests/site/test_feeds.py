@@ -20,8 +20,8 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import pytest
-from site_support import copy_project
 from fixture_dumps import REPO, dumps
+from site_support import copy_project
 
 pytestmark = pytest.mark.slow
 

@@ -99,7 +99,8 @@ def test_front_matter_keeps_the_title_and_records_the_split(site):
 
 
 @pytest.mark.parametrize("title,label,headline", [
-    ("*Updated* Steelmakers brace for Trump’s second tariff round", "Updated", "Steelmakers brace for Trump’s second tariff round"),
+    ("*Updated* Steelmakers brace for Trump’s second tariff round", "Updated",
+     "Steelmakers brace for Trump’s second tariff round"),
     ("---Breaking--- Floods close the coast road", "Breaking", "Floods close the coast road"),
     ("Ferry fares <frozen> & fixed for a year (LIVE)", "LIVE", "Ferry fares <frozen> & fixed for a year"),
 ])

@@ -19,10 +19,9 @@ from pathlib import Path
 
 import pytest
 from dumpgen import make_dump
+from fixture_dumps import REPO
 
 from builder.site import seams
-
-from fixture_dumps import REPO
 
 
 def test_every_seam_holds_on_the_pinned_versions():

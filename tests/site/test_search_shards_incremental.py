@@ -21,7 +21,7 @@ import pytest
 
 pytest.importorskip("pagefind_bin")
 
-from builder.site import search  # noqa: E402
+from builder.site import search
 
 # Two pages a month: 2025 (2 pages) is one index; 2024 (4 pages) is too big for one and
 # is split by month, a month an index (two would be 4 pages).

@@ -22,8 +22,8 @@ from typing import ClassVar
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from site_support import copy_project
 from fixture_dumps import REPO, answers, dumps
+from site_support import copy_project
 
 pytestmark = pytest.mark.slow
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from dumpgen import make_dump
@@ -32,8 +33,8 @@ class _Text(HTMLParser):
     """The text a reader is shown (scripts and styles aside), whitespace collapsed; and
     the tags left open at the end (void elements aside)."""
 
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
-            "path", "use"}
+    VOID: ClassVar[set[str]] = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                                "source", "track", "wbr", "path", "use"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)

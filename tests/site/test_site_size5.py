@@ -144,8 +144,8 @@ def test_an_item_weighs_less_than_half_a_card(pages):
 # --- feeds where they belong; no generator ---------------------------------------------
 
 def _alternates(page: str) -> set[str]:
-    return {h.rsplit("/", 1)[-1] for h in re.findall(r'<link rel="alternate" type="[^"]+" title="[^"]+" href="([^"]+)">',
-                                                    page)}
+    links = re.findall(r'<link rel="alternate" type="[^"]+" title="[^"]+" href="([^"]+)">', page)
+    return {h.rsplit("/", 1)[-1] for h in links}
 
 
 def test_feed_links_where_a_reader_is(pages):

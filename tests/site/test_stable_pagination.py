@@ -124,7 +124,8 @@ def test_a_new_post_moves_no_numbered_page() -> None:
     for n in range(1, 40):
         before = {k: tuple(range(*page_slice(n, s, k))) for k in range(1, numbered_pages(n, s) + 1)}
         # the newest-first list gains a post at index 0: old indices shift by one
-        after = {k: tuple(i - 1 for i in range(*page_slice(n + 1, s, k))) for k in range(1, numbered_pages(n + 1, s) + 1)}
+        after = {k: tuple(i - 1 for i in range(*page_slice(n + 1, s, k)))
+                 for k in range(1, numbered_pages(n + 1, s) + 1)}
         assert all(after[k] == before[k] for k in before), n
 
 
