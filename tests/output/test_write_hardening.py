@@ -401,6 +401,13 @@ def test_build_stamps_its_site_and_replaces_it_next_time(mkproject):
     assert stat.S_IMODE((mkproject / "site" / "index.html").stat().st_mode) == 0o644
     p = build()
     assert p.returncode == 0, p.stderr
+    # Only the replaced site is left beside it, renamed aside and being deleted by a
+    # detached process (site/build.py remove_later): gone within a minute.
+    left = [q.name for q in mkproject.glob("site.*")]
+    assert all(name.startswith("site.trash-") for name in left), left
+    deadline = time.monotonic() + 60
+    while list(mkproject.glob("site.*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert not list(mkproject.glob("site.*"))
 
 
