@@ -7,6 +7,8 @@ import contextlib
 import functools
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -97,3 +99,47 @@ def copy_site_sources(dest: Path) -> None:
             shutil.copytree(src, dest / name, ignore=skip_generated)
         elif src.is_file():
             shutil.copy2(src, dest / name)
+
+
+def build_variant(project: Path, site: str, options: str = "") -> Path:
+    """`mkdocs build` of the project into `site`, with `options` added to the newsbrief
+    plugin's configuration (a copy of mkdocs.yml named after the site); asserts that it
+    succeeded and that no seam fell back to Material's own code."""
+    cfg = project / f"{site}.yml"
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    marker = "      posts_dir: posts\n"
+    cfg.write_text(text.replace(marker, marker + options, 1), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", cfg.name, "-d", site],
+                          cwd=project, capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "does not hold" not in proc.stdout + proc.stderr
+    return project / site
+
+
+def site_pages(site: Path) -> dict[str, str]:
+    """A built site's HTML pages by site path (Pagefind's and the assets' aside)."""
+    return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in site.rglob("*.html")
+            if not p.relative_to(site).as_posix().startswith(("pagefind/", "assets/"))}
+
+
+def briefs_meta(project: Path) -> dict[str, dict]:
+    """Brief URL (site path, folder) -> its front matter."""
+    import datetime as dt
+
+    import yaml
+
+    out = {}
+    for md in (project / "docs" / "posts").rglob("*.md"):
+        meta = yaml.safe_load(md.read_text(encoding="utf-8").split("---\n", 2)[1])
+        if not meta.get("digest"):
+            day = meta["date"] if isinstance(meta["date"], dt.date) else dt.date.fromisoformat(str(meta["date"])[:10])
+            out[f"{day:%Y/%m}/{meta['slug']}/"] = meta
+    return out
+
+
+def link_target(page: str, href: str) -> str:
+    """The site path a link on `page` leads to (fragment dropped, unquoted)."""
+    from urllib.parse import unquote, urljoin
+
+    base = "http://x/" + page.removesuffix("index.html")
+    return unquote(urljoin(base, href).removeprefix("http://x/")).split("#")[0]

@@ -16,12 +16,11 @@ import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import unquote, urljoin
 
 import pytest
 import yaml
 from dumpgen import make_dump
-from site_support import copy_site_sources
+from site_support import briefs_meta, copy_site_sources, link_target, site_pages
 
 from builder.output.authors import avatar_svg
 from builder.site import avatars, icons, seams
@@ -55,25 +54,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def pages(project: Path) -> dict[str, str]:
-    site = project / "site"
-    return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in site.rglob("*.html")
-            if not p.relative_to(site).as_posix().startswith(("pagefind/", "assets/"))}
+    return site_pages(project / "site")
 
 
-def _briefs_meta(project: Path) -> dict[str, dict]:
-    """Brief URL (site path, folder) -> its front matter."""
-    out = {}
-    for md in (project / "docs" / "posts").rglob("*.md"):
-        meta = yaml.safe_load(md.read_text(encoding="utf-8").split("---\n", 2)[1])
-        if not meta.get("digest"):
-            day = meta["date"] if isinstance(meta["date"], dt.date) else dt.date.fromisoformat(str(meta["date"])[:10])
-            out[f"{day:%Y/%m}/{meta['slug']}/"] = meta
-    return out
-
-
-def _target(page: str, href: str) -> str:
-    base = "http://x/" + page.removesuffix("index.html")
-    return unquote(urljoin(base, href).removeprefix("http://x/")).split("#")[0]
 
 
 def _text(fragment: str) -> str:
@@ -83,7 +66,7 @@ def _text(fragment: str) -> str:
 # --- digests: headline, byline, lead sentence; nothing of the brief's body -----------
 
 def test_a_digest_lists_headline_byline_and_lead_sentence_of_each_brief(project, pages):
-    meta = _briefs_meta(project)
+    meta = briefs_meta(project)
     digests = [n for n in pages if re.match(r"digests/\d{4}/(\d{2}/)?(daily|weekly)-[^/]+/index\.html$", n)]
     assert any("/daily-" in n for n in digests) and any("/weekly-" in n for n in digests)
     lines = 0
@@ -94,7 +77,7 @@ def test_a_digest_lists_headline_byline_and_lead_sentence_of_each_brief(project,
         for item in re.findall(r"<li>(.*?)</li>", article, re.S):
             link = re.match(r'<strong><a href="([^"]+)">(.*?)</a></strong>', item)
             assert link, f"{name}: {item[:120]}"
-            brief = meta[_target(name, link.group(1))]
+            brief = meta[link_target(name, link.group(1))]
             text = _text(item)
             assert text.startswith(_text(link.group(2))), name
             if brief.get("publisher"):
@@ -122,11 +105,11 @@ def test_the_home_page_has_cards_and_its_later_pages_list_titles(project, pages)
         assert CARD not in pages[name] and "md-post__content" not in pages[name], name
         rows = ROW.findall(pages[name])
         assert rows, name
-        listed += [_target(name, h) for h in rows]
-    first = [_target("index.html", h) for h in re.findall(
+        listed += [link_target(name, h) for h in rows]
+    first = [link_target("index.html", h) for h in re.findall(
         r'<div class="md-post__action">\s*<a href="([^"]+)"', home)]
     assert len(first) == cards
-    briefs = set(_briefs_meta(project))
+    briefs = set(briefs_meta(project))
     assert sorted(first + listed) == sorted(briefs)  # every brief once, cards or titles
     # the digests' index likewise
     digest_later = [n for n in pages if re.match(r"digests/page/\d+/index\.html$", n)]
@@ -186,7 +169,7 @@ def test_avatars_are_files_of_the_site(project, pages):
     for name, page in pages.items():
         assert "data:image/svg+xml" not in page, name
         for src in re.findall(r'<img src="([^"]+)"', page):
-            path = _target(name, src)
+            path = link_target(name, src)
             assert path.startswith(avatars.AVATAR_DIR + "/") and path.endswith(".svg"), (name, src)
             seen.add((site / path).read_bytes())
     assert seen == wanted  # every author's own avatar, and no other image
@@ -233,7 +216,7 @@ def test_furniture_icons_come_from_the_sprite_and_draw_what_material_draws(proje
             continue
         for href in re.findall(r'<use href="([^"]+)"', page):
             file, _, sid = href.partition("#")
-            assert (site / _target(name, file)) == sprites[0] or name == "404.html", (name, href)
+            assert (site / link_target(name, file)) == sprites[0] or name == "404.html", (name, href)
             assert sid in symbols, (name, href)
             used += 1
         # what is left inline: the pagination's arrows (imported by the template, so cached

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from fixture_dumps import SAMPLE
-from site_support import copy_project
+from site_support import build_variant, copy_project
 
 from builder.site import shell
 
@@ -24,15 +24,7 @@ SEARCH_CALL = "<script>__nb_search()</script>"
 
 
 def _build(project: Path, options: str, site: str) -> Path:
-    cfg = project / f"{site}.yml"
-    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    marker = "      posts_dir: posts\n"
-    cfg.write_text(text.replace(marker, marker + options, 1), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", cfg.name, "-d", site],
-                          cwd=project, capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert "does not hold" not in proc.stdout + proc.stderr
-    return project / site
+    return build_variant(project, site, options)
 
 
 @pytest.fixture(scope="module")

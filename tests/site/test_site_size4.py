@@ -10,14 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 from dumpgen import make_dump
-from site_support import copy_site_sources
+from site_support import build_variant, copy_site_sources
 
 from builder.site.pagination import numbered_pages, page_slice
 
@@ -78,15 +76,7 @@ def test_later_as_the_first_is_the_cut_before() -> None:
 # -- the site -------------------------------------------------------------------------------
 
 def _build(project: Path, site: str, option: str = "") -> Path:
-    cfg = project / f"{site}.yml"
-    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    marker = "      posts_dir: posts\n"
-    cfg.write_text(text.replace(marker, marker + option, 1), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", cfg.name, "-d", site],
-                          cwd=project, capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert "does not hold" not in proc.stdout + proc.stderr
-    return project / site
+    return build_variant(project, site, option)
 
 
 def _add(project: Path, i: int) -> None:

@@ -16,12 +16,10 @@ import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import unquote, urljoin
 
 import pytest
-import yaml
 from dumpgen import make_dump
-from site_support import copy_site_sources
+from site_support import briefs_meta, copy_site_sources, link_target, site_pages
 
 from builder.site import feeds
 from builder.site.byline import day_label
@@ -58,25 +56,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def pages(project: Path) -> dict[str, str]:
-    site = project / "site"
-    return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in site.rglob("*.html")
-            if not p.relative_to(site).as_posix().startswith(("pagefind/", "assets/"))}
+    return site_pages(project / "site")
 
 
-def _briefs_meta(project: Path) -> dict[str, dict]:
-    """Brief URL (site path, folder) -> its front matter."""
-    out = {}
-    for md in (project / "docs" / "posts").rglob("*.md"):
-        meta = yaml.safe_load(md.read_text(encoding="utf-8").split("---\n", 2)[1])
-        if not meta.get("digest"):
-            day = meta["date"] if isinstance(meta["date"], dt.date) else dt.date.fromisoformat(str(meta["date"])[:10])
-            out[f"{day:%Y/%m}/{meta['slug']}/"] = meta
-    return out
-
-
-def _target(page: str, href: str) -> str:
-    base = "http://x/" + page.removesuffix("index.html")
-    return unquote(urljoin(base, href).removeprefix("http://x/")).split("#")[0]
 
 
 def _text(fragment: str) -> str:
@@ -86,7 +68,7 @@ def _text(fragment: str) -> str:
 # --- the lists by title: a list item a brief -------------------------------------------
 
 def test_every_list_by_title_is_one_list_with_an_item_a_brief(project, pages):
-    meta = _briefs_meta(project)
+    meta = briefs_meta(project)
     names = [n for n in pages if LISTS.match(n) or re.match(r"page/\d+/index\.html$", n)]
     assert any(n.startswith("archive/") for n in names) and any(n.startswith("author/") for n in names)
     assert any(n.startswith("publisher/") for n in names) and any(n.startswith("page/") for n in names)
@@ -99,14 +81,14 @@ def test_every_list_by_title_is_one_list_with_an_item_a_brief(project, pages):
         items = ITEM.findall(lists[0])
         assert items and len(items) == lists[0].count("<li>"), name  # every item as below
         for href, title, iso, day, rest in items:
-            url = _target(name, href)
+            url = link_target(name, href)
             brief = meta[url]
             # (a labelled title in its plain form, "Updated: …", as every list shows it: site/labels.py)
             assert _text(title) in (html.unescape(str(brief["title"])), PLAIN), name
             date = dt.date.fromisoformat(str(brief["date"])[:10])
             assert iso == date.isoformat() and day == day_label(date)
             # then " · By A and B · Publisher", each name a link to its page
-            linked = [(_target(name, h), _text(t)) for h, t in re.findall(r'<a href="([^"]+)">(.*?)</a>', rest)]
+            linked = [(link_target(name, h), _text(t)) for h, t in re.findall(r'<a href="([^"]+)">(.*?)</a>', rest)]
             authors = [u for u, _ in linked if u.startswith("author/")]
             publishers = [t for u, t in linked if u.startswith("publisher/")]
             assert len(linked) == len(authors) + len(publishers)
