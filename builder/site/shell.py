@@ -34,6 +34,19 @@ the script's own ``src``), byte for byte. A page whose drawer has a URL not rela
 the site's root (an external link, a page's link to itself) is left as written. Without
 JavaScript the page has no drawer: the stylesheet then shows the header's tabs on phones
 and hides the drawer's button (``.no-js``, which Material's bundle removes).
+
+The same script carries the rest of what every page repeats for its scripts only
+(issue #15: ~1.2 KB a page): Material's inline script in the head that defines
+``__md_scope`` and its storage helpers, the script of ``partials/javascripts/content.html``,
+the hidden "Back to top" button, an empty footer (no copyright, no links: a bar with
+nothing in it) and the page configuration ``<script id="__config">`` that Material's
+bundle reads. Each is rendered from the theme's own partials (the configuration from
+``base.html``'s block ``config``) and replaced by a call (``<script>__nb_cfg()</script>``)
+that puts the same markup, its URLs relative to the page as MkDocs writes them, where it
+stood, before Material's bundle runs. Each is taken out only where the page holds exactly
+that markup once; the head's script only when nothing between it and the shell's script
+uses it. Without JavaScript a reader loses nothing: these parts are hidden, empty or
+scripts.
 """
 
 from __future__ import annotations
@@ -54,14 +67,29 @@ _TEMPLATE = ('{%- import "partials/language.html" as lang with context -%}'
              "{%- set features = config.theme.features or [] -%}"
              '{%- include "partials/palette.html" -%}' + _SPLIT
              + '{%- include "partials/javascripts/palette.html" -%}' + _SPLIT
-             + '{%- include "partials/search.html" -%}')
+             + '{%- include "partials/search.html" -%}' + _SPLIT
+             + '{%- include "partials/javascripts/base.html" -%}' + _SPLIT
+             + '{%- include "partials/javascripts/content.html" -%}' + _SPLIT
+             + '{%- if "navigation.top" in features %}{% include "partials/top.html" %}{% endif -%}' + _SPLIT
+             + '{%- include "partials/footer.html" -%}')
+# The page's parts only its scripts use, by the name of the call that puts each back.
+TAIL = ("js", "top", "foot", "cfg")
 _CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
 _SCRIPT = re.compile(r"\A<script>(.*)</script>\Z", re.S)
+# Material's head script (partials/javascripts/base.html): expressions only, no markup.
+_SCOPE = re.compile(r"<script>__md_scope=(?:(?!</script).)*</script>", re.S)
 # A URL the page writes relative to itself: "../../../x", "./x" or "x" at the site's root.
 _RELATIVE_BASE = r"(?:\./|(?:\.\./)*)"
 _RUNTIME = """\
-/* newsbrief: the header's palette toggles and search dialog (generated: builder/site/shell.py). */
+/* newsbrief: the header's palette toggles and search dialog, and the parts of a page only
+   its scripts use (generated: builder/site/shell.py). */
 (function () {
+  /* the page's base as MkDocs writes it ("../.." or "."), from this script's own src */
+  var rel = document.currentScript.getAttribute("src").replace(/assets\\/javascripts\\/nb-shell\\.[0-9a-f]+\\.js$/, "");
+  var bare = rel.replace(/\\/$/, "") || ".", prefix = bare === "." ? "" : bare + "/";
+  if (!window.__md_scope) {
+%(scope)s
+  }
   var root = __md_scope.href;
   function put(at, html) {
     var t = document.createElement("template");
@@ -85,17 +113,28 @@ _RUNTIME = """\
 %(palette_script)s
   })();
   window.__nb_search = function () { put(document.currentScript, %(search)s); };
+  function relative(html) { return html.split(%(base)s).join(prefix).split(%(bare)s).join(bare); }
+  var tail = %(tail)s;
+  Object.keys(tail).forEach(function (name) {
+    window["__nb_" + name] = function () { put(document.currentScript, relative(tail[name])); };
+  });
 })();
 """
 
 
 class Shell:
-    """The shell's markup (palette, palette script, search), its script and the patterns
+    """The shell's markup (palette, palette script, search), the parts only scripts use
+    (``tail``: name -> markup, ``scope``: the head's script), its script and the patterns
     that find the markup in a page."""
 
-    def __init__(self, palette: str, palette_script: str, search: str):
-        self.js = _RUNTIME % {"base": json.dumps(_BASE + "/"), "palette": json.dumps(palette),
-                              "palette_script": palette_script, "search": json.dumps(search)}
+    def __init__(self, palette: str, palette_script: str, search: str, scope: str = "",
+                 tail: dict[str, str] | None = None):
+        self.tail = dict(tail or {})
+        self.scope = scope
+        code = scope[len("<script>"):-len("</script>")].replace(json.dumps(_BASE), "bare") if scope else ""
+        self.js = _RUNTIME % {"base": json.dumps(_BASE + "/"), "bare": json.dumps(_BASE),
+                              "palette": json.dumps(palette), "palette_script": palette_script,
+                              "search": json.dumps(search), "scope": code, "tail": json.dumps(self.tail)}
         digest = hashlib.sha256(self.js.encode("utf-8")).hexdigest()[:10]
         self.path = f"{SHELL_DIR}/nb-shell.{digest}.js"
         self._palette = _pattern(palette + "<script>" + palette_script + "</script>")
@@ -109,10 +148,22 @@ class Shell:
         if len(palette) != 1 or len(search) != 1:
             return html
         src = f"{base_url}/{self.path}"
+        tag = f'<script src="{src}"></script>'
         # (whether the page has Material's search is read before its dialog is taken out)
         html = html if 'data-md-component="search"' in html else lighter_config(html)
-        html = self._palette.sub(lambda _: f'<script src="{src}"></script>', html, count=1)
-        return self._search.sub(lambda _: "<script>__nb_search()</script>", html, count=1)
+        html = self._palette.sub(lambda _: tag, html, count=1)
+        html = self._search.sub(lambda _: "<script>__nb_search()</script>", html, count=1)
+        if not _RELATIVE_ROOT.fullmatch(base_url):  # (404.html: absolute URLs, parts kept)
+            return html
+        for name, markup in self.tail.items():
+            written = drawer_back(markup, base_url)
+            if html.count(written) == 1:
+                html = html.replace(written, f"<script>__nb_{name}()</script>", 1)
+        # The head's script goes only when nothing before the shell's script uses what it defines.
+        scope = drawer_back(self.scope, base_url) if self.scope else None
+        if scope and html.count(scope) == 1 and "__md_" not in html[html.index(scope) + len(scope):html.index(tag)]:
+            html = html.replace(scope, "", 1)
+        return html
 
     def file(self, config) -> File:
         return File.generated(config, self.path, content=self.js)
@@ -151,22 +202,43 @@ def _pattern(markup: str) -> re.Pattern:
 
 def render(env, config, squeeze=None) -> Shell | None:
     """The shell for this build's theme, or None when its markup is not of the expected
-    form (no palette, no search dialog, a palette script that is not one plain script)."""
+    form (no palette, no search dialog, a palette script that is not one plain script).
+    A part only scripts use that is not of its expected form is left in the pages."""
     try:
         out = env.from_string(_TEMPLATE).render(config=config, page=None, base_url=_BASE)
+        out += _SPLIT + _config_block(env, config)
     except Exception:  # (a theme without these partials: pages stay as written)
         return None
     parts = [p.strip() for p in out.split(_SPLIT)]
     if squeeze is not None:  # the pages' compaction (site/compact.py), when on
         parts = [squeeze(p) for p in parts]
-    if len(parts) != 3:
+    if len(parts) != 4 + len(TAIL):
         return None
-    palette, script, search = parts
+    palette, script, search, scope, *rest = parts
     m = _SCRIPT.match(script)
     if not (palette.startswith("<form") and palette.endswith("</form>") and m and "</script" not in m.group(1)
             and search.startswith("<div class=\"md-search\"")):
         return None
-    return Shell(palette, m.group(1), search)
+    tail = dict(zip(TAIL, rest, strict=True))
+    if 'data-md-component="search"' not in search:  # (the pages' configuration is lightened)
+        tail["cfg"] = lighter_config(tail["cfg"])
+    # (the footer only while it shows nothing: a copyright or links stay for readers without JavaScript)
+    if re.sub(r"<[^>]*>", "", tail["foot"]).strip() or not tail["foot"].startswith("<footer"):
+        del tail["foot"]
+    tail = {k: v for k, v in tail.items() if v and v.startswith("<")}
+    s = _SCOPE.fullmatch(scope)
+    return Shell(palette, m.group(1), search, scope if s else "", tail)
+
+
+def _config_block(env, config) -> str:
+    """base.html's block ``config`` (the page configuration Material's bundle reads), for
+    a page at the placeholder's base: the block as the page renders it, with the names
+    base.html sets before it."""
+    base = env.get_template("base.html")
+    lang = env.get_template("partials/language.html").make_module({"config": config})
+    context = base.new_context({"config": config, "base_url": _BASE, "page": None,
+                                "features": config.theme.get("features") or [], "lang": lang})
+    return "".join(base.blocks["config"](context))
 
 
 class _Shelled:
