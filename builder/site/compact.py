@@ -61,13 +61,18 @@ class _Compacting:
         return getattr(self._template, name)
 
 
+# Besides HTML: the sitemap, one indented <url> a page (whitespace between XML tags is
+# no content either; ~26 bytes a page).
+_ALSO = ("sitemap.xml",)
+
+
 def install(env) -> None:
-    """Every HTML template the build renders (pages, 404.html) gives compacted output;
-    call before the page cache wraps the environment."""
+    """Every HTML template the build renders (pages, 404.html), and the sitemap, gives
+    compacted output; call before the page cache wraps the environment."""
     get_template = env.get_template
 
     def compacting_get_template(name, *args, **kwargs):
         template = get_template(name, *args, **kwargs)
-        return _Compacting(template) if str(name).endswith(".html") else template
+        return _Compacting(template) if str(name).endswith(".html") or name in _ALSO else template
 
     env.get_template = compacting_get_template

@@ -39,7 +39,8 @@ The same script carries the rest of what every page repeats for its scripts only
 (issue #15: ~1.2 KB a page): Material's inline script in the head that defines
 ``__md_scope`` and its storage helpers, the script of ``partials/javascripts/content.html``,
 the hidden "Back to top" button, an empty footer (no copyright, no links: a bar with
-nothing in it) and the page configuration ``<script id="__config">`` that Material's
+nothing in it), the dialog Material's scripts write their messages in and the page
+configuration ``<script id="__config">`` that Material's
 bundle reads. Each is rendered from the theme's own partials (the configuration from
 ``base.html``'s block ``config``) and replaced by a call (``<script>__nb_cfg()</script>``)
 that puts the same markup, its URLs relative to the page as MkDocs writes them, where it
@@ -73,7 +74,10 @@ _TEMPLATE = ('{%- import "partials/language.html" as lang with context -%}'
              + '{%- if "navigation.top" in features %}{% include "partials/top.html" %}{% endif -%}' + _SPLIT
              + '{%- include "partials/footer.html" -%}')
 # The page's parts only its scripts use, by the name of the call that puts each back.
-TAIL = ("js", "top", "foot", "cfg")
+TAIL = ("js", "top", "foot", "cfg", "dlg")
+# Material's dialog (for its scripts' messages: "Copied to clipboard"), markup written in base.html.
+_DIALOG = re.compile(r'<div class="md-dialog" data-md-component="dialog">\s*'
+                     r'<div class="md-dialog__inner md-typeset"></div>\s*</div>')
 _CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
 _SCRIPT = re.compile(r"\A<script>(.*)</script>\Z", re.S)
 # Material's head script (partials/javascripts/base.html): expressions only, no markup.
@@ -162,7 +166,7 @@ class Shell:
         # The head's script goes only when nothing before the shell's script uses what it defines.
         scope = drawer_back(self.scope, base_url) if self.scope else None
         if scope and html.count(scope) == 1 and "__md_" not in html[html.index(scope) + len(scope):html.index(tag)]:
-            html = html.replace(scope, "", 1)
+            html = html.replace(scope + "\n" if scope + "\n" in html else scope, "", 1)
         return html
 
     def file(self, config) -> File:
@@ -207,6 +211,8 @@ def render(env, config, squeeze=None) -> Shell | None:
     try:
         out = env.from_string(_TEMPLATE).render(config=config, page=None, base_url=_BASE)
         out += _SPLIT + _config_block(env, config)
+        dialog = _DIALOG.findall(env.loader.get_source(env, "base.html")[0])
+        out += _SPLIT + (dialog[0] if len(dialog) == 1 else "")
     except Exception:  # (a theme without these partials: pages stay as written)
         return None
     parts = [p.strip() for p in out.split(_SPLIT)]
