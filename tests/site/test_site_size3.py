@@ -6,6 +6,7 @@ the option off."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -47,8 +48,6 @@ def _pages(site: Path) -> dict[str, str]:
 
 def _js_string(js: str, call: str) -> str:
     """The markup a call of the script inserts (a JSON string literal)."""
-    import json
-
     m = re.search(re.escape(call) + r'("(?:[^"\\]|\\.)*")\)', js)
     assert m, call
     return json.loads(m.group(1))
@@ -69,7 +68,16 @@ def _put_back(page: str, site: Path) -> str:
     script = re.search(r"\n  \(function \(\) \{\n(.*)\n  \}\)\(\);\n  window", js, re.S).group(1)
     search = _js_string(js, "window.__nb_search = function () { put(document.currentScript, ")
     page = page.replace(m.group(0), palette + "\n<script>" + script + "</script>", 1)
-    return page.replace(SEARCH_CALL, relative(search), 1)
+    page = page.replace(SEARCH_CALL, relative(search), 1)
+    # (round 6's parts: the calls' markup and the head's script, test_size6.py)
+    bare = base.rstrip("/") or "."
+    tail = json.loads(re.search(r"\n  var tail = (\{.*\});\n", js).group(1))
+    page = re.sub(r"<script>__nb_(\w+)\(\)</script>",
+                  lambda c: tail[c.group(1)].replace("@NB_BASE@/", relative("@NB_BASE@/")).replace("@NB_BASE@", bare),
+                  page)
+    code = re.search(r"\n  if \(!window\.__md_scope\) \{\n(.*?)\n  \}\n", js, re.S).group(1)
+    scope = "<script>" + code.replace("new URL(bare,", f'new URL("{bare}",') + "</script>\n"
+    return page if "<script>__md_scope=" in page else page.replace("</head>", scope + "</head>", 1)
 
 
 def test_every_page_takes_palette_and_search_from_one_script(sites):
@@ -104,13 +112,15 @@ def test_the_markup_put_back_is_the_page_written_without_the_option(sites):
 def test_pagefind_pages_carry_no_configuration_for_materials_search(sites):
     pages = _pages(sites["pagefind"])
     brief = next(t for n, t in pages.items() if re.match(r"\d{4}/\d{2}/[^/]+/index\.html$", n))
-    config = re.search(r'<script id="__config" type="application/json">(.*?)</script>', brief).group(1)
+    config = re.search(r'<script id="__config" type="application/json">(.*?)</script>',
+                       _put_back(brief, sites["pagefind"])).group(1)  # (from the script since round 6)
     assert '"search"' not in config and "search.result" not in config and '"base"' in config
     # the dialog the script inserts is Pagefind's, whose strings are on the dialog itself
     js = next((sites["pagefind"] / "assets/javascripts").glob("nb-shell.*.js")).read_text(encoding="utf-8")
     assert 'data-nb-search=\\"search\\"' in js and "data-nb-search-none" in js
     light = _pages(sites["light"])
-    assert all('"search": ' in t for n, t in light.items() if n != "404.html")  # Material's search: kept
+    assert all('"search": ' in _put_back(t, sites["light"]) for n, t in light.items()
+               if n != "404.html")  # Material's search: kept
 
 
 def test_a_page_whose_header_differs_is_left_as_written():
