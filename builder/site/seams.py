@@ -45,6 +45,7 @@ TEMPLATE_SHA256 = {
     "blog-post.html": "d1a725d4b5fe7c7596ebed76ed29e3c198390575baefe9f019715ea25761916a",
     "partials/header.html": "8cf3fb15bcf969ff596649616fd99366b3c31c08d57a86d05308efc16d8fa75f",
     "partials/pagination.html": "f368740c60701056e33c043654a525b29b083ed203592561604322a50c20657c",
+    "partials/toc-item.html": "418f31ce2e6d559934f610084a5c8493f9618b96268909601552ac48aa0c15c2",
 }
 # sha256 of the source of Material's Excerpt.__init__ (site/cold_speed.py copies it).
 EXCERPT_INIT_SHA256 = "32c96fb86b8a80c8b219fae1cf2c1627b3b5ad5bdd65b555e4f0286e4c393854"
@@ -101,6 +102,26 @@ PATCHED_COPIES = {
          '                    {% if page.config.date.updated %}'),
         ("{% if page.categories %}", "{% if page.categories and not nb_byline %}"),
         ("{% if page.config.readtime %}", "{% if page.config.readtime and not nb_byline %}"),
+    ),
+    # A table of contents' entry without the <span class="md-ellipsis"> around its text
+    # (small pages): the entries wrap, so the span, which clips, never shortened one.
+    "partials/toc-item.html": (
+        ('    <span class="md-ellipsis">\n'
+         '      {% if toc_item.typeset %}\n'
+         '        <span class="md-typeset">\n'
+         '          {{ toc_item.typeset.title }}\n'
+         '        </span>\n'
+         '      {% else %}\n'
+         '        {{ toc_item.title }}\n'
+         '      {% endif %}\n'
+         '    </span>\n',
+         '    {% if toc_item.typeset %}\n'
+         '      <span class="md-typeset">\n'
+         '        {{ toc_item.typeset.title }}\n'
+         '      </span>\n'
+         '    {% else %}\n'
+         '      {{ toc_item.title }}\n'
+         '    {% endif %}\n'),
     ),
 }
 # Every template the seam "template-overrides" covers: served from Material when it fails.
