@@ -68,6 +68,7 @@ from .site import (
     seams,
     search,
     shell,
+    site_reuse,
 )
 from .site import build as sitebuild
 from .site.blog import blogs, check_blogs, is_post
@@ -124,6 +125,9 @@ class NewsbriefConfig(Config):
     # excerpt parsers made when used, pages cached from a thread, templates included by
     # templates not wrapped; the same bytes either way.
     cold_speed = c.Type(bool, default=True)
+    # A page whose bytes did not change is linked from the previous site, not written
+    # again (site/site_reuse.py; under `newsbrief build` only).
+    site_reuse = c.Type(bool, default=True)
 
 
 class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
@@ -134,6 +138,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
     def _reset(self) -> None:
         self._close_speedup()
         self._page_cache = None
+        self._close_reuse()
         self._sprite = None
         self._drawers = None
         self._post_list = False
@@ -357,7 +362,14 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
                                          accept=self._drawers.available if self._drawers else None)
         if self.config.cold_speed:
             cold_speed.plain_when_nested(env, get_template)
+        if self.config.site_reuse:
+            self._reuse = site_reuse.install(config, files)
         return env
+
+    def _close_reuse(self) -> None:
+        reuse, self._reuse = getattr(self, "_reuse", None), None
+        if reuse is not None:
+            reuse.close()
 
     def on_post_page(self, output, *, page, config):
         if self._drawers is not None:  # (a page from the page cache too)
@@ -382,6 +394,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             raise PluginError(f"newsbrief: drawer scripts {missing} not in {drawers.store}: delete "
                               f"{self.root / CACHE_DIR / 'pages'} (pages cached without them) and build again")
         self._close_speedup()
+        self._close_reuse()
         page_cache, self._page_cache = self._page_cache, None
         if page_cache is not None:
             page_cache.close()  # only after a build that wrote every page
@@ -390,7 +403,9 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
 
     def on_build_error(self, *, error):
         self._close_speedup()
+        self._close_reuse()
         self._page_cache = None
 
     def on_shutdown(self):
         self._close_speedup()
+        self._close_reuse()
