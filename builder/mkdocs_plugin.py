@@ -76,6 +76,7 @@ from .site.byline import site_locale, with_byline
 from .site.page_cache import PageCache
 from .site.related import RelatedIndex
 from .site.search import SHARD_SIZE
+from .site.tag_pages import PER_PAGE as TAG_PAGE_SIZE
 from .site.tag_pages import TagPages, slugify_tag
 
 log = logging.getLogger("mkdocs.plugins.newsbrief")
@@ -128,6 +129,9 @@ class NewsbriefConfig(Config):
     # A page whose bytes did not change is linked from the previous site, not written
     # again (site/site_reuse.py; under `newsbrief build` only).
     site_reuse = c.Type(bool, default=True)
+    # Briefs on a tag's numbered page, counted from the oldest (site/tag_pages.py); 0: a
+    # tag's briefs all on its one page.
+    tag_page_size = c.Type(int, default=TAG_PAGE_SIZE)
 
 
 class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
@@ -214,7 +218,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             listing = "\n".join(f"  {o.source_path}: {o.error}" for o in rejected)
             raise PluginError(f"newsbrief: strict mode: {len(rejected)} dump(s) rejected:\n{listing}")
         self.related = RelatedIndex(posts, self.config.posts_dir, site_locale(config))
-        self.tag_pages = TagPages(self.related.index, self.config.posts_dir, slugify_tag, site_locale(config))
+        self.tag_pages = TagPages(self.related.index, self.config.posts_dir, slugify_tag, site_locale(config),
+                                  self.config.tag_page_size)
         seams.note_versions()
         # (a project whose theme has no blog-list.html, e.g. without our overrides/, keeps cards)
         self._title_lists = self.config.title_lists and lists.available(config.theme)

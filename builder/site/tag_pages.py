@@ -12,6 +12,16 @@ The same listing makes the page of the briefs whose dump names no publisher
 (``publishers/not-named/``, linked from the Publishers index: navigation.py), so that
 every brief can be reached by publisher.
 
+A tag's briefs are cut into pages as the blogs' lists are (site/pagination.py), counted
+from the oldest brief: ``tags/<slug>/page/1/`` holds the oldest ``per_page`` (plugin
+option ``tag_page_size``), ``page/2/`` the next, and the tag's own page the newest
+``per_page`` to ``2 × per_page - 1``, so a new brief changes the tag's own page (~20 KB of
+Markdown) and, once every ``per_page`` briefs, adds a numbered page; a rebuild no longer
+converts every brief's title of the tag again (a 10,000-brief archive's tags held up to
+~1 MB of Markdown each). A numbered page never changes once written, unless one of its
+own briefs does (its URL can be linked to). The tag's page lists its numbered pages, each
+numbered page links the tag's page, the newer and older page and the oldest one.
+
 Tags, titles and publishers are dump text: escaped as Markdown text (``escape_md``).
 """
 
@@ -26,6 +36,7 @@ from mkdocs.structure.nav import Link
 
 from ..output.render import escape_md
 from .byline import day_label
+from .pagination import numbered_pages, page_slice
 
 DIRECTIVE = re.compile(r"<!--\s*newsbrief/tags\s*-->")
 TAGS_DIR = "tags"
@@ -49,14 +60,18 @@ def slugify_tag(text: str, separator: str = "-") -> str:
 # A tag page lists briefs' titles: as a search result it would stand beside (and above)
 # the briefs it repeats, as digests would (they are excluded the same way).
 LISTING_META = "---\nsearch:\n  exclude: true\n---\n\n"
+# Briefs on a tag's numbered page (its own page: this many to twice as many, less one).
+PER_PAGE = 100
 
 
 class TagPages:
-    def __init__(self, index: dict, posts_uri: str, slugify, locale: str = "en"):
+    def __init__(self, index: dict, posts_uri: str, slugify, locale: str = "en", per_page: int = PER_PAGE):
         """index: the archive index (posts-relative path -> title, date, publisher, tags);
-        locale: the site's language, for the dates."""
+        locale: the site's language, for the dates; per_page: briefs on a numbered page
+        (0: every brief of a tag on its one page)."""
         self.posts_uri = posts_uri.strip("/")
         self.locale = locale
+        self.per_page = max(0, per_page)
         self.unnamed = [(rel, entry) for rel, entry in index.items() if not entry.get("publisher")]
         self.briefs: dict[str, list[tuple[str, dict]]] = {}
         for rel, entry in index.items():
@@ -73,8 +88,15 @@ class TagPages:
             taken.add(slug)
             self.slugs[tag] = slug
 
-    def src_uri(self, tag: str) -> str:
+    def src_uri(self, tag: str, number: int = 0) -> str:
+        """The source name of a tag's page (number 0) or of its numbered page."""
+        if number:
+            return f"{TAGS_DIR}/{self.slugs[tag]}/page/{number}.md"
         return f"{TAGS_DIR}/{self.slugs[tag]}.md"
+
+    def numbered(self, tag: str) -> int:
+        """How many numbered pages the tag has (K: page/1 .. page/K)."""
+        return numbered_pages(len(self.briefs[tag]), self.per_page) if self.per_page else 0
 
     def url(self, tag: str) -> str | None:
         """Site-relative URL of a tag's page (directory URLs), or None if it has none."""
@@ -82,23 +104,56 @@ class TagPages:
         return f"{TAGS_DIR}/{slug}/" if slug else None
 
     def pages(self) -> dict[str, str]:
-        """src_uri -> Markdown of every tag page."""
-        return {self.src_uri(tag): self.markdown(tag) for tag in self.slugs}
+        """src_uri -> Markdown of every tag page, numbered pages included."""
+        out = {}
+        for tag in self.slugs:
+            for number in range(self.numbered(tag) + 1):
+                out[self.src_uri(tag, number)] = self.markdown(tag, number)
+        return out
 
-    def _listing(self, briefs: list[tuple[str, dict]], what: str) -> list[str]:
-        """A page's count line and its briefs, newest first (the page is one folder deep)."""
-        briefs = sorted(briefs, key=lambda b: (b[1]["date"], b[0]), reverse=True)
-        n = len(briefs)
-        lines = [f"{n} brief{'s' * (n != 1)}{what}, newest first.", ""]
+    @staticmethod
+    def _newest_first(briefs: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+        return sorted(briefs, key=lambda b: (b[1]["date"], b[0]), reverse=True)
+
+    def _items(self, briefs: list[tuple[str, dict]], depth: int) -> list[str]:
+        """A list item a brief, linked relative to a page `depth` folders deep."""
+        lines = []
         for rel, entry in briefs:
             meta = day_label(dt.date.fromisoformat(entry["date"]), self.locale)
             if entry.get("publisher"):
                 meta += f" · {escape_md(entry['publisher'])}"
-            lines.append(f"- [{escape_md(entry['title'])}](../{self.posts_uri}/{rel}) · {meta}")
+            lines.append(f"- [{escape_md(entry['title'])}]({'../' * depth}{self.posts_uri}/{rel}) · {meta}")
         return lines
 
-    def markdown(self, tag: str) -> str:
-        return "\n".join([LISTING_META + f"# {escape_md(tag)}", "", *self._listing(self.briefs[tag], "")]) + "\n"
+    def _listing(self, briefs: list[tuple[str, dict]], what: str) -> list[str]:
+        """A page's count line and its briefs, newest first (the page is one folder deep)."""
+        briefs = self._newest_first(briefs)
+        n = len(briefs)
+        return [f"{n} brief{'s' * (n != 1)}{what}, newest first.", "", *self._items(briefs, 1)]
+
+    def markdown(self, tag: str, number: int = 0) -> str:
+        """The Markdown of a tag's page (number 0) or of its numbered page."""
+        briefs, count = self._newest_first(self.briefs[tag]), self.numbered(tag)
+        n = len(briefs)
+        start, end = page_slice(n, self.per_page, number) if count else (0, n)
+        head = LISTING_META + f"# {escape_md(tag)}"
+        if number == 0:
+            lines = [head, "", f"{n} brief{'s' * (n != 1)}, newest first"
+                     + (f"; the newest {end - start} here." if count else "."), "",
+                     *self._items(briefs[start:end], 1)]
+            if count:  # (page/K is the newest numbered page: the one after this page)
+                links = " · ".join(f"[{k}]({self.slugs[tag]}/page/{k}.md)" for k in range(count, 0, -1))
+                lines += ["", f"Older briefs, by page (1: the oldest): {links}"]
+            return "\n".join(lines) + "\n"
+        # Counted from the oldest: brief `first` (1: the oldest) to `last` of the tag.
+        first, last = n - end + 1, n - start
+        pager = [f"[Newest](../../{self.slugs[tag]}.md)"]
+        pager += [f"[Newer]({number + 1}.md)"] if number < count else []
+        pager += [f"[Older]({number - 1}.md)"] if number > 1 else []
+        pager += ["[Oldest](1.md)"] if number > 2 else []
+        lines = [head + f": page {number}", "", f"Briefs {first} to {last} of this tag (1: the oldest), newest first.",
+                 "", *self._items(briefs[start:end], 3), "", " · ".join(pager)]
+        return "\n".join(lines) + "\n"
 
     def unnamed_markdown(self) -> str:
         return "\n".join([LISTING_META + f"# {UNNAMED_PUBLISHER_TITLE}", "",
