@@ -72,6 +72,7 @@ class TagPages:
         self.posts_uri = posts_uri.strip("/")
         self.locale = locale
         self.per_page = max(0, per_page)
+        self._days: dict[str, str] = {}
         self.unnamed = [(rel, entry) for rel, entry in index.items() if not entry.get("publisher")]
         self.briefs: dict[str, list[tuple[str, dict]]] = {}
         for rel, entry in index.items():
@@ -115,11 +116,18 @@ class TagPages:
     def _newest_first(briefs: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
         return sorted(briefs, key=lambda b: (b[1]["date"], b[0]), reverse=True)
 
+    def _day(self, iso: str) -> str:
+        """A day's label, once a day (Babel's formatting is ~40 µs; a tag lists thousands)."""
+        label = self._days.get(iso)
+        if label is None:
+            label = self._days[iso] = day_label(dt.date.fromisoformat(iso), self.locale)
+        return label
+
     def _items(self, briefs: list[tuple[str, dict]], depth: int) -> list[str]:
         """A list item a brief, linked relative to a page `depth` folders deep."""
         lines = []
         for rel, entry in briefs:
-            meta = day_label(dt.date.fromisoformat(entry["date"]), self.locale)
+            meta = self._day(entry["date"])
             if entry.get("publisher"):
                 meta += f" · {escape_md(entry['publisher'])}"
             lines.append(f"- [{escape_md(entry['title'])}]({'../' * depth}{self.posts_uri}/{rel}) · {meta}")
