@@ -111,8 +111,10 @@ def known_plugins(config) -> bool:
 def install(config, files) -> Reuse | None:
     """Link unchanged pages from the previous site during this build, if its seam holds,
     every plugin is one known not to rewrite pages and there is a previous site."""
+    if not seams.usable("site-reuse"):  # (checked on every build: a broken seam is said at once)
+        return None
     previous = previous_site(config.site_dir)
-    if previous is None or not known_plugins(config) or not seams.usable("site-reuse"):
+    if previous is None or not known_plugins(config):
         return None
     from mkdocs import utils
 
