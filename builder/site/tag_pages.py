@@ -15,11 +15,12 @@ every brief can be reached by publisher.
 A tag's briefs are cut into pages as the blogs' lists are (site/pagination.py), counted
 from the oldest brief: ``tags/<slug>/page/1/`` holds the oldest ``per_page`` (plugin
 option ``tag_page_size``), ``page/2/`` the next, and the tag's own page the newest
-``per_page`` to ``2 × per_page - 1``, so a new brief changes the tag's own page (~20 KB of
+``per_page`` to ``2 × per_page - 1``, so a new brief changes the tag's own page (≤ 150 KB of
 Markdown) and, once every ``per_page`` briefs, adds a numbered page; a rebuild no longer
 converts every brief's title of the tag again (a 10,000-brief archive's tags held up to
-~1 MB of Markdown each). A numbered page never changes once written, unless one of its
-own briefs does (its URL can be linked to). The tag's page lists its numbered pages, each
+~1 MB of Markdown each). A numbered page changes only when one of its briefs does, a
+brief dated before its newest is added or removed (all pages after it shift), or, for
+the newest numbered page, when a newer one is added (its "Newer" link). The tag's page lists its numbered pages, each
 numbered page links the tag's page, the newer and older page and the oldest one.
 
 Tags, titles and publishers are dump text: escaped as Markdown text (``escape_md``).
@@ -61,7 +62,10 @@ def slugify_tag(text: str, separator: str = "-") -> str:
 # the briefs it repeats, as digests would (they are excluded the same way).
 LISTING_META = "---\nsearch:\n  exclude: true\n---\n\n"
 # Briefs on a tag's numbered page (its own page: this many to twice as many, less one).
-PER_PAGE = 100
+# Each page carries the site's furniture (~12 KB): 100 a page made ~800 pages at 10,000
+# briefs (+8 MB, 0.8 KB a brief); 500 makes ~350 (+4 MB) and a new brief's tag page holds
+# at most 999 titles (~150 KB of Markdown) instead of every brief of the tag (up to ~1 MB).
+PER_PAGE = 500
 
 
 class TagPages:
