@@ -129,8 +129,8 @@ class NewsbriefConfig(Config):
     # A page whose bytes did not change is linked from the previous site, not written
     # again (site/site_reuse.py; under `newsbrief build` only).
     site_reuse = c.Type(bool, default=True)
-    # Briefs on a tag's numbered page, counted from the oldest (site/tag_pages.py); 0: a
-    # tag's briefs all on its one page.
+    # A tag with more briefs than this: its page lists the newest this many and links a
+    # page a year (site/tag_pages.py); 0: every brief of a tag on its one page.
     tag_page_size = c.Type(int, default=TAG_PAGE_SIZE)
 
 

@@ -12,16 +12,15 @@ The same listing makes the page of the briefs whose dump names no publisher
 (``publishers/not-named/``, linked from the Publishers index: navigation.py), so that
 every brief can be reached by publisher.
 
-A tag's briefs are cut into pages as the blogs' lists are (site/pagination.py), counted
-from the oldest brief: ``tags/<slug>/page/1/`` holds the oldest ``per_page`` (plugin
-option ``tag_page_size``), ``page/2/`` the next, and the tag's own page the newest
-``per_page`` to ``2 × per_page - 1``, so a new brief changes the tag's own page (≤ 150 KB of
-Markdown) and, once every ``per_page`` briefs, adds a numbered page; a rebuild no longer
-converts every brief's title of the tag again (a 10,000-brief archive's tags held up to
-~1 MB of Markdown each). A numbered page changes only when one of its briefs does, a
-brief dated before its newest is added or removed (all pages after it shift), or, for
-the newest numbered page, when a newer one is added (its "Newer" link). The tag's page lists its numbered pages, each
-numbered page links the tag's page, the newer and older page and the oldest one.
+A tag with more briefs than its page shows (plugin option ``tag_page_size``, 100) gets a
+page a year (``tags/<slug>/<year>/``, every brief of the tag dated that year, newest
+first), and its own page lists the newest briefs and the years with their counts. A new,
+edited or removed brief changes its tag's page and its year's page, not every brief of the
+tag: a 10,000-brief archive's tag pages listed up to ~9,700 briefs (~1.4 MB of Markdown,
+converted again whenever one of them changed, issue #15); a year page holds ~700-1,400.
+Years, not pages counted by position: a brief dated among older ones (a late dump, a
+removal) shifts no other page, as it would shift every page after it in a list cut by
+count. ``tag_page_size: 0``: every brief of a tag on its one page, no year pages.
 
 Tags, titles and publishers are dump text: escaped as Markdown text (``escape_md``).
 """
@@ -37,7 +36,6 @@ from mkdocs.structure.nav import Link
 
 from ..output.render import escape_md
 from .byline import day_label
-from .pagination import numbered_pages, page_slice
 
 DIRECTIVE = re.compile(r"<!--\s*newsbrief/tags\s*-->")
 TAGS_DIR = "tags"
@@ -61,18 +59,15 @@ def slugify_tag(text: str, separator: str = "-") -> str:
 # A tag page lists briefs' titles: as a search result it would stand beside (and above)
 # the briefs it repeats, as digests would (they are excluded the same way).
 LISTING_META = "---\nsearch:\n  exclude: true\n---\n\n"
-# Briefs on a tag's numbered page (its own page: this many to twice as many, less one).
-# Each page carries the site's furniture (~12 KB): 100 a page made ~800 pages at 10,000
-# briefs (+8 MB, 0.8 KB a brief); 500 makes ~350 (+4 MB) and a new brief's tag page holds
-# at most 999 titles (~150 KB of Markdown) instead of every brief of the tag (up to ~1 MB).
-PER_PAGE = 500
+# Briefs on a tag's own page when the tag has year pages (more briefs than this).
+PER_PAGE = 100
 
 
 class TagPages:
     def __init__(self, index: dict, posts_uri: str, slugify, locale: str = "en", per_page: int = PER_PAGE):
         """index: the archive index (posts-relative path -> title, date, publisher, tags);
-        locale: the site's language, for the dates; per_page: briefs on a numbered page
-        (0: every brief of a tag on its one page)."""
+        locale: the site's language, for the dates; per_page: the newest briefs on a tag's
+        page when it has more, the others on its year pages (0: every brief on its page)."""
         self.posts_uri = posts_uri.strip("/")
         self.locale = locale
         self.per_page = max(0, per_page)
@@ -93,27 +88,31 @@ class TagPages:
             taken.add(slug)
             self.slugs[tag] = slug
 
-    def src_uri(self, tag: str, number: int = 0) -> str:
-        """The source name of a tag's page (number 0) or of its numbered page."""
-        if number:
-            return f"{TAGS_DIR}/{self.slugs[tag]}/page/{number}.md"
+    def src_uri(self, tag: str, year: str | None = None) -> str:
+        """The source name of a tag's page, or of its page of a year."""
+        if year:
+            return f"{TAGS_DIR}/{self.slugs[tag]}/{year}.md"
         return f"{TAGS_DIR}/{self.slugs[tag]}.md"
-
-    def numbered(self, tag: str) -> int:
-        """How many numbered pages the tag has (K: page/1 .. page/K)."""
-        return numbered_pages(len(self.briefs[tag]), self.per_page) if self.per_page else 0
 
     def url(self, tag: str) -> str | None:
         """Site-relative URL of a tag's page (directory URLs), or None if it has none."""
         slug = self.slugs.get(tag)
         return f"{TAGS_DIR}/{slug}/" if slug else None
 
+    def years(self, tag: str) -> list[str]:
+        """The years of the tag's year pages, newest first (none if its page shows all)."""
+        briefs = self.briefs[tag]
+        if not self.per_page or len(briefs) <= self.per_page:
+            return []
+        return sorted({entry["date"][:4] for _, entry in briefs}, reverse=True)
+
     def pages(self) -> dict[str, str]:
-        """src_uri -> Markdown of every tag page, numbered pages included."""
+        """src_uri -> Markdown of every tag page, year pages included."""
         out = {}
         for tag in self.slugs:
-            for number in range(self.numbered(tag) + 1):
-                out[self.src_uri(tag, number)] = self.markdown(tag, number)
+            out[self.src_uri(tag)] = self.markdown(tag)
+            for year in self.years(tag):
+                out[self.src_uri(tag, year)] = self.markdown(tag, year)
         return out
 
     @staticmethod
@@ -143,29 +142,24 @@ class TagPages:
         n = len(briefs)
         return [f"{n} brief{'s' * (n != 1)}{what}, newest first.", "", *self._items(briefs, 1)]
 
-    def markdown(self, tag: str, number: int = 0) -> str:
-        """The Markdown of a tag's page (number 0) or of its numbered page."""
-        briefs, count = self._newest_first(self.briefs[tag]), self.numbered(tag)
-        n = len(briefs)
-        start, end = page_slice(n, self.per_page, number) if count else (0, n)
+    def markdown(self, tag: str, year: str | None = None) -> str:
+        """The Markdown of a tag's page, or of its page of a year."""
+        briefs, years = self._newest_first(self.briefs[tag]), self.years(tag)
         head = LISTING_META + f"# {escape_md(tag)}"
-        if number == 0:
-            lines = [head, "", f"{n} brief{'s' * (n != 1)}, newest first"
-                     + (f"; the newest {end - start} here." if count else "."), "",
-                     *self._items(briefs[start:end], 1)]
-            if count:  # (page/K is the newest numbered page: the one after this page)
-                links = " · ".join(f"[{k}]({self.slugs[tag]}/page/{k}.md)" for k in range(count, 0, -1))
-                lines += ["", f"Older briefs, by page (1: the oldest): {links}"]
-            return "\n".join(lines) + "\n"
-        # Counted from the oldest: brief `first` (1: the oldest) to `last` of the tag.
-        first, last = n - end + 1, n - start
-        pager = [f"[Newest](../../{self.slugs[tag]}.md)"]
-        pager += [f"[Newer]({number + 1}.md)"] if number < count else []
-        pager += [f"[Older]({number - 1}.md)"] if number > 1 else []
-        pager += ["[Oldest](1.md)"] if number > 2 else []
-        lines = [head + f": page {number}", "", f"Briefs {first} to {last} of this tag (1: the oldest), newest first.",
-                 "", *self._items(briefs[start:end], 3), "", " · ".join(pager)]
-        return "\n".join(lines) + "\n"
+        if year is not None:
+            briefs = [b for b in briefs if b[1]["date"][:4] == year]
+            n = len(briefs)
+            return "\n".join([f"{head}: {year}", "", f"{n} brief{'s' * (n != 1)} of {year}, newest first.", "",
+                              *self._items(briefs, 2), "", f"[Every year of {escape_md(tag)}](../{self.slugs[tag]}.md)"]
+                             ) + "\n"
+        if not years:
+            return "\n".join([head, "", *self._listing(briefs, "")]) + "\n"
+        counts = {y: 0 for y in years}
+        for _, entry in briefs:
+            counts[entry["date"][:4]] += 1
+        by_year = " · ".join(f"[{y}]({self.slugs[tag]}/{y}.md) ({counts[y]})" for y in years)
+        return "\n".join([head, "", f"{len(briefs)} briefs. By year: {by_year}", "",
+                          f"The newest {self.per_page}:", "", *self._items(briefs[:self.per_page], 1)]) + "\n"
 
     def unnamed_markdown(self) -> str:
         return "\n".join([LISTING_META + f"# {UNNAMED_PUBLISHER_TITLE}", "",

@@ -1,7 +1,8 @@
-"""A tag's briefs on pages counted from the oldest (site/tag_pages.py, issue #15): a new
-brief changes the tag's own page and no numbered page (until a new one is due), every
-brief is on exactly one page, newest first across them, and every pager link names a page
-that exists; with ``tag_page_size: 0`` a tag's page is what it was (every brief on it)."""
+"""A tag's briefs on a page a year when it has more than its page shows (site/tag_pages.py,
+issue #15): a new, edited or removed brief changes its tag's page and its year's page
+only, wherever its date falls; every brief is on exactly one year page, newest first;
+every link names a page that exists; a tag with few briefs, or ``tag_page_size: 0``,
+keeps every brief on its one page, as before."""
 
 from __future__ import annotations
 
@@ -16,67 +17,61 @@ from site_support import copy_project
 from builder.site.tag_pages import TagPages, slugify_tag
 
 
-def _index(n: int, start: int = 0) -> dict:
-    day = dt.date(2024, 1, 1)
-    return {f"2024/b{i:04d}.md": {"title": f"Brief {i}", "date": (day + dt.timedelta(days=i)).isoformat(),
-                                  "publisher": "Wire", "tags": ["Kyiv"]} for i in range(start, n)}
+def _index(days: list[int]) -> dict:
+    start = dt.date(2022, 3, 1)
+    return {f"2024/b{i:04d}.md": {"title": f"Brief {i}", "date": (start + dt.timedelta(days=i)).isoformat(),
+                                  "publisher": "Wire", "tags": ["Kyiv"]} for i in days}
 
 
 def _titles(markdown: str) -> list[str]:
     return re.findall(r"^- \[(Brief \d+)\]", markdown, re.M)
 
 
-def test_every_brief_is_on_one_page_newest_first():
-    tp = TagPages(_index(537), "posts", slugify_tag, per_page=50)
-    count = tp.numbered("Kyiv")
-    assert count == 9  # 537 // 50 - 1: the tag's page holds the newest 87
-    order = [tp.markdown("Kyiv", k) for k in (0, *range(count, 0, -1))]
-    titles = [t for md in order for t in _titles(md)]
-    assert titles == [f"Brief {i}" for i in range(536, -1, -1)]
-    assert len(_titles(order[0])) == 87 and all(len(_titles(md)) == 50 for md in order[1:])
-    assert "537 briefs, newest first; the newest 87 here." in order[0]
-    assert "Briefs 1 to 50 of this tag (1: the oldest)" in tp.markdown("Kyiv", 1)
+def test_every_brief_is_on_its_years_page_newest_first():
+    tp = TagPages(_index(list(range(900))), "posts", slugify_tag, per_page=100)
+    years = tp.years("Kyiv")
+    assert years == ["2024", "2023", "2022"]
+    titles = [t for year in years for t in _titles(tp.markdown("Kyiv", year))]
+    assert titles == [f"Brief {i}" for i in range(899, -1, -1)]
+    page = tp.markdown("Kyiv")
+    assert _titles(page) == [f"Brief {i}" for i in range(899, 799, -1)]
+    assert "900 briefs. By year: [2024](kyiv/2024.md) (" in page
+    assert "briefs of 2023, newest first." in tp.markdown("Kyiv", "2023")
 
 
-def test_a_new_brief_changes_the_tags_page_only_until_a_numbered_page_is_due():
-    before = TagPages(_index(537), "posts", slugify_tag, per_page=50).pages()
-    after = TagPages(_index(538), "posts", slugify_tag, per_page=50).pages()
-    assert after.keys() == before.keys()
-    assert [uri for uri in before if before[uri] != after[uri]] == ["tags/kyiv.md"]
-    # At 550 briefs a tenth numbered page takes the oldest 50 of the tag's page; page 9
-    # gets a link to it, the older pages stay as they were.
-    at_549 = TagPages(_index(549), "posts", slugify_tag, per_page=50).pages()
-    at_550 = TagPages(_index(550), "posts", slugify_tag, per_page=50).pages()
-    assert set(at_550) - set(at_549) == {"tags/kyiv/page/10.md"}
-    changed = [uri for uri in at_549 if at_549[uri] != at_550[uri]]
-    assert changed == ["tags/kyiv.md", "tags/kyiv/page/9.md"]
+def test_a_brief_changes_its_tags_page_and_its_years_page_only():
+    days = list(range(0, 900, 2))
+    before = TagPages(_index(days), "posts", slugify_tag, per_page=100).pages()
+    for extra in (899, 301):  # the newest brief; a late one, dated among the older ones (2022)
+        after = TagPages(_index([*days, extra]), "posts", slugify_tag, per_page=100).pages()
+        year = str((dt.date(2022, 3, 1) + dt.timedelta(days=extra)).year)
+        assert after.keys() == before.keys()
+        assert [uri for uri in before if before[uri] != after[uri]] == ["tags/kyiv.md", f"tags/kyiv/{year}.md"]
+    removed = TagPages(_index(days[1:]), "posts", slugify_tag, per_page=100).pages()  # the oldest
+    assert [uri for uri in before if before[uri] != removed[uri]] == ["tags/kyiv.md", "tags/kyiv/2022.md"]
 
 
-def test_pager_links_name_pages_that_exist():
-    tp = TagPages(_index(537), "posts", slugify_tag, per_page=50)
-    pages = tp.pages()
+def test_links_name_pages_that_exist():
+    pages = TagPages(_index(list(range(900))), "posts", slugify_tag, per_page=100).pages()
+    assert len(pages) == 4
     for uri, markdown in pages.items():
         folder = os.path.dirname(uri)
         for target in re.findall(r"\]\(([^)]+\.md)\)", markdown):
-            if "/posts/" in target or target.startswith("../posts/"):
-                assert os.path.normpath(os.path.join(folder, target)) == "posts/" + target.split("posts/", 1)[1]
-                continue
-            assert os.path.normpath(os.path.join(folder, target)) in pages, (uri, target)
-    assert "[Newer]" not in pages["tags/kyiv/page/9.md"] and "[Older](8.md)" in pages["tags/kyiv/page/9.md"]
-    assert "[Older]" not in pages["tags/kyiv/page/1.md"] and "[Newer](2.md)" in pages["tags/kyiv/page/1.md"]
+            resolved = os.path.normpath(os.path.join(folder, target))
+            assert resolved in pages or resolved.startswith("posts/2024/b"), (uri, target)
 
 
-def test_size_zero_keeps_every_brief_on_the_tags_page():
-    tp = TagPages(_index(537), "posts", slugify_tag, per_page=0)
-    assert list(tp.pages()) == ["tags/kyiv.md"]
-    md = tp.markdown("Kyiv")
-    assert len(_titles(md)) == 537 and "537 briefs, newest first.\n" in md and "Older briefs" not in md
-    small = TagPages(_index(60), "posts", slugify_tag, per_page=50)  # 60 < 2 × 50: one page
-    assert list(small.pages()) == ["tags/kyiv.md"]
-    assert small.markdown("Kyiv") == TagPages(_index(60), "posts", slugify_tag, per_page=0).markdown("Kyiv")
+def test_a_tag_with_few_briefs_or_size_zero_keeps_every_brief_on_its_page():
+    many = TagPages(_index(list(range(537))), "posts", slugify_tag, per_page=0)
+    assert list(many.pages()) == ["tags/kyiv.md"]
+    md = many.markdown("Kyiv")
+    assert len(_titles(md)) == 537 and "537 briefs, newest first.\n" in md and "By year" not in md
+    few = TagPages(_index(list(range(100))), "posts", slugify_tag, per_page=100)
+    assert list(few.pages()) == ["tags/kyiv.md"]
+    assert few.markdown("Kyiv") == TagPages(_index(list(range(100))), "posts", slugify_tag, per_page=0).markdown("Kyiv")
 
 
-def test_a_site_with_numbered_tag_pages_builds_strict(tmp_path):
+def test_a_site_with_year_tag_pages_builds_strict(tmp_path):
     import random
 
     from dumpgen import make_dump
@@ -87,15 +82,15 @@ def test_a_site_with_numbered_tag_pages_builds_strict(tmp_path):
         (project / "seeds" / f"d{i:02d}.txt").write_text(make_dump(rng).text, encoding="utf-8")
     cfg = project / "mkdocs.yml"
     text = cfg.read_text(encoding="utf-8")
-    cfg.write_text(text.replace("      posts_dir: posts\n", "      posts_dir: posts\n      tag_page_size: 2\n", 1),
+    cfg.write_text(text.replace("      posts_dir: posts\n", "      posts_dir: posts\n      tag_page_size: 1\n", 1),
                    encoding="utf-8")
     env = dict(os.environ, NEWSBRIEF_SITE_URL="https://news.example.org/")
     p = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=project, env=env, capture_output=True,
                        text=True, timeout=900, stdin=subprocess.DEVNULL)
     assert p.returncode == 0, (p.stdout + p.stderr)[-4000:]
-    numbered = sorted((project / "site" / "tags").glob("*/page/*/index.html"))
-    assert numbered, "no tag had a numbered page"
-    page = numbered[0].read_text(encoding="utf-8")
-    assert ">Newest</a>" in page and 'href="../../"' in page
-    tag_page = numbered[0].parents[2] / "index.html"
-    assert "Older briefs, by page" in tag_page.read_text(encoding="utf-8")
+    years = sorted((project / "site" / "tags").glob("*/[0-9][0-9][0-9][0-9]/index.html"))
+    assert years, "no tag had a year page"
+    page = years[0].read_text(encoding="utf-8")
+    assert ">Every year of " in page and 'href="../"' in page
+    tag_page = years[0].parents[1] / "index.html"
+    assert f'href="{years[0].parent.name}/"' in tag_page.read_text(encoding="utf-8")
