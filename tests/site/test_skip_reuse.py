@@ -130,8 +130,17 @@ def _inodes(site: Path) -> dict[str, tuple[int, int]]:
             for p in site.rglob("*.html") if p.is_file()}
 
 
+def _year_tag_pages(project: Path) -> None:
+    """Every tag with a page a year (site/tag_pages.py), so that they are compared too."""
+    cfg = project / "mkdocs.yml"
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_text(text.replace("      posts_dir: posts\n", "      posts_dir: posts\n      tag_page_size: 1\n", 1),
+                   encoding="utf-8")
+
+
 def test_a_rebuild_links_unchanged_pages_and_writes_changed_ones(tmp_path):
     project = copy_project(tmp_path / "p")
+    _year_tag_pages(project)
     rng = random.Random(3)
     for i in range(12):
         (project / "seeds" / f"d{i:02d}.txt").write_text(make_dump(rng).text, encoding="utf-8")
@@ -147,8 +156,10 @@ def test_a_rebuild_links_unchanged_pages_and_writes_changed_ones(tmp_path):
     assert not set(changed) & set(linked)  # a page whose bytes changed is written, never linked
     assert set(after) - set(before)  # the new brief's page
     assert "unchanged page(s) linked from the previous site" in out
+    assert any((project / "site" / "tags").glob("*/[0-9][0-9][0-9][0-9]/index.html"))
     # The same seeds built cold (no previous site): the same bytes.
     cold = copy_project(tmp_path / "cold")
+    _year_tag_pages(cold)
     shutil.rmtree(cold / "seeds")
     shutil.copytree(project / "seeds", cold / "seeds")
     _build(cold)
