@@ -68,6 +68,7 @@ from .site import (
     seams,
     search,
     shell,
+    site_reuse,
 )
 from .site import build as sitebuild
 from .site.blog import blogs, check_blogs, is_post
@@ -75,6 +76,7 @@ from .site.byline import site_locale, with_byline
 from .site.page_cache import PageCache
 from .site.related import RelatedIndex
 from .site.search import SHARD_SIZE
+from .site.tag_pages import PER_PAGE as TAG_PAGE_SIZE
 from .site.tag_pages import TagPages, slugify_tag
 
 log = logging.getLogger("mkdocs.plugins.newsbrief")
@@ -124,6 +126,12 @@ class NewsbriefConfig(Config):
     # excerpt parsers made when used, pages cached from a thread, templates included by
     # templates not wrapped; the same bytes either way.
     cold_speed = c.Type(bool, default=True)
+    # A page whose bytes did not change is linked from the previous site, not written
+    # again (site/site_reuse.py; under `newsbrief build` only).
+    site_reuse = c.Type(bool, default=True)
+    # A tag with more briefs than this: its page lists the newest this many and links a
+    # page a year (site/tag_pages.py); 0: every brief of a tag on its one page.
+    tag_page_size = c.Type(int, default=TAG_PAGE_SIZE)
 
 
 class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
@@ -134,6 +142,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
     def _reset(self) -> None:
         self._close_speedup()
         self._page_cache = None
+        self._close_reuse()
         self._sprite = None
         self._drawers = None
         self._post_list = False
@@ -209,7 +218,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             listing = "\n".join(f"  {o.source_path}: {o.error}" for o in rejected)
             raise PluginError(f"newsbrief: strict mode: {len(rejected)} dump(s) rejected:\n{listing}")
         self.related = RelatedIndex(posts, self.config.posts_dir, site_locale(config))
-        self.tag_pages = TagPages(self.related.index, self.config.posts_dir, slugify_tag, site_locale(config))
+        self.tag_pages = TagPages(self.related.index, self.config.posts_dir, slugify_tag, site_locale(config),
+                                  self.config.tag_page_size)
         seams.note_versions()
         # (a project whose theme has no blog-list.html, e.g. without our overrides/, keeps cards)
         self._title_lists = self.config.title_lists and lists.available(config.theme)
@@ -357,7 +367,14 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
                                          accept=self._drawers.available if self._drawers else None)
         if self.config.cold_speed:
             cold_speed.plain_when_nested(env, get_template)
+        if self.config.site_reuse:
+            self._reuse = site_reuse.install(config, files)
         return env
+
+    def _close_reuse(self) -> None:
+        reuse, self._reuse = getattr(self, "_reuse", None), None
+        if reuse is not None:
+            reuse.close()
 
     def on_post_page(self, output, *, page, config):
         if self._drawers is not None:  # (a page from the page cache too)
@@ -382,6 +399,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             raise PluginError(f"newsbrief: drawer scripts {missing} not in {drawers.store}: delete "
                               f"{self.root / CACHE_DIR / 'pages'} (pages cached without them) and build again")
         self._close_speedup()
+        self._close_reuse()
         page_cache, self._page_cache = self._page_cache, None
         if page_cache is not None:
             page_cache.close()  # only after a build that wrote every page
@@ -390,7 +408,9 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
 
     def on_build_error(self, *, error):
         self._close_speedup()
+        self._close_reuse()
         self._page_cache = None
 
     def on_shutdown(self):
         self._close_speedup()
+        self._close_reuse()

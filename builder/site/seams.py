@@ -459,6 +459,22 @@ def _check_pagefind() -> None:
                 f"SearchPlugin.{event} does not honour config.enabled")
 
 
+def _check_site_reuse() -> None:
+    """site/site_reuse.py wraps ``mkdocs.utils.write_file`` while a build runs: MkDocs must
+    write each page through that module attribute, and the function must do nothing but
+    make the folder and write the bytes (so a link to a file of the same bytes is the same)."""
+    utils = import_module("mkdocs.utils")
+    build = import_module("mkdocs.commands.build")
+    require(build.utils is utils, "mkdocs.commands.build does not call mkdocs.utils as `utils`")
+    require(list(inspect.signature(utils.write_file).parameters) == ["content", "output_path"],
+            "write_file(content, output_path) has another signature")
+    src = _source(utils.write_file)
+    _contains(src, ("os.makedirs(output_dir, exist_ok=True)", "open(output_path, 'wb')", "f.write(content)"),
+              "write_file")
+    require(src.count("\n") <= 8, "write_file does more than make the folder and write")
+    _contains(_source(build._build_page), ("utils.write_file(", "page.file.abs_dest_path"), "_build_page")
+
+
 @dataclass(frozen=True)
 class Seam:
     name: str
@@ -493,6 +509,8 @@ SEAMS = {s.name: s for s in (
          "Material's built-in search with Material's own partial", _check_search_partial),
     Seam("template-overrides", "cards, pagination and the post's sidebar written from Material's (overrides/)",
          "Material's own " + ", ".join(OVERRIDDEN_TEMPLATES), _check_template_overrides),
+    Seam("site-reuse", "unchanged pages linked from the previous site (mkdocs.utils.write_file)",
+         "MkDocs writes every page", _check_site_reuse),
     Seam("pagefind", "Pagefind body marker and search switch",
          "Material's built-in search", _check_pagefind),
 )}

@@ -12,6 +12,16 @@ The same listing makes the page of the briefs whose dump names no publisher
 (``publishers/not-named/``, linked from the Publishers index: navigation.py), so that
 every brief can be reached by publisher.
 
+A tag with more briefs than its page shows (plugin option ``tag_page_size``, 100) gets a
+page a year (``tags/<slug>/<year>/``, every brief of the tag dated that year, newest
+first), and its own page lists the newest briefs and the years with their counts. A new,
+edited or removed brief changes its tag's page and its year's page, not every brief of the
+tag: a 10,000-brief archive's tag pages listed up to ~9,700 briefs (~1.4 MB of Markdown,
+converted again whenever one of them changed, issue #15); a year page holds ~700-1,400.
+Years, not pages counted by position: a brief dated among older ones (a late dump, a
+removal) shifts no other page, as it would shift every page after it in a list cut by
+count. ``tag_page_size: 0``: every brief of a tag on its one page, no year pages.
+
 Tags, titles and publishers are dump text: escaped as Markdown text (``escape_md``).
 """
 
@@ -49,14 +59,19 @@ def slugify_tag(text: str, separator: str = "-") -> str:
 # A tag page lists briefs' titles: as a search result it would stand beside (and above)
 # the briefs it repeats, as digests would (they are excluded the same way).
 LISTING_META = "---\nsearch:\n  exclude: true\n---\n\n"
+# Briefs on a tag's own page when the tag has year pages (more briefs than this).
+PER_PAGE = 100
 
 
 class TagPages:
-    def __init__(self, index: dict, posts_uri: str, slugify, locale: str = "en"):
+    def __init__(self, index: dict, posts_uri: str, slugify, locale: str = "en", per_page: int = PER_PAGE):
         """index: the archive index (posts-relative path -> title, date, publisher, tags);
-        locale: the site's language, for the dates."""
+        locale: the site's language, for the dates; per_page: the newest briefs on a tag's
+        page when it has more, the others on its year pages (0: every brief on its page)."""
         self.posts_uri = posts_uri.strip("/")
         self.locale = locale
+        self.per_page = max(0, per_page)
+        self._days: dict[str, str] = {}
         self.unnamed = [(rel, entry) for rel, entry in index.items() if not entry.get("publisher")]
         self.briefs: dict[str, list[tuple[str, dict]]] = {}
         for rel, entry in index.items():
@@ -73,7 +88,10 @@ class TagPages:
             taken.add(slug)
             self.slugs[tag] = slug
 
-    def src_uri(self, tag: str) -> str:
+    def src_uri(self, tag: str, year: str | None = None) -> str:
+        """The source name of a tag's page, or of its page of a year."""
+        if year:
+            return f"{TAGS_DIR}/{self.slugs[tag]}/{year}.md"
         return f"{TAGS_DIR}/{self.slugs[tag]}.md"
 
     def url(self, tag: str) -> str | None:
@@ -81,24 +99,67 @@ class TagPages:
         slug = self.slugs.get(tag)
         return f"{TAGS_DIR}/{slug}/" if slug else None
 
+    def years(self, tag: str) -> list[str]:
+        """The years of the tag's year pages, newest first (none if its page shows all)."""
+        briefs = self.briefs[tag]
+        if not self.per_page or len(briefs) <= self.per_page:
+            return []
+        return sorted({entry["date"][:4] for _, entry in briefs}, reverse=True)
+
     def pages(self) -> dict[str, str]:
-        """src_uri -> Markdown of every tag page."""
-        return {self.src_uri(tag): self.markdown(tag) for tag in self.slugs}
+        """src_uri -> Markdown of every tag page, year pages included."""
+        out = {}
+        for tag in self.slugs:
+            out[self.src_uri(tag)] = self.markdown(tag)
+            for year in self.years(tag):
+                out[self.src_uri(tag, year)] = self.markdown(tag, year)
+        return out
+
+    @staticmethod
+    def _newest_first(briefs: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+        return sorted(briefs, key=lambda b: (b[1]["date"], b[0]), reverse=True)
+
+    def _day(self, iso: str) -> str:
+        """A day's label, once a day (Babel's formatting is ~40 µs; a tag lists thousands)."""
+        label = self._days.get(iso)
+        if label is None:
+            label = self._days[iso] = day_label(dt.date.fromisoformat(iso), self.locale)
+        return label
+
+    def _items(self, briefs: list[tuple[str, dict]], depth: int) -> list[str]:
+        """A list item a brief, linked relative to a page `depth` folders deep."""
+        lines = []
+        for rel, entry in briefs:
+            meta = self._day(entry["date"])
+            if entry.get("publisher"):
+                meta += f" · {escape_md(entry['publisher'])}"
+            lines.append(f"- [{escape_md(entry['title'])}]({'../' * depth}{self.posts_uri}/{rel}) · {meta}")
+        return lines
 
     def _listing(self, briefs: list[tuple[str, dict]], what: str) -> list[str]:
         """A page's count line and its briefs, newest first (the page is one folder deep)."""
-        briefs = sorted(briefs, key=lambda b: (b[1]["date"], b[0]), reverse=True)
+        briefs = self._newest_first(briefs)
         n = len(briefs)
-        lines = [f"{n} brief{'s' * (n != 1)}{what}, newest first.", ""]
-        for rel, entry in briefs:
-            meta = day_label(dt.date.fromisoformat(entry["date"]), self.locale)
-            if entry.get("publisher"):
-                meta += f" · {escape_md(entry['publisher'])}"
-            lines.append(f"- [{escape_md(entry['title'])}](../{self.posts_uri}/{rel}) · {meta}")
-        return lines
+        return [f"{n} brief{'s' * (n != 1)}{what}, newest first.", "", *self._items(briefs, 1)]
 
-    def markdown(self, tag: str) -> str:
-        return "\n".join([LISTING_META + f"# {escape_md(tag)}", "", *self._listing(self.briefs[tag], "")]) + "\n"
+    def markdown(self, tag: str, year: str | None = None) -> str:
+        """The Markdown of a tag's page, or of its page of a year."""
+        briefs, years = self._newest_first(self.briefs[tag]), self.years(tag)
+        head = LISTING_META + f"# {escape_md(tag)}"
+        if year is not None:
+            briefs = [b for b in briefs if b[1]["date"][:4] == year]
+            n = len(briefs)
+            return "\n".join([f"{head}: {year}", "", f"{n} brief{'s' * (n != 1)} of {year}, newest first.", "",
+                              *self._items(briefs, 2), "", f"[Every year of {escape_md(tag)}](../{self.slugs[tag]}.md)"]
+                             ) + "\n"
+        if not years:
+            return "\n".join([head, "", *self._listing(briefs, "")]) + "\n"
+        counts = {y: 0 for y in years}
+        for _, entry in briefs:
+            counts[entry["date"][:4]] += 1
+        by_year = " · ".join(f"[{y}]({self.slugs[tag]}/{y}.md) ({counts[y]})" for y in years)
+        return "\n".join([head, "", f"{len(briefs)} briefs. By year: {by_year}", "",
+                          f"The newest {self.per_page}:", "", *self._items(briefs[:self.per_page], 1)]) + "\n"
 
     def unnamed_markdown(self) -> str:
         return "\n".join([LISTING_META + f"# {UNNAMED_PUBLISHER_TITLE}", "",
