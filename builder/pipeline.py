@@ -28,10 +28,11 @@ from .archive.related import related
 from .archive.tags import normalise_tags
 from .convert import Scan, content_key, process_file, process_files, scan_files
 from .convert.discover import discover, display_path
+from .convert.lang import read_model_with
 from .convert.readers.context import SourceView, views
 from .model import OK, Outcome
 from .output.authors import kept_authors
-from .output.cache import Cached, ConvertCache, fingerprint, restore
+from .output.cache import Cached, ConvertCache, fingerprint, model_copy, restore
 from .output.fanout import Batch
 from .output.generated import extra_files, generated_files, render_digests, render_pages
 from .output.index import load_index
@@ -208,6 +209,7 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     if on_total:
         on_total(len(files))
     cache = ConvertCache(cache_dir, fingerprint(rules.signature, posts_rel)) if cache_dir else None
+    read_model_with(model_copy(cache_dir) if cache_dir else None)
     stats: dict[str, os.stat_result] = {}
     todo: list[tuple[str, Path]] = []
     kept: list[str] = []

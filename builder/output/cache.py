@@ -44,7 +44,7 @@ from pathlib import Path
 import orjson
 
 from .. import __version__
-from ..convert import Scan
+from ..convert import Scan, lang
 from ..convert.enrich import earlier_slugs
 from ..convert.features import ArticleFeatures
 from ..convert.read import read_file
@@ -227,10 +227,41 @@ def fingerprint(rules_signature: list[str], posts_rel: str) -> str:
 def clear(folder: Path) -> None:
     """Delete every cache newsbrief keeps in `folder` (``--no-cache``: the run then
     converts and renders everything and writes the caches anew)."""
-    for old in [*folder.glob("convert-*.json"), *folder.glob("records-*.json")]:
+    for old in [*folder.glob("convert-*.json"), *folder.glob("records-*.json"), *folder.glob("langid-*.npz")]:
         old.unlink(missing_ok=True)
     for sub in ("blog", "pages"):
         shutil.rmtree(folder / sub, ignore_errors=True)
+
+
+def model_copy(folder: Path) -> Callable[[], bytes]:
+    """The language model's decompressed npz (convert/lang.py) from a copy kept in
+    `folder`: named by the model file's path, size and modification time, and by the
+    sha256 of its bytes, which a read checks (a copy that fails is deleted); made and
+    stored by the first run that needs it."""
+
+    def read() -> bytes:
+        source = lang.model_file()
+        st = source.stat()
+        made_from = hashlib.sha256(f"{source}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()[:16]
+        for copy in folder.glob(f"langid-{made_from}-*.npz"):
+            try:
+                data = copy.read_bytes()
+            except OSError:
+                continue
+            if copy.name == f"langid-{made_from}-{hashlib.sha256(data).hexdigest()[:32]}.npz":
+                return data
+            copy.unlink(missing_ok=True)
+        data = lang.model_bytes()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for old in folder.glob("langid-*.npz"):
+                old.unlink(missing_ok=True)
+            atomic_write(folder / f"langid-{made_from}-{hashlib.sha256(data).hexdigest()[:32]}.npz", data)
+        except OSError:  # a copy is only a saving: the run goes on without it
+            pass
+        return data
+
+    return read
 
 
 # -- what a valid entry looks like ----------------------------------------------------
