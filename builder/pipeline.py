@@ -270,7 +270,10 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     # The pages, the digests and the cache's records need every decision but the related
     # briefs: they are rendered and encoded in worker processes while this one finds those.
     batch = Batch(workers)
-    digests = render_digests(result.outcomes, posts_rel, rules, batch)  # the longest job: first
+    # A digest whose key is the one the last run wrote, and whose file is there, is kept.
+    known = {rel: key for rel, key in cache.digests.items() if os.path.isfile(os.path.join(posts_dir, rel))} \
+        if cache else {}
+    digests = render_digests(result.outcomes, posts_rel, rules, batch, known)  # the longest job: first
     pages = render_pages(result.outcomes, posts_rel, stubs, batch)
     scans = {src: (scan, done.views[src].digest()) for src, scan in done.scans.items()}
     records = cache.start_records(result.outcomes, stats, scans, stubs, batch) if cache else None
@@ -279,5 +282,6 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs, pages=pages, digests=digests)
     result.write = folder.sync(files_out)
     if cache:
-        cache.save(result.outcomes, stats, result.learned, extra_files(files_out), scans, same=stubs, records=records)
+        cache.save(result.outcomes, stats, result.learned, extra_files(files_out), scans, same=stubs, records=records,
+                   digests={rel: key for rel, (key, _) in digests().items()})
     return result

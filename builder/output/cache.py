@@ -412,6 +412,7 @@ class ConvertCache:
         self._records: dict[str, dict] | None = None
         self._seals: dict[str, str] = {}  # source -> the checked record's integrity hash, as stored
         self._records_sha: str | None = None  # sha256 of the records file as the last run wrote it
+        self.digests: dict[str, str] = {}  # digest (posts-relative) -> key of what the last run rendered
         self.discarded = 0  # entries that failed their check (dropped, converted again)
         self.touched = False  # an entry's mtime was refreshed: worth saving even if nothing else changed
         raw = self._load(self.path)
@@ -433,6 +434,11 @@ class ConvertCache:
         sha = written.get("sha") if isinstance(written, dict) else None
         if isinstance(sha, str) and written.get("check") == integrity(key, "records", sha):
             self._records_sha = sha
+        digests = raw.get("digests")
+        body = digests.get("body") if isinstance(digests, dict) else None
+        if isinstance(body, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in body.items()) \
+                and digests.get("check") == integrity(key, "digests", _canon(body)):
+            self.digests = body
 
     @property
     def archive(self) -> dict | None:
@@ -539,7 +545,9 @@ class ConvertCache:
         archive = None if text is None else {"body": text, "check": integrity(self.key, "archive", text)}
         sha = self._records_sha
         written = None if sha is None else {"sha": sha, "check": integrity(self.key, "records", sha)}
-        body = {"format": FORMAT, "key": self.key, "index": index, "archive": archive, "records": written}
+        digests = {"body": self.digests, "check": integrity(self.key, "digests", _canon(self.digests))}
+        body = {"format": FORMAT, "key": self.key, "index": index, "archive": archive, "records": written,
+                "digests": digests}
         atomic_write(self.path, _dumps(body))
 
     def _fresh(self, outcomes: list[Outcome], stats: dict[str, os.stat_result], same: Container[str],
@@ -568,14 +576,16 @@ class ConvertCache:
     def save(self, outcomes: list[Outcome], stats: dict[str, os.stat_result],
              learned: dict[tuple[str, str], int] | None = None, extras: list[str] | None = None,
              scans: dict[str, tuple[Scan, str]] | None = None, same: Container[str] = (),
-             records: Callable[[], list[dict | None]] | None = None) -> None:
+             records: Callable[[], list[dict | None]] | None = None, digests: dict[str, str] | None = None,
+             ) -> None:
         """Store this run: an entry per dump, and (with `extras`, the generated files that
         are not a brief's page) a snapshot of the archive-wide decisions. `scans`: the
         page-text and HTML dumps' first pass and the digest of the view each was
         converted with (the next run converts such a dump again when its view moved).
         `same`: the sources whose record is the one this cache gave (stubs whose page
         stayed: same bytes, same page, same render key), whose stored record is kept as it is.
-        `records`: what start_records() started with the same arguments (else encoded here)."""
+        `records`: what start_records() started with the same arguments (else encoded here).
+        `digests`: each digest's key (output/digests.py) as this run wrote it."""
         scans = scans or {}
         fresh = self._fresh(outcomes, stats, same)
         records = records or self.start_records(outcomes, stats, scans, same)
@@ -603,6 +613,7 @@ class ConvertCache:
         atomic_write(self.records_path, data)
         self.index, self._archive, self._archive_text = index, archive, None
         self._records, self._seals, self._records_sha = None, {}, hashlib.sha256(data).hexdigest()
+        self.digests = dict(digests or {})
         self.save_index()
 
 
