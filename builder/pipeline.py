@@ -271,8 +271,7 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     # briefs: they are rendered and encoded in worker processes while this one finds those.
     batch = Batch(workers)
     # A digest whose key is the one the last run wrote, and whose file is there, is kept.
-    known = {rel: key for rel, key in cache.digests.items() if os.path.isfile(os.path.join(posts_dir, rel))} \
-        if cache else {}
+    known = {rel: key for rel, key in cache.digests.items() if folder.holds(rel)} if cache else {}
     digests = render_digests(result.outcomes, posts_rel, rules, batch, known)  # the longest job: first
     pages = render_pages(result.outcomes, posts_rel, stubs, batch)
     scans = {src: (scan, done.views[src].digest()) for src, scan in done.scans.items()}
