@@ -28,12 +28,13 @@ from .archive.related import related
 from .archive.tags import normalise_tags
 from .convert import Scan, content_key, process_file, process_files, scan_files
 from .convert.discover import discover, display_path
+from .convert.lang import read_model_with
 from .convert.readers.context import SourceView, views
 from .model import OK, Outcome
 from .output.authors import kept_authors
-from .output.cache import Cached, ConvertCache, fingerprint, restore
+from .output.cache import Cached, ConvertCache, fingerprint, model_copy, restore
 from .output.fanout import Batch
-from .output.generated import extra_files, generated_files, render_pages
+from .output.generated import extra_files, generated_files, render_digests, render_pages
 from .output.index import load_index
 from .output.posts import PostsFolder, WriteReport
 from .output.render import render_key
@@ -208,6 +209,7 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     if on_total:
         on_total(len(files))
     cache = ConvertCache(cache_dir, fingerprint(rules.signature, posts_rel)) if cache_dir else None
+    read_model_with(model_copy(cache_dir) if cache_dir else None)
     stats: dict[str, os.stat_result] = {}
     todo: list[tuple[str, Path]] = []
     kept: list[str] = []
@@ -265,16 +267,20 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     folder = PostsFolder(posts_dir)
     result = _archive_steps(ordered, paths, rules, posts_rel, root, folder.foreign, stubs, done.views, link=False)
     result.errors, result.warnings = errors, warnings
-    # The pages and the cache's records need every decision but the related briefs: they
-    # are rendered and encoded in worker processes while this one finds those.
+    # The pages, the digests and the cache's records need every decision but the related
+    # briefs: they are rendered and encoded in worker processes while this one finds those.
     batch = Batch(workers)
+    # A digest whose key is the one the last run wrote, and whose file is there, is kept.
+    known = {rel: key for rel, key in cache.digests.items() if folder.holds(rel)} if cache else {}
+    digests = render_digests(result.outcomes, posts_rel, rules, batch, known)  # the longest job: first
     pages = render_pages(result.outcomes, posts_rel, stubs, batch)
     scans = {src: (scan, done.views[src].digest()) for src, scan in done.scans.items()}
     records = cache.start_records(result.outcomes, stats, scans, stubs, batch) if cache else None
     batch.start()
     link_related(result.outcomes, rules)
-    files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs, pages=pages)
+    files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs, pages=pages, digests=digests)
     result.write = folder.sync(files_out)
     if cache:
-        cache.save(result.outcomes, stats, result.learned, extra_files(files_out), scans, same=stubs, records=records)
+        cache.save(result.outcomes, stats, result.learned, extra_files(files_out), scans, same=stubs, records=records,
+                   digests={rel: key for rel, (key, _) in digests().items()})
     return result

@@ -79,28 +79,13 @@ def related(articles: list[tuple[str, Article, ArticleFeatures]], k: int = 5, wi
         for t in dict.fromkeys(articles[i][1].tags):
             postings[t].append(i)
     weight = {t: tag_weight(len(ix), n) for t, ix in postings.items()}
-    position = {t: {i: p for p, i in enumerate(ix)} for t, ix in postings.items() if len(ix) > 1}
-    tags = [frozenset(a.tags) for _, a, _ in articles]
-    words = [frozenset(f.words) for _, _, f in articles]
-    sizes = [len(w) for w in words]
     day = [a.date.toordinal() for _, a, _ in articles]
-    key_rank = {i: r for r, i in enumerate(sorted(range(n), key=keys.__getitem__))}
-    pairs = {(i, j) if i < j else (j, i) for i, j in _candidates(
-        n, tags, [a.id for _, a, _ in articles], postings, position, weight, day, key_rank, window, tags_used, 4 * k)}
-    # Each brief's candidates (the ones it found, the ones that found it), best first:
-    # score, then nearest in days, then key.
-    scored: list[list[tuple[float, int, int, int]]] = [[] for _ in range(n)]
-    for i, j in pairs:  # the pair's own score: every tag they share, their words
-        common = len(words[i] & words[j])
-        union = sizes[i] + sizes[j] - common or 1  # len(words[i] | words[j]), without building it
-        # fsum: a set's order follows the string hash, which changes per process; a plain
-        # sum in that order could differ in its last bit, and so break ties differently.
-        s = math.fsum(weight[t] for t in tags[i] & tags[j]) + 2 * common / union
-        if s >= THRESHOLD:
-            apart = abs(day[i] - day[j])
-            scored[i].append((-s, apart, key_rank[j], j))
-            scored[j].append((-s, apart, key_rank[i], i))
-    ranked = [[j for *_, j in sorted(c)] for c in scored]
+    key_rank = [0] * n
+    for r, i in enumerate(sorted(range(n), key=keys.__getitem__)):
+        key_rank[i] = r
+    pi, pj = _candidates(n, [a.id for _, a, _ in articles], postings, weight, day, key_rank, window, tags_used,
+                         4 * k)
+    ranked = _ranked(n, pi, pj, articles, postings, weight, day, key_rank)
     links: list[set[int]] = [set() for _ in range(n)]
     active = list(range(n))
     for _ in range(ROUNDS):  # each round: mutual best among the briefs that still have room
@@ -120,40 +105,113 @@ def related(articles: list[tuple[str, Article, ArticleFeatures]], k: int = 5, wi
     return out
 
 
-def _candidates(n: int, tags: list[frozenset[str]], ids: list[str], postings: dict[str, list[int]],
-                position: dict[str, dict[int, int]], weight: dict[str, float], day: list[int],
-                key_rank: dict[int, int], window: int, tags_used: int, best: int) -> list[tuple[int, int]]:
-    """(i, j) for each brief i and each of its `best` candidates j. A candidate's weight is
-    the sum of the weights of the tags (of i's `tags_used` rarest shared ones) in whose
-    `window` it is; ties: the nearer in days, then by key (never the order met, which a
-    brief elsewhere in a tag's list would shift). Briefs with i's id (i itself, its other
-    versions) are none of its candidates.
+def _ids(sets: list, vocabulary: dict[str, int]):
+    """A CSR matrix with a 1 where brief i holds item t (columns: `vocabulary`'s codes,
+    new items coded as met)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    lengths = [len(x) for x in sets]
+    cols = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for x in sets for t in x), np.int64,
+                       sum(lengths))
+    indptr = np.zeros(len(sets) + 1, np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    m = csr_matrix((np.ones(len(cols), np.int8), cols, indptr), shape=(len(sets), max(len(vocabulary), 1)))
+    m.sort_indices()
+    return m
+
+
+def _shared(m, pi, pj):
+    """For each pair (pi[p], pj[p]): the pair's row index and column of each item both hold."""
+    import numpy as np
+
+    both = m[pi].multiply(m[pj]).tocsr()
+    both.eliminate_zeros()
+    rows = np.repeat(np.arange(len(pi), dtype=np.int64), np.diff(both.indptr))
+    return rows, both.indices
+
+
+def _ranked(n: int, pi, pj, articles, postings: dict[str, list[int]], weight: dict[str, float], day: list[int],
+            key_rank: list[int]) -> list[list[int]]:
+    """Each brief's candidates (the ones it found, the ones that found it), best first:
+    score, then nearest in days, then key; only pairs scoring THRESHOLD or more. A pair's
+    score is its own: every tag the two share, weighted, plus 2 * |common words| / |all
+    their words|. All pairs at once (numpy, sparse rows); the tag weights' sum is
+    math.fsum of each pair's shared weights (exact, whatever the order: a plain sum
+    followed the set's order, which follows the string hash), taken once per distinct
+    multiset of weights (a weight depends on a tag's count only by its power of two, so
+    there are few)."""
+    import numpy as np
+
+    ranked: list[list[int]] = [[] for _ in range(n)]
+    pairs = np.unique(np.minimum(pi, pj) * n + np.maximum(pi, pj))
+    if not len(pairs):
+        return ranked
+    pi, pj = pairs // n, pairs % n
+    words = _ids([frozenset(f.words) for _, _, f in articles], {})
+    sizes = np.diff(words.indptr)
+    rows, _ = _shared(words, pi, pj)
+    common = np.bincount(rows, minlength=len(pi))
+    union = sizes[pi] + sizes[pj] - common
+    union[union == 0] = 1
+    tag_code = {t: c for c, t in enumerate(postings)}
+    tags = _ids([frozenset(a.tags) for _, a, _ in articles], tag_code)
+    values = sorted(set(weight.values()))
+    klass = np.array([values.index(weight[t]) for t in tag_code], np.int64)
+    rows, cols = _shared(tags, pi, pj)
+    counts = np.zeros((len(pi), len(values)), np.int64)
+    np.add.at(counts, (rows, klass[cols]), 1)
+    distinct, inverse = np.unique(counts, axis=0, return_inverse=True)
+    sums = np.array([math.fsum(v for v, c in zip(values, row, strict=True) for _ in range(c))
+                     for row in distinct.tolist()], np.float64)
+    score = sums[inverse.ravel()] + (2 * common).astype(np.float64) / union.astype(np.float64)
+    keep = score >= THRESHOLD
+    pi, pj, score = pi[keep], pj[keep], score[keep]
+    days, ranks = np.array(day, np.int64), np.array(key_rank, np.int64)
+    owner, other, neg = np.concatenate((pi, pj)), np.concatenate((pj, pi)), np.concatenate((-score, -score))
+    by = np.lexsort((ranks[other], np.abs(days[owner] - days[other]), neg, owner))
+    owner, other = owner[by].tolist(), other[by].tolist()
+    for i, j in zip(owner, other, strict=True):
+        ranked[i].append(j)
+    return ranked
+
+
+def _candidates(n: int, ids: list[str], postings: dict[str, list[int]], weight: dict[str, float], day: list[int],
+                key_rank: list[int], window: int, tags_used: int, best: int):
+    """(i, j) for each brief i and each of its `best` candidates j, as two arrays. A
+    candidate's weight is the sum of the weights of the tags (of i's `tags_used` rarest
+    shared ones: most weight, then by name) in whose `window` it is; ties: the nearer in
+    days, then by key (never the order met, which a brief elsewhere in a tag's list would
+    shift). Briefs with i's id (i itself, its other versions) are none of its candidates.
     With numpy over every (brief, tag) window at once: ~2.4 million steps at 10,000 briefs."""
     import numpy as np  # only here: a small archive never needs it loaded
 
-    flat, start = [], {}
-    for t, ix in postings.items():
-        if t in position:
-            start[t] = len(flat)
-            flat += ix
-    seg_i, seg_lo, seg_hi, seg_w = [], [], [], []
-    for i in range(n):
-        for t in sorted((t for t in tags[i] if t in position), key=lambda t: (-weight[t], t))[:tags_used]:
-            at, size = position[t][i], len(postings[t])
-            seg_i.append(i)
-            seg_lo.append(start[t] + max(0, at - window))
-            seg_hi.append(start[t] + min(size, at + window + 1))
-            seg_w.append(weight[t])
-    if not seg_i:
-        return []
-    lo, lengths = np.array(seg_lo, np.int64), np.array(seg_hi, np.int64) - np.array(seg_lo, np.int64)
+    # Every (brief, shared tag) membership: the tag's list, the brief's place in it.
+    shared = sorted((t for t, ix in postings.items() if len(ix) > 1), key=lambda t: (-weight[t], t))
+    if not shared:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    flat = np.array([i for t in shared for i in postings[t]], np.int64)
+    size = np.array([len(postings[t]) for t in shared], np.int64)
+    tag = np.repeat(np.arange(len(shared), dtype=np.int64), size)  # tags in (-weight, name) order
+    first = np.repeat(np.cumsum(size) - size, size)  # where each member's tag list starts in flat
+    at = np.arange(len(flat), dtype=np.int64) - first
+    # Each brief's first `tags_used` tags in that order: its segments, briefs in order.
+    by = np.lexsort((tag, flat))
+    seg_i, seg_tag, seg_at, seg_first = flat[by], tag[by], at[by], first[by]
+    rank = np.arange(len(seg_i)) - np.searchsorted(seg_i, seg_i, side="left")
+    use = rank < tags_used
+    seg_i, seg_tag, seg_at, seg_first = seg_i[use], seg_tag[use], seg_at[use], seg_first[use]
+    seg_lo = seg_first + np.maximum(0, seg_at - window)
+    seg_hi = seg_first + np.minimum(size[seg_tag], seg_at + window + 1)
+    seg_w = np.array([weight[t] for t in shared], np.float64)[seg_tag]
+    lo, lengths = seg_lo, seg_hi - seg_lo
     # Every window's members, windows in order: a running index restarted at each window's lo.
     ends = np.cumsum(lengths)
     rows = np.arange(ends[-1], dtype=np.int64) + np.repeat(lo - (ends - lengths), lengths)
-    js = np.array(flat, np.int64)[rows]
-    ii = np.repeat(np.array(seg_i, np.int64), lengths)
-    ww = np.repeat(np.array(seg_w, np.float64), lengths)
-    codes = {}
+    js = flat[rows]
+    ii = np.repeat(seg_i, lengths)
+    ww = np.repeat(seg_w, lengths)
+    codes: dict[str, int] = {}
     id_code = np.array([codes.setdefault(x, len(codes)) for x in ids], np.int64)
     keep = id_code[js] != id_code[ii]
     js, ii, ww = js[keep], ii[keep], ww[keep]
@@ -161,9 +219,9 @@ def _candidates(n: int, tags: list[frozenset[str]], ids: list[str], postings: di
     # Sums in row order, i's tags in the same order every time: the same floats.
     total = np.bincount(inverse.ravel(), weights=ww, minlength=len(pair_keys))
     pi, pj = pair_keys // n, pair_keys % n
-    days, ranks = np.array(day, np.int64), np.array([key_rank[i] for i in range(n)], np.int64)
+    days, ranks = np.array(day, np.int64), np.array(key_rank, np.int64)
     by = np.lexsort((ranks[pj], np.abs(days[pi] - days[pj]), -total, pi))  # by brief, most weight, nearest, key
     pi, pj = pi[by], pj[by]
     group_start = np.searchsorted(pi, pi, side="left")
     top = (np.arange(len(pi)) - group_start) < best
-    return list(zip(pi[top].tolist(), pj[top].tolist(), strict=True))
+    return pi[top], pj[top]

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import array
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 from ..model import LANG_TAG, Article
 
@@ -77,19 +79,46 @@ def sample(article: Article) -> str:
     return "\n".join(parts)[:MAX_CHARS]
 
 
+def model_file() -> Path:
+    """py3langid's model file (an xz-compressed npz)."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    return Path(MODEL_DIR) / MODEL_FILE
+
+
+def model_bytes() -> bytes:
+    """The model's npz, decompressed (~0.4 s of CPU: the caller may keep a copy)."""
+    import lzma
+
+    with lzma.open(model_file()) as src:
+        return src.read()
+
+
+# Where _load() gets the decompressed npz: model_bytes(), or what the pipeline set (a
+# checked copy kept in the conversion cache folder, output/cache.py: a run that converts
+# one dump spent more time decompressing the model than converting the dump).
+_model_bytes: Callable[[], bytes] = model_bytes
+
+
+def read_model_with(source: Callable[[], bytes] | None) -> None:
+    """Where the model's decompressed npz comes from when it is first loaded (None:
+    decompressed from py3langid's file)."""
+    global _model_bytes
+    _model_bytes = source or model_bytes
+
+
 def _load():
     """py3langid's identifier, its model read in memory. (py3langid's own loader streams
     the 68 MB model through a temporary file: a conversion would then write to /tmp and
     fail on a full disk or a file-size limit, blamed on the posts folder. The arrays are
     the same; py3langid is pinned and tests/convert/test_lang.py compares the two.)"""
     import io
-    import lzma
 
     import numpy as np
     from py3langid import modelio
-    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import LanguageIdentifier
 
-    with lzma.open(MODEL_DIR / MODEL_FILE) as src, np.load(io.BytesIO(src.read()), allow_pickle=False) as data:
+    with np.load(io.BytesIO(_model_bytes()), allow_pickle=False) as data:
         identifier = LanguageIdentifier(np.asarray(data["ptc"]), np.asarray(data["pc"]), data["classes"].tolist(),
                                         modelio._to_array(data["nextmove"]), data["out_feat"].tolist(),
                                         norm_probs=True, tk_row=modelio._to_array(data["nextmove_row"]))

@@ -1,10 +1,10 @@
 """The conversion cache: what each dump gave last time, so an unchanged dump is neither
 read, parsed nor rendered again.
 
-Two JSON files in `.newsbrief-cache/`, keyed by the dump's path; a record and the
-snapshot are stored as their canonical JSON text, so that checking one hashes the text as
-read and a run writes back the text of every record it did not change without encoding
-it again (a +1 run at 10k dumps). An entry is reused when
+Two JSON files in `.newsbrief-cache/`, keyed by the dump's path, written and read with
+orjson; a record's integer lists (MinHash, sentence hashes) are packed as base64 of
+64-bit integers: parsing them as JSON numbers was most of reading 10k records. An entry is
+reused when
 the file's size and modification time are the same, or else when its bytes hash the
 same (a touched or copied file). The whole cache is thrown away when the rules, the
 version or the code of the conversion change: its name, and its content, carry a
@@ -16,12 +16,19 @@ and consistency (a slug that is a safe slug, a page under its year and month fol
 before use. An entry that fails is dropped and its dump converted again; a snapshot of
 the archive-wide decisions that fails is dropped and the decisions taken again. The hash
 is not a secret (no HMAC): it catches damage and hand edits, not someone who can write
-the project's files anyway.
+the project's files anyway. A records file whose bytes hash as the index (itself checked)
+says they did when it was written is the one that run wrote, every record in it checked
+then (a record is checked before it is stored): its records are not checked one by one
+again (that was a second of a +1 run at 10k). Any other records file is checked record
+by record.
 """
 
 from __future__ import annotations
 
+import array
 import ast
+import base64
+import binascii
 import datetime as dt
 import hashlib
 import importlib.util
@@ -29,12 +36,15 @@ import json
 import os
 import re
 import shutil
+import sys
 from collections.abc import Callable, Container
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
+
 from .. import __version__
-from ..convert import Scan
+from ..convert import Scan, lang
 from ..convert.enrich import earlier_slugs
 from ..convert.features import ArticleFeatures
 from ..convert.read import read_file
@@ -44,7 +54,7 @@ from .render import render_key
 from .store import atomic_write, integrity
 
 CACHE_DIR = ".newsbrief-cache"
-FORMAT = 4
+FORMAT = 5
 _PACKAGE = Path(__file__).resolve().parent.parent
 # The conversion starts here: the fingerprint hashes these modules and what they import.
 _CONVERSION_ROOTS = ("builder.pipeline", "builder.output.cache")
@@ -59,6 +69,85 @@ _CONTROL = re.compile(r"[\x00-\x1f]")
 
 def _canon(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _record_text(record) -> str:
+    """The text a record's integrity hash covers: its JSON, keys sorted (orjson; the json
+    module for what orjson refuses, a lone surrogate: the same choice every time)."""
+    try:
+        return orjson.dumps(record, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+    except (TypeError, orjson.JSONEncodeError):
+        return _canon(record)
+
+
+def _dumps(body: dict) -> bytes:
+    """A cache file's bytes: orjson, keys sorted; json (ASCII escapes) where orjson refuses."""
+    try:
+        return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(body, sort_keys=True).encode("ascii")
+
+
+def _records_file(key: str, sealed: dict[str, tuple[str, str] | None]) -> bytes:
+    """The records file: {"format", "key", "records": {source: {"h": hash, "r": record}}},
+    each record written as the text its hash covers (encoded once, where it was sealed)."""
+    parts = []
+    for source in sorted(sealed):
+        entry = sealed[source]
+        value = "null" if entry is None else f'{{"h":"{entry[0]}","r":{entry[1]}}}'
+        parts.append(f"{json.dumps(source)}:{value}")
+    text = f'{{"format":{FORMAT},"key":{json.dumps(key)},"records":{{{",".join(parts)}}}}}'
+    return text.encode("utf-8", "surrogatepass")  # (a record orjson refused may not load: then converted again)
+
+
+def _loads(data: bytes):
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)  # ValueError too if it is no JSON at all
+
+
+_BIG = sys.byteorder == "big"
+
+
+def pack_ints(values: list[int]) -> str | list[int]:
+    """A list of integers as base64 of 64-bit little-endian integers (a list as it is if
+    one does not fit)."""
+    try:
+        packed = array.array("q", values)
+    except (OverflowError, TypeError):
+        return list(values)
+    if _BIG:
+        packed.byteswap()
+    return base64.b64encode(packed.tobytes()).decode("ascii")
+
+
+def unpack_ints(value) -> list[int]:
+    """What pack_ints() gave, as the list; ValueError or TypeError if it is neither form."""
+    if isinstance(value, list):
+        if not _ints(value):
+            raise TypeError("not a list of integers")
+        return list(value)
+    if not isinstance(value, str):
+        raise TypeError("not packed integers")
+    try:  # strict: the alphabet, padding and length checked in C (b64decode's validate is a regex)
+        data = binascii.a2b_base64(value, strict_mode=True)
+    except binascii.Error as e:
+        raise ValueError(str(e)) from None
+    if len(data) % 8:
+        raise ValueError("not a whole number of 64-bit integers")
+    out = array.array("q")
+    out.frombytes(data)
+    if _BIG:
+        out.byteswap()
+    return out.tolist()
+
+
+def _packed(v, pairs: bool = False) -> bool:
+    try:
+        return not pairs or len(unpack_ints(v)) % 2 == 0
+    except (TypeError, ValueError):
+        return False
 
 
 def _module_path(name: str) -> Path | None:
@@ -150,10 +239,41 @@ def fingerprint(rules_signature: list[str], posts_rel: str) -> str:
 def clear(folder: Path) -> None:
     """Delete every cache newsbrief keeps in `folder` (``--no-cache``: the run then
     converts and renders everything and writes the caches anew)."""
-    for old in [*folder.glob("convert-*.json"), *folder.glob("records-*.json")]:
+    for old in [*folder.glob("convert-*.json"), *folder.glob("records-*.json"), *folder.glob("langid-*.npz")]:
         old.unlink(missing_ok=True)
     for sub in ("blog", "pages"):
         shutil.rmtree(folder / sub, ignore_errors=True)
+
+
+def model_copy(folder: Path) -> Callable[[], bytes]:
+    """The language model's decompressed npz (convert/lang.py) from a copy kept in
+    `folder`: named by the model file's path, size and modification time, and by the
+    sha256 of its bytes, which a read checks (a copy that fails is deleted); made and
+    stored by the first run that needs it."""
+
+    def read() -> bytes:
+        source = lang.model_file()
+        st = source.stat()
+        made_from = hashlib.sha256(f"{source}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()[:16]
+        for copy in folder.glob(f"langid-{made_from}-*.npz"):
+            try:
+                data = copy.read_bytes()
+            except OSError:
+                continue
+            if copy.name == f"langid-{made_from}-{hashlib.sha256(data).hexdigest()[:32]}.npz":
+                return data
+            copy.unlink(missing_ok=True)
+        data = lang.model_bytes()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for old in folder.glob("langid-*.npz"):
+                old.unlink(missing_ok=True)
+            atomic_write(folder / f"langid-{made_from}-{hashlib.sha256(data).hexdigest()[:32]}.npz", data)
+        except OSError:  # a copy is only a saving: the run goes on without it
+            pass
+        return data
+
+    return read
 
 
 # -- what a valid entry looks like ----------------------------------------------------
@@ -251,7 +371,8 @@ def record_ok(r, posts: str | None = None) -> bool:
                      or page_path_ok(r["page"], posts, date, earlier_slugs(r["title"], r["id"])))
                 and _strs(r["authors"]) and _opt_str(r["publisher"]) and _strs(r["local_tags"])
                 and _strs(r["learned"]) and _strs(r["highlights"]) and _opt_str(r["description"])
-                and isinstance(f, dict) and _ints(f["signature"]) and _ints(f["sentences"]) and _strs(f["words"])
+                and isinstance(f, dict) and _packed(f["signature"]) and _packed(f["sentences"])
+                and _packed(f["sentence_lines"], pairs=True) and _strs(f["words"])
                 and _pairs(f["short_lines"]) and _pairs(f["headings"]))
     except (KeyError, TypeError, ValueError):
         return False
@@ -301,7 +422,9 @@ class ConvertCache:
         self._archive: dict | None = None  # the snapshot, once checked
         self._archive_text: str | None = None  # its text as read (checked when first used)
         self._records: dict[str, dict] | None = None
-        self._texts: dict[str, str] = {}  # source -> the checked record's text, as stored
+        self._seals: dict[str, str] = {}  # source -> the checked record's integrity hash, as stored
+        self._records_sha: str | None = None  # sha256 of the records file as the last run wrote it
+        self.digests: dict[str, str] = {}  # digest (posts-relative) -> key of what the last run rendered
         self.discarded = 0  # entries that failed their check (dropped, converted again)
         self.touched = False  # an entry's mtime was refreshed: worth saving even if nothing else changed
         raw = self._load(self.path)
@@ -319,6 +442,15 @@ class ConvertCache:
             self._archive_text = text
         elif archive is not None:
             self.discarded += 1
+        written = raw.get("records")
+        sha = written.get("sha") if isinstance(written, dict) else None
+        if isinstance(sha, str) and written.get("check") == integrity(key, "records", sha):
+            self._records_sha = sha
+        digests = raw.get("digests")
+        body = digests.get("body") if isinstance(digests, dict) else None
+        if isinstance(body, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in body.items()) \
+                and digests.get("check") == integrity(key, "digests", _canon(body)):
+            self.digests = body
 
     @property
     def archive(self) -> dict | None:
@@ -336,10 +468,11 @@ class ConvertCache:
                 self.discarded += 1
         return self._archive
 
-    def _load(self, path: Path) -> dict | None:
-        """The file's body if it is this format and this fingerprint's, else None."""
+    def _load(self, path: Path, data: bytes | None = None) -> dict | None:
+        """The file's body (`data`: its bytes, if read already) if it is this format and
+        this fingerprint's, else None."""
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            raw = _loads(path.read_bytes() if data is None else data)
         except (OSError, ValueError):
             return None
         if not isinstance(raw, dict) or raw.get("format") != FORMAT or raw.get("key") != self.key:
@@ -350,19 +483,22 @@ class ConvertCache:
     def records(self) -> dict[str, dict]:
         if self._records is None:
             self._records = {}
-            raw = self._load(self.records_path)
+            try:
+                data = self.records_path.read_bytes()
+            except OSError:
+                data = b""
+            # The file the last run wrote (and checked each record of): trusted as a whole.
+            whole = self._records_sha is not None and hashlib.sha256(data).hexdigest() == self._records_sha
+            raw = self._load(self.records_path, data)
             entries = raw.get("records") if raw is not None else None
             for source, item in (entries.items() if isinstance(entries, dict) else ()):
-                text = item.get("r") if isinstance(item, dict) else None
-                record = None
-                if isinstance(text, str) and item.get("h") == integrity(self.key, "record", source, text):
-                    try:
-                        record = json.loads(text)
-                    except ValueError:
-                        record = None
-                if record_ok(record, self.posts):
+                record = item.get("r") if isinstance(item, dict) else None
+                seal = item.get("h") if isinstance(item, dict) else None
+                if record is not None and isinstance(seal, str) and (whole or (
+                        seal == integrity(self.key, "record", source, _record_text(record))
+                        and record_ok(record, self.posts))):
                     self._records[source] = record
-                    self._texts[source] = text
+                    self._seals[source] = seal
                 else:
                     self.discarded += 1
         return self._records
@@ -419,42 +555,52 @@ class ConvertCache:
         index = {src: [*e, _index_check(self.key, src, e)] for src, e in self.index.items()}
         text = self._archive_text if self._archive is None else _canon(self._archive)
         archive = None if text is None else {"body": text, "check": integrity(self.key, "archive", text)}
-        body = {"format": FORMAT, "key": self.key, "index": index, "archive": archive}
-        atomic_write(self.path, json.dumps(body, ensure_ascii=False, sort_keys=True).encode())
+        sha = self._records_sha
+        written = None if sha is None else {"sha": sha, "check": integrity(self.key, "records", sha)}
+        digests = {"body": self.digests, "check": integrity(self.key, "digests", _canon(self.digests))}
+        body = {"format": FORMAT, "key": self.key, "index": index, "archive": archive, "records": written,
+                "digests": digests}
+        atomic_write(self.path, _dumps(body))
 
     def _fresh(self, outcomes: list[Outcome], stats: dict[str, os.stat_result], same: Container[str],
                ) -> list[Outcome]:
         """The outcomes whose record is encoded anew (not one whose stored text stays)."""
         return [o for o in outcomes if o.source_path in stats
-                and not (o.source_path in same and self._texts.get(o.source_path))]
+                and not (o.source_path in same and o.source_path in self._seals)]
 
     def start_records(self, outcomes: list[Outcome], stats: dict[str, os.stat_result],
                       scans: dict[str, tuple[Scan, str]] | None = None, same: Container[str] = (),
-                      batch: fanout.Batch | None = None) -> Callable[[], list[dict]]:
+                      batch: fanout.Batch | None = None) -> Callable[[], list[tuple[str, str] | None]]:
         """The records save() will store, as a job of `batch` (fanout.py: encoded in worker
         processes once it starts); returns the function that waits for them. A record
-        holds no related briefs."""
-        scans, key = scans or {}, self.key
+        holds no related briefs; it is checked as a read would check it, and not stored if
+        it fails (its dump is converted again next run, as after a failed read)."""
+        scans, key, posts = scans or {}, self.key, self.posts
 
-        def seal(o: Outcome) -> dict:
-            t = _canon(_record(o, scans.get(o.source_path)))
-            return {"h": integrity(key, "record", o.source_path, t), "r": t}
+        def seal(o: Outcome) -> tuple[str, str] | None:  # text, not the dict: ~50x cheaper to unpickle
+            r = _record(o, scans.get(o.source_path))
+            if not record_ok(r, posts):
+                return None
+            text = _record_text(r)
+            return integrity(key, "record", o.source_path, text), text
 
         return (batch or fanout.Batch()).add(seal, self._fresh(outcomes, stats, same))
 
     def save(self, outcomes: list[Outcome], stats: dict[str, os.stat_result],
              learned: dict[tuple[str, str], int] | None = None, extras: list[str] | None = None,
              scans: dict[str, tuple[Scan, str]] | None = None, same: Container[str] = (),
-             records: Callable[[], list[dict]] | None = None) -> None:
+             records: Callable[[], list[tuple[str, str] | None]] | None = None,
+             digests: dict[str, str] | None = None,
+             ) -> None:
         """Store this run: an entry per dump, and (with `extras`, the generated files that
         are not a brief's page) a snapshot of the archive-wide decisions. `scans`: the
         page-text and HTML dumps' first pass and the digest of the view each was
         converted with (the next run converts such a dump again when its view moved).
         `same`: the sources whose record is the one this cache gave (stubs whose page
-        stayed: same bytes, same page, same render key), whose stored text is kept.
-        `records`: what start_records() started with the same arguments (else encoded here)."""
+        stayed: same bytes, same page, same render key), whose stored record is kept as it is.
+        `records`: what start_records() started with the same arguments (else encoded here).
+        `digests`: each digest's key (output/digests.py) as this run wrote it."""
         scans = scans or {}
-        key = self.key
         fresh = self._fresh(outcomes, stats, same)
         records = records or self.start_records(outcomes, stats, scans, same)
         archive = None
@@ -469,18 +615,19 @@ class ConvertCache:
                 continue
             sha = (o.article.dump.sha256 if o.article else o.sha256) or ""
             index[o.source_path] = [st.st_size, st.st_mtime_ns, sha]
-            kept = self._texts.get(o.source_path) if o.source_path in same else None
-            sealed[o.source_path] = {"h": integrity(key, "record", o.source_path, kept), "r": kept} if kept else None
+            seal = self._seals.get(o.source_path) if o.source_path in same else None
+            sealed[o.source_path] = (seal, _record_text(self._records[o.source_path])) if seal else None
         for o, entry in zip(fresh, records(), strict=True):
             sealed[o.source_path] = entry
         self.folder.mkdir(parents=True, exist_ok=True)
         for old in [*self.folder.glob("convert-*.json"), *self.folder.glob("records-*.json")]:
             if old not in (self.path, self.records_path):
                 old.unlink(missing_ok=True)
-        body = {"format": FORMAT, "key": self.key, "records": sealed}
-        atomic_write(self.records_path, json.dumps(body, ensure_ascii=False, sort_keys=True).encode())
+        data = _records_file(self.key, sealed)
+        atomic_write(self.records_path, data)
         self.index, self._archive, self._archive_text = index, archive, None
-        self._records, self._texts = None, {}
+        self._records, self._seals, self._records_sha = None, {}, hashlib.sha256(data).hexdigest()
+        self.digests = dict(digests or {})
         self.save_index()
 
 
@@ -521,18 +668,20 @@ def restore(sources: list[str], snapshot: dict) -> tuple[list[Outcome], dict[tup
 
 
 def _record(o: Outcome, scan: tuple[Scan, str] | None = None) -> dict:
+    """What the cache keeps of a dump, JSON-shaped (lists, not tuples: checked as read back)."""
     extra = {} if scan is None else {"kind": scan[0].kind, "lines": list(scan[0].keys), "view": scan[1]}
     if o.article is None:
         return {"status": REJECTED, "error": o.error, **extra}
     a, f = o.article, o.features
     return {"kind": a.kind, **extra, "status": OK, "id": a.id, "title": a.title, "date": a.date.isoformat(),
             "key": a.content_key,
-            "slug": a.base_slug or a.slug, "authors": a.authors, "publisher": a.publisher, "page": o.page,
-            "render": render_key(o) if o.page else "", "local_tags": a.local_tags, "learned": a.learned,
-            "highlights": a.highlights, "description": a.description, "lang": a.lang,
-            "features": {"signature": f.signature, "sentences": f.sentences, "short_lines": f.short_lines,
-                         "words": f.words,
-                         "headings": f.headings, "sentence_lines": f.sentence_lines}}
+            "slug": a.base_slug or a.slug, "authors": list(a.authors), "publisher": a.publisher, "page": o.page,
+            "render": render_key(o) if o.page else "", "local_tags": list(a.local_tags), "learned": list(a.learned),
+            "highlights": list(a.highlights), "description": a.description, "lang": a.lang,
+            "features": {"signature": pack_ints(f.signature), "sentences": pack_ints(f.sentences),
+                         "short_lines": [list(x) for x in f.short_lines], "words": list(f.words),
+                         "headings": [list(x) for x in f.headings],
+                         "sentence_lines": pack_ints([x for pair in f.sentence_lines for x in pair])}}
 
 
 def stub(source: str, entry: list, r: dict) -> tuple[Outcome, Cached | None]:
@@ -550,8 +699,10 @@ def stub(source: str, entry: list, r: dict) -> tuple[Outcome, Cached | None]:
                       kind=r.get("kind") or "family",
                       lang=r["lang"] if isinstance(r.get("lang"), str) else "")
     f = r["features"]
-    feats = ArticleFeatures(signature=list(f["signature"]), sentences=list(f["sentences"]), words=list(f["words"]),
+    lines = unpack_ints(f["sentence_lines"])
+    feats = ArticleFeatures(signature=unpack_ints(f["signature"]), sentences=unpack_ints(f["sentences"]),
+                            words=list(f["words"]),
                             short_lines=[(int(n), str(t)) for n, t in f["short_lines"]],
                             headings=[(int(n), str(t)) for n, t in f["headings"]],
-                            sentence_lines=[(int(n), int(h)) for n, h in f.get("sentence_lines", [])])
+                            sentence_lines=list(zip(lines[::2], lines[1::2], strict=True)))
     return Outcome(source, article=article, features=feats, sha256=sha), Cached(r.get("page"), r["render"])

@@ -18,8 +18,11 @@ digests there are, and their URLs, is decided in archive/digests.py.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import posixpath
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from functools import partial
 
 from ..archive import digests
 from ..archive.digests import DIGEST_DIR
@@ -78,6 +81,16 @@ def digest_pages(outcomes: list[Outcome], posts_rel: str, daily: bool = True,
                  weekly: bool = True, min_briefs: int = 1) -> dict[str, bytes]:
     """Relative path inside the posts folder -> page, for every day and week with at
     least `min_briefs` briefs."""
+    return {rel: make() for rel, _, make in digest_parts(outcomes, posts_rel, daily, weekly, min_briefs)}
+
+
+def digest_parts(outcomes: list[Outcome], posts_rel: str, daily: bool = True, weekly: bool = True,
+                 min_briefs: int = 1) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
+    """(relative path, key, the function that renders the page) for every digest. The key
+    hashes everything the page is made of (its day or week, and each brief's headline,
+    page, date, publisher, authors and lead in order): same key, same bytes, so a run
+    that kept a digest's key need not render it again (rendering all ~2,400 digests of
+    a 10k archive was a tenth of a +1 run)."""
     cut = len(posts_rel) + 1
     ok = sorted((o for o in outcomes if o.status == OK and o.page),
                 key=lambda o: ((o.article.publisher or "").casefold(), o.article.title.casefold(), o.page))
@@ -87,31 +100,42 @@ def digest_pages(outcomes: list[Outcome], posts_rel: str, daily: bool = True,
         by_day[o.article.date].append(o)
         by_week[digests.week_of(o.article.date)].append(o)
     days, weeks = digests.digest_days((o.article.date for o in ok), min_briefs)
-    pages: dict[str, bytes] = {}
     if daily:
         for day, items in by_day.items():
-            if day not in days:
-                continue
-            slug, rel = digests.daily(day)
-            body = [_item(o, o.page[cut:], rel, dated=False) for o in items]
-            n = len(items)
-            intro = f"{n} brief{'s' * (n != 1)} from {_publishers(items)}."
-            title = f"Daily brief: {day:%A} {day.day} {day:%B %Y}"
-            pages[rel] = _page(title, day, slug, "daily", intro, [*body, ""])
+            if day in days:
+                slug, rel = digests.daily(day)
+                yield rel, _key("daily", rel, slug, items, cut), partial(_daily, day, slug, rel, items, cut)
     if weekly:
         for (year, week), items in by_week.items():
-            if (year, week) not in weeks:
-                continue
-            last = dt.date.fromisocalendar(year, week, 7)
-            slug, rel = digests.weekly(year, week)
-            body = [_item(o, o.page[cut:], rel, dated=True)
-                    for o in sorted(items, key=lambda o: (o.article.date, o.page))]
-            n = len(items)
-            first = dt.date.fromisocalendar(year, week, 1)
-            intro = f"{n} brief{'s' * (n != 1)} from {_publishers(items)}, {first.day} {first:%B %Y} to " \
-                    f"{last.day} {last:%B %Y}."
-            # Dated by its newest brief, not the week's Sunday: a digest never stands in
-            # the future, above briefs that are newer than it.
-            newest = max(o.article.date for o in items)
-            pages[rel] = _page(f"Weekly brief: week {week}, {year}", newest, slug, "weekly", intro, [*body, ""])
-    return pages
+            if (year, week) in weeks:
+                slug, rel = digests.weekly(year, week)
+                items = sorted(items, key=lambda o: (o.article.date, o.page))
+                yield rel, _key("weekly", rel, slug, items, cut), partial(_weekly, year, week, slug, rel, items, cut)
+
+
+def _key(kind: str, rel: str, slug: str, items: list[Outcome], cut: int) -> str:
+    # repr of tuples of str, None and a date: unambiguous, and C-fast
+    return hashlib.sha256(repr((kind, rel, slug, [
+        (o.article.title, o.page[cut:], o.article.date, o.article.publisher, tuple(o.article.authors),
+         o.article.description) for o in items])).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _daily(day: dt.date, slug: str, rel: str, items: list[Outcome], cut: int) -> bytes:
+    body = [_item(o, o.page[cut:], rel, dated=False) for o in items]
+    n = len(items)
+    intro = f"{n} brief{'s' * (n != 1)} from {_publishers(items)}."
+    title = f"Daily brief: {day:%A} {day.day} {day:%B %Y}"
+    return _page(title, day, slug, "daily", intro, [*body, ""])
+
+
+def _weekly(year: int, week: int, slug: str, rel: str, items: list[Outcome], cut: int) -> bytes:
+    last = dt.date.fromisocalendar(year, week, 7)
+    body = [_item(o, o.page[cut:], rel, dated=True) for o in items]
+    n = len(items)
+    first = dt.date.fromisocalendar(year, week, 1)
+    intro = f"{n} brief{'s' * (n != 1)} from {_publishers(items)}, {first.day} {first:%B %Y} to " \
+            f"{last.day} {last:%B %Y}."
+    # Dated by its newest brief, not the week's Sunday: a digest never stands in
+    # the future, above briefs that are newer than it.
+    newest = max(o.article.date for o in items)
+    return _page(f"Weekly brief: week {week}, {year}", newest, slug, "weekly", intro, [*body, ""])

@@ -183,6 +183,15 @@ class PostsFolder:
         # whether it may be written over is decided by the bytes, in sync().
         return not self._looks_generated(Path(path), rel)
 
+    def holds(self, rel: str) -> bool:
+        """Is there a regular file (not a link, not a folder) at `rel`, plainly inside?"""
+        if not _plainly_inside(rel):
+            return False
+        try:
+            return stat.S_ISREG(os.lstat(os.path.join(self.root, rel)).st_mode)
+        except OSError:
+            return False
+
     def _looks_generated(self, path: Path, rel: str) -> bool:
         try:
             st = os.lstat(path)
