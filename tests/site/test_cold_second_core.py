@@ -161,3 +161,65 @@ def test_the_copy_stops_where_the_build_is(fake_populate):
     ahead.stop()
     keys = {int(k[len("key-p"):-len(".md")]) for k in speed.cache.new}
     assert keys == set(range(1501, 2000))
+
+
+# -- the periodic collection ------------------------------------------------------------------
+
+
+class _Cycle:
+    def __init__(self):
+        self.me = self
+
+
+def test_the_collector_frees_cycles_as_pages_are_read_and_unfreezes_at_the_end():
+    import gc
+    import weakref
+
+    assert gc.get_freeze_count() == 0
+    threshold = gc.get_threshold()
+    gc.set_threshold(0)  # (no automatic collection: only the collector's)
+    try:
+        collector = second_core.Collector()
+        assert collector.on and gc.get_freeze_count() > 0
+        alive = _Cycle()  # a cycle still in use when a collection runs: kept
+        garbage = _Cycle()
+        gone = weakref.ref(garbage)
+        del garbage
+        for _ in range(second_core.Collector.EVERY - 1):
+            collector.tick()
+        assert gone() is not None  # not yet: once every EVERY pages
+        collector.tick()
+        assert gone() is None
+        assert alive.me is alive
+        collector.close()
+        assert gc.get_freeze_count() == 0
+        collector.close()  # twice is harmless
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
+def test_the_collector_leaves_objects_frozen_by_someone_else_alone():
+    import gc
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        collector = second_core.Collector()
+        assert not collector.on
+        for _ in range(second_core.Collector.EVERY):
+            collector.tick()
+        collector.close()
+        assert gc.get_freeze_count() == frozen  # not unfrozen by the collector
+    finally:
+        gc.unfreeze()
+
+
+def test_a_file_is_written_from_pieces(tmp_path: Path):
+    from builder.output.store import replace_file
+
+    target = tmp_path / "f.bin"
+    replace_file(target, (piece for piece in (b"ab", b"", bytearray(b"cd"), memoryview(b"ef"))))
+    assert target.read_bytes() == b"abcdef"
+    replace_file(target, b"whole")
+    assert target.read_bytes() == b"whole"
