@@ -76,6 +76,7 @@ from .site.byline import site_locale, with_byline
 from .site.page_cache import PageCache
 from .site.related import RelatedIndex
 from .site.search import SHARD_SIZE
+from .site.second_core import SecondCore
 from .site.tag_pages import PER_PAGE as TAG_PAGE_SIZE
 from .site.tag_pages import TagPages, slugify_tag
 
@@ -238,6 +239,9 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         return config
 
     def _close_speedup(self) -> None:
+        second, self._second = getattr(self, "_second", None), None
+        if second is not None:  # (its early Pagefind runs done before search.index)
+            second.close()
         lazy, self._lazy_excerpts = getattr(self, "_lazy_excerpts", None), None
         if lazy is not None:
             lazy.uninstall()
@@ -295,12 +299,17 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             blog_speed.index_posts(blogs(config))  # the blog plugin's on_files is done
         if self.config.cold_speed and seams.usable("blog-views"):
             cold_speed.index_views(blogs(config))  # the blog plugin's on_nav is done
+        if self.config.cold_speed:  # a second core (site/second_core.py)
+            self._second = SecondCore(self._speedup, config, files, self.search_engine == "pagefind",
+                                      self.config.search_shard_size, self.root / CACHE_DIR)
         return navigation.arrange(nav, files)
 
     @event_priority(100)
     def on_page_markdown(self, markdown, *, page, config, files):
         if not self.config.enabled:
             return markdown
+        if self._second is not None:
+            self._second.reached(page)
         if self._is_post(page):
             self.posts.append(page)
             if lab := labels.from_meta(page.meta):  # before the RSS, tags and search plugins read it
@@ -333,6 +342,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
     def on_env(self, env, *, config, files):
         if not self.config.enabled:
             return env
+        if self._second is not None:  # every page is read
+            self._second.populated(config, files)
         get_template = env.get_template  # before the wrappers below
         feeds.install(env, config)  # which feeds a page links (overrides/main.html)
         locale = (config.theme.get("language") or "en").replace("-", "_")
@@ -377,6 +388,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             reuse.close()
 
     def on_post_page(self, output, *, page, config):
+        if self._second is not None:  # (the page before this one is written)
+            self._second.written(page)
         if self._drawers is not None:  # (a page from the page cache too)
             self._drawers.note(output)
         if self.config.enabled and self.labels:  # every title with a label: its badge

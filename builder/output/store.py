@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..console import display, printable
@@ -72,8 +73,9 @@ def _create_temp(folder: Path) -> tuple[int, Path]:
             continue
 
 
-def replace_file(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically (temporary file, then rename); WriteError on failure."""
+def replace_file(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` (bytes, or bytes in pieces: never all in memory at once) to `path`
+    atomically (temporary file, then rename); WriteError on failure."""
     tmp = None
     try:
         try:
@@ -84,9 +86,10 @@ def replace_file(path: Path, data: bytes) -> None:
         try:
             if hasattr(os, "fchmod"):
                 os.fchmod(fd, file_mode())
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            for piece in (data,) if isinstance(data, bytes | bytearray | memoryview) else data:
+                view = memoryview(piece)
+                while view:
+                    view = view[os.write(fd, view) :]
         finally:
             os.close(fd)
         os.replace(tmp, path)

@@ -157,13 +157,46 @@ def _units(site: Path, max_pages: int) -> list[tuple[str, int]]:
     return out
 
 
+def _planned_units(html: list[str], max_pages: int) -> list[tuple[str, int]]:
+    """What _units finds in a site folder, from the paths of the site's HTML files
+    (relative, with /) before they are written."""
+    years: dict[str, int] = {}
+    months: dict[str, dict[str, int]] = {}
+    for path in html:
+        parts = path.split("/")
+        if len(parts) < 2 or not YEAR_DIR.match(parts[0]):
+            continue
+        years[parts[0]] = years.get(parts[0], 0) + 1
+        found = months.setdefault(parts[0], {})
+        if len(parts) > 2 and MONTH_DIR.match(parts[1]):
+            found[parts[1]] = found.get(parts[1], 0) + 1
+    out = []
+    for year in sorted(years, reverse=True):
+        total, found = years[year], months[year]
+        if total > max_pages and sum(found.values()) == total:
+            out.extend((f"{year}/{m}", found[m]) for m in sorted(found, reverse=True))
+        else:
+            out.append((year, total))
+    return out
+
+
+def planned_shards(html: list[str], max_pages: int) -> list[tuple[str, list[str]]]:
+    """The indexes shards() will find once the site's HTML files (`html`: paths relative
+    to the site) are written (site/second_core.py makes them while pages are written)."""
+    return _grouped(_planned_units(html, max_pages), max_pages)
+
+
 def shards(site: Path, max_pages: int) -> list[tuple[str, list[str]]]:
     """(name, folders) of each index: years (or the months of a year too big for one
     index), newest first, grouped so that an index holds at most max_pages pages (a
     month with more stays whole). Names: ``2019``, ``2025-07``, ``2021_2024``."""
+    return _grouped(_units(site, max_pages), max_pages)
+
+
+def _grouped(units: list[tuple[str, int]], max_pages: int) -> list[tuple[str, list[str]]]:
     groups: list[list[str]] = []
     pages = 0
-    for unit, n in _units(site, max_pages):
+    for unit, n in units:
         if not groups or pages + n > max_pages:
             groups.append([])
             pages = 0

@@ -1,0 +1,315 @@
+"""A cold build's second core (issue #15 item 4). MkDocs builds in one process; two things
+of a cold build can run beside it, each filling a cache that the build then checks as
+it checks any cache, so the site is byte for byte what it is without them
+(tests/site/test_cold_second_core.py builds a site both ways and compares):
+
+1. **Markdown rendered ahead** (``RenderAhead``): once the blog's views are final (the
+   newsbrief plugin's ``on_nav``), a forked copy of the MkDocs process reads and converts
+   the pages from the last one back, as MkDocs would (``_populate_page``: every plugin's
+   page events, then ``Page.render``), and sends each page's entry of the blog cache
+   (site/blog_speed.py: its HTML, table of contents and the links it recorded, keyed by
+   its Markdown, URL and configuration; and its read time) to the build, which puts it
+   in its cache. When MkDocs reaches that page, blog_speed's ``render_page`` finds it and
+   reuses it only if its key matches (same Markdown after every plugin's
+   ``on_page_markdown``) and every recorded link still resolves to the same URL: the
+   check a warm build makes. The copy stops where the build has got to (it reports each
+   page it starts), and is ended once every page is read (``on_env``). Nothing the copy
+   does reaches the build but those entries: its plugins' state, its log and its exit
+   are its own.
+2. **Pagefind while pages are written** (``EarlyIndexes``): the search indexes are by
+   period (site/search.py: years or months, from the pages' URLs, which are known before
+   any page is written). As MkDocs writes pages in the order of their files (a brief's
+   source path begins with its year and month), an index whose pages are all written is
+   made at once, one Pagefind run at a time, into the site and the index cache
+   (search.ShardCache). ``search.index`` then runs as before after the build: every
+   index's key is taken again from the pages as written, and one made early is used
+   only if its key is the same (else it is made again).
+
+And one for memory (``Collector``): each page's Markdown conversion leaves cycles (a
+``Markdown`` instance and its processors refer to each other, and hold the page's
+tree), which only a full collection frees; with the archive's long-lived objects in
+the oldest generation, Python ran one so rarely that at 1,000 briefs the build held
+~290 MB at the end of reading pages against ~150 MB with a collection every 100
+pages. The objects there when pages start to be read, then those alive at each
+collection, are frozen (``gc.freeze``: never walked again), so each collection walks
+only what the last 100 pages made: ~linear, not quadratic. Unfrozen at the end of the
+build (``mkdocs serve`` builds again in the same process).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import mmap
+import os
+import pickle
+import signal
+import struct
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from . import search
+
+log = logging.getLogger("mkdocs.plugins.newsbrief.second_core")
+
+_HEADER = struct.Struct("<I")
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _read_exactly(fd: int, n: int) -> bytes | None:
+    parts, left = [], n
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return None
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
+
+
+class Collector:
+    """The periodic collection (above): ``tick()`` a page, ``close()`` at the end."""
+
+    EVERY = 100
+
+    def __init__(self):
+        # (not when the collector is off, or someone else froze objects: theirs to manage)
+        self.on = gc.isenabled() and gc.get_freeze_count() == 0
+        self.pages = 0
+        if self.on:
+            gc.collect()
+            gc.freeze()
+
+    def tick(self) -> None:
+        self.pages += 1
+        if self.on and self.pages % self.EVERY == 0:
+            gc.collect()
+            gc.freeze()
+
+    def close(self) -> None:
+        if self.on:
+            self.on = False
+            gc.unfreeze()
+
+
+class RenderAhead:
+    """The forked renderer (1. above). ``reached(page)`` as the build starts each page;
+    ``stop()`` once every page is read (or on an error); safe to call twice."""
+
+    def __init__(self, speedup, config, files, collector: Collector | None = None):
+        from mkdocs.structure.files import InclusionLevel
+
+        self.collector = collector
+        self.cache = speedup.cache
+        self.received = 0  # pages whose entries came from the copy
+        self.pages = [f for f in files.documentation_pages(inclusion=InclusionLevel.is_included)]
+        self.index = {f.src_uri: i for i, f in enumerate(self.pages)}
+        # Where the build is (the index of the page it reads), shared with the copy.
+        self._progress = mmap.mmap(-1, 8)
+        self._set_progress(-1)
+        self._thread: threading.Thread | None = None
+        rfd, wfd = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the copy: never returns
+            os.close(rfd)
+            _child(self, config, files, wfd)
+        os.close(wfd)
+        self._rfd = rfd
+        self._thread = threading.Thread(target=self._receive, name="newsbrief-ahead", daemon=True)
+        self._thread.start()
+
+    def _set_progress(self, i: int) -> None:
+        self._progress[:8] = struct.pack("<q", i)
+
+    def progress(self) -> int:
+        return struct.unpack("<q", self._progress[:8])[0]
+
+    def reached(self, page) -> None:
+        file = getattr(page, "file", None)
+        i = self.index.get(getattr(file, "src_uri", None), -1)
+        if i > self.progress():
+            self._set_progress(i)
+
+    def _receive(self) -> None:
+        cache = self.cache
+        try:
+            while (head := _read_exactly(self._rfd, _HEADER.size)) is not None:
+                body = _read_exactly(self._rfd, _HEADER.unpack(head)[0])
+                if body is None:
+                    break
+                for key, entry in pickle.loads(body):
+                    # (an entry the build has made itself meanwhile is kept as it is)
+                    if cache.new.get(key) is None:
+                        cache.put(key, entry)
+                self.received += 1
+        except (OSError, ValueError, pickle.UnpicklingError, EOFError):
+            pass
+
+    def stop(self) -> None:
+        if self.pid <= 0:
+            return
+        pid, self.pid = self.pid, 0
+        self._set_progress(len(self.pages))
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+        if self._thread is not None:
+            self._thread.join()
+        os.close(self._rfd)
+
+
+def _child(ahead: RenderAhead, config, files, wfd: int) -> None:
+    """The copy's whole life: read and convert pages from the last one back until it
+    meets the build, sending each new cache entry; then exit without running anything
+    of the parent's (atexit, buffered output, plugins' shutdown)."""
+    code = 0
+    try:
+        if sys.platform.startswith("linux"):  # die with the build
+            import ctypes
+
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        logging.disable(logging.CRITICAL)  # the build logs what a render logs, once
+        from mkdocs.commands.build import _populate_page
+        from mkdocs.structure.pages import Page
+
+        batch: list = []
+        cache = ahead.cache
+
+        def send() -> None:
+            data = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
+            os.write(wfd, _HEADER.pack(len(data)))
+            view = memoryview(data)
+            while view:
+                view = view[os.write(wfd, view):]
+            batch.clear()
+
+        # In the copy the cache is only a way out: nothing here reads an entry again.
+        cache.put = lambda key, entry: batch.append((key, entry))
+        for i in range(len(ahead.pages) - 1, -1, -1):
+            if i <= ahead.progress():
+                break
+            file = ahead.pages[i]
+            if file.page is None:  # as MkDocs' build loop does for a page not in the nav
+                Page(None, file, config)
+            page = file.page
+            try:
+                _populate_page(page, config, files)
+            except Exception:  # the build reads it itself, and reports
+                batch.clear()
+            page.content = page.toc = None  # (the copy's memory: sent, not needed)
+            if batch:
+                send()
+            if ahead.collector is not None:
+                ahead.collector.tick()
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+class EarlyIndexes:
+    """The early Pagefind runs (2. above). ``written(page)`` after MkDocs' ``on_post_page``
+    of each page (the page before it is then on disk); ``finish()`` before search.index."""
+
+    def __init__(self, config, files, max_pages: int, cache_dir: Path):
+        self.site = Path(config.site_dir)
+        self.cache = search.ShardCache(cache_dir / search.CACHE_SUBDIR)
+        html = [f.dest_uri for f in files if f.dest_uri.endswith(".html")]
+        self.groups = search.planned_shards(html, max_pages)
+        pages = {f.dest_uri for f in files.documentation_pages()}
+        # For each index, the pages of it still to be written.
+        self.pending: list[set[str]] = []
+        self._shard_of: dict[str, int] = {}
+        for n, (_name, folders) in enumerate(self.groups):
+            mine = {p for p in pages if any(p.startswith(folder + "/") for folder in folders)}
+            self.pending.append(mine)
+            for p in mine:
+                self._shard_of[p] = n
+        self._last: str | None = None
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="newsbrief-pagefind")
+        self.started = 0
+
+    def written(self, page) -> None:
+        last, self._last = self._last, page.file.dest_uri
+        if last is not None:
+            self._done(last)
+
+    def _done(self, dest: str) -> None:
+        n = self._shard_of.pop(dest, None)
+        if n is None:
+            return
+        pending = self.pending[n]
+        pending.discard(dest)
+        if not pending:
+            name, folders = self.groups[n]
+            self._pool.submit(self._index, name, folders)
+
+    def _index(self, name: str, folders: list[str]) -> None:
+        self.started += 1
+        try:
+            search.index_shard(self.site, name, folders, self.cache)
+        except Exception as e:  # search.index makes it again, and reports
+            log.debug(f"newsbrief: pagefind: early index {name} failed: {e}")
+
+    def finish(self) -> None:
+        """Wait for the runs under way; those not begun are left to search.index."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class SecondCore:
+    """Both, for one build, as the newsbrief plugin's events call them: made in its
+    ``on_nav``, ``reached`` (each page's on_page_markdown), ``populated`` (on_env),
+    ``written`` (each page's on_post_page), ``close`` (before search.index, and on any
+    error). Nothing runs without a second core or where the system cannot fork."""
+
+    def __init__(self, speedup, config, files, pagefind: bool, max_pages: int, cache_dir: Path):
+        self.ahead: RenderAhead | None = None
+        self.indexes: EarlyIndexes | None = None
+        self._pagefind = (pagefind, max_pages, cache_dir)
+        self.collector = Collector()  # (before the fork: the copy collects likewise)
+        if speedup is not None and hasattr(os, "fork") and _cores() >= 2:
+            try:
+                self.ahead = RenderAhead(speedup, config, files, self.collector)
+            except OSError as e:
+                log.debug(f"newsbrief: no second process ({e})")
+
+    def reached(self, page) -> None:
+        self.collector.tick()
+        if self.ahead is not None:
+            self.ahead.reached(page)
+
+    def populated(self, config, files) -> None:
+        if self.ahead is not None:
+            self.ahead.stop()
+        pagefind, max_pages, cache_dir = self._pagefind
+        if pagefind and _cores() >= 2:
+            self.indexes = EarlyIndexes(config, files, max_pages, cache_dir)
+
+    def written(self, page) -> None:
+        if self.indexes is not None:
+            self.indexes.written(page)
+
+    def close(self) -> None:
+        self.collector.close()
+        if self.ahead is not None:
+            self.ahead.stop()
+        indexes, self.indexes = self.indexes, None
+        if indexes is not None:
+            indexes.finish()
+        if self.ahead is not None or indexes is not None:
+            log.info(f"newsbrief: second core: {self.ahead.received if self.ahead else 0} page(s) read ahead, "
+                     f"{indexes.started if indexes else 0} search index(es) begun while pages were written")
+        self.ahead = None
