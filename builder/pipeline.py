@@ -38,6 +38,7 @@ from .output.generated import extra_files, generated_files, render_digests, rend
 from .output.index import load_index
 from .output.posts import PostsFolder, WriteReport
 from .output.render import render_key
+from .output.store import remove_stale_temps
 from .rules import Rules
 
 
@@ -208,6 +209,8 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     files, errors = discover(paths, warnings, root)
     if on_total:
         on_total(len(files))
+    if cache_dir:  # the cache folder's own files (the subfolders are their owners'): a killed run's temporaries
+        remove_stale_temps(cache_dir, recursive=False)
     cache = ConvertCache(cache_dir, fingerprint(rules.signature, posts_rel)) if cache_dir else None
     read_model_with(model_copy(cache_dir) if cache_dir else None)
     stats: dict[str, os.stat_result] = {}

@@ -38,7 +38,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .store import WriteError, atomic_write, file_mode, is_temp, replace_file
+from .store import WriteError, atomic_write, file_mode, remove_stale_temps, replace_file
 
 MANIFEST = ".newsbrief-manifest.json"
 MANIFEST_FORMAT = 2
@@ -311,7 +311,7 @@ class PostsFolder:
                 report.refused.append((rel, EDITED_KEPT))
         self._save(final)
         self._m = _Manifest(present=True, records={rel: {h} for rel, h in final.items()})
-        _remove_stale_temps(self.root)
+        remove_stale_temps(self.root)
         return report
 
 
@@ -345,17 +345,3 @@ def _prune_empty_dirs(folder: Path, stop: Path) -> None:
         except OSError:
             return
         folder = folder.parent
-
-
-def _remove_stale_temps(root: Path) -> None:
-    """Temporary files left by a run that was killed mid-write (regular files with the
-    builder's temporary name only; symbolic links are not followed)."""
-    for folder, _dirs, names in os.walk(root):
-        for name in names:
-            if is_temp(name):
-                path = os.path.join(folder, name)
-                try:
-                    if stat.S_ISREG(os.lstat(path).st_mode):
-                        os.unlink(path)
-                except OSError:
-                    pass

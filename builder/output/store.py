@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -21,6 +22,28 @@ TEMP_PREFIX, TEMP_SUFFIX = ".nb-", ".tmp"
 
 def is_temp(name: str) -> bool:
     return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
+
+
+def remove_stale_temps(root: Path, recursive: bool = True) -> None:
+    """Temporary files left by a run that was killed mid-write (regular files with the
+    builder's temporary name only; symbolic links are not followed). Called under the
+    project lock, when no other run of the project can be writing."""
+    for folder, _dirs, names in os.walk(root) if recursive else [(root, [], _names(root))]:
+        for name in names:
+            if is_temp(name):
+                path = os.path.join(folder, name)
+                try:
+                    if stat.S_ISREG(os.lstat(path).st_mode):
+                        os.unlink(path)
+                except OSError:
+                    pass
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
 
 
 def integrity(*parts: str) -> str:
