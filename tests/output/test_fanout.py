@@ -72,7 +72,9 @@ def test_pages_and_records_from_the_workers_are_the_same(tmp_path, monkeypatch):
     pages = _tree(one / "docs" / "posts")
     assert len([p for p in pages if p.endswith(".md")]) >= 10
     assert pages == _tree(two / "docs" / "posts")
-    assert _tree(one / ".cache").keys() == _tree(two / ".cache").keys()
+    # (the language model's copy is written by whichever run in this process first loads the model)
+    assert {k for k in _tree(one / ".cache") if not k.startswith("langid-")} == \
+        {k for k in _tree(two / ".cache") if not k.startswith("langid-")}
     for name, data in _tree(one / ".cache").items():
         if name.startswith("records-"):  # the records file has no mtimes in it
             assert data == _tree(two / ".cache")[name]
