@@ -71,8 +71,9 @@ from .site import (
     site_reuse,
 )
 from .site import build as sitebuild
+from .site import freeze as freezing
 from .site.blog import blogs, check_blogs, is_post
-from .site.byline import site_locale, with_byline
+from .site.byline import chips_under_byline, site_locale, with_byline
 from .site.page_cache import PageCache
 from .site.related import RelatedIndex
 from .site.search import SHARD_SIZE
@@ -130,6 +131,9 @@ class NewsbriefConfig(Config):
     # A page whose bytes did not change is linked from the previous site, not written
     # again (site/site_reuse.py; under `newsbrief build` only).
     site_reuse = c.Type(bool, default=True)
+    # A brief or digest whose inputs are all as in the last build is not built again: its
+    # page is linked from the previous site (site/freeze.py; under `newsbrief build` only).
+    freeze = c.Type(bool, default=True)
     # A tag with more briefs than this: its page lists the newest this many and links a
     # page a year (site/tag_pages.py); 0: every brief of a tag on its one page.
     tag_page_size = c.Type(int, default=TAG_PAGE_SIZE)
@@ -144,6 +148,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         self._close_speedup()
         self._page_cache = None
         self._close_reuse()
+        self._close_freeze(keep=False)
         self._sprite = None
         self._drawers = None
         self._post_list = False
@@ -299,10 +304,22 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             blog_speed.index_posts(blogs(config))  # the blog plugin's on_files is done
         if self.config.cold_speed and seams.usable("blog-views"):
             cold_speed.index_views(blogs(config))  # the blog plugin's on_nav is done
+        nav = navigation.arrange(nav, files)
+        previous = site_reuse.previous_site(config.site_dir)
+        if self.config.freeze and self.config.site_reuse \
+                and freezing.usable(config, self.search_engine, self._speedup, previous):
+            self._freeze = freezing.Freezer(self.root / CACHE_DIR, previous, self._speedup, self.related,
+                                            self.tag_pages, self.root / CACHE_DIR / "drawers")
+            self._freeze.plan(config, files, nav)
+            self._freeze.install()
         if self.config.cold_speed:  # a second core (site/second_core.py)
-            self._second = SecondCore(self._speedup, config, files, self.search_engine == "pagefind",
+            # (no read-ahead when posts are frozen: the few pages built are not worth a fork)
+            ahead = None if self._freeze is not None and self._freeze.frozen else self._speedup
+            self._second = SecondCore(ahead, config, files, self.search_engine == "pagefind",
                                       self.config.search_shard_size, self.root / CACHE_DIR)
-        return navigation.arrange(nav, files)
+            if self._freeze is not None:
+                self._freeze.on_written.append(self._second.written)
+        return nav
 
     @event_priority(100)
     def on_page_markdown(self, markdown, *, page, config, files):
@@ -347,10 +364,13 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         get_template = env.get_template  # before the wrappers below
         feeds.install(env, config)  # which feeds a page links (overrides/main.html)
         locale = (config.theme.get("language") or "en").replace("-", "_")
+        frozen = self._freeze.frozen if self._freeze is not None else {}
         for page in self.posts:
             escaping.escape_title(page)
             if page.content:
                 page.content = with_byline(page, locale, self.tag_pages)
+            elif page.file.src_uri in frozen:  # (not built again: its front matter as if it were)
+                chips_under_byline(page, self.tag_pages)
         if not self._search_partial_ok:  # Material's own partial, not the copy
             from jinja2 import ChoiceLoader
 
@@ -382,6 +402,17 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             self._reuse = site_reuse.install(config, files)
         return env
 
+    def _close_freeze(self, keep: bool) -> None:
+        """Put MkDocs' page loop back (``keep``: after a build that wrote every page). The
+        record of the last finished build stays as it is after a failed one: a post is
+        frozen only if the live site's page is the one its record describes."""
+        freezer, self._freeze = getattr(self, "_freeze", None), None
+        if freezer is None:
+            return
+        freezer.uninstall()
+        if keep:
+            log.info(freezer.summary())
+
     def _close_reuse(self) -> None:
         reuse, self._reuse = getattr(self, "_reuse", None), None
         if reuse is not None:
@@ -407,6 +438,9 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
     def on_post_build(self, *, config):
         if self.config.enabled:
             feeds.plain_json_feeds(config)
+        freezer = getattr(self, "_freeze", None)
+        if freezer is not None and self._drawers is not None:
+            self._drawers.used.update(freezer.drawers)
         drawers, self._drawers = self._drawers, None
         if drawers is not None and (missing := drawers.write(config.site_dir)):
             raise PluginError(f"newsbrief: drawer scripts {missing} not in {drawers.store}: delete "
@@ -414,16 +448,23 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         self._close_speedup()
         self._close_reuse()
         page_cache, self._page_cache = self._page_cache, None
+        if freezer is not None:
+            freezer.save(config.site_dir, page_cache.keys if page_cache is not None else {})
+            if page_cache is not None:
+                page_cache.keep(freezer.page_keys)
+        self._close_freeze(keep=True)
         if page_cache is not None:
             page_cache.close()  # only after a build that wrote every page
         if self.config.enabled and self.search_engine == "pagefind":
             search.index(config, self.config.search_shard_size, self.root / CACHE_DIR)
 
     def on_build_error(self, *, error):
+        self._close_freeze(keep=False)
         self._close_speedup()
         self._close_reuse()
         self._page_cache = None
 
     def on_shutdown(self):
+        self._close_freeze(keep=False)
         self._close_speedup()
         self._close_reuse()

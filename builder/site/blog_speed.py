@@ -493,7 +493,7 @@ class Speedup:
         if page.markdown is None:
             return self._page_render(page, config, files)
         post = isinstance(page, self.Post)
-        key = integrity("post" if post else "page", self.digest, page.url, page.file.src_uri, page.markdown)
+        key = self._page_key(page)
         entry = self.cache.get(key)
         if entry is not None and self._reuse(page, entry, config, files):
             if post:
@@ -515,21 +515,43 @@ class Speedup:
                              sorted(page.present_anchor_ids or ()), calls])
         return None
 
+    def _page_key(self, page) -> str:
+        return integrity("post" if isinstance(page, self.Post) else "page", self.digest, page.url,
+                         page.file.src_uri, page.markdown)
+
+    def links_of(self, page) -> list | None:
+        """The links of a page rendered or reused in this build, each with the URL it
+        became (None if its render is not in the cache)."""
+        entry = self.cache.get(self._page_key(page)) if page.markdown is not None else None
+        return None if entry is None else entry[4]
+
+    def _replay(self, page, calls, config, files):
+        """(the processor, what each link resolves to now, the log records it held)."""
+        from mkdocs.structure import pages
+
+        processor = pages._RelativePathTreeprocessor(page.file, files, config)
+        held = _HeldLog()
+        pages.log.addFilter(held)
+        try:
+            results = [[url, self._path_to_url(processor, url)] for url, _ in calls]
+        finally:
+            pages.log.removeFilter(held)
+        return processor, results, held.records
+
+    def replay_links(self, page, calls, config, files) -> list | None:
+        """What each of these links resolves to now; None if resolving one logs (site/freeze.py)."""
+        _, results, records = self._replay(page, calls, config, files)
+        return None if records else results
+
     def _reuse(self, page, entry, config, files) -> bool:
         from mkdocs.structure import pages
         from mkdocs.structure.toc import get_toc
 
         content, toc_tokens, title, anchors, calls = entry
-        processor = pages._RelativePathTreeprocessor(page.file, files, config)
-        held = _HeldLog()
-        pages.log.addFilter(held)
-        try:
-            same = all(self._path_to_url(processor, url) == result for url, result in calls)
-        finally:
-            pages.log.removeFilter(held)
-        if not same:
+        processor, results, records = self._replay(page, calls, config, files)
+        if any(new != old for (_, new), (_, old) in zip(results, calls, strict=True)):
             return False
-        for record in held.records:
+        for record in records:
             pages.log.handle(record)
         page.content = content
         page.toc = get_toc(toc_tokens)

@@ -98,16 +98,20 @@ def chips(page, tag_pages) -> str | None:
     return f"{nav}<ul>\n{items}\n</ul></nav>\n"
 
 
-def with_byline(page, locale: str, tag_pages=None) -> str:
-    """The page's content with the byline (and the tag chips, which then leave the top
-    of the page: Material's `hide: [tags]`) right after its headline."""
-    line = byline(page, locale) or ""
+def chips_under_byline(page, tag_pages=None) -> str:
+    """The tag chips that go under the byline; they then leave the top of the page
+    (Material's `hide: [tags]`, set here: also for a post not built again, site/freeze.py)."""
     tags = chips(page, tag_pages)
     if tags:
-        line += tags
         hide = page.meta.get("hide")
         hide = list(hide) if isinstance(hide, list) else []
         page.meta["hide"] = hide if "tags" in hide else [*hide, "tags"]
+    return tags or ""
+
+
+def with_byline(page, locale: str, tag_pages=None) -> str:
+    """The page's content with the byline (and the tag chips) right after its headline."""
+    line = (byline(page, locale) or "") + chips_under_byline(page, tag_pages)
     if not line:
         return page.content
     head, marker, tail = page.content.partition("</h1>")

@@ -183,6 +183,7 @@ class PageCache:
         self.accept = accept
         self.site: str | None = None
         self.used: set[str] = set()
+        self.keys: dict[str, str] = {}  # a page's src_uri -> its key in this build (site/freeze.py)
         self.hits = self.misses = self.uncacheable = self.discarded = 0
         self.other_hits = self.other_misses = 0  # pages that are not posts (lists, indexes, tag pages)
         get_template = env.get_template
@@ -204,6 +205,7 @@ class PageCache:
             self.uncacheable += 1
             return template.render(context)
         self.used.add(key)
+        self.keys[page.file.src_uri] = key
         path = self.folder / f"{key}.html"
         try:
             output = unseal(key, path.read_text(encoding="utf-8"))
@@ -229,6 +231,10 @@ class PageCache:
             atomic_write(path, seal(key, output).encode("utf-8"))
         except (OSError, UnicodeEncodeError) as e:
             log.warning(f"newsbrief: could not store a rendered page: {e}")
+
+    def keep(self, keys) -> None:
+        """Stored pages that pages not rendered in this build still stand for (site/freeze.py)."""
+        self.used.update(keys)
 
     def close(self) -> None:
         if self._writer is not None:  # every page stored before the unused ones are deleted

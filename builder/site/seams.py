@@ -475,6 +475,28 @@ def _check_site_reuse() -> None:
     _contains(_source(build._build_page), ("utils.write_file(", "page.file.abs_dest_path"), "_build_page")
 
 
+def _check_build_loop() -> None:
+    """site/freeze.py wraps MkDocs' ``_populate_page`` and ``_build_page`` (module globals the
+    build loop calls) and, for a frozen post, runs what ``_populate_page`` runs but the
+    render and ``on_page_content``; Material's posts are read in on_files (read_source a no-op)."""
+    build = import_module("mkdocs.commands.build")
+    require(list(inspect.signature(build._populate_page).parameters) == ["page", "config", "files", "dirty"],
+            "_populate_page(page, config, files, dirty) has another signature")
+    require(list(inspect.signature(build._build_page).parameters)
+            == ["page", "config", "doc_files", "nav", "env", "dirty", "excluded"],
+            "_build_page(page, config, doc_files, nav, env, dirty, excluded) has another signature")
+    _contains(_source(build.build), ("_populate_page(file.page, config, files, dirty)", "_build_page(",
+                                     "validate_anchor_links("), "build")
+    src = _source(build._populate_page)
+    order = [src.find(s) for s in ("config.plugins.on_pre_page(", "page.read_source(config)",
+                                   "config.plugins.on_page_markdown(", "page.render(config, files)",
+                                   "config.plugins.on_page_content(")]
+    require(-1 not in order and order == sorted(order), "_populate_page runs other steps")
+    require(src.count("config.plugins.") == 3, "_populate_page runs other events")
+    structure = import_module("material.plugins.blog.structure")
+    require(_source(structure.Post.read_source).rstrip().endswith("pass"), "Post.read_source reads the post")
+
+
 @dataclass(frozen=True)
 class Seam:
     name: str
@@ -511,6 +533,8 @@ SEAMS = {s.name: s for s in (
          "Material's own " + ", ".join(OVERRIDDEN_TEMPLATES), _check_template_overrides),
     Seam("site-reuse", "unchanged pages linked from the previous site (mkdocs.utils.write_file)",
          "MkDocs writes every page", _check_site_reuse),
+    Seam("build-loop", "unchanged posts not built again (MkDocs' _populate_page, _build_page)",
+         "every post is built", _check_build_loop),
     Seam("pagefind", "Pagefind body marker and search switch",
          "Material's built-in search", _check_pagefind),
 )}

@@ -1,0 +1,295 @@
+"""Unchanged briefs and digests are not built again (issue #15: a build after one new dump
+at 10,000 briefs ran every MkDocs event for every one of ~12,400 posts, ~20 s of a +1 build
+that changes ~150 pages).
+
+A post's page is a function of its inputs (what site/page_cache.py's key holds): the site
+(package versions, newsbrief's site code, the configuration, the templates, the navigation),
+its own Markdown and front matter, URL, authors, publisher pages, previous and next post,
+ancestors, tag pages, related briefs, the URL each of its links resolves to, and the
+labelled titles of the archive (site/labels.py badges them on every page). Each build
+records, for each post it built, a key over those inputs, the sha256 of the page it wrote
+and what other pages and plugins read of it once built: Material's read time and the title
+its render found, the anchors it holds, the drawer script it uses, its page-cache key.
+
+On the next `newsbrief build`, once the navigation is final, each post's key is computed
+again *before* any page event runs. A post is **frozen** when its key is the one recorded
+and the previous site's copy of its page still has the recorded sha256: MkDocs' render,
+``on_page_content``, template and write are skipped for it, and its page is hard-linked
+from the previous site. What the other pages need of it is what a normal build gives:
+
+- every plugin's ``on_page_markdown`` runs as usual (the blog makes its excerpt and takes
+  its authors, the tags plugin maps its tags, newsbrief registers its label);
+- the RSS plugin's ``on_page_content`` runs as usual: it reads the front matter, not the
+  HTML (a post without a ``description`` is never frozen: the plugin would read its HTML);
+- Material's read time, the rendered title (excerpts use it) and the anchors (MkDocs checks
+  links into the page) come from the record.
+
+Only under ``newsbrief build`` (the previous site is there to link from, site_reuse.py),
+with Pagefind as the search engine (Material's search indexes each page's HTML in its
+``on_page_context``), every configured plugin one whose per-page events are handled above
+(site_reuse.KNOWN_PLUGINS without Material's search), and the blog cache of
+site/blog_speed.py (a post's links are replayed from it). Guarded by the seam
+"build-loop" (site/seams.py): MkDocs' ``_populate_page`` and ``_build_page`` are wrapped
+for the build. Anything unknown means the post is built the normal way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from ..output.store import atomic_write, integrity
+from . import labels, seams
+from .blog import blogs
+from .page_cache import _link, _plain, site_key
+
+log = logging.getLogger("mkdocs.plugins.newsbrief.freeze")
+
+RECORD_FILE = "freeze.json"
+_FORMAT = 1
+# The plugins whose per-page events this module accounts for (the module docstring).
+HANDLED_PLUGINS = {"newsbrief", "blog", "material/blog", "tags", "material/tags", "rss", "meta", "material/meta"}
+
+
+def _json():
+    try:
+        import orjson
+
+        return orjson.dumps, orjson.loads
+    except ImportError:  # (orjson is pinned; json gives the same data)
+        import json
+
+        return (lambda v: json.dumps(v).encode("utf-8")), json.loads
+
+
+_dumps, _loads = _json()
+
+
+@dataclasses.dataclass
+class Record:
+    key: str            # over the post's inputs (static part and its links' URLs)
+    sha: str            # sha256 of the page as written
+    dest: str           # its path in the site
+    readtime: int | None
+    title: str | None   # the title its render found (Page._title_from_render)
+    anchors: list       # Page.present_anchor_ids
+    calls: list         # its links and what each resolved to: [[url, result], ...]
+    drawers: list       # the drawer scripts it refers to
+    page_key: str | None
+
+
+def _sha256(path: str) -> str | None:
+    try:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def usable(config, engine: str | None, speedup, previous: Path | None) -> bool:
+    """Whether this build may freeze posts at all (see the module docstring)."""
+    if previous is None or speedup is None or engine != "pagefind":
+        return False
+    # Material's search stays listed, switched off for Pagefind (site/search.configure).
+    names = {name.split(" #", 1)[0] for name in config.plugins} - {"search", "material/search"}
+    if not names <= HANDLED_PLUGINS:
+        return False
+    return seams.usable("build-loop")
+
+
+class Freezer:
+    """One build's frozen posts: decided in ``plan()``, installed around MkDocs' page loop
+    by ``install()``; ``save()`` records this build's posts for the next one."""
+
+    def __init__(self, cache_dir: Path, previous: Path, speedup, related, tag_pages, drawers_store):
+        self.path = cache_dir / RECORD_FILE
+        self.previous = previous
+        self.speedup, self.related, self.tag_pages = speedup, related, tag_pages
+        self.drawers_store = drawers_store
+        self.static: dict[str, str] = {}      # src_uri -> static key part, every post
+        self.frozen: dict[str, Record] = {}   # src_uri -> its record, frozen posts
+        self.built: dict[str, dict] = {}      # src_uri -> what a built post left to record
+        self.owner: dict[str, object] = {}    # src_uri -> its blog plugin
+        self.on_written: list = []            # callbacks(page) for a frozen page put in place
+        self.drawers: set[str] = set()
+        self.page_keys: set[str] = set()
+        self.linked = 0
+        self._saved_loop = None
+
+    # -- deciding -------------------------------------------------------------------
+
+    def _load(self) -> dict[str, Record]:
+        try:
+            data = _loads(self.path.read_bytes())
+            if data.get("format") != _FORMAT:
+                return {}
+            return {src: Record(*fields) for src, fields in data["posts"].items()}
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return {}
+
+    def plan(self, config, files, nav) -> None:
+        """Every post's key (before any page event) and which posts are frozen."""
+        site = site_key(config, nav)
+        every = [p for b in blogs(config) for p in b.blog.posts]
+        registry: dict = {}
+        for post in every:
+            if lab := labels.from_meta(post.meta):
+                labels.register(registry, lab)
+        label_part = _plain(sorted([k, list(dataclasses.astuple(v))] for k, v in registry.items()))
+        site_part = integrity("freeze", str(_FORMAT), site, label_part)
+        for index, blog in enumerate(blogs(config)):
+            for post in blog.blog.posts:
+                self.owner[post.file.src_uri] = blog
+                self.static[post.file.src_uri] = self._static_key(site_part, index, blog, post, files)
+        old = self._load()
+        candidates = []
+        for post in every:
+            rec = old.get(post.file.src_uri)
+            # (the RSS plugin reads a post's HTML when it has no description; a post with no
+            # headline may have had no content, which the byline and chips go by)
+            if rec is None or not post.meta.get("description") or rec.title is None:
+                continue
+            calls = self._replay(post, rec.calls, config, files)
+            if calls is None or integrity(self.static[post.file.src_uri], _plain(calls)) != rec.key:
+                continue
+            candidates.append((post, rec))
+        # The previous site's copy must be the page the record describes (read, not trusted).
+        with ThreadPoolExecutor(2) as pool:
+            shas = list(pool.map(lambda pr: _sha256(os.path.join(self.previous, pr[1].dest)), candidates))
+        available = self._drawers_available({k for _, rec in candidates for k in rec.drawers})
+        for (post, rec), sha in zip(candidates, shas, strict=True):
+            if sha == rec.sha and post.file.dest_uri == rec.dest and all(k in available for k in rec.drawers):
+                self.frozen[post.file.src_uri] = rec
+
+    def _static_key(self, site_part: str, index: int, blog, post, files) -> str:
+        authors = getattr(blog, "authors", None) or {}
+        ids = getattr(post.config, "authors", None) or []
+        meta_tags = post.meta.get("tags") if isinstance(post.meta.get("tags"), list) else []
+        return integrity(
+            site_part, str(index), post.file.src_uri, post.file.dest_uri, post.url, post.markdown or "",
+            _plain(post.meta), _plain(dict(post.config.items())),
+            _plain([dict(authors[i].items()) if i in authors else None for i in ids]),
+            _plain([_link(c) for c in post.categories]),
+            _plain([_link(post.previous_page), _link(post.next_page)]),
+            _plain([_link(a) for a in post.ancestors]),
+            _plain([post.canonical_url, post.edit_url, post.is_homepage]),
+            _plain([[t, self.tag_pages.url(str(t)) if self.tag_pages is not None else None] for t in meta_tags]),
+            self.related.html_for(post, files) if self.related is not None else "",
+        )
+
+    def _replay(self, post, calls, config, files) -> list | None:
+        """What each recorded link resolves to now; None if any logs (the build would)."""
+        if not calls:
+            return []
+        got = self.speedup.replay_links(post, calls, config, files)
+        return got
+
+    def _drawers_available(self, keys: set[str]) -> set[str]:
+        from .shell import Drawers
+
+        drawers = Drawers(self.drawers_store)
+        return {k for k in keys if drawers.available(f"nb-nav.{k}.js")}
+
+    # -- the page loop -----------------------------------------------------------------
+
+    def install(self) -> None:
+        from mkdocs.commands import build
+
+        populate, build_page = build._populate_page, build._build_page
+        self._saved_loop = (build, populate, build_page)
+        freezer = self
+
+        def _populate_page(page, config, files, dirty=False):
+            if page.file.src_uri in freezer.frozen:
+                return freezer.populate(page, config, files)
+            return populate(page, config, files, dirty)
+
+        def _build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):
+            src = page.file.src_uri
+            if src in freezer.frozen:
+                return freezer.put_in_place(page, config)
+            build_page(page, config, doc_files, nav, env, dirty, excluded)
+            if src in freezer.static:
+                freezer.note_built(page)
+
+        _populate_page.__wrapped__, _build_page.__wrapped__ = populate, build_page
+        build._populate_page, build._build_page = _populate_page, _build_page
+
+    def uninstall(self) -> None:
+        if self._saved_loop is not None:
+            build, populate, build_page = self._saved_loop
+            build._populate_page, build._build_page = populate, build_page
+            self._saved_loop = None
+
+    def populate(self, page, config, files) -> None:
+        """A frozen post: what other pages and plugins read of it, without its render."""
+        rec = self.frozen[page.file.src_uri]
+        config._current_page = page
+        try:
+            page = config.plugins.on_pre_page(page, config=config, files=files)
+            page.read_source(config)  # (a no-op for posts: Material read them in on_files)
+            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+            page._title_from_render = rec.title
+            page.present_anchor_ids = set(rec.anchors)
+            blog = self.owner.get(page.file.src_uri)
+            if blog is not None and blog.config.post_readtime and not page.config.readtime:
+                page.config.readtime = rec.readtime
+            for name, plugin in config.plugins.items():
+                if name.split(" #", 1)[0] == "rss":
+                    plugin.on_page_content(None, page=page, config=config, files=files)
+        finally:
+            config._current_page = None
+
+    def put_in_place(self, page, config) -> None:
+        """A frozen post's page: the previous site's file (its bytes were checked in plan())."""
+        rec = self.frozen[page.file.src_uri]
+        dest = page.file.abs_dest_path
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        os.link(os.path.join(self.previous, rec.dest), dest)
+        self.linked += 1
+        self.drawers.update(rec.drawers)
+        if rec.page_key:
+            self.page_keys.add(rec.page_key)
+        for callback in self.on_written:
+            callback(page)
+
+    def note_built(self, page) -> None:
+        """What a post built the normal way leaves for the next build's record."""
+        self.built[page.file.src_uri] = {
+            "readtime": getattr(page.config, "readtime", None), "title": page._title_from_render,
+            "anchors": sorted(page.present_anchor_ids or ()), "calls": self.speedup.links_of(page),
+            "dest": page.file.dest_uri}
+
+    # -- recording ---------------------------------------------------------------------
+
+    def save(self, site_dir: str, page_keys: dict[str, str]) -> None:
+        """The record of this build's posts (frozen ones as they were; built ones read
+        back from the new site), for the next build."""
+        from .shell import _DRAWER_REF
+
+        posts: dict[str, list] = {}
+        for src, rec in self.frozen.items():
+            posts[src] = list(dataclasses.astuple(rec))
+        for src, done in self.built.items():
+            if done["calls"] is None or src not in self.static:
+                continue
+            try:
+                data = Path(site_dir, done["dest"]).read_bytes()
+            except OSError:
+                continue
+            key = integrity(self.static[src], _plain(done["calls"]))
+            drawers = sorted(set(_DRAWER_REF.findall(data.decode("utf-8", "replace"))))
+            posts[src] = [key, hashlib.sha256(data).hexdigest(), done["dest"], done["readtime"], done["title"],
+                          done["anchors"], done["calls"], drawers, page_keys.get(src)]
+        try:
+            atomic_write(self.path, _dumps({"format": _FORMAT, "posts": posts}))
+        except OSError as e:
+            log.warning(f"newsbrief: could not save the record of built posts: {e}")
+
+    def summary(self) -> str:
+        return (f"newsbrief: unchanged posts: {len(self.frozen)} not built again (linked from the previous "
+                f"site), {len(self.static) - len(self.frozen)} built")
