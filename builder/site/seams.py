@@ -347,6 +347,69 @@ def _check_blog_yaml() -> None:
     require(_source(structure).count("yaml.") == 1, "the blog's structure module uses `yaml` elsewhere too")
 
 
+# Material's PostConfig options (name: option class, nested option classes) whose
+# validation site/blog_speed.py stores: each validates its value alone (the file's path
+# is in the key too), into plain values or Material's DateDict.
+POST_CONFIG_OPTIONS = {
+    "authors": ("UniqueListOfItems", "Type"), "categories": ("UniqueListOfItems", "Type"), "date": ("PostDate",),
+    "draft": ("Optional", "Type"), "pin": ("Type",), "links": ("Optional", "PostLinks"),
+    "readtime": ("Optional", "Type"), "slug": ("Optional", "Type"),
+}
+
+
+def _check_blog_post_config() -> None:
+    """site/blog_speed.py puts a subclass of Material's PostConfig in the blog's structure
+    module whose validate() restores a post's stored validated options: Post.__init__ must
+    make, load and validate it as checked, Config.validate must set each option's value
+    and nothing else, and the options must be the checked ones."""
+    structure = import_module("material.plugins.blog.structure")
+    config = import_module("material.plugins.blog.structure.config")
+    options = import_module("material.plugins.blog.structure.options")
+    base = import_module("mkdocs.config.base")
+    require(structure.PostConfig is config.PostConfig, "the blog's structure module has another PostConfig")
+    require(issubclass(config.PostConfig, base.Config), "PostConfig is not an MkDocs Config")
+    _contains(_source(structure.Post.__init__), (
+        "self.config: PostConfig = PostConfig(file.abs_src_path)", "self.config.load_dict({",
+        "errors, warnings = self.config.validate()", "for _, w in warnings:", "for k, e in errors:"),
+        "Post.__init__")
+    require(_source(structure).count("PostConfig(") == 1, "the blog's structure module makes PostConfig elsewhere")
+    for name in ("validate", "_pre_validate", "_validate", "_post_validate", "load_dict"):
+        require(name not in vars(config.PostConfig), f"PostConfig has its own {name}")
+    _contains(_source(base.Config._validate), ("self[key] = config_option.validate(value)",), "Config._validate")
+    _contains(_source(base.Config.load_dict), ("self.update(patch)",), "Config.load_dict")
+    schema = {name: (type(opt).__name__, *(type(getattr(opt, a)).__name__ for a in ("option_type", "option")
+                                            if hasattr(opt, a))) for name, opt in config.PostConfig._schema}
+    require(schema == POST_CONFIG_OPTIONS, f"PostConfig's options are not the checked ones: {schema}")
+    _contains(_source(options.PostDate.pre_validation), ("DateDict(config[key_name])",), "PostDate.pre_validation")
+    init = _source(options.DateDict.__init__)
+    require(re.findall(r"self\.(\w+)\s*[:=]", init) == ["created"] and "super().__init__(data)" in init,
+            "DateDict.__init__ sets more than `created`")
+    require(set(vars(options.DateDict)) <= {"__init__", "__getattr__", "__module__", "__qualname__", "__doc__",
+                                            "__orig_bases__", "__dict__", "__weakref__", "__parameters__",
+                                            "__annotations__"}, "DateDict has more than __init__ and __getattr__")
+
+
+def _check_blog_dates() -> None:
+    """site/blog_speed.py remembers Babel's format_date / format_datetime in the blog
+    plugin's module for the build: they must be Babel's, called only by _format_date,
+    with the date and keyword format and locale."""
+    plugin = import_module("material.plugins.blog.plugin")
+    dates = import_module("babel.dates")
+    require(plugin.format_date is dates.format_date and plugin.format_datetime is dates.format_datetime,
+            "the blog plugin's format_date / format_datetime are not Babel's")
+    src = _source(plugin)
+    require(len(re.findall(r"\bformat_date\(", src)) == 1 and len(re.findall(r"\bformat_datetime\(", src)) == 1,
+            "the blog plugin calls format_date / format_datetime elsewhere")
+    _contains(_source(plugin.BlogPlugin._format_date), ("format_date(date, format = format, locale = locale)",
+                                                       "format_datetime(date, format = format, locale = locale)"),
+              "BlogPlugin._format_date")
+    require(list(inspect.signature(dates.format_date).parameters)[:3] == ["date", "format", "locale"],
+            "Babel's format_date(date, format, locale) has another signature")
+    require(list(inspect.signature(dates.format_datetime).parameters)[:4] == ["datetime", "format", "tzinfo",
+                                                                               "locale"],
+            "Babel's format_datetime(datetime, format, tzinfo, locale) has another signature")
+
+
 def _check_blog_pagination() -> None:
     """site/pagination.py replaces BlogPlugin._generate_pages and _render on each blog
     instance: Material must create, link and render a list's pages as it did when checked."""
@@ -518,6 +581,10 @@ SEAMS = {s.name: s for s in (
          "the blog plugin's own list", _check_blog_post_list),
     Seam("blog-yaml", "front matter parsed with LibYAML (the blog's SafeLoader)",
          "PyYAML's SafeLoader", _check_blog_yaml),
+    Seam("blog-post-config", "posts' validated configuration stored by their front matter (the blog's PostConfig)",
+         "Material validates every post's configuration", _check_blog_post_config),
+    Seam("blog-dates", "the blog's dates formatted once per date and format (Babel's format_date/format_datetime)",
+         "Babel formats every date", _check_blog_dates),
     Seam("blog-views", "O(1) view membership (the blog's _resolve_views)",
          "the blog plugin walks its views for every page", _check_blog_views),
     Seam("blog-excerpt-parser", "an excerpt's Markdown parser made on first use (Excerpt.__init__)",

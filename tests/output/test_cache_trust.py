@@ -11,7 +11,6 @@ import json
 import os
 import random
 import shutil
-import zlib
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -220,16 +219,21 @@ def test_an_edited_blog_cache_entry_is_dropped(tmp_path):
     c.put("k2", ["<p>two</p>", [], None, ["a"], [["a", "#a"]]])
     c.put("k3", [None, None, None])
     c.save()
-    path = tmp_path / blog_speed.CACHE_SUBDIR / blog_speed.CACHE_FILE
-    header, *lines = zlib.decompress(path.read_bytes()).decode().split("\n")
+    # (adapted to the append-only store: the log edited in place, the index rewritten)
+    folder = tmp_path / blog_speed.CACHE_SUBDIR
+    path = folder / blog_speed.CACHE_FILE
+    header, *lines = path.read_text(encoding="utf-8").split("\n")
     entries = {line.split("\t")[0]: line.split("\t") for line in lines}
-    entries["k1"][2] = entries["k1"][2].replace("<p>one</p>", "<script>alert(1)</script>")  # hash not updated
-    entries["k3"][2] = json.dumps([None, 5])  # wrong shape
-    entries["k3"][1] = blog_speed.integrity("blog", "k3", entries["k3"][2])
-    path.write_bytes(zlib.compress("\n".join([header, *("\t".join(e) for e in entries.values())]).encode()))
+    log = folder / json.loads(header)["log"]
+    data = log.read_bytes()
+    data = data.replace(b"<p>one</p>", b"<b>one</b>")  # the same length; hash not updated
+    wrong = json.dumps([None, 5]).encode()  # wrong shape, with its own hash
+    entries["k3"][2:] = [blog_speed.integrity("blog", "k3", wrong.decode()), str(len(data)), str(len(wrong))]
+    log.write_bytes(data + wrong)
+    path.write_text("\n".join([header, *("\t".join(e) for e in entries.values())]), encoding="utf-8")
     again = blog_speed.Cache(tmp_path)
     assert again.get("k1") is None and again.get("k3") is None
     assert again.get("k2") == ["<p>two</p>", [], None, ["a"], [["a", "#a"]]]
     assert again.discarded == 2
-    path.write_bytes(b"not zlib")
+    path.write_bytes(b"not an index")
     assert blog_speed.Cache(tmp_path).old == {}

@@ -15,7 +15,6 @@ import re
 import shutil
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import pytest
@@ -190,17 +189,26 @@ def test_page_cache_stored_every_page_in_the_background(sites):
         assert page_cache.unseal(path.stem, path.read_text(encoding="utf-8")) is not None
 
 
-def test_blog_cache_written_in_pieces_is_the_same_file():
-    cache = blog_speed.Cache(None)
+def test_blog_cache_written_in_pieces_is_the_same_file(tmp_path):
+    # (adapted to the append-only store, tests/site/test_posts7.py: the index written in
+    # pieces, the log an entry's JSON text after another)
+    cache = blog_speed.Cache(tmp_path)
     cache.new = {"k1": ["<p>é \u2028 \"q\"</p>", None, []],
                  "k\"2": ["<h1>x</h1>", [{"level": 1, "id": "x", "name": "X", "children": []}], "X", ["x"],
                           [["x", "y"]]]}
-    whole = "\n".join([json.dumps({"format": blog_speed.FORMAT}), *(
-        f"{key}\t{integrity('blog', key, json.dumps(entry, separators=(',', ':')))}\t"
-        f"{json.dumps(entry, separators=(',', ':'))}" for key, entry in cache.new.items())]).encode()
-    assert zlib.decompress(b"".join(cache.compressed())) == whole
-    cache.new = {}
-    assert json.loads(zlib.decompress(b"".join(cache.compressed()))) == {"format": blog_speed.FORMAT}
+    cache.dirty = True
+    cache.save()
+    bodies = [json.dumps(entry, separators=(',', ':')) for entry in cache.new.values()]
+    folder = tmp_path / blog_speed.CACHE_SUBDIR
+    header, *lines = (folder / blog_speed.CACHE_FILE).read_text(encoding="utf-8").split("\n")
+    assert json.loads(header) == {"format": blog_speed.FORMAT, "log": "entries-1.log", "build": 1}
+    log = (folder / "entries-1.log").read_bytes()
+    index = {line.split("\t")[0]: line.split("\t")[1:] for line in lines}
+    assert index.keys() == cache.new.keys()
+    for (key, (build, digest, offset, length)), body in zip(index.items(), bodies, strict=True):
+        assert build == "1" and digest == integrity("blog", key, body)
+        assert log[int(offset):int(offset) + int(length)] == body.encode()
+    assert blog_speed.Cache(tmp_path).old == cache.new
 
 
 def test_excerpt_parser_is_made_on_first_use(monkeypatch):

@@ -308,12 +308,12 @@ def test_the_blog_cache_writes_back_what_it_read(tmp_path):
     path = tmp_path / blog_speed.CACHE_SUBDIR / blog_speed.CACHE_FILE
     again = blog_speed.Cache(tmp_path)
     assert again.get("a") == ["<p>a</p>", None, []] and again.get("b") == [3]
-    assert not again.dirty and again.kept.keys() == {"a", "b"}
+    assert not again.dirty and again.read == {"a", "b"}
     before = path.read_bytes()
-    again.put("b", [5])  # replaced: written anew; "c" unused: dropped
+    again.put("b", [5])  # replaced: written anew; "c" unused: kept for blog_speed.KEEP_BUILDS writing builds
     again.save()
     third = blog_speed.Cache(tmp_path)
-    assert (third.get("a"), third.get("b"), third.get("c")) == (["<p>a</p>", None, []], [5], None)
+    assert (third.get("a"), third.get("b"), third.get("c")) == (["<p>a</p>", None, []], [5], [4])
     assert path.read_bytes() != before
     path.write_bytes(b"marker")
     third.save()  # nothing changed, nothing dropped: not written

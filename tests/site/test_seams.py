@@ -216,7 +216,8 @@ to_url = pages._RelativePathTreeprocessor.path_to_url
 pages._RelativePathTreeprocessor.path_to_url = lambda self, url, extra=None: to_url(self, url)  # page-render
 real = seams.import_module
 def import_module(name):
-    if name in ("mkdocs.commands.build", "material.plugins.blog.plugin"):  # page-cache, blog-posts, post-list, readtime
+    if name in ("mkdocs.commands.build", "material.plugins.blog.plugin",  # page-cache, blog-posts, post-list,
+                "material.plugins.blog.structure.options"):  # readtime, blog-dates; blog-post-config
         raise ImportError("No module named " + repr(name))
     return real(name)
 seams.import_module = import_module
