@@ -305,9 +305,9 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         if self.config.cold_speed and seams.usable("blog-views"):
             cold_speed.index_views(blogs(config))  # the blog plugin's on_nav is done
         nav = navigation.arrange(nav, files)
-        previous = site_reuse.previous_site(config.site_dir)
-        if self.config.freeze and self.config.site_reuse \
-                and freezing.usable(config, self.search_engine, self._speedup, previous):
+        if self.config.freeze and self.config.site_reuse and site_reuse.under_newsbrief_build(config.site_dir) \
+                and freezing.usable(config, self.search_engine, self._speedup):
+            previous = site_reuse.previous_site(config.site_dir)
             self._freeze = freezing.Freezer(self.root / CACHE_DIR, previous, self._speedup, self.related,
                                             self.tag_pages, self.root / CACHE_DIR / "drawers")
             self._freeze.plan(config, files, nav)

@@ -90,9 +90,10 @@ def _sha256(path: str) -> str | None:
         return None
 
 
-def usable(config, engine: str | None, speedup, previous: Path | None) -> bool:
-    """Whether this build may freeze posts at all (see the module docstring)."""
-    if previous is None or speedup is None or engine != "pagefind":
+def usable(config, engine: str | None, speedup) -> bool:
+    """Whether this build may freeze posts at all (see the module docstring); a build with
+    no previous site to link from freezes none but records its posts for the next one."""
+    if speedup is None or engine != "pagefind":
         return False
     # Material's search stays listed, switched off for Pagefind (site/search.configure).
     names = {name.split(" #", 1)[0] for name in config.plugins} - {"search", "material/search"}
@@ -105,7 +106,7 @@ class Freezer:
     """One build's frozen posts: decided in ``plan()``, installed around MkDocs' page loop
     by ``install()``; ``save()`` records this build's posts for the next one."""
 
-    def __init__(self, cache_dir: Path, previous: Path, speedup, related, tag_pages, drawers_store):
+    def __init__(self, cache_dir: Path, previous: Path | None, speedup, related, tag_pages, drawers_store):
         self.path = cache_dir / RECORD_FILE
         self.previous = previous
         self.speedup, self.related, self.tag_pages = speedup, related, tag_pages
@@ -145,7 +146,7 @@ class Freezer:
             for post in blog.blog.posts:
                 self.owner[post.file.src_uri] = blog
                 self.static[post.file.src_uri] = self._static_key(site_part, index, blog, post, files)
-        old = self._load()
+        old = self._load() if self.previous is not None else {}
         candidates = []
         for post in every:
             rec = old.get(post.file.src_uri)

@@ -32,13 +32,22 @@ from .build import PARTIAL, STAMP
 log = logging.getLogger("mkdocs.plugins.newsbrief.site_reuse")
 
 
+def _live_name(site_dir: str | Path) -> str | None:
+    m = re.fullmatch(r"(.+)" + re.escape(PARTIAL) + r"-\d+", Path(site_dir).name)
+    return None if m is None else m.group(1)
+
+
+def under_newsbrief_build(site_dir: str | Path) -> bool:
+    """Whether MkDocs builds into the builder's ``<site>.partial-PID`` (`newsbrief build`)."""
+    return _live_name(site_dir) is not None
+
+
 def previous_site(site_dir: str | Path) -> Path | None:
     """The live site a build into ``site_dir`` replaces, if it may be linked from."""
-    partial = Path(site_dir)
-    m = re.fullmatch(r"(.+)" + re.escape(PARTIAL) + r"-\d+", partial.name)
-    if m is None:
+    name = _live_name(site_dir)
+    if name is None:
         return None
-    previous = partial.with_name(m.group(1))
+    previous = Path(site_dir).with_name(name)
     if previous.is_symlink() or not previous.is_dir() or not (previous / STAMP).is_file():
         return None
     return previous

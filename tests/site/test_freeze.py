@@ -1,0 +1,156 @@
+"""Unchanged posts are not built again (site/freeze.py, issue #15 +1 builds).
+
+A project on Pagefind (freezing needs it: Material's search indexes each built page) is
+built, then changed and built again: the site must equal, byte for byte, a cold build of
+the same seeds in a fresh folder (same SOURCE_DATE_EPOCH and site URL), while most posts
+were frozen (the log says how many: the comparison is not vacuous). A page of the live
+site that differs from what its record says is built again, never linked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from dumpgen import make_dump
+from invariants import tree
+from site_support import copy_project
+
+from builder.site import freeze, seams
+
+N = 24
+_FROZEN = re.compile(r"unchanged posts: (\d+) not built again \(linked from the previous site\), (\d+) built")
+
+
+def _project(dest: Path, seeds: Path | None = None) -> Path:
+    project = copy_project(dest)
+    cfg = project / "mkdocs.yml"
+    marker = "      posts_dir: posts\n"
+    text = cfg.read_text(encoding="utf-8")
+    assert marker in text
+    cfg.write_text(text.replace(marker, marker + "      search: pagefind\n", 1), encoding="utf-8")
+    shutil.rmtree(project / "seeds")
+    if seeds is not None:
+        shutil.copytree(seeds, project / "seeds")
+    else:
+        (project / "seeds").mkdir()
+        rng = random.Random(77)
+        for i in range(N):
+            (project / "seeds" / f"d{i:03d}.txt").write_text(make_dump(rng).text, encoding="utf-8")
+    return project
+
+
+def _build(project: Path) -> str:
+    env = dict(os.environ, NEWSBRIEF_SITE_URL="https://news.example.org/briefs/", SOURCE_DATE_EPOCH="1700000000")
+    env.pop("NEWSBRIEF_STRICT", None)
+    p = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=project, env=env, capture_output=True,
+                       text=True, timeout=900, stdin=subprocess.DEVNULL)
+    assert p.returncode == 0, (p.stdout + p.stderr)[-4000:]
+    return p.stdout + p.stderr
+
+
+def _frozen(log: str) -> tuple[int, int] | None:
+    m = _FROZEN.search(log)
+    return None if m is None else (int(m[1]), int(m[2]))
+
+
+def _same_as_cold(project: Path, tmp: Path) -> None:
+    cold = _project(tmp, project / "seeds")
+    assert _frozen(_build(cold))[0] == 0  # (no previous site: nothing to freeze)
+    got, want = tree(project / "site"), tree(cold / "site")
+    assert got.keys() == want.keys(), sorted(got.keys() ^ want.keys())[:20]
+    assert [rel for rel in want if got[rel] != want[rel]] == []
+
+
+def _add(seeds: Path) -> None:
+    (seeds / "g-new.txt").write_text(make_dump(random.Random(-5)).text, encoding="utf-8")
+
+
+def _edit(seeds: Path) -> None:
+    path = seeds / "d011.txt"
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + " Officials said talks would resume.\n",
+                    encoding="utf-8")
+
+
+def _remove(seeds: Path) -> None:
+    (seeds / "d020.txt").unlink()
+
+
+@pytest.mark.slow
+def test_builds_with_frozen_posts_equal_cold_builds(tmp_path):
+    project = _project(tmp_path / "inc")
+    assert _frozen(_build(project))[0] == 0  # no previous site: built and recorded
+    before = tree(project / "site")
+    frozen, built = _frozen(_build(project))
+    record = json.loads((project / ".newsbrief-cache" / freeze.RECORD_FILE).read_text(encoding="utf-8"))
+    assert built == 0 and frozen == len(record["posts"]) >= N // 2  # every brief and digest, none built
+    assert tree(project / "site") == before
+    for i, change in enumerate((_add, _edit, _remove)):
+        change(project / "seeds")
+        frozen, built = _frozen(_build(project))
+        assert built >= 1, change.__name__
+        if change is not _remove:  # (a removal may empty a month: a new navigation, nothing frozen)
+            assert frozen > built, change.__name__
+        _same_as_cold(project, tmp_path / f"cold-{i}")
+
+
+@pytest.mark.slow
+def test_a_page_changed_in_the_live_site_is_built_again(tmp_path):
+    project = _project(tmp_path / "p")
+    _build(project)
+    _build(project)
+    record = json.loads((project / ".newsbrief-cache" / freeze.RECORD_FILE).read_text(encoding="utf-8"))
+    _, fields = sorted(record["posts"].items())[0]
+    page = project / "site" / fields[2]
+    original = page.read_bytes()
+    page.unlink()  # (the live site's page is a link shared with the page cache's run: replace it)
+    page.write_bytes(original.replace(b"</body>", b"<script>alert(1)</script></body>"))
+    total = len(record["posts"])
+    # Its record's key altered too: that post's inputs "changed".
+    _, other_fields = sorted(record["posts"].items())[1]
+    other_fields[0] = "0" * 64
+    (project / ".newsbrief-cache" / freeze.RECORD_FILE).write_text(json.dumps(record), encoding="utf-8")
+    frozen, built = _frozen(_build(project))
+    assert (frozen, built) == (total - 2, 2)
+    assert (project / "site" / fields[2]).read_bytes() == original
+    _same_as_cold(project, tmp_path / "cold")
+
+
+def test_material_search_builds_every_post(tmp_path):
+    """Material's search indexes each page's HTML as it is built: nothing is frozen."""
+    project = copy_project(tmp_path / "m")
+    shutil.rmtree(project / "seeds")
+    (project / "seeds").mkdir()
+    rng = random.Random(3)
+    for i in range(4):
+        (project / "seeds" / f"d{i}.txt").write_text(make_dump(rng).text, encoding="utf-8")
+    _build(project)
+    assert _frozen(_build(project)) is None
+    assert not (project / ".newsbrief-cache" / freeze.RECORD_FILE).exists()
+
+
+def test_the_build_loop_seam_fails_on_another_signature(monkeypatch):
+    from mkdocs.commands import build
+
+    assert seams.check("build-loop") is None
+    monkeypatch.setattr(build, "_populate_page", lambda page, config, files: None)
+    assert "signature" in seams.check("build-loop")
+
+
+def test_freezing_needs_known_plugins_and_pagefind(tmp_path):
+    class Config:
+        plugins: ClassVar[dict] = {"newsbrief": 0, "material/search": 0, "material/blog": 0, "rss": 0}
+
+    assert freeze.usable(Config, "pagefind", object())
+    assert not freeze.usable(Config, "material", object())
+    assert not freeze.usable(Config, "pagefind", None)  # no blog cache: links cannot be replayed
+    Config.plugins = {**Config.plugins, "macros": 0}
+    assert not freeze.usable(Config, "pagefind", object())
