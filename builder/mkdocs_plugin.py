@@ -13,7 +13,10 @@ Order of events (MkDocs 1.6) and why each hook is where it is:
   (site/escaping.py); one generated page per tag (site/tag_pages.py).
 - ``on_nav`` (priority -100, after the blog's): the tabs (site/navigation.py); the blog's
   post list gets its O(1) membership test (site/blog_speed.py), its views theirs
-  (site/cold_speed.py).
+  (site/cold_speed.py). With the navigation final, which posts are not built again
+  (site/freeze.py: it wraps MkDocs' page loop until ``on_post_build``), then the second
+  core (site/second_core.py: ``reached`` from ``on_page_markdown``, ``populated`` from
+  ``on_env``, ``written`` from ``on_post_page`` and for each frozen page).
 - ``on_page_markdown``: a labelled post's title as plain text ("Updated: ...") for the
   <title>, feeds and search (site/labels.py); a post's dump strings escaped before the tags plugin (-50)
   collects them; the headline of generated publisher/author pages made text; the
@@ -26,7 +29,8 @@ Order of events (MkDocs 1.6) and why each hook is where it is:
 - ``on_post_page``: a labelled headline's badge wherever its title is shown as HTML
   (site/labels.py; the label was taken off the plain-text title in on_page_markdown).
 - ``on_post_build`` (priority -100, after the RSS plugin): the JSON Feeds' names and tags
-  as plain text (site/feeds.py).
+  as plain text (site/feeds.py); the drawer scripts; the record of this build's posts
+  (site/freeze.py), then the page cache's clean-up; Pagefind.
 - ``on_env`` (priority 200, before the tags plugin renders listings at 100 and before
   any template): post titles escaped (the RSS plugin has read them raw by then, and
   escapes them itself), the byline under each headline (site/byline.py), the page cache

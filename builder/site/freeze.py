@@ -119,6 +119,7 @@ class Freezer:
         self.drawers: set[str] = set()
         self.page_keys: set[str] = set()
         self.linked = 0
+        self._dirs: set[str] = set()
         self._saved_loop = None
 
     # -- deciding -------------------------------------------------------------------
@@ -249,7 +250,10 @@ class Freezer:
         """A frozen post's page: the previous site's file (its bytes were checked in plan())."""
         rec = self.frozen[page.file.src_uri]
         dest = page.file.abs_dest_path
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        folder = os.path.dirname(dest)
+        if folder not in self._dirs:
+            os.makedirs(folder, exist_ok=True)
+            self._dirs.add(folder)
         os.link(os.path.join(self.previous, rec.dest), dest)
         self.linked += 1
         self.drawers.update(rec.drawers)
