@@ -268,10 +268,19 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             server.watch(str(rules))
         return server
 
+    def on_startup(self, *, command, dirty):
+        # (defining it keeps this instance across `mkdocs serve` rebuilds; on_config resets it)
+        self._command = command
+
     def on_pre_build(self, *, config):
-        """The RSS plugin writes <image><url>None</url> when no image is configured;
-        point each feed (briefs and digests: every rss instance) at the theme's own
-        favicon (on this site, so no other host)."""
+        """Under `mkdocs serve`, the last build's pages are set aside before MkDocs empties
+        the site folder, for unchanged posts to be linked from (site/freeze.py). The RSS
+        plugin writes <image><url>None</url> when no image is configured; point each feed
+        (briefs and digests: every rss instance) at the theme's own favicon (on this site,
+        so no other host)."""
+        self._discard_set_aside()
+        if self.config.enabled and self.config.freeze and getattr(self, "_command", None) == "serve":
+            self._serve_previous = freezing.set_aside(config.site_dir)
         if not config.site_url:
             return
         logo = config.site_url.rstrip("/") + "/assets/images/favicon.png"
@@ -309,11 +318,14 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         if self.config.cold_speed and seams.usable("blog-views"):
             cold_speed.index_views(blogs(config))  # the blog plugin's on_nav is done
         nav = navigation.arrange(nav, files)
-        if self.config.freeze and self.config.site_reuse and site_reuse.under_newsbrief_build(config.site_dir) \
-                and freezing.usable(config, self.search_engine, self._speedup):
-            previous = site_reuse.previous_site(config.site_dir)
-            self._freeze = freezing.Freezer(self.root / CACHE_DIR, previous, self._speedup, self.related,
-                                            self.tag_pages, self.root / CACHE_DIR / "drawers")
+        serving = getattr(self, "_command", None) == "serve"
+        built = self.config.site_reuse and site_reuse.under_newsbrief_build(config.site_dir)
+        if self.config.freeze and (serving or built) and freezing.usable(config, self.search_engine, self._speedup):
+            previous = self._serve_previous if serving else site_reuse.previous_site(config.site_dir)
+            # (`serve` builds at another address: its pages and record are its own)
+            record = freezing.SERVE_RECORD_FILE if serving else freezing.RECORD_FILE
+            self._freeze = freezing.Freezer(self.root / CACHE_DIR / record, previous, self._speedup,
+                                            self.related, self.tag_pages, self.root / CACHE_DIR / "drawers")
             self._freeze.plan(config, files, nav)
             self._freeze.install()
         if self.config.cold_speed:  # a second core (site/second_core.py)
@@ -406,6 +418,10 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             self._reuse = site_reuse.install(config, files)
         return env
 
+    def _discard_set_aside(self, wait: bool = False) -> None:
+        freezing.discard(getattr(self, "_serve_previous", None), wait)
+        self._serve_previous = None
+
     def _close_freeze(self, keep: bool) -> None:
         """Put MkDocs' page loop back (``keep``: after a build that wrote every page). The
         record of the last finished build stays as it is after a failed one: a post is
@@ -457,6 +473,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             if page_cache is not None:
                 page_cache.keep(freezer.page_keys)
         self._close_freeze(keep=True)
+        self._discard_set_aside()
         if page_cache is not None:
             page_cache.close()  # only after a build that wrote every page
         if self.config.enabled and self.search_engine == "pagefind":
@@ -464,11 +481,13 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
 
     def on_build_error(self, *, error):
         self._close_freeze(keep=False)
+        self._discard_set_aside()
         self._close_speedup()
         self._close_reuse()
         self._page_cache = None
 
     def on_shutdown(self):
+        self._discard_set_aside(wait=True)
         self._close_freeze(keep=False)
         self._close_speedup()
         self._close_reuse()

@@ -24,7 +24,8 @@ from the previous site. What the other pages need of it is what a normal build g
 - Material's read time, the rendered title (excerpts use it) and the anchors (MkDocs checks
   links into the page) come from the record.
 
-Only under ``newsbrief build`` (the previous site is there to link from, site_reuse.py),
+Only under ``newsbrief build`` (the previous site is there to link from, site_reuse.py)
+and ``mkdocs serve`` (the last build's pages are set aside before MkDocs empties its folder),
 with Pagefind as the search engine (Material's search indexes each page's HTML in its
 ``on_page_context``), every configured plugin one whose per-page events are handled above
 (site_reuse.KNOWN_PLUGINS without Material's search), and the blog cache of
@@ -39,6 +40,9 @@ import dataclasses
 import hashlib
 import logging
 import os
+import shutil
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -50,6 +54,8 @@ from .page_cache import _link, _plain, site_key
 log = logging.getLogger("mkdocs.plugins.newsbrief.freeze")
 
 RECORD_FILE = "freeze.json"
+SERVE_RECORD_FILE = "freeze-serve.json"
+SET_ASIDE = ".newsbrief-previous"
 _FORMAT = 1
 # The plugins whose per-page events this module accounts for (the module docstring).
 HANDLED_PLUGINS = {"newsbrief", "blog", "material/blog", "tags", "material/tags", "rss", "meta", "material/meta"}
@@ -102,12 +108,38 @@ def usable(config, engine: str | None, speedup) -> bool:
     return seams.usable("build-loop")
 
 
+def set_aside(site_dir: str) -> Path | None:
+    """Under `mkdocs serve`, which empties its site folder before each build: the last
+    build's pages moved to a sibling folder (None if there are none)."""
+    site = Path(site_dir)
+    aside = site.with_name(f"{site.name}{SET_ASIDE}-{time.monotonic_ns()}")  # (an older one may be being deleted)
+    try:
+        if not site.is_dir() or not any(site.iterdir()):
+            return None
+        os.rename(site, aside)
+        site.mkdir()
+    except OSError as e:
+        log.debug(f"newsbrief: last pages not set aside: {e}")
+        return None
+    return aside
+
+
+def discard(aside: Path | None, wait: bool = False) -> None:
+    """A set-aside folder deleted (in the background unless ``wait``)."""
+    if aside is None:
+        return
+    if wait:
+        shutil.rmtree(aside, ignore_errors=True)
+    else:
+        threading.Thread(target=shutil.rmtree, args=(aside, True), daemon=True, name="newsbrief-aside").start()
+
+
 class Freezer:
     """One build's frozen posts: decided in ``plan()``, installed around MkDocs' page loop
     by ``install()``; ``save()`` records this build's posts for the next one."""
 
-    def __init__(self, cache_dir: Path, previous: Path | None, speedup, related, tag_pages, drawers_store):
-        self.path = cache_dir / RECORD_FILE
+    def __init__(self, record: Path, previous: Path | None, speedup, related, tag_pages, drawers_store):
+        self.path = record
         self.previous = previous
         self.speedup, self.related, self.tag_pages = speedup, related, tag_pages
         self.drawers_store = drawers_store
