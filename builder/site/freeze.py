@@ -41,7 +41,6 @@ import hashlib
 import logging
 import os
 import shutil
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -49,6 +48,7 @@ from pathlib import Path
 from ..output.store import atomic_write, integrity
 from . import labels, seams
 from .blog import blogs
+from .build import remove_later
 from .page_cache import _link, _plain, site_key
 
 log = logging.getLogger("mkdocs.plugins.newsbrief.freeze")
@@ -125,13 +125,13 @@ def set_aside(site_dir: str) -> Path | None:
 
 
 def discard(aside: Path | None, wait: bool = False) -> None:
-    """A set-aside folder deleted (in the background unless ``wait``)."""
+    """A set-aside folder deleted (by a detached process, as a replaced site is, unless ``wait``)."""
     if aside is None:
         return
     if wait:
         shutil.rmtree(aside, ignore_errors=True)
     else:
-        threading.Thread(target=shutil.rmtree, args=(aside, True), daemon=True, name="newsbrief-aside").start()
+        remove_later(aside)
 
 
 class Freezer:
