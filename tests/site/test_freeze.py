@@ -58,8 +58,9 @@ def _build(project: Path) -> str:
 
 
 def _frozen(log: str) -> tuple[int, int] | None:
-    m = _FROZEN.search(log)
-    return None if m is None else (int(m[1]), int(m[2]))
+    """The last build's figures in the log."""
+    found = _FROZEN.findall(log)
+    return None if not found else (int(found[-1][0]), int(found[-1][1]))
 
 
 def _same_as_cold(project: Path, tmp: Path) -> None:
@@ -154,3 +155,82 @@ def test_freezing_needs_known_plugins_and_pagefind(tmp_path):
     assert not freeze.usable(Config, "pagefind", None)  # no blog cache: links cannot be replayed
     Config.plugins = {**Config.plugins, "macros": 0}
     assert not freeze.usable(Config, "pagefind", object())
+
+
+# -- mkdocs serve --------------------------------------------------------------------------
+
+
+def test_set_aside_moves_the_last_pages_and_discard_deletes_them(tmp_path):
+    site = tmp_path / "mkdocs_x"
+    site.mkdir()
+    assert freeze.set_aside(str(site)) is None  # nothing built yet
+    (site / "a").mkdir()
+    (site / "a" / "index.html").write_text("<p>a</p>", encoding="utf-8")
+    aside = freeze.set_aside(str(site))
+    assert aside is not None and (aside / "a" / "index.html").read_text(encoding="utf-8") == "<p>a</p>"
+    assert site.is_dir() and not any(site.iterdir())  # MkDocs' folder, empty, still there
+    freeze.discard(aside, wait=True)
+    assert not aside.exists()
+
+
+def _get(url: str) -> bytes | None:
+    """A served page without the script the live-reload server puts in each response."""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            body = r.read()
+    except OSError:
+        return None
+    return re.sub(rb"<script>(?:(?!</script>).)*livereload\(\d+, \d+\);\s*</script>", b"", body, flags=re.S)
+
+
+@pytest.mark.slow
+def test_serve_links_unchanged_posts_from_its_last_build(tmp_path):
+    import signal
+    import socket
+    import time
+
+    project = _project(tmp_path / "s")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path / "serve.log"
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", NO_MKDOCS_2_WARNING="1")
+    env.pop("NEWSBRIEF_STRICT", None)
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}",
+                                 "-f", "mkdocs.yml"], cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    base = f"http://127.0.0.1:{port}/"
+
+    def wait_for(cond, what):
+        deadline = time.monotonic() + 120
+        while not cond():
+            assert proc.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, f"{what}:\n" + log.read_text()
+            time.sleep(0.3)
+
+    try:
+        wait_for(lambda: "Serving on" in log.read_text(), "never served")
+        record = json.loads((project / ".newsbrief-cache" / freeze.SERVE_RECORD_FILE).read_text(encoding="utf-8"))
+        dests = sorted(fields[2] for fields in record["posts"].values())
+        before = {d: _get(base + d.removesuffix("index.html")) for d in dests}
+        assert all(before.values())
+        _add(project / "seeds")
+        wait_for(lambda: log.read_text().count("Documentation built") >= 2, "no rebuild")
+        frozen, built = _frozen(log.read_text())
+        assert frozen > built >= 1
+        after = {d: _get(base + d.removesuffix("index.html")) for d in dests}
+        # Every page still served; most are the very same (the new brief's neighbours changed).
+        assert all(after.values())
+        assert sum(after[d] == before[d] for d in dests) >= frozen - 2
+        warnings = [ln for ln in log.read_text().splitlines() if "WARNING" in ln and "code 404" not in ln]
+        assert warnings == []
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
