@@ -24,7 +24,7 @@ from .archive.chrome import apply_learned, body_spans, learned_chrome, learned_h
 from .archive.duplicates import mark_near_duplicates, resolve
 from .archive.names import assign_names, kept_categories
 from .archive.pages import assign_pages, previous_pages
-from .archive.related import related
+from .archive.related import Memo, related_again
 from .archive.tags import normalise_tags
 from .convert import Scan, content_key, process_file, process_files, scan_files
 from .convert.discover import discover, display_path
@@ -126,13 +126,17 @@ def decide(outcomes: list[Outcome], rules: Rules, posts_rel: str, root: Path,
         link_related(outcomes, rules)
 
 
-def link_related(outcomes: list[Outcome], rules: Rules) -> None:
-    """The last decision: each brief's related briefs (their pages)."""
+def link_related(outcomes: list[Outcome], rules: Rules, memo: Memo | None = None) -> Memo | None:
+    """The last decision: each brief's related briefs (their pages). `memo`: what the
+    last run's step found (the same lists, found again only near what changed); returns
+    this run's."""
     ok = [o for o in outcomes if o.status == OK]
     pages = {o.source_path: o.page for o in ok}
     by_source = {o.source_path: o for o in ok}
-    for key, rel in related([(o.source_path, o.article, o.features) for o in ok], rules.related_max).items():
+    found, memo = related_again([(o.source_path, o.article, o.features) for o in ok], memo, rules.related_max)
+    for key, rel in found.items():
         by_source[key].related = [pages[k] for k in rel]
+    return memo
 
 
 @dataclass
@@ -280,10 +284,10 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     scans = {src: (scan, done.views[src].digest()) for src, scan in done.scans.items()}
     records = cache.start_records(result.outcomes, stats, scans, stubs, batch) if cache else None
     batch.start()
-    link_related(result.outcomes, rules)
+    memo = link_related(result.outcomes, rules, cache.related_memo() if cache else None)
     files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs, pages=pages, digests=digests)
     result.write = folder.sync(files_out)
     if cache:
         cache.save(result.outcomes, stats, result.learned, extra_files(files_out), scans, same=stubs, records=records,
-                   digests={rel: key for rel, (key, _) in digests().items()})
+                   digests={rel: key for rel, (key, _) in digests().items()}, related=memo)
     return result

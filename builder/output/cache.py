@@ -44,6 +44,7 @@ from pathlib import Path
 import orjson
 
 from .. import __version__
+from ..archive.related import Memo
 from ..convert import Scan, lang
 from ..convert.enrich import earlier_slugs
 from ..convert.features import ArticleFeatures
@@ -239,7 +240,8 @@ def fingerprint(rules_signature: list[str], posts_rel: str) -> str:
 def clear(folder: Path) -> None:
     """Delete every cache newsbrief keeps in `folder` (``--no-cache``: the run then
     converts and renders everything and writes the caches anew)."""
-    for old in [*folder.glob("convert-*.json"), *folder.glob("records-*.json"), *folder.glob("langid-*.npz")]:
+    for old in [*folder.glob("convert-*.json"), *folder.glob("records-*.json"), *folder.glob("related-*.json"),
+                *folder.glob("langid-*.npz")]:
         old.unlink(missing_ok=True)
     for sub in ("blog", "pages"):
         shutil.rmtree(folder / sub, ignore_errors=True)
@@ -416,6 +418,7 @@ class ConvertCache:
     def __init__(self, folder: Path, key: str):
         self.path = folder / f"convert-{key}.json"
         self.records_path = folder / f"records-{key}.json"
+        self.related_path = folder / f"related-{key}.json"
         self.folder, self.key = folder, key
         self.posts = _POSTS_OF.get(key)
         self.index: dict[str, list] = {}  # source -> [size, mtime_ns, sha256]
@@ -424,6 +427,7 @@ class ConvertCache:
         self._records: dict[str, dict] | None = None
         self._seals: dict[str, str] = {}  # source -> the checked record's integrity hash, as stored
         self._records_sha: str | None = None  # sha256 of the records file as the last run wrote it
+        self._related_sha: str | None = None  # sha256 of the related briefs' memo as the last run wrote it
         self.digests: dict[str, str] = {}  # digest (posts-relative) -> key of what the last run rendered
         self.discarded = 0  # entries that failed their check (dropped, converted again)
         self.touched = False  # an entry's mtime was refreshed: worth saving even if nothing else changed
@@ -446,6 +450,10 @@ class ConvertCache:
         sha = written.get("sha") if isinstance(written, dict) else None
         if isinstance(sha, str) and written.get("check") == integrity(key, "records", sha):
             self._records_sha = sha
+        written = raw.get("related")
+        sha = written.get("sha") if isinstance(written, dict) else None
+        if isinstance(sha, str) and written.get("check") == integrity(key, "related", sha):
+            self._related_sha = sha
         digests = raw.get("digests")
         body = digests.get("body") if isinstance(digests, dict) else None
         if isinstance(body, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in body.items()) \
@@ -503,6 +511,20 @@ class ConvertCache:
                     self.discarded += 1
         return self._records
 
+    def related_memo(self) -> Memo | None:
+        """What the last run's related briefs' step found: only the file that run wrote
+        (its sha256 as the checked index says), and only if it is well formed."""
+        if self._related_sha is None:
+            return None
+        try:
+            data = self.related_path.read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != self._related_sha:
+            self.discarded += 1
+            return None
+        return memo_from(data)
+
     def unchanged(self, source: str, path: Path, st: os.stat_result) -> bool:
         """Is the dump what it was last run? Size and mtime, else (if they moved) its bytes."""
         entry = self.index.get(source)
@@ -557,9 +579,11 @@ class ConvertCache:
         archive = None if text is None else {"body": text, "check": integrity(self.key, "archive", text)}
         sha = self._records_sha
         written = None if sha is None else {"sha": sha, "check": integrity(self.key, "records", sha)}
+        sha = self._related_sha
+        memo = None if sha is None else {"sha": sha, "check": integrity(self.key, "related", sha)}
         digests = {"body": self.digests, "check": integrity(self.key, "digests", _canon(self.digests))}
         body = {"format": FORMAT, "key": self.key, "index": index, "archive": archive, "records": written,
-                "digests": digests}
+                "digests": digests, "related": memo}
         atomic_write(self.path, _dumps(body))
 
     def _fresh(self, outcomes: list[Outcome], stats: dict[str, os.stat_result], same: Container[str],
@@ -590,7 +614,7 @@ class ConvertCache:
              learned: dict[tuple[str, str], int] | None = None, extras: list[str] | None = None,
              scans: dict[str, tuple[Scan, str]] | None = None, same: Container[str] = (),
              records: Callable[[], list[tuple[str, str] | None]] | None = None,
-             digests: dict[str, str] | None = None,
+             digests: dict[str, str] | None = None, related: Memo | None = None,
              ) -> None:
         """Store this run: an entry per dump, and (with `extras`, the generated files that
         are not a brief's page) a snapshot of the archive-wide decisions. `scans`: the
@@ -599,7 +623,8 @@ class ConvertCache:
         `same`: the sources whose record is the one this cache gave (stubs whose page
         stayed: same bytes, same page, same render key), whose stored record is kept as it is.
         `records`: what start_records() started with the same arguments (else encoded here).
-        `digests`: each digest's key (output/digests.py) as this run wrote it."""
+        `digests`: each digest's key (output/digests.py) as this run wrote it.
+        `related`: what the related briefs' step found (archive/related.py), for the next run."""
         scans = scans or {}
         fresh = self._fresh(outcomes, stats, same)
         records = records or self.start_records(outcomes, stats, scans, same)
@@ -620,15 +645,63 @@ class ConvertCache:
         for o, entry in zip(fresh, records(), strict=True):
             sealed[o.source_path] = entry
         self.folder.mkdir(parents=True, exist_ok=True)
-        for old in [*self.folder.glob("convert-*.json"), *self.folder.glob("records-*.json")]:
-            if old not in (self.path, self.records_path):
+        for old in [*self.folder.glob("convert-*.json"), *self.folder.glob("records-*.json"),
+                    *self.folder.glob("related-*.json")]:
+            if old not in (self.path, self.records_path, self.related_path):
                 old.unlink(missing_ok=True)
+        self._related_sha = None
+        if related is not None:
+            memo = memo_bytes(related)
+            atomic_write(self.related_path, memo)
+            self._related_sha = hashlib.sha256(memo).hexdigest()
+        else:
+            self.related_path.unlink(missing_ok=True)
         data = _records_file(self.key, sealed)
         atomic_write(self.records_path, data)
         self.index, self._archive, self._archive_text = index, archive, None
         self._records, self._seals, self._records_sha = None, {}, hashlib.sha256(data).hexdigest()
         self.digests = dict(digests or {})
         self.save_index()
+
+
+def _flat(lists: list[list[int]]) -> dict:
+    return {"lengths": pack_ints([len(x) for x in lists]), "items": pack_ints([j for x in lists for j in x])}
+
+
+def _unflat(value: dict, n: int) -> list[list[int]]:
+    """_flat()'s lists; ValueError unless there are n of them, each of indices below n."""
+    lengths, items = unpack_ints(value["lengths"]), unpack_ints(value["items"])
+    if len(lengths) != n or min(lengths, default=0) < 0 or sum(lengths) != len(items) \
+            or (items and not 0 <= min(items) <= max(items) < n):
+        raise ValueError("not lists of indices")
+    out, at = [], 0
+    for length in lengths:
+        out.append(items[at : at + length])
+        at += length
+    return out
+
+
+def memo_bytes(memo: Memo) -> bytes:
+    """The related briefs' memo file (archive/related.py's Memo)."""
+    return orjson.dumps({"format": FORMAT, "params": list(memo.params), "keys": memo.keys,
+                         "state": memo.state, "cand": _flat(memo.cand), "ranked": _flat(memo.ranked)})
+
+
+def memo_from(data: bytes) -> Memo | None:
+    """memo_bytes()'s Memo, None if the bytes are not one."""
+    try:
+        raw = orjson.loads(data)
+        n = len(raw["keys"])
+        state = [(d, i, tuple(t), w) for d, i, t, w in raw["state"]]
+        if raw["format"] != FORMAT or len(state) != n or not _strs(raw["keys"]) \
+                or not all(_int(d) and _str(i) and _strs(list(t)) and _str(w) for d, i, t, w in state):
+            return None
+        params = tuple(raw["params"])
+        if len(params) != 3 or not all(_int(x) for x in params):
+            return None
+        return Memo(raw["keys"], state, _unflat(raw["cand"], n), _unflat(raw["ranked"], n), params)
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return None
 
 
 def sources_digest(items: list[tuple[str, str]]) -> str:
