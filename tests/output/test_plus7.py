@@ -1,0 +1,189 @@
+"""A +1 conversion does work in proportion to the change (issue #15): each step that
+reuses the last run's work gives exactly what the step without it gives."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import random
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from dumpgen import make_dump
+from invariants import tree
+
+from builder.archive import related as rel
+from builder.output import cache
+from builder.pipeline import convert
+from builder.rules import load_rules
+
+DAY0 = dt.date(2024, 1, 1)
+
+
+# -- related briefs found again only near what changed ---------------------------------
+
+def _brief(key: str, day: int, tags: list[str], words: list[str], ident: str | None = None):
+    return key, SimpleNamespace(id=ident or f"id-{key}", date=DAY0 + dt.timedelta(days=day), tags=tags), \
+        SimpleNamespace(words=words)
+
+
+def _archive(rng: random.Random, n: int) -> list:
+    out = []
+    for i in range(n):
+        tags = [t for t in ("Capital", "Region", "Harbour", "Council", "Port") if rng.random() < 0.3]
+        tags += [f"Story {rng.randrange(n // 5 + 1)}"] + ([f"Oneoff {i}"] if rng.random() < 0.5 else [])
+        words = [f"w{rng.randrange(40)}" for _ in range(rng.randrange(1, 9))]
+        out.append(_brief(f"b{i:04d}", rng.randrange(n // 3 + 1), tags, words))
+    return out
+
+
+def _change(rng: random.Random, briefs: list) -> list:
+    """One of: a brief added, removed, retagged, reworded, moved in time, given another's id."""
+    briefs = list(briefs)
+    what = rng.randrange(6)
+    i = rng.randrange(len(briefs))
+    key, a, f = briefs[i]
+    if what == 0:
+        other = briefs[rng.randrange(len(briefs))][1]
+        briefs.append(_brief(f"new{rng.randrange(10**6)}", other.date.toordinal() - DAY0.toordinal(),
+                             [*other.tags, "Port"], [f"w{rng.randrange(40)}" for _ in range(5)]))
+    elif what == 1:
+        del briefs[i]
+    elif what == 2:
+        briefs[i] = (key, SimpleNamespace(**{**vars(a), "tags": [*a.tags[:1], "Council", "Region"]}), f)
+    elif what == 3:
+        briefs[i] = (key, a, SimpleNamespace(words=[*f.words, f"w{rng.randrange(40, 60)}"]))
+    elif what == 4:
+        briefs[i] = (key, SimpleNamespace(**{**vars(a), "date": a.date + dt.timedelta(days=rng.randrange(-9, 9))}), f)
+    else:
+        briefs[i] = (key, SimpleNamespace(**{**vars(a), "id": briefs[rng.randrange(len(briefs))][1].id}), f)
+    return briefs
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_related_found_again_near_a_change_are_the_lists_found_from_scratch(seed):
+    rng = random.Random(seed)
+    window = rng.choice([1, 2, 4, 30])  # small windows: the edges of a window are met often
+    briefs = _archive(rng, rng.randrange(40, 160))
+    _, memo = rel.related_again(briefs, None, 3, window)
+    for _ in range(8):
+        briefs = _change(rng, briefs)
+        if rng.random() < 0.3:
+            briefs = _change(rng, briefs)
+        full, full_memo = rel.related_again(briefs, None, 3, window)
+        again, memo = rel.related_again(briefs, memo, 3, window)
+        assert again == full
+        assert (memo.cand, memo.ranked, memo.state) == (full_memo.cand, full_memo.ranked, full_memo.state)
+        memo = cache.memo_from(cache.memo_bytes(memo))  # and through the file, as the next run reads it
+
+
+def test_only_the_briefs_near_a_change_are_looked_at_again(monkeypatch):
+    rng = random.Random(5)
+    briefs = _archive(rng, 400)
+    _, memo = rel.related_again(briefs, None, 3, 4)
+    seen = []
+    real = rel._candidates
+
+    def candidates(*args):
+        seen.append(args[9] if len(args) > 9 else None)  # `only`
+        return real(*args)
+
+    monkeypatch.setattr(rel, "_candidates", candidates)
+    briefs[7] = (briefs[7][0], briefs[7][1], SimpleNamespace(words=["changed"]))
+    rel.related_again(briefs, memo, 3, 4)
+    assert seen[0] is not None and 1 <= seen[0].sum() < 100  # briefs near it on its tags, not all 400
+    # A Memo of other parameters, or of an archive whose size moved the tags' reference: all again.
+    seen.clear()
+    rel.related_again(briefs, memo, 4, 4)
+    rel.related_again(briefs[:200], memo, 3, 4)
+    assert seen == [None, None]
+
+
+def test_a_memo_that_is_not_one_is_refused():
+    briefs = _archive(random.Random(2), 50)
+    _, memo = rel.related_again(briefs, None)
+    good = cache.memo_bytes(memo)
+    assert cache.memo_from(good) == memo
+    bad = dataclasses.replace(memo, cand=[[len(memo.keys)], *memo.cand[1:]])  # an index out of range
+    assert cache.memo_from(cache.memo_bytes(bad)) is None
+    assert cache.memo_from(good[:-10]) is None
+    assert cache.memo_from(b"[]") is None
+
+
+# -- the whole conversion: a +1 run writes what a run without a cache writes ------------
+
+RULES = load_rules()
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    rng = random.Random(77)
+    for i in range(30):
+        (seeds / f"d{i:02d}.txt").write_text(make_dump(rng).text, encoding="utf-8")
+    return tmp_path
+
+
+def run(project: Path):
+    return convert(["seeds"], RULES, project / "docs" / "posts", workers=1, cache_dir=project / ".cache")
+
+
+def fresh(project: Path, tmp: Path) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The posts folder and the cache a first run over the same seeds writes."""
+    other = tmp / "fresh"
+    shutil.rmtree(other, ignore_errors=True)
+    shutil.copytree(project / "seeds", other / "seeds")
+    cwd = Path.cwd()
+    os.chdir(other)
+    try:
+        convert(["seeds"], RULES, other / "docs" / "posts", workers=1, cache_dir=other / ".cache")
+    finally:
+        os.chdir(cwd)
+    return tree(other / "docs" / "posts"), _cache_files(other)
+
+
+def _cache_files(project: Path) -> dict[str, bytes]:
+    # The related briefs' memo. (The records file may differ from a first run's where a
+    # dump became a duplicate: a kept record still names the page it had, as before.)
+    return {name: data for name, data in tree(project / ".cache").items() if name.startswith("related-")}
+
+
+def test_after_additions_edits_and_removals_the_files_are_those_of_a_first_run(project, tmp_path, monkeypatch):
+    run(project)
+    used = []
+    real = rel.related_again
+    monkeypatch.setattr("builder.pipeline.related_again", lambda arts, m, *a: used.append(m) or real(arts, m, *a))
+    seeds = project / "seeds"
+    rng = random.Random(78)
+    steps = [lambda: (seeds / "new.txt").write_text(make_dump(rng).text, encoding="utf-8"),
+             lambda: (seeds / "d03.txt").write_text(make_dump(rng).text, encoding="utf-8"),
+             lambda: (seeds / "d05.txt").unlink(),
+             lambda: (seeds / "d06.txt").write_bytes((seeds / "d07.txt").read_bytes())]
+    for step in steps:
+        step()
+        run(project)
+        assert used.pop() is not None  # the last run's memo was used
+        posts, files = fresh(project, tmp_path)
+        assert tree(project / "docs" / "posts") == posts
+        assert _cache_files(project) == files
+        assert any(name.startswith("related-") for name in files)
+
+
+def test_a_damaged_memo_file_is_not_used(project, tmp_path, monkeypatch):
+    run(project)
+    memo = next((project / ".cache").glob("related-*.json"))
+    data = bytearray(memo.read_bytes())
+    data[data.index(b'"ranked"') - 5] ^= 1
+    memo.write_bytes(bytes(data))
+    used = []
+    real = rel.related_again
+    monkeypatch.setattr("builder.pipeline.related_again", lambda arts, m, *a: used.append(m) or real(arts, m, *a))
+    (project / "seeds" / "new.txt").write_text(make_dump(random.Random(9)).text, encoding="utf-8")
+    run(project)
+    assert used == [None]
+    assert tree(project / "docs" / "posts") == fresh(project, tmp_path)[0]
