@@ -18,6 +18,7 @@ import gc
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .archive.chrome import apply_learned, body_spans, learned_chrome, learned_hits
@@ -26,13 +27,15 @@ from .archive.names import assign_names, kept_categories
 from .archive.pages import assign_pages, previous_pages
 from .archive.related import Memo, related_again
 from .archive.tags import normalise_tags
-from .convert import Scan, content_key, process_file, process_files, scan_files
+from .convert import _POOL_THRESHOLD as POOL_THRESHOLD  # (below it convert runs in this process)
+from .convert import Scan, content_key, process_file, process_files, scan_file, scan_files
 from .convert.discover import discover, display_path
 from .convert.lang import read_model_with
 from .convert.readers.context import SourceView, views
 from .model import OK, Outcome
 from .output.authors import kept_authors
 from .output.cache import Cached, ConvertCache, fingerprint, model_copy, restore
+from .output import fanout
 from .output.fanout import Batch
 from .output.generated import extra_files, generated_files, render_digests, render_pages
 from .output.index import load_index
@@ -148,17 +151,22 @@ class _Converted:
 
 def _convert_files(todo: list[tuple[str, Path]], rules: Rules, workers: int | None,
                    progress: Callable[[int], None] | None, kept: dict[str, tuple[Path, Scan, str]] | None = None,
-                   ) -> _Converted:
+                   first: dict[str, Outcome | Scan] | None = None) -> _Converted:
     """The dumps of `todo` converted: a first pass (family dumps converted, the others'
     line keys read), a SourceView per page-text/HTML dump from the keys of its folder's
     dumps (those of `todo` and the unchanged ones of `kept`: source -> (path, scan, digest
     of the view they were converted with)), then those dumps through process() with
-    their view. A kept dump whose view is the same is not converted again."""
-    kept = kept or {}
+    their view. A kept dump whose view is the same is not converted again. `first`: the
+    first pass of some of `todo`, done already (_first_pass_apart())."""
+    kept, first = kept or {}, first or {}
     outcomes: dict[str, Outcome] = {}
     scans = {src: scan for src, (_, scan, _) in kept.items()}
     paths = dict(todo)
-    for (src, _), got in zip(todo, scan_files(todo, rules, workers, progress), strict=True):
+    rest = [item for item in todo if item[0] not in first]
+    if progress and first:
+        progress(sum(isinstance(got, Outcome) for got in first.values()))
+    first = first | dict(zip((src for src, _ in rest), scan_files(rest, rules, workers, progress), strict=True))
+    for src, got in ((src, first[src]) for src, _ in todo):
         if isinstance(got, Scan):
             scans[src] = got
         else:
@@ -169,6 +177,22 @@ def _convert_files(todo: list[tuple[str, Path]], rules: Rules, workers: int | No
     outcomes.update(zip((src for src, _ in again),
                         process_files(again, rules, workers, progress, source_views), strict=True))
     return _Converted(outcomes, scans, source_views)
+
+
+def _first_pass_apart(todo: list[tuple[str, Path]], rules: Rules, workers: int | None,
+                      ) -> Callable[[], dict[str, Outcome | Scan]]:
+    """The first pass over a few dumps (fewer than convert's pool takes: a +1 run's)
+    started in a forked process (unless one process is asked for), so that importing the
+    conversion's libraries, loading the language model and converting overlap reading
+    the cache; returns the function that waits for it (source -> scan_file()'s result,
+    as scan_files() gives it)."""
+    items = list(todo)
+    if not items or len(items) >= POOL_THRESHOLD or workers == 1:
+        return dict
+    batch = Batch(1)
+    started = batch.add(partial(scan_file, rules=rules), items)
+    batch.start(always=True)
+    return lambda: dict(zip((src for src, _ in items), started(), strict=True))
 
 
 def analyse(paths: Iterable[str | Path], rules: Rules, posts_rel: str = "docs/posts",
@@ -247,6 +271,7 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
         if cache.touched:
             cache.save_index()
         return result
+    early = _first_pass_apart(todo, rules, workers)  # while this process reads the cache
     outcomes: dict[str, Outcome] = {}
     stubs: dict[str, Cached] = {}
     kept_scans: dict[str, tuple[Path, Scan, str]] = {}  # unchanged page-text/HTML dumps
@@ -263,7 +288,7 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
         scan = cache.scan(source)
         if scan is not None:
             kept_scans[source] = (paths[source], scan[0], scan[1])
-    done = _convert_files(todo, rules, workers, progress, kept_scans)
+    done = _convert_files(todo, rules, workers, progress, kept_scans, early())
     for source in kept:  # converted again (its view moved): not a stub any more
         if source in done.outcomes:
             stubs.pop(source, None)
@@ -283,7 +308,8 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     pages = render_pages(result.outcomes, posts_rel, stubs, batch)
     scans = {src: (scan, done.views[src].digest()) for src, scan in done.scans.items()}
     records = cache.start_records(result.outcomes, stats, scans, stubs, batch) if cache else None
-    batch.start()
+    # A big archive's digests (their keys: ~0.25 s at 10k) are worth a worker even on a +1 run.
+    batch.start(always=workers != 1 and len(result.outcomes) >= fanout.THRESHOLD)
     memo = link_related(result.outcomes, rules, cache.related_memo() if cache else None)
     files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs, pages=pages, digests=digests)
     result.write = folder.sync(files_out)
