@@ -33,9 +33,9 @@ from .convert.discover import discover, display_path
 from .convert.lang import read_model_with
 from .convert.readers.context import SourceView, views
 from .model import OK, Outcome
+from .output import fanout
 from .output.authors import kept_authors
 from .output.cache import Cached, ConvertCache, fingerprint, model_copy, restore
-from .output import fanout
 from .output.fanout import Batch
 from .output.generated import extra_files, generated_files, render_digests, render_pages
 from .output.index import load_index
@@ -179,16 +179,42 @@ def _convert_files(todo: list[tuple[str, Path]], rules: Rules, workers: int | No
     return _Converted(outcomes, scans, source_views)
 
 
-def _first_pass_apart(todo: list[tuple[str, Path]], rules: Rules, workers: int | None,
+class _Listing:
+    """Path.is_file() for many files in few folders: each folder listed once (a page per
+    brief, ~120 month folders at 10k) instead of a stat per file; the same answer (a
+    link is followed, as is_file() follows it)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.folders: dict[str, set[str] | None] = {}
+
+    def is_file(self, rel: str) -> bool:
+        folder, _, name = rel.rpartition("/")
+        if folder not in self.folders:
+            try:
+                with os.scandir(os.path.join(self.root, folder)) as it:
+                    self.folders[folder] = {e.name for e in it if e.is_file()}
+            except OSError:
+                self.folders[folder] = None
+        names = self.folders[folder]
+        return (self.root / rel).is_file() if names is None else name in names
+
+
+def _first_pass_apart(todo: list[tuple[str, Path]], rules: Rules, workers: int | None, kept: int,
                       ) -> Callable[[], dict[str, Outcome | Scan]]:
     """The first pass over a few dumps (fewer than convert's pool takes: a +1 run's)
-    started in a forked process (unless one process is asked for), so that importing the
-    conversion's libraries, loading the language model and converting overlap reading
-    the cache; returns the function that waits for it (source -> scan_file()'s result,
-    as scan_files() gives it)."""
+    started in a forked process when the cache has many (`kept`) to read meanwhile and
+    more than one process is allowed: importing the conversion's libraries, loading the
+    language model and converting overlap reading the cache. Returns the function that
+    waits for it (source -> scan_file()'s result, as scan_files() gives it)."""
     items = list(todo)
-    if not items or len(items) >= POOL_THRESHOLD or workers == 1:
+    if not items or len(items) >= POOL_THRESHOLD or workers == 1 or kept < fanout.THRESHOLD:
         return dict
+    # What the archive steps import anyway, imported before the fork: the child inherits
+    # them instead of importing them again (it imports only datasketch's own modules).
+    import numpy  # noqa: F401
+    import scipy.sparse  # noqa: F401
+
     batch = Batch(1)
     started = batch.add(partial(scan_file, rules=rules), items)
     batch.start(always=True)
@@ -271,11 +297,12 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
         if cache.touched:
             cache.save_index()
         return result
-    early = _first_pass_apart(todo, rules, workers)  # while this process reads the cache
+    early = _first_pass_apart(todo, rules, workers, len(kept))  # while this process reads the cache
     outcomes: dict[str, Outcome] = {}
     stubs: dict[str, Cached] = {}
     kept_scans: dict[str, tuple[Path, Scan, str]] = {}  # unchanged page-text/HTML dumps
     paths = dict(files)
+    on_disk = _Listing(root)
     for source in kept:
         got = cache.stub(source)
         if got is None:  # the records file was lost: convert it again
@@ -283,7 +310,7 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
             continue
         outcomes[source], cached = got
         if cached is not None:
-            cached.exists = bool(cached.page) and (root / cached.page).is_file()
+            cached.exists = bool(cached.page) and on_disk.is_file(cached.page)
             stubs[source] = cached
         scan = cache.scan(source)
         if scan is not None:

@@ -76,19 +76,20 @@ def related(articles: list[tuple[str, Article, ArticleFeatures]], k: int = 5, wi
 @dataclass
 class Memo:
     """What related_again() found, for the next run: each brief's key and what its
-    candidates and scores depend on (day, id, tags, a digest of its words), its candidates
-    and its ranking (indices into `keys`), and the parameters."""
+    candidates and scores depend on (day, tags, a digest of its id and words), its
+    candidates and its ranking (indices into `keys`), and the parameters."""
 
     keys: list[str]
-    state: list[tuple[int, str, tuple[str, ...], str]]
+    state: list[tuple[int, tuple[str, ...], int]]
     cand: list[list[int]]
     ranked: list[list[int]]
     params: tuple[int, int, int]  # k, window, tags_used
 
 
-def _state(a: Article, f: ArticleFeatures) -> tuple[int, str, tuple[str, ...], str]:
-    words = "\0".join(sorted(set(f.words))).encode("utf-8", "surrogatepass")
-    return a.date.toordinal(), a.id, tuple(sorted(set(a.tags))), hashlib.blake2b(words, digest_size=12).hexdigest()
+def _state(a: Article, f: ArticleFeatures) -> tuple[int, tuple[str, ...], int]:
+    text = "\0".join([a.id, *sorted(set(f.words))]).encode("utf-8", "surrogatepass")
+    digest = int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little", signed=True)
+    return a.date.toordinal(), tuple(sorted(set(a.tags))), digest
 
 
 def related_again(articles: list[tuple[str, Article, ArticleFeatures]], memo: Memo | None, k: int = 5,
@@ -172,7 +173,7 @@ def _dirty(memo: Memo, keys: list[str], state: list, postings: dict[str, list[in
         return None
     old_postings: dict[str, list[int]] = defaultdict(list)
     for i in sorted(range(n0), key=lambda i: (memo.state[i][0], memo.keys[i])):
-        for t in memo.state[i][2]:
+        for t in memo.state[i][1]:
             old_postings[t].append(i)
     new_dirty, old_dirty = set(changed), set(gone)
     for t in set(postings) | set(old_postings):
@@ -183,7 +184,7 @@ def _dirty(memo: Memo, keys: list[str], state: list, postings: dict[str, list[in
     for moved, lists, into in ((changed, postings, new_dirty), (gone, old_postings, old_dirty)):
         places: dict[str, list[int]] = {}
         for i in moved:
-            for t in (state[i] if lists is postings else memo.state[i])[2]:
+            for t in (state[i] if lists is postings else memo.state[i])[1]:
                 members = lists[t]
                 at = places.setdefault(t, {j: p for p, j in enumerate(members)})[i]
                 into.update(members[max(0, at - window - 1) : at + window + 2])

@@ -52,7 +52,7 @@ from ..convert.read import read_file
 from ..model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED, Article, Dump, Outcome, Rejected
 from . import fanout
 from .render import render_key
-from .store import atomic_write, integrity
+from .store import atomic_write, integrity, replace_file
 
 CACHE_DIR = ".newsbrief-cache"
 FORMAT = 5
@@ -575,7 +575,7 @@ class ConvertCache:
     def save_index(self) -> None:
         """Only the index changed (mtimes refreshed): keep the records file as it is."""
         index = {src: [*e, _index_check(self.key, src, e)] for src, e in self.index.items()}
-        text = self._archive_text if self._archive is None else _canon(self._archive)
+        text = self._archive_text if self._archive is None else _record_text(self._archive)  # (orjson: 10k briefs)
         archive = None if text is None else {"body": text, "check": integrity(self.key, "archive", text)}
         sha = self._records_sha
         written = None if sha is None else {"sha": sha, "check": integrity(self.key, "records", sha)}
@@ -584,7 +584,7 @@ class ConvertCache:
         digests = {"body": self.digests, "check": integrity(self.key, "digests", _canon(self.digests))}
         body = {"format": FORMAT, "key": self.key, "index": index, "archive": archive, "records": written,
                 "digests": digests, "related": memo}
-        atomic_write(self.path, _dumps(body))
+        replace_file(self.path, _dumps(body))  # (changed: no need to read the old one to compare)
 
     def _fresh(self, outcomes: list[Outcome], stats: dict[str, os.stat_result], same: Container[str],
                ) -> list[Outcome]:
@@ -652,12 +652,12 @@ class ConvertCache:
         self._related_sha = None
         if related is not None:
             memo = memo_bytes(related)
-            atomic_write(self.related_path, memo)
+            replace_file(self.related_path, memo)
             self._related_sha = hashlib.sha256(memo).hexdigest()
         else:
             self.related_path.unlink(missing_ok=True)
         data = _records_file(self.key, sealed)
-        atomic_write(self.records_path, data)
+        replace_file(self.records_path, data)
         self.index, self._archive, self._archive_text = index, archive, None
         self._records, self._seals, self._records_sha = None, {}, hashlib.sha256(data).hexdigest()
         self.digests = dict(digests or {})
@@ -668,11 +668,13 @@ def _flat(lists: list[list[int]]) -> dict:
     return {"lengths": pack_ints([len(x) for x in lists]), "items": pack_ints([j for x in lists for j in x])}
 
 
-def _unflat(value: dict, n: int) -> list[list[int]]:
-    """_flat()'s lists; ValueError unless there are n of them, each of indices below n."""
+def _unflat(value: dict, n: int, below: int | None = None) -> list[list[int]]:
+    """_flat()'s lists; ValueError unless there are n of them, each of indices below
+    `below` (n if not given)."""
     lengths, items = unpack_ints(value["lengths"]), unpack_ints(value["items"])
+    below = n if below is None else below
     if len(lengths) != n or min(lengths, default=0) < 0 or sum(lengths) != len(items) \
-            or (items and not 0 <= min(items) <= max(items) < n):
+            or (items and not 0 <= min(items) <= max(items) < below):
         raise ValueError("not lists of indices")
     out, at = [], 0
     for length in lengths:
@@ -682,24 +684,32 @@ def _unflat(value: dict, n: int) -> list[list[int]]:
 
 
 def memo_bytes(memo: Memo) -> bytes:
-    """The related briefs' memo file (archive/related.py's Memo)."""
+    """The related briefs' memo file (archive/related.py's Memo): integers packed, each
+    tag once."""
+    names = sorted({t for _, tags, _ in memo.state for t in tags})
+    code = {t: c for c, t in enumerate(names)}
     return orjson.dumps({"format": FORMAT, "params": list(memo.params), "keys": memo.keys,
-                         "state": memo.state, "cand": _flat(memo.cand), "ranked": _flat(memo.ranked)})
+                         "days": pack_ints([d for d, _, _ in memo.state]), "names": names,
+                         "tags": _flat([[code[t] for t in tags] for _, tags, _ in memo.state]),
+                         "digests": pack_ints([h for _, _, h in memo.state]),
+                         "cand": _flat(memo.cand), "ranked": _flat(memo.ranked)})
 
 
 def memo_from(data: bytes) -> Memo | None:
     """memo_bytes()'s Memo, None if the bytes are not one."""
     try:
         raw = orjson.loads(data)
-        n = len(raw["keys"])
-        state = [(d, i, tuple(t), w) for d, i, t, w in raw["state"]]
-        if raw["format"] != FORMAT or len(state) != n or not _strs(raw["keys"]) \
-                or not all(_int(d) and _str(i) and _strs(list(t)) and _str(w) for d, i, t, w in state):
+        keys, names, params = raw["keys"], raw["names"], tuple(raw["params"])
+        n = len(keys)
+        if raw["format"] != FORMAT or not _strs(keys) or not _strs(names) or len(params) != 3 \
+                or not all(_int(x) for x in params):
             return None
-        params = tuple(raw["params"])
-        if len(params) != 3 or not all(_int(x) for x in params):
+        days, digests = unpack_ints(raw["days"]), unpack_ints(raw["digests"])
+        tags = _unflat(raw["tags"], n, len(names))
+        if len(days) != n or len(digests) != n:
             return None
-        return Memo(raw["keys"], state, _unflat(raw["cand"], n), _unflat(raw["ranked"], n), params)
+        state = [(d, tuple(names[c] for c in t), h) for d, t, h in zip(days, tags, digests, strict=True)]
+        return Memo(keys, state, _unflat(raw["cand"], n), _unflat(raw["ranked"], n), params)
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         return None
 

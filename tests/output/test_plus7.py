@@ -166,7 +166,7 @@ def test_after_additions_edits_and_removals_the_files_are_those_of_a_first_run(p
              lambda: (seeds / "d06.txt").write_bytes((seeds / "d07.txt").read_bytes())]
     for n, step in enumerate(steps):
         step()
-        run(project, 1 + n % 2)  # with two, the new dumps' first pass is forked (_first_pass_apart)
+        run(project, 1 + n % 2)
         assert used.pop() is not None  # the last run's memo was used
         posts, files = fresh(project, tmp_path)
         assert tree(project / "docs" / "posts") == posts
@@ -186,4 +186,22 @@ def test_a_damaged_memo_file_is_not_used(project, tmp_path, monkeypatch):
     (project / "seeds" / "new.txt").write_text(make_dump(random.Random(9)).text, encoding="utf-8")
     run(project)
     assert used == [None]
+    assert tree(project / "docs" / "posts") == fresh(project, tmp_path)[0]
+
+
+def test_a_first_pass_forked_beside_reading_the_cache_gives_the_same_files(project, tmp_path, monkeypatch):
+    """_first_pass_apart() (a big archive's +1 run: the new dump converted in a forked
+    process) and the digests' worker (pipeline: batch.start(always=...)) at 30 dumps."""
+    from builder.output import fanout
+
+    monkeypatch.setattr(fanout, "THRESHOLD", 8)
+    forks = []
+    real = fanout.Batch.start
+    monkeypatch.setattr(fanout.Batch, "start", lambda self, always=False: forks.append(always) or real(self, always))
+    run(project, 2)
+    (project / "seeds" / "new.txt").write_text(make_dump(random.Random(80)).text, encoding="utf-8")
+    (project / "seeds" / "d09.txt").write_text(make_dump(random.Random(81)).text, encoding="utf-8")
+    forks.clear()
+    run(project, 2)
+    assert forks == [True, True]
     assert tree(project / "docs" / "posts") == fresh(project, tmp_path)[0]
