@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 
 from .archive.chrome import apply_learned, body_spans, learned_chrome, learned_hits
-from .archive.duplicates import mark_near_duplicates, resolve
+from .archive.duplicates import known_bands, mark_near_duplicates, resolve
 from .archive.names import assign_names, kept_categories
 from .archive.pages import assign_pages, previous_pages
 from .archive.related import Memo, related_again
@@ -316,6 +316,7 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
         if scan is not None:
             kept_scans[source] = (paths[source], scan[0], scan[1])
     done = _convert_files(todo, rules, workers, progress, kept_scans, early())
+    known_bands.update(cache.bands if cache else {})
     for source in kept:  # converted again (its view moved): not a stub any more
         if source in done.outcomes:
             stubs.pop(source, None)
@@ -341,6 +342,7 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs, pages=pages, digests=digests)
     result.write = folder.sync(files_out)
     if cache:
+        cache.bands = dict(known_bands)
         cache.save(result.outcomes, stats, result.learned, extra_files(files_out), scans, same=stubs, records=records,
                    digests={rel: key for rel, (key, _) in digests().items()}, related=memo)
     return result

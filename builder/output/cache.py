@@ -424,11 +424,13 @@ class ConvertCache:
         self.index: dict[str, list] = {}  # source -> [size, mtime_ns, sha256]
         self._archive: dict | None = None  # the snapshot, once checked
         self._archive_text: str | None = None  # its text as read (checked when first used)
+        self._archive_digest: str | None = None  # its "digest" as the index says (to tell a miss unparsed)
         self._records: dict[str, dict] | None = None
         self._seals: dict[str, str] = {}  # source -> the checked record's integrity hash, as stored
         self._records_sha: str | None = None  # sha256 of the records file as the last run wrote it
         self._related_sha: str | None = None  # sha256 of the related briefs' memo as the last run wrote it
         self.digests: dict[str, str] = {}  # digest (posts-relative) -> key of what the last run rendered
+        self.bands: dict[str, list[list[int]]] = {}  # archive/duplicates.py's known_bands, as the last run knew them
         self.discarded = 0  # entries that failed their check (dropped, converted again)
         self.touched = False  # an entry's mtime was refreshed: worth saving even if nothing else changed
         raw = self._load(self.path)
@@ -444,6 +446,8 @@ class ConvertCache:
         text = archive.get("body") if isinstance(archive, dict) else None
         if isinstance(text, str) and archive.get("check") == integrity(key, "archive", text):
             self._archive_text = text
+            digest = archive.get("digest")
+            self._archive_digest = digest if isinstance(digest, str) else None
         elif archive is not None:
             self.discarded += 1
         written = raw.get("records")
@@ -454,6 +458,13 @@ class ConvertCache:
         sha = written.get("sha") if isinstance(written, dict) else None
         if isinstance(sha, str) and written.get("check") == integrity(key, "related", sha):
             self._related_sha = sha
+        bands = raw.get("bands")
+        body = bands.get("body") if isinstance(bands, dict) else None
+        if isinstance(body, dict) and bands.get("check") == integrity(key, "bands", _canon(body)) and all(
+                isinstance(k, str) and isinstance(v, list) and v and all(
+                    isinstance(r, list) and len(r) == 2 and _int(r[0]) and _int(r[1]) and 0 <= r[0] < r[1]
+                    for r in v) for k, v in body.items()):
+            self.bands = body
         digests = raw.get("digests")
         body = digests.get("body") if isinstance(digests, dict) else None
         if isinstance(body, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in body.items()) \
@@ -569,6 +580,8 @@ class ConvertCache:
         """The archive-wide decisions of the last run, if it ran over exactly these
         sources (all unchanged, so in the index) with the same bytes."""
         digest = sources_digest([(src, self.index[src][2]) for src in sources])
+        if self._archive is None and self._archive_digest not in (None, digest):
+            return None  # another set of dumps: not worth parsing ~10 MB to see it (a match is checked inside)
         archive = self.archive
         return archive if archive and archive.get("digest") == digest else None
 
@@ -576,14 +589,17 @@ class ConvertCache:
         """Only the index changed (mtimes refreshed): keep the records file as it is."""
         index = {src: [*e, _index_check(self.key, src, e)] for src, e in self.index.items()}
         text = self._archive_text if self._archive is None else _record_text(self._archive)  # (orjson: 10k briefs)
-        archive = None if text is None else {"body": text, "check": integrity(self.key, "archive", text)}
+        digest = self._archive_digest if self._archive is None else self._archive.get("digest")
+        archive = None if text is None else {"body": text, "check": integrity(self.key, "archive", text),
+                                             "digest": digest}
         sha = self._records_sha
         written = None if sha is None else {"sha": sha, "check": integrity(self.key, "records", sha)}
         sha = self._related_sha
         memo = None if sha is None else {"sha": sha, "check": integrity(self.key, "related", sha)}
         digests = {"body": self.digests, "check": integrity(self.key, "digests", _canon(self.digests))}
+        bands = {"body": self.bands, "check": integrity(self.key, "bands", _canon(self.bands))}
         body = {"format": FORMAT, "key": self.key, "index": index, "archive": archive, "records": written,
-                "digests": digests, "related": memo}
+                "digests": digests, "related": memo, "bands": bands}
         replace_file(self.path, _dumps(body))  # (changed: no need to read the old one to compare)
 
     def _fresh(self, outcomes: list[Outcome], stats: dict[str, os.stat_result], same: Container[str],
@@ -658,7 +674,7 @@ class ConvertCache:
             self.related_path.unlink(missing_ok=True)
         data = _records_file(self.key, sealed)
         replace_file(self.records_path, data)
-        self.index, self._archive, self._archive_text = index, archive, None
+        self.index, self._archive, self._archive_text, self._archive_digest = index, archive, None, None
         self._records, self._seals, self._records_sha = None, {}, hashlib.sha256(data).hexdigest()
         self.digests = dict(digests or {})
         self.save_index()

@@ -205,3 +205,28 @@ def test_a_first_pass_forked_beside_reading_the_cache_gives_the_same_files(proje
     run(project, 2)
     assert forks == [True, True]
     assert tree(project / "docs" / "posts") == fresh(project, tmp_path)[0]
+
+
+def test_the_lsh_bands_come_from_the_cache_and_are_datasketchs(project, tmp_path, monkeypatch):
+    import datasketch
+
+    from builder.archive import duplicates
+
+    run(project)
+    key = duplicates.bands_key(RULES.near_duplicate_threshold)
+    bands = [list(r) for r in datasketch.MinHashLSH(threshold=RULES.near_duplicate_threshold,
+                                                    num_perm=duplicates.NUM_PERM).hashranges]
+    (index,) = (project / ".cache").glob("convert-*.json")
+    assert cache.orjson.loads(index.read_bytes())["bands"]["body"] == {key: bands}
+    # A run given them by the cache does not ask datasketch again.
+    monkeypatch.setattr(duplicates, "known_bands", {})
+    monkeypatch.setattr("builder.pipeline.known_bands", duplicates.known_bands)
+    monkeypatch.setattr(datasketch, "MinHashLSH", None)  # (calling it would fail)
+    (project / "seeds" / "new.txt").write_text(make_dump(random.Random(90)).text, encoding="utf-8")
+    run(project)
+    assert duplicates.lsh_bands(RULES.near_duplicate_threshold) == [tuple(r) for r in bands]
+    # Bands edited in the cache fail its check: not used.
+    data = cache.orjson.loads(index.read_bytes())
+    data["bands"]["body"][key] = [[0, 1]]
+    index.write_bytes(cache.orjson.dumps(data))
+    assert cache.ConvertCache(project / ".cache", cache.fingerprint(RULES.signature, "docs/posts")).bands == {}
