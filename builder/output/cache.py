@@ -89,13 +89,24 @@ def _dumps(body: dict) -> bytes:
         return json.dumps(body, sort_keys=True).encode("ascii")
 
 
-def _records_file(key: str, sealed: dict[str, tuple[str, str] | None]) -> bytes:
+def _records_file(key: str, sealed: dict[str, tuple[str, str | dict] | None]) -> bytes:
     """The records file: {"format", "key", "records": {source: {"h": hash, "r": record}}},
-    each record written as the text its hash covers (encoded once, where it was sealed)."""
+    each record written as the text its hash covers: given as that text (encoded where it
+    was sealed), or as the record read back, whose text is _record_text()'s (orjson's, keys
+    sorted). One orjson call for the whole file; where orjson refuses (a record the json
+    module wrote: a lone surrogate), piece by piece."""
+    try:
+        body = {source: None if entry is None else
+                {"h": entry[0], "r": orjson.Fragment(entry[1]) if isinstance(entry[1], str) else entry[1]}
+                for source, entry in sealed.items()}
+        return orjson.dumps({"format": FORMAT, "key": key, "records": body}, option=orjson.OPT_SORT_KEYS)
+    except (TypeError, orjson.JSONEncodeError):
+        pass
     parts = []
     for source in sorted(sealed):
         entry = sealed[source]
-        value = "null" if entry is None else f'{{"h":"{entry[0]}","r":{entry[1]}}}'
+        text = None if entry is None else entry[1] if isinstance(entry[1], str) else _record_text(entry[1])
+        value = "null" if entry is None else f'{{"h":"{entry[0]}","r":{text}}}'
         parts.append(f"{json.dumps(source)}:{value}")
     text = f'{{"format":{FORMAT},"key":{json.dumps(key)},"records":{{{",".join(parts)}}}}}'
     return text.encode("utf-8", "surrogatepass")  # (a record orjson refused may not load: then converted again)
@@ -657,7 +668,7 @@ class ConvertCache:
             sha = (o.article.dump.sha256 if o.article else o.sha256) or ""
             index[o.source_path] = [st.st_size, st.st_mtime_ns, sha]
             seal = self._seals.get(o.source_path) if o.source_path in same else None
-            sealed[o.source_path] = (seal, _record_text(self._records[o.source_path])) if seal else None
+            sealed[o.source_path] = (seal, self._records[o.source_path]) if seal else None
         for o, entry in zip(fresh, records(), strict=True):
             sealed[o.source_path] = entry
         self.folder.mkdir(parents=True, exist_ok=True)

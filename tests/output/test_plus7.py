@@ -230,3 +230,16 @@ def test_the_lsh_bands_come_from_the_cache_and_are_datasketchs(project, tmp_path
     data["bands"]["body"][key] = [[0, 1]]
     index.write_bytes(cache.orjson.dumps(data))
     assert cache.ConvertCache(project / ".cache", cache.fingerprint(RULES.signature, "docs/posts")).bands == {}
+
+
+def test_the_records_file_in_one_call_is_the_records_file_piece_by_piece():
+    records = {"a": {"id": "x", "n": [1, 2], "t": "é"}, "b": {"id": "y", "t": "lone \ud800"}, "c": None}
+    sealed = {src: None if r is None else (f"h-{src}", r if src == "a" else cache._record_text(r))
+              for src, r in records.items()}
+    whole = cache._records_file("k", {src: sealed[src] for src in ("a", "c")})  # orjson, one call
+    assert cache._loads(whole) == {"format": cache.FORMAT, "key": "k",
+                                   "records": {"a": {"h": "h-a", "r": records["a"]}, "c": None}}
+    assert cache._record_text(records["a"]) in whole.decode()  # the text its hash covers
+    mixed = cache._records_file("k", sealed)  # a lone surrogate: piece by piece
+    assert cache._record_text(records["b"]) in mixed.decode("utf-8", "surrogatepass")
+    assert '"a":{"h":"h-a","r":' + cache._record_text(records["a"]) in mixed.decode("utf-8", "surrogatepass")
