@@ -52,6 +52,7 @@ class Result:
     warnings: list[str] = field(default_factory=list)  # entries skipped by discovery, and why
     write: WriteReport | None = None
     learned: dict[tuple[str, str], int] = field(default_factory=dict)  # chrome learned from the corpus
+    related: Memo | None = None  # what the related briefs' step found, for the next run (distributed.py)
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
@@ -109,13 +110,13 @@ def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules
 
 def decide(outcomes: list[Outcome], rules: Rules, posts_rel: str, root: Path,
            foreign: Callable[[str], bool] | None = None, cached_pages: dict[str, str] | None = None,
-           link: bool = True) -> None:
+           link: bool = True) -> Memo | None:
     """The archive-wide decisions after learned chrome, in order: duplicates and
     revisions, near-duplicates, tags, pages, names, related briefs. They read what the
     conversion cache keeps of a dump (its record), never its text, so they run as well
     on records gathered from a cluster (distributed.py). `cached_pages`: source ->
     posts-relative page the cache remembers. `link=False`: all but the related briefs
-    (the caller then calls link_related())."""
+    (the caller then calls link_related()). Returns what link_related() returns."""
     resolve(outcomes)
     mark_near_duplicates(outcomes, rules.near_duplicate_threshold)
     normalise_tags([o.article for o in outcomes if o.status == OK], rules)
@@ -125,8 +126,7 @@ def decide(outcomes: list[Outcome], rules: Rules, posts_rel: str, root: Path,
     previous = (cached_pages or {}) | previous_pages(index)
     assign_pages(outcomes, posts_rel, previous, foreign)
     assign_names(outcomes, kept_authors(posts), kept_categories(index))
-    if link:
-        link_related(outcomes, rules)
+    return link_related(outcomes, rules) if link else None
 
 
 def link_related(outcomes: list[Outcome], rules: Rules, memo: Memo | None = None) -> Memo | None:
@@ -342,7 +342,6 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs, pages=pages, digests=digests)
     result.write = folder.sync(files_out)
     if cache:
-        cache.bands = dict(known_bands)
         cache.save(result.outcomes, stats, result.learned, extra_files(files_out), scans, same=stubs, records=records,
                    digests={rel: key for rel, (key, _) in digests().items()}, related=memo)
     return result

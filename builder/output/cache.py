@@ -44,6 +44,7 @@ from pathlib import Path
 import orjson
 
 from .. import __version__
+from ..archive.duplicates import known_bands
 from ..archive.related import Memo
 from ..convert import Scan, lang
 from ..convert.enrich import earlier_slugs
@@ -688,6 +689,7 @@ class ConvertCache:
         self.index, self._archive, self._archive_text, self._archive_digest = index, archive, None, None
         self._records, self._seals, self._records_sha = None, {}, hashlib.sha256(data).hexdigest()
         self.digests = dict(digests or {})
+        self.bands = dict(known_bands)  # what this process knows (given by this cache, or learned)
         self.save_index()
 
 
