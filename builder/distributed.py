@@ -242,7 +242,7 @@ def run(paths, rules: Rules, posts_rel: str, root: Path, client, export: bool = 
             o.article.learned, o.article.content_key = got
 
     # Duplicates and revisions, near-duplicates, tags, pages, names, related: pipeline's own.
-    decide(outcomes, rules, posts_rel, root, PostsFolder(root / posts_rel).foreign)
+    result.related = decide(outcomes, rules, posts_rel, root, PostsFolder(root / posts_rel).foreign)
     result.outcomes, result.learned = outcomes, learned
     finished = learned_bag.map_partitions(_finish_part, aligned([_decision(o) for o in outcomes]), export)
     result_scans = {src: (scan, source_views[src].digest()) for src, scan in scans.items()}
@@ -278,5 +278,5 @@ def convert(paths, rules: Rules, posts_dir: Path, root: Path, client, cache_dir:
             with contextlib.suppress(OSError):
                 stats[source] = f.stat()
         cache = ConvertCache(cache_dir, fingerprint(rules.signature, posts_rel))
-        cache.save(result.outcomes, stats, result.learned, extra_files(files_out), scans)
+        cache.save(result.outcomes, stats, result.learned, extra_files(files_out), scans, related=result.related)
     return result

@@ -18,19 +18,22 @@ import gc
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .archive.chrome import apply_learned, body_spans, learned_chrome, learned_hits
-from .archive.duplicates import mark_near_duplicates, resolve
+from .archive.duplicates import known_bands, mark_near_duplicates, resolve
 from .archive.names import assign_names, kept_categories
 from .archive.pages import assign_pages, previous_pages
-from .archive.related import related
+from .archive.related import Memo, related_again
 from .archive.tags import normalise_tags
-from .convert import Scan, content_key, process_file, process_files, scan_files
+from .convert import _POOL_THRESHOLD as POOL_THRESHOLD  # (below it convert runs in this process)
+from .convert import Scan, content_key, process_file, process_files, scan_file, scan_files
 from .convert.discover import discover, display_path
 from .convert.lang import read_model_with
 from .convert.readers.context import SourceView, views
 from .model import OK, Outcome
+from .output import fanout
 from .output.authors import kept_authors
 from .output.cache import Cached, ConvertCache, fingerprint, model_copy, restore
 from .output.fanout import Batch
@@ -49,6 +52,7 @@ class Result:
     warnings: list[str] = field(default_factory=list)  # entries skipped by discovery, and why
     write: WriteReport | None = None
     learned: dict[tuple[str, str], int] = field(default_factory=dict)  # chrome learned from the corpus
+    related: Memo | None = None  # what the related briefs' step found, for the next run (distributed.py)
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
@@ -106,13 +110,13 @@ def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules
 
 def decide(outcomes: list[Outcome], rules: Rules, posts_rel: str, root: Path,
            foreign: Callable[[str], bool] | None = None, cached_pages: dict[str, str] | None = None,
-           link: bool = True) -> None:
+           link: bool = True) -> Memo | None:
     """The archive-wide decisions after learned chrome, in order: duplicates and
     revisions, near-duplicates, tags, pages, names, related briefs. They read what the
     conversion cache keeps of a dump (its record), never its text, so they run as well
     on records gathered from a cluster (distributed.py). `cached_pages`: source ->
     posts-relative page the cache remembers. `link=False`: all but the related briefs
-    (the caller then calls link_related())."""
+    (the caller then calls link_related()). Returns what link_related() returns."""
     resolve(outcomes)
     mark_near_duplicates(outcomes, rules.near_duplicate_threshold)
     normalise_tags([o.article for o in outcomes if o.status == OK], rules)
@@ -122,17 +126,20 @@ def decide(outcomes: list[Outcome], rules: Rules, posts_rel: str, root: Path,
     previous = (cached_pages or {}) | previous_pages(index)
     assign_pages(outcomes, posts_rel, previous, foreign)
     assign_names(outcomes, kept_authors(posts), kept_categories(index))
-    if link:
-        link_related(outcomes, rules)
+    return link_related(outcomes, rules) if link else None
 
 
-def link_related(outcomes: list[Outcome], rules: Rules) -> None:
-    """The last decision: each brief's related briefs (their pages)."""
+def link_related(outcomes: list[Outcome], rules: Rules, memo: Memo | None = None) -> Memo | None:
+    """The last decision: each brief's related briefs (their pages). `memo`: what the
+    last run's step found (the same lists, found again only near what changed); returns
+    this run's."""
     ok = [o for o in outcomes if o.status == OK]
     pages = {o.source_path: o.page for o in ok}
     by_source = {o.source_path: o for o in ok}
-    for key, rel in related([(o.source_path, o.article, o.features) for o in ok], rules.related_max).items():
+    found, memo = related_again([(o.source_path, o.article, o.features) for o in ok], memo, rules.related_max)
+    for key, rel in found.items():
         by_source[key].related = [pages[k] for k in rel]
+    return memo
 
 
 @dataclass
@@ -144,17 +151,22 @@ class _Converted:
 
 def _convert_files(todo: list[tuple[str, Path]], rules: Rules, workers: int | None,
                    progress: Callable[[int], None] | None, kept: dict[str, tuple[Path, Scan, str]] | None = None,
-                   ) -> _Converted:
+                   first: dict[str, Outcome | Scan] | None = None) -> _Converted:
     """The dumps of `todo` converted: a first pass (family dumps converted, the others'
     line keys read), a SourceView per page-text/HTML dump from the keys of its folder's
     dumps (those of `todo` and the unchanged ones of `kept`: source -> (path, scan, digest
     of the view they were converted with)), then those dumps through process() with
-    their view. A kept dump whose view is the same is not converted again."""
-    kept = kept or {}
+    their view. A kept dump whose view is the same is not converted again. `first`: the
+    first pass of some of `todo`, done already (_first_pass_apart())."""
+    kept, first = kept or {}, first or {}
     outcomes: dict[str, Outcome] = {}
     scans = {src: scan for src, (_, scan, _) in kept.items()}
     paths = dict(todo)
-    for (src, _), got in zip(todo, scan_files(todo, rules, workers, progress), strict=True):
+    rest = [item for item in todo if item[0] not in first]
+    if progress and first:
+        progress(sum(isinstance(got, Outcome) for got in first.values()))
+    first = first | dict(zip((src for src, _ in rest), scan_files(rest, rules, workers, progress), strict=True))
+    for src, got in ((src, first[src]) for src, _ in todo):
         if isinstance(got, Scan):
             scans[src] = got
         else:
@@ -165,6 +177,48 @@ def _convert_files(todo: list[tuple[str, Path]], rules: Rules, workers: int | No
     outcomes.update(zip((src for src, _ in again),
                         process_files(again, rules, workers, progress, source_views), strict=True))
     return _Converted(outcomes, scans, source_views)
+
+
+class _Listing:
+    """Path.is_file() for many files in few folders: each folder listed once (a page per
+    brief, ~120 month folders at 10k) instead of a stat per file; the same answer (a
+    link is followed, as is_file() follows it)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.folders: dict[str, set[str] | None] = {}
+
+    def is_file(self, rel: str) -> bool:
+        folder, _, name = rel.rpartition("/")
+        if folder not in self.folders:
+            try:
+                with os.scandir(os.path.join(self.root, folder)) as it:
+                    self.folders[folder] = {e.name for e in it if e.is_file()}
+            except OSError:
+                self.folders[folder] = None
+        names = self.folders[folder]
+        return (self.root / rel).is_file() if names is None else name in names
+
+
+def _first_pass_apart(todo: list[tuple[str, Path]], rules: Rules, workers: int | None, kept: int,
+                      ) -> Callable[[], dict[str, Outcome | Scan]]:
+    """The first pass over a few dumps (fewer than convert's pool takes: a +1 run's)
+    started in a forked process when the cache has many (`kept`) to read meanwhile and
+    more than one process is allowed: importing the conversion's libraries, loading the
+    language model and converting overlap reading the cache. Returns the function that
+    waits for it (source -> scan_file()'s result, as scan_files() gives it)."""
+    items = list(todo)
+    if not items or len(items) >= POOL_THRESHOLD or workers == 1 or kept < fanout.THRESHOLD:
+        return dict
+    # What the archive steps import anyway, imported before the fork: the child inherits
+    # them instead of importing them again (it imports only datasketch's own modules).
+    import numpy  # noqa: F401
+    import scipy.sparse  # noqa: F401
+
+    batch = Batch(1)
+    started = batch.add(partial(scan_file, rules=rules), items)
+    batch.start(always=True)
+    return lambda: dict(zip((src for src, _ in items), started(), strict=True))
 
 
 def analyse(paths: Iterable[str | Path], rules: Rules, posts_rel: str = "docs/posts",
@@ -243,10 +297,12 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
         if cache.touched:
             cache.save_index()
         return result
+    early = _first_pass_apart(todo, rules, workers, len(kept))  # while this process reads the cache
     outcomes: dict[str, Outcome] = {}
     stubs: dict[str, Cached] = {}
     kept_scans: dict[str, tuple[Path, Scan, str]] = {}  # unchanged page-text/HTML dumps
     paths = dict(files)
+    on_disk = _Listing(root)
     for source in kept:
         got = cache.stub(source)
         if got is None:  # the records file was lost: convert it again
@@ -254,12 +310,13 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
             continue
         outcomes[source], cached = got
         if cached is not None:
-            cached.exists = bool(cached.page) and (root / cached.page).is_file()
+            cached.exists = bool(cached.page) and on_disk.is_file(cached.page)
             stubs[source] = cached
         scan = cache.scan(source)
         if scan is not None:
             kept_scans[source] = (paths[source], scan[0], scan[1])
-    done = _convert_files(todo, rules, workers, progress, kept_scans)
+    done = _convert_files(todo, rules, workers, progress, kept_scans, early())
+    known_bands.update(cache.bands if cache else {})
     for source in kept:  # converted again (its view moved): not a stub any more
         if source in done.outcomes:
             stubs.pop(source, None)
@@ -279,11 +336,12 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     pages = render_pages(result.outcomes, posts_rel, stubs, batch)
     scans = {src: (scan, done.views[src].digest()) for src, scan in done.scans.items()}
     records = cache.start_records(result.outcomes, stats, scans, stubs, batch) if cache else None
-    batch.start()
-    link_related(result.outcomes, rules)
+    # A big archive's digests (their keys: ~0.25 s at 10k) are worth a worker even on a +1 run.
+    batch.start(always=workers != 1 and len(result.outcomes) >= fanout.THRESHOLD)
+    memo = link_related(result.outcomes, rules, cache.related_memo() if cache else None)
     files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs, pages=pages, digests=digests)
     result.write = folder.sync(files_out)
     if cache:
         cache.save(result.outcomes, stats, result.learned, extra_files(files_out), scans, same=stubs, records=records,
-                   digests={rel: key for rel, (key, _) in digests().items()})
+                   digests={rel: key for rel, (key, _) in digests().items()}, related=memo)
     return result

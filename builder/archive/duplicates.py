@@ -63,13 +63,33 @@ def exact_jaccard(a: list[int], b: list[int]) -> float:
     return len(sa & sb) / len(sa | sb) if sa or sb else 0.0
 
 
-@functools.lru_cache(maxsize=8)
+# The bands learned so far, by bands_key(): a run is given those the last one stored
+# (output/cache.py), so that it imports datasketch (and scipy.integrate: ~0.3 s) only to
+# convert a dump, not to learn the same bands again.
+known_bands: dict[str, list[list[int]]] = {}
+
+
+@functools.lru_cache(maxsize=1)
+def _datasketch_version() -> str:
+    from importlib.metadata import version
+
+    return version("datasketch")
+
+
+def bands_key(threshold: float, num_perm: int = NUM_PERM) -> str:
+    """What the bands are a function of: datasketch's version, the threshold, num_perm."""
+    return f"{_datasketch_version()}/{threshold!r}/{num_perm}"
+
+
 def lsh_bands(threshold: float, num_perm: int = NUM_PERM) -> list[tuple[int, int]]:
     """The signature slices of datasketch's MinHashLSH for this threshold (its b bands of
     r values, chosen by its _optimal_param)."""
-    from datasketch import MinHashLSH
+    key = bands_key(threshold, num_perm)
+    if key not in known_bands:
+        from datasketch import MinHashLSH
 
-    return list(MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges)
+        known_bands[key] = [[a, b] for a, b in MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges]
+    return [(a, b) for a, b in known_bands[key]]
 
 
 def _lsh_candidates(items: list[tuple[str, list[int], list[int]]], threshold: float) -> set[tuple[str, str]]:

@@ -37,8 +37,10 @@ for one new brief, each a page rendered again and every period's search index re
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 
 from ..convert.features import ArticleFeatures
 from ..model import Article
@@ -68,11 +70,40 @@ def related(articles: list[tuple[str, Article, ArticleFeatures]], k: int = 5, wi
     is followed across days, not years). So each brief looks at a bounded number of
     others whatever the size of the archive. Of those, the 4k with the most tag weight
     are scored with their word overlap too; a brief also ranks the briefs that found it."""
+    return related_again(articles, None, k, window, tags_used)[0]
+
+
+@dataclass
+class Memo:
+    """What related_again() found, for the next run: each brief's key and what its
+    candidates and scores depend on (day, tags, a digest of its id and words), its
+    candidates and its ranking (indices into `keys`), and the parameters."""
+
+    keys: list[str]
+    state: list[tuple[int, tuple[str, ...], int]]
+    cand: list[list[int]]
+    ranked: list[list[int]]
+    params: tuple[int, int, int]  # k, window, tags_used
+
+
+def _state(a: Article, f: ArticleFeatures) -> tuple[int, tuple[str, ...], int]:
+    text = "\0".join([a.id, *sorted(set(f.words))]).encode("utf-8", "surrogatepass")
+    digest = int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little", signed=True)
+    return a.date.toordinal(), tuple(sorted(set(a.tags))), digest
+
+
+def related_again(articles: list[tuple[str, Article, ArticleFeatures]], memo: Memo | None, k: int = 5,
+                  window: int = 30, tags_used: int = 4) -> tuple[dict[str, list[str]], Memo | None]:
+    """related(), and the Memo of this run. With the last run's Memo, only the briefs whose
+    candidates can have changed look for them again (_dirty()), and only those whose
+    ranking can have changed are scored again; every other brief's candidates and ranking
+    are the Memo's. The rounds then run over every ranking as they always do: the same
+    lists as related() without a Memo (tests/output/test_plus7.py)."""
     n = len(articles)
     keys = [key for key, _, _ in articles]
     out: dict[str, list[str]] = {key: [] for key in keys}
     if k <= 0 or n < 2:
-        return out
+        return out, None
     order = sorted(range(n), key=lambda i: (articles[i][1].date, keys[i]))
     postings: dict[str, list[int]] = defaultdict(list)
     for i in order:
@@ -83,15 +114,26 @@ def related(articles: list[tuple[str, Article, ArticleFeatures]], k: int = 5, wi
     key_rank = [0] * n
     for r, i in enumerate(sorted(range(n), key=keys.__getitem__)):
         key_rank[i] = r
-    pi, pj = _candidates(n, [a.id for _, a, _ in articles], postings, weight, day, key_rank, window, tags_used,
-                         4 * k)
-    ranked = _ranked(n, pi, pj, articles, postings, weight, day, key_rank)
+    state = [_state(a, f) for _, a, f in articles]
+    params = (k, window, tags_used)
+    dirty = None if memo is None or memo.params != params else _dirty(memo, keys, state, postings, window)
+    if dirty is None:  # every brief
+        pi, pj = _candidates(n, [a.id for _, a, _ in articles], postings, weight, day, key_rank, window,
+                             tags_used, 4 * k)
+        cand: list[list[int]] = [[] for _ in range(n)]
+        for i, j in zip(pi.tolist(), pj.tolist(), strict=True):
+            cand[i].append(j)
+        ranked = _ranked(n, pi, pj, articles, postings, weight, day, key_rank)
+    else:
+        cand, ranked = _again(memo, dirty, n, keys, articles, postings, weight, day, key_rank, window, tags_used, k)
+    memo_out = Memo(keys, state, cand, list(ranked), params)  # the rankings before the rounds trim them
     links: list[set[int]] = [set() for _ in range(n)]
     active = list(range(n))
-    for _ in range(ROUNDS):  # each round: mutual best among the briefs that still have room
+    for r in range(ROUNDS):  # each round: mutual best among the briefs that still have room
         offers: dict[int, set[int]] = {}
         for i in active:  # what is left of i's ranking: briefs with room, not yet linked to i
-            ranked[i] = [j for j in ranked[i] if len(links[j]) < k and j not in links[i]]
+            if r:  # (in the first round, every brief: no link yet)
+                ranked[i] = [j for j in ranked[i] if len(links[j]) < k and j not in links[i]]
             offers[i] = set(ranked[i][: k - len(links[i])])
         added = [(i, j) for i in active for j in offers[i] if i < j and i in offers.get(j, ())]
         if not added:
@@ -102,7 +144,99 @@ def related(articles: list[tuple[str, Article, ArticleFeatures]], k: int = 5, wi
         active = [i for i in active if len(links[i]) < k and ranked[i]]
     for i in range(n):
         out[keys[i]] = [keys[j] for j in sorted(links[i], key=lambda j: (articles[j][1].date, keys[j]), reverse=True)]
-    return out
+    return out, memo_out
+
+
+# More changed briefs than this: everything is found again (as cheap, and simpler).
+_MOST_CHANGED = 256
+
+
+def _dirty(memo: Memo, keys: list[str], state: list, postings: dict[str, list[int]], window: int,
+           ) -> tuple[set[int], set[int]] | None:
+    """(new indices, old indices) of the briefs whose candidates can differ from the
+    Memo's, or None when every brief's can (the archive's size moved a tag weight's
+    reference, or too much changed). A brief's candidates depend on its own state, the
+    weights of its tags (their counts' powers of two) and, per tag, the briefs within
+    `window` places of it in the tag's date-sorted list; so they are the same unless the
+    brief changed, carries a tag whose weight moved, or is within window + 1 places of a
+    brief that came, went or changed, in the tag's list before or after."""
+    n, n0 = len(keys), len(memo.keys)
+    if min(_floor2(n), REFERENCE) != min(_floor2(max(n0, 1)), REFERENCE) or n0 < 2:
+        return None
+    old_at = {key: i for i, key in enumerate(memo.keys)}
+    new_at = {key: i for i, key in enumerate(keys)}
+    if len(old_at) != n0 or len(new_at) != n:  # the same key twice: not a Memo this function wrote
+        return None
+    changed = [i for i, key in enumerate(keys) if key not in old_at or memo.state[old_at[key]] != state[i]]
+    gone = [i for i, key in enumerate(memo.keys) if key not in new_at or state[new_at[key]] != memo.state[i]]
+    if len(changed) + len(gone) > _MOST_CHANGED:
+        return None
+    old_postings: dict[str, list[int]] = defaultdict(list)
+    for i in sorted(range(n0), key=lambda i: (memo.state[i][0], memo.keys[i])):
+        for t in memo.state[i][1]:
+            old_postings[t].append(i)
+    new_dirty, old_dirty = set(changed), set(gone)
+    for t in set(postings) | set(old_postings):
+        a, b = len(old_postings.get(t, ())), len(postings.get(t, ()))
+        if a != b and (not a or not b or _floor2(a) != _floor2(b)):  # its weight moved: every brief with it
+            new_dirty.update(postings.get(t, ()))
+            old_dirty.update(old_postings.get(t, ()))
+    for moved, lists, into in ((changed, postings, new_dirty), (gone, old_postings, old_dirty)):
+        places: dict[str, list[int]] = {}
+        for i in moved:
+            for t in (state[i] if lists is postings else memo.state[i])[1]:
+                members = lists[t]
+                at = places.setdefault(t, {j: p for p, j in enumerate(members)})[i]
+                into.update(members[max(0, at - window - 1) : at + window + 2])
+    return new_dirty, old_dirty
+
+
+def _again(memo: Memo, dirty: tuple[set[int], set[int]], n: int, keys: list[str], articles, postings, weight,
+           day, key_rank, window: int, tags_used: int, k: int) -> tuple[list[list[int]], list[list[int]]]:
+    """Candidates and rankings from the Memo, found again for the briefs _dirty() names
+    (candidates) and for those briefs' old and new candidates (rankings): a ranking is over
+    the pairs a brief is in (its candidates, the briefs that have it as one), each scored
+    from the two briefs alone."""
+    import numpy as np
+
+    new_dirty, old_dirty = dirty
+    new_at = {key: i for i, key in enumerate(keys)}
+    to_new = [new_at.get(key, -1) for key in memo.keys]
+    again = np.zeros(n, bool)
+    again[list(new_dirty | {to_new[i] for i in old_dirty if to_new[i] >= 0})] = True
+    pi, pj = _candidates(n, [a.id for _, a, _ in articles], postings, weight, day, key_rank, window, tags_used,
+                         4 * k, again)
+    cand: list[list[int]] = [[] for _ in range(n)]
+    for i, j in zip(pi.tolist(), pj.tolist(), strict=True):
+        cand[i].append(j)
+    for old, i in enumerate(to_new):
+        if i >= 0 and not again[i]:
+            cand[i] = [to_new[j] for j in memo.cand[old]]
+    # A ranking changes only if the brief's pairs or their scores do: the briefs found
+    # again, and every brief they had or have as a candidate (a brief that left, or
+    # changed, is among the old_dirty ones: its old candidates too).
+    rescore = set(np.flatnonzero(again).tolist())
+    old_at = {key: i for i, key in enumerate(memo.keys)}
+    for i in list(rescore):
+        rescore.update(cand[i])
+        if keys[i] in old_at:
+            rescore.update(to_new[j] for j in memo.cand[old_at[keys[i]]] if to_new[j] >= 0)
+    for old in old_dirty:
+        rescore.update(to_new[j] for j in memo.cand[old] if to_new[j] >= 0)
+    owners = [i for i in range(n) for _ in cand[i]]
+    others = [j for i in range(n) for j in cand[i]]
+    a, b = np.array(owners, np.int64), np.array(others, np.int64)
+    mask = np.zeros(n, bool)
+    mask[list(rescore)] = True
+    pick = mask[a] | mask[b] if len(a) else np.zeros(0, bool)
+    fresh = _ranked(n, a[pick], b[pick], articles, postings, weight, day, key_rank)
+    ranked: list[list[int]] = [[] for _ in range(n)]
+    for old, i in enumerate(to_new):
+        if i >= 0 and not mask[i]:
+            ranked[i] = [to_new[j] for j in memo.ranked[old]]
+    for i in rescore:
+        ranked[i] = fresh[i]
+    return cand, ranked
 
 
 def _ids(sets: list, vocabulary: dict[str, int]):
@@ -148,17 +282,20 @@ def _ranked(n: int, pi, pj, articles, postings: dict[str, list[int]], weight: di
     if not len(pairs):
         return ranked
     pi, pj = pairs // n, pairs % n
-    words = _ids([frozenset(f.words) for _, _, f in articles], {})
+    # Rows for the briefs in some pair only (a +1 run scores a few hundred pairs).
+    involved = np.unique(np.concatenate((pi, pj)))
+    li, lj = np.searchsorted(involved, pi), np.searchsorted(involved, pj)
+    words = _ids([frozenset(articles[i][2].words) for i in involved.tolist()], {})
     sizes = np.diff(words.indptr)
-    rows, _ = _shared(words, pi, pj)
+    rows, _ = _shared(words, li, lj)
     common = np.bincount(rows, minlength=len(pi))
-    union = sizes[pi] + sizes[pj] - common
+    union = sizes[li] + sizes[lj] - common
     union[union == 0] = 1
     tag_code = {t: c for c, t in enumerate(postings)}
-    tags = _ids([frozenset(a.tags) for _, a, _ in articles], tag_code)
+    tags = _ids([frozenset(articles[i][1].tags) for i in involved.tolist()], tag_code)
     values = sorted(set(weight.values()))
     klass = np.array([values.index(weight[t]) for t in tag_code], np.int64)
-    rows, cols = _shared(tags, pi, pj)
+    rows, cols = _shared(tags, li, lj)
     counts = np.zeros((len(pi), len(values)), np.int64)
     np.add.at(counts, (rows, klass[cols]), 1)
     distinct, inverse = np.unique(counts, axis=0, return_inverse=True)
@@ -177,13 +314,15 @@ def _ranked(n: int, pi, pj, articles, postings: dict[str, list[int]], weight: di
 
 
 def _candidates(n: int, ids: list[str], postings: dict[str, list[int]], weight: dict[str, float], day: list[int],
-                key_rank: list[int], window: int, tags_used: int, best: int):
+                key_rank: list[int], window: int, tags_used: int, best: int, only=None):
     """(i, j) for each brief i and each of its `best` candidates j, as two arrays. A
     candidate's weight is the sum of the weights of the tags (of i's `tags_used` rarest
     shared ones: most weight, then by name) in whose `window` it is; ties: the nearer in
     days, then by key (never the order met, which a brief elsewhere in a tag's list would
     shift). Briefs with i's id (i itself, its other versions) are none of its candidates.
-    With numpy over every (brief, tag) window at once: ~2.4 million steps at 10,000 briefs."""
+    With numpy over every (brief, tag) window at once: ~2.4 million steps at 10,000 briefs.
+    `only` (a boolean per brief): the candidates of those briefs alone (each brief's are
+    found apart from the others', in the same order: the same lists)."""
     import numpy as np  # only here: a small archive never needs it loaded
 
     # Every (brief, shared tag) membership: the tag's list, the brief's place in it.
@@ -200,6 +339,10 @@ def _candidates(n: int, ids: list[str], postings: dict[str, list[int]], weight: 
     seg_i, seg_tag, seg_at, seg_first = flat[by], tag[by], at[by], first[by]
     rank = np.arange(len(seg_i)) - np.searchsorted(seg_i, seg_i, side="left")
     use = rank < tags_used
+    if only is not None:
+        use &= only[seg_i]
+    if not use.any():
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     seg_i, seg_tag, seg_at, seg_first = seg_i[use], seg_tag[use], seg_at[use], seg_first[use]
     seg_lo = seg_first + np.maximum(0, seg_at - window)
     seg_hi = seg_first + np.minimum(size[seg_tag], seg_at + window + 1)

@@ -44,6 +44,8 @@ from pathlib import Path
 import orjson
 
 from .. import __version__
+from ..archive.duplicates import known_bands
+from ..archive.related import Memo
 from ..convert import Scan, lang
 from ..convert.enrich import earlier_slugs
 from ..convert.features import ArticleFeatures
@@ -51,7 +53,7 @@ from ..convert.read import read_file
 from ..model import DUPLICATE, NEAR_DUPLICATE, OK, REJECTED, SUPERSEDED, Article, Dump, Outcome, Rejected
 from . import fanout
 from .render import render_key
-from .store import atomic_write, integrity
+from .store import atomic_write, integrity, replace_file
 
 CACHE_DIR = ".newsbrief-cache"
 FORMAT = 5
@@ -88,13 +90,24 @@ def _dumps(body: dict) -> bytes:
         return json.dumps(body, sort_keys=True).encode("ascii")
 
 
-def _records_file(key: str, sealed: dict[str, tuple[str, str] | None]) -> bytes:
+def _records_file(key: str, sealed: dict[str, tuple[str, str | dict] | None]) -> bytes:
     """The records file: {"format", "key", "records": {source: {"h": hash, "r": record}}},
-    each record written as the text its hash covers (encoded once, where it was sealed)."""
+    each record written as the text its hash covers: given as that text (encoded where it
+    was sealed), or as the record read back, whose text is _record_text()'s (orjson's, keys
+    sorted). One orjson call for the whole file; where orjson refuses (a record the json
+    module wrote: a lone surrogate), piece by piece."""
+    try:
+        body = {source: None if entry is None else
+                {"h": entry[0], "r": orjson.Fragment(entry[1]) if isinstance(entry[1], str) else entry[1]}
+                for source, entry in sealed.items()}
+        return orjson.dumps({"format": FORMAT, "key": key, "records": body}, option=orjson.OPT_SORT_KEYS)
+    except (TypeError, orjson.JSONEncodeError):
+        pass
     parts = []
     for source in sorted(sealed):
         entry = sealed[source]
-        value = "null" if entry is None else f'{{"h":"{entry[0]}","r":{entry[1]}}}'
+        text = None if entry is None else entry[1] if isinstance(entry[1], str) else _record_text(entry[1])
+        value = "null" if entry is None else f'{{"h":"{entry[0]}","r":{text}}}'
         parts.append(f"{json.dumps(source)}:{value}")
     text = f'{{"format":{FORMAT},"key":{json.dumps(key)},"records":{{{",".join(parts)}}}}}'
     return text.encode("utf-8", "surrogatepass")  # (a record orjson refused may not load: then converted again)
@@ -239,7 +252,8 @@ def fingerprint(rules_signature: list[str], posts_rel: str) -> str:
 def clear(folder: Path) -> None:
     """Delete every cache newsbrief keeps in `folder` (``--no-cache``: the run then
     converts and renders everything and writes the caches anew)."""
-    for old in [*folder.glob("convert-*.json"), *folder.glob("records-*.json"), *folder.glob("langid-*.npz")]:
+    for old in [*folder.glob("convert-*.json"), *folder.glob("records-*.json"), *folder.glob("related-*.json"),
+                *folder.glob("langid-*.npz")]:
         old.unlink(missing_ok=True)
     for sub in ("blog", "pages"):
         shutil.rmtree(folder / sub, ignore_errors=True)
@@ -416,15 +430,19 @@ class ConvertCache:
     def __init__(self, folder: Path, key: str):
         self.path = folder / f"convert-{key}.json"
         self.records_path = folder / f"records-{key}.json"
+        self.related_path = folder / f"related-{key}.json"
         self.folder, self.key = folder, key
         self.posts = _POSTS_OF.get(key)
         self.index: dict[str, list] = {}  # source -> [size, mtime_ns, sha256]
         self._archive: dict | None = None  # the snapshot, once checked
         self._archive_text: str | None = None  # its text as read (checked when first used)
+        self._archive_digest: str | None = None  # its "digest" as the index says (to tell a miss unparsed)
         self._records: dict[str, dict] | None = None
         self._seals: dict[str, str] = {}  # source -> the checked record's integrity hash, as stored
         self._records_sha: str | None = None  # sha256 of the records file as the last run wrote it
+        self._related_sha: str | None = None  # sha256 of the related briefs' memo as the last run wrote it
         self.digests: dict[str, str] = {}  # digest (posts-relative) -> key of what the last run rendered
+        self.bands: dict[str, list[list[int]]] = {}  # archive/duplicates.py's known_bands, as the last run knew them
         self.discarded = 0  # entries that failed their check (dropped, converted again)
         self.touched = False  # an entry's mtime was refreshed: worth saving even if nothing else changed
         raw = self._load(self.path)
@@ -440,12 +458,25 @@ class ConvertCache:
         text = archive.get("body") if isinstance(archive, dict) else None
         if isinstance(text, str) and archive.get("check") == integrity(key, "archive", text):
             self._archive_text = text
+            digest = archive.get("digest")
+            self._archive_digest = digest if isinstance(digest, str) else None
         elif archive is not None:
             self.discarded += 1
         written = raw.get("records")
         sha = written.get("sha") if isinstance(written, dict) else None
         if isinstance(sha, str) and written.get("check") == integrity(key, "records", sha):
             self._records_sha = sha
+        written = raw.get("related")
+        sha = written.get("sha") if isinstance(written, dict) else None
+        if isinstance(sha, str) and written.get("check") == integrity(key, "related", sha):
+            self._related_sha = sha
+        bands = raw.get("bands")
+        body = bands.get("body") if isinstance(bands, dict) else None
+        if isinstance(body, dict) and bands.get("check") == integrity(key, "bands", _canon(body)) and all(
+                isinstance(k, str) and isinstance(v, list) and v and all(
+                    isinstance(r, list) and len(r) == 2 and _int(r[0]) and _int(r[1]) and 0 <= r[0] < r[1]
+                    for r in v) for k, v in body.items()):
+            self.bands = body
         digests = raw.get("digests")
         body = digests.get("body") if isinstance(digests, dict) else None
         if isinstance(body, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in body.items()) \
@@ -503,6 +534,20 @@ class ConvertCache:
                     self.discarded += 1
         return self._records
 
+    def related_memo(self) -> Memo | None:
+        """What the last run's related briefs' step found: only the file that run wrote
+        (its sha256 as the checked index says), and only if it is well formed."""
+        if self._related_sha is None:
+            return None
+        try:
+            data = self.related_path.read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != self._related_sha:
+            self.discarded += 1
+            return None
+        return memo_from(data)
+
     def unchanged(self, source: str, path: Path, st: os.stat_result) -> bool:
         """Is the dump what it was last run? Size and mtime, else (if they moved) its bytes."""
         entry = self.index.get(source)
@@ -547,20 +592,27 @@ class ConvertCache:
         """The archive-wide decisions of the last run, if it ran over exactly these
         sources (all unchanged, so in the index) with the same bytes."""
         digest = sources_digest([(src, self.index[src][2]) for src in sources])
+        if self._archive is None and self._archive_digest not in (None, digest):
+            return None  # another set of dumps: not worth parsing ~10 MB to see it (a match is checked inside)
         archive = self.archive
         return archive if archive and archive.get("digest") == digest else None
 
     def save_index(self) -> None:
         """Only the index changed (mtimes refreshed): keep the records file as it is."""
         index = {src: [*e, _index_check(self.key, src, e)] for src, e in self.index.items()}
-        text = self._archive_text if self._archive is None else _canon(self._archive)
-        archive = None if text is None else {"body": text, "check": integrity(self.key, "archive", text)}
+        text = self._archive_text if self._archive is None else _record_text(self._archive)  # (orjson: 10k briefs)
+        digest = self._archive_digest if self._archive is None else self._archive.get("digest")
+        archive = None if text is None else {"body": text, "check": integrity(self.key, "archive", text),
+                                             "digest": digest}
         sha = self._records_sha
         written = None if sha is None else {"sha": sha, "check": integrity(self.key, "records", sha)}
+        sha = self._related_sha
+        memo = None if sha is None else {"sha": sha, "check": integrity(self.key, "related", sha)}
         digests = {"body": self.digests, "check": integrity(self.key, "digests", _canon(self.digests))}
+        bands = {"body": self.bands, "check": integrity(self.key, "bands", _canon(self.bands))}
         body = {"format": FORMAT, "key": self.key, "index": index, "archive": archive, "records": written,
-                "digests": digests}
-        atomic_write(self.path, _dumps(body))
+                "digests": digests, "related": memo, "bands": bands}
+        replace_file(self.path, _dumps(body))  # (changed: no need to read the old one to compare)
 
     def _fresh(self, outcomes: list[Outcome], stats: dict[str, os.stat_result], same: Container[str],
                ) -> list[Outcome]:
@@ -590,7 +642,7 @@ class ConvertCache:
              learned: dict[tuple[str, str], int] | None = None, extras: list[str] | None = None,
              scans: dict[str, tuple[Scan, str]] | None = None, same: Container[str] = (),
              records: Callable[[], list[tuple[str, str] | None]] | None = None,
-             digests: dict[str, str] | None = None,
+             digests: dict[str, str] | None = None, related: Memo | None = None,
              ) -> None:
         """Store this run: an entry per dump, and (with `extras`, the generated files that
         are not a brief's page) a snapshot of the archive-wide decisions. `scans`: the
@@ -599,7 +651,8 @@ class ConvertCache:
         `same`: the sources whose record is the one this cache gave (stubs whose page
         stayed: same bytes, same page, same render key), whose stored record is kept as it is.
         `records`: what start_records() started with the same arguments (else encoded here).
-        `digests`: each digest's key (output/digests.py) as this run wrote it."""
+        `digests`: each digest's key (output/digests.py) as this run wrote it.
+        `related`: what the related briefs' step found (archive/related.py), for the next run."""
         scans = scans or {}
         fresh = self._fresh(outcomes, stats, same)
         records = records or self.start_records(outcomes, stats, scans, same)
@@ -616,19 +669,78 @@ class ConvertCache:
             sha = (o.article.dump.sha256 if o.article else o.sha256) or ""
             index[o.source_path] = [st.st_size, st.st_mtime_ns, sha]
             seal = self._seals.get(o.source_path) if o.source_path in same else None
-            sealed[o.source_path] = (seal, _record_text(self._records[o.source_path])) if seal else None
+            sealed[o.source_path] = (seal, self._records[o.source_path]) if seal else None
         for o, entry in zip(fresh, records(), strict=True):
             sealed[o.source_path] = entry
         self.folder.mkdir(parents=True, exist_ok=True)
-        for old in [*self.folder.glob("convert-*.json"), *self.folder.glob("records-*.json")]:
-            if old not in (self.path, self.records_path):
+        for old in [*self.folder.glob("convert-*.json"), *self.folder.glob("records-*.json"),
+                    *self.folder.glob("related-*.json")]:
+            if old not in (self.path, self.records_path, self.related_path):
                 old.unlink(missing_ok=True)
+        self._related_sha = None
+        if related is not None:
+            memo = memo_bytes(related)
+            replace_file(self.related_path, memo)
+            self._related_sha = hashlib.sha256(memo).hexdigest()
+        else:
+            self.related_path.unlink(missing_ok=True)
         data = _records_file(self.key, sealed)
-        atomic_write(self.records_path, data)
-        self.index, self._archive, self._archive_text = index, archive, None
+        replace_file(self.records_path, data)
+        self.index, self._archive, self._archive_text, self._archive_digest = index, archive, None, None
         self._records, self._seals, self._records_sha = None, {}, hashlib.sha256(data).hexdigest()
         self.digests = dict(digests or {})
+        self.bands = dict(known_bands)  # what this process knows (given by this cache, or learned)
         self.save_index()
+
+
+def _flat(lists: list[list[int]]) -> dict:
+    return {"lengths": pack_ints([len(x) for x in lists]), "items": pack_ints([j for x in lists for j in x])}
+
+
+def _unflat(value: dict, n: int, below: int | None = None) -> list[list[int]]:
+    """_flat()'s lists; ValueError unless there are n of them, each of indices below
+    `below` (n if not given)."""
+    lengths, items = unpack_ints(value["lengths"]), unpack_ints(value["items"])
+    below = n if below is None else below
+    if len(lengths) != n or min(lengths, default=0) < 0 or sum(lengths) != len(items) \
+            or (items and not 0 <= min(items) <= max(items) < below):
+        raise ValueError("not lists of indices")
+    out, at = [], 0
+    for length in lengths:
+        out.append(items[at : at + length])
+        at += length
+    return out
+
+
+def memo_bytes(memo: Memo) -> bytes:
+    """The related briefs' memo file (archive/related.py's Memo): integers packed, each
+    tag once."""
+    names = sorted({t for _, tags, _ in memo.state for t in tags})
+    code = {t: c for c, t in enumerate(names)}
+    return orjson.dumps({"format": FORMAT, "params": list(memo.params), "keys": memo.keys,
+                         "days": pack_ints([d for d, _, _ in memo.state]), "names": names,
+                         "tags": _flat([[code[t] for t in tags] for _, tags, _ in memo.state]),
+                         "digests": pack_ints([h for _, _, h in memo.state]),
+                         "cand": _flat(memo.cand), "ranked": _flat(memo.ranked)})
+
+
+def memo_from(data: bytes) -> Memo | None:
+    """memo_bytes()'s Memo, None if the bytes are not one."""
+    try:
+        raw = orjson.loads(data)
+        keys, names, params = raw["keys"], raw["names"], tuple(raw["params"])
+        n = len(keys)
+        if raw["format"] != FORMAT or not _strs(keys) or not _strs(names) or len(params) != 3 \
+                or not all(_int(x) for x in params):
+            return None
+        days, digests = unpack_ints(raw["days"]), unpack_ints(raw["digests"])
+        tags = _unflat(raw["tags"], n, len(names))
+        if len(days) != n or len(digests) != n:
+            return None
+        state = [(d, tuple(names[c] for c in t), h) for d, t, h in zip(days, tags, digests, strict=True)]
+        return Memo(keys, state, _unflat(raw["cand"], n), _unflat(raw["ranked"], n), params)
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return None
 
 
 def sources_digest(items: list[tuple[str, str]]) -> str:

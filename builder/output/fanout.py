@@ -45,11 +45,13 @@ class Batch:
         self.jobs.append((fn, items))
         return lambda: self._result(index)
 
-    def start(self) -> None:
-        """Fork the workers (if worth it) and give them every job; the caller goes on."""
+    def start(self, always: bool = False) -> None:
+        """Fork the workers (if worth it, or `always`: one worker at least, for work that
+        overlaps what this process does meanwhile) and give them every job; the caller
+        goes on."""
         global _jobs
-        if self.workers <= 1 or sum(len(items) for _, items in self.jobs) < THRESHOLD \
-                or "fork" not in multiprocessing.get_all_start_methods():
+        if "fork" not in multiprocessing.get_all_start_methods() or not any(items for _, items in self.jobs) \
+                or (not always and (self.workers <= 1 or sum(len(items) for _, items in self.jobs) < THRESHOLD)):
             return
         _jobs = self.jobs
         try:
