@@ -142,14 +142,35 @@ def pagefind_cmd() -> list[str]:
     return [sys.executable, "-m", "pagefind"]
 
 
+def _html(folder: Path | str) -> list[str]:
+    """The paths under `folder` named *.html, as ``Path.rglob("*.html")`` finds them (links
+    to folders not followed), in no particular order: with os.scandir, ~2.5× cheaper (at
+    10k a walk of the site is ~0.1 s of CPU against ~0.25 s)."""
+    out, stack = [], [os.fspath(folder)]
+    while stack:
+        try:
+            entries = os.scandir(stack.pop())
+        except OSError:
+            continue
+        with entries:
+            for e in entries:
+                if e.name.endswith(".html"):
+                    out.append(e.path)
+                if e.is_dir(follow_symlinks=False):
+                    stack.append(e.path)
+    return out
+
+
 def _units(site: Path, max_pages: int) -> list[tuple[str, int]]:
     """(folder, pages) newest first: each year of briefs (post URLs start with the year),
     or its months (``YYYY/MM``) when the year alone has more than max_pages pages."""
     out = []
     years = sorted((p.name for p in site.iterdir() if p.is_dir() and YEAR_DIR.match(p.name)), reverse=True)
     for year in years:
-        total = sum(1 for _ in (site / year).rglob("*.html"))
-        months = {m.name: sum(1 for _ in m.rglob("*.html"))
+        found = _html(site / year)
+        total = len(found)
+        inside = Counter(os.path.relpath(p, site / year).split(os.sep, 1)[0] for p in found)
+        months = {m.name: len(_html(m)) if m.is_symlink() else inside[m.name]  # (a link: not in `found`)
                   for m in (site / year).iterdir() if m.is_dir() and MONTH_DIR.match(m.name)}
         if total > max_pages and sum(months.values()) == total:
             out.extend((f"{year}/{m}", months[m]) for m in sorted(months, reverse=True))
@@ -480,16 +501,17 @@ class ShardCache:
     def key(self, site: Path, name: str, folders: list[str]) -> str:
         """Every input of the index: Pagefind and its options, each page's path and bytes
         (the bytes by their SHA-256, read only where the file may have changed)."""
-        pages = {}
+        pages = []
         for folder in folders:
-            for p in (site / folder).rglob("*.html"):
+            for p in _html(site / folder):
                 try:
                     st = os.stat(p)
                 except OSError:
                     continue
                 if stat.S_ISREG(st.st_mode):  # (as Path.is_file)
-                    pages[p] = st
-        lines = [f"{p.relative_to(site).as_posix()} {self.hashes.sha256(p, pages[p])}" for p in sorted(pages)]
+                    pages.append((Path(p).relative_to(site).as_posix().split("/"), p, st))
+        pages.sort(key=lambda page: page[0])  # (the order of the pages' Path objects)
+        lines = [f"{'/'.join(parts)} {self.hashes.sha256(p, st)}" for parts, p, st in pages]
         key = integrity(CACHE_FORMAT, self.identity, json.dumps(shard_args(name, folders)), *lines)
         with self.lock:
             self.used.add(key)
