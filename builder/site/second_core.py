@@ -56,6 +56,7 @@ import signal
 import struct
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -361,11 +362,13 @@ class SecondCore:
         self._pagefind = (pagefind, max_pages, cache_dir)
         self.collector = Collector()  # (before the fork: the copy collects likewise)
         if speedup is not None and hasattr(os, "fork") and _cores() >= 2:
+            started = time.perf_counter()
             pages = _pages(files)
             self.sources = Sources(cache_dir / SOURCES_FILE, speedup.digest, pages, len(speedup.cache.raw))
             only = self.sources.changed()
+            log.info(f"newsbrief: second core: {'every' if only is None else len(only)} page(s) of {len(pages)} "
+                     f"changed since the last build ({time.perf_counter() - started:.2f}s)")
             if only is not None and len(only) < MIN_AHEAD:
-                log.info(f"newsbrief: second core: {len(only)} page(s) changed since the last build, none read ahead")
                 return
             try:
                 self.ahead = RenderAhead(speedup, config, files, self.collector, pages, only)
