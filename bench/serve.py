@@ -14,8 +14,12 @@ refused), so that the corpus itself is never changed:
    read from the archive index, docs/posts/.newsbrief-index.json, once it is written);
 4. the dump is removed again; the clock runs until its page is gone (404).
 
-Prints the seconds of each step. A browser would show the page at the same moment: MkDocs'
-live reload tells an open page to reload once the rebuild is served.
+Prints the seconds of each step, and the CPU seconds the server's processes used in it
+(the machine is shared: CPU time is the steadier figure). A browser would show the page at
+the same moment: MkDocs' live reload tells an open page to reload once the rebuild is
+served. With --timeline, where the time of the new dump's step went: each line the server
+logged in it, stamped with the seconds since the dump was written (when MkDocs saw the
+change, the conversion, each rebuild's end, "Reloading browsers").
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -65,6 +70,44 @@ def wait(check, limit: float) -> float:
     return time.perf_counter() - t
 
 
+def group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system) of the processes of a process group, and of the children
+    they have waited for (Pagefind's runs): from /proc (Linux; 0 elsewhere)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    for pid in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if not pid.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # (the name may hold spaces)
+        if int(fields[2]) == pgid:  # pgrp
+            total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    return total / tick
+
+
+class Log:
+    """The server's log lines, each with the moment it was read."""
+
+    def __init__(self, stream, copy: Path | None):
+        self.lines: list[tuple[float, str]] = []
+        self._copy = copy.open("w") if copy else None
+        self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream) -> None:
+        for line in stream:
+            self.lines.append((time.perf_counter(), line.rstrip("\n")))
+            if self._copy:
+                self._copy.write(line)
+                self._copy.flush()
+
+    def since(self, t0: float, t1: float) -> list[str]:
+        return [f"{t - t0:7.2f} s  {line}" for t, line in list(self.lines) if t0 <= t <= t1]
+
+
 def page_url(proj: Path, source: str) -> str | None:
     """The served path of the brief made from `source` (posts/YYYY/MM/slug.md -> /YYYY/MM/slug/)."""
     try:
@@ -77,7 +120,7 @@ def page_url(proj: Path, source: str) -> str | None:
     return None
 
 
-def bench(n: int, port: int, log: Path | None = None) -> dict:
+def bench(n: int, port: int, log: Path | None = None, settle: float = 0.0, keep: bool = False) -> dict:
     corpus = generate(n, WORK / f"corpus-{n}")
     proj = project(n, corpus)  # (its seeds/ links the corpus: made a folder of hard links)
     proj.joinpath("seeds").unlink()
@@ -91,14 +134,16 @@ def bench(n: int, port: int, log: Path | None = None) -> dict:
     build_s, _, _ = run([sys.executable, "-m", "builder.cli", "build"], proj)
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([sys.executable, "-m", "builder.cli", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                              cwd=proj, stdout=subprocess.DEVNULL,
-                              stderr=log.open("w") if log else subprocess.DEVNULL,
+                              cwd=proj, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                               env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), start_new_session=True)
+    lines = Log(server.stderr, log)
     try:
         first = wait(lambda: fetch(base + "/")[0] == 200, 3600)
         time.sleep(2)  # let the first build's file events settle
         dump = make_dump(random.Random(-n))
         new = seeds / "zz-new.txt"
+        cpu = group_cpu(server.pid)
+        t0 = time.perf_counter()
         new.write_text(dump.text, encoding="utf-8")
         title = html.escape(dump.title, quote=False)
         url: list[str] = []
@@ -113,13 +158,21 @@ def bench(n: int, port: int, log: Path | None = None) -> dict:
             return status == 200 and title in body
 
         add = wait(shown, 3600)
+        add_cpu = group_cpu(server.pid) - cpu
+        timeline = lines.since(t0, time.perf_counter())
+        time.sleep(settle)  # what else the change set off (a rebuild for the conversion's own writes)
+        timeline_after = lines.since(t0 + add + 1e-6, time.perf_counter())
+        cpu = group_cpu(server.pid)
         new.unlink()
         gone = wait(lambda: fetch(base + url[0])[0] == 404, 3600)
+        gone_cpu = group_cpu(server.pid) - cpu
     finally:
         os.killpg(server.pid, signal.SIGINT)
         server.wait(60)
-    shutil.rmtree(proj)
-    return {"n": n, "build_s": build_s, "serve_first_s": first, "add_s": add, "remove_s": gone, "url": url[0]}
+    if not keep:
+        shutil.rmtree(proj)
+    return {"n": n, "build_s": build_s, "serve_first_s": first, "add_s": add, "remove_s": gone, "url": url[0],
+            "add_cpu": add_cpu, "remove_cpu": gone_cpu, "timeline": timeline, "after": timeline_after}
 
 
 def main() -> None:
@@ -127,12 +180,23 @@ def main() -> None:
     ap.add_argument("--n", type=int, nargs="+", default=[1000])
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--log", type=Path, help="write the server's log here")
+    ap.add_argument("--timeline", action="store_true",
+                    help="print the server's log lines of the new dump's step, with their times")
+    ap.add_argument("--settle", type=float, default=0.0, metavar="S",
+                    help="wait S seconds after the new page is shown, before the removal (with --timeline: "
+                         "what the server did in them is printed too)")
+    ap.add_argument("--keep", action="store_true", help="keep the project (under .bench/site-N)")
     a = ap.parse_args()
-    print(f"{'N':>7} {'build s':>8} {'serve up s':>11} {'new dump shown s':>17} {'removed dump gone s':>20}")
+    print(f"{'N':>7} {'build s':>8} {'serve up s':>11} {'new dump shown s':>17} {'(CPU s)':>8} "
+          f"{'removed dump gone s':>20} {'(CPU s)':>8}")
     for n in a.n:
-        r = bench(n, a.port, a.log)
+        r = bench(n, a.port, a.log, a.settle, a.keep)
         print(f"{r['n']:>7} {r['build_s']:>8.1f} {r['serve_first_s']:>11.1f} {r['add_s']:>17.1f} "
-              f"{r['remove_s']:>20.1f}", flush=True)
+              f"{r['add_cpu']:>8.1f} {r['remove_s']:>20.1f} {r['remove_cpu']:>8.1f}", flush=True)
+        if a.timeline:
+            print("\n".join(["  the new dump, until its page was served:", *r["timeline"]]))
+            if a.settle:
+                print("\n".join([f"  then, for {a.settle:.0f} s:", *r["after"]]))
 
 
 if __name__ == "__main__":
