@@ -73,6 +73,7 @@ from .site import (
     search,
     shell,
     site_reuse,
+    watch,
 )
 from .site import build as sitebuild
 from .site import freeze as freezing
@@ -261,7 +262,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
     def on_serve(self, server, *, config, builder):
         if not self.config.enabled:
             return server
-        seeds, _, rules = self._paths(config)
+        seeds, posts, rules = self._paths(config)
+        watch.watch_docs_except(server, config.docs_dir, str(posts))  # (written by each build)
         if seeds.is_dir():
             server.watch(str(seeds))
         if rules is not None:

@@ -152,6 +152,7 @@ class Freezer:
         self.page_keys: set[str] = set()
         self.linked = 0
         self._dirs: set[str] = set()
+        self._raw: dict[str, list] = {}
         self._saved_loop = None
 
     # -- deciding -------------------------------------------------------------------
@@ -161,7 +162,8 @@ class Freezer:
             data = _loads(self.path.read_bytes())
             if data.get("format") != _FORMAT:
                 return {}
-            return {src: Record(*fields) for src, fields in data["posts"].items()}
+            self._raw = data["posts"]  # (a frozen post's record is saved again as read)
+            return {src: Record(*fields) for src, fields in self._raw.items()}
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return {}
 
@@ -309,8 +311,8 @@ class Freezer:
         from .shell import _DRAWER_REF
 
         posts: dict[str, list] = {}
-        for src, rec in self.frozen.items():
-            posts[src] = list(dataclasses.astuple(rec))
+        for src in self.frozen:
+            posts[src] = self._raw[src]
         for src, done in self.built.items():
             if done["calls"] is None or src not in self.static:
                 continue

@@ -364,7 +364,7 @@ class SecondCore:
         if speedup is not None and hasattr(os, "fork") and _cores() >= 2:
             started = time.perf_counter()
             pages = _pages(files)
-            self.sources = Sources(cache_dir / SOURCES_FILE, speedup.digest, pages, len(speedup.cache.raw))
+            self.sources = Sources(cache_dir / SOURCES_FILE, speedup.digest, pages, len(speedup.cache.index))
             only = self.sources.changed()
             log.info(f"newsbrief: second core: {'every' if only is None else len(only)} page(s) of {len(pages)} "
                      f"changed since the last build ({time.perf_counter() - started:.2f}s)")

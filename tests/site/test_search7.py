@@ -294,7 +294,7 @@ def test_no_copy_when_few_pages_changed(fake_populate, tmp_path: Path, monkeypat
     speed, files = fake_populate, _Files(_pages(tmp_path, 12))
     cache = tmp_path / "cache"
     cache.mkdir()
-    speed.cache.raw = {f"k{i}": ("", "") for i in range(20)}  # a warm blog cache
+    speed.cache.index = {f"k{i}": (0, "") for i in range(20)}  # a warm blog cache
     forks = []
 
     class Ahead:  # what SecondCore forks, and for which pages
