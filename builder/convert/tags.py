@@ -272,6 +272,14 @@ def _entity(words: list[str], at_start: bool | None, lowercase_seen: Container[s
     return " ".join(words)
 
 
+@lru_cache(maxsize=8192)
+def _inside_sentence(words: tuple[str, ...]) -> str | None:
+    """_entity of a run that does not start a sentence: it then asks nothing of the text
+    (what else the brief says matters only at a sentence start), so a name is decided
+    once per process, not once per brief."""
+    return _entity(list(words), False, (), set(), ())
+
+
 def preferred(spellings: Iterable[str], count: Mapping[str, float]) -> str:
     """The one rule for which spelling of an entity wins, in a brief (`count`: weighted
     mentions) and across the archive (`count`: briefs): the commonest; of equally common
@@ -353,7 +361,8 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
     for (words, at_start, weight, lead), n in runs.items():
         key = (words, at_start)
         if key not in entities:
-            entities[key] = _entity(list(words), at_start, lowercase_seen, mid_caps, whole_runs)
+            entities[key] = (_entity(list(words), at_start, lowercase_seen, mid_caps, whole_runs) if at_start
+                             else _inside_sentence(words))
         ent = entities[key]
         if not ent:
             continue

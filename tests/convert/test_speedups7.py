@@ -225,3 +225,27 @@ def test_fixture_tags_are_unchanged_by_the_regex_scans_skipped(monkeypatch):
     monkeypatch.setattr(tags, "_runs", _runs_before)
     assert fast == [tags.extract_tags(a, RULES) for a in articles]
     assert sum(map(len, fast)) > 50
+
+
+class _Everything:
+    """A context that says yes to every question (the one most unlike no context)."""
+
+    def __contains__(self, item) -> bool:
+        return True
+
+
+def test_a_name_inside_a_sentence_is_decided_without_the_text():
+    """_inside_sentence (cached across briefs) gives what _entity gives with any context
+    for runs that do not start a sentence."""
+    rng = random.Random(12)
+    texts = [text for path in _DATA for text in _text(path).split("\n")]
+    texts += [make_dump(rng).text for _ in range(30)]
+    runs = {(words, start) for text in texts for words, start in tags._runs(text) if not start}
+    assert len(runs) > 200 and {start for _, start in runs} == {False, None}
+    named = 0
+    for words, start in runs:
+        got = tags._inside_sentence(words)
+        assert got == tags._entity(list(words), start, _Everything(), set(), _Everything()), words
+        assert got == tags._entity(list(words), start, (), {w for w in words}, ()), words
+        named += got is not None
+    assert named > 100
