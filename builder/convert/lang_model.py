@@ -1,44 +1,39 @@
-"""py3langid's identifier with two shortcuts that give the same scores, bit for bit
+"""py3langid's identifier with its scores computed sooner, the same bit for bit
 (tests/convert/test_speedups7.py compares them with py3langid's own over the fixtures,
-the real-world set and random text). Imported by lang.py when the model is loaded.
+the language samples and random text). Imported by lang.py when the model is loaded.
 
-- The byte automaton walked a word at a time: py3langid walks the text byte by byte in
-  Python (~270 ns a byte). The walk from a state over a word and the space after it
-  always ends in the same state with the same features, and news copy repeats its
-  words, so each (state, word) walk is remembered. The features come out in the same
-  order, so the counts, and the order numpy sums them in, are py3langid's.
-- The feature weights as float32: the model stores them as float16, and numpy's matmul
-  of float32 counts by float16 rows first widens the rows it gathered, in software
-  (~60 µs a brief). Each row is widened once, the first time a brief uses it (exact:
-  every float16 is a float32), and the product is then float32 by float32: the same
-  numbers. (The whole table at once, 57 MB, cost more at load than 1,000 briefs save.)
+The model stores the feature weights as float16, and numpy's matmul of the float32
+counts by the float16 rows gathered for a brief first widens those rows, in software
+(~60 µs a brief, a third of detecting its language). Here each row is widened once, the
+first time a brief uses it (exact: every float16 is a float32), and the product is then
+float32 by float32: the same numbers, summed in the same order. (The whole table at
+once, 57 MB, cost more as it loads than 1,000 briefs save; a text's rows are few and
+recur: 1,200 for the bench's 1,000 family briefs, 11,600 for the 226 real pages.)
+
+(Remembering the byte walk a word at a time was tried: 2x faster on the bench's
+family dumps, whose vocabulary is small, but slower on real pages, where a word seldom
+comes back after the same bytes.)
 """
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
-from py3langid.langid import LanguageIdentifier
-
-# Walks remembered per process: ~300 bytes each; when full, forgotten and started again.
-MEMO_SIZE = 1 << 15
-_SPACE = 0x20
+from py3langid.langid import LanguageIdentifier, visit_counts
 
 
 class Identifier(LanguageIdentifier):
-    """LanguageIdentifier whose byte walk remembers words (see the module's doc)."""
+    """LanguageIdentifier that scores with float32 rows widened as they are first used."""
 
     def _raw_score(self, text):
-        visits = self._visits(text)
-        if visits and self.nb_ptc is self._full_model[0]:  # (set_languages() not used)
-            # py3langid's _sparse_score, the rows widened
-            idx = np.fromiter(visits.keys(), dtype=np.intp, count=len(visits))
-            counts = np.fromiter(visits.values(), dtype=np.float32, count=len(visits))
-            return np.log1p(counts) @ self._wide_rows(idx) + self.nb_pc
-        if visits:
-            return self._sparse_score(visits, self.nb_ptc)
-        return super()._raw_score(text)  # no features: py3langid's own fill
+        if self.nb_ptc is not self._full_model[0]:  # set_languages() restricted the model
+            return super()._raw_score(text)
+        visits = visit_counts(self.tk_nextmove, self._rowbase, self.tk_output, text)
+        if not visits:
+            return super()._raw_score(text)  # no features: py3langid's own fill
+        # py3langid's _sparse_score, the rows widened
+        idx = np.fromiter(visits.keys(), dtype=np.intp, count=len(visits))
+        counts = np.fromiter(visits.values(), dtype=np.float32, count=len(visits))
+        return np.log1p(counts) @ self._wide_rows(idx) + self.nb_pc
 
     def _wide_rows(self, idx: np.ndarray) -> np.ndarray:
         """nb_ptc[idx] as float32, each row widened the first time it is asked for."""
@@ -51,32 +46,3 @@ class Identifier(LanguageIdentifier):
             wide[fresh] = self.nb_ptc[fresh]
             self._widened[fresh] = True
         return wide.take(idx, axis=0)
-
-    def _visits(self, text: bytes) -> Counter | None:
-        """What py3langid.langid.visit_counts gives for `text`: the features the automaton
-        emits, counted, in the order first seen."""
-        nm, rowbase, out = self.tk_nextmove, self._rowbase, self.tk_output
-        memo: dict = self.__dict__.setdefault("_walks", {})
-        state, indexes = 0, []
-        *words, last = text.split(b" ")
-        for word in words:
-            walk = memo.get((state, word))
-            if walk is None:
-                start, found = state, []
-                for letter in word:
-                    state = nm[rowbase[state] + letter]
-                    if out[state] >= 0:
-                        found.append(out[state])
-                state = nm[rowbase[state] + _SPACE]
-                if out[state] >= 0:
-                    found.append(out[state])
-                if len(memo) >= MEMO_SIZE:
-                    memo.clear()
-                walk = memo[(start, word)] = (state, tuple(found))
-            state, found = walk
-            indexes += found
-        for letter in last:
-            state = nm[rowbase[state] + letter]
-            if out[state] >= 0:
-                indexes.append(out[state])
-        return Counter(indexes) if indexes else None
