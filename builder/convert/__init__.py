@@ -196,7 +196,7 @@ def _run(files: list[tuple[str, Path]], rules: Rules, one: Callable, chunk: Call
         return out
     # Once, before the workers fork, so they share them: the language model (its
     # decompression, most of it, lets go of the GIL, so it runs in a thread while this
-    # one imports datasketch and scipy) and datasketch's permutations.
+    # one imports numpy) and the MinHash permutations.
     with ThreadPoolExecutor(1) as loader:
         model = loader.submit(lang.preload)
         features.preload()

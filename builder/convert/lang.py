@@ -108,20 +108,22 @@ def read_model_with(source: Callable[[], bytes] | None) -> None:
 
 
 def _load():
-    """py3langid's identifier, its model read in memory. (py3langid's own loader streams
-    the 68 MB model through a temporary file: a conversion would then write to /tmp and
-    fail on a full disk or a file-size limit, blamed on the posts folder. The arrays are
-    the same; py3langid is pinned and tests/convert/test_lang.py compares the two.)"""
+    """py3langid's identifier (lang_model.Identifier: the same scores, sooner), its model
+    read in memory. (py3langid's own loader streams the 68 MB model through a temporary
+    file: a conversion would then write to /tmp and fail on a full disk or a file-size
+    limit, blamed on the posts folder. The arrays are the same; py3langid is pinned and
+    tests/convert/test_lang.py compares the two.)"""
     import io
 
     import numpy as np
     from py3langid import modelio
-    from py3langid.langid import LanguageIdentifier
+
+    from .lang_model import Identifier
 
     with np.load(io.BytesIO(_model_bytes()), allow_pickle=False) as data:
-        identifier = LanguageIdentifier(np.asarray(data["ptc"]), np.asarray(data["pc"]), data["classes"].tolist(),
-                                        modelio._to_array(data["nextmove"]), data["out_feat"].tolist(),
-                                        norm_probs=True, tk_row=modelio._to_array(data["nextmove_row"]))
+        identifier = Identifier(np.asarray(data["ptc"]), np.asarray(data["pc"]), data["classes"].tolist(),
+                                modelio._to_array(data["nextmove"]), data["out_feat"].tolist(),
+                                norm_probs=True, tk_row=modelio._to_array(data["nextmove_row"]))
     _on_huge_pages(identifier)
     return identifier
 

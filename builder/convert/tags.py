@@ -21,7 +21,12 @@ from .parse import headline_parts
 # Does a text end in an initialism ("U.S.") or a short title ("Dr.")? Only ever searched,
 # so two letter-dot pairs say as much as {2,}: and unlike {2,}, a try that fails is over
 # after four characters (a 160 KB "Zx.a.a.a..." word took a minute: quadratic).
-_ABBREV = re.compile(r"(?:[^\W\d_]\.){2}$|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|Sen|Rep|Prof|No|Mt|Ft|Lt|Col|Capt)\.$")
+_SHORT_TITLES = ("Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "Gen", "Gov", "Sen", "Rep", "Prof", "No", "Mt", "Ft", "Lt",
+                 "Col", "Capt")
+_ABBREV = re.compile(rf"(?:[^\W\d_]\.){{2}}$|(?:{'|'.join(_SHORT_TITLES)})\.$")
+# What a text must end in for _ABBREV to match it: a dot two places before its last
+# character, or a title's dot (so most sentence ends are cleared without the regex).
+_ABBREV_ENDS = tuple(f"{t}." for t in _SHORT_TITLES)
 # Lower-case words inside a name ("Bank of England", "Ludwig van Beethoven"). Not "for"
 # or "and": "... said Caledon Air for Glasgow" is two entities, not one.
 _CONNECTORS = {"of", "de", "del", "da", "van", "von", "der", "la", "le", "du", "al", "bin"}
@@ -116,13 +121,26 @@ _CLOSERS = "”\"’»)"
 
 def _after_sentence_gap(before: str) -> bool:
     """Does `before` end where a sentence or clause starts: after . ! ? (and closing
-    quotes), an opening quote, colon or dash, or nothing at all?"""
+    quotes) but not after an initialism or a short title ("U.S.", "Dr."), after an
+    opening quote, colon or dash, or after nothing at all?"""
     s = before.rstrip()
     if not s or s[-1] in _OPENERS:
         return True
     if s[-1] in "-" and len(s) > 1 and s[-2].isspace():
         return True
-    return s.rstrip(_CLOSERS)[-1:] in (".", "!", "?")
+    if s.rstrip(_CLOSERS)[-1:] not in (".", "!", "?"):
+        return False
+    return not ((s[-3:-2] == "." or s.endswith(_ABBREV_ENDS)) and _ABBREV.search(s))
+
+
+def _lead_end(text: str) -> int:
+    """Where the first word of `text` that is not a _COMMON one starts, within its first
+    40 characters (40 if none does): a run that starts before it has only such words
+    before it ("*Updated* Steelmakers brace ...")."""
+    for w in _WORD.finditer(text, 0, 40):
+        if w.group().casefold() not in _COMMON:
+            return w.start()
+    return 40
 
 
 def _clean_word(word: str) -> str:
@@ -198,6 +216,7 @@ def _runs(text: str) -> list[tuple[tuple[str, ...], bool | None]]:
     runs: list[tuple[tuple[str, ...], bool | None]] = []
     first = _ALNUM.search(text)
     first_alnum = first.start() if first else len(text)
+    lead_end = None
     for m in _RUN.finditer(text):
         run = m.group()
         split = _words(run)
@@ -205,13 +224,14 @@ def _runs(text: str) -> list[tuple[tuple[str, ...], bool | None]]:
             continue
         head, tail = split
         at = m.start()
-        if at <= first_alnum or (at < 40 and all(w.casefold() in _COMMON for w in _WORD.findall(text, 0, at))):
+        # (a run starts a word: no word of text[:at] goes on past it)
+        if at <= first_alnum or (at < 40 and at <= (lead_end if lead_end is not None
+                                                     else (lead_end := _lead_end(text)))):
             at_start = True  # "*Updated* Steelmakers brace ...": a label, then the first word
         elif text[at - 1] == " " and (text[at - 2].isalnum() or text[at - 2] == ","):
             at_start = False  # the common case: "... said Caledon Air", "..., Halbrook"
         else:
-            before = text[max(0, at - 12) : at]
-            at_start = _after_sentence_gap(before) and not _ABBREV.search(before.rstrip())
+            at_start = _after_sentence_gap(text[max(0, at - 12) : at])
         if (not at_start and " " in run and text.endswith(("and ", "& "), max(0, at - 4), at)
                 and _COORDINATED.search(text[max(0, at - 40) : at])):
             at_start = None
@@ -250,6 +270,14 @@ def _entity(words: list[str], at_start: bool | None, lowercase_seen: Container[s
                 or w.endswith(_ADJECTIVE_SUFFIXES) or is_calendar_word(w)):
             return None  # "E" of "E. coli", "Τετάρτη", "House" of "goes to the House"
     return " ".join(words)
+
+
+@lru_cache(maxsize=8192)
+def _inside_sentence(words: tuple[str, ...]) -> str | None:
+    """_entity of a run that does not start a sentence: it then asks nothing of the text
+    (what else the brief says matters only at a sentence start), so a name is decided
+    once per process, not once per brief."""
+    return _entity(list(words), False, (), set(), ())
 
 
 def preferred(spellings: Iterable[str], count: Mapping[str, float]) -> str:
@@ -333,7 +361,8 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
     for (words, at_start, weight, lead), n in runs.items():
         key = (words, at_start)
         if key not in entities:
-            entities[key] = _entity(list(words), at_start, lowercase_seen, mid_caps, whole_runs)
+            entities[key] = (_entity(list(words), at_start, lowercase_seen, mid_caps, whole_runs) if at_start
+                             else _inside_sentence(words))
         ent = entities[key]
         if not ent:
             continue
