@@ -46,7 +46,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..output.store import atomic_write, integrity
-from . import labels, seams
+from . import labels, pagination, seams
 from .blog import blogs
 from .build import remove_later
 from .page_cache import _link, _plain, site_key
@@ -145,6 +145,8 @@ class Freezer:
         self.drawers_store = drawers_store
         self.static: dict[str, str] = {}      # src_uri -> static key part, every post
         self.frozen: dict[str, Record] = {}   # src_uri -> its record, frozen posts
+        self.lists: dict[str, tuple] = {}     # src_uri -> (static key part, posts shown), list pages
+        self.frozen_lists: dict[str, Record] = {}
         self.built: dict[str, dict] = {}      # src_uri -> what a built post left to record
         self.owner: dict[str, object] = {}    # src_uri -> its blog plugin
         self.on_written: list = []            # callbacks(page) for a frozen page put in place
@@ -168,7 +170,7 @@ class Freezer:
             return {}
 
     def plan(self, config, files, nav) -> None:
-        """Every post's key (before any page event) and which posts are frozen."""
+        """Every post's and list page's key (before any page event) and which are frozen."""
         site = site_key(config, nav)
         every = [p for b in blogs(config) for p in b.blog.posts]
         registry: dict = {}
@@ -181,6 +183,9 @@ class Freezer:
             for post in blog.blog.posts:
                 self.owner[post.file.src_uri] = blog
                 self.static[post.file.src_uri] = self._static_key(site_part, index, blog, post, files)
+            for view in blog._resolve_views(blog.blog):
+                for page in view.pages or [view]:
+                    self._list_static(site_part, index, blog, view, page)
         old = self._load() if self.previous is not None else {}
         candidates = []
         for post in every:
@@ -192,14 +197,44 @@ class Freezer:
             calls = self._replay(post, rec.calls, config, files)
             if calls is None or integrity(self.static[post.file.src_uri], _plain(calls)) != rec.key:
                 continue
-            candidates.append((post, rec))
-        # The previous site's copy must be the page the record describes (read, not trusted).
+            candidates.append((post.file, rec))
+        self._check_previous(candidates, self.frozen)
+        # A list page whose posts are all frozen, and whose own inputs are as recorded.
+        candidates = []
+        for src, (static, shown) in self.lists.items():
+            rec = old.get(src)
+            if rec is not None and all(s in self.frozen for s in shown) \
+                    and integrity(static, *(self.frozen[s].key for s in shown)) == rec.key:
+                candidates.append((files.get_file_from_path(src), rec))
+        self._check_previous(candidates, self.frozen_lists)
+
+    def _check_previous(self, candidates: list, into: dict) -> None:
+        """Candidates whose page in the previous site is the recorded one (read, not trusted)."""
         with ThreadPoolExecutor(2) as pool:
-            shas = list(pool.map(lambda pr: _sha256(os.path.join(self.previous, pr[1].dest)), candidates))
+            shas = list(pool.map(lambda fr: _sha256(os.path.join(self.previous, fr[1].dest)), candidates))
         available = self._drawers_available({k for _, rec in candidates for k in rec.drawers})
-        for (post, rec), sha in zip(candidates, shas, strict=True):
-            if sha == rec.sha and post.file.dest_uri == rec.dest and all(k in available for k in rec.drawers):
-                self.frozen[post.file.src_uri] = rec
+        for (file, rec), sha in zip(candidates, shas, strict=True):
+            if sha == rec.sha and file.dest_uri == rec.dest and all(k in available for k in rec.drawers):
+                into[file.src_uri] = rec
+
+    def _list_static(self, site_part: str, index: int, blog, view, page) -> None:
+        """A list page's inputs but its posts' keys: what it shows of them, its pager, its
+        own source (and its list's first page's: a numbered page's headline is that page's)."""
+        got = pagination.shown(blog, page)
+        if got is None:
+            return
+        posts, pager = got
+        try:
+            sources = [Path(p.file.abs_src_path).read_bytes().hex() for p in (page, view)]
+        except (OSError, TypeError):
+            return
+        self.lists[page.file.src_uri] = (integrity(
+            site_part, "list", str(index), type(page).__name__, str(getattr(page, "name", None)),
+            page.file.src_uri, page.file.dest_uri, page.url, *sources, _plain(pager),
+            _plain([_link(page.previous_page), _link(page.next_page)]),
+            _plain([_link(a) for a in page.ancestors]),
+            _plain([page.canonical_url, page.edit_url, page.is_homepage]),
+            _plain([p.file.src_uri for p in posts])), [p.file.src_uri for p in posts])
 
     def _static_key(self, site_part: str, index: int, blog, post, files) -> str:
         authors = getattr(blog, "authors", None) or {}
@@ -246,11 +281,13 @@ class Freezer:
 
         def _build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):
             src = page.file.src_uri
-            if src in freezer.frozen:
+            if src in freezer.frozen or src in freezer.frozen_lists:
                 return freezer.put_in_place(page, config)
             build_page(page, config, doc_files, nav, env, dirty, excluded)
             if src in freezer.static:
                 freezer.note_built(page)
+            elif src in freezer.lists:
+                freezer.built[src] = {"dest": page.file.dest_uri}
 
         _populate_page.__wrapped__, _build_page.__wrapped__ = populate, build_page
         build._populate_page, build._build_page = _populate_page, _build_page
@@ -282,7 +319,7 @@ class Freezer:
 
     def put_in_place(self, page, config) -> None:
         """A frozen post's page: the previous site's file (its bytes were checked in plan())."""
-        rec = self.frozen[page.file.src_uri]
+        rec = self.frozen.get(page.file.src_uri) or self.frozen_lists[page.file.src_uri]
         dest = page.file.abs_dest_path
         folder = os.path.dirname(dest)
         if folder not in self._dirs:
@@ -306,29 +343,36 @@ class Freezer:
     # -- recording ---------------------------------------------------------------------
 
     def save(self, site_dir: str, page_keys: dict[str, str]) -> None:
-        """The record of this build's posts (frozen ones as they were; built ones read
-        back from the new site), for the next build."""
+        """The record of this build's posts and list pages (frozen ones as they were; built
+        ones read back from the new site), for the next build."""
         from .shell import _DRAWER_REF
 
-        posts: dict[str, list] = {}
-        for src in self.frozen:
-            posts[src] = self._raw[src]
-        for src, done in self.built.items():
-            if done["calls"] is None or src not in self.static:
-                continue
+        pages: dict[str, list] = {src: self._raw[src] for src in (*self.frozen, *self.frozen_lists)}
+        keys = {src: rec.key for src, rec in self.frozen.items()}  # every post's, for the lists
+
+        def built(src: str, key: str, done: dict, extra: list) -> None:
             try:
                 data = Path(site_dir, done["dest"]).read_bytes()
             except OSError:
-                continue
-            key = integrity(self.static[src], _plain(done["calls"]))
+                return
             drawers = sorted(set(_DRAWER_REF.findall(data.decode("utf-8", "replace"))))
-            posts[src] = [key, hashlib.sha256(data).hexdigest(), done["dest"], done["readtime"], done["title"],
-                          done["anchors"], done["calls"], drawers, page_keys.get(src)]
+            pages[src] = [key, hashlib.sha256(data).hexdigest(), done["dest"], *extra, drawers, page_keys.get(src)]
+
+        for src, done in self.built.items():
+            if src in self.static and done["calls"] is not None:
+                keys[src] = integrity(self.static[src], _plain(done["calls"]))
+                built(src, keys[src], done, [done["readtime"], done["title"], done["anchors"], done["calls"]])
+        for src, done in self.built.items():
+            if src in self.lists:
+                static, shown = self.lists[src]
+                if all(s in keys for s in shown):
+                    built(src, integrity(static, *(keys[s] for s in shown)), done, [None, None, [], []])
         try:
-            atomic_write(self.path, _dumps({"format": _FORMAT, "posts": posts}))
+            atomic_write(self.path, _dumps({"format": _FORMAT, "posts": pages}))
         except OSError as e:
-            log.warning(f"newsbrief: could not save the record of built posts: {e}")
+            log.warning(f"newsbrief: could not save the record of built pages: {e}")
 
     def summary(self) -> str:
         return (f"newsbrief: unchanged posts: {len(self.frozen)} not built again (linked from the previous "
-                f"site), {len(self.static) - len(self.frozen)} built")
+                f"site), {len(self.static) - len(self.frozen)} built; list pages: {len(self.frozen_lists)} "
+                f"not built again, {len(self.lists) - len(self.frozen_lists)} built")

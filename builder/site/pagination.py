@@ -161,6 +161,21 @@ def _later(plugin, view, step: int) -> int:
     return later if later > 0 and type(view) is View else step
 
 
+def shown(plugin, view) -> tuple[list, list | None] | None:
+    """What a list page shows, as _render takes it: its posts and its pager's inputs (None
+    for a list that is not paginated); None where this blog paginates the stock way
+    (site/freeze.py keys a list page by them)."""
+    if getattr(plugin, "_nb_index_later", None) is None:  # (install() did not take this blog)
+        return None
+    if not plugin._config_pagination(view):
+        return list(view.posts), None
+    step = plugin._config_pagination_per_page(view)
+    later = _later(plugin, view, step)
+    n, number = len(view.posts), view.pages.index(view)
+    p, q = page_slice(n, step, number, later)
+    return view.posts[p:q], [n, step, later, number, numbered_pages(n, step, later), [v.url for v in view.pages]]
+
+
 def _render(plugin, stock_render, view):
     """BlogPlugin._render for stable pagination: this page's posts and its pager."""
     from mkdocs.exceptions import PluginError
