@@ -322,7 +322,9 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         nav = navigation.arrange(nav, files)
         serving = getattr(self, "_command", None) == "serve"
         built = self.config.site_reuse and site_reuse.under_newsbrief_build(config.site_dir)
-        if self.config.freeze and (serving or built) and freezing.usable(config, self.search_engine, self._speedup):
+        # (the seam checked on every build, so that a broken one is said at once)
+        if self.config.freeze and seams.usable("build-loop") and (serving or built) \
+                and freezing.usable(config, self.search_engine, self._speedup):
             previous = self._serve_previous if serving else site_reuse.previous_site(config.site_dir)
             # (`serve` builds at another address: its pages and record are its own)
             record = freezing.SERVE_RECORD_FILE if serving else freezing.RECORD_FILE

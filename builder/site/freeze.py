@@ -46,7 +46,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..output.store import atomic_write, integrity
-from . import labels, pagination, seams
+from . import labels, pagination
 from .blog import blogs
 from .build import remove_later
 from .page_cache import _link, _plain, site_key
@@ -97,15 +97,14 @@ def _sha256(path: str) -> str | None:
 
 
 def usable(config, engine: str | None, speedup) -> bool:
-    """Whether this build may freeze posts at all (see the module docstring); a build with
-    no previous site to link from freezes none but records its posts for the next one."""
+    """Whether this build may freeze posts at all (see the module docstring; the seam
+    "build-loop" is checked by the caller, on every build); a build with no previous site
+    to link from freezes none but records its posts for the next one."""
     if speedup is None or engine != "pagefind":
         return False
     # Material's search stays listed, switched off for Pagefind (site/search.configure).
     names = {name.split(" #", 1)[0] for name in config.plugins} - {"search", "material/search"}
-    if not names <= HANDLED_PLUGINS:
-        return False
-    return seams.usable("build-loop")
+    return names <= HANDLED_PLUGINS
 
 
 def set_aside(site_dir: str) -> Path | None:

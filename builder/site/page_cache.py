@@ -205,7 +205,8 @@ class PageCache:
             self.uncacheable += 1
             return template.render(context)
         self.used.add(key)
-        self.keys[page.file.src_uri] = key
+        if (file := getattr(page, "file", None)) is not None:
+            self.keys[file.src_uri] = key
         path = self.folder / f"{key}.html"
         try:
             output = unseal(key, path.read_text(encoding="utf-8"))

@@ -173,7 +173,8 @@ def shown(plugin, view) -> tuple[list, list | None] | None:
     later = _later(plugin, view, step)
     n, number = len(view.posts), view.pages.index(view)
     p, q = page_slice(n, step, number, later)
-    return view.posts[p:q], [n, step, later, number, numbered_pages(n, step, later), [v.url for v in view.pages]]
+    # (not n: a numbered page's posts and pager stay as they were when a newer post comes)
+    return view.posts[p:q], [step, later, number, numbered_pages(n, step, later), [v.url for v in view.pages]]
 
 
 def _render(plugin, stock_render, view):
