@@ -210,7 +210,9 @@ def test_the_collector_leaves_objects_frozen_by_someone_else_alone():
         for _ in range(second_core.Collector.EVERY):
             collector.tick()
         collector.close()
-        assert gc.get_freeze_count() == frozen  # not unfrozen by the collector
+        # Not unfrozen by the collector (gc.unfreeze() would leave 0). Not an equality: a frozen
+        # object another thread of the test process lets go of leaves the count (seen once).
+        assert gc.get_freeze_count() > frozen // 2
     finally:
         gc.unfreeze()
 
