@@ -7,6 +7,8 @@ import contextlib
 import functools
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -39,6 +41,41 @@ def copy_project(dest: Path, seeds: Iterable[Path] = ()) -> Path:
     for f in seeds:
         shutil.copy2(f, dest / "seeds" / f.name)
     return dest
+
+
+def newsbrief_build(project: Path, site_url: str) -> str:
+    """`newsbrief build` in a project at a fixed SOURCE_DATE_EPOCH (so builds compare byte
+    for byte), not strict; its log. Fails the test if the build fails."""
+    env = dict(os.environ, NEWSBRIEF_SITE_URL=site_url, SOURCE_DATE_EPOCH="1700000000")
+    env.pop("NEWSBRIEF_STRICT", None)
+    p = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=project, env=env, capture_output=True,
+                       text=True, timeout=900, stdin=subprocess.DEVNULL)
+    assert p.returncode == 0, (p.stdout + p.stderr)[-4000:]
+    return p.stdout + p.stderr
+
+
+@contextlib.contextmanager
+def mkdocs_serve(root: Path, log: Path, **env_extra: str) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`mkdocs serve --livereload` of a project on a free port of 127.0.0.1, its output in
+    `log`; yields the process and the base URL; stopped (SIGINT, else SIGKILL) on exit."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env_extra)
+    env.pop("NEWSBRIEF_STRICT", None)
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}",
+                                 "-f", "mkdocs.yml"], cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    try:
+        yield proc, f"http://127.0.0.1:{port}/"
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -152,7 +152,6 @@ class Freezer:
         self.on_written: list = []            # callbacks(page) for a frozen page put in place
         self.drawers: set[str] = set()
         self.page_keys: set[str] = set()
-        self.linked = 0
         self._dirs: set[str] = set()
         self._raw: dict[str, list] = {}
         self._targets: list[tuple[str, str]] = []  # (previous site's file, this build's), frozen pages
@@ -197,7 +196,8 @@ class Freezer:
             # headline may have had no content, which the byline and chips go by)
             if rec is None or not post.meta.get("description") or rec.title is None:
                 continue
-            calls = self._replay(post, rec.calls, config, files)
+            # (what each recorded link resolves to now; None if one logs, as the build would)
+            calls = self.speedup.replay_links(post, rec.calls, config, files) if rec.calls else []
             if calls is None or integrity(self.static[post.file.src_uri], _plain(calls)) != rec.key:
                 continue
             candidates.append((post.file, rec))
@@ -279,13 +279,6 @@ class Freezer:
             self.related.html_for(post, files) if self.related is not None else "",
         )
 
-    def _replay(self, post, calls, config, files) -> list | None:
-        """What each recorded link resolves to now; None if any logs (the build would)."""
-        if not calls:
-            return []
-        got = self.speedup.replay_links(post, calls, config, files)
-        return got
-
     def _drawers_available(self, keys: set[str]) -> set[str]:
         from .shell import Drawers
 
@@ -351,7 +344,6 @@ class Freezer:
         """A frozen post's page: the previous site's file (its bytes were checked in plan())."""
         rec = self.frozen.get(page.file.src_uri) or self.frozen_lists[page.file.src_uri]
         self.wait()
-        self.linked += 1
         self.drawers.update(rec.drawers)
         if rec.page_key:
             self.page_keys.add(rec.page_key)

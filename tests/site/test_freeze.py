@@ -10,19 +10,16 @@ site that differs from what its record says is built again, never linked.
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 from dumpgen import make_dump
 from invariants import tree
-from site_support import copy_project
+from site_support import copy_project, mkdocs_serve, newsbrief_build
 
 from builder.site import freeze, seams
 
@@ -49,12 +46,7 @@ def _project(dest: Path, seeds: Path | None = None) -> Path:
 
 
 def _build(project: Path) -> str:
-    env = dict(os.environ, NEWSBRIEF_SITE_URL="https://news.example.org/briefs/", SOURCE_DATE_EPOCH="1700000000")
-    env.pop("NEWSBRIEF_STRICT", None)
-    p = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=project, env=env, capture_output=True,
-                       text=True, timeout=900, stdin=subprocess.DEVNULL)
-    assert p.returncode == 0, (p.stdout + p.stderr)[-4000:]
-    return p.stdout + p.stderr
+    return newsbrief_build(project, "https://news.example.org/briefs/")
 
 
 def _frozen(log: str) -> tuple[int, int] | None:
@@ -191,31 +183,19 @@ def _get(url: str) -> bytes | None:
 
 @pytest.mark.slow
 def test_serve_links_unchanged_posts_from_its_last_build(tmp_path):
-    import signal
-    import socket
     import time
 
     project = _project(tmp_path / "s")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     log = tmp_path / "serve.log"
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", NO_MKDOCS_2_WARNING="1")
-    env.pop("NEWSBRIEF_STRICT", None)
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}",
-                                 "-f", "mkdocs.yml"], cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    base = f"http://127.0.0.1:{port}/"
+    with mkdocs_serve(project, log, SOURCE_DATE_EPOCH="1700000000") as (proc, base):
 
-    def wait_for(cond, what):
-        deadline = time.monotonic() + 120
-        while not cond():
-            assert proc.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, f"{what}:\n" + log.read_text()
-            time.sleep(0.3)
+        def wait_for(cond, what):
+            deadline = time.monotonic() + 120
+            while not cond():
+                assert proc.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, f"{what}:\n" + log.read_text()
+                time.sleep(0.3)
 
-    try:
         wait_for(lambda: "Serving on" in log.read_text(), "never served")
         record = json.loads((project / ".newsbrief-cache" / freeze.SERVE_RECORD_FILE).read_text(encoding="utf-8"))
         dests = sorted(fields[2] for fields in record["posts"].values())
@@ -231,10 +211,3 @@ def test_serve_links_unchanged_posts_from_its_last_build(tmp_path):
         assert sum(after[d] == before[d] for d in dests) >= frozen - 2
         warnings = [ln for ln in log.read_text().splitlines() if "WARNING" in ln and "code 404" not in ln]
         assert warnings == []
-    finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()

@@ -8,8 +8,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from fixture_dumps import LONG, SAMPLE
+from site_support import mkdocs_serve
 
 SAMPLE_SLUG = "trump-tells-putin-to-stop-russian-strikes-on-kyiv"
 SECOND = LONG
@@ -177,12 +176,6 @@ def test_conversion_runs_before_the_blog_plugin_reads_posts_and_authors(tmp_path
 # -- mkdocs serve ------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str) -> int:
     try:
         with urllib.request.urlopen(url, timeout=5) as r:
@@ -194,18 +187,9 @@ def _get(url: str) -> int:
 @pytest.mark.slow
 def test_serve_reconverts_when_a_dump_is_added_without_a_rebuild_loop(tmp_path, sample):
     root = make_project(tmp_path, {"a.txt": sample})
-    port = _free_port()
     log = tmp_path / "serve.log"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    env.pop("NEWSBRIEF_STRICT", None)
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}",
-             "-f", "mkdocs.yml"], cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True)
-    base = f"http://127.0.0.1:{port}/"
-    new_page = base + "posts/2025/06/islanders-fear-lifeline-ferry-contract-will-cut-winter-sailings/"
-    try:
+    with mkdocs_serve(root, log) as (proc, base):
+        new_page = base + "posts/2025/06/islanders-fear-lifeline-ferry-contract-will-cut-winter-sailings/"
         deadline = time.monotonic() + 60
         while _get(base + f"posts/2025/05/{SAMPLE_SLUG}/") != 200:
             assert proc.poll() is None, log.read_text()
@@ -228,13 +212,6 @@ def test_serve_reconverts_when_a_dump_is_added_without_a_rebuild_loop(tmp_path, 
         assert settled <= 4, text
         warnings = [ln for ln in text.splitlines() if "WARNING" in ln and "code 404" not in ln]
         assert warnings == [], text  # (404s are this test polling for the new page)
-    finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def test_auto_search_switches_to_pagefind_at_the_threshold():

@@ -9,14 +9,12 @@ from __future__ import annotations
 import os
 import random
 import shutil
-import subprocess
-import sys
 import types
 from pathlib import Path
 
 from dumpgen import make_dump
 from mkdocs import utils as mkdocs_utils
-from site_support import copy_project
+from site_support import copy_project, newsbrief_build
 
 from builder.site import build as sitebuild
 from builder.site import seams, site_reuse
@@ -117,12 +115,7 @@ def test_not_installed_when_the_seam_does_not_hold_or_a_plugin_is_not_known(tmp_
 
 
 def _build(project: Path, *options: str) -> str:
-    env = dict(os.environ, NEWSBRIEF_SITE_URL="https://news.example.org/", SOURCE_DATE_EPOCH="1700000000")
-    env.pop("NEWSBRIEF_STRICT", None)
-    p = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=project, env=env, capture_output=True,
-                       text=True, timeout=900, stdin=subprocess.DEVNULL)
-    assert p.returncode == 0, (p.stdout + p.stderr)[-4000:]
-    return p.stdout + p.stderr
+    return newsbrief_build(project, "https://news.example.org/")
 
 
 def _inodes(site: Path) -> dict[str, tuple[int, int]]:
