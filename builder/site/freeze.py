@@ -24,6 +24,13 @@ from the previous site. What the other pages need of it is what a normal build g
 - Material's read time, the rendered title (excerpts use it) and the anchors (MkDocs checks
   links into the page) come from the record.
 
+A blog list page is frozen the same way when its own inputs (source, pager, neighbours, the
+posts it shows) are as recorded and so is what it shows of each post: the post's inputs but
+its related block (which is on the post's page only), its links' URLs, read time and title.
+Those of a post that is built again are known once it is rendered, so such a list page is
+decided at its ``_build_page``: linked then, or rendered and built (``settle``). A new
+brief's related neighbours are built again, but the lists that show them are not.
+
 Only under ``newsbrief build`` (the previous site is there to link from, site_reuse.py)
 and ``mkdocs serve`` (the last build's pages are set aside before MkDocs empties its folder),
 with Pagefind as the search engine (Material's search indexes each page's HTML in its
@@ -57,7 +64,7 @@ log = logging.getLogger("mkdocs.plugins.newsbrief.freeze")
 RECORD_FILE = "freeze.json"
 SERVE_RECORD_FILE = "freeze-serve.json"
 SET_ASIDE = ".newsbrief-previous"
-_FORMAT = 1
+_FORMAT = 2
 # The plugins whose per-page events this module accounts for (the module docstring).
 HANDLED_PLUGINS = {"newsbrief", "blog", "material/blog", "tags", "material/tags", "rss", "meta", "material/meta"}
 
@@ -87,6 +94,7 @@ class Record:
     calls: list         # its links and what each resolved to: [[url, result], ...]
     drawers: list       # the drawer scripts it refers to
     page_key: str | None
+    part: str | None = None  # a list page's key but its posts' cards (a post's: None)
 
 
 def _sha256(path: str) -> str | None:
@@ -144,9 +152,12 @@ class Freezer:
         self.speedup, self.related, self.tag_pages = speedup, related, tag_pages
         self.drawers_store = drawers_store
         self.static: dict[str, str] = {}      # src_uri -> static key part, every post
+        self.cards: dict[str, str] = {}       # src_uri -> what a list shows of it, but its render's part
+        self.posts: dict[str, object] = {}    # src_uri -> the post
         self.frozen: dict[str, Record] = {}   # src_uri -> its record, frozen posts
         self.lists: dict[str, tuple] = {}     # src_uri -> (static key part, posts shown), list pages
         self.frozen_lists: dict[str, Record] = {}
+        self.pending: dict[str, Record] = {}  # list pages decided once their built posts are rendered
         self.built: dict[str, dict] = {}      # src_uri -> what a built post left to record
         self.owner: dict[str, object] = {}    # src_uri -> its blog plugin
         self.on_written: list = []            # callbacks(page) for a frozen page put in place
@@ -183,8 +194,12 @@ class Freezer:
         site_part = integrity("freeze", str(_FORMAT), site, label_part)
         for index, blog in enumerate(blogs(config)):
             for post in blog.blog.posts:
-                self.owner[post.file.src_uri] = blog
-                self.static[post.file.src_uri] = self._static_key(site_part, index, blog, post, files)
+                src = post.file.src_uri
+                self.owner[src], self.posts[src] = blog, post
+                self.cards[src] = self._card_key(site_part, index, blog, post, files)
+                # (the related block is on the post's page, not on its card)
+                self.static[src] = integrity(
+                    self.cards[src], self.related.html_for(post, files) if self.related is not None else "")
             for view in blog._resolve_views(blog.blog):
                 for page in view.pages or [view]:
                     self._list_static(site_part, index, blog, view, page)
@@ -202,19 +217,25 @@ class Freezer:
                 continue
             candidates.append((post.file, rec))
         self._check_previous(candidates, self.frozen)
-        # A list page whose posts are all frozen, and whose own inputs are as recorded.
-        candidates = []
+        # A list page whose own inputs are as recorded, and what it shows of each post: frozen
+        # now if its posts are, else pending until they are rendered (_build_page).
+        candidates, later = [], []
         for src, (static, shown) in self.lists.items():
             rec = old.get(src)
-            if rec is not None and all(s in self.frozen for s in shown) \
-                    and integrity(static, *(self.frozen[s].key for s in shown)) == rec.key:
-                candidates.append((files.get_file_from_path(src), rec))
+            if rec is None or rec.part != static or rec.title is None:
+                continue
+            if all(s in self.frozen for s in shown):
+                if self.list_key(static, shown) == rec.key:
+                    candidates.append((files.get_file_from_path(src), rec))
+            else:
+                later.append((files.get_file_from_path(src), rec))
         self._check_previous(candidates, self.frozen_lists)
+        self._check_previous(later, self.pending, link=False)
         if self._targets:
             self._linker = threading.Thread(target=self._link_all, name="newsbrief-freeze", daemon=True)
             self._linker.start()
 
-    def _check_previous(self, candidates: list, into: dict) -> None:
+    def _check_previous(self, candidates: list, into: dict, link: bool = True) -> None:
         """Candidates whose page in the previous site is the recorded one (read, not trusted)."""
         def hash_all(part: list) -> list:  # (hashlib reads and hashes without the GIL)
             return [_sha256(os.path.join(self.previous, rec.dest)) for _, rec in part]
@@ -226,7 +247,8 @@ class Freezer:
         for (file, rec), sha in zip(candidates, shas, strict=True):
             if sha == rec.sha and file.dest_uri == rec.dest and all(k in available for k in rec.drawers):
                 into[file.src_uri] = rec
-                self._targets.append((os.path.join(self.previous, rec.dest), file.abs_dest_path))
+                if link:
+                    self._targets.append((os.path.join(self.previous, rec.dest), file.abs_dest_path))
 
     def _link_all(self) -> None:
         """The frozen pages put in place (a thread: ~13,000 folders made and files linked at
@@ -263,7 +285,22 @@ class Freezer:
             _plain([page.canonical_url, page.edit_url, page.is_homepage]),
             _plain([p.file.src_uri for p in posts])), [p.file.src_uri for p in posts])
 
-    def _static_key(self, site_part: str, index: int, blog, post, files) -> str:
+    def card(self, src: str) -> str:
+        """What a list page shows of a post: its inputs but the related block, and what its
+        render gave (links' URLs, read time, title); a built post's once it is rendered."""
+        rec = self.frozen.get(src)
+        if rec is not None:
+            calls, readtime, title = rec.calls, rec.readtime, rec.title
+        else:
+            post = self.posts[src]
+            calls = self.speedup.links_of(post)
+            readtime, title = getattr(post.config, "readtime", None), post._title_from_render
+        return integrity(self.cards[src], _plain([calls, readtime, title]))
+
+    def list_key(self, static: str, shown: list[str]) -> str:
+        return integrity(static, *(self.card(s) for s in shown))
+
+    def _card_key(self, site_part: str, index: int, blog, post, files) -> str:
         authors = getattr(blog, "authors", None) or {}
         ids = getattr(post.config, "authors", None) or []
         meta_tags = post.meta.get("tags") if isinstance(post.meta.get("tags"), list) else []
@@ -276,7 +313,6 @@ class Freezer:
             _plain([_link(a) for a in post.ancestors]),
             _plain([post.canonical_url, post.edit_url, post.is_homepage]),
             _plain([[t, self.tag_pages.url(str(t)) if self.tag_pages is not None else None] for t in meta_tags]),
-            self.related.html_for(post, files) if self.related is not None else "",
         )
 
     def _drawers_available(self, keys: set[str]) -> set[str]:
@@ -295,19 +331,23 @@ class Freezer:
         freezer = self
 
         def _populate_page(page, config, files, dirty=False):
-            if page.file.src_uri in freezer.frozen:
+            src = page.file.src_uri
+            if src in freezer.frozen or src in freezer.frozen_lists or src in freezer.pending:
                 return freezer.populate(page, config, files)
             return populate(page, config, files, dirty)
 
         def _build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):
             src = page.file.src_uri
+            if src in freezer.pending and not freezer.settle(page, config, doc_files):
+                freezer.pending.pop(src)
             if src in freezer.frozen or src in freezer.frozen_lists:
                 return freezer.put_in_place(page, config)
             build_page(page, config, doc_files, nav, env, dirty, excluded)
             if src in freezer.static:
                 freezer.note_built(page)
             elif src in freezer.lists:
-                freezer.built[src] = {"dest": page.file.dest_uri}
+                freezer.built[src] = {"dest": page.file.dest_uri, "title": page._title_from_render,
+                                      "anchors": sorted(page.present_anchor_ids or ())}
 
         _populate_page.__wrapped__, _build_page.__wrapped__ = populate, build_page
         build._populate_page, build._build_page = _populate_page, _build_page
@@ -322,8 +362,10 @@ class Freezer:
             self._saved_loop = None
 
     def populate(self, page, config, files) -> None:
-        """A frozen post: what other pages and plugins read of it, without its render."""
-        rec = self.frozen[page.file.src_uri]
+        """A frozen post or list page: what other pages and plugins read of it, without its
+        render (a pending list page's is done in settle() if it is built after all)."""
+        src = page.file.src_uri
+        rec = self.frozen.get(src) or self.frozen_lists.get(src) or self.pending[src]
         config._current_page = page
         try:
             page = config.plugins.on_pre_page(page, config=config, files=files)
@@ -331,14 +373,39 @@ class Freezer:
             page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
             page._title_from_render = rec.title
             page.present_anchor_ids = set(rec.anchors)
-            blog = self.owner.get(page.file.src_uri)
-            if blog is not None and blog.config.post_readtime and not page.config.readtime:
+            blog = self.owner.get(src)
+            if blog is None:  # (a list page)
+                return
+            if blog.config.post_readtime and not page.config.readtime:
                 page.config.readtime = rec.readtime
             for name, plugin in config.plugins.items():
                 if name.split(" #", 1)[0] == "rss":
                     plugin.on_page_content(None, page=page, config=config, files=files)
         finally:
             config._current_page = None
+
+    def settle(self, page, config, files) -> bool:
+        """A pending list page, once every post is rendered: frozen (its previous page linked)
+        if it shows them as recorded, else the rest of its populate (MkDocs' own steps)."""
+        src = page.file.src_uri
+        rec = self.pending[src]
+        static, shown = self.lists[src]
+        if self.list_key(static, shown) == rec.key:
+            self.frozen_lists[src] = rec
+            self.wait()
+            os.makedirs(os.path.dirname(page.file.abs_dest_path), exist_ok=True)
+            try:
+                os.link(os.path.join(self.previous, rec.dest), page.file.abs_dest_path)
+            except OSError:
+                shutil.copyfile(os.path.join(self.previous, rec.dest), page.file.abs_dest_path)
+            return True
+        config._current_page = page
+        try:
+            page.render(config, files)
+            page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+        finally:
+            config._current_page = None
+        return False
 
     def put_in_place(self, page, config) -> None:
         """A frozen post's page: the previous site's file (its bytes were checked in plan())."""
@@ -373,25 +440,27 @@ class Freezer:
         from .shell import _DRAWER_REF
 
         pages: dict[str, list] = {src: self._raw[src] for src in (*self.frozen, *self.frozen_lists)}
-        keys = {src: rec.key for src, rec in self.frozen.items()}  # every post's, for the lists
 
-        def built(src: str, key: str, done: dict, extra: list) -> None:
+        def built(src: str, key: str, done: dict, extra: list, part: str | None = None) -> None:
             try:
                 data = Path(site_dir, done["dest"]).read_bytes()
             except OSError:
                 return
             drawers = sorted(set(_DRAWER_REF.findall(data.decode("utf-8", "replace"))))
             pages[src] = [key, hashlib.sha256(data).hexdigest(), done["dest"], *extra, drawers, page_keys.get(src)]
+            if part is not None:
+                pages[src].append(part)
 
         for src, done in self.built.items():
             if src in self.static and done["calls"] is not None:
-                keys[src] = integrity(self.static[src], _plain(done["calls"]))
-                built(src, keys[src], done, [done["readtime"], done["title"], done["anchors"], done["calls"]])
+                built(src, integrity(self.static[src], _plain(done["calls"])), done,
+                      [done["readtime"], done["title"], done["anchors"], done["calls"]])
         for src, done in self.built.items():
             if src in self.lists:
                 static, shown = self.lists[src]
-                if all(s in keys for s in shown):
-                    built(src, integrity(static, *(keys[s] for s in shown)), done, [None, None, [], []])
+                if all(s in self.frozen or self.built.get(s, {}).get("calls") is not None for s in shown):
+                    built(src, self.list_key(static, shown), done,
+                          [None, done["title"], done["anchors"], []], part=static)
         try:
             atomic_write(self.path, _dumps({"format": _FORMAT, "posts": pages}))
         except OSError as e:

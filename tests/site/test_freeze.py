@@ -115,8 +115,11 @@ def test_a_page_changed_in_the_live_site_is_built_again(tmp_path):
     _, other_fields = posts[1]
     other_fields[0] = "0" * 64
     (project / ".newsbrief-cache" / freeze.RECORD_FILE).write_text(json.dumps(record), encoding="utf-8")
-    frozen, built = _frozen(_build(project))
+    frozen, built = _frozen(log := _build(project))
     assert (frozen, built) == (total - 2, 2)
+    # What the lists show of those two posts is as recorded: every list page is linked, its
+    # decision waiting until the two posts were rendered (Freezer.settle).
+    assert re.findall(r"list pages: (\d+) not built again, (\d+) built", log)[-1][1] == "0"
     assert (project / "site" / fields[2]).read_bytes() == original
     _same_as_cold(project, tmp_path / "cold")
 
