@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -129,14 +129,16 @@ def decide(outcomes: list[Outcome], rules: Rules, posts_rel: str, root: Path,
     return link_related(outcomes, rules) if link else None
 
 
-def link_related(outcomes: list[Outcome], rules: Rules, memo: Memo | None = None) -> Memo | None:
+def link_related(outcomes: list[Outcome], rules: Rules, memo: Memo | None = None,
+                 same: Container[str] = ()) -> Memo | None:
     """The last decision: each brief's related briefs (their pages). `memo`: what the
     last run's step found (the same lists, found again only near what changed); returns
-    this run's."""
+    this run's. `same`: sources restored from the cache that wrote `memo`, unchanged."""
     ok = [o for o in outcomes if o.status == OK]
     pages = {o.source_path: o.page for o in ok}
     by_source = {o.source_path: o for o in ok}
-    found, memo = related_again([(o.source_path, o.article, o.features) for o in ok], memo, rules.related_max)
+    found, memo = related_again([(o.source_path, o.article, o.features) for o in ok], memo, rules.related_max,
+                                same=same)
     for key, rel in found.items():
         by_source[key].related = [pages[k] for k in rel]
     return memo
@@ -338,7 +340,8 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     records = cache.start_records(result.outcomes, stats, scans, stubs, batch) if cache else None
     # A big archive's digests (their keys: ~0.25 s at 10k) are worth a worker even on a +1 run.
     batch.start(always=workers != 1 and len(result.outcomes) >= fanout.THRESHOLD)
-    memo = link_related(result.outcomes, rules, cache.related_memo() if cache else None)
+    unchanged = {src for src in kept if src not in done.outcomes}  # (their words are the memo's run's)
+    memo = link_related(result.outcomes, rules, cache.related_memo() if cache else None, unchanged)
     files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs, pages=pages, digests=digests)
     result.write = folder.sync(files_out)
     if cache:

@@ -40,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass
 
 from ..convert.features import ArticleFeatures
@@ -86,19 +87,24 @@ class Memo:
     params: tuple[int, int, int]  # k, window, tags_used
 
 
-def _state(a: Article, f: ArticleFeatures) -> tuple[int, tuple[str, ...], int]:
-    text = "\0".join([a.id, *sorted(set(f.words))]).encode("utf-8", "surrogatepass")
-    digest = int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little", signed=True)
+def _state(a: Article, f: ArticleFeatures, digest: int | None = None) -> tuple[int, tuple[str, ...], int]:
+    """What a brief's candidates depend on; `digest`: that of its id and words, if known."""
+    if digest is None:
+        text = "\0".join([a.id, *sorted(set(f.words))]).encode("utf-8", "surrogatepass")
+        digest = int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little", signed=True)
     return a.date.toordinal(), tuple(sorted(set(a.tags))), digest
 
 
 def related_again(articles: list[tuple[str, Article, ArticleFeatures]], memo: Memo | None, k: int = 5,
-                  window: int = 30, tags_used: int = 4) -> tuple[dict[str, list[str]], Memo | None]:
+                  window: int = 30, tags_used: int = 4, same: Container[str] = (),
+                  ) -> tuple[dict[str, list[str]], Memo | None]:
     """related(), and the Memo of this run. With the last run's Memo, only the briefs whose
     candidates can have changed look for them again (_dirty()), and only those whose
     ranking can have changed are scored again; every other brief's candidates and ranking
     are the Memo's. The rounds then run over every ranking as they always do: the same
-    lists as related() without a Memo (tests/output/test_plus7.py)."""
+    lists as related() without a Memo (tests/output/test_plus7.py). `same`: keys whose id
+    and words are those the Memo's run saw (an unchanged dump restored from the cache of
+    the same fingerprint): their digest is the Memo's, not hashed again."""
     n = len(articles)
     keys = [key for key, _, _ in articles]
     out: dict[str, list[str]] = {key: [] for key in keys}
@@ -114,7 +120,10 @@ def related_again(articles: list[tuple[str, Article, ArticleFeatures]], memo: Me
     key_rank = [0] * n
     for r, i in enumerate(sorted(range(n), key=keys.__getitem__)):
         key_rank[i] = r
-    state = [_state(a, f) for _, a, f in articles]
+    known: dict[str, int] = {}
+    if memo is not None and same:
+        known = {key: memo.state[i][2] for i, key in enumerate(memo.keys) if key in same}
+    state = [_state(a, f, known.get(key)) for key, a, f in articles]
     params = (k, window, tags_used)
     dirty = None if memo is None or memo.params != params else _dirty(memo, keys, state, postings, window)
     if dirty is None:  # every brief
