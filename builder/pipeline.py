@@ -79,6 +79,7 @@ def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules
             fresh.article.content_key = content_key(fresh.article)
         return fresh
 
+    learning = {pub for pub, _ in learned}  # a publisher with no learned line loses none
     for i, o in enumerate(outcomes):
         if o.status != OK:
             continue
@@ -88,7 +89,7 @@ def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules
             a.learned = apply_learned(a, o.features, learned, span)
             if a.learned:  # its text changed; else it is the text the conversion hashed
                 a.content_key = content_key(a)
-        elif learned_hits(a, o.features, learned, span) != a.learned:
+        elif (learned_hits(a, o.features, learned, span) if (a.publisher or "") in learning else []) != a.learned:
             outcomes[i] = full(o)
     cut = len(posts_rel) + 1
     decide(outcomes, rules, posts_rel, root, foreign, {src: c.page[cut:] for src, c in stubs.items() if c.page}, link)
@@ -213,9 +214,8 @@ def _first_pass_apart(todo: list[tuple[str, Path]], rules: Rules, workers: int |
     if not items or len(items) >= POOL_THRESHOLD or workers == 1 or kept < fanout.THRESHOLD:
         return dict
     # What the archive steps import anyway, imported before the fork: the child inherits
-    # them instead of importing them again (it imports only datasketch's own modules).
+    # it instead of importing it again (scipy.sparse: only for many related pairs).
     import numpy  # noqa: F401
-    import scipy.sparse  # noqa: F401
 
     batch = Batch(1)
     started = batch.add(partial(scan_file, rules=rules), items)

@@ -249,29 +249,51 @@ def _again(memo: Memo, dirty: tuple[set[int], set[int]], n: int, keys: list[str]
 
 
 def _ids(sets: list, vocabulary: dict[str, int]):
-    """A CSR matrix with a 1 where brief i holds item t (columns: `vocabulary`'s codes,
-    new items coded as met)."""
+    """Rows of item codes, brief i's row holding its items (`vocabulary`'s codes, new
+    items coded as met): (indptr, codes, width) as in a CSR matrix with a 1 where brief i
+    holds item t."""
     import numpy as np
-    from scipy.sparse import csr_matrix
 
     lengths = [len(x) for x in sets]
     cols = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for x in sets for t in x), np.int64,
                        sum(lengths))
     indptr = np.zeros(len(sets) + 1, np.int64)
     np.cumsum(lengths, out=indptr[1:])
-    m = csr_matrix((np.ones(len(cols), np.int8), cols, indptr), shape=(len(sets), max(len(vocabulary), 1)))
-    m.sort_indices()
-    return m
+    return indptr, cols, max(len(vocabulary), 1)
+
+
+# Up to this many pairs (a +1 run scores a few hundred) _shared() sorts the pairs' items
+# with numpy alone: scipy.sparse (~0.15 s to import) is loaded only for more.
+_FEW_PAIRS = 4096
 
 
 def _shared(m, pi, pj):
-    """For each pair (pi[p], pj[p]): the pair's row index and column of each item both hold."""
+    """For each pair (pi[p], pj[p]) of rows of `m` (_ids()): the pair's row index and
+    column of each item both hold, as (rows, cols) arrays (in no particular order: the
+    callers count them)."""
     import numpy as np
 
-    both = m[pi].multiply(m[pj]).tocsr()
-    both.eliminate_zeros()
-    rows = np.repeat(np.arange(len(pi), dtype=np.int64), np.diff(both.indptr))
-    return rows, both.indices
+    indptr, codes, width = m
+    if len(pi) > _FEW_PAIRS:
+        from scipy.sparse import csr_matrix
+
+        matrix = csr_matrix((np.ones(len(codes), np.int8), codes, indptr), shape=(len(indptr) - 1, width))
+        matrix.sort_indices()
+        both = matrix[pi].multiply(matrix[pj]).tocsr()
+        both.eliminate_zeros()
+        rows = np.repeat(np.arange(len(pi), dtype=np.int64), np.diff(both.indptr))
+        return rows, both.indices.astype(np.int64)
+    keys = []
+    for side in (pi, pj):  # each pair's items of one side, as pair * width + code
+        lengths = indptr[side + 1] - indptr[side]
+        ends = np.cumsum(lengths)
+        at = np.arange(ends[-1] if len(ends) else 0, dtype=np.int64) + np.repeat(indptr[side] - (ends - lengths),
+                                                                                 lengths)
+        keys.append(np.repeat(np.arange(len(side), dtype=np.int64), lengths) * width + codes[at])
+    # a row holds an item once: a key met twice is an item both rows hold
+    found, counts = np.unique(np.concatenate(keys), return_counts=True)
+    both = found[counts == 2]
+    return both // width, both % width
 
 
 def _ranked(n: int, pi, pj, articles, postings: dict[str, list[int]], weight: dict[str, float], day: list[int],
@@ -295,7 +317,7 @@ def _ranked(n: int, pi, pj, articles, postings: dict[str, list[int]], weight: di
     involved = np.unique(np.concatenate((pi, pj)))
     li, lj = np.searchsorted(involved, pi), np.searchsorted(involved, pj)
     words = _ids([frozenset(articles[i][2].words) for i in involved.tolist()], {})
-    sizes = np.diff(words.indptr)
+    sizes = np.diff(words[0])
     rows, _ = _shared(words, li, lj)
     common = np.bincount(rows, minlength=len(pi))
     union = sizes[li] + sizes[lj] - common
