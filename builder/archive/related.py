@@ -151,8 +151,11 @@ def related_again(articles: list[tuple[str, Article, ArticleFeatures]], memo: Me
             links[i].add(j)
             links[j].add(i)
         active = [i for i in active if len(links[i]) < k and ranked[i]]
+    place = [0] * n  # a brief's place in (date, key) order: keys are unique, so it sorts alike
+    for p, i in enumerate(order):
+        place[i] = p
     for i in range(n):
-        out[keys[i]] = [keys[j] for j in sorted(links[i], key=lambda j: (articles[j][1].date, keys[j]), reverse=True)]
+        out[keys[i]] = [keys[j] for j in sorted(links[i], key=place.__getitem__, reverse=True)]
     return out, memo_out
 
 
