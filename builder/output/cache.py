@@ -822,7 +822,7 @@ def stub(source: str, entry: list, r: dict) -> tuple[Outcome, Cached | None]:
     lines = unpack_array(f["sentence_lines"])
     feats = ArticleFeatures(signature=unpack_array(f["signature"]), sentences=unpack_array(f["sentences"]),
                             words=list(f["words"]),
-                            short_lines=[(int(n), str(t)) for n, t in f["short_lines"]],
-                            headings=[(int(n), str(t)) for n, t in f["headings"]],
+                            short_lines=[(n, t) for n, t in f["short_lines"]],  # (types: record_ok())
+                            headings=[(n, t) for n, t in f["headings"]],
                             sentence_lines=list(zip(lines[::2], lines[1::2], strict=True)))
     return Outcome(source, article=article, features=feats, sha256=sha), Cached(r.get("page"), r["render"])
