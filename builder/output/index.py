@@ -6,10 +6,7 @@ briefs keep their pages and publishers their categories."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
-
-import orjson
 
 from ..model import OK, Outcome
 
@@ -25,24 +22,10 @@ def archive_index(outcomes: list[Outcome], posts_rel: str) -> str:
                             "publisher": o.article.publisher, "related": [p[cut:] for p in o.related],
                             "tags": list(o.article.tags), "lang": o.article.lang}
              for o in sorted((o for o in outcomes if o.status == OK), key=lambda o: o.page)}
-    return indent0(index) + "\n"
+    return _indent0(index) + "\n"
 
 
 _STR = json.encoder.encode_basestring  # C; what json.dumps(ensure_ascii=False) writes a str as
-_LEADING = re.compile(rb"\n +")
-
-
-def indent0(value) -> str:
-    """json.dumps(value, ensure_ascii=False, sort_keys=True, indent=0): orjson's two-space
-    indent with the spaces taken off (a line of JSON text never starts with a space but
-    for its indent: a string holds no raw newline), ~10x faster than _indent0 at 10k
-    briefs; _indent0 for what orjson refuses (a lone surrogate, an integer past 64 bits). For
-    values without floats (the index has none: orjson writes 1e16 where json 1e+16)."""
-    try:
-        data = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
-    except (TypeError, orjson.JSONEncodeError):
-        return _indent0(value)
-    return _LEADING.sub(b"\n", data).decode("utf-8")
 
 
 def _indent0(value) -> str:
@@ -63,11 +46,7 @@ def _indent0(value) -> str:
 def load_index(posts_dir: Path) -> dict:
     """The last run's index, {} if there is none or it is no JSON object."""
     try:
-        data = (posts_dir / INDEX_FILE).read_bytes()
-        try:  # orjson where it can (the same values), json for what it refuses (NaN, a lone surrogate)
-            index = orjson.loads(data)
-        except orjson.JSONDecodeError:
-            index = json.loads(data.decode("utf-8"))
+        index = json.loads((posts_dir / INDEX_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return index if isinstance(index, dict) else {}
