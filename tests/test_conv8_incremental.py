@@ -1,8 +1,9 @@
 """Round 8 (a +1 conversion that follows the change): after each change, an incremental
 `convert` on the paths a big archive's +1 run takes (the first pass forked beside the
 cache's reading, one worker for the digests and the few records, the related briefs'
-memo with the unchanged briefs' digests, packed signatures, the index read and written
-with orjson) gives the posts folder and the export of a cold conversion of the same seeds:
+memo with the unchanged briefs' digests, packed signatures, chrome placed only for
+publishers with a learned line) gives the posts folder and the export of a cold
+conversion of the same seeds:
 additions, edits, removals, a near-duplicate appearing and going, and a learned chrome
 line crossing its threshold both ways."""
 
