@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -79,6 +79,7 @@ def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules
             fresh.article.content_key = content_key(fresh.article)
         return fresh
 
+    learning = {pub for pub, _ in learned}  # a publisher with no learned line loses none
     for i, o in enumerate(outcomes):
         if o.status != OK:
             continue
@@ -88,7 +89,7 @@ def _archive_steps(outcomes: list[Outcome], paths: dict[str, Path], rules: Rules
             a.learned = apply_learned(a, o.features, learned, span)
             if a.learned:  # its text changed; else it is the text the conversion hashed
                 a.content_key = content_key(a)
-        elif learned_hits(a, o.features, learned, span) != a.learned:
+        elif (learned_hits(a, o.features, learned, span) if (a.publisher or "") in learning else []) != a.learned:
             outcomes[i] = full(o)
     cut = len(posts_rel) + 1
     decide(outcomes, rules, posts_rel, root, foreign, {src: c.page[cut:] for src, c in stubs.items() if c.page}, link)
@@ -129,14 +130,16 @@ def decide(outcomes: list[Outcome], rules: Rules, posts_rel: str, root: Path,
     return link_related(outcomes, rules) if link else None
 
 
-def link_related(outcomes: list[Outcome], rules: Rules, memo: Memo | None = None) -> Memo | None:
+def link_related(outcomes: list[Outcome], rules: Rules, memo: Memo | None = None,
+                 same: Container[str] = ()) -> Memo | None:
     """The last decision: each brief's related briefs (their pages). `memo`: what the
     last run's step found (the same lists, found again only near what changed); returns
-    this run's."""
+    this run's. `same`: sources restored from the cache that wrote `memo`, unchanged."""
     ok = [o for o in outcomes if o.status == OK]
     pages = {o.source_path: o.page for o in ok}
     by_source = {o.source_path: o for o in ok}
-    found, memo = related_again([(o.source_path, o.article, o.features) for o in ok], memo, rules.related_max)
+    found, memo = related_again([(o.source_path, o.article, o.features) for o in ok], memo, rules.related_max,
+                                same=same)
     for key, rel in found.items():
         by_source[key].related = [pages[k] for k in rel]
     return memo
@@ -211,9 +214,8 @@ def _first_pass_apart(todo: list[tuple[str, Path]], rules: Rules, workers: int |
     if not items or len(items) >= POOL_THRESHOLD or workers == 1 or kept < fanout.THRESHOLD:
         return dict
     # What the archive steps import anyway, imported before the fork: the child inherits
-    # them instead of importing them again (it imports only datasketch's own modules).
+    # it instead of importing it again (scipy.sparse: only for many related pairs).
     import numpy  # noqa: F401
-    import scipy.sparse  # noqa: F401
 
     batch = Batch(1)
     started = batch.add(partial(scan_file, rules=rules), items)
@@ -338,7 +340,8 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     records = cache.start_records(result.outcomes, stats, scans, stubs, batch) if cache else None
     # A big archive's digests (their keys: ~0.25 s at 10k) are worth a worker even on a +1 run.
     batch.start(always=workers != 1 and len(result.outcomes) >= fanout.THRESHOLD)
-    memo = link_related(result.outcomes, rules, cache.related_memo() if cache else None)
+    unchanged = {src for src in kept if src not in done.outcomes}  # (their words are the memo's run's)
+    memo = link_related(result.outcomes, rules, cache.related_memo() if cache else None, unchanged)
     files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs, pages=pages, digests=digests)
     result.write = folder.sync(files_out)
     if cache:

@@ -46,6 +46,8 @@ def chrome_places(features: ArticleFeatures, span: Span) -> tuple[set[tuple[int,
     chrome stands, and so may be learned or removed: around its own body, or a short
     line or heading that opens a section (a promo right under a heading); never a line
     between two paragraphs of the brief's own text."""
+    if not features.short_lines and not features.headings:  # nothing to place (most briefs, some archives)
+        return set(), set()
     items = sorted([(n, 0) for n, _ in features.headings] + [(n, 1) for n, _ in features.short_lines]
                    + [(n, 1) for n, _ in features.sentence_lines])
     opening = {n for (_, kind), (n, _) in pairwise(items) if kind == 0}

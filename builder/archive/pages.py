@@ -40,11 +40,16 @@ def _remembered(a: Article, page: str | None) -> str | None:
     if not m or (int(m[1]), int(m[2])) != (a.date.year, a.date.month) or is_digest_slug(m[3]):
         return None
     slug = m[3]
-    for base in (a.base_slug or a.slug, *earlier_slugs(a.title, a.id)):
-        if slug == base or (slug.startswith(base + "-") and slug[len(base) + 1 :].isdigit()
-                            and int(slug[len(base) + 1 :]) >= 2 and not slug[len(base) + 1 :].startswith("0")):
-            return slug
+    # its own base first: an earlier version's (the title parsed again) only if that fails
+    if _of_base(slug, a.base_slug or a.slug) or any(_of_base(slug, base) for base in earlier_slugs(a.title, a.id)):
+        return slug
     return None
+
+
+def _of_base(slug: str, base: str) -> bool:
+    """Is `slug` the base slug or base-N (N >= 2, no leading zero)?"""
+    return slug == base or (slug.startswith(base + "-") and slug[len(base) + 1 :].isdigit()
+                            and int(slug[len(base) + 1 :]) >= 2 and not slug[len(base) + 1 :].startswith("0"))
 
 
 def assign_pages(outcomes: list[Outcome], posts_rel: str, previous: dict[str, str] | None = None,
@@ -66,10 +71,21 @@ def assign_pages(outcomes: list[Outcome], posts_rel: str, previous: dict[str, st
                        key=lambda o: (o.article.base_slug or o.article.slug, o.article.date, o.source_path))
     taken: dict[str, str] = {}
     fresh: list[Outcome] = []
+    months: dict = {}  # date -> "YYYY/MM" (strftime once per date, not per brief: 10k briefs)
+
+    def month_of(d) -> str:
+        got = months.get(d)
+        if got is None:
+            got = months[d] = f"{d:%Y}/{d:%m}"
+        return got
+
     for o in published:  # first, every brief that keeps its page
         slug = _remembered(o.article, previous.get(o.source_path))
-        url = f"{o.article.date:%Y}/{o.article.date:%m}/{slug}"
-        if slug is None or url in taken:
+        if slug is None:
+            fresh.append(o)
+            continue
+        url = f"{month_of(o.article.date)}/{slug}"
+        if url in taken:
             fresh.append(o)
             continue
         taken[url] = o.source_path
@@ -78,7 +94,7 @@ def assign_pages(outcomes: list[Outcome], posts_rel: str, previous: dict[str, st
         a = o.article
         base = a.base_slug or a.slug
         n, slug = 1, base
-        month = f"{a.date:%Y}/{a.date:%m}"
+        month = month_of(a.date)
         while f"{month}/{slug}" in taken or is_digest_slug(slug) or \
                 (foreign is not None and foreign(f"{month}/{slug}.md")):
             n += 1

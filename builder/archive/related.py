@@ -40,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass
 
 from ..convert.features import ArticleFeatures
@@ -86,19 +87,24 @@ class Memo:
     params: tuple[int, int, int]  # k, window, tags_used
 
 
-def _state(a: Article, f: ArticleFeatures) -> tuple[int, tuple[str, ...], int]:
-    text = "\0".join([a.id, *sorted(set(f.words))]).encode("utf-8", "surrogatepass")
-    digest = int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little", signed=True)
+def _state(a: Article, f: ArticleFeatures, digest: int | None = None) -> tuple[int, tuple[str, ...], int]:
+    """What a brief's candidates depend on; `digest`: that of its id and words, if known."""
+    if digest is None:
+        text = "\0".join([a.id, *sorted(set(f.words))]).encode("utf-8", "surrogatepass")
+        digest = int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little", signed=True)
     return a.date.toordinal(), tuple(sorted(set(a.tags))), digest
 
 
 def related_again(articles: list[tuple[str, Article, ArticleFeatures]], memo: Memo | None, k: int = 5,
-                  window: int = 30, tags_used: int = 4) -> tuple[dict[str, list[str]], Memo | None]:
+                  window: int = 30, tags_used: int = 4, same: Container[str] = (),
+                  ) -> tuple[dict[str, list[str]], Memo | None]:
     """related(), and the Memo of this run. With the last run's Memo, only the briefs whose
     candidates can have changed look for them again (_dirty()), and only those whose
     ranking can have changed are scored again; every other brief's candidates and ranking
     are the Memo's. The rounds then run over every ranking as they always do: the same
-    lists as related() without a Memo (tests/output/test_plus7.py)."""
+    lists as related() without a Memo (tests/output/test_plus7.py). `same`: keys whose id
+    and words are those the Memo's run saw (an unchanged dump restored from the cache of
+    the same fingerprint): their digest is the Memo's, not hashed again."""
     n = len(articles)
     keys = [key for key, _, _ in articles]
     out: dict[str, list[str]] = {key: [] for key in keys}
@@ -114,7 +120,10 @@ def related_again(articles: list[tuple[str, Article, ArticleFeatures]], memo: Me
     key_rank = [0] * n
     for r, i in enumerate(sorted(range(n), key=keys.__getitem__)):
         key_rank[i] = r
-    state = [_state(a, f) for _, a, f in articles]
+    known: dict[str, int] = {}
+    if memo is not None and same:
+        known = {key: memo.state[i][2] for i, key in enumerate(memo.keys) if key in same}
+    state = [_state(a, f, known.get(key)) for key, a, f in articles]
     params = (k, window, tags_used)
     dirty = None if memo is None or memo.params != params else _dirty(memo, keys, state, postings, window)
     if dirty is None:  # every brief
@@ -142,8 +151,11 @@ def related_again(articles: list[tuple[str, Article, ArticleFeatures]], memo: Me
             links[i].add(j)
             links[j].add(i)
         active = [i for i in active if len(links[i]) < k and ranked[i]]
+    place = [0] * n  # a brief's place in (date, key) order: keys are unique, so it sorts alike
+    for p, i in enumerate(order):
+        place[i] = p
     for i in range(n):
-        out[keys[i]] = [keys[j] for j in sorted(links[i], key=lambda j: (articles[j][1].date, keys[j]), reverse=True)]
+        out[keys[i]] = [keys[j] for j in sorted(links[i], key=place.__getitem__, reverse=True)]
     return out, memo_out
 
 
@@ -240,29 +252,51 @@ def _again(memo: Memo, dirty: tuple[set[int], set[int]], n: int, keys: list[str]
 
 
 def _ids(sets: list, vocabulary: dict[str, int]):
-    """A CSR matrix with a 1 where brief i holds item t (columns: `vocabulary`'s codes,
-    new items coded as met)."""
+    """Rows of item codes, brief i's row holding its items (`vocabulary`'s codes, new
+    items coded as met): (indptr, codes, width) as in a CSR matrix with a 1 where brief i
+    holds item t."""
     import numpy as np
-    from scipy.sparse import csr_matrix
 
     lengths = [len(x) for x in sets]
     cols = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for x in sets for t in x), np.int64,
                        sum(lengths))
     indptr = np.zeros(len(sets) + 1, np.int64)
     np.cumsum(lengths, out=indptr[1:])
-    m = csr_matrix((np.ones(len(cols), np.int8), cols, indptr), shape=(len(sets), max(len(vocabulary), 1)))
-    m.sort_indices()
-    return m
+    return indptr, cols, max(len(vocabulary), 1)
+
+
+# Up to this many pairs (a +1 run scores a few hundred) _shared() sorts the pairs' items
+# with numpy alone: scipy.sparse (~0.15 s to import) is loaded only for more.
+_FEW_PAIRS = 4096
 
 
 def _shared(m, pi, pj):
-    """For each pair (pi[p], pj[p]): the pair's row index and column of each item both hold."""
+    """For each pair (pi[p], pj[p]) of rows of `m` (_ids()): the pair's row index and
+    column of each item both hold, as (rows, cols) arrays (in no particular order: the
+    callers count them)."""
     import numpy as np
 
-    both = m[pi].multiply(m[pj]).tocsr()
-    both.eliminate_zeros()
-    rows = np.repeat(np.arange(len(pi), dtype=np.int64), np.diff(both.indptr))
-    return rows, both.indices
+    indptr, codes, width = m
+    if len(pi) > _FEW_PAIRS:
+        from scipy.sparse import csr_matrix
+
+        matrix = csr_matrix((np.ones(len(codes), np.int8), codes, indptr), shape=(len(indptr) - 1, width))
+        matrix.sort_indices()
+        both = matrix[pi].multiply(matrix[pj]).tocsr()
+        both.eliminate_zeros()
+        rows = np.repeat(np.arange(len(pi), dtype=np.int64), np.diff(both.indptr))
+        return rows, both.indices.astype(np.int64)
+    keys = []
+    for side in (pi, pj):  # each pair's items of one side, as pair * width + code
+        lengths = indptr[side + 1] - indptr[side]
+        ends = np.cumsum(lengths)
+        at = np.arange(ends[-1] if len(ends) else 0, dtype=np.int64) + np.repeat(indptr[side] - (ends - lengths),
+                                                                                 lengths)
+        keys.append(np.repeat(np.arange(len(side), dtype=np.int64), lengths) * width + codes[at])
+    # a row holds an item once: a key met twice is an item both rows hold
+    found, counts = np.unique(np.concatenate(keys), return_counts=True)
+    both = found[counts == 2]
+    return both // width, both % width
 
 
 def _ranked(n: int, pi, pj, articles, postings: dict[str, list[int]], weight: dict[str, float], day: list[int],
@@ -286,7 +320,7 @@ def _ranked(n: int, pi, pj, articles, postings: dict[str, list[int]], weight: di
     involved = np.unique(np.concatenate((pi, pj)))
     li, lj = np.searchsorted(involved, pi), np.searchsorted(involved, pj)
     words = _ids([frozenset(articles[i][2].words) for i in involved.tolist()], {})
-    sizes = np.diff(words.indptr)
+    sizes = np.diff(words[0])
     rows, _ = _shared(words, li, lj)
     common = np.bincount(rows, minlength=len(pi))
     union = sizes[li] + sizes[lj] - common

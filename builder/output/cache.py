@@ -137,6 +137,14 @@ def pack_ints(values: list[int]) -> str | list[int]:
 
 def unpack_ints(value) -> list[int]:
     """What pack_ints() gave, as the list; ValueError or TypeError if it is neither form."""
+    got = unpack_array(value)
+    return got if isinstance(got, list) else got.tolist()
+
+
+def unpack_array(value) -> array.array | list[int]:
+    """unpack_ints() as an array of 64-bit integers (a list if it was stored as one): a
+    MinHash signature stays packed, as numpy reads it, instead of 128 int objects per
+    brief made and freed on every run (~10k briefs)."""
     if isinstance(value, list):
         if not _ints(value):
             raise TypeError("not a list of integers")
@@ -153,12 +161,12 @@ def unpack_ints(value) -> list[int]:
     out.frombytes(data)
     if _BIG:
         out.byteswap()
-    return out.tolist()
+    return out
 
 
 def _packed(v, pairs: bool = False) -> bool:
     try:
-        return not pairs or len(unpack_ints(v)) % 2 == 0
+        return not pairs or len(unpack_array(v)) % 2 == 0
     except (TypeError, ValueError):
         return False
 
@@ -811,10 +819,10 @@ def stub(source: str, entry: list, r: dict) -> tuple[Outcome, Cached | None]:
                       kind=r.get("kind") or "family",
                       lang=r["lang"] if isinstance(r.get("lang"), str) else "")
     f = r["features"]
-    lines = unpack_ints(f["sentence_lines"])
-    feats = ArticleFeatures(signature=unpack_ints(f["signature"]), sentences=unpack_ints(f["sentences"]),
+    lines = unpack_array(f["sentence_lines"])
+    feats = ArticleFeatures(signature=unpack_array(f["signature"]), sentences=unpack_array(f["sentences"]),
                             words=list(f["words"]),
-                            short_lines=[(int(n), str(t)) for n, t in f["short_lines"]],
-                            headings=[(int(n), str(t)) for n, t in f["headings"]],
+                            short_lines=[(n, t) for n, t in f["short_lines"]],  # (types: record_ok())
+                            headings=[(n, t) for n, t in f["headings"]],
                             sentence_lines=list(zip(lines[::2], lines[1::2], strict=True)))
     return Outcome(source, article=article, features=feats, sha256=sha), Cached(r.get("page"), r["render"])

@@ -46,16 +46,17 @@ class Batch:
         return lambda: self._result(index)
 
     def start(self, always: bool = False) -> None:
-        """Fork the workers (if worth it, or `always`: one worker at least, for work that
-        overlaps what this process does meanwhile) and give them every job; the caller
-        goes on."""
+        """Fork the workers (if worth it, or `always`: one worker, for work that overlaps
+        what this process does meanwhile, when there is too little to spread) and give
+        them every job; the caller goes on."""
         global _jobs
+        few = sum(len(items) for _, items in self.jobs) < THRESHOLD
         if "fork" not in multiprocessing.get_all_start_methods() or not any(items for _, items in self.jobs) \
-                or (not always and (self.workers <= 1 or sum(len(items) for _, items in self.jobs) < THRESHOLD)):
+                or (not always and (self.workers <= 1 or few)):
             return
         _jobs = self.jobs
-        try:
-            pool = multiprocessing.get_context("fork").Pool(self.workers)
+        try:  # (each worker forked from a big heap costs both processes: a +1 run's few items need one)
+            pool = multiprocessing.get_context("fork").Pool(1 if few else self.workers)
         finally:
             _jobs = []  # the workers have their copy; this process keeps nothing
         tasks = [(job, lo, min(lo + _CHUNK, len(items)))

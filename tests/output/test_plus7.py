@@ -157,7 +157,8 @@ def test_after_additions_edits_and_removals_the_files_are_those_of_a_first_run(p
     run(project)
     used = []
     real = rel.related_again
-    monkeypatch.setattr("builder.pipeline.related_again", lambda arts, m, *a: used.append(m) or real(arts, m, *a))
+    monkeypatch.setattr("builder.pipeline.related_again",
+                        lambda arts, m, *a, **kw: used.append(m) or real(arts, m, *a, **kw))
     seeds = project / "seeds"
     rng = random.Random(78)
     steps = [lambda: (seeds / "new.txt").write_text(make_dump(rng).text, encoding="utf-8"),
@@ -182,7 +183,8 @@ def test_a_damaged_memo_file_is_not_used(project, tmp_path, monkeypatch):
     memo.write_bytes(bytes(data))
     used = []
     real = rel.related_again
-    monkeypatch.setattr("builder.pipeline.related_again", lambda arts, m, *a: used.append(m) or real(arts, m, *a))
+    monkeypatch.setattr("builder.pipeline.related_again",
+                        lambda arts, m, *a, **kw: used.append(m) or real(arts, m, *a, **kw))
     (project / "seeds" / "new.txt").write_text(make_dump(random.Random(9)).text, encoding="utf-8")
     run(project)
     assert used == [None]
