@@ -546,7 +546,7 @@ class Speedup:
         """Material's ``BlogPlugin._resolve_post`` (a Post for a file: read, front matter
         parsed, options validated, moved to its URL), restored from the store when the
         file's text and what else the Post depends on are as stored (the key: the text,
-        the file's source path, the blog plugin's options, the site's URLs, directories
+        the file's source path, the blog plugin's options, the site's URL, docs folder
         and language, the packages' versions and PostConfig's options, ``_post_context``).
         What is restored is what the stock call computes from those (its Markdown, meta,
         validated options, destination and URLs); what it computes from anything else (the
@@ -576,7 +576,7 @@ class Speedup:
         validated, self._validated = self._validated, None
         self.posts_made += 1
         if validated is not None and validated[1] and validated[0] is getattr(post, "config", None):
-            fields = _post_fields(post, text, file)
+            fields = _post_fields(post, text, file, config.site_dir)
             if fields is not None:
                 self.cache.put(key, ["post", fields])
         return post
@@ -608,7 +608,7 @@ class Speedup:
                 except importlib.metadata.PackageNotFoundError:
                     versions.append(f"{dist}=?")
             text = "|".join([*versions, _schema_text(self._post_config), options, repr(config.site_url),
-                             repr(config.docs_dir), repr(config.site_dir), repr(config.use_directory_urls),
+                             repr(config.docs_dir), repr(config.use_directory_urls),
                              repr(config.theme["language"])])
         except Exception:  # (anything unexpected: the stock way)
             return None
@@ -653,7 +653,7 @@ class Speedup:
         post.categories = []
         file.name  # noqa: B018  (cached, as _format_path_for_post leaves it)
         file.dest_uri = fields["dest_uri"]
-        file.abs_dest_path = fields["abs_dest_path"]
+        file.abs_dest_path = _abs_dest_path(config.site_dir, fields["dest_uri"])
         file.url = fields["url"]
         post.canonical_url = fields["canonical_url"]
         post.abs_url = fields["abs_url"]
@@ -973,11 +973,11 @@ _POST_ATTRS = ("file", "children", "previous_page", "next_page", "_Page__active"
                "abs_url", "edit_url", "markdown", "_title_from_render", "content", "toc", "meta", "config",
                "excerpt", "authors", "categories")
 _POST_CONFIG_ATTRS = ("data", "_Config__user_configs", "_schema_keys", "config_file_path")
-_POST_URLS = ("dest_uri", "abs_dest_path", "url")  # the file's, set by _resolve_post
+_POST_URLS = ("dest_uri", "url")  # the file's, set by _resolve_post (and abs_dest_path: from dest_uri)
 _POST_STRINGS = ("canonical_url", "abs_url")  # (None without a site_url)
 
 
-def _post_fields(post, text: str, file) -> dict | None:
+def _post_fields(post, text: str, file, site_dir: str) -> dict | None:
     """What _restored_post needs to make this post again, if it can make it exactly:
     the attributes are the checked ones, those it sets to constants have those values,
     meta and options come back from JSON as they are and share no list or dict (a change
@@ -1007,9 +1007,16 @@ def _post_fields(post, text: str, file) -> dict | None:
     urls = {name: vars(file).get(name) for name in _POST_URLS}
     strings = {name: getattr(post, name) for name in _POST_STRINGS}
     if not all(type(v) is str for v in urls.values()) or not all(v is None or type(v) is str
-                                                                for v in strings.values()):
+                                                                for v in strings.values()) \
+            or vars(file).get("abs_dest_path") != _abs_dest_path(site_dir, urls["dest_uri"]):
         return None
     return {"start": start, "meta": meta, "config": options, **urls, **strings}
+
+
+def _abs_dest_path(site_dir: str, dest_uri: str) -> str:
+    """File.abs_dest_path of a file in site_dir (the site folder is another one each
+    `newsbrief build`: not in a stored post's key)."""
+    return os.path.normpath(os.path.join(site_dir, dest_uri))
 
 
 def _post_fields_ok(fields) -> bool:

@@ -174,7 +174,8 @@ def test_restored_post_has_what_material_gives(tmp_path, monkeypatch):
 
     original = BlogPlugin.__dict__["_resolve_post"]
     stock, stock_file = make()
-    for _ in range(2):  # made (and stored), then restored
+    for site in ("site.partial-1", "site"):  # made (and stored), then restored (`newsbrief build`'s folders)
+        config["site_dir"] = str(tmp_path / site)
         speed = blog_speed.Speedup(config, tmp_path / "cache", parts=blog_speed.SEAMS)
         try:
             post, _ = make()
