@@ -97,9 +97,10 @@ def _both(projects, change, site: str) -> tuple[int, int]:
     for root in (stock, fast):
         change(root)
     _build(stock, False, site)
-    counts = _counts(_build(fast, True, site))
+    log = _build(fast, True, site)
     _assert_same(stock / site, fast / site)
-    return counts
+    print(log)
+    return _counts(log)
 
 
 def test_warm_build_restores_every_post_and_is_identical(projects):
@@ -109,7 +110,7 @@ def test_warm_build_restores_every_post_and_is_identical(projects):
 
 def test_after_an_add(projects):
     def add(root):
-        (root / "seeds" / "zz-new.txt").write_text(make_dump(random.Random(-8), n_sections=3).text,
+        (root / "seeds" / "zz-new.txt").write_text(make_dump(random.Random(808), n_sections=3).text,
                                                   encoding="utf-8")
     restored, made = _both(projects, add, "site-add")
     # The new brief; digests whose text changed with it are made again too.
