@@ -434,7 +434,7 @@ class Speedup:
         self._recording: tuple | None = None  # (the file being rendered, its links and their URLs)
         self._structure = self._loader = self._readtime = self._post_config = self._dates = None
         self._resolve_post = None  # Material's BlogPlugin._resolve_post while ours is installed
-        self._post_contexts: dict[int, tuple] = {}  # id(blog plugin) -> (the plugin, its key text or None)
+        self._post_contexts: dict[int, tuple] = {}  # id(blog plugin) -> (the plugin, its context or None, edit)
         self.posts_restored = self.posts_made = 0
         self._validated: tuple | None = None  # (the PostConfig last validated, whether clean)
         self._patched_excerpt = self._patched_post = self._patched_page = self._patched_links = False
@@ -562,7 +562,7 @@ class Speedup:
         stock call made it with no warning, into values JSON gives back exactly, sharing no
         list or dict between its meta and its options (``_post_fields``); anything else is
         made the stock way every build. (~0.3 ms a post: ~3 s of every build at 10k.)"""
-        context = self._post_context(plugin, config)
+        context, edit = self._post_context(plugin, config)
         text = None
         if context is not None:
             try:
@@ -575,7 +575,7 @@ class Speedup:
         key = integrity("post", context, file.src_uri, str(file.abs_src_path), text)
         entry = self.cache.get(key)
         if entry is not None and entry[0] == "post":
-            post = self._restored_post(entry[1], text, file, config)
+            post = self._restored_post(entry[1], text, file, config, edit)
             if post is not None:
                 self.posts_restored += 1
                 return post
@@ -592,15 +592,17 @@ class Speedup:
     def _heard(self, config, clean: bool) -> None:
         self._validated = (config, clean)
 
-    def _post_context(self, plugin, config) -> str | None:
+    def _post_context(self, plugin, config) -> tuple[str | None, tuple]:
         """What a post made by this blog plugin depends on besides its file, as a hash;
         None if that cannot be said exactly (an option whose value has no exact text, the
         meta plugin, which merges other files into a post's meta): then posts are made
-        the stock way."""
+        the stock way. With it, Page.__init__'s arguments of _set_edit_url (read once:
+        the site's configuration does not change while the blog reads its posts)."""
         got = self._post_contexts.get(id(plugin))
         if got is None or got[0] is not plugin:
-            got = self._post_contexts[id(plugin)] = (plugin, self._context_text(plugin, config))
-        return got[1]
+            edit = (config.get("repo_url", None), config.get("edit_uri"), config.get("edit_uri_template"))
+            got = self._post_contexts[id(plugin)] = (plugin, self._context_text(plugin, config), edit)
+        return got[1], got[2]
 
     def _context_text(self, plugin, config) -> str | None:
         try:
@@ -622,7 +624,7 @@ class Speedup:
             return None
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
-    def _restored_post(self, fields: dict, text: str, file, config):
+    def _restored_post(self, fields: dict, text: str, file, config, edit: tuple):
         """The Post the stock call made, from its stored fields: the attributes Page.__init__,
         Post.__init__ and _resolve_post set, in their order (seams.py checks that those
         are what they set). None if the fields are not as stored."""
@@ -631,8 +633,11 @@ class Speedup:
 
         if not _post_fields_ok(fields):
             return None
-        meta = _untag(fields["meta"])
-        values = {name: _untag_option(value) for name, value in fields["config"].items()}
+        try:
+            meta = _untag(fields["meta"])
+            values = {name: _untag_option(value) for name, value in fields["config"].items()}
+        except (KeyError, TypeError, ValueError, AttributeError):  # (not what a post stores)
+            return None
         Config = structure.PostConfig
         if type(meta) is not dict or list(values) != [name for name, _ in Config._schema]:
             return None
@@ -649,7 +654,7 @@ class Speedup:
         post.active = False
         post.update_date = pages.get_build_date()
         post.canonical_url = post.abs_url = None  # (set below: here for Page.__init__'s order)
-        post._set_edit_url(config.get("repo_url", None), config.get("edit_uri"), config.get("edit_uri_template"))
+        post._set_edit_url(*edit)
         post.markdown = text[fields["start"]:]
         post._title_from_render = None
         post.content = None

@@ -162,6 +162,7 @@ def test_restored_post_has_what_material_gives(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     config = MkDocsConfig(config_file_path=str(tmp_path / "mkdocs.yml"))
     config.load_dict({"site_name": "t", "site_url": "https://example.org/news/", "docs_dir": str(tmp_path / "docs"),
+                      "repo_url": "https://github.com/example/news", "edit_uri": "edit/main/docs/",
                       "site_dir": str(tmp_path / "site"), "theme": {"name": "material", "language": "en"},
                       "plugins": [{"blog": {"blog_dir": ".", "post_url_format": "{date}/{slug}",
                                             "post_url_date_format": "yyyy/MM"}}]})
@@ -201,6 +202,20 @@ def test_restored_post_has_what_material_gives(tmp_path, monkeypatch):
         else:
             assert value == getattr(post, name), name
     assert post.url == "2024/03/a-brief/" and post.canonical_url == "https://example.org/news/2024/03/a-brief/"
+    assert post.edit_url == "https://github.com/example/news/edit/main/docs/posts/a.md"
+
+    # A stored entry that is not what a post stores is not restored, and leaves the file alone.
+    file = File("posts/a.md", config.docs_dir, config.site_dir, config.use_directory_urls)
+    before = dict(vars(file))
+    speed = blog_speed.Speedup(config, tmp_path / "cache", parts=blog_speed.SEAMS)
+    try:
+        text = (docs / "a.md").read_text(encoding="utf-8")
+        for fields in ({"start": 0}, {"start": 3, "meta": {}, "config": {"date": {"\ue000nb:datedict": {}}},
+                                      "dest_uri": "x", "url": "x", "canonical_url": None, "abs_url": None}):
+            assert speed._restored_post(fields, text, file, config, (None, None, None)) is None
+        assert vars(file) == before
+    finally:
+        speed.close()
 
 
 def test_seam_off_leaves_material_s_resolve_post(tmp_path, monkeypatch):
