@@ -42,14 +42,22 @@ Two quadratic steps are made linear:
    (``_FrontMatter``): a rebuild decodes JSON instead of running PyYAML's constructors
    (~3 s of a 10k rebuild).
 
+5. **Posts restored** (``Speedup.resolve_post`` in place of ``BlogPlugin._resolve_post``):
+   the blog makes a Post for every post on every build (its file read, front matter,
+   PostConfig, destination and URLs: ~0.35 ms a post, ~3.5 s at 10k, most of the blog's
+   on_files). A post whose text and context (the blog's options, the site's URL,
+   the packages' versions) are as stored gets those attributes back from one stored
+   entry; a new or changed post is made by Material and stored.
+
 The caches are kept in memory for the build and on disk under ``.newsbrief-cache/blog/``
 (a JSON line an entry, compressed, pruned to this build's posts: ``Cache``), so a rebuild after one new dump converts
 only the new post's Markdown (and the digests); site/page_cache.py then skips the
 template render of every brief page whose inputs did not change.
 
 Each speed-up is guarded by a seam (site/seams.py: blog-excerpts, blog-posts,
-page-render, blog-post-list, blog-yaml): if Material or MkDocs change what it patches, that part is not
-installed (one warning names the seam) and the blog builds the stock way.
+page-render, blog-post-list, blog-yaml, blog-post-restore): if Material or MkDocs change
+what it patches, that part is not installed (one warning names the seam) and the blog
+builds the stock way.
 """
 
 from __future__ import annotations
@@ -62,6 +70,7 @@ import json
 import logging
 import os
 import re
+import types
 import weakref
 from collections.abc import Mapping
 from pathlib import Path
@@ -180,7 +189,8 @@ class _SentinelAnchors(Treeprocessor):
 
 def _entry_ok(entry) -> bool:
     """The shape of a stored read time ([minutes]), front matter (["yaml", tagged JSON]), a
-    post's validated configuration (["postconfig", {option: tagged JSON}]),
+    post's validated configuration (["postconfig", {option: tagged JSON}]), a post as
+    Material's _resolve_post makes it (["post", {...}]: ``_post_fields`` checks the fields),
     excerpt ([content, more, toc]) or page ([content, toc, title, anchors, [[link, its
     URL], ...]]); a None content means "not
     cacheable"."""
@@ -189,7 +199,7 @@ def _entry_ok(entry) -> bool:
     if len(entry) == 1:
         return isinstance(entry[0], int) and not isinstance(entry[0], bool)
     if len(entry) == 2:
-        return entry[0] == "yaml" or (entry[0] == "postconfig" and isinstance(entry[1], dict))
+        return entry[0] == "yaml" or (entry[0] in ("postconfig", "post") and isinstance(entry[1], dict))
     if entry[0] is None:
         return all(x is None for x in entry)
     if len(entry) == 3:
@@ -377,7 +387,7 @@ def _log_name(build: int) -> str:
 
 # Each speed-up and the seam (site/seams.py) its check guards.
 SEAMS = ("blog-excerpts", "blog-posts", "page-render", "blog-readtime", "blog-post-list", "blog-yaml",
-         "blog-post-config", "blog-dates")
+         "blog-post-config", "blog-dates", "blog-post-restore")
 
 
 def check_seams() -> None:
@@ -395,7 +405,7 @@ def install(config, cache_dir: Path | None) -> tuple[Speedup | None, bool]:
     parts = [name for name in SEAMS if seams.usable(name)]
     post_list = "blog-post-list" in parts
     if not {"blog-excerpts", "blog-posts", "page-render", "blog-readtime", "blog-yaml", "blog-post-config",
-            "blog-dates"} & set(parts):
+            "blog-dates", "blog-post-restore"} & set(parts):
         return None, post_list
     try:
         return Speedup(config, cache_dir, parts), post_list
@@ -423,6 +433,10 @@ class Speedup:
         self._path_to_url = self._processor.__dict__["path_to_url"]
         self._recording: tuple | None = None  # (the file being rendered, its links and their URLs)
         self._structure = self._loader = self._readtime = self._post_config = self._dates = None
+        self._resolve_post = None  # Material's BlogPlugin._resolve_post while ours is installed
+        self._post_contexts: dict[int, tuple] = {}  # id(blog plugin) -> (the plugin, its context or None, edit)
+        self.posts_restored = self.posts_made = 0
+        self._validated: tuple | None = None  # (the PostConfig last validated, whether clean)
         self._patched_excerpt = self._patched_post = self._patched_page = self._patched_links = False
         speed = self
 
@@ -468,18 +482,32 @@ class Speedup:
                 from material.plugins.blog import structure
 
                 self._post_config = structure.PostConfig
-                structure.PostConfig = _stored_post_config(structure.PostConfig, self.cache)
+                structure.PostConfig = _stored_post_config(structure.PostConfig, self.cache, self._heard)
             if "blog-dates" in parts:
                 from material.plugins.blog import plugin
 
                 self._dates = plugin.format_date, plugin.format_datetime
                 plugin.format_date, plugin.format_datetime = _same_dates(plugin.format_date, plugin.format_datetime)
+            if "blog-post-restore" in parts and self._post_config is not None:  # (it hears validations)
+                from material.plugins.blog.plugin import BlogPlugin
+
+                self._resolve_post = BlogPlugin.__dict__["_resolve_post"]
+
+                def resolve_post(plugin, file, config):
+                    return speed.resolve_post(plugin, file, config)
+
+                resolve_post.__wrapped__ = self._resolve_post
+                BlogPlugin._resolve_post = resolve_post
         except BaseException:
             self.uninstall()
             raise
 
     def uninstall(self) -> None:
         """Put Material and MkDocs back as they were (also after a failed install)."""
+        if self._resolve_post is not None:
+            from material.plugins.blog.plugin import BlogPlugin
+
+            BlogPlugin._resolve_post, self._resolve_post = self._resolve_post, None
         if self._post_config is not None:
             from material.plugins.blog import structure
 
@@ -517,7 +545,132 @@ class Speedup:
             log.warning(f"newsbrief: could not save the blog cache: {e}")
         log.info(f"newsbrief: blog cache: {self.cache.hits} reused, {self.cache.misses} rendered, "
                  f"{self.cache.uncacheable} not cacheable; other pages: {self.cache.page_hits} reused, "
-                 f"{self.cache.page_misses} rendered")
+                 f"{self.cache.page_misses} rendered; posts: {self.posts_restored} restored, "
+                 f"{self.posts_made} made")
+
+    # -- posts ---------------------------------------------------------------------
+
+    def resolve_post(self, plugin, file, config):
+        """Material's ``BlogPlugin._resolve_post`` (a Post for a file: read, front matter
+        parsed, options validated, moved to its URL), restored from the store when the
+        file's text and what else the Post depends on are as stored (the key: the text,
+        the file's source path, the blog plugin's options, the site's URL, docs folder
+        and language, the packages' versions and PostConfig's options, ``_post_context``).
+        What is restored is what the stock call computes from those (its Markdown, meta,
+        validated options, destination and URLs); what it computes from anything else (the
+        build date, the edit URL) is computed as it does. A post is stored only when the
+        stock call made it with no warning, into values JSON gives back exactly, sharing no
+        list or dict between its meta and its options (``_post_fields``); anything else is
+        made the stock way every build. (~0.3 ms a post: ~3 s of every build at 10k.)"""
+        context, edit = self._post_context(plugin, config)
+        text = None
+        if context is not None:
+            try:
+                with open(file.abs_src_path, encoding="utf-8-sig") as f:  # (as Post.__init__ reads it)
+                    text = f.read()
+            except (OSError, ValueError, TypeError):
+                text = None  # (the stock way reads it again, and fails as it does)
+        if text is None:
+            return self._resolve_post(plugin, file, config)
+        key = integrity("post", context, file.src_uri, str(file.abs_src_path), text)
+        entry = self.cache.get(key)
+        if entry is not None and entry[0] == "post":
+            post = self._restored_post(entry[1], text, file, config, edit)
+            if post is not None:
+                self.posts_restored += 1
+                return post
+        self._validated = None
+        post = self._resolve_post(plugin, file, config)
+        validated, self._validated = self._validated, None
+        self.posts_made += 1
+        if validated is not None and validated[1] and validated[0] is getattr(post, "config", None):
+            fields = _post_fields(post, text, file, config.site_dir)
+            if fields is not None:
+                self.cache.put(key, ["post", fields])
+        return post
+
+    def _heard(self, config, clean: bool) -> None:
+        self._validated = (config, clean)
+
+    def _post_context(self, plugin, config) -> tuple[str | None, tuple]:
+        """What a post made by this blog plugin depends on besides its file, as a hash;
+        None if that cannot be said exactly (an option whose value has no exact text, the
+        meta plugin, which merges other files into a post's meta): then posts are made
+        the stock way. With it, Page.__init__'s arguments of _set_edit_url (read once:
+        the site's configuration does not change while the blog reads its posts)."""
+        got = self._post_contexts.get(id(plugin))
+        if got is None or got[0] is not plugin:
+            edit = (config.get("repo_url", None), config.get("edit_uri"), config.get("edit_uri_template"))
+            got = self._post_contexts[id(plugin)] = (plugin, self._context_text(plugin, config), edit)
+        return got[1], got[2]
+
+    def _context_text(self, plugin, config) -> str | None:
+        try:
+            if config.plugins.get("material/meta"):
+                return None
+            options = _exact_text(dict(plugin.config))
+            if options is None:
+                return None
+            versions = [package_versions()]
+            for dist in ("babel", "pyyaml"):  # (dates in URLs; front matter)
+                try:
+                    versions.append(f"{dist}={importlib.metadata.version(dist)}")
+                except importlib.metadata.PackageNotFoundError:
+                    versions.append(f"{dist}=?")
+            text = "|".join([*versions, _schema_text(self._post_config), options, repr(config.site_url),
+                             repr(config.docs_dir), repr(config.use_directory_urls),
+                             repr(config.theme["language"])])
+        except Exception:  # (anything unexpected: the stock way)
+            return None
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _restored_post(self, fields: dict, text: str, file, config, edit: tuple):
+        """The Post the stock call made, from its stored fields: the attributes Page.__init__,
+        Post.__init__ and _resolve_post set, in their order (seams.py checks that those
+        are what they set). None if the fields are not as stored."""
+        from material.plugins.blog import structure
+        from mkdocs.structure import pages
+
+        if not _post_fields_ok(fields):
+            return None
+        try:
+            meta = _untag(fields["meta"])
+            values = {name: _untag_option(value) for name, value in fields["config"].items()}
+        except (KeyError, TypeError, ValueError, AttributeError):  # (not what a post stores)
+            return None
+        Config = structure.PostConfig
+        if type(meta) is not dict or list(values) != [name for name, _ in Config._schema]:
+            return None
+        options = Config.__new__(Config)  # (Config.__init__, load_dict and validate, as they leave it)
+        options.data = values
+        options._Config__user_configs = [{key: meta[key] for key in meta if key in values}]
+        options._schema_keys = set(values)
+        options.config_file_path = file.abs_src_path or ""
+
+        post = structure.Post.__new__(structure.Post)
+        file.page = post
+        post.file = file
+        post.children = post.previous_page = post.next_page = None
+        post.active = False
+        post.update_date = pages.get_build_date()
+        post.canonical_url = post.abs_url = None  # (set below: here for Page.__init__'s order)
+        post._set_edit_url(*edit)
+        post.markdown = text[fields["start"]:]
+        post._title_from_render = None
+        post.content = None
+        post.toc = []
+        post.meta = meta
+        post.config = options
+        post.excerpt = None
+        post.authors = []
+        post.categories = []
+        file.name  # noqa: B018  (cached, as _format_path_for_post leaves it)
+        file.dest_uri = fields["dest_uri"]
+        file.abs_dest_path = _abs_dest_path(config.site_dir, fields["dest_uri"])
+        file.url = fields["url"]
+        post.canonical_url = fields["canonical_url"]
+        post.abs_url = fields["abs_url"]
+        return post
 
     # -- excerpts ------------------------------------------------------------------
 
@@ -756,7 +909,31 @@ def _untag(value):
     return value
 
 
-def _stored_post_config(base, cache: Cache):
+def _tag_option(value):
+    """A validated PostConfig value as JSON (_tag), Material's DateDict tagged; _NO if
+    JSON would not give it back exactly."""
+    from material.plugins.blog.structure.options import DateDict
+
+    if type(value) is DateDict and set(vars(value)) == {"created"} and value.created is value.get("created"):
+        plain = _tag(dict(value))
+        return _NO if plain is _NO else {_TAG + "datedict": plain}
+    if type(value) is list:
+        out = [_tag_option(v) for v in value]
+        return _NO if any(v is _NO for v in out) else out
+    return _tag(value)
+
+
+def _untag_option(value):
+    from material.plugins.blog.structure.options import DateDict
+
+    if type(value) is list:
+        return [_untag_option(v) for v in value]
+    if type(value) is dict and len(value) == 1 and _TAG + "datedict" in value:
+        return DateDict(_untag(value[_TAG + "datedict"]))
+    return _untag(value)
+
+
+def _stored_post_config(base, cache: Cache, on_validated=None):
     """Material's PostConfig, with ``validate()`` stored by its input: the front matter's
     options as loaded (canonical tagged JSON), the file's path (an option may read it)
     and the options themselves (``_schema_text``; Material's version is in the key too).
@@ -764,27 +941,13 @@ def _stored_post_config(base, cache: Cache):
     back exactly (dates as Material's DateDict), and without changing what was loaded,
     gets on a later build fresh copies of those values, set as Config.validate sets them
     (``self[key] = value``, every option), without validating; any other post is validated
-    the stock way, every time. (~0.25 ms a post: ~3 s of every build at 10k.)"""
-    from material.plugins.blog.structure.options import DateDict
-
+    the stock way, every time. (~0.25 ms a post: ~3 s of every build at 10k.)
+    ``on_validated(config, clean)``, if given, hears after each validate() whether it
+    was such a post (Speedup.resolve_post stores only those)."""
     schema = _schema_text(base)
     versions = package_versions()
-
-    def tag(value):
-        if type(value) is DateDict and set(vars(value)) == {"created"} and value.created is value.get("created"):
-            plain = _tag(dict(value))
-            return _NO if plain is _NO else {_TAG + "datedict": plain}
-        if type(value) is list:
-            out = [tag(v) for v in value]
-            return _NO if any(v is _NO for v in out) else out
-        return _tag(value)
-
-    def untag(value):
-        if type(value) is list:
-            return [untag(v) for v in value]
-        if type(value) is dict and len(value) == 1 and _TAG + "datedict" in value:
-            return DateDict(_untag(value[_TAG + "datedict"]))
-        return _untag(value)
+    tag, untag = _tag_option, _untag_option
+    heard = on_validated or (lambda config, clean: None)
 
     class StoredPostConfig(base):
         def load_dict(self, patch) -> None:
@@ -802,9 +965,11 @@ def _stored_post_config(base, cache: Cache):
             if entry is not None and entry[1].keys() == set(self.keys()):
                 for name, value in entry[1].items():
                     self[name] = untag(value)
+                heard(self, True)
                 return [], []
             failed, warnings = super().validate()
             if not failed and not warnings and _tag(patch) == tagged:
+                heard(self, True)
                 stored = {name: tag(value) for name, value in self.items()}
                 if not any(value is _NO for value in stored.values()):
                     cache.put(key, ["postconfig", stored])
@@ -813,6 +978,111 @@ def _stored_post_config(base, cache: Cache):
     StoredPostConfig.__name__ = StoredPostConfig.__qualname__ = base.__name__
     StoredPostConfig.__module__ = base.__module__
     return StoredPostConfig
+
+
+# The attributes of a Post as Material's _resolve_post leaves it (Page.__init__'s, then
+# Post.__init__'s), in order, and of its PostConfig: what _restored_post sets.
+_POST_ATTRS = ("file", "children", "previous_page", "next_page", "_Page__active", "update_date", "canonical_url",
+               "abs_url", "edit_url", "markdown", "_title_from_render", "content", "toc", "meta", "config",
+               "excerpt", "authors", "categories")
+_POST_CONFIG_ATTRS = ("data", "_Config__user_configs", "_schema_keys", "config_file_path")
+_POST_URLS = ("dest_uri", "url")  # the file's, set by _resolve_post (and abs_dest_path: from dest_uri)
+_POST_STRINGS = ("canonical_url", "abs_url")  # (None without a site_url)
+
+
+def _post_fields(post, text: str, file, site_dir: str) -> dict | None:
+    """What _restored_post needs to make this post again, if it can make it exactly:
+    the attributes are the checked ones, those it sets to constants have those values,
+    meta and options come back from JSON as they are and share no list or dict (a change
+    to one would show in the other, not so after a restore). Else None."""
+    from material.plugins.blog import structure
+
+    if type(post) is not structure.Post or tuple(vars(post)) != _POST_ATTRS or post.file is not file \
+            or tuple(vars(post.config)) != _POST_CONFIG_ATTRS or type(post.config) is not structure.PostConfig:
+        return None
+    if not (post.children is None and post.previous_page is None and post.next_page is None
+            and post.active is False and post._title_from_render is None and post.content is None
+            and type(post.toc) is list and not post.toc and post.excerpt is None
+            and type(post.authors) is list and not post.authors
+            and type(post.categories) is list and not post.categories):
+        return None
+    markdown = post.markdown
+    start = len(text) - len(markdown) if type(markdown) is str else -1
+    if start < 0 or text[start:] != markdown:
+        return None
+    meta = _tag(post.meta)
+    options = {name: _tag_option(value) for name, value in post.config.items()}
+    if type(post.meta) is not dict or meta is _NO or any(value is _NO for value in options.values()) \
+            or list(options) != [name for name, _ in type(post.config)._schema]:
+        return None
+    if _containers(post.meta) & _containers(dict(post.config.data)) - {id(post.config.data)}:
+        return None
+    urls = {name: vars(file).get(name) for name in _POST_URLS}
+    strings = {name: getattr(post, name) for name in _POST_STRINGS}
+    if not all(type(v) is str for v in urls.values()) or not all(v is None or type(v) is str
+                                                                for v in strings.values()) \
+            or vars(file).get("abs_dest_path") != _abs_dest_path(site_dir, urls["dest_uri"]):
+        return None
+    return {"start": start, "meta": meta, "config": options, **urls, **strings}
+
+
+def _abs_dest_path(site_dir: str, dest_uri: str) -> str:
+    """File.abs_dest_path of a file in site_dir (the site folder is another one each
+    `newsbrief build`: not in a stored post's key)."""
+    return os.path.normpath(os.path.join(site_dir, dest_uri))
+
+
+def _post_fields_ok(fields) -> bool:
+    return (fields.keys() == {"start", "meta", "config", *_POST_URLS, *_POST_STRINGS}
+            and type(fields["start"]) is int and fields["start"] >= 0 and type(fields["meta"]) is dict
+            and type(fields["config"]) is dict and all(type(fields[k]) is str for k in _POST_URLS)
+            and all(fields[k] is None or type(fields[k]) is str for k in _POST_STRINGS))
+
+
+def _containers(value, out: set | None = None) -> set:
+    """The ids of the lists and dicts in a value, itself included."""
+    out = set() if out is None else out
+    if isinstance(value, dict):
+        out.add(id(value))
+        for v in value.values():
+            _containers(v, out)
+    elif isinstance(value, list):
+        out.add(id(value))
+        for v in value:
+            _containers(v, out)
+    return out
+
+
+def _exact_text(value) -> str | None:
+    """A text that only equal values have, the same in every run: plain values, lists and
+    mappings of them, module-level functions (by name and code) and partials of them;
+    None for anything else (a lambda, a bound method, an object: not said exactly)."""
+    if value is None or type(value) in (str, int, float, bool):
+        return repr(value)
+    if isinstance(value, Mapping) or type(value) in (list, tuple):
+        items = sorted(value.items(), key=lambda kv: repr(kv[0])) if isinstance(value, Mapping) \
+            else list(enumerate(value))
+        parts = [(_exact_text(k), _exact_text(v)) for k, v in items]
+        if any(k is None or v is None for k, v in parts):
+            return None
+        return f"{type(value).__name__}(" + ",".join(f"{k}:{v}" for k, v in parts) + ")"
+    if type(value) is functools.partial:
+        parts = [_exact_text(value.func), _exact_text(list(value.args)), _exact_text(dict(value.keywords))]
+        return None if None in parts else "partial(" + ",".join(parts) + ")"
+    if isinstance(value, types.FunctionType) and "<" not in value.__qualname__:
+        return f"<{value.__module__}.{value.__qualname__}:{_code_text(value.__code__)}>"
+    if isinstance(value, types.BuiltinFunctionType) and isinstance(value.__self__, types.ModuleType | None):
+        return f"<{value.__module__}.{value.__qualname__}>"
+    return None
+
+
+def _code_text(code) -> str:
+    """A function's code as a hash (its bytecode, names and constants, nested code too)."""
+    h = hashlib.sha256(code.co_code)
+    for const in code.co_consts:
+        h.update((_code_text(const) if hasattr(const, "co_code") else repr(const)).encode("utf-8", "surrogatepass"))
+    h.update(repr(code.co_names).encode())
+    return h.hexdigest()[:16]
 
 
 def _schema_text(config_class) -> str:

@@ -24,6 +24,7 @@ and one that changes them falls back. The difference is logged (info).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import importlib.metadata
@@ -560,6 +561,47 @@ def _check_build_loop() -> None:
     require(_source(structure.Post.read_source).rstrip().endswith("pass"), "Post.read_source reads the post")
 
 
+# sha256 of the source of Material's Post.__init__, MkDocs' Page.__init__, Material's
+# BlogPlugin._resolve_post and MkDocs' Config.__init__, joined (site/blog_speed.py makes a
+# post as those four leave it, restoring what they compute from the post's file).
+POST_RESTORE_SHA256 = "00b8e8330c9c8fb7dbcd39659fdd69248dc00def2d57d4a2410447289a044f4c"
+
+
+def _check_blog_post_restore() -> None:
+    """site/blog_speed.py replaces BlogPlugin._resolve_post: for an unchanged post it sets
+    the attributes Page.__init__, Post.__init__ and _resolve_post set (and Config.__init__,
+    load_dict and validate on its PostConfig), from the store: those must be the checked
+    source, called as checked, on classes whose instances take attributes."""
+    plugin = import_module("material.plugins.blog.plugin")
+    structure = import_module("material.plugins.blog.structure")
+    pages = import_module("mkdocs.structure.pages")
+    files = import_module("mkdocs.structure.files")
+    base = import_module("mkdocs.config.base")
+    utils = import_module("mkdocs.utils")
+    BlogPlugin = plugin.BlogPlugin
+    require("_resolve_post" in BlogPlugin.__dict__, "BlogPlugin has no _resolve_post")
+    require(list(inspect.signature(BlogPlugin._resolve_post).parameters) == ["self", "file", "config"],
+            "BlogPlugin._resolve_post(self, file, config) has another signature")
+    source = "".join(_source(f) for f in (structure.Post.__init__, pages.Page.__init__, BlogPlugin._resolve_post,
+                                          base.Config.__init__))
+    require(_sha256(source.encode()) == POST_RESTORE_SHA256,
+            "Post.__init__, Page.__init__, BlogPlugin._resolve_post or Config.__init__ changed")
+    _contains(_source(BlogPlugin._resolve_posts), ("post = self._resolve_post(file, config)",),
+              "BlogPlugin._resolve_posts")
+    require(plugin.Post is structure.Post and structure.Post.__mro__[1] is pages.Page,
+            "the blog plugin's Post is not Material's, a Page")
+    require(pages.get_build_date is utils.get_build_date, "Page.__init__'s get_build_date is not MkDocs'")
+    for cls in (structure.Post, pages.Page, structure.PostConfig, base.Config):
+        require(not any("__slots__" in vars(c) and c is not object for c in cls.__mro__[:-1]
+                        if c.__module__.startswith(("material.", "mkdocs."))), f"{cls.__name__} has slots")
+    for name in ("dest_uri", "abs_dest_path", "url"):
+        require(isinstance(vars(files.File).get(name), functools.cached_property),
+                f"File.{name} is not a cached_property (set on the instance)")
+    require(isinstance(vars(pages.Page).get("_set_edit_url"), Callable), "Page has no _set_edit_url")
+    require(inspect.signature(pages.Page._set_edit_url).parameters.keys()
+            == {"self", "repo_url", "edit_uri", "edit_uri_template"}, "Page._set_edit_url has another signature")
+
+
 @dataclass(frozen=True)
 class Seam:
     name: str
@@ -604,6 +646,8 @@ SEAMS = {s.name: s for s in (
          "every post is built", _check_build_loop),
     Seam("pagefind", "Pagefind body marker and search switch",
          "Material's built-in search", _check_pagefind),
+    Seam("blog-post-restore", "unchanged posts restored from the store (BlogPlugin._resolve_post)",
+         "Material makes a Post for every post", _check_blog_post_restore),
 )}
 
 
