@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 
 import yaml
 
@@ -123,7 +122,10 @@ _STR, _TIMESTAMP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"
 
 
 def _resolves_to(text: str) -> str:
-    return next((tag for tag, regexp in _IMPLICIT.get(text[:1], ()) if regexp.match(text)), _STR)
+    for tag, regexp in _IMPLICIT.get(text[:1], ()):
+        if regexp.match(text):
+            return tag
+    return _STR
 
 
 def _plain(text: str) -> bool:
@@ -131,11 +133,9 @@ def _plain(text: str) -> bool:
     conservative subset of YAML's rule: it starts with a letter or digit, every character
     is printable (no tab, line break, no-break space, BOM), no `: `, ` #`, trailing `:` or
     bracket, nothing the resolver reads as another type, shorter than a line may be."""
-    return (text[:1].isalnum() and text.isprintable() and len(text) < 10_000 and not _NOT_PLAIN.search(text)
-            and _resolves_to(text) == _STR)
-
-
-_NOT_PLAIN = re.compile(r": | #|:$|[\[\]{}]")
+    return (text[:1].isalnum() and text.isprintable() and len(text) < 10_000 and text[-1] != ":"
+            and ": " not in text and " #" not in text and "[" not in text and "]" not in text
+            and "{" not in text and "}" not in text and _resolves_to(text) == _STR)
 
 
 def _entry(key: str, value: object) -> str | None:
