@@ -132,8 +132,8 @@ def _plain(text: str) -> bool:
     """Does the emitter write this string as it is (a plain scalar in block context)? A
     conservative subset of YAML's rule: it starts with a letter or digit, every character
     is printable (no tab, line break, no-break space, BOM), no `: `, ` #`, trailing `:` or
-    bracket, nothing the resolver reads as another type, shorter than a line may be."""
-    return (text[:1].isalnum() and text.isprintable() and len(text) < 10_000 and text[-1] != ":"
+    blank, no bracket, nothing the resolver reads as another type, shorter than a line may be."""
+    return (text[:1].isalnum() and text.isprintable() and len(text) < 10_000 and text[-1] not in ": "
             and ": " not in text and " #" not in text and "[" not in text and "]" not in text
             and "{" not in text and "}" not in text and _resolves_to(text) == _STR)
 
@@ -163,7 +163,8 @@ def dump_yaml(data: dict) -> str:
     whose value is plain (_entry) is written here and only the others go through the
     dumper (its Python representer was two thirds of rendering a page; the same bytes:
     tests/convert/test_dumps8_yaml.py compares the two on random and real front matter)."""
-    if not data or not all(isinstance(k, str) and _plain(k) for k in data):
+    # (a key longer than 128 characters is no simple key: the dumper writes it after `? `)
+    if not data or not all(isinstance(k, str) and len(k) <= 128 and _plain(k) for k in data):
         return _yaml(data)
     return "".join(_entry(k, v) or _yaml({k: v}) for k, v in data.items())
 

@@ -30,8 +30,9 @@ value = st.one_of(text, st.lists(text, max_size=3), st.none(), st.booleans(), st
                   st.dictionaries(text, text, max_size=2))
 
 
-@settings(max_examples=3000, deadline=None)
-@given(st.dictionaries(st.one_of(text, st.sampled_from(["title", "tags", "date"])), value, max_size=6))
+@settings(max_examples=10000, deadline=None)
+@given(st.dictionaries(st.one_of(text, st.sampled_from(["title", "tags", "date", "k" * 128, "k" * 129])), value,
+                      max_size=6))
 def test_same_text_as_the_dumper(data):
     assert render.dump_yaml(data) == render._yaml(data)
 
@@ -44,6 +45,7 @@ def test_plain_entries_skip_the_dumper():
     assert all(render._entry(k, v) is not None for k, v in meta.items())
     assert render.dump_yaml(meta) == render._yaml(meta)
     assert render._entry("title", "yes") is None and render._entry("title", "a: b") is None
+    assert render._entry("title", "yes  ") is None  # a trailing blank is quoted
 
 
 def test_fixture_front_matter_unchanged():
