@@ -8,6 +8,7 @@ The front matter is written by PyYAML's safe dumper, never by string templates.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 
@@ -109,9 +110,63 @@ def front_matter(article: Article, source_path: str) -> dict:
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-def dump_yaml(data: dict) -> str:
+def _yaml(data: dict) -> str:
     return yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=100_000,
                      default_flow_style=False)
+
+
+# What PyYAML's resolver would read a plain scalar as, by its first character: a string
+# one of these matches ("yes", "12", "2025-01-05", "null") must be written quoted.
+_IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
+_STR, _TIMESTAMP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"
+
+
+def _resolves_to(text: str) -> str:
+    for tag, regexp in _IMPLICIT.get(text[:1], ()):
+        if regexp.match(text):
+            return tag
+    return _STR
+
+
+def _plain(text: str) -> bool:
+    """Does the emitter write this string as it is (a plain scalar in block context)? A
+    conservative subset of YAML's rule: it starts with a letter or digit, every character
+    is printable (no tab, line break, no-break space, BOM), no `: `, ` #`, trailing `:` or
+    blank, no bracket, nothing the resolver reads as another type, shorter than a line may be."""
+    return (text[:1].isalnum() and text.isprintable() and len(text) < 10_000 and text[-1] not in ": "
+            and ": " not in text and " #" not in text and "[" not in text and "]" not in text
+            and "{" not in text and "}" not in text and _resolves_to(text) == _STR)
+
+
+def _entry(key: str, value: object) -> str | None:
+    """One top-level `key: value` as the dumper writes it, for the plain cases a brief's
+    front matter has (strings, lists of strings, dates, None); None for any other."""
+    if isinstance(value, str):
+        return f"{key}: {value}\n" if _plain(value) else None
+    if isinstance(value, list):
+        if not value:
+            return f"{key}: []\n"
+        if all(isinstance(v, str) and _plain(v) for v in value):
+            return f"{key}:\n" + "".join(f"- {v}\n" for v in value)
+        return None
+    if value is None:
+        return f"{key}: null\n"
+    if isinstance(value, dt.date):  # (a datetime is a date) SafeRepresenter's forms of them
+        text = value.isoformat(" ") if isinstance(value, dt.datetime) else value.isoformat()
+        return f"{key}: {text}\n" if _resolves_to(text) == _TIMESTAMP else None
+    return None
+
+
+def dump_yaml(data: dict) -> str:
+    """`data` as block YAML, as PyYAML's safe dumper writes it. A top-level block mapping's
+    entries are written one after the other, each as it would be alone, so each entry
+    whose value is plain (_entry) is written here and only the others go through the
+    dumper (its Python representer was two thirds of rendering a page; the same bytes:
+    tests/convert/test_dumps8_yaml.py compares the two on random and real front matter)."""
+    # (a key longer than 128 characters is no simple key: the dumper writes it after `? `)
+    if not data or not all(isinstance(k, str) and len(k) <= 128 and _plain(k) for k in data):
+        return _yaml(data)
+    return "".join(_entry(k, v) or _yaml({k: v}) for k, v in data.items())
 
 
 def render_page(article: Article, source_path: str) -> str:
