@@ -275,12 +275,14 @@ class Cache:
             return None
         return entry
 
-    def get(self, key: str):
+    def get(self, key: str, keep: bool = True):
+        """The entry, or None; a stored one is decoded (and kept: ``keep``)."""
         entry = self.new.get(key)
         if entry is None and key in self.index:
             entry = self._stored(key)
             if entry is not None:
-                self.new[key] = entry
+                if keep:
+                    self.new[key] = entry
                 self.read.add(key)
         return entry
 
@@ -307,16 +309,7 @@ class Cache:
         log_name, fresh = self.log_name, self.new.keys() - self.read
         if log_name is None or not (self.dir / log_name).is_file():  # (no store yet, or its log is gone)
             log_name, index, fresh = _log_name(build), {}, self.new.keys()
-        with open(self.dir / log_name, "ab") as log_file:
-            offset = log_file.seek(0, os.SEEK_END)
-            for key in fresh:
-                if "\t" in key or "\n" in key:
-                    continue
-                body = json.dumps(self.new[key], separators=(",", ":"))  # (ASCII: no tab or newline)
-                data = body.encode("ascii")
-                log_file.write(data)
-                index[key] = (build, f"{integrity('blog', key, body)}\t{offset}\t{len(data)}")
-                offset += len(data)
+        offset = self._append(log_name, fresh, index, build)
         live = sum(int(rest.rsplit("\t", 1)[1]) for _, rest in index.values())
         if offset - live > max(GARBAGE * live, MIN_GARBAGE) and log_name != _log_name(build):
             index = self._compact(index, log_name, _log_name(build))
@@ -328,6 +321,41 @@ class Cache:
         self.index, self.build, self.dirty = index, build, False
         self.read = {key for key in self.new if key in index}
         self._open(log_name)
+
+    def _append(self, log_name: str, keys, index: dict, build: int) -> int:
+        """Append these entries of ``new`` to the log and index them; the log's new length."""
+        with open(self.dir / log_name, "ab") as log_file:
+            offset = log_file.seek(0, os.SEEK_END)
+            for key in keys:
+                if "\t" in key or "\n" in key:
+                    continue
+                body = json.dumps(self.new[key], separators=(",", ":"))  # (ASCII: no tab or newline)
+                data = body.encode("ascii")
+                log_file.write(data)
+                index[key] = (build, f"{integrity('blog', key, body)}\t{offset}\t{len(data)}")
+                offset += len(data)
+        return offset
+
+    def spill(self) -> None:
+        """Store this build's new entries now and let go of every decoded entry; one asked
+        for again is read back from the store (``save()`` then marks and indexes them). For
+        once every page is read (site/second_core.py): to the end of a cold build at 10k
+        this held ~150 MB of pages' HTML, tables of contents and links, the posts' HTML a
+        second copy of what the pages hold."""
+        if self.path is None or not self.new:
+            return
+        self.dir.mkdir(parents=True, exist_ok=True)
+        if self.log_name is None or not (self.dir / self.log_name).is_file():  # (as save(): a new store)
+            self.index, self.read = {}, set()
+            name = _log_name(self.build + 1)
+            (self.dir / name).touch()
+            self._open(name)
+        fresh = self.new.keys() - self.read
+        if fresh:
+            self._append(self.log_name, fresh, self.index, self.build + 1)
+            self.dirty = True
+        self.read.update(key for key in self.new if key in self.index)
+        self.new.clear()
 
     def _open(self, log_name: str) -> None:
         """Read entries from this log from now on."""
@@ -633,7 +661,7 @@ class Speedup:
     def links_of(self, page) -> list | None:
         """The links of a page rendered or reused in this build, each with the URL it
         became (None if its render is not in the cache)."""
-        entry = self.cache.get(self._page_key(page)) if page.markdown is not None else None
+        entry = self.cache.get(self._page_key(page), keep=False) if page.markdown is not None else None
         return None if entry is None else entry[4]
 
     def _replay(self, page, calls, config, files):

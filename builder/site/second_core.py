@@ -39,7 +39,11 @@ the oldest generation, Python ran one so rarely that at 1,000 briefs the build h
 pages. The objects there when pages start to be read, then those alive at each
 collection, are frozen (``gc.freeze``: never walked again), so each collection walks
 only what the last 100 pages made: ~linear, not quadratic. Unfrozen at the end of the
-build (``mkdocs serve`` builds again in the same process).
+build (``mkdocs serve`` builds again in the same process). And each page's HTML is let go
+of once the page is written (``Collector.written``): MkDocs keeps every page's content
+to the end of the build, though nothing reads it once its page is written (no template
+shows another page's content; list pages show excerpts, rendered from the Markdown),
+~160 MB at 10,000 briefs, where the end of the build (feeds, caches, Pagefind) peaks.
 """
 
 from __future__ import annotations
@@ -95,6 +99,7 @@ class Collector:
         # (not when the collector is off, or someone else froze objects: theirs to manage)
         self.on = gc.isenabled() and gc.get_freeze_count() == 0
         self.pages = 0
+        self._last = None  # the page written last (``written``)
         if self.on:
             gc.collect()
             gc.freeze()
@@ -105,7 +110,16 @@ class Collector:
             gc.collect()
             gc.freeze()
 
+    def written(self, page) -> None:
+        """After each page is written (on_post_page): the page before it is done with
+        (MkDocs has written it; a later plugin's on_post_page may still read this one)."""
+        last, self._last = self._last, page
+        if last is not None and last is not page:
+            last.content = None
+        self.tick()
+
     def close(self) -> None:
+        self._last = None
         if self.on:
             self.on = False
             gc.unfreeze()
@@ -361,6 +375,7 @@ class SecondCore:
         self.sources: Sources | None = None
         self._pagefind = (pagefind, max_pages, cache_dir)
         self.collector = Collector()  # (before the fork: the copy collects likewise)
+        self._store = speedup.cache if speedup is not None else None  # (let go of once pages are read)
         if speedup is not None and hasattr(os, "fork") and _cores() >= 2:
             started = time.perf_counter()
             pages = _pages(files)
@@ -386,11 +401,15 @@ class SecondCore:
         if self.sources is not None:
             self.sources.save()
             self.sources = None
+        if self._store is not None:  # every page's render is made (and the copy stopped)
+            self._store.spill()
+            self._store = None
         pagefind, max_pages, cache_dir = self._pagefind
         if pagefind and _cores() >= 2:
             self.indexes = EarlyIndexes(config, files, max_pages, cache_dir)
 
     def written(self, page) -> None:
+        self.collector.written(page)
         if self.indexes is not None:
             self.indexes.written(page)
 
