@@ -18,7 +18,7 @@ PAGE = ["<p>a</p>", [{"level": 1, "id": "a", "name": "A", "children": []}], "A",
 
 
 def _index(tmp_path) -> dict:
-    header, *lines = (tmp_path / blog_speed.CACHE_SUBDIR / blog_speed.CACHE_FILE).read_text().split("\n")
+    _header, *lines = (tmp_path / blog_speed.CACHE_SUBDIR / blog_speed.CACHE_FILE).read_text().split("\n")
     return {line.split("\t")[0]: line.split("\t") for line in lines}
 
 
