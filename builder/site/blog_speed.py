@@ -336,12 +336,13 @@ class Cache:
                 offset += len(data)
         return offset
 
-    def spill(self) -> None:
-        """Store this build's new entries now and let go of every decoded entry; one asked
-        for again is read back from the store (``save()`` then marks and indexes them). For
-        once every page is read (site/second_core.py): to the end of a cold build at 10k
-        this held ~150 MB of pages' HTML, tables of contents and links, the posts' HTML a
-        second copy of what the pages hold."""
+    def spill(self, keys=None) -> None:
+        """Store these of this build's entries (None: all) now and let go of them decoded;
+        one asked for again is read back from the store (``save()`` then marks and indexes
+        them). For the renders of pages MkDocs has read (site/second_core.py): to the end of
+        a cold build at 10k this held ~150 MB of pages' HTML, tables of contents and links,
+        the posts' HTML a second copy of what the pages hold. (Safe beside the read-ahead
+        thread's ``put``: no iteration over ``new`` unless all are asked for.)"""
         if self.path is None or not self.new:
             return
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -350,12 +351,15 @@ class Cache:
             name = _log_name(self.build + 1)
             (self.dir / name).touch()
             self._open(name)
-        fresh = self.new.keys() - self.read
+        keys = list(self.new) if keys is None else [key for key in keys if key in self.new]
+        fresh = [key for key in keys if key not in self.read]
         if fresh:
             self._append(self.log_name, fresh, self.index, self.build + 1)
             self.dirty = True
-        self.read.update(key for key in self.new if key in self.index)
-        self.new.clear()
+        for key in keys:
+            if key in self.index:
+                self.read.add(key)
+                del self.new[key]
 
     def _open(self, log_name: str) -> None:
         """Read entries from this log from now on."""
@@ -657,6 +661,11 @@ class Speedup:
     def _page_key(self, page) -> str:
         return integrity("post" if isinstance(page, self.Post) else "page", self.digest, page.url,
                          page.file.src_uri, page.markdown)
+
+    def spill_pages(self, pages) -> None:
+        """The renders of these pages (read by MkDocs: it asks for them no more) stored and
+        let go of (Cache.spill)."""
+        self.cache.spill([self._page_key(page) for page in pages if page.markdown is not None])
 
     def links_of(self, page) -> list | None:
         """The links of a page rendered or reused in this build, each with the URL it

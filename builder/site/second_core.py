@@ -375,7 +375,8 @@ class SecondCore:
         self.sources: Sources | None = None
         self._pagefind = (pagefind, max_pages, cache_dir)
         self.collector = Collector()  # (before the fork: the copy collects likewise)
-        self._store = speedup.cache if speedup is not None else None  # (let go of once pages are read)
+        self._speedup = speedup  # (renders let go of once their pages are read)
+        self._read: list = []  # pages reached whose renders are not let go of yet
         if speedup is not None and hasattr(os, "fork") and _cores() >= 2:
             started = time.perf_counter()
             pages = _pages(files)
@@ -394,6 +395,11 @@ class SecondCore:
         self.collector.tick()
         if self.ahead is not None:
             self.ahead.reached(page)
+        if self._speedup is not None:  # (the pages before this one are read and rendered)
+            self._read.append(page)
+            if len(self._read) > Collector.EVERY:
+                self._speedup.spill_pages(self._read[:-1])
+                del self._read[:-1]
 
     def populated(self, config, files) -> None:
         if self.ahead is not None:
@@ -401,9 +407,9 @@ class SecondCore:
         if self.sources is not None:
             self.sources.save()
             self.sources = None
-        if self._store is not None:  # every page's render is made (and the copy stopped)
-            self._store.spill()
-            self._store = None
+        if self._speedup is not None:  # every page is read (and the copy stopped): the rest
+            self._speedup.cache.spill()
+            self._speedup, self._read = None, []
         pagefind, max_pages, cache_dir = self._pagefind
         if pagefind and _cores() >= 2:
             self.indexes = EarlyIndexes(config, files, max_pages, cache_dir)

@@ -81,3 +81,43 @@ def test_a_page_s_html_is_let_go_of_once_the_next_page_is_written():
         assert collector.pages == 4
     finally:
         collector.close()
+
+
+def test_only_the_entries_asked_for_are_spilled(tmp_path):
+    cache = blog_speed.Cache(tmp_path)
+    cache.put("read", PAGE)
+    cache.put("ahead", [4])  # (sent by the read-ahead copy for a page not reached yet)
+    cache.spill(["read", "unknown"])
+    assert cache.new == {"ahead": [4]} and cache.read == {"read"}
+    cache.save()
+    assert blog_speed.Cache(tmp_path).old == {"read": PAGE, "ahead": [4]}
+
+
+class _Speedup:
+    """What the second core asks of site/blog_speed.Speedup to let renders go."""
+
+    def __init__(self):
+        self.spilled: list[list] = []
+        self.cache = SimpleNamespace(spill=lambda: self.spilled.append(["all"]))
+
+    def spill_pages(self, pages):
+        self.spilled.append(list(pages))
+
+
+def test_the_second_core_lets_renders_go_as_pages_are_read_and_all_once_read(monkeypatch):
+    monkeypatch.setattr(second_core, "_cores", lambda: 1)  # (no copy forked, no early indexes)
+    speedup = _Speedup()
+    core = second_core.SecondCore(speedup, None, None, False, 10, None)
+    try:
+        pages = [SimpleNamespace(n=i) for i in range(2 * second_core.Collector.EVERY + 5)]
+        for page in pages:
+            core.reached(page)
+        every = second_core.Collector.EVERY
+        # each time, the pages reached before the one being read (its render is not made yet)
+        assert speedup.spilled == [pages[:every], pages[every:2 * every]]
+        core.populated(None, None)
+        assert speedup.spilled[-1] == ["all"]
+        core.reached(pages[0])  # (nothing after every page is read)
+        assert len(speedup.spilled) == 3
+    finally:
+        core.close()
