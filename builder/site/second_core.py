@@ -39,11 +39,21 @@ the oldest generation, Python ran one so rarely that at 1,000 briefs the build h
 pages. The objects there when pages start to be read, then those alive at each
 collection, are frozen (``gc.freeze``: never walked again), so each collection walks
 only what the last 100 pages made: ~linear, not quadratic. Unfrozen at the end of the
-build (``mkdocs serve`` builds again in the same process). And each page's HTML is let go
-of once the page is written (``Collector.written``): MkDocs keeps every page's content
-to the end of the build, though nothing reads it once its page is written (no template
-shows another page's content; list pages show excerpts, rendered from the Markdown),
-~160 MB at 10,000 briefs, where the end of the build (feeds, caches, Pagefind) peaks.
+build (``mkdocs serve`` builds again in the same process).
+
+Two more let go of what a phase is done with (a cold build at 10,000 briefs peaked at
+1,015 MiB, now ~810; README "Performance"):
+
+- **Renders once their pages are read** (``reached``, ``populated``): the blog cache
+  (site/blog_speed.py) held every page's render (HTML, table of contents, links) decoded
+  to the end of the build to save it then, though MkDocs asks for a page's render once;
+  for a post it is a second copy of its HTML (the page's own content has the related
+  briefs and byline added). Every 100 pages the renders of the pages read so far are
+  stored and let go of (``Cache.spill``), the rest once every page is read.
+- **A page's HTML once it is written** (``Collector.written``): MkDocs keeps every
+  page's content to the end of the build, though nothing reads it after its page is
+  written (no template shows another page's content; list pages show excerpts, rendered
+  from the Markdown).
 """
 
 from __future__ import annotations
