@@ -285,12 +285,14 @@ class Cache:
             return None
         return entry
 
-    def get(self, key: str):
+    def get(self, key: str, keep: bool = True):
+        """The entry, or None; a stored one is decoded (and kept: ``keep``)."""
         entry = self.new.get(key)
         if entry is None and key in self.index:
             entry = self._stored(key)
             if entry is not None:
-                self.new[key] = entry
+                if keep:
+                    self.new[key] = entry
                 self.read.add(key)
         return entry
 
@@ -317,16 +319,7 @@ class Cache:
         log_name, fresh = self.log_name, self.new.keys() - self.read
         if log_name is None or not (self.dir / log_name).is_file():  # (no store yet, or its log is gone)
             log_name, index, fresh = _log_name(build), {}, self.new.keys()
-        with open(self.dir / log_name, "ab") as log_file:
-            offset = log_file.seek(0, os.SEEK_END)
-            for key in fresh:
-                if "\t" in key or "\n" in key:
-                    continue
-                body = json.dumps(self.new[key], separators=(",", ":"))  # (ASCII: no tab or newline)
-                data = body.encode("ascii")
-                log_file.write(data)
-                index[key] = (build, f"{integrity('blog', key, body)}\t{offset}\t{len(data)}")
-                offset += len(data)
+        offset = self._append(log_name, fresh, index, build)
         live = sum(int(rest.rsplit("\t", 1)[1]) for _, rest in index.values())
         if offset - live > max(GARBAGE * live, MIN_GARBAGE) and log_name != _log_name(build):
             index = self._compact(index, log_name, _log_name(build))
@@ -338,6 +331,45 @@ class Cache:
         self.index, self.build, self.dirty = index, build, False
         self.read = {key for key in self.new if key in index}
         self._open(log_name)
+
+    def _append(self, log_name: str, keys, index: dict, build: int) -> int:
+        """Append these entries of ``new`` to the log and index them; the log's new length."""
+        with open(self.dir / log_name, "ab") as log_file:
+            offset = log_file.seek(0, os.SEEK_END)
+            for key in keys:
+                if "\t" in key or "\n" in key:
+                    continue
+                body = json.dumps(self.new[key], separators=(",", ":"))  # (ASCII: no tab or newline)
+                data = body.encode("ascii")
+                log_file.write(data)
+                index[key] = (build, f"{integrity('blog', key, body)}\t{offset}\t{len(data)}")
+                offset += len(data)
+        return offset
+
+    def spill(self, keys=None) -> None:
+        """Store these of this build's entries (None: all) now and let go of them decoded;
+        one asked for again is read back from the store (``save()`` then marks and indexes
+        them). For the renders of pages MkDocs has read (site/second_core.py): to the end of
+        a cold build at 10k this held ~150 MB of pages' HTML, tables of contents and links,
+        the posts' HTML a second copy of what the pages hold. (Safe beside the read-ahead
+        thread's ``put``: no iteration over ``new`` unless all are asked for.)"""
+        if self.path is None or not self.new:
+            return
+        self.dir.mkdir(parents=True, exist_ok=True)
+        if self.log_name is None or not (self.dir / self.log_name).is_file():  # (as save(): a new store)
+            self.index, self.read = {}, set()
+            name = _log_name(self.build + 1)
+            (self.dir / name).touch()
+            self._open(name)
+        keys = list(self.new) if keys is None else [key for key in keys if key in self.new]
+        fresh = [key for key in keys if key not in self.read]
+        if fresh:
+            self._append(self.log_name, fresh, self.index, self.build + 1)
+            self.dirty = True
+        for key in keys:
+            if key in self.index:
+                self.read.add(key)
+                del self.new[key]
 
     def _open(self, log_name: str) -> None:
         """Read entries from this log from now on."""
@@ -783,10 +815,15 @@ class Speedup:
         return integrity("post" if isinstance(page, self.Post) else "page", self.digest, page.url,
                          page.file.src_uri, page.markdown)
 
+    def spill_pages(self, pages) -> None:
+        """The renders of these pages (read by MkDocs: it asks for them no more) stored and
+        let go of (Cache.spill)."""
+        self.cache.spill([self._page_key(page) for page in pages if page.markdown is not None])
+
     def links_of(self, page) -> list | None:
         """The links of a page rendered or reused in this build, each with the URL it
         became (None if its render is not in the cache)."""
-        entry = self.cache.get(self._page_key(page)) if page.markdown is not None else None
+        entry = self.cache.get(self._page_key(page), keep=False) if page.markdown is not None else None
         return None if entry is None else entry[4]
 
     def _replay(self, page, calls, config, files):

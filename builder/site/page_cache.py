@@ -30,6 +30,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -41,6 +42,7 @@ from .seams import LIST_CONTEXT_KEYS, TEMPLATE_CONTEXT_KEYS
 log = logging.getLogger("mkdocs.plugins.newsbrief.page_cache")
 
 SUBDIR = "pages"
+PENDING = 64  # pages at most in the storing thread's queue (PageCache)
 _MARK = "<!--newsbrief-page-cache "
 # Configuration that decides where files go or how MkDocs runs, not what a page shows.
 _NOT_SHOWN = {"config_file_path", "docs_dir", "site_dir", "dev_addr", "strict", "watch", "hooks",
@@ -176,6 +178,9 @@ class PageCache:
         # background: pages are stored by a thread (file system calls release the GIL),
         # so a cold build does not wait for ~2 file operations a page (site/cold_speed.py).
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="newsbrief-pages") if background else None
+        # At most this many pages wait for the thread (each ~50 KB of HTML): a thread that
+        # falls behind on a loaded machine must not hold the whole site in its queue.
+        self._room = threading.BoundedSemaphore(PENDING)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.config, self.is_post = config, is_post
         # accept(page) -> bool: whether a stored page can be published as it is (the drawer
@@ -222,16 +227,20 @@ class PageCache:
         self.other_misses += not self.is_post(page)
         output = template.render(context)
         if self._writer is not None:
-            self._writer.submit(self._store, path, key, output)
+            self._room.acquire()
+            self._writer.submit(self._store, path, key, output, self._room)
         else:
             self._store(path, key, output)
         return output
 
-    def _store(self, path: Path, key: str, output: str) -> None:
+    def _store(self, path: Path, key: str, output: str, room=None) -> None:
         try:
             atomic_write(path, seal(key, output).encode("utf-8"))
         except (OSError, UnicodeEncodeError) as e:
             log.warning(f"newsbrief: could not store a rendered page: {e}")
+        finally:
+            if room is not None:
+                room.release()
 
     def keep(self, keys) -> None:
         """Stored pages that pages not rendered in this build still stand for (site/freeze.py)."""

@@ -40,6 +40,20 @@ pages. The objects there when pages start to be read, then those alive at each
 collection, are frozen (``gc.freeze``: never walked again), so each collection walks
 only what the last 100 pages made: ~linear, not quadratic. Unfrozen at the end of the
 build (``mkdocs serve`` builds again in the same process).
+
+Two more let go of what a phase is done with (a cold build at 10,000 briefs peaked at
+1,015 MiB, now ~810; README "Performance"):
+
+- **Renders once their pages are read** (``reached``, ``populated``): the blog cache
+  (site/blog_speed.py) held every page's render (HTML, table of contents, links) decoded
+  to the end of the build to save it then, though MkDocs asks for a page's render once;
+  for a post it is a second copy of its HTML (the page's own content has the related
+  briefs and byline added). Every 100 pages the renders of the pages read so far are
+  stored and let go of (``Cache.spill``), the rest once every page is read.
+- **A page's HTML once it is written** (``Collector.written``): MkDocs keeps every
+  page's content to the end of the build, though nothing reads it after its page is
+  written (no template shows another page's content; list pages show excerpts, rendered
+  from the Markdown).
 """
 
 from __future__ import annotations
@@ -95,6 +109,7 @@ class Collector:
         # (not when the collector is off, or someone else froze objects: theirs to manage)
         self.on = gc.isenabled() and gc.get_freeze_count() == 0
         self.pages = 0
+        self._last = None  # the page written last (``written``)
         if self.on:
             gc.collect()
             gc.freeze()
@@ -105,7 +120,16 @@ class Collector:
             gc.collect()
             gc.freeze()
 
+    def written(self, page) -> None:
+        """After each page is written (on_post_page): the page before it is done with
+        (MkDocs has written it; a later plugin's on_post_page may still read this one)."""
+        last, self._last = self._last, page
+        if last is not None and last is not page:
+            last.content = None
+        self.tick()
+
     def close(self) -> None:
+        self._last = None
         if self.on:
             self.on = False
             gc.unfreeze()
@@ -361,6 +385,8 @@ class SecondCore:
         self.sources: Sources | None = None
         self._pagefind = (pagefind, max_pages, cache_dir)
         self.collector = Collector()  # (before the fork: the copy collects likewise)
+        self._speedup = speedup  # (renders let go of once their pages are read)
+        self._read: list = []  # pages reached whose renders are not let go of yet
         if speedup is not None and hasattr(os, "fork") and _cores() >= 2:
             started = time.perf_counter()
             pages = _pages(files)
@@ -379,6 +405,11 @@ class SecondCore:
         self.collector.tick()
         if self.ahead is not None:
             self.ahead.reached(page)
+        if self._speedup is not None:  # (the pages before this one are read and rendered)
+            self._read.append(page)
+            if len(self._read) > Collector.EVERY:
+                self._speedup.spill_pages(self._read[:-1])
+                del self._read[:-1]
 
     def populated(self, config, files) -> None:
         if self.ahead is not None:
@@ -386,11 +417,15 @@ class SecondCore:
         if self.sources is not None:
             self.sources.save()
             self.sources = None
+        if self._speedup is not None:  # every page is read (and the copy stopped): the rest
+            self._speedup.cache.spill()
+            self._speedup, self._read = None, []
         pagefind, max_pages, cache_dir = self._pagefind
         if pagefind and _cores() >= 2:
             self.indexes = EarlyIndexes(config, files, max_pages, cache_dir)
 
     def written(self, page) -> None:
+        self.collector.written(page)
         if self.indexes is not None:
             self.indexes.written(page)
 
