@@ -97,11 +97,12 @@ def _sha256(path: str) -> str | None:
         return None
 
 
-def usable(config, engine: str | None, speedup) -> bool:
+def usable(config, engine: str | None, speedup, search_replay: bool = False) -> bool:
     """Whether this build may freeze posts at all (see the module docstring; the seam
     "build-loop" is checked by the caller, on every build); a build with no previous site
-    to link from freezes none but records its posts for the next one."""
-    if speedup is None or engine != "pagefind":
+    to link from freezes none but records its posts for the next one. ``search_replay``:
+    Material's search entries of frozen pages are replayed (site/search_replay.py)."""
+    if speedup is None or not (engine == "pagefind" or (engine == "material" and search_replay)):
         return False
     # Material's search stays listed, switched off for Pagefind (site/search.configure).
     names = {name.split(" #", 1)[0] for name in config.plugins} - {"search", "material/search"}
@@ -158,6 +159,7 @@ class Freezer:
         self._linker: threading.Thread | None = None
         self._link_error: OSError | None = None
         self._saved_loop = None
+        self.accept = None                    # (src_uri, Record) -> may it be frozen (search_replay.py)
 
     # -- deciding -------------------------------------------------------------------
 
@@ -224,7 +226,8 @@ class Freezer:
             shas = [sha for part in pool.map(hash_all, (candidates[:half], candidates[half:])) for sha in part]
         available = self._drawers_available({k for _, rec in candidates for k in rec.drawers})
         for (file, rec), sha in zip(candidates, shas, strict=True):
-            if sha == rec.sha and file.dest_uri == rec.dest and all(k in available for k in rec.drawers):
+            if sha == rec.sha and file.dest_uri == rec.dest and all(k in available for k in rec.drawers) \
+                    and (self.accept is None or self.accept(file.src_uri, rec)):
                 into[file.src_uri] = rec
                 self._targets.append((os.path.join(self.previous, rec.dest), file.abs_dest_path))
 
