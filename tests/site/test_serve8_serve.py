@@ -14,7 +14,6 @@ import re
 import shutil
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from dumpgen import make_dump
