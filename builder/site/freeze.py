@@ -27,7 +27,8 @@ from the previous site. What the other pages need of it is what a normal build g
 Only under ``newsbrief build`` (the previous site is there to link from, site_reuse.py)
 and ``mkdocs serve`` (the last build's pages are set aside before MkDocs empties its folder),
 with Pagefind as the search engine (Material's search indexes each page's HTML in its
-``on_page_context``: under it, only with its entries replayed, site/search_replay.py), every configured plugin one whose per-page events are handled above
+``on_page_context``: under it, only with its entries replayed, site/search_replay.py),
+every configured plugin one whose per-page events are handled above
 (site_reuse.KNOWN_PLUGINS without Material's search), and the blog cache of
 site/blog_speed.py (a post's links are replayed from it). Guarded by the seam
 "build-loop" (site/seams.py): MkDocs' ``_populate_page`` and ``_build_page`` are wrapped
