@@ -26,6 +26,7 @@ page is built and indexed the normal way.
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from ..output.store import atomic_write
@@ -62,6 +63,7 @@ class Replay:
     def __init__(self, index, path: Path):
         self.index, self.path = index, path
         self.made: dict[str, list] = {}     # src_uri -> this build's entries for the page
+        self.started = time.time_ns()
         self._old: dict[str, list] = {}     # src_uri -> [freeze key, page sha256, entries]
         self._load()
         add = index.add_entry_from_context
@@ -101,6 +103,8 @@ class Replay:
         """This build's entries for the pages of the freeze record just written, each with
         that record's key and page sha256 (an entry set without them is never replayed)."""
         try:
+            if freeze_record.stat().st_mtime_ns < self.started:  # (not written by this build)
+                raise OSError(f"{freeze_record} is not this build's")
             posts = _loads(freeze_record.read_bytes())["posts"]
             pages = {src: [fields[0], fields[1], self.made[src]]
                      for src, fields in posts.items() if src in self.made}

@@ -160,3 +160,29 @@ def test_a_dirty_reload_is_not_replayed(tmp_path):
     assert search_replay.start(Config, tmp_path / "freeze.json") is not None
     search.is_dirty = True
     assert search_replay.start(Config, tmp_path / "freeze.json") is None
+
+
+def test_entries_are_saved_only_with_this_builds_freeze_record(tmp_path):
+    """A freeze record this build did not write (its save failed): no entries saved, and an
+    older entries file is removed, so nothing is replayed from a record they do not match."""
+    from types import SimpleNamespace
+
+    from material.plugins.search.plugin import SearchIndex
+
+    record = tmp_path / "freeze.json"
+    record.write_text(json.dumps({"format": 1, "posts": {"posts/a.md": ["k", "s", "a/index.html"]}}))
+    replay = search_replay.Replay(SearchIndex(), search_replay.record_path(record))
+    replay.made["posts/a.md"] = [{"location": "a/"}]
+    replay.path.write_text("{}")
+    replay.save(record)  # (written before this build started)
+    assert not replay.path.exists()
+    record.write_text(record.read_text())  # now this build's
+    replay.save(record)
+    assert _loads_pages(replay.path) == {"posts/a.md": ["k", "s", [{"location": "a/"}]]}
+    replay = search_replay.Replay(SearchIndex(), replay.path)  # the next build's
+    assert replay.accept("posts/a.md", SimpleNamespace(key="k", sha="s"))
+    assert not replay.accept("posts/a.md", SimpleNamespace(key="k", sha="other"))
+
+
+def _loads_pages(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))["pages"]
