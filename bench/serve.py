@@ -2,6 +2,9 @@
 
     python bench/serve.py --n 1000            # a synthetic archive of N briefs
     python bench/serve.py --n 10000 --port 8765
+    python bench/serve.py --n 1000 --keep                            # keep the built project, then
+    python bench/serve.py --n 1000 --reuse --code /tmp/old-checkout  # old code on the same project
+    python bench/serve.py --n 1000 --reuse                           # and this checkout's
 
 In a copy of the project (as bench/build.py makes it) whose seeds/ is a folder of links to
 the synthetic corpus (bench/corpus.py), hard-linked (a link that leads outside seeds/ is
