@@ -326,9 +326,9 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         built = self.config.site_reuse and site_reuse.under_newsbrief_build(config.site_dir)
         # (`serve` builds at another address: its pages and record are its own)
         record = self.root / CACHE_DIR / (freezing.SERVE_RECORD_FILE if serving else freezing.RECORD_FILE)
+        # (the seams checked on every build, so that a broken one is said at once)
         replay = search_replay.start(config, record) if self.search_engine == "material" and self.config.freeze \
-            and (serving or built) else None
-        # (the seam checked on every build, so that a broken one is said at once)
+            and seams.usable("search-replay") and (serving or built) else None
         if self.config.freeze and seams.usable("build-loop") and (serving or built) \
                 and freezing.usable(config, self.search_engine, self._speedup, replay is not None):
             previous = self._serve_previous if serving else site_reuse.previous_site(config.site_dir)
