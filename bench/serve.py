@@ -2,6 +2,9 @@
 
     python bench/serve.py --n 1000            # a synthetic archive of N briefs
     python bench/serve.py --n 10000 --port 8765
+    python bench/serve.py --n 1000 --keep                            # keep the built project, then
+    python bench/serve.py --n 1000 --reuse --code /tmp/old-checkout  # old code on the same project
+    python bench/serve.py --n 1000 --reuse                           # and this checkout's
 
 In a copy of the project (as bench/build.py makes it) whose seeds/ is a folder of links to
 the synthetic corpus (bench/corpus.py), hard-linked (a link that leads outside seeds/ is
@@ -120,18 +123,23 @@ def page_url(proj: Path, source: str) -> str | None:
     return None
 
 
-def bench(n: int, port: int, log: Path | None = None, settle: float = 0.0, keep: bool = False) -> dict:
-    corpus = generate(n, WORK / f"corpus-{n}")
-    proj = project(n, corpus)  # (its seeds/ links the corpus: made a folder of hard links)
-    proj.joinpath("seeds").unlink()
-    seeds = proj / "seeds"
-    seeds.mkdir()
-    for p in sorted(corpus.glob("*.txt")):
-        try:
-            os.link(p, seeds / p.name)
-        except OSError:  # another file system
-            shutil.copy2(p, seeds / p.name)
-    build_s, _, _ = run([sys.executable, "-m", "builder.cli", "build"], proj)
+def bench(n: int, port: int, log: Path | None = None, settle: float = 0.0, keep: bool = False,
+          reuse: bool = False) -> dict:
+    seeds = WORK / f"site-{n}" / "seeds"
+    if reuse and seeds.is_dir() and not seeds.is_symlink():  # a project kept by --keep, built
+        proj, build_s = seeds.parent, float("nan")
+        (seeds / "zz-new.txt").unlink(missing_ok=True)
+    else:
+        corpus = generate(n, WORK / f"corpus-{n}")
+        proj = project(n, corpus)  # (its seeds/ links the corpus: made a folder of hard links)
+        proj.joinpath("seeds").unlink()
+        seeds.mkdir()
+        for p in sorted(corpus.glob("*.txt")):
+            try:
+                os.link(p, seeds / p.name)
+            except OSError:  # another file system
+                shutil.copy2(p, seeds / p.name)
+        build_s, _, _ = run([sys.executable, "-m", "builder.cli", "build"], proj)
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([sys.executable, "-m", "builder.cli", "serve", "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=proj, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
@@ -186,11 +194,18 @@ def main() -> None:
                     help="wait S seconds after the new page is shown, before the removal (with --timeline: "
                          "what the server did in them is printed too)")
     ap.add_argument("--keep", action="store_true", help="keep the project (under .bench/site-N)")
+    ap.add_argument("--reuse", action="store_true",
+                    help="serve the project a run with --keep left (no build first; implies --keep)")
+    ap.add_argument("--code", type=Path, metavar="DIR",
+                    help="run the server with the builder package of this checkout (PYTHONPATH), e.g. an "
+                         "older commit's `git archive`, to compare old and new on the same project")
     a = ap.parse_args()
+    if a.code:
+        os.environ["PYTHONPATH"] = str(a.code.resolve())
     print(f"{'N':>7} {'build s':>8} {'serve up s':>11} {'new dump shown s':>17} {'(CPU s)':>8} "
           f"{'removed dump gone s':>20} {'(CPU s)':>8}")
     for n in a.n:
-        r = bench(n, a.port, a.log, a.settle, a.keep)
+        r = bench(n, a.port, a.log, a.settle, a.keep or a.reuse, a.reuse)
         print(f"{r['n']:>7} {r['build_s']:>8.1f} {r['serve_first_s']:>11.1f} {r['add_s']:>17.1f} "
               f"{r['add_cpu']:>8.1f} {r['remove_s']:>20.1f} {r['remove_cpu']:>8.1f}", flush=True)
         if a.timeline:

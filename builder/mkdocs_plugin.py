@@ -71,6 +71,7 @@ from .site import (
     pagination,
     seams,
     search,
+    search_replay,
     shell,
     site_reuse,
     watch,
@@ -154,6 +155,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         self._page_cache = None
         self._close_reuse()
         self._close_freeze(keep=False)
+        self._replay = None
         self._sprite = None
         self._drawers = None
         self._post_list = False
@@ -322,14 +324,19 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         nav = navigation.arrange(nav, files)
         serving = getattr(self, "_command", None) == "serve"
         built = self.config.site_reuse and site_reuse.under_newsbrief_build(config.site_dir)
-        # (the seam checked on every build, so that a broken one is said at once)
+        # (`serve` builds at another address: its pages and record are its own)
+        record = self.root / CACHE_DIR / (freezing.SERVE_RECORD_FILE if serving else freezing.RECORD_FILE)
+        # (the seams checked on every build, so that a broken one is said at once)
+        replay = search_replay.start(config, record) if self.search_engine == "material" and self.config.freeze \
+            and seams.usable("search-replay") and (serving or built) else None
         if self.config.freeze and seams.usable("build-loop") and (serving or built) \
-                and freezing.usable(config, self.search_engine, self._speedup):
+                and freezing.usable(config, self.search_engine, self._speedup, replay is not None):
             previous = self._serve_previous if serving else site_reuse.previous_site(config.site_dir)
-            # (`serve` builds at another address: its pages and record are its own)
-            record = freezing.SERVE_RECORD_FILE if serving else freezing.RECORD_FILE
-            self._freeze = freezing.Freezer(self.root / CACHE_DIR / record, previous, self._speedup,
+            self._freeze = freezing.Freezer(record, previous, self._speedup,
                                             self.related, self.tag_pages, self.root / CACHE_DIR / "drawers")
+            if replay is not None:  # Material's search entries of frozen pages (site/search_replay.py)
+                replay.attach(self._freeze)
+                self._replay = replay
             self._freeze.plan(config, files, nav)
             self._freeze.install()
         if self.config.cold_speed:  # a second core (site/second_core.py)
@@ -474,8 +481,11 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         page_cache, self._page_cache = self._page_cache, None
         if freezer is not None:
             freezer.save(config.site_dir, page_cache.keys if page_cache is not None else {})
+            if self._replay is not None:  # (the search entries of the pages that record holds)
+                self._replay.save(freezer.path)
             if page_cache is not None:
                 page_cache.keep(freezer.page_keys)
+        self._replay = None
         self._close_freeze(keep=True)
         self._discard_set_aside()
         if page_cache is not None:

@@ -34,7 +34,8 @@ brief's related neighbours are built again, but the lists that show them are not
 Only under ``newsbrief build`` (the previous site is there to link from, site_reuse.py)
 and ``mkdocs serve`` (the last build's pages are set aside before MkDocs empties its folder),
 with Pagefind as the search engine (Material's search indexes each page's HTML in its
-``on_page_context``), every configured plugin one whose per-page events are handled above
+``on_page_context``: under it, only with its entries replayed, site/search_replay.py),
+every configured plugin one whose per-page events are handled above
 (site_reuse.KNOWN_PLUGINS without Material's search), and the blog cache of
 site/blog_speed.py (a post's links are replayed from it). Guarded by the seam
 "build-loop" (site/seams.py): MkDocs' ``_populate_page`` and ``_build_page`` are wrapped
@@ -105,11 +106,12 @@ def _sha256(path: str) -> str | None:
         return None
 
 
-def usable(config, engine: str | None, speedup) -> bool:
+def usable(config, engine: str | None, speedup, search_replay: bool = False) -> bool:
     """Whether this build may freeze posts at all (see the module docstring; the seam
     "build-loop" is checked by the caller, on every build); a build with no previous site
-    to link from freezes none but records its posts for the next one."""
-    if speedup is None or engine != "pagefind":
+    to link from freezes none but records its posts for the next one. ``search_replay``:
+    Material's search entries of frozen pages are replayed (site/search_replay.py)."""
+    if speedup is None or not (engine == "pagefind" or (engine == "material" and search_replay)):
         return False
     # Material's search stays listed, switched off for Pagefind (site/search.configure).
     names = {name.split(" #", 1)[0] for name in config.plugins} - {"search", "material/search"}
@@ -169,6 +171,7 @@ class Freezer:
         self._linker: threading.Thread | None = None
         self._link_error: OSError | None = None
         self._saved_loop = None
+        self.accept = None                    # (src_uri, Record) -> may it be frozen (search_replay.py)
 
     # -- deciding -------------------------------------------------------------------
 
@@ -245,7 +248,8 @@ class Freezer:
             shas = [sha for part in pool.map(hash_all, (candidates[:half], candidates[half:])) for sha in part]
         available = self._drawers_available({k for _, rec in candidates for k in rec.drawers})
         for (file, rec), sha in zip(candidates, shas, strict=True):
-            if sha == rec.sha and file.dest_uri == rec.dest and all(k in available for k in rec.drawers):
+            if sha == rec.sha and file.dest_uri == rec.dest and all(k in available for k in rec.drawers) \
+                    and (self.accept is None or self.accept(file.src_uri, rec)):
                 into[file.src_uri] = rec
                 if link:
                     self._targets.append((os.path.join(self.previous, rec.dest), file.abs_dest_path))

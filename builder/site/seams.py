@@ -602,6 +602,33 @@ def _check_blog_post_restore() -> None:
             == {"self", "repo_url", "edit_uri", "edit_uri_template"}, "Page._set_edit_url has another signature")
 
 
+def _check_search_replay(plugin=None) -> None:
+    """site/search_replay.py records the entries Material's search adds for a page (wrapping
+    its index's ``add_entry_from_context`` for one build) and appends a frozen page's
+    recorded entries to ``SearchIndex.entries`` where the page loop would have indexed it."""
+    mod = import_module("material.plugins.search.plugin")
+    events = {n for n in vars(mod.SearchPlugin) if n.startswith(("on_page_", "on_pre_page", "on_post_page"))}
+    require(events == {"on_page_context"}, f"the search plugin has other page events: {sorted(events)}")
+    _contains(_source(mod.SearchPlugin.on_page_context), ("self.search_index.add_entry_from_context(page)",),
+              "SearchPlugin.on_page_context")
+    _contains(_source(mod.SearchPlugin.on_post_build), ("self.search_index.generate_search_index(",),
+              "SearchPlugin.on_post_build")
+    require(list(inspect.signature(mod.SearchIndex.add_entry_from_context).parameters) == ["self", "page"],
+            "SearchIndex.add_entry_from_context(self, page) has another signature")
+    add = _source(mod.SearchIndex.add_entry_from_context)
+    require("self.entries" not in add and "self.create_entry_for_section(" in add,
+            "add_entry_from_context adds entries another way")
+    create = _source(mod.SearchIndex.create_entry_for_section)
+    require(create.count("self.entries") == 1 and "self.entries.append(entry)" in create,
+            "create_entry_for_section adds entries another way")
+    _contains(_source(mod.SearchIndex.generate_search_index), ('"docs": self.entries',),
+              "SearchIndex.generate_search_index")
+    if plugin is not None:
+        require(isinstance(plugin, mod.SearchPlugin), "the search plugin is not Material's")
+        require(isinstance(getattr(plugin, "search_index", None), mod.SearchIndex)
+                and isinstance(plugin.search_index.entries, list), "the search plugin has no index")
+
+
 @dataclass(frozen=True)
 class Seam:
     name: str
@@ -648,6 +675,8 @@ SEAMS = {s.name: s for s in (
          "Material's built-in search", _check_pagefind),
     Seam("blog-post-restore", "unchanged posts restored from the store (BlogPlugin._resolve_post)",
          "Material makes a Post for every post", _check_blog_post_restore),
+    Seam("search-replay", "Material's search entries of unchanged pages replayed (SearchIndex.entries)",
+         "every page is built and indexed under Material's search", _check_search_replay),
 )}
 
 

@@ -124,8 +124,9 @@ def test_a_page_changed_in_the_live_site_is_built_again(tmp_path):
     _same_as_cold(project, tmp_path / "cold")
 
 
-def test_material_search_builds_every_post(tmp_path):
-    """Material's search indexes each page's HTML as it is built: nothing is frozen."""
+def test_material_search_freezes_with_its_entries_replayed(tmp_path):
+    """Material's search indexes each page's HTML as it is built: its entries are recorded
+    and replayed for a frozen post (site/search_replay.py, tests/site/test_serve8_search_replay.py)."""
     project = copy_project(tmp_path / "m")
     shutil.rmtree(project / "seeds")
     (project / "seeds").mkdir()
@@ -133,8 +134,8 @@ def test_material_search_builds_every_post(tmp_path):
     for i in range(4):
         (project / "seeds" / f"d{i}.txt").write_text(make_dump(rng).text, encoding="utf-8")
     _build(project)
-    assert _frozen(_build(project)) is None
-    assert not (project / ".newsbrief-cache" / freeze.RECORD_FILE).exists()
+    assert _frozen(_build(project))[0] >= 4
+    assert (project / ".newsbrief-cache" / f"search-{freeze.RECORD_FILE}").exists()
 
 
 def test_the_build_loop_seam_fails_on_another_signature(monkeypatch):

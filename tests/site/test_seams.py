@@ -217,7 +217,8 @@ pages._RelativePathTreeprocessor.path_to_url = lambda self, url, extra=None: to_
 real = seams.import_module
 def import_module(name):
     if name in ("mkdocs.commands.build", "material.plugins.blog.plugin",  # page-cache, blog-posts, post-list,
-                "material.plugins.blog.structure.options"):  # readtime, blog-dates; blog-post-config
+                "material.plugins.blog.structure.options",  # readtime, blog-dates; blog-post-config
+                "material.plugins.search.plugin"):  # search-replay
         raise ImportError("No module named " + repr(name))
     return real(name)
 seams.import_module = import_module
