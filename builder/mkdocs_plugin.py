@@ -480,9 +480,9 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         self._close_reuse()
         page_cache, self._page_cache = self._page_cache, None
         if freezer is not None:
-            freezer.save(config.site_dir, page_cache.keys if page_cache is not None else {})
+            recorded = freezer.save(config.site_dir, page_cache.keys if page_cache is not None else {})
             if self._replay is not None:  # (the search entries of the pages that record holds)
-                self._replay.save(freezer.path)
+                self._replay.save(recorded)
             if page_cache is not None:
                 page_cache.keep(freezer.page_keys)
         self._replay = None

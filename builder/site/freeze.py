@@ -171,6 +171,7 @@ class Freezer:
         self._linker: threading.Thread | None = None
         self._link_error: OSError | None = None
         self._saved_loop = None
+        self._files = None                    # this build's Files (MkDocs passes _build_page a list)
         self.accept = None                    # (src_uri, Record) -> may it be frozen (search_replay.py)
 
     # -- deciding -------------------------------------------------------------------
@@ -187,6 +188,7 @@ class Freezer:
 
     def plan(self, config, files, nav) -> None:
         """Every post's and list page's key (before any page event) and which are frozen."""
+        self._files = files
         site = site_key(config, nav)
         every = [p for b in blogs(config) for p in b.blog.posts]
         registry: dict = {}
@@ -342,7 +344,7 @@ class Freezer:
 
         def _build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):
             src = page.file.src_uri
-            if src in freezer.pending and not freezer.settle(page, config, doc_files):
+            if src in freezer.pending and not freezer.settle(page, config):
                 freezer.pending.pop(src)
             if src in freezer.frozen or src in freezer.frozen_lists:
                 return freezer.put_in_place(page, config)
@@ -388,7 +390,7 @@ class Freezer:
         finally:
             config._current_page = None
 
-    def settle(self, page, config, files) -> bool:
+    def settle(self, page, config) -> bool:
         """A pending list page, once every post is rendered: frozen (its previous page linked)
         if it shows them as recorded, else the rest of its populate (MkDocs' own steps)."""
         src = page.file.src_uri
@@ -405,8 +407,8 @@ class Freezer:
             return True
         config._current_page = page
         try:
-            page.render(config, files)
-            page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+            page.render(config, self._files)
+            page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=self._files)
         finally:
             config._current_page = None
         return False
@@ -438,9 +440,10 @@ class Freezer:
 
     # -- recording ---------------------------------------------------------------------
 
-    def save(self, site_dir: str, page_keys: dict[str, str]) -> None:
+    def save(self, site_dir: str, page_keys: dict[str, str]) -> dict[str, list] | None:
         """The record of this build's posts and list pages (frozen ones as they were; built
-        ones read back from the new site), for the next build."""
+        ones read back from the new site), for the next build; returned (None if it could
+        not be saved)."""
         from .shell import _DRAWER_REF
 
         pages: dict[str, list] = {src: self._raw[src] for src in (*self.frozen, *self.frozen_lists)}
@@ -469,6 +472,8 @@ class Freezer:
             atomic_write(self.path, _dumps({"format": _FORMAT, "posts": pages}))
         except OSError as e:
             log.warning(f"newsbrief: could not save the record of built pages: {e}")
+            return None
+        return pages
 
     def summary(self) -> str:
         return (f"newsbrief: unchanged posts: {len(self.frozen)} not built again (linked from the previous "

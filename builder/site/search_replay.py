@@ -26,7 +26,6 @@ page is built and indexed the normal way.
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 
 from ..output.store import atomic_write
@@ -63,7 +62,6 @@ class Replay:
     def __init__(self, index, path: Path):
         self.index, self.path = index, path
         self.made: dict[str, list] = {}     # src_uri -> this build's entries for the page
-        self.started = time.time_ns()
         self._old: dict[str, list] = {}     # src_uri -> [freeze key, page sha256, entries]
         self._load()
         add = index.add_entry_from_context
@@ -99,13 +97,13 @@ class Replay:
         self.index.entries.extend(entries)
         self.made[page.file.src_uri] = entries
 
-    def save(self, freeze_record: Path) -> None:
-        """This build's entries for the pages of the freeze record just written, each with
-        that record's key and page sha256 (an entry set without them is never replayed)."""
+    def save(self, posts: dict[str, list] | None) -> None:
+        """This build's entries for the pages of the freeze record this build saved (``posts``;
+        None if it could not), each with that record's key and page sha256 (an entry set
+        without them is never replayed)."""
         try:
-            if freeze_record.stat().st_mtime_ns < self.started:  # (not written by this build)
-                raise OSError(f"{freeze_record} is not this build's")
-            posts = _loads(freeze_record.read_bytes())["posts"]
+            if posts is None:
+                raise OSError("the record of built pages was not saved")
             pages = {src: [fields[0], fields[1], self.made[src]]
                      for src, fields in posts.items() if src in self.made}
             atomic_write(self.path, _dumps({"format": _FORMAT, "pages": pages}))

@@ -163,25 +163,26 @@ def test_a_dirty_reload_is_not_replayed(tmp_path):
 
 
 def test_entries_are_saved_only_with_this_builds_freeze_record(tmp_path):
-    """A freeze record this build did not write (its save failed): no entries saved, and an
-    older entries file is removed, so nothing is replayed from a record they do not match."""
+    """A freeze record this build could not save: no entries saved, and an older entries
+    file is removed, so nothing is replayed from a record they do not match. A record saved
+    with the same bytes as the last build's (atomic_write leaves the file as it is) still
+    pairs this build's entries with it."""
     from types import SimpleNamespace
 
     from material.plugins.search.plugin import SearchIndex
 
     record = tmp_path / "freeze.json"
-    record.write_text(json.dumps({"format": 1, "posts": {"posts/a.md": ["k", "s", "a/index.html"]}}))
     replay = search_replay.Replay(SearchIndex(), search_replay.record_path(record))
     replay.made["posts/a.md"] = [{"location": "a/"}]
     replay.path.write_text("{}")
-    replay.save(record)  # (written before this build started)
+    replay.save(None)  # (the record's save failed)
     assert not replay.path.exists()
-    record.write_text(record.read_text())  # now this build's
-    replay.save(record)
+    replay.save({"posts/a.md": ["k", "s", "a/index.html"], "posts/b.md": ["k2", "s2", "b/index.html"]})
     assert _loads_pages(replay.path) == {"posts/a.md": ["k", "s", [{"location": "a/"}]]}
     replay = search_replay.Replay(SearchIndex(), replay.path)  # the next build's
     assert replay.accept("posts/a.md", SimpleNamespace(key="k", sha="s"))
     assert not replay.accept("posts/a.md", SimpleNamespace(key="k", sha="other"))
+    assert not replay.accept("posts/b.md", SimpleNamespace(key="k2", sha="s2"))
 
 
 def _loads_pages(path: Path) -> dict:
