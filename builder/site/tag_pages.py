@@ -109,10 +109,14 @@ class TagPages:
     def pages(self) -> dict[str, str]:
         """src_uri -> Markdown of every tag page, year pages included."""
         out = {}
-        for tag in self.slugs:
-            out[self.src_uri(tag)] = self.markdown(tag)
-            for year in self.years(tag):
-                out[self.src_uri(tag, year)] = self.markdown(tag, year)
+        for tag in self.slugs:  # (each tag's briefs sorted and split by year once, not once a page)
+            briefs, years = self._newest_first(self.briefs[tag]), self.years(tag)
+            out[self.src_uri(tag)] = self.markdown(tag, newest=briefs, years=years)
+            by_year: dict[str, list] = {}
+            for brief in briefs:
+                by_year.setdefault(brief[1]["date"][:4], []).append(brief)
+            for year in years:
+                out[self.src_uri(tag, year)] = self.markdown(tag, year, newest=by_year.get(year, []), years=years)
         return out
 
     @staticmethod
@@ -142,12 +146,16 @@ class TagPages:
         n = len(briefs)
         return [f"{n} brief{'s' * (n != 1)}{what}, newest first.", "", *self._items(briefs, 1)]
 
-    def markdown(self, tag: str, year: str | None = None) -> str:
-        """The Markdown of a tag's page, or of its page of a year."""
-        briefs, years = self._newest_first(self.briefs[tag]), self.years(tag)
+    def markdown(self, tag: str, year: str | None = None, *, newest: list | None = None,
+                 years: list[str] | None = None) -> str:
+        """The Markdown of a tag's page, or of its page of a year (``newest``: the briefs it
+        lists, newest first, and ``years``: the tag's, if the caller has them)."""
+        briefs = newest if newest is not None else self._newest_first(self.briefs[tag])
+        years = years if years is not None else self.years(tag)
         head = LISTING_META + f"# {escape_md(tag)}"
         if year is not None:
-            briefs = [b for b in briefs if b[1]["date"][:4] == year]
+            if newest is None:
+                briefs = [b for b in briefs if b[1]["date"][:4] == year]
             n = len(briefs)
             return "\n".join([f"{head}: {year}", "", f"{n} brief{'s' * (n != 1)} of {year}, newest first.", "",
                               *self._items(briefs, 2), "", f"[Every year of {escape_md(tag)}](../{self.slugs[tag]}.md)"]
