@@ -43,6 +43,31 @@ def copy_project(dest: Path, seeds: Iterable[Path] = ()) -> Path:
     return dest
 
 
+def seeded_project(dest: Path, seeds: Path | None = None, n: int = 24, search: str | None = None) -> Path:
+    """A copy of the project whose seeds are a copy of `seeds`, or `n` family dumps made from
+    a fixed seed; `search` (e.g. "pagefind") set in the newsbrief plugin's options."""
+    import random
+
+    from dumpgen import make_dump
+
+    project = copy_project(dest)
+    if search is not None:
+        cfg = project / "mkdocs.yml"
+        marker = "      posts_dir: posts\n"
+        text = cfg.read_text(encoding="utf-8")
+        assert marker in text
+        cfg.write_text(text.replace(marker, marker + f"      search: {search}\n", 1), encoding="utf-8")
+    shutil.rmtree(project / "seeds")
+    if seeds is not None:
+        shutil.copytree(seeds, project / "seeds")
+    else:
+        (project / "seeds").mkdir()
+        rng = random.Random(77)
+        for i in range(n):
+            (project / "seeds" / f"d{i:03d}.txt").write_text(make_dump(rng).text, encoding="utf-8")
+    return project
+
+
 def newsbrief_build(project: Path, site_url: str) -> str:
     """`newsbrief build` in a project at a fixed SOURCE_DATE_EPOCH (so builds compare byte
     for byte), not strict; its log. Fails the test if the build fails."""

@@ -54,6 +54,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import orjson
+
 from ..output.store import atomic_write, integrity
 from . import labels, pagination
 from .blog import blogs
@@ -70,18 +72,7 @@ _FORMAT = 2
 HANDLED_PLUGINS = {"newsbrief", "blog", "material/blog", "tags", "material/tags", "rss", "meta", "material/meta"}
 
 
-def _json():
-    try:
-        import orjson
-
-        return orjson.dumps, orjson.loads
-    except ImportError:  # (orjson is pinned; json gives the same data)
-        import json
-
-        return (lambda v: json.dumps(v).encode("utf-8")), json.loads
-
-
-_dumps, _loads = _json()
+_dumps, _loads = orjson.dumps, orjson.loads  # (pinned; output/cache.py reads and writes with it too)
 
 
 @dataclasses.dataclass

@@ -28,6 +28,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import orjson
+
 from ..output.store import atomic_write
 from . import seams
 
@@ -36,18 +38,7 @@ log = logging.getLogger("mkdocs.plugins.newsbrief.search_replay")
 _FORMAT = 1
 
 
-def _json():
-    try:
-        import orjson
-
-        return orjson.dumps, orjson.loads
-    except ImportError:  # (orjson is pinned; json gives the same data)
-        import json
-
-        return (lambda v: json.dumps(v).encode("utf-8")), json.loads
-
-
-_dumps, _loads = _json()
+_dumps, _loads = orjson.dumps, orjson.loads  # (pinned; output/cache.py reads and writes with it too)
 
 
 def record_path(freeze_record: Path) -> Path:

@@ -19,7 +19,7 @@ from typing import ClassVar
 import pytest
 from dumpgen import make_dump
 from invariants import tree
-from site_support import copy_project, mkdocs_serve, newsbrief_build
+from site_support import copy_project, mkdocs_serve, newsbrief_build, seeded_project
 
 from builder.site import freeze, seams
 
@@ -28,21 +28,7 @@ _FROZEN = re.compile(r"unchanged posts: (\d+) not built again \(linked from the 
 
 
 def _project(dest: Path, seeds: Path | None = None) -> Path:
-    project = copy_project(dest)
-    cfg = project / "mkdocs.yml"
-    marker = "      posts_dir: posts\n"
-    text = cfg.read_text(encoding="utf-8")
-    assert marker in text
-    cfg.write_text(text.replace(marker, marker + "      search: pagefind\n", 1), encoding="utf-8")
-    shutil.rmtree(project / "seeds")
-    if seeds is not None:
-        shutil.copytree(seeds, project / "seeds")
-    else:
-        (project / "seeds").mkdir()
-        rng = random.Random(77)
-        for i in range(N):
-            (project / "seeds" / f"d{i:03d}.txt").write_text(make_dump(rng).text, encoding="utf-8")
-    return project
+    return seeded_project(dest, seeds, N, search="pagefind")
 
 
 def _build(project: Path) -> str:

@@ -11,13 +11,12 @@ from __future__ import annotations
 import json
 import random
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from dumpgen import make_dump
 from invariants import tree
-from site_support import copy_project, newsbrief_build
+from site_support import newsbrief_build, seeded_project
 
 from builder.site import freeze, seams, search_replay
 
@@ -27,16 +26,7 @@ INDEX = "search/search_index.json"
 
 
 def _project(dest: Path, seeds: Path | None = None) -> Path:
-    project = copy_project(dest)
-    shutil.rmtree(project / "seeds")
-    if seeds is not None:
-        shutil.copytree(seeds, project / "seeds")
-    else:
-        (project / "seeds").mkdir()
-        rng = random.Random(77)
-        for i in range(N):
-            (project / "seeds" / f"d{i:03d}.txt").write_text(make_dump(rng).text, encoding="utf-8")
-    return project
+    return seeded_project(dest, seeds, N)
 
 
 def _build(project: Path) -> str:
