@@ -195,32 +195,50 @@ def _import_statements(tree: ast.Module):
                     todo.append(child)
 
 
-def conversion_modules() -> list[Path]:
+def _named_modules(source: bytes, package: str, top: str) -> list[str]:
+    """The builder modules (and names in them) a module's import statements name."""
+    found: list[str] = []
+    for node in _import_statements(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            base = importlib.util.resolve_name("." * node.level + (node.module or ""), package) \
+                if node.level else (node.module or "")
+            names = [base, *(f"{base}.{a.name}" for a in node.names)]
+        else:
+            names = [a.name for a in node.names]
+        found.extend(n for n in names if n == top or n.startswith(top + "."))
+    return found
+
+
+def conversion_modules(memo: dict | None = None) -> list[Path]:
     """The builder's modules the conversion runs: _CONVERSION_ROOTS and every builder
     module they import, directly or not, with the packages they are in (read from the
     source, imports inside functions included). The site side (plugin, search, page cache) is not among them, so editing
-    it keeps the conversion cache."""
+    it keeps the conversion cache. `memo` (module -> [sha256 of its source, what
+    _named_modules() found in it]), read and updated: a module whose source hashes the
+    same is not parsed again (parsing ~40 modules was most of the fingerprint's time)."""
     top = _PACKAGE.name
     seen: dict[str, Path] = {}
     todo = [top, *_CONVERSION_ROOTS]
     while todo:
         name = todo.pop()
+        if name in seen:
+            continue
         path = _module_path(name)
-        if name in seen or path is None:
+        if path is None:
             continue
         seen[name] = path
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         todo.append(name.rpartition(".")[0] or top)  # a package's __init__ runs first
-        for node in _import_statements(ast.parse(path.read_bytes())):
-            if isinstance(node, ast.ImportFrom):
-                base = importlib.util.resolve_name("." * node.level + (node.module or ""), package) \
-                    if node.level else (node.module or "")
-                found = [base, *(f"{base}.{a.name}" for a in node.names)]
-            elif isinstance(node, ast.Import):
-                found = [a.name for a in node.names]
-            else:
-                continue
-            todo.extend(n for n in found if n == top or n.startswith(top + "."))
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        known = memo.get(name) if memo is not None else None
+        if isinstance(known, list) and len(known) == 2 and known[0] == digest and _strs(known[1]):
+            found = known[1]
+        else:
+            found = _named_modules(data, package, top)
+            if memo is not None:
+                memo[name] = [digest, found]
+        todo.extend(found)
     return sorted(seen.values())
 
 
@@ -238,13 +256,28 @@ class Cached:
 _POSTS_OF: dict[str, str] = {}
 
 
-def fingerprint(rules_signature: list[str], posts_rel: str) -> str:
-    """Changes whenever the output could: the conversion's code, rules, version, posts folder."""
+MODULES_MEMO = "modules.json"  # conversion_modules()'s memo, in the cache folder
+
+
+def fingerprint(rules_signature: list[str], posts_rel: str, memo_dir: Path | None = None) -> str:
+    """Changes whenever the output could: the conversion's code, rules, version, posts folder.
+    `memo_dir`: where conversion_modules() keeps its memo (the cache folder); the same key
+    with it or without it."""
     h = hashlib.sha256(f"{__version__}\0{FORMAT}\0{posts_rel}".encode())
+    memo = _read_modules_memo(memo_dir) if memo_dir else None
+    before = dict(memo) if memo is not None else None
     try:
-        modules = conversion_modules()
+        modules = conversion_modules(memo)
     except (OSError, SyntaxError, ValueError, ImportError):
         modules = []
+    if memo is not None and memo != before:
+        body = _canon(memo)
+        try:
+            memo_dir.mkdir(parents=True, exist_ok=True)
+            atomic_write(memo_dir / MODULES_MEMO,
+                         orjson.dumps({"format": FORMAT, "body": body, "check": integrity("modules", body)}))
+        except OSError:  # a memo is only a saving
+            pass
     if not modules:  # cannot tell: every module counts
         modules = sorted(_PACKAGE.rglob("*.py"))
     for path in modules + sorted(_PACKAGE.rglob("*.yml")):
@@ -257,11 +290,25 @@ def fingerprint(rules_signature: list[str], posts_rel: str) -> str:
     return key
 
 
+def _read_modules_memo(folder: Path) -> dict:
+    """The memo fingerprint() keeps, {} unless it is this format's and passes its check."""
+    try:
+        raw = orjson.loads((folder / MODULES_MEMO).read_bytes())
+        body = raw["body"]
+        if raw["format"] == FORMAT and isinstance(body, str) and raw["check"] == integrity("modules", body):
+            memo = json.loads(body)
+            if isinstance(memo, dict):
+                return memo
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return {}
+
+
 def clear(folder: Path) -> None:
     """Delete every cache newsbrief keeps in `folder` (``--no-cache``: the run then
     converts and renders everything and writes the caches anew)."""
     for old in [*folder.glob("convert-*.json"), *folder.glob("records-*.json"), *folder.glob("related-*.json"),
-                *folder.glob("langid-*.npz")]:
+                *folder.glob("langid-*.npz"), folder / MODULES_MEMO]:
         old.unlink(missing_ok=True)
     for sub in ("blog", "pages"):
         shutil.rmtree(folder / sub, ignore_errors=True)
