@@ -489,6 +489,7 @@ class ConvertCache:
         self.folder, self.key = folder, key
         self.posts = _POSTS_OF.get(key)
         self.index: dict[str, list] = {}  # source -> [size, mtime_ns, sha256]
+        self._checks: dict[str, tuple[tuple, str]] = {}  # source -> (its entry, its check) as read or written
         self._archive: dict | None = None  # the snapshot, once checked
         self._archive_text: str | None = None  # its text as read (checked when first used)
         self._archive_digest: str | None = None  # its "digest" as the index says (to tell a miss unparsed)
@@ -508,6 +509,7 @@ class ConvertCache:
             entry = item[:3] if isinstance(item, list) and len(item) == 4 else None
             if _index_entry_ok(entry) and item[3] == _index_check(key, source, entry):
                 self.index[source] = entry
+                self._checks[source] = (tuple(entry), item[3])
             else:
                 self.discarded += 1
         text = archive.get("body") if isinstance(archive, dict) else None
@@ -654,7 +656,7 @@ class ConvertCache:
 
     def save_index(self) -> None:
         """Only the index changed (mtimes refreshed): keep the records file as it is."""
-        index = {src: [*e, _index_check(self.key, src, e)] for src, e in self.index.items()}
+        index = {src: [*e, self._check(src, e)] for src, e in self.index.items()}
         text = self._archive_text if self._archive is None else _record_text(self._archive)  # (orjson: 10k briefs)
         digest = self._archive_digest if self._archive is None else self._archive.get("digest")
         archive = None if text is None else {"body": text, "check": integrity(self.key, "archive", text),
@@ -668,6 +670,16 @@ class ConvertCache:
         body = {"format": FORMAT, "key": self.key, "index": index, "archive": archive, "records": written,
                 "digests": digests, "related": memo, "bands": bands}
         replace_file(self.path, _dumps(body))  # (changed: no need to read the old one to compare)
+
+    def _check(self, source: str, entry: list) -> str:
+        """_index_check() of an entry, that of the entry as read or last written if it is the
+        same (10k hashes a run at 10k dumps)."""
+        known = self._checks.get(source)
+        if known is not None and known[0] == tuple(entry):
+            return known[1]
+        check = _index_check(self.key, source, entry)
+        self._checks[source] = (tuple(entry), check)
+        return check
 
     def _fresh(self, outcomes: list[Outcome], stats: dict[str, os.stat_result], same: Container[str],
                ) -> list[Outcome]:
@@ -792,7 +804,8 @@ def memo_from(data: bytes) -> Memo | None:
         tags = _unflat(raw["tags"], n, len(names))
         if len(days) != n or len(digests) != n:
             return None
-        state = [(d, tuple(names[c] for c in t), h) for d, t, h in zip(days, tags, digests, strict=True)]
+        name_of = names.__getitem__
+        state = [(d, tuple(map(name_of, t)), h) for d, t, h in zip(days, tags, digests, strict=True)]
         return Memo(keys, state, _unflat(raw["cand"], n), _unflat(raw["ranked"], n), params)
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         return None
