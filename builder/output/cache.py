@@ -39,6 +39,7 @@ import shutil
 import sys
 from collections.abc import Callable, Container
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import orjson
@@ -761,19 +762,27 @@ class ConvertCache:
 
 
 def _flat(lists: list[list[int]]) -> dict:
-    return {"lengths": pack_ints([len(x) for x in lists]), "items": pack_ints([j for x in lists for j in x])}
+    return {"lengths": pack_ints(list(map(len, lists))), "items": pack_ints(list(chain.from_iterable(lists)))}
 
 
 def _unflat(value: dict, n: int, below: int | None = None) -> list[list[int]]:
     """_flat()'s lists; ValueError unless there are n of them, each of indices below
-    `below` (n if not given)."""
-    lengths, items = unpack_ints(value["lengths"]), unpack_ints(value["items"])
+    `below` (n if not given). Checked with numpy (~500k indices at 10k briefs)."""
+    import numpy as np
+
+    lengths, items = unpack_array(value["lengths"]), unpack_array(value["items"])
     below = n if below is None else below
-    if len(lengths) != n or min(lengths, default=0) < 0 or sum(lengths) != len(items) \
-            or (items and not 0 <= min(items) <= max(items) < below):
+    try:
+        counts, values = np.asarray(lengths, dtype=np.int64), np.asarray(items, dtype=np.int64)
+    except OverflowError:
+        raise ValueError("not lists of indices") from None
+    # (no length above the number of items: their sum cannot wrap round in 64 bits)
+    if len(counts) != n or (n and not 0 <= counts.min() <= counts.max() <= len(values)) \
+            or int(counts.sum()) != len(values) or (len(values) and not 0 <= values.min() <= values.max() < below):
         raise ValueError("not lists of indices")
+    items = values.tolist()
     out, at = [], 0
-    for length in lengths:
+    for length in counts.tolist():
         out.append(items[at : at + length])
         at += length
     return out
