@@ -267,7 +267,7 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
         on_total(len(files))
     if cache_dir:  # the cache folder's own files (the subfolders are their owners'): a killed run's temporaries
         remove_stale_temps(cache_dir, recursive=False)
-    cache = ConvertCache(cache_dir, fingerprint(rules.signature, posts_rel)) if cache_dir else None
+    cache = ConvertCache(cache_dir, fingerprint(rules.signature, posts_rel, cache_dir)) if cache_dir else None
     read_model_with(model_copy(cache_dir) if cache_dir else None)
     stats: dict[str, os.stat_result] = {}
     todo: list[tuple[str, Path]] = []

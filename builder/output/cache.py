@@ -39,6 +39,7 @@ import shutil
 import sys
 from collections.abc import Callable, Container
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import orjson
@@ -195,32 +196,50 @@ def _import_statements(tree: ast.Module):
                     todo.append(child)
 
 
-def conversion_modules() -> list[Path]:
+def _named_modules(source: bytes, package: str, top: str) -> list[str]:
+    """The builder modules (and names in them) a module's import statements name."""
+    found: list[str] = []
+    for node in _import_statements(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            base = importlib.util.resolve_name("." * node.level + (node.module or ""), package) \
+                if node.level else (node.module or "")
+            names = [base, *(f"{base}.{a.name}" for a in node.names)]
+        else:
+            names = [a.name for a in node.names]
+        found.extend(n for n in names if n == top or n.startswith(top + "."))
+    return found
+
+
+def conversion_modules(memo: dict | None = None) -> list[Path]:
     """The builder's modules the conversion runs: _CONVERSION_ROOTS and every builder
     module they import, directly or not, with the packages they are in (read from the
     source, imports inside functions included). The site side (plugin, search, page cache) is not among them, so editing
-    it keeps the conversion cache."""
+    it keeps the conversion cache. `memo` (module -> [sha256 of its source, what
+    _named_modules() found in it]), read and updated: a module whose source hashes the
+    same is not parsed again (parsing ~40 modules was most of the fingerprint's time)."""
     top = _PACKAGE.name
     seen: dict[str, Path] = {}
     todo = [top, *_CONVERSION_ROOTS]
     while todo:
         name = todo.pop()
+        if name in seen:
+            continue
         path = _module_path(name)
-        if name in seen or path is None:
+        if path is None:
             continue
         seen[name] = path
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         todo.append(name.rpartition(".")[0] or top)  # a package's __init__ runs first
-        for node in _import_statements(ast.parse(path.read_bytes())):
-            if isinstance(node, ast.ImportFrom):
-                base = importlib.util.resolve_name("." * node.level + (node.module or ""), package) \
-                    if node.level else (node.module or "")
-                found = [base, *(f"{base}.{a.name}" for a in node.names)]
-            elif isinstance(node, ast.Import):
-                found = [a.name for a in node.names]
-            else:
-                continue
-            todo.extend(n for n in found if n == top or n.startswith(top + "."))
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        known = memo.get(name) if memo is not None else None
+        if isinstance(known, list) and len(known) == 2 and known[0] == digest and _strs(known[1]):
+            found = known[1]
+        else:
+            found = _named_modules(data, package, top)
+            if memo is not None:
+                memo[name] = [digest, found]
+        todo.extend(found)
     return sorted(seen.values())
 
 
@@ -238,13 +257,28 @@ class Cached:
 _POSTS_OF: dict[str, str] = {}
 
 
-def fingerprint(rules_signature: list[str], posts_rel: str) -> str:
-    """Changes whenever the output could: the conversion's code, rules, version, posts folder."""
+MODULES_MEMO = "modules.json"  # conversion_modules()'s memo, in the cache folder
+
+
+def fingerprint(rules_signature: list[str], posts_rel: str, memo_dir: Path | None = None) -> str:
+    """Changes whenever the output could: the conversion's code, rules, version, posts folder.
+    `memo_dir`: where conversion_modules() keeps its memo (the cache folder); the same key
+    with it or without it."""
     h = hashlib.sha256(f"{__version__}\0{FORMAT}\0{posts_rel}".encode())
+    memo = _read_modules_memo(memo_dir) if memo_dir else None
+    before = dict(memo) if memo is not None else None
     try:
-        modules = conversion_modules()
+        modules = conversion_modules(memo)
     except (OSError, SyntaxError, ValueError, ImportError):
         modules = []
+    if memo is not None and memo != before:
+        body = _canon(memo)
+        try:
+            memo_dir.mkdir(parents=True, exist_ok=True)
+            atomic_write(memo_dir / MODULES_MEMO,
+                         orjson.dumps({"format": FORMAT, "body": body, "check": integrity("modules", body)}))
+        except OSError:  # a memo is only a saving
+            pass
     if not modules:  # cannot tell: every module counts
         modules = sorted(_PACKAGE.rglob("*.py"))
     for path in modules + sorted(_PACKAGE.rglob("*.yml")):
@@ -257,11 +291,25 @@ def fingerprint(rules_signature: list[str], posts_rel: str) -> str:
     return key
 
 
+def _read_modules_memo(folder: Path) -> dict:
+    """The memo fingerprint() keeps, {} unless it is this format's and passes its check."""
+    try:
+        raw = orjson.loads((folder / MODULES_MEMO).read_bytes())
+        body = raw["body"]
+        if raw["format"] == FORMAT and isinstance(body, str) and raw["check"] == integrity("modules", body):
+            memo = json.loads(body)
+            if isinstance(memo, dict):
+                return memo
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return {}
+
+
 def clear(folder: Path) -> None:
     """Delete every cache newsbrief keeps in `folder` (``--no-cache``: the run then
     converts and renders everything and writes the caches anew)."""
     for old in [*folder.glob("convert-*.json"), *folder.glob("records-*.json"), *folder.glob("related-*.json"),
-                *folder.glob("langid-*.npz")]:
+                *folder.glob("langid-*.npz"), folder / MODULES_MEMO]:
         old.unlink(missing_ok=True)
     for sub in ("blog", "pages"):
         shutil.rmtree(folder / sub, ignore_errors=True)
@@ -442,6 +490,7 @@ class ConvertCache:
         self.folder, self.key = folder, key
         self.posts = _POSTS_OF.get(key)
         self.index: dict[str, list] = {}  # source -> [size, mtime_ns, sha256]
+        self._checks: dict[str, tuple[tuple, str]] = {}  # source -> (its entry, its check) as read or written
         self._archive: dict | None = None  # the snapshot, once checked
         self._archive_text: str | None = None  # its text as read (checked when first used)
         self._archive_digest: str | None = None  # its "digest" as the index says (to tell a miss unparsed)
@@ -461,6 +510,7 @@ class ConvertCache:
             entry = item[:3] if isinstance(item, list) and len(item) == 4 else None
             if _index_entry_ok(entry) and item[3] == _index_check(key, source, entry):
                 self.index[source] = entry
+                self._checks[source] = (tuple(entry), item[3])
             else:
                 self.discarded += 1
         text = archive.get("body") if isinstance(archive, dict) else None
@@ -607,7 +657,7 @@ class ConvertCache:
 
     def save_index(self) -> None:
         """Only the index changed (mtimes refreshed): keep the records file as it is."""
-        index = {src: [*e, _index_check(self.key, src, e)] for src, e in self.index.items()}
+        index = {src: [*e, self._check(src, e)] for src, e in self.index.items()}
         text = self._archive_text if self._archive is None else _record_text(self._archive)  # (orjson: 10k briefs)
         digest = self._archive_digest if self._archive is None else self._archive.get("digest")
         archive = None if text is None else {"body": text, "check": integrity(self.key, "archive", text),
@@ -621,6 +671,16 @@ class ConvertCache:
         body = {"format": FORMAT, "key": self.key, "index": index, "archive": archive, "records": written,
                 "digests": digests, "related": memo, "bands": bands}
         replace_file(self.path, _dumps(body))  # (changed: no need to read the old one to compare)
+
+    def _check(self, source: str, entry: list) -> str:
+        """_index_check() of an entry, that of the entry as read or last written if it is the
+        same (10k hashes a run at 10k dumps)."""
+        known = self._checks.get(source)
+        if known is not None and known[0] == tuple(entry):
+            return known[1]
+        check = _index_check(self.key, source, entry)
+        self._checks[source] = (tuple(entry), check)
+        return check
 
     def _fresh(self, outcomes: list[Outcome], stats: dict[str, os.stat_result], same: Container[str],
                ) -> list[Outcome]:
@@ -702,19 +762,27 @@ class ConvertCache:
 
 
 def _flat(lists: list[list[int]]) -> dict:
-    return {"lengths": pack_ints([len(x) for x in lists]), "items": pack_ints([j for x in lists for j in x])}
+    return {"lengths": pack_ints(list(map(len, lists))), "items": pack_ints(list(chain.from_iterable(lists)))}
 
 
 def _unflat(value: dict, n: int, below: int | None = None) -> list[list[int]]:
     """_flat()'s lists; ValueError unless there are n of them, each of indices below
-    `below` (n if not given)."""
-    lengths, items = unpack_ints(value["lengths"]), unpack_ints(value["items"])
+    `below` (n if not given). Checked with numpy (~500k indices at 10k briefs)."""
+    import numpy as np
+
+    lengths, items = unpack_array(value["lengths"]), unpack_array(value["items"])
     below = n if below is None else below
-    if len(lengths) != n or min(lengths, default=0) < 0 or sum(lengths) != len(items) \
-            or (items and not 0 <= min(items) <= max(items) < below):
+    try:
+        counts, values = np.asarray(lengths, dtype=np.int64), np.asarray(items, dtype=np.int64)
+    except OverflowError:
+        raise ValueError("not lists of indices") from None
+    # (no length above the number of items: their sum cannot wrap round in 64 bits)
+    if len(counts) != n or (n and not 0 <= counts.min() <= counts.max() <= len(values)) \
+            or int(counts.sum()) != len(values) or (len(values) and not 0 <= values.min() <= values.max() < below):
         raise ValueError("not lists of indices")
+    items = values.tolist()
     out, at = [], 0
-    for length in lengths:
+    for length in counts.tolist():
         out.append(items[at : at + length])
         at += length
     return out
@@ -745,7 +813,8 @@ def memo_from(data: bytes) -> Memo | None:
         tags = _unflat(raw["tags"], n, len(names))
         if len(days) != n or len(digests) != n:
             return None
-        state = [(d, tuple(names[c] for c in t), h) for d, t, h in zip(days, tags, digests, strict=True)]
+        name_of = names.__getitem__
+        state = [(d, tuple(map(name_of, t)), h) for d, t, h in zip(days, tags, digests, strict=True)]
         return Memo(keys, state, _unflat(raw["cand"], n), _unflat(raw["ranked"], n), params)
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         return None
