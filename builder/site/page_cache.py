@@ -27,13 +27,14 @@ never published.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import orjson
 
 from ..output.store import atomic_write, integrity, is_temp
 from .blog_speed import package_versions, stable_text
@@ -62,16 +63,18 @@ def _fallback(value):
 
 
 def _plain(value) -> str:
-    """A page input as text that is the same in every run: JSON (written in C: ~10× what
-    stable_text takes, which was ~10 s of a 10k rebuild), else stable_text."""
+    """A page input as text that is the same in every run: JSON by orjson (~4× the standard
+    library's C encoder, itself ~10× stable_text, which was ~10 s of a 10k rebuild), else
+    stable_text. Dates, dataclasses and subclasses of built-in types go to _fallback (their
+    type written with them), not written as the plain value they resemble."""
     try:
-        return _JSON(value)
-    except (TypeError, ValueError):  # (keys JSON cannot sort or write)
+        return orjson.dumps(value, default=_fallback, option=_JSON_OPTIONS).decode()
+    except TypeError:  # (what orjson refuses: a lone surrogate, an integer past 64 bits, depth)
         return "\0" + stable_text(value, with_values=True)
 
 
-_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, check_circular=False, separators=(",", ":"),
-                         default=_fallback).encode
+_JSON_OPTIONS = (orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+                 | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS)
 
 
 def _link(page) -> list | None:
