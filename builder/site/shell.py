@@ -452,7 +452,10 @@ def template_cache(env, cache_dir: Path | None) -> None:
     are deleted. An environment with an option whose effect cannot be said exactly (an
     autoescape or finalize function) compiles the stock way. Set before any template is
     loaded (the newsbrief plugin's on_env runs first)."""
-    if cache_dir is None or env.bytecode_cache is not None or _options(env) is None:
+    from . import seams
+
+    if cache_dir is None or env.bytecode_cache is not None or not seams.usable("template-cache") \
+            or _options(env) is None:
         return
     root = Path(cache_dir) / TEMPLATES_DIR
     name = hashlib.sha256(f"{jinja2.__version__}\0{sys.version}\0{sys.implementation.cache_tag}".encode())

@@ -124,3 +124,20 @@ def test_a_damaged_entry_is_compiled_again(tmp_path):
     env = jinja2.Environment(loader=jinja2.DictLoader({"a.html": "{{ x }}!"}))
     shell.template_cache(env, tmp_path)
     assert env.get_template("a.html").render(x=2) == "2!"
+
+
+def test_seam_broken_compiles_the_stock_way(tmp_path, monkeypatch):
+    from builder.site import seams
+
+    real = seams.import_module
+
+    def import_module(name):
+        if name == "jinja2.compiler":
+            raise ImportError(name)
+        return real(name)
+
+    monkeypatch.setattr(seams, "import_module", import_module)
+    assert seams.check("template-cache") is not None
+    env = jinja2.Environment(loader=jinja2.DictLoader({"a.html": "x"}))
+    shell.template_cache(env, tmp_path)
+    assert env.bytecode_cache is None and not (tmp_path / shell.TEMPLATES_DIR).exists()
