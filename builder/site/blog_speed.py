@@ -45,9 +45,10 @@ Two quadratic steps are made linear:
 5. **Posts restored** (``Speedup.resolve_post`` in place of ``BlogPlugin._resolve_post``):
    the blog makes a Post for every post on every build (its file read, front matter,
    PostConfig, destination and URLs: ~0.35 ms a post, ~3.5 s at 10k, most of the blog's
-   on_files). A post whose text and context (the blog's options, the site's URL,
-   the packages' versions) are as stored gets those attributes back from one stored
-   entry; a new or changed post is made by Material and stored.
+   on_files). A post whose bytes and context (the blog's options, the site's URL,
+   the packages' versions) are as stored gets those attributes back from its line of
+   the context's post store (``_PostStore``: one file, read at once; the line decoded,
+   its dates untagged in place); a new or changed post is made by Material and stored.
 
 The caches are kept in memory for the build and on disk under ``.newsbrief-cache/blog/``
 (a JSON line an entry, compressed, pruned to this build's posts: ``Cache``), so a rebuild after one new dump converts
