@@ -409,6 +409,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             return env
         if self._second is not None:  # every page is read
             self._second.populated(config, files)
+        if self.config.cold_speed:  # Jinja's compiled templates kept (before any is loaded)
+            shell.template_cache(env, self.root / CACHE_DIR)
         get_template = env.get_template  # before the wrappers below
         feeds.install(env, config)  # which feeds a page links (overrides/main.html)
         locale = (config.theme.get("language") or "en").replace("-", "_")

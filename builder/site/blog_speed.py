@@ -45,9 +45,10 @@ Two quadratic steps are made linear:
 5. **Posts restored** (``Speedup.resolve_post`` in place of ``BlogPlugin._resolve_post``):
    the blog makes a Post for every post on every build (its file read, front matter,
    PostConfig, destination and URLs: ~0.35 ms a post, ~3.5 s at 10k, most of the blog's
-   on_files). A post whose text and context (the blog's options, the site's URL,
-   the packages' versions) are as stored gets those attributes back from one stored
-   entry; a new or changed post is made by Material and stored.
+   on_files). A post whose bytes and context (the blog's options, the site's URL,
+   the packages' versions) are as stored gets those attributes back from its line of
+   the context's post store (``_PostStore``: one file, read at once; the line decoded,
+   its dates untagged in place); a new or changed post is made by Material and stored.
 
 The caches are kept in memory for the build and on disk under ``.newsbrief-cache/blog/``
 (a JSON line an entry, compressed, pruned to this build's posts: ``Cache``), so a rebuild after one new dump converts
@@ -62,6 +63,7 @@ builds the stock way.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -75,6 +77,7 @@ import weakref
 from collections.abc import Mapping
 from pathlib import Path
 
+import orjson
 from markdown.treeprocessors import Treeprocessor
 
 from ..output.store import integrity, replace_file
@@ -468,6 +471,7 @@ class Speedup:
         self._resolve_post = None  # Material's BlogPlugin._resolve_post while ours is installed
         self._post_contexts: dict[int, tuple] = {}  # id(blog plugin) -> (the plugin, its context or None, edit)
         self.posts_restored = self.posts_made = 0
+        self._post_stores: dict[str, _PostStore] = {}  # a post context -> its restored posts
         self._validated: tuple | None = None  # (the PostConfig last validated, whether clean)
         self._patched_excerpt = self._patched_post = self._patched_page = self._patched_links = False
         speed = self
@@ -575,6 +579,7 @@ class Speedup:
             self.cache.save()
         except OSError as e:
             log.warning(f"newsbrief: could not save the blog cache: {e}")
+        self._save_posts()
         log.info(f"newsbrief: blog cache: {self.cache.hits} reused, {self.cache.misses} rendered, "
                  f"{self.cache.uncacheable} not cacheable; other pages: {self.cache.page_hits} reused, "
                  f"{self.cache.page_misses} rendered; posts: {self.posts_restored} restored, "
@@ -584,31 +589,37 @@ class Speedup:
 
     def resolve_post(self, plugin, file, config):
         """Material's ``BlogPlugin._resolve_post`` (a Post for a file: read, front matter
-        parsed, options validated, moved to its URL), restored from the store when the
-        file's text and what else the Post depends on are as stored (the key: the text,
-        the file's source path, the blog plugin's options, the site's URL, docs folder
-        and language, the packages' versions and PostConfig's options, ``_post_context``).
-        What is restored is what the stock call computes from those (its Markdown, meta,
-        validated options, destination and URLs); what it computes from anything else (the
-        build date, the edit URL) is computed as it does. A post is stored only when the
-        stock call made it with no warning, into values JSON gives back exactly, sharing no
-        list or dict between its meta and its options (``_post_fields``); anything else is
-        made the stock way every build. (~0.3 ms a post: ~3 s of every build at 10k.)"""
+        parsed, options validated, moved to its URL), restored when the file's bytes and
+        what else the Post depends on are as stored (the file's sha256 and source path in
+        its entry; the blog plugin's options, the site's URL, docs folder and language,
+        the packages' versions and PostConfig's options in the store's name,
+        ``_post_context``). What is restored is what the stock call computes from those
+        (its Markdown, meta, validated options, destination and URLs); what it computes
+        from anything else (the build date, the edit URL) is computed as it does. A post
+        is stored only when the stock call made it with no warning, into values JSON gives
+        back exactly, sharing no list or dict between its meta and its options
+        (``_post_fields``); anything else is made the stock way every build. The entries
+        are one file a context (``_PostStore``), read at once: a post costs its file's
+        read and hash and one small JSON decode (~0.2 ms a post with an entry each in
+        the blog cache, ~3 s of every build at 10k, before)."""
         context, edit = self._post_context(plugin, config)
-        text = None
+        data = text = None
         if context is not None:
             try:
-                with open(file.abs_src_path, encoding="utf-8-sig") as f:  # (as Post.__init__ reads it)
-                    text = f.read()
+                with open(file.abs_src_path, "rb") as f:
+                    data = f.read()
+                text = _text_of(data)
             except (OSError, ValueError, TypeError):
                 text = None  # (the stock way reads it again, and fails as it does)
         if text is None:
             return self._resolve_post(plugin, file, config)
-        key = integrity("post", context, file.src_uri, str(file.abs_src_path), text)
-        entry = self.cache.get(key)
-        if entry is not None and entry[0] == "post":
-            post = self._restored_post(entry[1], text, file, config, edit)
+        store = self._post_store(context)
+        digest = integrity(file.src_uri, str(file.abs_src_path), hashlib.sha256(data).hexdigest())
+        fields = store.get(file.src_uri, digest)
+        if fields is not None:
+            post = self._restored_post(fields, text, file, config, edit)
             if post is not None:
+                store.keep(file.src_uri)
                 self.posts_restored += 1
                 return post
         self._validated = None
@@ -618,8 +629,25 @@ class Speedup:
         if validated is not None and validated[1] and validated[0] is getattr(post, "config", None):
             fields = _post_fields(post, text, file, config.site_dir)
             if fields is not None:
-                self.cache.put(key, ["post", fields])
+                store.put(file.src_uri, digest,
+                          {**fields, "tagged": [_tag_paths(fields["meta"]), _tag_paths(fields["config"])]})
         return post
+
+    def _post_store(self, context: str) -> _PostStore:
+        store = self._post_stores.get(context)
+        if store is None:
+            store = self._post_stores[context] = _PostStore(self.cache.dir, context)
+        return store
+
+    def _save_posts(self) -> None:
+        stores, self._post_stores = self._post_stores, {}
+        try:
+            for store in stores.values():
+                store.save()
+            if stores:
+                _PostStore.prune(self.cache.dir, {store.path for store in stores.values()})
+        except OSError as e:
+            log.warning(f"newsbrief: could not save the blog's posts: {e}")
 
     def _heard(self, config, clean: bool) -> None:
         self._validated = (config, clean)
@@ -663,12 +691,18 @@ class Speedup:
         from material.plugins.blog import structure
         from mkdocs.structure import pages
 
+        tagged = fields.pop("tagged", None) if type(fields) is dict else None
         if not _post_fields_ok(fields):
             return None
         try:
-            meta = _untag(fields["meta"])
-            values = {name: _untag_option(value) for name, value in fields["config"].items()}
-        except (KeyError, TypeError, ValueError, AttributeError):  # (not what a post stores)
+            if tagged is None:
+                meta = _untag(fields["meta"])
+                values = {name: _untag_option(value) for name, value in fields["config"].items()}
+            else:  # (fields of its own, decoded for this post: its tagged values untagged in place)
+                meta, values = fields["meta"], fields["config"]
+                _untag_at(meta, tagged[0], _untag)
+                _untag_at(values, tagged[1], _untag_option)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):  # (not what a post stores)
             return None
         Config = structure.PostConfig
         if type(meta) is not dict or list(values) != [name for name, _ in Config._schema]:
@@ -1069,11 +1103,132 @@ def _abs_dest_path(site_dir: str, dest_uri: str) -> str:
     return os.path.normpath(os.path.join(site_dir, dest_uri))
 
 
+_POST_FIELDS = frozenset({"start", "meta", "config", *_POST_URLS, *_POST_STRINGS})
+
+
 def _post_fields_ok(fields) -> bool:
-    return (fields.keys() == {"start", "meta", "config", *_POST_URLS, *_POST_STRINGS}
+    return (fields.keys() == _POST_FIELDS
             and type(fields["start"]) is int and fields["start"] >= 0 and type(fields["meta"]) is dict
             and type(fields["config"]) is dict and all(type(fields[k]) is str for k in _POST_URLS)
             and all(fields[k] is None or type(fields[k]) is str for k in _POST_STRINGS))
+
+
+def _text_of(data: bytes) -> str:
+    """A post file's bytes as Post.__init__ reads them (``open(path, encoding="utf-8-sig")``:
+    the BOM off, universal newlines); raises ValueError where that read does."""
+    text = data.decode("utf-8-sig")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _tag_paths(value, path: tuple = ()) -> list:
+    """Where a _tag'ged (or _tag_option'ed) value has tagged values (dates, Material's
+    DateDict): each one's keys and indexes from the top, outermost tags only."""
+    if type(value) is dict:
+        if len(value) == 1 and next(iter(value)).startswith(_TAG):
+            return [list(path)]
+        return [p for k, v in value.items() for p in _tag_paths(v, (*path, k))]
+    if type(value) is list:
+        return [p for i, v in enumerate(value) for p in _tag_paths(v, (*path, i))]
+    return []
+
+
+def _untag_at(value, paths: list, untag) -> None:
+    """The tagged values at these paths (_tag_paths) untagged in place: the same value as
+    untagging the whole, without walking the rest of it (a brief's meta: ~30 values)."""
+    for path in paths:
+        *parents, last = path  # (an empty path is not one _tag_paths gives: ValueError)
+        node = value
+        for key in parents:
+            node = node[key]
+        node[last] = untag(node[last])
+
+
+POSTS_PREFIX, POSTS_FORMAT = "posts-", 1
+POSTS_KEEP = 6  # stores kept (a context each: two blogs, built and served, and one more)
+
+
+class _PostStore:
+    """The posts Speedup.resolve_post restores under one context (the blog's options, the
+    site, the versions: the file is named by it), one file in the blog cache's folder: a
+    header line (format, context, sha256 of the rest), then a line a post, ``src_uri TAB
+    digest TAB its fields as JSON`` (digest: over its source path and its file's sha256).
+    Read whole on first use, a line decoded only when its post asks (a damaged file is an
+    empty store: every post made again); saved, when this build's posts are not the
+    stored ones, with a restored post's line as read and a made post's new."""
+
+    def __init__(self, directory: Path | None, context: str):
+        self.path = directory / f"{POSTS_PREFIX}{context[:32]}.txt" if directory is not None else None
+        self.context = context
+        self.lines: dict[str, tuple[str, bytes]] = {}  # as stored: src_uri -> (digest, fields' JSON)
+        self.used: dict[str, tuple[str, bytes]] = {}  # this build's, to be saved
+        self.changed = False
+        try:
+            head, _, body = self.path.read_bytes().partition(b"\n") if self.path is not None else (b"", b"", b"")
+            header = orjson.loads(head) if head else None
+            if type(header) is not dict or header.get("format") != POSTS_FORMAT \
+                    or header.get("context") != context or header.get("sha") != hashlib.sha256(body).hexdigest():
+                return
+            lines = {}
+            for line in body.split(b"\n") if body else ():
+                src, digest, fields = line.split(b"\t", 2)
+                lines[src.decode("utf-8")] = (digest.decode("ascii"), fields)
+            self.lines = lines
+        except (OSError, ValueError):  # (orjson's and the splits' errors are ValueErrors)
+            self.lines = {}
+
+    def get(self, src: str, digest: str) -> dict | None:
+        """The stored fields of this post, if stored under this digest."""
+        got = self.lines.get(src)
+        if got is None or got[0] != digest:
+            return None
+        try:
+            fields = orjson.loads(got[1])
+        except ValueError:
+            return None
+        return fields if type(fields) is dict else None
+
+    def keep(self, src: str) -> None:
+        """This post was restored from its line: saved again as it is."""
+        self.used[src] = self.lines[src]
+
+    def put(self, src: str, digest: str, fields: dict) -> None:
+        """A post made by Material: stored if JSON gives its fields back exactly."""
+        if "\t" in src or "\n" in src:
+            return
+        try:
+            body = orjson.dumps(fields)
+        except TypeError:  # (orjson's JSONEncodeError: an integer past 64 bits)
+            return
+        if orjson.loads(body) != fields:  # (orjson writes NaN as null)
+            return
+        self.used[src] = (digest, body)
+        self.changed = True
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        if not self.changed and self.used.keys() == self.lines.keys():
+            with contextlib.suppress(OSError):
+                os.utime(self.path)  # (used: kept by prune)
+            return
+        body = b"\n".join(b"%s\t%s\t%s" % (src.encode("utf-8"), digest.encode("ascii"), fields)
+                          for src, (digest, fields) in self.used.items())
+        head = orjson.dumps({"format": POSTS_FORMAT, "context": self.context,
+                             "sha": hashlib.sha256(body).hexdigest()})
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(self.path, head + b"\n" + body)
+        self.lines, self.changed = dict(self.used), False
+
+    @staticmethod
+    def prune(directory: Path | None, keep: set) -> None:
+        """The stores of other contexts, but the POSTS_KEEP last used, deleted."""
+        if directory is None:
+            return
+        stores = sorted(directory.glob(f"{POSTS_PREFIX}*.txt"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for path in [p for p in stores if p not in keep][max(0, POSTS_KEEP - len(keep)):]:
+            path.unlink(missing_ok=True)
 
 
 def _containers(value, out: set | None = None) -> set:

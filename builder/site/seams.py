@@ -629,6 +629,26 @@ def _check_search_replay(plugin=None) -> None:
                 and isinstance(plugin.search_index.entries, list), "the search plugin has no index")
 
 
+def _check_template_cache() -> None:
+    """site/shell.py's template_cache keys each compiled template by what Jinja's parser and
+    code generator read of the environment (shell._options): the syntax options, the
+    filters' and tests' calling conventions (jinja2.utils._PassArg, private) and the
+    code generator; a Bucket is filled by the cache's load_bytecode. Another Jinja may
+    read more than those: then templates compile the stock way."""
+    jinja2 = import_module("jinja2")
+    bccache = import_module("jinja2.bccache")
+    utils = import_module("jinja2.utils")
+    compiler = import_module("jinja2.compiler")
+    require(jinja2.__version__.split(".")[:2] == ["3", "1"], f"Jinja {jinja2.__version__}, not 3.1")
+    require(callable(getattr(getattr(utils, "_PassArg", None), "from_obj", None)), "jinja2.utils._PassArg changed")
+    require(list(inspect.signature(bccache.BytecodeCache.get_bucket).parameters)
+            == ["self", "environment", "name", "filename", "source"], "BytecodeCache.get_bucket changed")
+    require(list(inspect.signature(bccache.Bucket).parameters) == ["environment", "key", "checksum"],
+            "jinja2.bccache.Bucket changed")
+    _contains(_source(compiler.CodeGenerator._filter_test_common), ("_PassArg.from_obj(func)",),
+              "CodeGenerator._filter_test_common")
+
+
 @dataclass(frozen=True)
 class Seam:
     name: str
@@ -677,6 +697,8 @@ SEAMS = {s.name: s for s in (
          "Material makes a Post for every post", _check_blog_post_restore),
     Seam("search-replay", "Material's search entries of unchanged pages replayed (SearchIndex.entries)",
          "every page is built and indexed under Material's search", _check_search_replay),
+    Seam("template-cache", "Jinja's compiled templates kept between builds (jinja2.bccache, jinja2.utils._PassArg)",
+         "the templates are compiled again each build", _check_template_cache),
 )}
 
 

@@ -218,7 +218,8 @@ real = seams.import_module
 def import_module(name):
     if name in ("mkdocs.commands.build", "material.plugins.blog.plugin",  # page-cache, blog-posts, post-list,
                 "material.plugins.blog.structure.options",  # readtime, blog-dates; blog-post-config
-                "material.plugins.search.plugin"):  # search-replay
+                "material.plugins.search.plugin",  # search-replay
+                "jinja2.compiler"):  # template-cache
         raise ImportError("No module named " + repr(name))
     return real(name)
 seams.import_module = import_module
