@@ -513,14 +513,16 @@ class LinkTrust:
         self.verified.add(key)
 
     def save(self, stored) -> None:
-        """The snapshot and the trusted pages still in the store (``stored(key)``)."""
+        """The snapshot and the trusted pages: those whose links held in this build, and,
+        if no file moved, the others still in the store (``stored(key)``)."""
         if self.path is None or self.now is None:
             return
         if self._snapshot(self._files) != self.now:  # (changed during the build: trust nothing)
             self.now, self.verified, self.unchanged = self._snapshot(self._files), set(), False
         trusted = self.verified | (self.trusted_before if self.unchanged else set())
         data = json.dumps({"format": FORMAT, "options": self.options, "files": self.now,
-                           "trusted": sorted(k for k in trusted if stored(k))}, separators=(",", ":"))
+                           "trusted": sorted(k for k in trusted if k in self.verified or stored(k))},
+                          separators=(",", ":"))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         replace_file(self.path, data.encode("utf-8"))
 
@@ -956,9 +958,26 @@ class Speedup:
         return processor, results, held.records
 
     def replay_links(self, page, calls, config, files) -> list | None:
-        """What each of these links resolves to now; None if resolving one logs (site/freeze.py)."""
-        _, results, records = self._replay(page, calls, config, files)
-        return None if records else results
+        """What each of these links resolves to now; None if resolving one logs (site/freeze.py).
+        Links of this page that LinkTrust trusts resolve as they did: not replayed."""
+        key = None
+        if self.links_trusted:
+            key = integrity("links", page.file.src_uri, json.dumps(calls, separators=(",", ":")))
+            if self.links.trusts(key, files, config):
+                self.links.held(key, files, config)
+                return calls
+        processor, results, records = self._replay(page, calls, config, files)
+        if records:
+            return None
+        if key is not None and results == calls and self._clean(processor, calls):
+            self.links.held(key, files, config)
+        return results
+
+    @staticmethod
+    def _clean(processor, calls) -> bool:
+        """A replay (that logged nothing) whose links LinkTrust may trust: each named a file
+        that is not excluded, or was external or on the page; none absolute."""
+        return not processor.files.doubtful and not any(url.startswith(("/", "\\")) for url, _ in calls)
 
     def _reuse(self, page, entry, config, files, key: str | None = None) -> bool:
         """The stored render if each of its links resolves as recorded: replayed, or for a
@@ -976,8 +995,7 @@ class Speedup:
             processor, results, records = self._replay(page, calls, config, files)
             if any(new != old for (_, new), (_, old) in zip(results, calls, strict=True)):
                 return False
-        if key is not None and self.links_trusted and not records and not processor.files.doubtful \
-                and not any(url.startswith(("/", "\\")) for url, _ in calls):
+        if key is not None and self.links_trusted and not records and self._clean(processor, calls):
             self.links.held(key, files, config)
         for record in records:
             pages.log.handle(record)

@@ -219,3 +219,29 @@ def test_lookups_are_what_files_looks_up(tmp_path):
         assert lookups.get_file_from_path(path) is files.get_file_from_path(path)
         assert lookups.doubtful is (files.get_file_from_path(path) is None)
     assert seams.check("page-links-trusted") is None
+
+
+def test_a_frozen_posts_links_are_trusted_the_same_way(tmp_path):
+    """site/freeze.py replays a post's recorded links (replay_links) before freezing it."""
+    config, docs = _site(tmp_path)
+    cache = tmp_path / "cache"
+    calls = [["../2024/a.md", "../../2024/a/"], ["../2024/b.md#x", "../../2024/b/#x"]]
+
+    def replay(files) -> tuple[list | None, int]:
+        speed = blog_speed.Speedup(config, cache, parts=PARTS)
+        resolved: list[str] = []
+        path_to_url = speed._path_to_url
+        speed._path_to_url = lambda processor, url: resolved.append(url) or path_to_url(processor, url)
+        page = Page(None, files.get_file_from_path("digests/d.md"), config)
+        try:
+            return speed.replay_links(page, calls, config, files), len(resolved)
+        finally:
+            speed._path_to_url = path_to_url
+            speed.close()
+
+    assert replay(_files(config, docs)) == (calls, 2)
+    new = File("2024/c.md", str(docs), config.site_dir, True)
+    assert replay(_files(config, docs, new)) == (calls, 0)  # trusted: a file was added, none moved
+    moved = _files(config, docs, new, b_dest="2024/elsewhere/index.html")
+    assert replay(moved) == ([calls[0], ["../2024/b.md#x", "../../2024/elsewhere/#x"]], 2)
+    assert replay(moved) == ([calls[0], ["../2024/b.md#x", "../../2024/elsewhere/#x"]], 2)  # (not as recorded)
