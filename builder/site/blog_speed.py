@@ -460,9 +460,9 @@ class LinkTrust:
     pages (~1.8 s); a build that removed or moved a file replays every page, as before.
 
     On disk (``LINKS_FILE`` beside the store): each file's URL and exclusion as this build
-    saw them (taken at the first page render, when the files are final; a build whose
-    files change after that trusts nothing more and saves no trusted page) and the keys of
-    the trusted pages that are still in the store."""
+    first saw them (at the first replay: files added later, as MkDocs adds the theme's,
+    change nothing trusted; a build in which one is removed or changed after that trusts
+    nothing more and saves no trusted page) and the keys of the trusted pages."""
 
     def __init__(self, directory: Path | None):
         self.path = directory / LINKS_FILE if directory else None
@@ -473,6 +473,7 @@ class LinkTrust:
         self.options: str | None = None
         self.unchanged = False  # nothing removed or changed since the last build
         self.verified: set[str] = set()  # pages whose links held in this build, replayed or trusted
+        self.moved = False  # a file of the snapshot removed or changed during this build
         self._files = None
         self._size = -1
         if self.path is not None:
@@ -497,15 +498,21 @@ class LinkTrust:
         if self.now is None:
             self._files, self._size = files, len(files.src_uris)
             self.now, self.options = self._snapshot(files), self._options(config)
-            before = self.before
-            self.unchanged = before is not None and self.before_options == self.options and all(
-                self.now.get(src) == value for src, value in before.items())
-        elif files is not self._files or len(files.src_uris) != self._size:
-            self.unchanged = False  # (files added or removed since the snapshot: trust no more)
+            self.unchanged = self.before is not None and self.before_options == self.options \
+                and self._kept(self.before, self.now)
+        elif files is not self._files or len(files.src_uris) != self._size:  # (files added or removed since)
+            self._files, self._size = files, len(files.src_uris)
+            if not self._kept(self.now, self._snapshot(files)):
+                self.unchanged, self.moved = False, True
+
+    @staticmethod
+    def _kept(before: dict, now: dict) -> bool:
+        """No file of ``before`` removed or changed in ``now`` (files added are no change)."""
+        return all(now.get(src) == value for src, value in before.items())
 
     def trusts(self, key: str, files, config) -> bool:
         self._ready(files, config)
-        return self.unchanged and key in self.trusted_before
+        return self.unchanged and not self.moved and key in self.trusted_before
 
     def held(self, key: str, files, config) -> None:
         """This page's links were replayed: each named a file, none logged, all as recorded."""
@@ -517,8 +524,8 @@ class LinkTrust:
         if no file moved, the others still in the store (``stored(key)``)."""
         if self.path is None or self.now is None:
             return
-        if self._snapshot(self._files) != self.now:  # (changed during the build: trust nothing)
-            self.now, self.verified, self.unchanged = self._snapshot(self._files), set(), False
+        if self.moved or not self._kept(self.now, self._snapshot(self._files)):  # (trust nothing)
+            self.verified, self.unchanged = set(), False
         trusted = self.verified | (self.trusted_before if self.unchanged else set())
         data = json.dumps({"format": FORMAT, "options": self.options, "files": self.now,
                            "trusted": sorted(k for k in trusted if k in self.verified or stored(k))},

@@ -204,8 +204,20 @@ def test_files_changed_during_the_build_end_the_trust(tmp_path):
     page.read_source(config)
     key = speed._page_key(page)
     assert speed.links.trusts(key, files, config)
-    files.append(File("2024/c.md", str(docs), config.site_dir, True))
+    files.append(File("2024/c.md", str(docs), config.site_dir, True))  # (as MkDocs adds the theme's)
+    assert speed.links.trusts(key, files, config)
+    files.remove(files.get_file_from_path("img/x.png"))
     assert not speed.links.trusts(key, files, config)
+    files.append(File("img/x.png", str(docs), config.site_dir, True))  # (back: trust lost for the build)
+    assert not speed.links.trusts(key, files, config)
+    speed.close()
+    assert _trusted(cache) == []
+
+    speed = blog_speed.Speedup(config, cache, parts=PARTS)  # (a file moved after the first replay)
+    files = _files(config, docs)
+    speed.links.held(key, files, config)
+    files.get_file_from_path("2024/b.md").dest_uri = "2024/elsewhere/index.html"
+    files.get_file_from_path("2024/b.md").url = "2024/elsewhere/"
     speed.close()
     assert _trusted(cache) == []
 
