@@ -473,6 +473,7 @@ class LinkTrust:
         self.options: str | None = None
         self.unchanged = False  # nothing removed or changed since the last build
         self.verified: set[str] = set()  # pages whose links held in this build, replayed or trusted
+        self.used = 0  # pages (and posts' recorded links) trusted, not replayed, in this build
         self.moved = False  # a file of the snapshot removed or changed during this build
         self._files = None
         self._size = -1
@@ -701,7 +702,7 @@ class Speedup:
         log.info(f"newsbrief: blog cache: {self.cache.hits} reused, {self.cache.misses} rendered, "
                  f"{self.cache.uncacheable} not cacheable; other pages: {self.cache.page_hits} reused, "
                  f"{self.cache.page_misses} rendered; posts: {self.posts_restored} restored, "
-                 f"{self.posts_made} made")
+                 f"{self.posts_made} made; links of {self.links.used} page(s) trusted, not replayed")
 
     # -- posts ---------------------------------------------------------------------
 
@@ -972,6 +973,7 @@ class Speedup:
             key = integrity("links", page.file.src_uri, json.dumps(calls, separators=(",", ":")))
             if self.links.trusts(key, files, config):
                 self.links.held(key, files, config)
+                self.links.used += 1
                 return calls
         processor, results, records = self._replay(page, calls, config, files)
         if records:
@@ -998,6 +1000,7 @@ class Speedup:
             some = [call for call in calls if "#" in call[0]]
             processor, results, records = self._replay(page, some, config, files)
             trusted = not records and not processor.files.doubtful and results == some
+            self.links.used += trusted
         if not trusted:
             processor, results, records = self._replay(page, calls, config, files)
             if any(new != old for (_, new), (_, old) in zip(results, calls, strict=True)):
