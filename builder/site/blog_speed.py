@@ -75,7 +75,7 @@ import re
 import types
 import weakref
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import orjson
 from markdown.treeprocessors import Treeprocessor
@@ -87,6 +87,7 @@ log = logging.getLogger("mkdocs.plugins.newsbrief.blog_speed")
 
 CACHE_SUBDIR = "blog"
 CACHE_FILE = "index.txt"  # the store's index; its log is named there (Cache)
+LINKS_FILE = "links.json"  # the files' URLs as the last build saw them, and whose links held (LinkTrust)
 FORMAT = 6
 # An entry not used by this many writing builds in a row leaves the store; the log is
 # compacted when the bytes no indexed entry refers to exceed this share of those it does
@@ -418,11 +419,131 @@ def _log_name(build: int) -> str:
     return f"entries-{build}.log"
 
 
+class _Lookups:
+    """The build's files as MkDocs' relative-path processor reads them during a replay
+    (``get_file_from_path``, its one use), noting whether a lookup found nothing or an
+    excluded file (``doubtful``: path_to_url then logs, at a level the logger may drop). The
+    lookup is Files.get_file_from_path's (seam "page-links-trusted" pins its source) with
+    the path's normalisation (pathlib, ~40 % of a replayed link) remembered for the build
+    (posix: None where the seam does not hold, and Files looks up)."""
+
+    def __init__(self, files, posix: dict | None):
+        self._files, self._posix, self.doubtful = files, posix, False
+
+    def get_file_from_path(self, path: str):
+        if self._posix is None:
+            file = self._files.get_file_from_path(path)
+        else:
+            posix = self._posix.get(path)
+            if posix is None:
+                posix = self._posix[path] = PurePath(path).as_posix()
+            file = self._files.src_uris.get(posix)
+        if file is None or file.inclusion.is_excluded():
+            self.doubtful = True
+        return file
+
+    def __getattr__(self, name):
+        return getattr(self._files, name)
+
+
+class LinkTrust:
+    """Which reused pages need not replay their links (site/blog_speed.render_page).
+
+    MkDocs' ``path_to_url`` (seam "page-links-trusted" pins its source) makes a link's URL
+    from the page's file, the link validation options and ``use_directory_urls``, and the
+    file its path names: the lookup, then that file's URL and whether it is excluded.
+    Other lookups (guesses) are made only for a link that names no file. So a page whose
+    links each named a file that is not excluded, or were external or same-page links
+    (none absolute: path_to_url logs for those, at a level the logger may drop; none
+    logged), resolves them all alike in a later build in which no file was removed or
+    changed its URL or exclusion, and those options are as they were: a new file changes
+    nothing a lookup that found another one gave. Such a page is "trusted": its links are
+    not replayed (but those with an ``#anchor``, which fill MkDocs' anchor validation). A
+    +1 build at 10k replayed ~82,000 links of the tag pages (~1.4 s) and every frozen
+    post's recorded links (~0.3 s, site/freeze.py: replay_links); a build that removed or
+    moved a file replays every page, as before.
+
+    On disk (``LINKS_FILE`` beside the store): each file's URL and exclusion as this build
+    first saw them (at the first replay: files added later, as MkDocs adds the theme's,
+    change nothing trusted; a build in which one is removed or changed after that trusts
+    nothing more and saves no trusted page) and the keys of the trusted pages."""
+
+    def __init__(self, directory: Path | None):
+        self.path = directory / LINKS_FILE if directory else None
+        self.before: dict | None = None  # the last build's {src_uri: [url, excluded]}
+        self.before_options: str | None = None
+        self.trusted_before: set[str] = set()
+        self.now: dict | None = None
+        self.options: str | None = None
+        self.unchanged = False  # nothing removed or changed since the last build
+        self.verified: set[str] = set()  # pages whose links held in this build, replayed or trusted
+        self.used = 0  # pages (and posts' recorded links) trusted, not replayed, in this build
+        self.moved = False  # a file of the snapshot removed or changed during this build
+        self._files = None
+        self._size = -1
+        if self.path is not None:
+            try:
+                data = json.loads(self.path.read_bytes())
+                if data.get("format") == FORMAT and isinstance(data.get("files"), dict) \
+                        and isinstance(data.get("options"), str) and isinstance(data.get("trusted"), list):
+                    self.before, self.before_options = data["files"], data["options"]
+                    self.trusted_before = set(data["trusted"])
+            except (OSError, ValueError, TypeError, AttributeError):  # (damaged: nothing trusted)
+                self.before = None
+
+    @staticmethod
+    def _snapshot(files) -> dict:
+        return {file.src_uri: [file.url, file.inclusion.is_excluded()] for file in files}
+
+    @staticmethod
+    def _options(config) -> str:
+        return stable_text([dict(config.validation.links.items()), config.use_directory_urls], with_values=True)
+
+    def _ready(self, files, config) -> None:
+        if self.now is None:
+            self._files, self._size = files, len(files.src_uris)
+            self.now, self.options = self._snapshot(files), self._options(config)
+            self.unchanged = self.before is not None and self.before_options == self.options \
+                and self._kept(self.before, self.now)
+        elif files is not self._files or len(files.src_uris) != self._size:  # (files added or removed since)
+            self._files, self._size = files, len(files.src_uris)
+            if not self._kept(self.now, self._snapshot(files)):
+                self.unchanged, self.moved = False, True
+
+    @staticmethod
+    def _kept(before: dict, now: dict) -> bool:
+        """No file of ``before`` removed or changed in ``now`` (files added are no change)."""
+        return all(now.get(src) == value for src, value in before.items())
+
+    def trusts(self, key: str, files, config) -> bool:
+        self._ready(files, config)
+        return self.unchanged and not self.moved and key in self.trusted_before
+
+    def held(self, key: str, files, config) -> None:
+        """This page's links were replayed: each named a file, none logged, all as recorded."""
+        self._ready(files, config)
+        self.verified.add(key)
+
+    def save(self, stored) -> None:
+        """The snapshot and the trusted pages: those whose links held in this build, and,
+        if no file moved, the others still in the store (``stored(key)``)."""
+        if self.path is None or self.now is None:
+            return
+        if self.moved or not self._kept(self.now, self._snapshot(self._files)):  # (trust nothing)
+            self.verified, self.unchanged = set(), False
+        trusted = self.verified | (self.trusted_before if self.unchanged else set())
+        data = json.dumps({"format": FORMAT, "options": self.options, "files": self.now,
+                           "trusted": sorted(k for k in trusted if k in self.verified or stored(k))},
+                          separators=(",", ":"))
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(self.path, data.encode("utf-8"))
+
+
 # -- the seams ---------------------------------------------------------------------------
 
 # Each speed-up and the seam (site/seams.py) its check guards.
 SEAMS = ("blog-excerpts", "blog-posts", "page-render", "blog-readtime", "blog-post-list", "blog-yaml",
-         "blog-post-config", "blog-dates", "blog-post-restore")
+         "blog-post-config", "blog-dates", "blog-post-restore", "page-links-trusted")
 
 
 def check_seams() -> None:
@@ -461,6 +582,9 @@ class Speedup:
         self.digest = config_digest(config)
         self.head_only = not _blog_toc(config)
         self.cache = Cache(cache_dir)
+        self.links = LinkTrust(self.cache.dir)
+        self._posix: dict[str, str] = {}  # a link's path -> as Files looks it up (_Lookups), for the build
+        self.links_trusted = "page-links-trusted" in parts
         self.Excerpt, self.Post, self.Page = Excerpt, Post, pages.Page
         self._excerpt_render = Excerpt.__dict__.get("render")
         self._page_render = pages.Page.__dict__["render"]  # MkDocs' own, whatever is patched below
@@ -577,13 +701,14 @@ class Speedup:
         self.uninstall()
         try:
             self.cache.save()
+            self.links.save(self.cache.index.__contains__)
         except OSError as e:
             log.warning(f"newsbrief: could not save the blog cache: {e}")
         self._save_posts()
         log.info(f"newsbrief: blog cache: {self.cache.hits} reused, {self.cache.misses} rendered, "
                  f"{self.cache.uncacheable} not cacheable; other pages: {self.cache.page_hits} reused, "
                  f"{self.cache.page_misses} rendered; posts: {self.posts_restored} restored, "
-                 f"{self.posts_made} made")
+                 f"{self.posts_made} made; links of {self.links.used} page(s) trusted, not replayed")
 
     # -- posts ---------------------------------------------------------------------
 
@@ -825,7 +950,7 @@ class Speedup:
         post = isinstance(page, self.Post)
         key = self._page_key(page)
         entry = self.cache.get(key)
-        if entry is not None and self._reuse(page, entry, config, files):
+        if entry is not None and self._reuse(page, entry, config, files, key):
             if post:
                 self.cache.hits += 1
             else:
@@ -861,10 +986,12 @@ class Speedup:
         return None if entry is None else entry[4]
 
     def _replay(self, page, calls, config, files):
-        """(the processor, what each link resolves to now, the log records it held)."""
+        """(the processor, what each link resolves to now, the log records it held); the
+        processor's ``files.doubtful``: whether a lookup found nothing or an excluded file."""
         from mkdocs.structure import pages
 
-        processor = pages._RelativePathTreeprocessor(page.file, files, config)
+        lookups = _Lookups(files, self._posix if self.links_trusted else None)
+        processor = pages._RelativePathTreeprocessor(page.file, lookups, config)
         held = _HeldLog()
         pages.log.addFilter(held)
         try:
@@ -874,18 +1001,47 @@ class Speedup:
         return processor, results, held.records
 
     def replay_links(self, page, calls, config, files) -> list | None:
-        """What each of these links resolves to now; None if resolving one logs (site/freeze.py)."""
-        _, results, records = self._replay(page, calls, config, files)
-        return None if records else results
+        """What each of these links resolves to now; None if resolving one logs (site/freeze.py).
+        Links of this page that LinkTrust trusts resolve as they did: not replayed."""
+        key = None
+        if self.links_trusted:
+            key = integrity("links", page.file.src_uri, json.dumps(calls, separators=(",", ":")))
+            if self.links.trusts(key, files, config):
+                self.links.held(key, files, config)
+                self.links.used += 1
+                return calls
+        processor, results, records = self._replay(page, calls, config, files)
+        if records:
+            return None
+        if key is not None and results == calls and self._clean(processor, calls):
+            self.links.held(key, files, config)
+        return results
 
-    def _reuse(self, page, entry, config, files) -> bool:
+    @staticmethod
+    def _clean(processor, calls) -> bool:
+        """A replay (that logged nothing) whose links LinkTrust may trust: each named a file
+        that is not excluded, or was external or on the page; none absolute."""
+        return not processor.files.doubtful and not any(url.startswith(("/", "\\")) for url, _ in calls)
+
+    def _reuse(self, page, entry, config, files, key: str | None = None) -> bool:
+        """The stored render if each of its links resolves as recorded: replayed, or for a
+        page LinkTrust trusts (key: its entry's), only its links with an anchor."""
         from mkdocs.structure import pages
         from mkdocs.structure.toc import get_toc
 
         content, toc_tokens, title, anchors, calls = entry
-        processor, results, records = self._replay(page, calls, config, files)
-        if any(new != old for (_, new), (_, old) in zip(results, calls, strict=True)):
-            return False
+        trusted = key is not None and self.links_trusted and self.links.trusts(key, files, config)
+        if trusted:
+            some = [call for call in calls if "#" in call[0]]
+            processor, results, records = self._replay(page, some, config, files)
+            trusted = not records and not processor.files.doubtful and results == some
+            self.links.used += trusted
+        if not trusted:
+            processor, results, records = self._replay(page, calls, config, files)
+            if any(new != old for (_, new), (_, old) in zip(results, calls, strict=True)):
+                return False
+        if key is not None and self.links_trusted and not records and self._clean(processor, calls):
+            self.links.held(key, files, config)
         for record in records:
             pages.log.handle(record)
         page.content = content

@@ -649,6 +649,24 @@ def _check_template_cache() -> None:
               "CodeGenerator._filter_test_common")
 
 
+# sha256 of the sources of MkDocs' link resolution (site/blog_speed.LinkTrust reasons from
+# what it reads; _Lookups does Files.get_file_from_path's lookup): any change, no trust.
+LINK_RESOLUTION_SHA256 = "68ba8a02dc1730157086c0e96a4946688064d2f9fb4461d811faad4c89e5f189"
+
+
+def _check_page_links_trusted() -> None:
+    """site/blog_speed.py trusts a reused page's links while no file was removed or changed
+    its URL or exclusion (LinkTrust): MkDocs' relative-path processor must be the one it
+    reasoned about, as installed (its sources by hash)."""
+    pages, files = import_module("mkdocs.structure.pages"), import_module("mkdocs.structure.files")
+    Processor = pages._RelativePathTreeprocessor
+    text = "".join(_source(o) for o in (Processor.__init__, Processor.path_to_url, Processor._possible_target_uris,
+                                        Processor._target_uri, files.Files.get_file_from_path,
+                                        files.Files.src_uris.fget))
+    require(hashlib.sha256(text.encode()).hexdigest() == LINK_RESOLUTION_SHA256,
+            "MkDocs' link resolution (path_to_url, Files.get_file_from_path) is not the one checked")
+
+
 @dataclass(frozen=True)
 class Seam:
     name: str
@@ -699,6 +717,8 @@ SEAMS = {s.name: s for s in (
          "every page is built and indexed under Material's search", _check_search_replay),
     Seam("template-cache", "Jinja's compiled templates kept between builds (jinja2.bccache, jinja2.utils._PassArg)",
          "the templates are compiled again each build", _check_template_cache),
+    Seam("page-links-trusted", "reused pages' links not replayed while no file moved (MkDocs' path_to_url)",
+         "every reused page's links are replayed", _check_page_links_trusted),
 )}
 
 
