@@ -3,6 +3,7 @@ edited and one removed dump (each a whole `newsbrief convert` again, cache warm)
 
     python bench/convert.py                 # N = 1000 and 10000
     python bench/convert.py --n 1000 10000 100000 --workers 2
+    python bench/convert.py --n 10000 --workers 2 --stages   # where a cold run's time goes
 
 Each run is a real `newsbrief convert` in a child process (so peak memory is that
 run's own), on a synthetic corpus from bench/corpus.py kept under .bench/.
@@ -106,13 +107,87 @@ def bench(n: int, workers: int | None) -> dict:
             "unchanged_s": warm, "plus": plus, "one_new_pages": written}
 
 
+# The steps a cold `convert` takes in its main process, in order (pipeline.py's names,
+# and the methods of the classes it calls); --stages times each where it is called.
+STAGES = ["discover", "read_model_with", "_convert_files", "body_spans", "learned_chrome", "resolve",
+          "mark_near_duplicates", "normalise_tags", "assign_pages", "assign_names", "render_digests",
+          "render_pages", "link_related", "generated_files", "PostsFolder.sync", "ConvertCache.start_records",
+          "ConvertCache.save", "Batch.start"]
+
+
+def stages_child(args: list[str]) -> None:
+    """Run `newsbrief ARGS` in this process with each of STAGES timed (wall, CPU of this
+    process, CPU of its finished children meanwhile: the pool's workers, the forked
+    renderers); prints one line a call to stderr, then the whole run's."""
+    import functools
+
+    from builder import cli, pipeline
+
+    def cpu() -> tuple[float, float]:
+        own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
+
+    start = time.perf_counter()
+    rows: list[tuple[str, float, float, float, float]] = []
+
+    def timed(owner, name: str, label: str) -> None:
+        fn = getattr(owner, name)
+
+        @functools.wraps(fn)
+        def run(*a, **k):
+            t, (own, kids) = time.perf_counter(), cpu()
+            try:
+                return fn(*a, **k)
+            finally:
+                own2, kids2 = cpu()
+                rows.append((label, t - start, time.perf_counter() - t, own2 - own, kids2 - kids))
+
+        setattr(owner, name, run)
+
+    for stage in STAGES:
+        cls, _, name = stage.rpartition(".")
+        timed(getattr(pipeline, cls) if cls else pipeline, name, stage)
+    try:
+        cli.main(args)
+    finally:
+        own, kids = cpu()
+        print(f"{'stage':28} {'at s':>6} {'wall s':>7} {'CPU s':>6} {'children CPU s':>15}", file=sys.stderr)
+        for label, at, wall, c, k in rows:
+            print(f"{label:28} {at:6.2f} {wall:7.2f} {c:6.2f} {k:15.2f}", file=sys.stderr)
+        print(f"{'the whole run':28} {0:6.2f} {time.perf_counter() - start:7.2f} {own:6.2f} {kids:15.2f}",
+              file=sys.stderr)
+
+
+def stages(n: int, workers: int | None) -> None:
+    """A cold `convert --no-cache` of N dumps (posts folder empty, as bench/build.py's
+    first column), its main process's steps timed (stages_child())."""
+    corpus = generate(n, WORK / f"corpus-{n}")
+    proj = WORK / f"project-{n}"
+    shutil.rmtree(proj, ignore_errors=True)
+    proj.mkdir(parents=True)
+    (proj / "seeds").symlink_to(corpus, target_is_directory=True)
+    extra = ["--workers", str(workers)] if workers else []
+    p = subprocess.run([sys.executable, __file__, "--stages-child", "convert", "-q", "--no-cache", *extra, "seeds"],
+                       cwd=proj, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    print(f"N = {n}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}\n{p.stdout}{p.stderr}", end="")
+    shutil.rmtree(proj)
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--stages-child"]:
+        return stages_child(sys.argv[2:])
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--workers", type=int, help="processes (default: all cores)")
     ap.add_argument("--plus-one", type=Path, metavar="PROJECT",
                     help="only the +1 runs, in this project (a folder whose seeds/ a warm convert has seen)")
+    ap.add_argument("--stages", action="store_true",
+                    help="only a cold run of each N, with the time of each step of its main process")
     a = ap.parse_args()
+    if a.stages:
+        for n in a.n:
+            stages(n, a.workers)
+        return
     if a.plus_one:
         corpus = (a.plus_one / "seeds").resolve()
         for name, (cpu, wall, _) in plus_one(corpus, a.plus_one, len(list(corpus.glob("*.txt"))), []).items():

@@ -42,6 +42,7 @@ import math
 from collections import defaultdict
 from collections.abc import Container
 from dataclasses import dataclass
+from itertools import chain, pairwise
 
 from ..convert.features import ArticleFeatures
 from ..model import Article
@@ -129,9 +130,7 @@ def related_again(articles: list[tuple[str, Article, ArticleFeatures]], memo: Me
     if dirty is None:  # every brief
         pi, pj = _candidates(n, [a.id for _, a, _ in articles], postings, weight, day, key_rank, window,
                              tags_used, 4 * k)
-        cand: list[list[int]] = [[] for _ in range(n)]
-        for i, j in zip(pi.tolist(), pj.tolist(), strict=True):
-            cand[i].append(j)
+        cand = _grouped(n, pi, pj)
         ranked = _ranked(n, pi, pj, articles, postings, weight, day, key_rank)
     else:
         cand, ranked = _again(memo, dirty, n, keys, articles, postings, weight, day, key_rank, window, tags_used, k)
@@ -218,9 +217,7 @@ def _again(memo: Memo, dirty: tuple[set[int], set[int]], n: int, keys: list[str]
     again[list(new_dirty | {to_new[i] for i in old_dirty if to_new[i] >= 0})] = True
     pi, pj = _candidates(n, [a.id for _, a, _ in articles], postings, weight, day, key_rank, window, tags_used,
                          4 * k, again)
-    cand: list[list[int]] = [[] for _ in range(n)]
-    for i, j in zip(pi.tolist(), pj.tolist(), strict=True):
-        cand[i].append(j)
+    cand = _grouped(n, pi, pj)
     for old, i in enumerate(to_new):
         if i >= 0 and not again[i]:
             cand[i] = [to_new[j] for j in memo.cand[old]]
@@ -251,6 +248,69 @@ def _again(memo: Memo, dirty: tuple[set[int], set[int]], n: int, keys: list[str]
     return cand, ranked
 
 
+def _grouped(n: int, owner, other) -> list[list[int]]:
+    """Per brief i < n, the `other` of its rows, in order (`owner` sorted ascending)."""
+    import numpy as np
+
+    bounds = np.searchsorted(owner, np.arange(n + 1)).tolist()
+    others = other.tolist()
+    return [others[a:b] for a, b in pairwise(bounds)]
+
+
+def _distinct(values):
+    """np.unique(values) by sorting: numpy 2's np.unique without an inverse or counts
+    hashes instead, ~15 times slower than a sort for a few hundred thousand int64."""
+    import numpy as np
+
+    values = np.sort(values)
+    if len(values):
+        values = values[np.concatenate(([True], values[1:] != values[:-1]))]
+    return values
+
+
+def _dense_rank(values):
+    """Each value's place among the distinct values (0 for the smallest), and how many
+    distinct values there are: equal values have equal places."""
+    import numpy as np
+
+    distinct = _distinct(values)
+    return np.searchsorted(distinct, values), len(distinct)
+
+
+def _distinct_rows(counts):
+    """np.unique(counts, axis=0, return_inverse=True) for a 2-d array of small
+    non-negative ints (the distinct rows in some order, and each row's index among them):
+    each row read as one int64 (its counts the digits), unless that overflows."""
+    import numpy as np
+
+    top = int(counts.max()) + 1 if counts.size else 1
+    if top ** counts.shape[1] >= 1 << 63:
+        return np.unique(counts, axis=0, return_inverse=True)
+    digits = top ** np.arange(counts.shape[1], dtype=np.int64)
+    codes, inverse = np.unique(counts @ digits, return_inverse=True)
+    return (codes[:, None] // digits) % top, inverse
+
+
+def _order(*columns):
+    """The permutation np.lexsort gives for rows sorted by `columns` (the first the most
+    significant), each (non-negative int array, a bound above its values): adjacent
+    columns packed into one int64 key while their bounds' product fits, so one stable
+    argsort (or a lexsort of fewer keys) does the work of four."""
+    import numpy as np
+
+    keys, key, span = [], None, 1
+    for column, bound in columns:
+        bound = max(int(bound), 1)
+        if key is not None and span * bound < 1 << 63:
+            key, span = key * bound + column, span * bound
+        else:
+            if key is not None:
+                keys.append(key)
+            key, span = column.astype(np.int64), bound
+    keys.append(key)
+    return keys[0].argsort(kind="stable") if len(keys) == 1 else np.lexsort(keys[::-1])
+
+
 def _ids(sets: list, vocabulary: dict[str, int]):
     """Rows of item codes, brief i's row holding its items (`vocabulary`'s codes, new
     items coded as met): (indptr, codes, width) as in a CSR matrix with a 1 where brief i
@@ -258,8 +318,10 @@ def _ids(sets: list, vocabulary: dict[str, int]):
     import numpy as np
 
     lengths = [len(x) for x in sets]
-    cols = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for x in sets for t in x), np.int64,
-                       sum(lengths))
+    items = list(chain.from_iterable(sets))
+    new = [t for t in dict.fromkeys(items) if t not in vocabulary]
+    vocabulary.update(zip(new, range(len(vocabulary), len(vocabulary) + len(new)), strict=True))
+    cols = np.fromiter(map(vocabulary.__getitem__, items), np.int64, len(items))
     indptr = np.zeros(len(sets) + 1, np.int64)
     np.cumsum(lengths, out=indptr[1:])
     return indptr, cols, max(len(vocabulary), 1)
@@ -312,39 +374,42 @@ def _ranked(n: int, pi, pj, articles, postings: dict[str, list[int]], weight: di
     import numpy as np
 
     ranked: list[list[int]] = [[] for _ in range(n)]
-    pairs = np.unique(np.minimum(pi, pj) * n + np.maximum(pi, pj))
+    pairs = _distinct(np.minimum(pi, pj) * n + np.maximum(pi, pj))
     if not len(pairs):
         return ranked
     pi, pj = pairs // n, pairs % n
     # Rows for the briefs in some pair only (a +1 run scores a few hundred pairs).
-    involved = np.unique(np.concatenate((pi, pj)))
-    li, lj = np.searchsorted(involved, pi), np.searchsorted(involved, pj)
-    words = _ids([frozenset(articles[i][2].words) for i in involved.tolist()], {})
+    inside = np.zeros(n, bool)
+    inside[pi] = inside[pj] = True
+    involved = np.flatnonzero(inside)
+    row_of = np.cumsum(inside) - 1
+    li, lj = row_of[pi], row_of[pj]
+    words = _ids([set(articles[i][2].words) for i in involved.tolist()], {})
     sizes = np.diff(words[0])
     rows, _ = _shared(words, li, lj)
     common = np.bincount(rows, minlength=len(pi))
     union = sizes[li] + sizes[lj] - common
     union[union == 0] = 1
     tag_code = {t: c for c, t in enumerate(postings)}
-    tags = _ids([frozenset(articles[i][1].tags) for i in involved.tolist()], tag_code)
+    tags = _ids([set(articles[i][1].tags) for i in involved.tolist()], tag_code)
     values = sorted(set(weight.values()))
     klass = np.array([values.index(weight[t]) for t in tag_code], np.int64)
     rows, cols = _shared(tags, li, lj)
     counts = np.zeros((len(pi), len(values)), np.int64)
     np.add.at(counts, (rows, klass[cols]), 1)
-    distinct, inverse = np.unique(counts, axis=0, return_inverse=True)
+    distinct, inverse = _distinct_rows(counts)
     sums = np.array([math.fsum(v for v, c in zip(values, row, strict=True) for _ in range(c))
                      for row in distinct.tolist()], np.float64)
     score = sums[inverse.ravel()] + (2 * common).astype(np.float64) / union.astype(np.float64)
     keep = score >= THRESHOLD
     pi, pj, score = pi[keep], pj[keep], score[keep]
     days, ranks = np.array(day, np.int64), np.array(key_rank, np.int64)
-    owner, other, neg = np.concatenate((pi, pj)), np.concatenate((pj, pi)), np.concatenate((-score, -score))
-    by = np.lexsort((ranks[other], np.abs(days[owner] - days[other]), neg, owner))
-    owner, other = owner[by].tolist(), other[by].tolist()
-    for i, j in zip(owner, other, strict=True):
-        ranked[i].append(j)
-    return ranked
+    owner, other = np.concatenate((pi, pj)), np.concatenate((pj, pi))
+    place, count = _dense_rank(score)
+    gap = np.abs(days[owner] - days[other])
+    by = _order((owner, n), (count - 1 - np.concatenate((place, place)), count), (gap, gap.max(initial=0) + 1),
+                (ranks[other], n))
+    return _grouped(n, owner[by], other[by])
 
 
 def _candidates(n: int, ids: list[str], postings: dict[str, list[int]], weight: dict[str, float], day: list[int],
@@ -371,13 +436,13 @@ def _candidates(n: int, ids: list[str], postings: dict[str, list[int]], weight: 
     # Each brief's first `tags_used` tags in that order: its segments, briefs in order.
     by = np.lexsort((tag, flat))
     seg_i, seg_tag, seg_at, seg_first = flat[by], tag[by], at[by], first[by]
-    rank = np.arange(len(seg_i)) - np.searchsorted(seg_i, seg_i, side="left")
+    rank = np.arange(len(seg_i)) - np.searchsorted(seg_i, seg_i, side="left")  # the tag's place among i's
     use = rank < tags_used
     if only is not None:
         use &= only[seg_i]
     if not use.any():
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    seg_i, seg_tag, seg_at, seg_first = seg_i[use], seg_tag[use], seg_at[use], seg_first[use]
+    seg_i, seg_tag, seg_at, seg_first, seg_rank = seg_i[use], seg_tag[use], seg_at[use], seg_first[use], rank[use]
     seg_lo = seg_first + np.maximum(0, seg_at - window)
     seg_hi = seg_first + np.minimum(size[seg_tag], seg_at + window + 1)
     seg_w = np.array([weight[t] for t in shared], np.float64)[seg_tag]
@@ -387,17 +452,27 @@ def _candidates(n: int, ids: list[str], postings: dict[str, list[int]], weight: 
     rows = np.arange(ends[-1], dtype=np.int64) + np.repeat(lo - (ends - lengths), lengths)
     js = flat[rows]
     ii = np.repeat(seg_i, lengths)
-    ww = np.repeat(seg_w, lengths)
     codes: dict[str, int] = {}
     id_code = np.array([codes.setdefault(x, len(codes)) for x in ids], np.int64)
-    keep = id_code[js] != id_code[ii]
-    js, ii, ww = js[keep], ii[keep], ww[keep]
-    pair_keys, inverse = np.unique(ii * n + js, return_inverse=True)
-    # Sums in row order, i's tags in the same order every time: the same floats.
-    total = np.bincount(inverse.ravel(), weights=ww, minlength=len(pair_keys))
+    # Each window member as (pair, the tag's place among i's) in one int64, sorted: a
+    # pair's rows together, its tags in i's order (a value sort, no argsort).
+    found = (ii * n + js) * tags_used + np.repeat(seg_rank, lengths)
+    found = found[id_code[js] != id_code[ii]]
+    found.sort()
+    pair, slot = found // tags_used, found % tags_used
+    weights = np.zeros(n * tags_used, np.float64)
+    weights[seg_i * tags_used + seg_rank] = seg_w
+    starts = np.concatenate(([True], pair[1:] != pair[:-1])) if len(pair) else np.zeros(0, bool)
+    pair_keys = pair[starts]
+    # Sums in i's tags' order, the same order every time: the same floats.
+    total = np.bincount(np.cumsum(starts) - 1, weights=weights[(pair // n) * tags_used + slot],
+                        minlength=len(pair_keys))
     pi, pj = pair_keys // n, pair_keys % n
     days, ranks = np.array(day, np.int64), np.array(key_rank, np.int64)
-    by = np.lexsort((ranks[pj], np.abs(days[pi] - days[pj]), -total, pi))  # by brief, most weight, nearest, key
+    place, count = _dense_rank(total)
+    gap = np.abs(days[pi] - days[pj])
+    # by brief, most weight, nearest, key
+    by = _order((pi, n), (count - 1 - place, count), (gap, gap.max(initial=0) + 1), (ranks[pj], n))
     pi, pj = pi[by], pj[by]
     group_start = np.searchsorted(pi, pi, side="left")
     top = (np.arange(len(pi)) - group_start) < best
