@@ -280,22 +280,26 @@ class EarlyIndexes:
                 self._shard_of[p] = n
         self._last: str | None = None
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="newsbrief-pagefind")
+        self._lock = threading.Lock()  # (pages written by the second core are told from a thread)
         self.started = 0
 
     def written(self, page) -> None:
         last, self._last = self._last, page.file.dest_uri
         if last is not None:
-            self._done(last)
+            self.done(last)
 
-    def _done(self, dest: str) -> None:
-        n = self._shard_of.pop(dest, None)
-        if n is None:
-            return
-        pending = self.pending[n]
-        pending.discard(dest)
-        if not pending:
+    def done(self, dest: str) -> None:
+        """The page at ``dest`` is on disk (twice is harmless)."""
+        with self._lock:
+            n = self._shard_of.pop(dest, None)
+            if n is None:
+                return
+            pending = self.pending[n]
+            pending.discard(dest)
+            if pending:
+                return
             name, folders = self.groups[n]
-            self._pool.submit(self._index, name, folders)
+        self._pool.submit(self._index, name, folders)
 
     def _index(self, name: str, folders: list[str]) -> None:
         self.started += 1
@@ -383,6 +387,7 @@ class SecondCore:
         self.ahead: RenderAhead | None = None
         self.indexes: EarlyIndexes | None = None
         self.sources: Sources | None = None
+        self.split_build: SplitBuild | None = None
         self._pagefind = (pagefind, max_pages, cache_dir)
         self.collector = Collector()  # (before the fork: the copy collects likewise)
         self._speedup = speedup  # (renders let go of once their pages are read)
@@ -429,8 +434,27 @@ class SecondCore:
         if self.indexes is not None:
             self.indexes.written(page)
 
+    def split(self, config, *, page_cache=None, drawers=None, reuse=None, freezer=None, replay=None) -> None:
+        """The page loop on both cores (``SplitBuild``), from the newsbrief plugin's ``on_env``
+        once everything a page's build uses is made. Not when posts are frozen (the few
+        pages built are not worth a fork), nor without a second core or ``fork``."""
+        if freezer is not None and (freezer.frozen or freezer.frozen_lists or freezer.pending):
+            return
+        if self.split_build is not None or not hasattr(os, "fork") or _cores() < 2:
+            return
+        plugin = config.plugins.get("material/search") or config.plugins.get("search")
+        index = getattr(plugin, "search_index", None) if getattr(getattr(plugin, "config", None), "enabled",
+                                                                 False) else None
+        self.split_build = SplitBuild(self, page_cache=page_cache, drawers=drawers, reuse=reuse, freezer=freezer,
+                                      replay=replay, search_index=index)
+
     def close(self) -> None:
         self.collector.close()
+        split, self.split_build = self.split_build, None
+        if split is not None:
+            split.close()
+            if split.received:
+                log.info(f"newsbrief: second core: {split.received} page(s) built by the second process")
         if self.ahead is not None:
             self.ahead.stop()
         indexes, self.indexes = self.indexes, None
@@ -440,3 +464,281 @@ class SecondCore:
             log.info(f"newsbrief: second core: {self.ahead.received if self.ahead else 0} page(s) read ahead, "
                      f"{indexes.started if indexes else 0} search index(es) begun while pages were written")
         self.ahead = None
+
+
+# -- 3. the pages' templates on both cores ------------------------------------------------
+
+
+# Fewer pages than this to build, and the templates are not shared: forking the build
+# (~1 GB at 10k) costs more than a few pages' templates (~2-10 ms each) can save.
+MIN_SPLIT = 200
+# A copy that has sent nothing for this long is taken as stuck: ended, its pages built here.
+STALL_S = 300.0
+_RANGE = struct.Struct("<qq")
+
+
+class SplitBuild:
+    """The page loop on both cores (``SecondCore.split``). MkDocs builds pages one after
+    another (``_build_page``: context, every plugin's ``on_page_context``, the template,
+    ``on_post_page``, the write). At the loop's first page the build forks: the copy builds
+    pages from the last one back, the build from the first on, each claiming a page before
+    building it (under a lock: the build takes page i while i is below the lowest page the
+    copy has claimed, the copy takes page j while j is not below the next page of the
+    build), so they meet and no page is built twice. The copy writes its pages into the
+    site as MkDocs would and sends back, for each, what a built page leaves in the build's
+    process for the rest of it: the log records it emitted, Material's search entries it
+    added (in the order of pages, as the loop would have added them), its freeze-record
+    entry (site/freeze.py's ``built``) and page-cache key; and once done, the page cache's
+    used keys and counts, the drawer scripts used and learned (site/shell.py), the pages
+    site_reuse.py linked. When the build's loop reaches the copy's first page it waits for
+    the copy to end, then puts each of the copy's pages' results in place in the loop's
+    order; a page the copy did not report (an error there, a copy killed or stuck) is
+    built here, its file removed first (it may be a half-written file, or a link into the
+    previous site that a write would go through). Each page's Pagefind index is begun as
+    soon as the copy reports its pages written. A page is a function of its own context:
+    nothing a page's build leaves is read by another page's template
+    (tests/site/test_cold9_split.py builds sites both ways and compares every file)."""
+
+    def __init__(self, second: SecondCore, *, page_cache=None, drawers=None, reuse=None, freezer=None,
+                 replay=None, search_index=None):
+        from mkdocs.commands import build
+
+        self.second = second
+        self.page_cache, self.drawers, self.reuse = page_cache, drawers, reuse
+        self.freezer, self.replay, self.search_index = freezer, replay, search_index
+        self.pid = 0
+        self.received = 0  # pages the copy built
+        self.state = "new"  # new -> split (forked) or off; done once the copy has ended
+        self._module, self._original = build, build._build_page
+        self._results: dict[int, tuple] = {}
+        self._final: tuple | None = None
+        self._done = threading.Event()
+        self._seen = time.monotonic()
+        split = self
+
+        def _build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):
+            return split.build_page(page, config, doc_files, nav, env, dirty, excluded)
+
+        _build_page.__wrapped__ = self._original
+        self._installed = _build_page
+        build._build_page = _build_page
+
+    # -- the build's side
+
+    def build_page(self, page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
+        if self.state == "new":
+            self._start(config, doc_files, nav, env, dirty)
+        i = self._index.get(page.file.src_uri, -1) if self.state in ("split", "done") else -1
+        if i < 0 or self._claim(i):
+            return self._original(page, config, doc_files, nav, env, dirty, excluded)
+        self._wait()
+        result = self._results.pop(i, None)
+        if result is None:  # not built there: built here, over whatever the copy left
+            with contextlib.suppress(OSError):
+                os.unlink(page.file.abs_dest_path)
+            return self._original(page, config, doc_files, nav, env, dirty, excluded)
+        self._apply(page, result)
+
+    def _start(self, config, doc_files, nav, env, dirty) -> None:
+        self.state = "off"
+        self._pages = list(doc_files)
+        if len(self._pages) < MIN_SPLIT:
+            return
+        import multiprocessing
+
+        self._index = {f.src_uri: i for i, f in enumerate(self._pages)}
+        self._lock = multiprocessing.Lock()
+        self._range = mmap.mmap(-1, _RANGE.size)  # [the build's next page, the copy's lowest claimed]
+        self._range[:] = _RANGE.pack(0, len(self._pages))
+        used = set(self.page_cache.used) if self.page_cache is not None else set()
+        known = set(self.drawers.known) if self.drawers is not None else set()
+        try:
+            rfd, wfd = os.pipe()
+            self.pid = os.fork()
+        except OSError as e:
+            log.debug(f"newsbrief: templates on one core ({e})")
+            return
+        if self.pid == 0:  # the copy: never returns
+            os.close(rfd)
+            self._child(config, nav, env, dirty, wfd, used, known)
+        os.close(wfd)
+        self._rfd = rfd
+        self.state = "split"
+        self._thread = threading.Thread(target=self._receive, name="newsbrief-split", daemon=True)
+        self._thread.start()
+
+    def _claim(self, i: int) -> bool:
+        """The build takes page i (True) unless the copy has claimed it."""
+        with self._lock:
+            lo, hi = _RANGE.unpack(self._range[:])
+            if i < hi:
+                self._range[:] = _RANGE.pack(max(lo, i + 1), hi)
+                return True
+        return False
+
+    def _receive(self) -> None:
+        indexes = self.second.indexes
+        try:
+            while (head := _read_exactly(self._rfd, _HEADER.size)) is not None:
+                body = _read_exactly(self._rfd, _HEADER.unpack(head)[0])
+                if body is None:
+                    break
+                self._seen = time.monotonic()
+                kind, *rest = pickle.loads(body)
+                if kind == "page":
+                    i, dest, result = rest
+                    self._results[i] = result
+                    if indexes is not None:  # (on disk: its index may be begun)
+                        indexes.done(dest)
+                elif kind == "done":
+                    self._final = rest[0]
+        except (OSError, ValueError, pickle.UnpicklingError, EOFError):
+            pass
+        finally:
+            self._done.set()
+
+    def _wait(self) -> None:
+        """The copy ended (or taken as stuck and ended); its final state merged, once."""
+        if self.state != "split":
+            return
+        while not self._done.wait(5.0):
+            if time.monotonic() - self._seen > STALL_S:
+                log.warning("newsbrief: second core: the page builder sent nothing for "
+                            f"{STALL_S:.0f}s; its pages are built here")
+                break
+        self._end_child()
+        final, self._final = self._final, None
+        if final is None:  # (no final state: nothing it sent is trusted but the pages' files)
+            self._results.clear()
+        else:
+            self._merge(final)
+        self.state = "done"
+
+    def _end_child(self) -> None:
+        pid, self.pid = self.pid, 0
+        if pid <= 0:
+            return
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)  # (already gone after its final message)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+        self._thread.join()
+        os.close(self._rfd)
+
+    def _merge(self, final: tuple) -> None:
+        used, counts, drawers_used, drawers_known, linked, reuse_counts = final
+        if self.page_cache is not None:
+            self.page_cache.used.update(used)
+            for name, n in counts.items():
+                setattr(self.page_cache, name, getattr(self.page_cache, name) + n)
+        if self.drawers is not None:
+            self.drawers.used.update(drawers_used)
+            for key, js in drawers_known.items():
+                self.drawers.known.setdefault(key, js)
+        if self.reuse is not None:
+            self.reuse._linked.update(linked)
+            self.reuse._dirs.update(os.path.dirname(p) for p in linked)
+            self.reuse.linked += reuse_counts[0]
+            self.reuse.written += reuse_counts[1]
+
+    def _apply(self, page, result: tuple) -> None:
+        """Where the loop would have built the copy's page: what that leaves, in order."""
+        records, entries, built, key = result
+        for record in records:
+            logging.getLogger(record.name).handle(record)
+        if entries is not None and self.search_index is not None:
+            self.search_index.entries.extend(entries)
+            if self.replay is not None:
+                self.replay.made[page.file.src_uri] = entries
+        if built is not None and self.freezer is not None:
+            self.freezer.built[page.file.src_uri] = built
+        if key is not None and self.page_cache is not None:
+            self.page_cache.keys[page.file.src_uri] = key
+        self.received += 1
+        page.active = False
+        self.second.written(page)  # (the collector's tick; the HTML let go of)
+
+    def close(self) -> None:
+        if self.pid > 0:
+            self._end_child()
+        if self._module._build_page is self._installed:
+            self._module._build_page = self._original
+
+    # -- the copy's side
+
+    def _child(self, config, nav, env, dirty, wfd: int, used_before: set, known_before: set) -> None:
+        code = 0
+        try:
+            if sys.platform.startswith("linux"):  # die with the build
+                import ctypes
+
+                ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            self.second.indexes = None  # (Pagefind is the build's: it is told of each page)
+            records: list = []
+
+            def handle(logger, record) -> None:  # every record, handled by the build in order
+                record.msg, record.args = record.getMessage(), None
+                if record.exc_info:
+                    record.exc_text = logging.Formatter().formatException(record.exc_info)
+                    record.exc_info = None
+                records.append(record)
+
+            logging.Logger.handle = handle
+            cache = self.page_cache
+            if cache is not None:  # (the writer thread is the build's: not in this process)
+                cache._writer = ThreadPoolExecutor(1, thread_name_prefix="newsbrief-pages")
+                cache._room = threading.BoundedSemaphore(64)
+                counts_before = {name: getattr(cache, name) for name in _CACHE_COUNTS}
+            reuse_before = (self.reuse.linked, self.reuse.written, set(self.reuse._linked)) \
+                if self.reuse is not None else None
+
+            def send(message) -> None:
+                data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+                os.write(wfd, _HEADER.pack(len(data)))
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(wfd, view):]
+
+            index = self.search_index
+            for j in reversed(range(len(self._pages))):
+                with self._lock:
+                    lo, _ = _RANGE.unpack(self._range[:])
+                    if j < lo:
+                        break
+                    self._range[:] = _RANGE.pack(lo, j)
+                file = self._pages[j]
+                page = file.page
+                start = len(index.entries) if index is not None else 0
+                records.clear()
+                try:
+                    self._original(page, config, self._pages, nav, env, dirty, file.inclusion.is_excluded())
+                except Exception:  # the build builds it itself, and reports
+                    break
+                src = file.src_uri
+                send(("page", j, file.dest_uri, (
+                    list(records), index.entries[start:] if index is not None else None,
+                    self.freezer.built.get(src) if self.freezer is not None else None,
+                    cache.keys.get(src) if cache is not None else None)))
+            final_counts, linked, reuse_counts = {}, [], (0, 0)
+            if cache is not None:
+                cache._writer.shutdown(wait=True)  # every page stored
+                final_counts = {name: getattr(cache, name) - counts_before[name] for name in _CACHE_COUNTS}
+            if reuse_before is not None:
+                linked = sorted(self.reuse._linked - reuse_before[2])
+                reuse_counts = (self.reuse.linked - reuse_before[0], self.reuse.written - reuse_before[1])
+            drawers = self.drawers
+            send(("done", (
+                sorted(cache.used - used_before) if cache is not None else [], final_counts,
+                sorted(drawers.used) if drawers is not None else [],
+                {k: v for k, v in drawers.known.items() if k not in known_before} if drawers is not None else {},
+                linked, reuse_counts)))
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+
+
+_CACHE_COUNTS = ("hits", "misses", "uncacheable", "discarded", "other_hits", "other_misses")

@@ -1,0 +1,109 @@
+"""builder/site/second_core.py's SplitBuild (issue #15 item 4): the page loop on both
+cores changes nothing in the site. A small copy of the project is built cold with
+``cold_speed`` off and on (the split made to run at this size: MIN_SPLIT = 1), under
+Material's search (its one index gathers every page's entries, in the order of pages) and
+under Pagefind (indexes begun as the copy reports its pages), and every file compared
+byte for byte; then with the copy failing on its fifth page (that page and those below it
+are built by the build) and killed mid-way (every page it did not report is built by the
+build, over the files it left).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_cold_build_speed import _files, _project
+
+PAGEFIND = "\n      search: pagefind\n      search_shard_size: 12"
+
+# The build, with the split on at this size; FAIL: in the copy only, what a page does.
+_RUN = """
+import os, sys
+import builder.site.second_core as sc
+sc.MIN_SPLIT = 1
+import mkdocs.commands.build as b
+fail, parent = int(os.environ.get("SPLIT_FAIL", "0")), os.getpid()
+original, built = b._build_page, []
+def _build_page(page, *args, **kwargs):
+    if os.getpid() != parent:
+        built.append(page)
+        if len(built) == fail:
+            if os.environ.get("SPLIT_HOW") == "exit":
+                os._exit(3)
+            raise RuntimeError("a page the copy cannot build")
+    return original(page, *args, **kwargs)
+_build_page.__wrapped__ = original  # (the seams read MkDocs' source through it)
+b._build_page = _build_page
+from mkdocs.__main__ import cli
+sys.argv = ["mkdocs", "build", "--strict", "-d", "site"]
+cli()
+"""
+
+
+def _build(root: Path, **env_extra) -> str:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env_extra)
+    env.pop("NEWSBRIEF_STRICT", None)
+    p = subprocess.run([sys.executable, "-c", _RUN], cwd=root, env=env, capture_output=True, text=True,
+                       timeout=900)
+    assert p.returncode == 0, p.stdout + p.stderr
+    return p.stdout + p.stderr
+
+
+def _shared(log: str) -> int:
+    m = re.search(r"second core: (\d+) page\(s\) built by the second process", log)
+    return int(m.group(1)) if m else 0
+
+
+def _compare(a: Path, b: Path) -> None:
+    x, y = _files(a), _files(b)
+    assert x.keys() == y.keys()
+    differ = [k for k in x if x[k] != y[k]]
+    assert not differ, f"{len(differ)} file(s) differ, e.g. {differ[:5]}"
+
+
+@pytest.fixture(scope="module")
+def material(tmp_path_factory):
+    base = tmp_path_factory.mktemp("split")
+    off = _project(base / "off", "\n      cold_speed: false")
+    on = _project(base / "on", "")
+    return off, on, _build(off), _build(on)
+
+
+def test_same_site_with_the_pages_built_on_two_cores_material_search(material):
+    off, on, off_log, on_log = material
+    assert (on / "site" / "search" / "search_index.json").is_file()
+    _compare(off / "site", on / "site")
+    assert _shared(off_log) == 0
+    pages = sum(1 for _ in (on / "site").rglob("index.html"))
+    assert 0 < _shared(on_log) < pages  # both processes built pages
+    # (the page cache's log line counts the copy's pages too)
+    counts = [int(n) for n in re.search(r"page cache: (\d+) reused, (\d+) rendered", on_log).groups()]
+    assert sum(counts) >= pages - 5
+
+
+def test_same_site_with_pagefind(tmp_path_factory, material):
+    off_material = material[0]
+    base = tmp_path_factory.mktemp("splitpf")
+    off = _project(base / "off", PAGEFIND + "\n      cold_speed: false")
+    on = _project(base / "on", PAGEFIND)
+    off_log, on_log = _build(off), _build(on)
+    assert (on / "site" / "pagefind").is_dir() and off_material.is_dir()
+    _compare(off / "site", on / "site")
+    assert _shared(on_log) > 0 and _shared(off_log) == 0
+
+
+@pytest.mark.parametrize("how", ["raise", "exit"])
+def test_a_page_the_copy_cannot_build_is_built_by_the_build(material, tmp_path, how):
+    off, _on, _off_log, _on_log = material
+    proj = _project(tmp_path / "p", "")
+    log = _build(proj, SPLIT_FAIL="5", SPLIT_HOW=how)  # the copy's fifth page
+    _compare(off / "site", proj / "site")
+    if how == "raise":  # the four pages it built before are used; that one is built here
+        assert _shared(log) == 4
+    else:  # killed before its final message: nothing of it is trusted, every page built here
+        assert _shared(log) == 0
