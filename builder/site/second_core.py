@@ -453,8 +453,8 @@ class SecondCore:
         split, self.split_build = self.split_build, None
         if split is not None:
             split.close()
-            if split.received:
-                log.info(f"newsbrief: second core: {split.received} page(s) built by the second process")
+            if split.state == "done":
+                log.info(split.summary())
         if self.ahead is not None:
             self.ahead.stop()
         indexes, self.indexes = self.indexes, None
@@ -508,6 +508,10 @@ class SplitBuild:
         self.freezer, self.replay, self.search_index = freezer, replay, search_index
         self.pid = 0
         self.received = 0  # pages the copy built
+        self.built_here = 0  # pages of the split loop the build built
+        self.waited = 0.0  # seconds the build waited for the copy
+        self.copy_cpu = 0.0  # the copy's CPU seconds
+        self._times: list = [None, None]  # (wall, this thread's CPU) at the loop's start, after its last page
         self.state = "new"  # new -> split (forked) or off; done once the copy has ended
         self._module, self._original = build, build._build_page
         self._results: dict[int, tuple] = {}
@@ -529,15 +533,20 @@ class SplitBuild:
         if self.state == "new":
             self._start(config, doc_files, nav, env, dirty)
         i = self._index.get(page.file.src_uri, -1) if self.state in ("split", "done") else -1
-        if i < 0 or self._claim(i):
-            return self._original(page, config, doc_files, nav, env, dirty, excluded)
-        self._wait()
-        result = self._results.pop(i, None)
-        if result is None:  # not built there: built here, over whatever the copy left
-            with contextlib.suppress(OSError):
-                os.unlink(page.file.abs_dest_path)
-            return self._original(page, config, doc_files, nav, env, dirty, excluded)
-        self._apply(page, result)
+        try:
+            if i < 0 or self._claim(i):
+                self.built_here += i >= 0
+                return self._original(page, config, doc_files, nav, env, dirty, excluded)
+            self._wait()
+            result = self._results.pop(i, None)
+            if result is None:  # not built there: built here, over whatever the copy left
+                with contextlib.suppress(OSError):
+                    os.unlink(page.file.abs_dest_path)
+                self.built_here += 1
+                return self._original(page, config, doc_files, nav, env, dirty, excluded)
+            self._apply(page, result)
+        finally:
+            self._times[1] = (time.perf_counter(), time.thread_time())
 
     def _start(self, config, doc_files, nav, env, dirty) -> None:
         self.state = "off"
@@ -546,6 +555,7 @@ class SplitBuild:
             return
         import multiprocessing
 
+        self._times[0] = (time.perf_counter(), time.thread_time())
         self._index = {f.src_uri: i for i, f in enumerate(self._pages)}
         self._lock = multiprocessing.Lock()
         self._range = mmap.mmap(-1, _RANGE.size)  # [the build's next page, the copy's lowest claimed]
@@ -601,6 +611,7 @@ class SplitBuild:
         """The copy ended (or taken as stuck and ended); its final state merged, once."""
         if self.state != "split":
             return
+        started = time.perf_counter()
         while not self._done.wait(5.0):
             if time.monotonic() - self._seen > STALL_S:
                 log.warning("newsbrief: second core: the page builder sent nothing for "
@@ -613,6 +624,7 @@ class SplitBuild:
         else:
             self._merge(final)
         self.state = "done"
+        self.waited = time.perf_counter() - started
 
     def _end_child(self) -> None:
         pid, self.pid = self.pid, 0
@@ -626,7 +638,7 @@ class SplitBuild:
         os.close(self._rfd)
 
     def _merge(self, final: tuple) -> None:
-        used, counts, drawers_used, drawers_known, linked, reuse_counts = final
+        used, counts, drawers_used, drawers_known, linked, reuse_counts, self.copy_cpu = final
         if self.page_cache is not None:
             self.page_cache.used.update(used)
             for name, n in counts.items():
@@ -663,6 +675,12 @@ class SplitBuild:
             self._end_child()
         if self._module._build_page is self._installed:
             self._module._build_page = self._original
+
+    def summary(self) -> str:
+        (wall0, cpu0), (wall1, cpu1) = self._times
+        return (f"newsbrief: second core: the page loop: {self.built_here} page(s) built here "
+                f"({wall1 - wall0:.2f}s, {cpu1 - cpu0:.2f}s of CPU, {self.waited:.2f}s waiting), "
+                f"{self.received} in the second process ({self.copy_cpu:.2f}s of CPU)")
 
     # -- the copy's side
 
@@ -734,7 +752,7 @@ class SplitBuild:
                 sorted(cache.used - used_before) if cache is not None else [], final_counts,
                 sorted(drawers.used) if drawers is not None else [],
                 {k: v for k, v in drawers.known.items() if k not in known_before} if drawers is not None else {},
-                linked, reuse_counts)))
+                linked, reuse_counts, sum(os.times()[:2]))))
         except BaseException:
             code = 1
         finally:

@@ -55,7 +55,7 @@ def _build(root: Path, **env_extra) -> str:
 
 
 def _shared(log: str) -> int:
-    m = re.search(r"second core: (\d+) page\(s\) built by the second process", log)
+    m = re.search(r"second core: the page loop: .*, (\d+) in the second process", log)
     return int(m.group(1)) if m else 0
 
 
