@@ -391,6 +391,7 @@ class SecondCore:
         self._pagefind = (pagefind, max_pages, cache_dir)
         self.collector = Collector()  # (before the fork: the copy collects likewise)
         self._speedup = speedup  # (renders let go of once their pages are read)
+        self._blog = speedup.cache if speedup is not None else None  # (the split's excerpt renders)
         self._read: list = []  # pages reached whose renders are not let go of yet
         if speedup is not None and hasattr(os, "fork") and _cores() >= 2:
             started = time.perf_counter()
@@ -446,7 +447,7 @@ class SecondCore:
         index = getattr(plugin, "search_index", None) if getattr(getattr(plugin, "config", None), "enabled",
                                                                  False) else None
         self.split_build = SplitBuild(self, page_cache=page_cache, drawers=drawers, reuse=reuse, freezer=freezer,
-                                      replay=replay, search_index=index)
+                                      replay=replay, search_index=index, blog=self._blog)
 
     def close(self) -> None:
         self.collector.close()
@@ -500,12 +501,13 @@ class SplitBuild:
     (tests/site/test_cold9_split.py builds sites both ways and compares every file)."""
 
     def __init__(self, second: SecondCore, *, page_cache=None, drawers=None, reuse=None, freezer=None,
-                 replay=None, search_index=None):
+                 replay=None, search_index=None, blog=None):
         from mkdocs.commands import build
 
         self.second = second
         self.page_cache, self.drawers, self.reuse = page_cache, drawers, reuse
         self.freezer, self.replay, self.search_index = freezer, replay, search_index
+        self.blog = blog  # site/blog_speed.Cache: list pages' excerpts are rendered in the loop
         self.pid = 0
         self.received = 0  # pages the copy built
         self.built_here = 0  # pages of the split loop the build built
@@ -638,7 +640,11 @@ class SplitBuild:
         os.close(self._rfd)
 
     def _merge(self, final: tuple) -> None:
-        used, counts, drawers_used, drawers_known, linked, reuse_counts, self.copy_cpu = final
+        used, counts, drawers_used, drawers_known, linked, reuse_counts, self.copy_cpu, blog_read, blog_counts = final
+        if self.blog is not None:
+            self.blog.read.update(k for k in blog_read if k in self.blog.index)
+            for name, n in blog_counts.items():
+                setattr(self.blog, name, getattr(self.blog, name) + n)
         if self.page_cache is not None:
             self.page_cache.used.update(used)
             for name, n in counts.items():
@@ -655,7 +661,10 @@ class SplitBuild:
 
     def _apply(self, page, result: tuple) -> None:
         """Where the loop would have built the copy's page: what that leaves, in order."""
-        records, entries, built, key = result
+        records, entries, built, key, renders = result
+        for k, entry in renders:  # (an entry the build has made itself meanwhile is kept)
+            if self.blog.new.get(k) is None:
+                self.blog.put(k, entry)
         for record in records:
             logging.getLogger(record.name).handle(record)
         if entries is not None and self.search_index is not None:
@@ -712,6 +721,17 @@ class SplitBuild:
                 counts_before = {name: getattr(cache, name) for name in _CACHE_COUNTS}
             reuse_before = (self.reuse.linked, self.reuse.written, set(self.reuse._linked)) \
                 if self.reuse is not None else None
+            blog, renders = self.blog, []
+            if blog is not None:  # (what the loop puts in the blog cache goes to the build's)
+                blog_before = {name: getattr(blog, name) for name in _BLOG_COUNTS}
+                read_before = set(blog.read)
+                put = blog.put
+
+                def put_too(key, entry) -> None:
+                    renders.append((key, entry))
+                    put(key, entry)
+
+                blog.put = put_too
 
             def send(message) -> None:
                 data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
@@ -731,6 +751,7 @@ class SplitBuild:
                 page = file.page
                 start = len(index.entries) if index is not None else 0
                 records.clear()
+                renders.clear()
                 try:
                     self._original(page, config, self._pages, nav, env, dirty, file.inclusion.is_excluded())
                 except Exception:  # the build builds it itself, and reports
@@ -739,7 +760,7 @@ class SplitBuild:
                 send(("page", j, file.dest_uri, (
                     list(records), index.entries[start:] if index is not None else None,
                     self.freezer.built.get(src) if self.freezer is not None else None,
-                    cache.keys.get(src) if cache is not None else None)))
+                    cache.keys.get(src) if cache is not None else None, list(renders))))
             final_counts, linked, reuse_counts = {}, [], (0, 0)
             if cache is not None:
                 cache._writer.shutdown(wait=True)  # every page stored
@@ -752,11 +773,14 @@ class SplitBuild:
                 sorted(cache.used - used_before) if cache is not None else [], final_counts,
                 sorted(drawers.used) if drawers is not None else [],
                 {k: v for k, v in drawers.known.items() if k not in known_before} if drawers is not None else {},
-                linked, reuse_counts, sum(os.times()[:2]))))
+                linked, reuse_counts, sum(os.times()[:2]),
+                sorted(blog.read - read_before) if blog is not None else [],
+                {name: getattr(blog, name) - blog_before[name] for name in _BLOG_COUNTS} if blog is not None else {})))
         except BaseException:
             code = 1
         finally:
             os._exit(code)
 
 
+_BLOG_COUNTS = ("hits", "misses", "uncacheable", "page_hits", "page_misses", "discarded")
 _CACHE_COUNTS = ("hits", "misses", "uncacheable", "discarded", "other_hits", "other_misses")

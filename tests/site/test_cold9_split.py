@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -107,3 +108,18 @@ def test_a_page_the_copy_cannot_build_is_built_by_the_build(material, tmp_path, 
         assert _shared(log) == 4
     else:  # killed before its final message: nothing of it is trusted, every page built here
         assert _shared(log) == 0
+
+
+def test_what_the_copy_rendered_is_in_the_blog_cache_for_the_next_build(material, tmp_path):
+    """List pages render their cards' excerpts in the loop (blog_speed's cache): the copy's
+    renders reach the build's cache, so a warm build renders nothing again."""
+    _off, on, _off_log, on_log = material
+    cold = re.search(r"blog cache: (\d+) reused, (\d+) rendered", on_log)
+    assert cold and int(cold.group(2)) > 0
+    warm = _project(tmp_path / "warm", "")
+    shutil.copytree(on / ".newsbrief-cache", warm / ".newsbrief-cache", dirs_exist_ok=True)
+    shutil.copytree(on / "docs" / "posts", warm / "docs" / "posts", dirs_exist_ok=True)
+    log = _build(warm)
+    again = re.search(r"blog cache: (\d+) reused, (\d+) rendered", log)
+    assert again and int(again.group(2)) == 0, log[-3000:]
+    assert int(again.group(1)) >= int(cold.group(2))
