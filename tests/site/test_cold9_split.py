@@ -123,3 +123,38 @@ def test_what_the_copy_rendered_is_in_the_blog_cache_for_the_next_build(material
     again = re.search(r"blog cache: (\d+) reused, (\d+) rendered", log)
     assert again and int(again.group(2)) == 0, log[-3000:]
     assert int(again.group(1)) >= int(cold.group(2))
+
+
+def test_newsbrief_build_with_its_record_split_and_not(tmp_path, monkeypatch):
+    """Under `newsbrief build` the loop's pages leave entries in the freeze record
+    (site/freeze.py): the copy's are sent back and put in the record in the order of pages.
+    Built with the split (MIN_SPLIT 1) and without (MIN_SPLIT too high), the sites and the
+    records are the same; after one new dump (most pages frozen, no split) the sites are
+    the same again."""
+    from site_support import newsbrief_build, seeded_project
+
+    from builder.site.freeze import RECORD_FILE
+
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import os\nimport builder.site.second_core as sc\nsc.MIN_SPLIT = int(os.environ['SPLIT_MIN'])\n",
+        encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hook), os.environ.get("PYTHONPATH", "")]))
+    projects, logs = {}, {}
+    for name, least in (("off", "100000"), ("on", "1")):
+        monkeypatch.setenv("SPLIT_MIN", least)
+        projects[name] = seeded_project(tmp_path / name, n=30, search="pagefind")
+        logs[name] = newsbrief_build(projects[name], "https://example.org/")
+    assert _shared(logs["on"]) > 0 and _shared(logs["off"]) == 0
+    _compare(projects["off"] / "site", projects["on"] / "site")
+    record = {name: (p / ".newsbrief-cache" / RECORD_FILE).read_bytes() for name, p in projects.items()}
+    assert record["on"] == record["off"]
+    for name, p in projects.items():
+        monkeypatch.setenv("SPLIT_MIN", "1")
+        shutil.copy2(next(iter(sorted((p / "seeds").glob("*.txt")))), p / "seeds" / "zz-copy.txt")
+        (p / "seeds" / "zz-copy.txt").write_text(
+            (p / "seeds" / "zz-copy.txt").read_text(encoding="utf-8").replace("the", "a", 3), encoding="utf-8")
+        logs[name] = newsbrief_build(p, "https://example.org/")
+        assert "not built again" in logs[name]
+    _compare(projects["off"] / "site", projects["on"] / "site")
