@@ -288,6 +288,11 @@ class EarlyIndexes:
         if last is not None:
             self.done(last)
 
+    def pages(self) -> set[str]:
+        """The pages an index holds, of those not written yet."""
+        with self._lock:
+            return set(self._shard_of)
+
     def done(self, dest: str) -> None:
         """The page at ``dest`` is on disk (twice is harmless)."""
         with self._lock:
@@ -475,30 +480,31 @@ class SecondCore:
 MIN_SPLIT = 200
 # A copy that has sent nothing for this long is taken as stuck: ended, its pages built here.
 STALL_S = 300.0
-_RANGE = struct.Struct("<qq")
 
 
 class SplitBuild:
     """The page loop on both cores (``SecondCore.split``). MkDocs builds pages one after
     another (``_build_page``: context, every plugin's ``on_page_context``, the template,
-    ``on_post_page``, the write). At the loop's first page the build forks: the copy builds
-    pages from the last one back, the build from the first on, each claiming a page before
-    building it (under a lock: the build takes page i while i is below the lowest page the
-    copy has claimed, the copy takes page j while j is not below the next page of the
-    build), so they meet and no page is built twice. The copy writes its pages into the
-    site as MkDocs would and sends back, for each, what a built page leaves in the build's
-    process for the rest of it: the log records it emitted, Material's search entries it
-    added (in the order of pages, as the loop would have added them), its freeze-record
-    entry (site/freeze.py's ``built``) and page-cache key; and once done, the page cache's
-    used keys and counts, the drawer scripts used and learned (site/shell.py), the pages
-    site_reuse.py linked. When the build's loop reaches the copy's first page it waits for
-    the copy to end, then puts each of the copy's pages' results in place in the loop's
-    order; a page the copy did not report (an error there, a copy killed or stuck) is
-    built here, its file removed first (it may be a half-written file, or a link into the
-    previous site that a write would go through). Each page's Pagefind index is begun as
-    soon as the copy reports its pages written. A page is a function of its own context:
-    nothing a page's build leaves is read by another page's template
-    (tests/site/test_cold9_split.py builds sites both ways and compares every file)."""
+    ``on_post_page``, the write). At the loop's first page the build forks. Each page is
+    claimed once, under a lock, by whichever process comes to it first: the build walks
+    the pages in MkDocs' order; the copy walks them from the last back, the pages Pagefind
+    indexes first (so that every index is complete, and begun, before the loop's last
+    pages, which it does not index: the blog's lists and the tag pages), skipping those
+    the build has claimed. The copy writes its pages into the site as MkDocs would and
+    sends back, for each, everything its build leaves in the process for the rest of the
+    build: the log records it emitted, Material's search entries it added, its freeze-record
+    entry (site/freeze.py's ``built``), its page-cache key and the cache's counts, the
+    drawer scripts it used and learned (site/shell.py), the blog cache's entries it
+    rendered or read (a list page renders its cards' excerpts), whether site_reuse.py
+    linked it. When the build's loop comes to a page the copy claimed, it waits for that
+    page's result and puts it in place where the loop would have built the page (so
+    Material's search entries and the record keep the order of pages). A page the copy
+    did not report (an error there, the copy killed or stuck) is built by the build, its
+    file removed first (it may be half-written, or a link into the previous site that a
+    write would go through). The copy's pages' Pagefind indexes are begun as soon as it
+    reports them written. A page is a function of its own context: nothing a page's build
+    leaves is read by another page's template (tests/site/test_cold9_split.py builds
+    sites both ways and compares every file, the freeze record and the blog cache)."""
 
     def __init__(self, second: SecondCore, *, page_cache=None, drawers=None, reuse=None, freezer=None,
                  replay=None, search_index=None, blog=None):
@@ -517,8 +523,8 @@ class SplitBuild:
         self.state = "new"  # new -> split (forked) or off; done once the copy has ended
         self._module, self._original = build, build._build_page
         self._results: dict[int, tuple] = {}
-        self._final: tuple | None = None
-        self._done = threading.Event()
+        self._arrived = threading.Condition()
+        self._ended = False  # no more results will come (the copy's pipe closed)
         self._seen = time.monotonic()
         split = self
 
@@ -534,13 +540,12 @@ class SplitBuild:
     def build_page(self, page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
         if self.state == "new":
             self._start(config, doc_files, nav, env, dirty)
-        i = self._index.get(page.file.src_uri, -1) if self.state in ("split", "done") else -1
+        i = self._index.get(page.file.src_uri, -1) if self.state == "split" else -1
         try:
             if i < 0 or self._claim(i):
                 self.built_here += i >= 0
                 return self._original(page, config, doc_files, nav, env, dirty, excluded)
-            self._wait()
-            result = self._results.pop(i, None)
+            result = self._result(i)
             if result is None:  # not built there: built here, over whatever the copy left
                 with contextlib.suppress(OSError):
                     os.unlink(page.file.abs_dest_path)
@@ -549,6 +554,8 @@ class SplitBuild:
             self._apply(page, result)
         finally:
             self._times[1] = (time.perf_counter(), time.thread_time())
+            if i == len(self._pages) - 1:  # the loop's last page: the copy has no more to do
+                self._finish()
 
     def _start(self, config, doc_files, nav, env, dirty) -> None:
         self.state = "off"
@@ -560,10 +567,11 @@ class SplitBuild:
         self._times[0] = (time.perf_counter(), time.thread_time())
         self._index = {f.src_uri: i for i, f in enumerate(self._pages)}
         self._lock = multiprocessing.Lock()
-        self._range = mmap.mmap(-1, _RANGE.size)  # [the build's next page, the copy's lowest claimed]
-        self._range[:] = _RANGE.pack(0, len(self._pages))
-        used = set(self.page_cache.used) if self.page_cache is not None else set()
-        known = set(self.drawers.known) if self.drawers is not None else set()
+        self._claims = mmap.mmap(-1, len(self._pages))  # a byte a page: 0 free, 1 the build's, 2 the copy's
+        indexed = self.second.indexes.pages() if self.second.indexes is not None else set()
+        last_first = range(len(self._pages) - 1, -1, -1)
+        order = [j for j in last_first if self._pages[j].dest_uri in indexed] + \
+                [j for j in last_first if self._pages[j].dest_uri not in indexed]
         try:
             rfd, wfd = os.pipe()
             self.pid = os.fork()
@@ -572,7 +580,7 @@ class SplitBuild:
             return
         if self.pid == 0:  # the copy: never returns
             os.close(rfd)
-            self._child(config, nav, env, dirty, wfd, used, known)
+            self._child(config, nav, env, dirty, wfd, order)
         os.close(wfd)
         self._rfd = rfd
         self.state = "split"
@@ -582,11 +590,10 @@ class SplitBuild:
     def _claim(self, i: int) -> bool:
         """The build takes page i (True) unless the copy has claimed it."""
         with self._lock:
-            lo, hi = _RANGE.unpack(self._range[:])
-            if i < hi:
-                self._range[:] = _RANGE.pack(max(lo, i + 1), hi)
-                return True
-        return False
+            if self._claims[i]:
+                return False
+            self._claims[i] = 1
+        return True
 
     def _receive(self) -> None:
         indexes = self.second.indexes
@@ -595,76 +602,75 @@ class SplitBuild:
                 body = _read_exactly(self._rfd, _HEADER.unpack(head)[0])
                 if body is None:
                     break
-                self._seen = time.monotonic()
                 kind, *rest = pickle.loads(body)
                 if kind == "page":
                     i, dest, result = rest
-                    self._results[i] = result
+                    with self._arrived:
+                        self._results[i] = result
+                        self._seen = time.monotonic()
+                        self._arrived.notify_all()
                     if indexes is not None:  # (on disk: its index may be begun)
                         indexes.done(dest)
                 elif kind == "done":
-                    self._final = rest[0]
+                    self.copy_cpu = rest[0]
         except (OSError, ValueError, pickle.UnpicklingError, EOFError):
             pass
         finally:
-            self._done.set()
+            with self._arrived:
+                self._ended = True
+                self._arrived.notify_all()
 
-    def _wait(self) -> None:
-        """The copy ended (or taken as stuck and ended); its final state merged, once."""
+    def _result(self, i: int) -> tuple | None:
+        """Page i's result from the copy, once it is there (None: it will not come)."""
+        started, stalled = time.perf_counter(), False
+        with self._arrived:
+            while i not in self._results and not self._ended and not stalled:
+                self._arrived.wait(5.0)
+                stalled = time.monotonic() - self._seen > STALL_S
+            result = self._results.pop(i, None)
+        if stalled:  # (ended outside the lock: its receiving thread takes it to finish)
+            log.warning(f"newsbrief: second core: the page builder sent nothing for {STALL_S:.0f}s; "
+                        "its pages are built here")
+            self._end_child()
+        self.waited += time.perf_counter() - started
+        return result
+
+    def _finish(self) -> None:
+        """After the loop's last page: the copy ended (it has nothing left to claim)."""
         if self.state != "split":
             return
         started = time.perf_counter()
-        while not self._done.wait(5.0):
-            if time.monotonic() - self._seen > STALL_S:
-                log.warning("newsbrief: second core: the page builder sent nothing for "
-                            f"{STALL_S:.0f}s; its pages are built here")
-                break
+        with self._arrived:
+            while not self._ended and time.monotonic() - self._seen <= STALL_S:
+                self._arrived.wait(5.0)
         self._end_child()
-        final, self._final = self._final, None
-        if final is None:  # (no final state: nothing it sent is trusted but the pages' files)
-            self._results.clear()
-        else:
-            self._merge(final)
+        self.waited += time.perf_counter() - started
         self.state = "done"
-        self.waited = time.perf_counter() - started
 
     def _end_child(self) -> None:
         pid, self.pid = self.pid, 0
         if pid <= 0:
             return
         with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)  # (already gone after its final message)
+            os.kill(pid, signal.SIGKILL)  # (already gone once it has sent everything)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
-        self._thread.join()
-        os.close(self._rfd)
-
-    def _merge(self, final: tuple) -> None:
-        used, counts, drawers_used, drawers_known, linked, reuse_counts, self.copy_cpu, blog_read, blog_counts = final
-        if self.blog is not None:
-            self.blog.read.update(k for k in blog_read if k in self.blog.index)
-            for name, n in blog_counts.items():
-                setattr(self.blog, name, getattr(self.blog, name) + n)
-        if self.page_cache is not None:
-            self.page_cache.used.update(used)
-            for name, n in counts.items():
-                setattr(self.page_cache, name, getattr(self.page_cache, name) + n)
-        if self.drawers is not None:
-            self.drawers.used.update(drawers_used)
-            for key, js in drawers_known.items():
-                self.drawers.known.setdefault(key, js)
-        if self.reuse is not None:
-            self.reuse._linked.update(linked)
-            self.reuse._dirs.update(os.path.dirname(p) for p in linked)
-            self.reuse.linked += reuse_counts[0]
-            self.reuse.written += reuse_counts[1]
+        if threading.current_thread() is not self._thread:
+            self._thread.join()
+        with contextlib.suppress(OSError):
+            os.close(self._rfd)
 
     def _apply(self, page, result: tuple) -> None:
         """Where the loop would have built the copy's page: what that leaves, in order."""
-        records, entries, built, key, renders = result
+        (records, entries, built, key, renders, reads, blog_counts, cache_counts, drawers_used, drawers_known,
+         linked, reuse_counts) = result
+        blog, cache = self.blog, self.page_cache
         for k, entry in renders:  # (an entry the build has made itself meanwhile is kept)
-            if self.blog.new.get(k) is None:
-                self.blog.put(k, entry)
+            if blog.new.get(k) is None:
+                blog.put(k, entry)
+        if blog is not None:
+            blog.read.update(k for k in reads if k in blog.index)
+            _add_counts(blog, blog_counts)
         for record in records:
             logging.getLogger(record.name).handle(record)
         if entries is not None and self.search_index is not None:
@@ -673,8 +679,21 @@ class SplitBuild:
                 self.replay.made[page.file.src_uri] = entries
         if built is not None and self.freezer is not None:
             self.freezer.built[page.file.src_uri] = built
-        if key is not None and self.page_cache is not None:
-            self.page_cache.keys[page.file.src_uri] = key
+        if cache is not None:
+            if key is not None:
+                cache.keys[page.file.src_uri] = key
+                cache.used.add(key)
+            _add_counts(cache, cache_counts)
+        if self.drawers is not None:
+            self.drawers.used.update(drawers_used)
+            for k, js in drawers_known.items():
+                self.drawers.known.setdefault(k, js)
+        if self.reuse is not None:
+            if linked:
+                path = os.path.abspath(page.file.abs_dest_path)
+                self.reuse._linked.add(path)
+                self.reuse._dirs.add(os.path.dirname(path))
+            _add_counts(self.reuse, reuse_counts)
         self.received += 1
         page.active = False
         self.second.written(page)  # (the collector's tick; the HTML let go of)
@@ -693,7 +712,7 @@ class SplitBuild:
 
     # -- the copy's side
 
-    def _child(self, config, nav, env, dirty, wfd: int, used_before: set, known_before: set) -> None:
+    def _child(self, config, nav, env, dirty, wfd: int, order: list[int]) -> None:
         code = 0
         try:
             if sys.platform.startswith("linux"):  # die with the build
@@ -714,17 +733,13 @@ class SplitBuild:
                 records.append(record)
 
             logging.Logger.handle = handle
-            cache = self.page_cache
+            cache, blog, drawers, reuse, index = self.page_cache, self.blog, self.drawers, self.reuse, self.search_index
             if cache is not None:  # (the writer thread is the build's: not in this process)
                 cache._writer = ThreadPoolExecutor(1, thread_name_prefix="newsbrief-pages")
                 cache._room = threading.BoundedSemaphore(64)
-                counts_before = {name: getattr(cache, name) for name in _CACHE_COUNTS}
-            reuse_before = (self.reuse.linked, self.reuse.written, set(self.reuse._linked)) \
-                if self.reuse is not None else None
-            blog, renders = self.blog, []
-            if blog is not None:  # (what the loop puts in the blog cache goes to the build's)
-                blog_before = {name: getattr(blog, name) for name in _BLOG_COUNTS}
-                read_before = set(blog.read)
+            renders: list = []
+            reads: list = []
+            if blog is not None:  # (what the loop puts in or reads from the blog cache)
                 put = blog.put
 
                 def put_too(key, entry) -> None:
@@ -732,6 +747,9 @@ class SplitBuild:
                     put(key, entry)
 
                 blog.put = put_too
+                blog.read = _Noted(blog.read, reads)
+            drawers_sent: set = set(drawers.used) if drawers is not None else set()
+            known_sent: set = set(drawers.known) if drawers is not None else set()
 
             def send(message) -> None:
                 data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
@@ -740,47 +758,65 @@ class SplitBuild:
                 while view:
                     view = view[os.write(wfd, view):]
 
-            index = self.search_index
-            for j in reversed(range(len(self._pages))):
+            for j in order:
                 with self._lock:
-                    lo, _ = _RANGE.unpack(self._range[:])
-                    if j < lo:
-                        break
-                    self._range[:] = _RANGE.pack(lo, j)
+                    if self._claims[j]:
+                        continue
+                    self._claims[j] = 2
                 file = self._pages[j]
-                page = file.page
+                page, src = file.page, file.src_uri
                 start = len(index.entries) if index is not None else 0
+                before = [_counts(blog, _BLOG_COUNTS), _counts(cache, _CACHE_COUNTS), _counts(reuse, _REUSE_COUNTS)]
                 records.clear()
                 renders.clear()
+                reads.clear()
                 try:
                     self._original(page, config, self._pages, nav, env, dirty, file.inclusion.is_excluded())
                 except Exception:  # the build builds it itself, and reports
                     break
-                src = file.src_uri
+                used_now = drawers.used - drawers_sent if drawers is not None else set()
+                known_now = {k: v for k, v in drawers.known.items() if k not in known_sent} \
+                    if drawers is not None else {}
+                drawers_sent |= used_now
+                known_sent |= known_now.keys()
+                after = [_counts(blog, _BLOG_COUNTS), _counts(cache, _CACHE_COUNTS), _counts(reuse, _REUSE_COUNTS)]
+                linked = reuse is not None and os.path.abspath(file.abs_dest_path) in reuse._linked
                 send(("page", j, file.dest_uri, (
                     list(records), index.entries[start:] if index is not None else None,
                     self.freezer.built.get(src) if self.freezer is not None else None,
-                    cache.keys.get(src) if cache is not None else None, list(renders))))
-            final_counts, linked, reuse_counts = {}, [], (0, 0)
-            if cache is not None:
-                cache._writer.shutdown(wait=True)  # every page stored
-                final_counts = {name: getattr(cache, name) - counts_before[name] for name in _CACHE_COUNTS}
-            if reuse_before is not None:
-                linked = sorted(self.reuse._linked - reuse_before[2])
-                reuse_counts = (self.reuse.linked - reuse_before[0], self.reuse.written - reuse_before[1])
-            drawers = self.drawers
-            send(("done", (
-                sorted(cache.used - used_before) if cache is not None else [], final_counts,
-                sorted(drawers.used) if drawers is not None else [],
-                {k: v for k, v in drawers.known.items() if k not in known_before} if drawers is not None else {},
-                linked, reuse_counts, sum(os.times()[:2]),
-                sorted(blog.read - read_before) if blog is not None else [],
-                {name: getattr(blog, name) - blog_before[name] for name in _BLOG_COUNTS} if blog is not None else {})))
+                    cache.keys.get(src) if cache is not None else None, list(renders), list(reads),
+                    *({k: a[k] - b[k] for k in a} for a, b in zip(after[:2], before[:2], strict=True)),
+                    sorted(used_now), known_now, linked, {k: after[2][k] - before[2][k] for k in after[2]})))
+            if cache is not None:  # every page stored (one lost with a killed copy is rendered again)
+                cache._writer.shutdown(wait=True)
+            send(("done", sum(os.times()[:2])))
         except BaseException:
             code = 1
         finally:
             os._exit(code)
 
 
+class _Noted(set):
+    """The blog cache's ``read`` set in the copy: each key added also noted (for the build)."""
+
+    def __init__(self, keys, noted: list):
+        super().__init__(keys)
+        self.noted = noted
+
+    def add(self, key) -> None:
+        super().add(key)
+        self.noted.append(key)
+
+
+def _counts(obj, names: tuple[str, ...]) -> dict[str, int]:
+    return {} if obj is None else {name: getattr(obj, name) for name in names}
+
+
+def _add_counts(obj, counts: dict[str, int]) -> None:
+    for name, n in counts.items():
+        setattr(obj, name, getattr(obj, name) + n)
+
+
 _BLOG_COUNTS = ("hits", "misses", "uncacheable", "page_hits", "page_misses", "discarded")
 _CACHE_COUNTS = ("hits", "misses", "uncacheable", "discarded", "other_hits", "other_misses")
+_REUSE_COUNTS = ("linked", "written")
