@@ -75,7 +75,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..output.store import atomic_write, integrity
-from . import search
+from . import seams, search
 
 log = logging.getLogger("mkdocs.plugins.newsbrief.second_core")
 
@@ -448,9 +448,13 @@ class SecondCore:
             return
         if self.split_build is not None or not hasattr(os, "fork") or _cores() < 2:
             return
+        if not seams.usable("build-loop"):  # (MkDocs' _build_page, as site/freeze.py wraps it)
+            return
         plugin = config.plugins.get("material/search") or config.plugins.get("search")
         index = getattr(plugin, "search_index", None) if getattr(getattr(plugin, "config", None), "enabled",
                                                                  False) else None
+        if index is not None and not isinstance(getattr(index, "entries", None), list):
+            return  # (Material's search index as search_replay.py knows it, or no split)
         self.split_build = SplitBuild(self, page_cache=page_cache, drawers=drawers, reuse=reuse, freezer=freezer,
                                       replay=replay, search_index=index, blog=self._blog)
 
