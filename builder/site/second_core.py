@@ -31,6 +31,13 @@ it checks any cache, so the site is byte for byte what it is without them
    index's key is taken again from the pages as written, and one made early is used
    only if its key is the same (else it is made again).
 
+3. **The page loop on both cores** (``SplitBuild``): once every page is read, a forked
+   copy of the build templates and writes pages too, each page claimed by one process,
+   and sends back what each of its pages leaves in the build (log records, Material's
+   search entries, the freeze record's entry, the page and blog caches' entries and
+   counts, drawer scripts, linked pages), put in place where the loop reaches the page.
+   Not when posts are frozen, nor below MIN_SPLIT pages.
+
 And one for memory (``Collector``): each page's Markdown conversion leaves cycles (a
 ``Markdown`` instance and its processors refer to each other, and hold the page's
 tree), which only a full collection frees; with the archive's long-lived objects in
