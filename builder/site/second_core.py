@@ -457,6 +457,8 @@ class SecondCore:
             return
         if not seams.usable("build-loop"):  # (MkDocs' _build_page, as site/freeze.py wraps it)
             return
+        if any(name.split(" #", 1)[0] not in SPLIT_PLUGINS for name in config.plugins):
+            return  # (another plugin may keep what each page's build leaves: not sent back)
         plugin = config.plugins.get("material/search") or config.plugins.get("search")
         index = getattr(plugin, "search_index", None) if getattr(getattr(plugin, "config", None), "enabled",
                                                                  False) else None
@@ -486,6 +488,9 @@ class SecondCore:
 # -- 3. the pages' templates on both cores ------------------------------------------------
 
 
+# The plugins whose state after a page's build SplitBuild sends back (or that keep none).
+SPLIT_PLUGINS = {"newsbrief", "search", "material/search", "blog", "material/blog", "tags", "material/tags",
+                 "rss", "meta", "material/meta"}
 # Fewer pages than this to build, and the templates are not shared: forking the build
 # (~1 GB at 10k) costs more than a few pages' templates (~2-10 ms each) can save.
 MIN_SPLIT = 200

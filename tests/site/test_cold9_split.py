@@ -156,3 +156,29 @@ def test_newsbrief_build_with_its_record_split_and_not(tmp_path, monkeypatch):
         logs[name] = newsbrief_build(p, "https://example.org/")
         assert "not built again" in logs[name]
     _compare(projects["off"] / "site", projects["on"] / "site")
+
+
+def test_no_split_with_a_plugin_whose_page_state_it_does_not_send_back():
+    """Only with plugins whose state after a page's build is sent back (or that keep none):
+    another (e.g. Material's social or privacy plugin) keeps the loop on one process."""
+    import mkdocs.commands.build as build
+
+    from builder.site import second_core
+
+    class Config:
+        def __init__(self, names):
+            self.plugins = dict.fromkeys(names)
+
+    original = build._build_page
+    for names, expected in ((["newsbrief", "material/blog", "material/blog #2", "rss #2"], True),
+                            (["newsbrief", "material/blog", "material/social"], False)):
+        second = second_core.SecondCore.__new__(second_core.SecondCore)
+        second.split_build, second._blog, second.indexes = None, None, None
+        second.split(Config(names))
+        try:
+            assert (second.split_build is not None) is expected
+            assert (build._build_page is not original) is expected
+        finally:
+            if second.split_build is not None:
+                second.split_build.close()
+        assert build._build_page is original
