@@ -450,6 +450,9 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             cold_speed.plain_when_nested(env, get_template)
         if self.config.site_reuse:
             self._reuse = site_reuse.install(config, files)
+        if self._second is not None:  # the pages' templates on both cores (site/second_core.py)
+            self._second.split(config, page_cache=self._page_cache, drawers=self._drawers, reuse=self._reuse,
+                               freezer=self._freeze, replay=self._replay)
         return env
 
     def _discard_set_aside(self, wait: bool = False) -> None:

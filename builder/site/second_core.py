@@ -31,6 +31,13 @@ it checks any cache, so the site is byte for byte what it is without them
    index's key is taken again from the pages as written, and one made early is used
    only if its key is the same (else it is made again).
 
+3. **The page loop on both cores** (``SplitBuild``): once every page is read, a forked
+   copy of the build templates and writes pages too, each page claimed by one process,
+   and sends back what each of its pages leaves in the build (log records, Material's
+   search entries, the freeze record's entry, the page and blog caches' entries and
+   counts, drawer scripts, linked pages), put in place where the loop reaches the page.
+   Not when posts are frozen, nor below MIN_SPLIT pages.
+
 And one for memory (``Collector``): each page's Markdown conversion leaves cycles (a
 ``Markdown`` instance and its processors refer to each other, and hold the page's
 tree), which only a full collection frees; with the archive's long-lived objects in
@@ -75,7 +82,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..output.store import atomic_write, integrity
-from . import search
+from . import seams, search
 
 log = logging.getLogger("mkdocs.plugins.newsbrief.second_core")
 
@@ -280,22 +287,31 @@ class EarlyIndexes:
                 self._shard_of[p] = n
         self._last: str | None = None
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="newsbrief-pagefind")
+        self._lock = threading.Lock()  # (pages written by the second core are told from a thread)
         self.started = 0
 
     def written(self, page) -> None:
         last, self._last = self._last, page.file.dest_uri
         if last is not None:
-            self._done(last)
+            self.done(last)
 
-    def _done(self, dest: str) -> None:
-        n = self._shard_of.pop(dest, None)
-        if n is None:
-            return
-        pending = self.pending[n]
-        pending.discard(dest)
-        if not pending:
+    def pages(self) -> set[str]:
+        """The pages an index holds, of those not written yet."""
+        with self._lock:
+            return set(self._shard_of)
+
+    def done(self, dest: str) -> None:
+        """The page at ``dest`` is on disk (twice is harmless)."""
+        with self._lock:
+            n = self._shard_of.pop(dest, None)
+            if n is None:
+                return
+            pending = self.pending[n]
+            pending.discard(dest)
+            if pending:
+                return
             name, folders = self.groups[n]
-            self._pool.submit(self._index, name, folders)
+        self._pool.submit(self._index, name, folders)
 
     def _index(self, name: str, folders: list[str]) -> None:
         self.started += 1
@@ -383,9 +399,11 @@ class SecondCore:
         self.ahead: RenderAhead | None = None
         self.indexes: EarlyIndexes | None = None
         self.sources: Sources | None = None
+        self.split_build: SplitBuild | None = None
         self._pagefind = (pagefind, max_pages, cache_dir)
         self.collector = Collector()  # (before the fork: the copy collects likewise)
         self._speedup = speedup  # (renders let go of once their pages are read)
+        self._blog = speedup.cache if speedup is not None else None  # (the split's excerpt renders)
         self._read: list = []  # pages reached whose renders are not let go of yet
         if speedup is not None and hasattr(os, "fork") and _cores() >= 2:
             started = time.perf_counter()
@@ -429,8 +447,33 @@ class SecondCore:
         if self.indexes is not None:
             self.indexes.written(page)
 
+    def split(self, config, *, page_cache=None, drawers=None, reuse=None, freezer=None, replay=None) -> None:
+        """The page loop on both cores (``SplitBuild``), from the newsbrief plugin's ``on_env``
+        once everything a page's build uses is made. Not when posts are frozen (the few
+        pages built are not worth a fork), nor without a second core or ``fork``."""
+        if freezer is not None and (freezer.frozen or freezer.frozen_lists or freezer.pending):
+            return
+        if self.split_build is not None or not hasattr(os, "fork") or _cores() < 2:
+            return
+        if not seams.usable("build-loop"):  # (MkDocs' _build_page, as site/freeze.py wraps it)
+            return
+        if any(name.split(" #", 1)[0] not in SPLIT_PLUGINS for name in config.plugins):
+            return  # (another plugin may keep what each page's build leaves: not sent back)
+        plugin = config.plugins.get("material/search") or config.plugins.get("search")
+        index = getattr(plugin, "search_index", None) if getattr(getattr(plugin, "config", None), "enabled",
+                                                                 False) else None
+        if index is not None and not isinstance(getattr(index, "entries", None), list):
+            return  # (Material's search index as search_replay.py knows it, or no split)
+        self.split_build = SplitBuild(self, page_cache=page_cache, drawers=drawers, reuse=reuse, freezer=freezer,
+                                      replay=replay, search_index=index, blog=self._blog)
+
     def close(self) -> None:
         self.collector.close()
+        split, self.split_build = self.split_build, None
+        if split is not None:
+            split.close()
+            if split.state == "done":
+                log.info(split.summary())
         if self.ahead is not None:
             self.ahead.stop()
         indexes, self.indexes = self.indexes, None
@@ -440,3 +483,356 @@ class SecondCore:
             log.info(f"newsbrief: second core: {self.ahead.received if self.ahead else 0} page(s) read ahead, "
                      f"{indexes.started if indexes else 0} search index(es) begun while pages were written")
         self.ahead = None
+
+
+# -- 3. the pages' templates on both cores ------------------------------------------------
+
+
+# The plugins whose state after a page's build SplitBuild sends back (or that keep none).
+SPLIT_PLUGINS = {"newsbrief", "search", "material/search", "blog", "material/blog", "tags", "material/tags",
+                 "rss", "meta", "material/meta"}
+# Fewer pages than this to build, and the templates are not shared: forking the build
+# (~1 GB at 10k) costs more than a few pages' templates (~2-10 ms each) can save.
+MIN_SPLIT = 200
+# A copy that has sent nothing for this long is taken as stuck: ended, its pages built here.
+STALL_S = 300.0
+
+
+class SplitBuild:
+    """The page loop on both cores (``SecondCore.split``). MkDocs builds pages one after
+    another (``_build_page``: context, every plugin's ``on_page_context``, the template,
+    ``on_post_page``, the write). At the loop's first page the build forks. Each page is
+    claimed once, under a lock, by whichever process comes to it first: the build walks
+    the pages in MkDocs' order; the copy walks them from the last back, the pages Pagefind
+    indexes first (so that every index is complete, and begun, before the loop's last
+    pages, which it does not index: the blog's lists and the tag pages), skipping those
+    the build has claimed. The copy writes its pages into the site as MkDocs would and
+    sends back, for each, everything its build leaves in the process for the rest of the
+    build: the log records it emitted, Material's search entries it added, its freeze-record
+    entry (site/freeze.py's ``built``), its page-cache key and the cache's counts, the
+    drawer scripts it used and learned (site/shell.py), the blog cache's entries it
+    rendered or read (a list page renders its cards' excerpts), whether site_reuse.py
+    linked it. When the build's loop comes to a page the copy claimed, it waits for that
+    page's result and puts it in place where the loop would have built the page (so
+    Material's search entries and the record keep the order of pages). A page the copy
+    did not report (an error there, the copy killed or stuck) is built by the build, its
+    file removed first (it may be half-written, or a link into the previous site that a
+    write would go through). The copy's pages' Pagefind indexes are begun as soon as it
+    reports them written. A page is a function of its own context: nothing a page's build
+    leaves is read by another page's template (tests/site/test_cold9_split.py builds
+    sites both ways and compares every file, the freeze record and the blog cache)."""
+
+    def __init__(self, second: SecondCore, *, page_cache=None, drawers=None, reuse=None, freezer=None,
+                 replay=None, search_index=None, blog=None):
+        from mkdocs.commands import build
+
+        self.second = second
+        self.page_cache, self.drawers, self.reuse = page_cache, drawers, reuse
+        self.freezer, self.replay, self.search_index = freezer, replay, search_index
+        self.blog = blog  # site/blog_speed.Cache: list pages' excerpts are rendered in the loop
+        self.pid = 0
+        self.received = 0  # pages the copy built
+        self.built_here = 0  # pages of the split loop the build built
+        self.waited = 0.0  # seconds the build waited for the copy
+        self.copy_cpu = 0.0  # the copy's CPU seconds
+        self._times: list = [None, None]  # (wall, this thread's CPU) at the loop's start, after its last page
+        self.state = "new"  # new -> split (forked) or off; done once the copy has ended
+        self._module, self._original = build, build._build_page
+        self._results: dict[int, tuple] = {}
+        self._arrived = threading.Condition()
+        self._ended = False  # no more results will come (the copy's pipe closed)
+        self._seen = time.monotonic()
+        split = self
+
+        def _build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):
+            return split.build_page(page, config, doc_files, nav, env, dirty, excluded)
+
+        _build_page.__wrapped__ = self._original
+        self._installed = _build_page
+        build._build_page = _build_page
+
+    # -- the build's side
+
+    def build_page(self, page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
+        if self.state == "new":
+            self._start(config, doc_files, nav, env, dirty)
+        i = self._index.get(page.file.src_uri, -1) if self.state == "split" else -1
+        try:
+            if i < 0 or self._claim(i):
+                self.built_here += i >= 0
+                return self._original(page, config, doc_files, nav, env, dirty, excluded)
+            result = self._result(i)
+            if result is None:  # not built there: built here, over whatever the copy left
+                with contextlib.suppress(OSError):
+                    os.unlink(page.file.abs_dest_path)
+                self.built_here += 1
+                return self._original(page, config, doc_files, nav, env, dirty, excluded)
+            self._apply(page, result)
+        finally:
+            self._times[1] = (time.perf_counter(), time.thread_time())
+            if i == len(self._pages) - 1:  # the loop's last page: the copy has no more to do
+                self._finish()
+
+    def _start(self, config, doc_files, nav, env, dirty) -> None:
+        self.state = "off"
+        self._pages = list(doc_files)
+        if len(self._pages) < MIN_SPLIT:
+            return
+        import multiprocessing
+
+        self._times[0] = (time.perf_counter(), time.thread_time())
+        self._index = {f.src_uri: i for i, f in enumerate(self._pages)}
+        self._lock = multiprocessing.Lock()
+        self._claims = mmap.mmap(-1, len(self._pages))  # a byte a page: 0 free, 1 the build's, 2 the copy's
+        indexed = self.second.indexes.pages() if self.second.indexes is not None else set()
+        last_first = range(len(self._pages) - 1, -1, -1)
+        order = [j for j in last_first if self._pages[j].dest_uri in indexed] + \
+                [j for j in last_first if self._pages[j].dest_uri not in indexed]
+        try:
+            rfd, wfd = os.pipe()
+            self.pid = os.fork()
+        except OSError as e:
+            log.debug(f"newsbrief: templates on one core ({e})")
+            return
+        if self.pid == 0:  # the copy: never returns
+            os.close(rfd)
+            self._child(config, nav, env, dirty, wfd, order)
+        os.close(wfd)
+        self._rfd = rfd
+        self.state = "split"
+        self._thread = threading.Thread(target=self._receive, name="newsbrief-split", daemon=True)
+        self._thread.start()
+
+    def _claim(self, i: int) -> bool:
+        """The build takes page i (True) unless the copy has claimed it."""
+        with self._lock:
+            if self._claims[i]:
+                return False
+            self._claims[i] = 1
+        return True
+
+    def _receive(self) -> None:
+        indexes = self.second.indexes
+        try:
+            while (head := _read_exactly(self._rfd, _HEADER.size)) is not None:
+                body = _read_exactly(self._rfd, _HEADER.unpack(head)[0])
+                if body is None:
+                    break
+                kind, *rest = pickle.loads(body)
+                if kind == "page":
+                    i, dest, result = rest
+                    with self._arrived:
+                        self._results[i] = result
+                        self._seen = time.monotonic()
+                        self._arrived.notify_all()
+                    if indexes is not None:  # (on disk: its index may be begun)
+                        indexes.done(dest)
+                elif kind == "done":
+                    self.copy_cpu = rest[0]
+        except (OSError, ValueError, pickle.UnpicklingError, EOFError):
+            pass
+        finally:
+            with self._arrived:
+                self._ended = True
+                self._arrived.notify_all()
+
+    def _result(self, i: int) -> tuple | None:
+        """Page i's result from the copy, once it is there (None: it will not come)."""
+        started, stalled = time.perf_counter(), False
+        with self._arrived:
+            while i not in self._results and not self._ended and not stalled:
+                self._arrived.wait(5.0)
+                stalled = time.monotonic() - self._seen > STALL_S
+            result = self._results.pop(i, None)
+        if stalled:  # (ended outside the lock: its receiving thread takes it to finish)
+            log.warning(f"newsbrief: second core: the page builder sent nothing for {STALL_S:.0f}s; "
+                        "its pages are built here")
+            self._end_child()
+        self.waited += time.perf_counter() - started
+        return result
+
+    def _finish(self) -> None:
+        """After the loop's last page: the copy ended (it has nothing left to claim)."""
+        if self.state != "split":
+            return
+        started = time.perf_counter()
+        with self._arrived:
+            while not self._ended and time.monotonic() - self._seen <= STALL_S:
+                self._arrived.wait(5.0)
+        self._end_child()
+        self.waited += time.perf_counter() - started
+        self.state = "done"
+
+    def _end_child(self) -> None:
+        pid, self.pid = self.pid, 0
+        if pid <= 0:
+            return
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)  # (already gone once it has sent everything)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+        if threading.current_thread() is not self._thread:
+            self._thread.join()
+        with contextlib.suppress(OSError):
+            os.close(self._rfd)
+
+    def _apply(self, page, result: tuple) -> None:
+        """Where the loop would have built the copy's page: what that leaves, in order."""
+        (records, entries, built, key, renders, reads, blog_counts, cache_counts, drawers_used, drawers_known,
+         linked, reuse_counts) = result
+        blog, cache = self.blog, self.page_cache
+        for k, entry in renders:  # (an entry the build has made itself meanwhile is kept)
+            if blog.new.get(k) is None:
+                blog.put(k, entry)
+        if blog is not None:
+            blog.read.update(k for k in reads if k in blog.index)
+            _add_counts(blog, blog_counts)
+        for record in records:
+            logging.getLogger(record.name).handle(record)
+        if entries is not None and self.search_index is not None:
+            self.search_index.entries.extend(entries)
+            if self.replay is not None:
+                self.replay.made[page.file.src_uri] = entries
+        if built is not None and self.freezer is not None:
+            self.freezer.built[page.file.src_uri] = built
+        if cache is not None:
+            if key is not None:
+                cache.keys[page.file.src_uri] = key
+                cache.used.add(key)
+            _add_counts(cache, cache_counts)
+        if self.drawers is not None:
+            self.drawers.used.update(drawers_used)
+            for k, js in drawers_known.items():
+                self.drawers.known.setdefault(k, js)
+        if self.reuse is not None:
+            if linked:
+                path = os.path.abspath(page.file.abs_dest_path)
+                self.reuse._linked.add(path)
+                self.reuse._dirs.add(os.path.dirname(path))
+            _add_counts(self.reuse, reuse_counts)
+        self.received += 1
+        page.active = False
+        self.second.written(page)  # (the collector's tick; the HTML let go of)
+
+    def close(self) -> None:
+        if self.pid > 0:
+            self._end_child()
+        if self._module._build_page is self._installed:
+            self._module._build_page = self._original
+
+    def summary(self) -> str:
+        (wall0, cpu0), (wall1, cpu1) = self._times
+        return (f"newsbrief: second core: the page loop: {self.built_here} page(s) built here "
+                f"({wall1 - wall0:.2f}s, {cpu1 - cpu0:.2f}s of CPU, {self.waited:.2f}s waiting), "
+                f"{self.received} in the second process ({self.copy_cpu:.2f}s of CPU)")
+
+    # -- the copy's side
+
+    def _child(self, config, nav, env, dirty, wfd: int, order: list[int]) -> None:
+        code = 0
+        try:
+            if sys.platform.startswith("linux"):  # die with the build
+                import ctypes
+
+                ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            self.second.indexes = None  # (Pagefind is the build's: it is told of each page)
+            records: list = []
+
+            def handle(logger, record) -> None:  # every record, handled by the build in order
+                record.msg, record.args = record.getMessage(), None
+                if record.exc_info:
+                    record.exc_text = logging.Formatter().formatException(record.exc_info)
+                    record.exc_info = None
+                records.append(record)
+
+            logging.Logger.handle = handle
+            cache, blog, drawers, reuse, index = self.page_cache, self.blog, self.drawers, self.reuse, self.search_index
+            if cache is not None:  # (the writer thread is the build's: not in this process)
+                cache._writer = ThreadPoolExecutor(1, thread_name_prefix="newsbrief-pages")
+                cache._room = threading.BoundedSemaphore(64)
+            renders: list = []
+            reads: list = []
+            if blog is not None:  # (what the loop puts in or reads from the blog cache)
+                put = blog.put
+
+                def put_too(key, entry) -> None:
+                    renders.append((key, entry))
+                    put(key, entry)
+
+                blog.put = put_too
+                blog.read = _Noted(blog.read, reads)
+            drawers_sent: set = set(drawers.used) if drawers is not None else set()
+            known_sent: set = set(drawers.known) if drawers is not None else set()
+
+            def send(message) -> None:
+                data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+                os.write(wfd, _HEADER.pack(len(data)))
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(wfd, view):]
+
+            for j in order:
+                with self._lock:
+                    if self._claims[j]:
+                        continue
+                    self._claims[j] = 2
+                file = self._pages[j]
+                page, src = file.page, file.src_uri
+                start = len(index.entries) if index is not None else 0
+                before = [_counts(blog, _BLOG_COUNTS), _counts(cache, _CACHE_COUNTS), _counts(reuse, _REUSE_COUNTS)]
+                records.clear()
+                renders.clear()
+                reads.clear()
+                try:
+                    self._original(page, config, self._pages, nav, env, dirty, file.inclusion.is_excluded())
+                except Exception:  # the build builds it itself, and reports
+                    break
+                used_now = drawers.used - drawers_sent if drawers is not None else set()
+                known_now = {k: v for k, v in drawers.known.items() if k not in known_sent} \
+                    if drawers is not None else {}
+                drawers_sent |= used_now
+                known_sent |= known_now.keys()
+                after = [_counts(blog, _BLOG_COUNTS), _counts(cache, _CACHE_COUNTS), _counts(reuse, _REUSE_COUNTS)]
+                linked = reuse is not None and os.path.abspath(file.abs_dest_path) in reuse._linked
+                send(("page", j, file.dest_uri, (
+                    list(records), index.entries[start:] if index is not None else None,
+                    self.freezer.built.get(src) if self.freezer is not None else None,
+                    cache.keys.get(src) if cache is not None else None, list(renders), list(reads),
+                    *({k: a[k] - b[k] for k in a} for a, b in zip(after[:2], before[:2], strict=True)),
+                    sorted(used_now), known_now, linked, {k: after[2][k] - before[2][k] for k in after[2]})))
+            if cache is not None:  # every page stored (one lost with a killed copy is rendered again)
+                cache._writer.shutdown(wait=True)
+            send(("done", sum(os.times()[:2])))
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+
+
+class _Noted(set):
+    """The blog cache's ``read`` set in the copy: each key added also noted (for the build)."""
+
+    def __init__(self, keys, noted: list):
+        super().__init__(keys)
+        self.noted = noted
+
+    def add(self, key) -> None:
+        super().add(key)
+        self.noted.append(key)
+
+
+def _counts(obj, names: tuple[str, ...]) -> dict[str, int]:
+    return {} if obj is None else {name: getattr(obj, name) for name in names}
+
+
+def _add_counts(obj, counts: dict[str, int]) -> None:
+    for name, n in counts.items():
+        setattr(obj, name, getattr(obj, name) + n)
+
+
+_BLOG_COUNTS = ("hits", "misses", "uncacheable", "page_hits", "page_misses", "discarded")
+_CACHE_COUNTS = ("hits", "misses", "uncacheable", "discarded", "other_hits", "other_misses")
+_REUSE_COUNTS = ("linked", "written")

@@ -66,6 +66,8 @@ from jinja2.bccache import Bucket, FileSystemBytecodeCache
 from jinja2.utils import htmlsafe_json_dumps
 from mkdocs.structure.files import File
 
+from ..output.store import replace_file
+
 SHELL_DIR = "assets/javascripts"
 _BASE = "@NB_BASE@"
 _SPLIT = "\x00nb-shell\x00"
@@ -395,9 +397,8 @@ class Drawers:
                 stored = None
             if stored != js:  # missing, or altered: stored again
                 self.store.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(".tmp")
-                tmp.write_text(js, encoding="utf-8")
-                tmp.replace(path)
+                # (a temporary file of its own: the second core's copy may store the same one)
+                replace_file(path, js.encode("utf-8"))
         prefix = "" if base_url == "." else base_url + "/"
         return f'{html[:start]}<script src="{prefix}{SHELL_DIR}/nb-nav.{key}.js"></script>{html[end:]}'
 
