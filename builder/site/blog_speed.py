@@ -555,10 +555,14 @@ class LinkTrust:
         """The snapshot and the trusted pages: those whose links held in this build, and the
         others trusted before, still in the store (``stored(key)``), none of whose files
         changed."""
-        if self.path is None or self.now is None:
+        if self.path is None or (self.now is None and not (self.dropped and self.before is not None)):
             return
-        trusted = {}
-        if not self.moved and self._kept(self.now, self._snapshot(self._files)):
+        files, options = self.now, self.options
+        if files is None:  # (no replay in this build: the last snapshot kept, without the pages rendered)
+            files, options = self.before, self.before_options
+            trusted = {key: ids for key, ids in self.trusted_before.items() if key not in self.dropped}
+        elif not self.moved and self._kept(self.now, self._snapshot(self._files)):
+            trusted = {}
             place = {src: i for i, src in enumerate(self.now)}
             remap = [place.get(src, -1) for src in self.before] if self.usable else []
             for key, named in self.verified.items():
@@ -571,7 +575,9 @@ class LinkTrust:
                 if key not in self.verified and key not in self.dropped and self._holds(key) and stored(key):
                     trusted[key] = [remap[i] for i in ids]
             trusted = {key: ids for key, ids in trusted.items() if -1 not in ids}  # (a file added later named)
-        data = orjson.dumps({"format": LINKS_FORMAT, "options": self.options, "files": self.now, "trusted": trusted})
+        else:
+            trusted = {}
+        data = orjson.dumps({"format": LINKS_FORMAT, "options": options, "files": files, "trusted": trusted})
         self.path.parent.mkdir(parents=True, exist_ok=True)
         replace_file(self.path, data)
 
@@ -993,6 +999,8 @@ class Speedup:
             else:
                 self.cache.page_hits += 1
             return None
+        if self.links_trusted:
+            self.links.drop(key)  # (rendered: its links are trusted after a clean replay, not before)
         calls: list = []
         self._recording = (page.file, calls)
         try:
@@ -1078,11 +1086,11 @@ class Speedup:
             processor, results, records = self._replay(page, some, config, files)
             trusted = not records and not processor.files.doubtful and results == some
             self.links.used += trusted
+            if not trusted:  # (trusted again only if the replay below is clean)
+                self.links.drop(key)
         if not trusted:
             processor, results, records = self._replay(page, calls, config, files)
             if any(new != old for (_, new), (_, old) in zip(results, calls, strict=True)):
-                if key is not None:
-                    self.links.drop(key)
                 return False
         if key is not None and self.links_trusted and not records and self._clean(processor, calls):
             self.links.held(key, files, config, None if trusted else self._named(page, processor))

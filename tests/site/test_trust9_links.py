@@ -198,3 +198,13 @@ def test_a_damaged_links_file_trusts_nothing(tmp_path, damage):
     assert speed.links.used == 0 and [len(r) for r in resolved.values()] == [6, 2]
     _same_as_stock(built, config, files)
     assert _trusted(cache) == 2  # (replayed cleanly: trusted again)
+
+
+def test_a_page_rendered_again_is_trusted_only_after_a_clean_replay(tmp_path, monkeypatch):
+    config, docs, cache = _warm(tmp_path)
+    with monkeypatch.context() as patch:  # (its stored render lost: the page is rendered)
+        patch.setattr(blog_speed.Cache, "get", lambda self, key, keep=True: None)
+        _, _, speed = _build(config, _files(config, docs), cache)
+    assert speed.cache.page_misses == 2 and _trusted(cache) == 0
+    _, resolved, speed = _build(config, _files(config, docs), cache)  # replayed, then trusted
+    assert [len(r) for r in resolved.values()] == [6, 2] and _trusted(cache) == 2
