@@ -89,6 +89,7 @@ CACHE_SUBDIR = "blog"
 CACHE_FILE = "index.txt"  # the store's index; its log is named there (Cache)
 LINKS_FILE = "links.json"  # the files' URLs as the last build saw them, and whose links held (LinkTrust)
 FORMAT = 6
+LINKS_FORMAT = 2  # LINKS_FILE's (LinkTrust)
 # An entry not used by this many writing builds in a row leaves the store; the log is
 # compacted when the bytes no indexed entry refers to exceed this share of those it does
 # (and MIN_GARBAGE). See Cache.
@@ -422,13 +423,15 @@ def _log_name(build: int) -> str:
 class _Lookups:
     """The build's files as MkDocs' relative-path processor reads them during a replay
     (``get_file_from_path``, its one use), noting whether a lookup found nothing or an
-    excluded file (``doubtful``: path_to_url then logs, at a level the logger may drop). The
-    lookup is Files.get_file_from_path's (seam "page-links-trusted" pins its source) with
-    the path's normalisation (pathlib, ~40 % of a replayed link) remembered for the build
-    (posix: None where the seam does not hold, and Files looks up)."""
+    excluded file (``doubtful``: path_to_url then logs, at a level the logger may drop) and
+    the files found (``found``: in a replay that logged nothing, the files the links
+    named). The lookup is Files.get_file_from_path's (seam "page-links-trusted" pins its
+    source) with the path's normalisation (pathlib, ~40 % of a replayed link) remembered
+    for the build (posix: None where the seam does not hold, and Files looks up)."""
 
     def __init__(self, files, posix: dict | None):
         self._files, self._posix, self.doubtful = files, posix, False
+        self.found: set[str] = set()
 
     def get_file_from_path(self, path: str):
         if self._posix is None:
@@ -440,6 +443,8 @@ class _Lookups:
             file = self._files.src_uris.get(posix)
         if file is None or file.inclusion.is_excluded():
             self.doubtful = True
+        else:
+            self.found.add(file.src_uri)
         return file
 
     def __getattr__(self, name):
@@ -451,45 +456,53 @@ class LinkTrust:
 
     MkDocs' ``path_to_url`` (seam "page-links-trusted" pins its source) makes a link's URL
     from the page's file, the link validation options and ``use_directory_urls``, and the
-    file its path names: the lookup, then that file's URL and whether it is excluded.
-    Other lookups (guesses) are made only for a link that names no file. So a page whose
-    links each named a file that is not excluded, or were external or same-page links
-    (none absolute: path_to_url logs for those, at a level the logger may drop; none
-    logged), resolves them all alike in a later build in which no file was removed or
-    changed its URL or exclusion, and those options are as they were: a new file changes
-    nothing a lookup that found another one gave. Such a page is "trusted": its links are
-    not replayed (but those with an ``#anchor``, which fill MkDocs' anchor validation). A
-    +1 build at 10k replayed ~82,000 links of the tag pages (~1.4 s) and every frozen
-    post's recorded links (~0.3 s, site/freeze.py: replay_links); a build that removed or
-    moved a file replays every page, as before.
+    file its path names (``_target_uri``, looked up by ``Files.get_file_from_path``): that
+    file's URL and whether it is excluded. Other lookups (guesses) are made only for a link
+    that names no file. So a page whose links each named a file that is not excluded, or
+    were external or same-page links (none absolute: path_to_url logs for those, at a level
+    the logger may drop; none logged), resolves them all alike in a later build in which
+    none of the files it named (nor its own) was removed or changed its URL or exclusion,
+    and those options are as they were: a new file changes nothing a lookup that found
+    another one gave, nor does a file the page did not name. Such a page is "trusted": its
+    links are not replayed (but those with an ``#anchor``, which fill MkDocs' anchor
+    validation). A +1 build at 10k replayed ~82,000 links of the tag pages (~1.4 s) and
+    every frozen post's recorded links (~0.3 s, site/freeze.py: replay_links); a removal
+    replays only the pages that named the removed file.
 
-    On disk (``LINKS_FILE`` beside the store): each file's URL and exclusion as this build
-    first saw them (at the first replay: files added later, as MkDocs adds the theme's,
-    change nothing trusted; a build in which one is removed or changed after that trusts
-    nothing more and saves no trusted page) and the keys of the trusted pages."""
+    On disk (``LINKS_FILE`` beside the store, orjson): each file's URL and exclusion as
+    this build first saw them (at the first replay: files added later, as MkDocs adds the
+    theme's, change nothing trusted; a build in which one is removed or changed after that
+    trusts nothing more and saves no trusted page), and each trusted page's key with the
+    files its links named (and its own): their places in that list of files. A page that
+    named a file added later is not trusted (no snapshot to compare it with)."""
 
     def __init__(self, directory: Path | None):
         self.path = directory / LINKS_FILE if directory else None
         self.before: dict | None = None  # the last build's {src_uri: [url, excluded]}
         self.before_options: str | None = None
-        self.trusted_before: set[str] = set()
+        self.trusted_before: dict[str, list] = {}  # key -> places in ``before`` of the files it named
         self.now: dict | None = None
         self.options: str | None = None
-        self.unchanged = False  # nothing removed or changed since the last build
-        self.verified: set[str] = set()  # pages whose links held in this build, replayed or trusted
+        self.usable = False  # the last build's snapshot read and the link options as they were
+        self.changed: set[int] = set()  # places in ``before`` of the files removed or changed since
+        self.verified: dict[str, set | None] = {}  # pages whose links held in this build -> the files
+        # they named (None: those recorded, the page trusted)
+        self.dropped: set[str] = set()  # trusted before, rendered again in this build
         self.used = 0  # pages (and posts' recorded links) trusted, not replayed, in this build
         self.moved = False  # a file of the snapshot removed or changed during this build
         self._files = None
         self._size = -1
         if self.path is not None:
             try:
-                data = json.loads(self.path.read_bytes())
-                if data.get("format") == FORMAT and isinstance(data.get("files"), dict) \
-                        and isinstance(data.get("options"), str) and isinstance(data.get("trusted"), list):
-                    self.before, self.before_options = data["files"], data["options"]
-                    self.trusted_before = set(data["trusted"])
+                data = orjson.loads(self.path.read_bytes())
+                files, trusted = data.get("files"), data.get("trusted")
+                if data.get("format") == LINKS_FORMAT and isinstance(files, dict) \
+                        and isinstance(data.get("options"), str) and isinstance(trusted, dict) \
+                        and all(isinstance(ids, list) and all(type(i) is int and 0 <= i < len(files) for i in ids)
+                                for ids in trusted.values()):
+                    self.before, self.before_options, self.trusted_before = files, data["options"], trusted
             except (OSError, ValueError, TypeError, AttributeError):  # (damaged: nothing trusted)
-                self.before = None
+                self.before, self.trusted_before = None, {}
 
     @staticmethod
     def _snapshot(files) -> dict:
@@ -503,40 +516,70 @@ class LinkTrust:
         if self.now is None:
             self._files, self._size = files, len(files.src_uris)
             self.now, self.options = self._snapshot(files), self._options(config)
-            self.unchanged = self.before is not None and self.before_options == self.options \
-                and self._kept(self.before, self.now)
+            self.usable = self.before is not None and self.before_options == self.options
+            if self.usable:
+                now = self.now
+                self.changed = {i for i, (src, value) in enumerate(self.before.items()) if now.get(src) != value}
         elif files is not self._files or len(files.src_uris) != self._size:  # (files added or removed since)
             self._files, self._size = files, len(files.src_uris)
             if not self._kept(self.now, self._snapshot(files)):
-                self.unchanged, self.moved = False, True
+                self.moved = True
 
     @staticmethod
     def _kept(before: dict, now: dict) -> bool:
         """No file of ``before`` removed or changed in ``now`` (files added are no change)."""
         return all(now.get(src) == value for src, value in before.items())
 
+    def _holds(self, key: str) -> bool:
+        """The last build trusted this page and none of the files it named changed since."""
+        ids = self.trusted_before.get(key)
+        return ids is not None and self.usable and not self.moved and self.changed.isdisjoint(ids)
+
     def trusts(self, key: str, files, config) -> bool:
         self._ready(files, config)
-        return self.unchanged and not self.moved and key in self.trusted_before
+        return self._holds(key)
 
-    def held(self, key: str, files, config) -> None:
-        """This page's links were replayed: each named a file, none logged, all as recorded."""
+    def held(self, key: str, files, config, named: set | None = None) -> None:
+        """This page's links held: replayed (``named``: the files they named, and the page's
+        own), each named a file, none logged, all as recorded; or trusted (None)."""
         self._ready(files, config)
-        self.verified.add(key)
+        self.verified[key] = named
+        self.dropped.discard(key)
+
+    def drop(self, key: str) -> None:
+        """This page is rendered again: what was trusted of it holds no more."""
+        self.verified.pop(key, None)
+        self.dropped.add(key)
 
     def save(self, stored) -> None:
-        """The snapshot and the trusted pages: those whose links held in this build, and,
-        if no file moved, the others still in the store (``stored(key)``)."""
-        if self.path is None or self.now is None:
+        """The snapshot and the trusted pages: those whose links held in this build, and the
+        others trusted before, still in the store (``stored(key)``), none of whose files
+        changed."""
+        if self.path is None or (self.now is None and not (self.dropped and self.before is not None)):
             return
-        if self.moved or not self._kept(self.now, self._snapshot(self._files)):  # (trust nothing)
-            self.verified, self.unchanged = set(), False
-        trusted = self.verified | (self.trusted_before if self.unchanged else set())
-        data = json.dumps({"format": FORMAT, "options": self.options, "files": self.now,
-                           "trusted": sorted(k for k in trusted if k in self.verified or stored(k))},
-                          separators=(",", ":"))
+        files, options = self.now, self.options
+        if files is None:  # (no replay in this build: the last snapshot kept, without the pages rendered)
+            files, options = self.before, self.before_options
+            trusted = {key: ids for key, ids in self.trusted_before.items() if key not in self.dropped}
+        elif not self.moved and self._kept(self.now, self._snapshot(self._files)):
+            trusted = {}
+            place = {src: i for i, src in enumerate(self.now)}
+            remap = [place.get(src, -1) for src in self.before] if self.usable else []
+            for key, named in self.verified.items():
+                if named is None:
+                    if self._holds(key):
+                        trusted[key] = [remap[i] for i in self.trusted_before[key]]
+                else:
+                    trusted[key] = sorted(place.get(src, -1) for src in named)
+            for key, ids in self.trusted_before.items():
+                if key not in self.verified and key not in self.dropped and self._holds(key) and stored(key):
+                    trusted[key] = [remap[i] for i in ids]
+            trusted = {key: ids for key, ids in trusted.items() if -1 not in ids}  # (a file added later named)
+        else:
+            trusted = {}
+        data = orjson.dumps({"format": LINKS_FORMAT, "options": options, "files": files, "trusted": trusted})
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(self.path, data.encode("utf-8"))
+        replace_file(self.path, data)
 
 
 # -- the seams ---------------------------------------------------------------------------
@@ -956,6 +999,8 @@ class Speedup:
             else:
                 self.cache.page_hits += 1
             return None
+        if self.links_trusted:
+            self.links.drop(key)  # (rendered: its links are trusted after a clean replay, not before)
         calls: list = []
         self._recording = (page.file, calls)
         try:
@@ -1007,15 +1052,20 @@ class Speedup:
         if self.links_trusted:
             key = integrity("links", page.file.src_uri, json.dumps(calls, separators=(",", ":")))
             if self.links.trusts(key, files, config):
-                self.links.held(key, files, config)
+                self.links.held(key, files, config)  # (the files recorded)
                 self.links.used += 1
                 return calls
         processor, results, records = self._replay(page, calls, config, files)
         if records:
             return None
         if key is not None and results == calls and self._clean(processor, calls):
-            self.links.held(key, files, config)
+            self.links.held(key, files, config, self._named(page, processor))
         return results
+
+    @staticmethod
+    def _named(page, processor) -> set:
+        """The files a clean replay's links named, and the page's own (its URL is in each)."""
+        return processor.files.found | {page.file.src_uri}
 
     @staticmethod
     def _clean(processor, calls) -> bool:
@@ -1036,12 +1086,14 @@ class Speedup:
             processor, results, records = self._replay(page, some, config, files)
             trusted = not records and not processor.files.doubtful and results == some
             self.links.used += trusted
+            if not trusted:  # (trusted again only if the replay below is clean)
+                self.links.drop(key)
         if not trusted:
             processor, results, records = self._replay(page, calls, config, files)
             if any(new != old for (_, new), (_, old) in zip(results, calls, strict=True)):
                 return False
         if key is not None and self.links_trusted and not records and self._clean(processor, calls):
-            self.links.held(key, files, config)
+            self.links.held(key, files, config, None if trusted else self._named(page, processor))
         for record in records:
             pages.log.handle(record)
         page.content = content

@@ -1,7 +1,7 @@
 """Builds whose reused pages' links are trusted (site/blog_speed.LinkTrust) equal cold
 builds byte for byte: a project built twice (a reused page's links are replayed, then
 trusted), then a new dump (trusted: tag pages, digests, frozen posts' links not
-replayed), then a removed one (every link replayed), each compared with a cold build of
+replayed), then a removed one (the pages that named it replayed), each compared with a cold build of
 the same seeds; the log says how many pages were trusted (the comparison is not vacuous)."""
 
 from __future__ import annotations
@@ -27,5 +27,5 @@ def test_trusted_links_give_the_cold_build(tmp_path):
     assert _trusted(_build(project)) > 10  # a new file: no file moved
     _same_as_cold(project, tmp_path / "cold-add")
     _remove(project / "seeds")
-    assert _trusted(_build(project)) == 0  # a file removed: every link replayed
+    assert _trusted(_build(project)) > 10  # a file removed: the pages that named it replayed (trust9)
     _same_as_cold(project, tmp_path / "cold-remove")
