@@ -170,6 +170,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
 
     def _reset(self) -> None:
         self._resume_gc()
+        self._loop_ok = False
         self._close_speedup()
         self._page_cache = None
         self._close_reuse()
@@ -349,7 +350,10 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         # (the seams checked on every build, so that a broken one is said at once)
         replay = search_replay.start(config, record) if self.search_engine == "material" and self.config.freeze \
             and seams.usable("search-replay") and (serving or built) else None
-        if self.config.freeze and seams.usable("build-loop") and (serving or built) \
+        # (the seam of MkDocs' page loop, which the freezer and the split loop wrap: checked
+        # once a build, so that a broken one is said once)
+        self._loop_ok = (self.config.freeze or self.config.cold_speed) and seams.usable("build-loop")
+        if self.config.freeze and self._loop_ok and (serving or built) \
                 and freezing.usable(config, self.search_engine, self._speedup, replay is not None):
             previous = self._serve_previous if serving else site_reuse.previous_site(config.site_dir)
             self._freeze = freezing.Freezer(record, previous, self._speedup,
@@ -451,8 +455,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         if self.config.site_reuse:
             self._reuse = site_reuse.install(config, files)
         if self._second is not None:  # the pages' templates on both cores (site/second_core.py)
-            self._second.split(config, page_cache=self._page_cache, drawers=self._drawers, reuse=self._reuse,
-                               freezer=self._freeze, replay=self._replay)
+            self._second.split(config, loop_ok=self._loop_ok, page_cache=self._page_cache, drawers=self._drawers,
+                               reuse=self._reuse, freezer=self._freeze, replay=self._replay)
         return env
 
     def _discard_set_aside(self, wait: bool = False) -> None:

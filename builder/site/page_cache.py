@@ -66,15 +66,16 @@ def _plain(value) -> str:
     """A page input as text that is the same in every run: JSON by orjson (~4× the standard
     library's C encoder, itself ~10× stable_text, which was ~10 s of a 10k rebuild), else
     stable_text. Dates, dataclasses and subclasses of built-in types go to _fallback (their
-    type written with them), not written as the plain value they resemble."""
+    type written with them), not written as the plain value they resemble; a mapping with a
+    key that is not a string goes to stable_text (its key's type kept: {1: x} is not {"1": x})."""
     try:
         return orjson.dumps(value, default=_fallback, option=_JSON_OPTIONS).decode()
-    except TypeError:  # (what orjson refuses: a lone surrogate, an integer past 64 bits, depth)
+    except TypeError:  # (what orjson refuses: other keys, a lone surrogate, an integer past 64 bits)
         return "\0" + stable_text(value, with_values=True)
 
 
-_JSON_OPTIONS = (orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
-                 | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS)
+_JSON_OPTIONS = (orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+                 | orjson.OPT_PASSTHROUGH_SUBCLASS)
 
 
 def _link(page) -> list | None:

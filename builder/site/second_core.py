@@ -82,7 +82,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..output.store import atomic_write, integrity
-from . import seams, search
+from . import search
 
 log = logging.getLogger("mkdocs.plugins.newsbrief.second_core")
 
@@ -447,15 +447,18 @@ class SecondCore:
         if self.indexes is not None:
             self.indexes.written(page)
 
-    def split(self, config, *, page_cache=None, drawers=None, reuse=None, freezer=None, replay=None) -> None:
+    def split(self, config, *, loop_ok: bool, page_cache=None, drawers=None, reuse=None, freezer=None,
+              replay=None) -> None:
         """The page loop on both cores (``SplitBuild``), from the newsbrief plugin's ``on_env``
         once everything a page's build uses is made. Not when posts are frozen (the few
-        pages built are not worth a fork), nor without a second core or ``fork``."""
+        pages built are not worth a fork), nor without a second core or ``fork``, nor when
+        the seam "build-loop" (MkDocs' _build_page, as site/freeze.py wraps it) does not
+        hold: ``loop_ok``, checked by the caller once a build."""
         if freezer is not None and (freezer.frozen or freezer.frozen_lists or freezer.pending):
             return
         if self.split_build is not None or not hasattr(os, "fork") or _cores() < 2:
             return
-        if not seams.usable("build-loop"):  # (MkDocs' _build_page, as site/freeze.py wraps it)
+        if not loop_ok:
             return
         if any(name.split(" #", 1)[0] not in SPLIT_PLUGINS for name in config.plugins):
             return  # (another plugin may keep what each page's build leaves: not sent back)

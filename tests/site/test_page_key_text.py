@@ -31,6 +31,7 @@ def test_lookalikes_differ():
     assert _plain(Tagged("x")) != _plain("x")
     assert _plain(Point(1)) != _plain({"x": 1})
     assert _plain([1, 2]) != _plain("[1,2]")
+    assert _plain({1: "a"}) != _plain({"1": "a"})
 
 
 def test_what_orjson_refuses_still_has_a_text():
