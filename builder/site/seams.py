@@ -717,7 +717,8 @@ SEAMS = {s.name: s for s in (
          "every page is built and indexed under Material's search", _check_search_replay),
     Seam("template-cache", "Jinja's compiled templates kept between builds (jinja2.bccache, jinja2.utils._PassArg)",
          "the templates are compiled again each build", _check_template_cache),
-    Seam("page-links-trusted", "reused pages' links not replayed while no file moved (MkDocs' path_to_url)",
+    Seam("page-links-trusted",
+         "reused pages' links not replayed while the files they name stay put (MkDocs' path_to_url)",
          "every reused page's links are replayed", _check_page_links_trusted),
 )}
 
