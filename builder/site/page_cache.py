@@ -27,6 +27,7 @@ never published.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import threading
@@ -69,9 +70,15 @@ def _plain(value) -> str:
     type written with them), not written as the plain value they resemble; a mapping with a
     key that is not a string goes to stable_text (its key's type kept: {1: x} is not {"1": x})."""
     try:
-        return orjson.dumps(value, default=_fallback, option=_JSON_OPTIONS).decode()
-    except TypeError:  # (what orjson refuses: other keys, a lone surrogate, an integer past 64 bits)
-        return "\0" + stable_text(value, with_values=True)
+        text = orjson.dumps(value, default=_fallback, option=_JSON_OPTIONS)
+        if b"null" in text:  # (orjson writes NaN and infinities as null: the C encoder refuses them)
+            _NO_NAN(value)
+        return text.decode()
+    except (TypeError, ValueError):  # (what orjson refuses: other keys, a lone surrogate, an integer past
+        return "\0" + stable_text(value, with_values=True)  # 64 bits; a float that is not finite)
+
+
+_NO_NAN = json.JSONEncoder(sort_keys=True, check_circular=False, allow_nan=False, default=_fallback).encode
 
 
 _JSON_OPTIONS = (orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS

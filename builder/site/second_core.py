@@ -585,16 +585,26 @@ class SplitBuild:
 
         self._times[0] = (time.perf_counter(), time.thread_time())
         self._index = {f.src_uri: i for i, f in enumerate(self._pages)}
-        self._lock = multiprocessing.Lock()
-        self._claims = mmap.mmap(-1, len(self._pages))  # a byte a page: 0 free, 1 the build's, 2 the copy's
+        try:  # (no working semaphore, e.g. no /dev/shm: one core)
+            self._lock = multiprocessing.Lock()
+            self._claims = mmap.mmap(-1, len(self._pages))  # a byte a page: 0 free, 1 the build's, 2 the copy's
+        except (ImportError, OSError) as e:
+            log.debug(f"newsbrief: templates on one core ({e})")
+            return
         indexed = self.second.indexes.pages() if self.second.indexes is not None else set()
         last_first = range(len(self._pages) - 1, -1, -1)
         order = [j for j in last_first if self._pages[j].dest_uri in indexed] + \
                 [j for j in last_first if self._pages[j].dest_uri not in indexed]
         try:
             rfd, wfd = os.pipe()
+        except OSError as e:
+            log.debug(f"newsbrief: templates on one core ({e})")
+            return
+        try:
             self.pid = os.fork()
         except OSError as e:
+            os.close(rfd)
+            os.close(wfd)
             log.debug(f"newsbrief: templates on one core ({e})")
             return
         if self.pid == 0:  # the copy: never returns
@@ -650,6 +660,7 @@ class SplitBuild:
         if stalled:  # (ended outside the lock: its receiving thread takes it to finish)
             log.warning(f"newsbrief: second core: the page builder sent nothing for {STALL_S:.0f}s; "
                         "its pages are built here")
+        if result is None:  # (the copy stopped, by a stall or an error here: it must write no more)
             self._end_child()
         self.waited += time.perf_counter() - started
         return result

@@ -39,6 +39,11 @@ def _build_page(page, *args, **kwargs):
     return original(page, *args, **kwargs)
 _build_page.__wrapped__ = original  # (the seams read MkDocs' source through it)
 b._build_page = _build_page
+if os.environ.get("SPLIT_NOLOCK"):  # a system without a working semaphore (no /dev/shm)
+    import multiprocessing
+    def _no_lock(*a, **k):
+        raise ImportError("This platform lacks a functioning sem_open implementation")
+    multiprocessing.Lock = _no_lock
 from mkdocs.__main__ import cli
 sys.argv = ["mkdocs", "build", "--strict", "-d", "site"]
 cli()
@@ -106,6 +111,14 @@ def test_a_page_the_copy_cannot_build_is_built_by_the_build(material, tmp_path, 
     # The four pages it built before are used (each page's result is whole on its own);
     # that one, and every page it did not come to, is built here.
     assert _shared(log) == 4
+
+
+def test_no_working_semaphore_builds_on_one_core(material, tmp_path):
+    off, _on, _off_log, _on_log = material
+    proj = _project(tmp_path / "p", "")
+    log = _build(proj, SPLIT_NOLOCK="1")
+    _compare(off / "site", proj / "site")
+    assert _shared(log) == 0
 
 
 def test_what_the_copy_rendered_is_in_the_blog_cache_for_the_next_build(material, tmp_path):

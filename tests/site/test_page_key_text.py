@@ -32,6 +32,9 @@ def test_lookalikes_differ():
     assert _plain(Point(1)) != _plain({"x": 1})
     assert _plain([1, 2]) != _plain("[1,2]")
     assert _plain({1: "a"}) != _plain({"1": "a"})
+    nan, inf = float("nan"), float("inf")
+    assert len({_plain(None), _plain(nan), _plain(inf), _plain(-inf)}) == 4
+    assert _plain({"x": nan, "y": None}) != _plain({"x": None, "y": None})
 
 
 def test_what_orjson_refuses_still_has_a_text():
