@@ -215,19 +215,24 @@ def _pages(files) -> list:
     return list(files.documentation_pages(inclusion=InclusionLevel.is_included))
 
 
+def _detach_copy() -> None:
+    """In a forked copy: killed if the build dies (Linux), its output to /dev/null."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+
+
 def _child(ahead: RenderAhead, config, files, wfd: int) -> None:
     """The copy's whole life: read and convert pages from the last one back until it
     meets the build, sending each new cache entry; then exit without running anything
     of the parent's (atexit, buffered output, plugins' shutdown)."""
     code = 0
     try:
-        if sys.platform.startswith("linux"):  # die with the build
-            import ctypes
-
-            ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.dup2(devnull, 2)
+        _detach_copy()
         logging.disable(logging.CRITICAL)  # the build logs what a render logs, once
         from mkdocs.commands.build import _populate_page
         from mkdocs.structure.pages import Page
@@ -745,13 +750,7 @@ class SplitBuild:
     def _child(self, config, nav, env, dirty, wfd: int, order: list[int]) -> None:
         code = 0
         try:
-            if sys.platform.startswith("linux"):  # die with the build
-                import ctypes
-
-                ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.dup2(devnull, 2)
+            _detach_copy()
             self.second.indexes = None  # (Pagefind is the build's: it is told of each page)
             records: list = []
 
