@@ -64,6 +64,7 @@ from .site import (
     cold_speed,
     compact,
     escaping,
+    fast_render,
     feeds,
     icons,
     labels,
@@ -144,11 +145,19 @@ class NewsbriefConfig(Config):
     # A tag with more briefs than this: its page lists the newest this many and links a
     # page a year (site/tag_pages.py); 0: every brief of a tag on its one page.
     tag_page_size = c.Type(int, default=TAG_PAGE_SIZE)
+    # Under `newsbrief serve`: the briefs a change touched are shown first, the whole
+    # rebuild behind them, into a folder of its own (site/fast_render.py).
+    fast_render = c.Type(bool, default=True)
 
 
 class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
     def __init__(self):
         super().__init__()
+        # Under `mkdocs serve` (this instance lives across rebuilds): the served folder,
+        # the last complete build's objects, the fast render running (site/fast_render.py).
+        self._served: fast_render.Served | None = None
+        self._last: fast_render.LastBuild | None = None
+        self._fast: fast_render.FastRender | None = None
         self._reset()
 
     def _pause_gc(self) -> None:
@@ -170,6 +179,10 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
 
     def _reset(self) -> None:
         self._resume_gc()
+        self._stop_fast()  # (one still running after a failed rebuild)
+        self._into_next = False  # this serve rebuild goes into the folder beside the served one
+        self._aside_owned = False  # _serve_previous was set aside by this build (and is deleted after it)
+        self._built = None  # under serve: (nav, files) of this build, for the next one's fast render
         self._loop_ok = False
         self._close_speedup()
         self._page_cache = None
@@ -257,6 +270,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         seams.note_versions()
         # (a project whose theme has no blog-list.html, e.g. without our overrides/, keeps cards)
         self._title_lists = self.config.title_lists and lists.available(config.theme)
+        self._serve_rebuild(config, result)
         if self.config.stable_pagination:
             pagination.install(blogs(config), self.config.index_titles_per_page if self._title_lists else 0)
         if self.config.blog_speed:
@@ -270,6 +284,36 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         # event reads them, so the build does not hold them while MkDocs adds its pages.
         self.last_result = None
         return config
+
+    def _serve_rebuild(self, config, result) -> None:
+        """Under `mkdocs serve`, after a complete build in this process: this rebuild goes
+        into the folder beside the served one, and the pages the conversion changed are
+        first rendered into the served folder by a forked copy (site/fast_render.py). Here:
+        before the speed-ups of this build are installed, so the copy renders the stock way."""
+        last, self._last = self._last, None
+        if self._served is None or last is None:
+            return
+        self._into_next = True
+        config.site_dir = str(self._served.next)
+        changed, removed = fast_render.changed_pages(result.write, self.config.posts_dir)
+        if not (changed or removed) or len(changed) + len(removed) > fast_render.FAST_LIMIT:
+            return
+        try:
+            self._fast = fast_render.FastRender(last, self, changed, removed, self._served, self._fast_done)
+        except OSError as e:
+            log.info(f"newsbrief: no fast render ({e}); the pages show after the rebuild")
+
+    def _fast_done(self, what: str, seconds: float) -> None:
+        """(From the fast render's thread) the changed pages are in the served folder."""
+        served = self._served
+        if served is not None:
+            served.release()
+            log.info(f"newsbrief: fast render: {what} in {seconds:.2f}s; browsers told to reload")
+
+    def _stop_fast(self) -> None:
+        fast, self._fast = self._fast, None
+        if fast is not None:
+            fast.stop()
 
     def _close_speedup(self) -> None:
         second, self._second = getattr(self, "_second", None), None
@@ -287,6 +331,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             return server
         seeds, posts, rules = self._paths(config)
         watch.watch_docs_except(server, config.docs_dir, str(posts))  # (written by each build)
+        if self.config.fast_render and seams.usable("serve-fast-render", server=server):
+            self._served = fast_render.Served(server)
         if seeds.is_dir():
             server.watch(str(seeds))
         if rules is not None:
@@ -304,8 +350,11 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         (briefs and digests: every rss instance) at the theme's own favicon (on this site,
         so no other host)."""
         self._discard_set_aside()
-        if self.config.enabled and self.config.freeze and getattr(self, "_command", None) == "serve":
+        if self._into_next:  # (the served folder stays whole: unchanged pages are linked from it)
+            self._serve_previous = self._served.root
+        elif self.config.enabled and self.config.freeze and getattr(self, "_command", None) == "serve":
             self._serve_previous = freezing.set_aside(config.site_dir)
+            self._aside_owned = True
         if not config.site_url:
             return
         logo = config.site_url.rstrip("/") + "/assets/images/favicon.png"
@@ -344,6 +393,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             cold_speed.index_views(blogs(config))  # the blog plugin's on_nav is done
         nav = navigation.arrange(nav, files)
         serving = getattr(self, "_command", None) == "serve"
+        if serving and self.config.fast_render:  # (the first build too: on_serve comes after it)
+            self._built = (nav, files)
         built = self.config.site_reuse and site_reuse.under_newsbrief_build(config.site_dir)
         # (`serve` builds at another address: its pages and record are its own)
         record = self.root / CACHE_DIR / (freezing.SERVE_RECORD_FILE if serving else freezing.RECORD_FILE)
@@ -460,8 +511,10 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         return env
 
     def _discard_set_aside(self, wait: bool = False) -> None:
-        freezing.discard(getattr(self, "_serve_previous", None), wait)
+        if getattr(self, "_aside_owned", False):
+            freezing.discard(getattr(self, "_serve_previous", None), wait)
         self._serve_previous = None
+        self._aside_owned = False
 
     def _close_freeze(self, keep: bool) -> None:
         """Put MkDocs' page loop back (``keep``: after a build that wrote every page). The
@@ -522,9 +575,24 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             page_cache.close()  # only after a build that wrote every page
         if self.config.enabled and self.search_engine == "pagefind":
             search.index(config, self.config.search_shard_size, self.root / CACHE_DIR)
+        if self._into_next:  # (complete: it becomes the served folder)
+            self._stop_fast()
+            self._served.swap()
+            self._into_next = False
+        if self._built is not None:  # what the next rebuild's fast render starts from
+            nav, files = self._built
+            self._last = fast_render.LastBuild(config, files, nav, {
+                "_sprite": self._sprite, "_title_lists": self._title_lists, "labels": self.labels,
+                "_heading_labels": self._heading_labels, "search_engine": self.search_engine,
+                "_search_partial_ok": self._search_partial_ok})
+            self._built = None
 
     def on_build_error(self, *, error):
         self._resume_gc()
+        self._built = None
+        if self._into_next:  # (the served folder stays as it is)
+            self._into_next = False
+            self._served.discard_next()
         self._close_freeze(keep=False)
         self._discard_set_aside()
         self._close_speedup()
@@ -533,6 +601,10 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
 
     def on_shutdown(self):
         self._resume_gc()
+        self._stop_fast()
+        self._last = None
+        if self._served is not None:
+            self._served.discard_next()
         self._discard_set_aside(wait=True)
         self._close_freeze(keep=False)
         self._close_speedup()

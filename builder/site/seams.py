@@ -667,6 +667,42 @@ def _check_page_links_trusted() -> None:
             "MkDocs' link resolution (path_to_url, Files.get_file_from_path) is not the one checked")
 
 
+def _check_serve_fast_render(server=None) -> None:
+    """site/fast_render.py, under `mkdocs serve`: the rebuild goes into a folder beside
+    the served one and is renamed over it when complete; the served folder is released
+    (requests answered, pages reloaded) once the changed posts' pages are in it. It reads
+    and sets LiveReloadServer's epochs and folder as its build loop and request handler
+    use them, and makes a changed post as Material's blog does (``_resolve_post``,
+    ``_is_excluded``, ``_attach``) in a forked copy, read and templated by MkDocs' own
+    ``_populate_page`` and ``_build_page``."""
+    import threading
+
+    livereload = import_module("mkdocs.livereload")
+    Server = livereload.LiveReloadServer
+    _contains(_source(Server._build_loop), ("self._wanted_epoch = _timestamp()", "self.builder()",
+                                            "self._visible_epoch = self._wanted_epoch"), "LiveReloadServer._build_loop")
+    _contains(_source(Server._serve_request),
+              ("self._epoch_cond.wait_for(lambda: self._visible_epoch == self._wanted_epoch)",
+               "os.path.join(self.root, rel_file_path)"), "LiveReloadServer._serve_request")
+    require(callable(getattr(livereload, "_timestamp", None)), "mkdocs.livereload has no _timestamp")
+    if server is not None:
+        require(isinstance(server, Server), "the server is not MkDocs' LiveReloadServer")
+        require(isinstance(getattr(server, "_epoch_cond", None), threading.Condition)
+                and type(getattr(server, "_visible_epoch", None)) is int
+                and type(getattr(server, "_wanted_epoch", None)) is int
+                and isinstance(getattr(server, "root", None), str), "the server's epochs or folder changed")
+    _check_build_loop()
+    plugin = import_module("material.plugins.blog.plugin")
+    BlogPlugin = plugin.BlogPlugin
+    for name, params in (("_resolve_post", ["self", "file", "config"]), ("_is_excluded", ["self", "post"]),
+                         ("_attach", ["self", "parent", "pages"])):
+        require(list(inspect.signature(getattr(BlogPlugin, name)).parameters) == params,
+                f"BlogPlugin.{name} has another signature")
+    _contains(_source(BlogPlugin.on_nav), ("self._attach(self.blog, [None, *reversed(self.blog.posts), None])",),
+              "BlogPlugin.on_nav")
+    _contains(_source(BlogPlugin.on_files), ("post.config.pin", "post.config.date.created"), "BlogPlugin.on_files")
+
+
 @dataclass(frozen=True)
 class Seam:
     name: str
@@ -720,6 +756,9 @@ SEAMS = {s.name: s for s in (
     Seam("page-links-trusted",
          "reused pages' links not replayed while the files they name stay put (MkDocs' path_to_url)",
          "every reused page's links are replayed", _check_page_links_trusted),
+    Seam("serve-fast-render",
+         "under serve, the changed briefs' pages shown first, the rebuild into a folder of its own (LiveReloadServer)",
+         "a serve rebuild builds the whole site before the browsers reload", _check_serve_fast_render),
 )}
 
 

@@ -1,0 +1,263 @@
+"""Under `newsbrief serve`: the briefs a change touched first, the whole site behind them.
+
+A serve rebuild is a whole build (at 10,000 briefs ~20 s, most of it pages the change did
+not touch). As Hugo's server does by default ("fast render"), the pages of the briefs the
+conversion wrote or deleted are rendered first, right after the conversion, with the
+previous build's configuration, files and navigation, into the folder being served, and
+the browsers are told to reload. The whole rebuild goes on meanwhile into a folder of its
+own (``next_folder``), which replaces the served one once it is complete; the browsers
+then reload again. Until then the served site is the previous build with the changed
+briefs' own pages: a list that should name a new brief does not yet, a link to a page
+that only the rebuild makes (a new tag's page) is missing for those seconds.
+
+The fast pages are rendered by a forked copy of the server process (``FastRender``): it
+has the previous build's objects as they were (Material's blog with its posts, MkDocs'
+files and navigation), changes them freely and exits, while the server process goes on
+with the rebuild on the other core. Nothing the copy does can reach the rebuild: it
+writes only the changed briefs' pages into the served folder (each to a temporary file,
+then renamed over, so a page linked into the rebuild is never written through) and no
+cache (the page cache and the reuse of pages are off in it).
+
+The server's side (``Served``) relies on MkDocs' LiveReloadServer internals (seam
+"serve-fast-render"): its epochs (the version of the site it serves and the one being
+built; requests wait while they differ) and the folder it serves. When the seam does not
+hold, a serve rebuild is as before: the whole build, then one reload.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import os
+import posixpath
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..output.store import replace_file
+from .blog import blogs, posts_folder
+from .build import remove_later
+
+log = logging.getLogger("mkdocs.plugins.newsbrief")
+
+NEXT = "-next"  # the rebuild's folder: beside the served one, renamed over it when complete
+OLD = "-old"
+FAST_LIMIT = 50  # more changed pages than this: no fast render (the rebuild shows them)
+
+
+class Served:
+    """The folder `mkdocs serve` serves and when its requests are answered (seam
+    "serve-fast-render": LiveReloadServer's ``_epoch_cond``, ``_visible_epoch``,
+    ``_wanted_epoch`` and ``root``)."""
+
+    def __init__(self, server):
+        self.server = server
+        self.root = Path(server.root)
+        self.next = self.root.with_name(self.root.name + NEXT)
+
+    def release(self) -> None:
+        """Serve the folder as it is now: requests are answered again, and the open pages
+        reload (MkDocs does the same at the end of a rebuild)."""
+        server = self.server
+        with server._epoch_cond:
+            server._visible_epoch = server._wanted_epoch
+            server._epoch_cond.notify_all()
+
+    def swap(self) -> None:
+        """The rebuild's folder becomes the served one. Requests wait meanwhile (a newer
+        wanted epoch), and MkDocs answers them, and reloads the pages, when the build
+        returns; the replaced folder is deleted by a detached process."""
+        from mkdocs.livereload import _timestamp
+
+        server = self.server
+        old = self.root.with_name(f"{self.root.name}{OLD}-{time.monotonic_ns()}")
+        with server._epoch_cond:
+            server._wanted_epoch = max(_timestamp(), server._visible_epoch + 1)
+            os.rename(self.root, old)
+            os.rename(self.next, self.root)
+        remove_later(old)
+
+    def discard_next(self) -> None:
+        if self.next.exists():
+            remove_later(self.next)
+
+
+@dataclass
+class LastBuild:
+    """What the fast render needs of the last complete build: its objects as that build
+    left them, and the newsbrief plugin's own state that shapes a page's bytes."""
+
+    config: object
+    files: object
+    nav: object
+    state: dict = field(default_factory=dict)
+
+
+def changed_pages(write, posts_uri: str) -> tuple[list[str], list[str]]:
+    """The conversion's written and deleted Markdown pages (its WriteReport, paths in the
+    posts folder) as docs-relative source paths."""
+    if write is None:
+        return [], []
+    prefix = posts_uri.strip("/")
+
+    def uris(rels):
+        return [posixpath.join(prefix, rel) for rel in rels if rel.endswith(".md")]
+
+    return uris(write.written), uris(write.deleted)
+
+
+def _blog_of(config, src_uri: str):
+    """The blog whose posts folder holds this page (the deepest one: the digests' folder
+    is inside the briefs')."""
+    best = None
+    for blog in blogs(config):
+        folder = posts_folder(blog) + "/"
+        if src_uri.startswith(folder) and (best is None or len(folder) > len(posts_folder(best)) + 1):
+            best = blog
+    return best
+
+
+class FastRender:
+    """The changed pages rendered by a forked copy into the served folder; ``on_done``
+    is called (from a thread of this process) once they are in place."""
+
+    def __init__(self, last: LastBuild, plugin, changed: list[str], removed: list[str], served: Served, on_done):
+        self.pid = 0
+        self.started = time.perf_counter()
+        rfd, wfd = os.pipe()
+        try:
+            self.pid = os.fork()
+        except OSError:
+            os.close(rfd)
+            os.close(wfd)
+            raise
+        if self.pid == 0:  # the copy: never returns
+            os.close(rfd)
+            _child(last, plugin, changed, removed, served.root, wfd)
+        os.close(wfd)
+        self._thread = threading.Thread(target=self._wait, args=(rfd, on_done), name="newsbrief-fast-render",
+                                        daemon=True)
+        self._thread.start()
+
+    def _wait(self, rfd: int, on_done) -> None:
+        chunks = []
+        with contextlib.suppress(OSError), os.fdopen(rfd, "rb") as pipe:
+            chunks.append(pipe.read())
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+        self.pid = 0
+        message = b"".join(chunks).decode("utf-8", "replace").strip()
+        seconds = time.perf_counter() - self.started
+        if message.startswith("ok "):
+            on_done(message[3:], seconds)
+        else:
+            log.info(f"newsbrief: fast render failed ({message or 'the copy ended without a word'}); "
+                     "the page shows after the rebuild")
+
+    def stop(self) -> None:
+        """The copy stopped (if it still runs) before the served folder is replaced."""
+        pid = self.pid
+        if pid:
+            with contextlib.suppress(OSError):
+                os.kill(pid, 9)
+        self._thread.join()
+
+
+def _child(last: LastBuild, plugin, changed: list[str], removed: list[str], served: Path, wfd: int) -> None:
+    """The copy's whole life: render, put in place, say so in one line, exit without
+    running anything of the server's (atexit, plugins' shutdown, buffered output)."""
+    code, message = 1, "?"
+    try:
+        from .second_core import _detach_copy
+
+        _detach_copy()
+        gc.disable()  # (a short life: no collection touching, and so copying, the whole heap)
+        logging.disable(logging.CRITICAL)  # (the rebuild logs what a render logs, once)
+        done = render(last, plugin, changed, removed, served)
+        code, message = 0, f"ok {done}"
+    except BaseException as e:  # (anything: the server process must hear of it)
+        message = f"{type(e).__name__}: {e}".replace("\n", " ")[:300]
+    finally:
+        with contextlib.suppress(OSError):
+            os.write(wfd, message.encode("utf-8", "replace"))
+        os._exit(code)
+
+
+def render(last: LastBuild, plugin, changed: list[str], removed: list[str], served: Path) -> str:
+    """In the copy: the changed posts made, read and templated as MkDocs' build does them
+    (_populate_page, the env event, _build_page) with the last build's objects; each page
+    written beside the served folder and renamed into it; removed posts' pages deleted.
+    Returns what was done, for the log."""
+    from mkdocs.commands.build import _build_page, _populate_page
+    from mkdocs.structure.files import File, InclusionLevel
+
+    config, files, nav = last.config, last.files, last.nav
+    for name, value in last.state.items():  # (the newsbrief plugin as the last build left it)
+        setattr(plugin, name, value)
+    # No cache is written from the copy, and nothing of the rebuild is touched.
+    plugin.config.page_cache = False
+    plugin.config.site_reuse = False
+    plugin.posts = []
+    deleted = 0
+    for src_uri in removed:
+        old = files.get_file_from_path(src_uri)
+        if old is not None and old.page is not None and _blog_of(config, src_uri) is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(served / old.dest_path)
+                deleted += 1
+    staging = Path(tempfile.mkdtemp(prefix=served.name + "-fast-", dir=served.parent))
+    try:
+        pages, touched = [], {}
+        for src_uri in changed:
+            blog = _blog_of(config, src_uri)
+            if blog is None or getattr(blog, "blog", None) is None:
+                continue
+            old = files.get_file_from_path(src_uri)
+            if old is not None:
+                files.remove(old)
+            file = File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls)
+            post = blog._resolve_post(file, config)
+            if blog._is_excluded(post):
+                continue
+            file.inclusion = InclusionLevel.NOT_IN_NAV
+            files.append(file)
+            posts = [p for p in blog.blog.posts if p.file.src_uri != src_uri]
+            posts.append(post)
+            posts.sort(key=lambda p: (p.config.pin, p.config.date.created), reverse=True)
+            blog.blog.posts = posts
+            touched[id(blog)] = blog
+            pages.append(post)
+        for blog in touched.values():  # (each post's parent and neighbours, as the blog's on_nav sets them)
+            blog._attach(blog.blog, [None, *reversed(blog.blog.posts), None])
+        for page in pages:
+            _populate_page(page, config, files)
+        env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        for page in pages:
+            page.file.abs_dest_path = str(staging / page.file.dest_path)
+            _build_page(page, config, doc_files, nav, env)
+        drawers = getattr(plugin, "_drawers", None)
+        for page in pages:
+            target = served / page.file.dest_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(page.file.abs_dest_path, target)
+        if drawers is not None:  # a drawer script none of the served pages used yet
+            _missing_drawers(drawers, served)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return f"{len(pages)} page(s) rendered, {deleted} deleted"
+
+
+def _missing_drawers(drawers, served: Path) -> None:
+    from .shell import SHELL_DIR
+
+    for key in sorted(drawers.used):
+        path = served / SHELL_DIR / f"nb-nav.{key}.js"
+        js = drawers.known.get(key)
+        if js is not None and not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            replace_file(path, js.encode("utf-8"))
