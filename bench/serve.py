@@ -14,8 +14,12 @@ refused), so that the corpus itself is never changed:
 2. `newsbrief serve`, until the home page answers;
 3. a new dump is written into seeds/; the clock runs from that moment until the new
    brief's own page is served with its title (polled every 0.1 s: the page's address is
-   read from the archive index, docs/posts/.newsbrief-index.json, once it is written);
-4. the dump is removed again; the clock runs until its page is gone (404).
+   read from the archive index, docs/posts/.newsbrief-index.json, once it is written),
+   and on until the whole rebuild is served (the server logs "Reloading browsers"); the
+   page as first served is compared with the page after the rebuild (MkDocs' live-reload
+   script aside);
+4. the dump is removed again; the clock runs until its page is gone (404), and until the
+   rebuild is served.
 
 Prints the seconds of each step, and the CPU seconds the server's processes used in it
 (the machine is shared: CPU time is the steadier figure). A browser would show the page at
@@ -124,7 +128,7 @@ def page_url(proj: Path, source: str) -> str | None:
 
 
 def bench(n: int, port: int, log: Path | None = None, settle: float = 0.0, keep: bool = False,
-          reuse: bool = False) -> dict:
+          reuse: bool = False, pages: Path | None = None) -> dict:
     seeds = WORK / f"site-{n}" / "seeds"
     if reuse and seeds.is_dir() and not seeds.is_symlink():  # a project kept by --keep, built
         proj, build_s = seeds.parent, float("nan")
@@ -156,6 +160,8 @@ def bench(n: int, port: int, log: Path | None = None, settle: float = 0.0, keep:
         title = html.escape(dump.title, quote=False)
         url: list[str] = []
 
+        first_body: list[str] = []
+
         def shown() -> bool:
             if not url:
                 found = page_url(proj, "seeds/zz-new.txt")
@@ -163,24 +169,53 @@ def bench(n: int, port: int, log: Path | None = None, settle: float = 0.0, keep:
                     return False
                 url.append(found)
             status, body = fetch(base + url[0])
-            return status == 200 and title in body
+            if status == 200 and title in body:
+                first_body.append(body)
+                return True
+            return False
 
         add = wait(shown, 3600)
         add_cpu = group_cpu(server.pid) - cpu
+        add_rebuilt = rebuilt(lines, t0)
         timeline = lines.since(t0, time.perf_counter())
+        final_body = fetch(base + url[0])[1]
+        same = without_reload(final_body) == without_reload(first_body[0])
+        if pages is not None:  # both versions, to compare them
+            pages.mkdir(parents=True, exist_ok=True)
+            (pages / f"first-{n}.html").write_text(without_reload(first_body[0]), encoding="utf-8")
+            (pages / f"rebuilt-{n}.html").write_text(without_reload(final_body), encoding="utf-8")
         time.sleep(settle)  # what else the change set off (a rebuild for the conversion's own writes)
-        timeline_after = lines.since(t0 + add + 1e-6, time.perf_counter())
+        timeline_after = lines.since(t0 + add_rebuilt + 1e-6, time.perf_counter())
         cpu = group_cpu(server.pid)
+        t1 = time.perf_counter()
         new.unlink()
         gone = wait(lambda: fetch(base + url[0])[0] == 404, 3600)
         gone_cpu = group_cpu(server.pid) - cpu
+        gone_rebuilt = rebuilt(lines, t1)
     finally:
         os.killpg(server.pid, signal.SIGINT)
         server.wait(60)
     if not keep:
         shutil.rmtree(proj)
     return {"n": n, "build_s": build_s, "serve_first_s": first, "add_s": add, "remove_s": gone, "url": url[0],
-            "add_cpu": add_cpu, "remove_cpu": gone_cpu, "timeline": timeline, "after": timeline_after}
+            "add_cpu": add_cpu, "remove_cpu": gone_cpu, "timeline": timeline, "after": timeline_after,
+            "add_rebuilt_s": add_rebuilt, "remove_rebuilt_s": gone_rebuilt, "same": same}
+
+
+def rebuilt(lines: Log, t0: float, limit: float = 3600) -> float:
+    """Seconds from t0 until the server logged the end of a rebuild ("Reloading browsers",
+    MkDocs' line once the whole rebuild is served); waits for it."""
+    def done() -> float | None:
+        return next((t - t0 for t, line in list(lines.lines) if t >= t0 and "Reloading browsers" in line), None)
+
+    wait(lambda: done() is not None, limit)
+    return done()
+
+
+def without_reload(page: str) -> str:
+    """A served page without the live-reload script MkDocs adds to it (its epoch differs)."""
+    at = page.rfind("<script>")
+    return page[:at] if at >= 0 and "livereload(" in page[at:] else page
 
 
 def main() -> None:
@@ -194,6 +229,8 @@ def main() -> None:
                     help="wait S seconds after the new page is shown, before the removal (with --timeline: "
                          "what the server did in them is printed too)")
     ap.add_argument("--keep", action="store_true", help="keep the project (under .bench/site-N)")
+    ap.add_argument("--pages", type=Path, metavar="DIR",
+                    help="save the new brief's page as first served and after the rebuild here")
     ap.add_argument("--reuse", action="store_true",
                     help="serve the project a run with --keep left (no build first; implies --keep)")
     ap.add_argument("--code", type=Path, metavar="DIR",
@@ -203,11 +240,13 @@ def main() -> None:
     if a.code:
         os.environ["PYTHONPATH"] = str(a.code.resolve())
     print(f"{'N':>7} {'build s':>8} {'serve up s':>11} {'new dump shown s':>17} {'(CPU s)':>8} "
-          f"{'removed dump gone s':>20} {'(CPU s)':>8}")
+          f"{'site rebuilt s':>15} {'removed dump gone s':>20} {'(CPU s)':>8} {'site rebuilt s':>15} "
+          f"{'first page = rebuilt one':>25}")
     for n in a.n:
-        r = bench(n, a.port, a.log, a.settle, a.keep or a.reuse, a.reuse)
+        r = bench(n, a.port, a.log, a.settle, a.keep or a.reuse, a.reuse, a.pages)
         print(f"{r['n']:>7} {r['build_s']:>8.1f} {r['serve_first_s']:>11.1f} {r['add_s']:>17.1f} "
-              f"{r['add_cpu']:>8.1f} {r['remove_s']:>20.1f} {r['remove_cpu']:>8.1f}", flush=True)
+              f"{r['add_cpu']:>8.1f} {r['add_rebuilt_s']:>15.1f} {r['remove_s']:>20.1f} {r['remove_cpu']:>8.1f} "
+              f"{r['remove_rebuilt_s']:>15.1f} {'yes' if r['same'] else 'no':>25}", flush=True)
         if a.timeline:
             print("\n".join(["  the new dump, until its page was served:", *r["timeline"]]))
             if a.settle:

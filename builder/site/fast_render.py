@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..output.store import replace_file
+from . import avatars, escaping
 from .blog import blogs, posts_folder
 from .build import remove_later
 
@@ -211,28 +212,43 @@ def render(last: LastBuild, plugin, changed: list[str], removed: list[str], serv
                 deleted += 1
     staging = Path(tempfile.mkdtemp(prefix=served.name + "-fast-", dir=served.parent))
     try:
+        gone = set(removed) | set(changed)
         pages, touched = [], {}
-        for src_uri in changed:
-            blog = _blog_of(config, src_uri)
-            if blog is None or getattr(blog, "blog", None) is None:
-                continue
+        for blog in blogs(config):  # the posts the conversion changed or removed, out
+            if getattr(blog, "blog", None) is not None:
+                blog.blog.posts = [p for p in blog.blog.posts if p.file.src_uri not in gone]
+        for src_uri in gone:
             old = files.get_file_from_path(src_uri)
             if old is not None:
                 files.remove(old)
+        for src_uri in changed:  # their new versions in, each as its blog's on_files makes it
+            blog = _blog_of(config, src_uri)
+            if blog is None or getattr(blog, "blog", None) is None:
+                continue
             file = File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls)
             post = blog._resolve_post(file, config)
             if blog._is_excluded(post):
                 continue
             file.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(file)
-            posts = [p for p in blog.blog.posts if p.file.src_uri != src_uri]
-            posts.append(post)
-            posts.sort(key=lambda p: (p.config.pin, p.config.date.created), reverse=True)
-            blog.blog.posts = posts
+            blog.blog.posts.append(post)
             touched[id(blog)] = blog
-            pages.append(post)
-        for blog in touched.values():  # (each post's parent and neighbours, as the blog's on_nav sets them)
+            pages.append((blog, post))
+        for blog in touched.values():
+            blog.blog.posts.sort(key=lambda p: (p.config.pin, p.config.date.created), reverse=True)
+            # (each post's parent and neighbours, as the blog's on_nav sets them)
             blog._attach(blog.blog, [None, *reversed(blog.blog.posts), None])
+            if blog.config.authors:  # the authors file as the conversion left it (the blog's on_config)
+                blog.authors = blog._resolve_authors(config)
+                escaping.escape_authors([blog])
+                avatars.as_files([blog], files, config)
+                _missing_avatars(blog, files, served)
+                if blog.config.authors_profiles:
+                    _profile_urls(blog, files)
+        for blog, post in pages:
+            if blog.config.categories:
+                _categories(blog, post, files)
+        pages = [post for _, post in pages]
         for page in pages:
             _populate_page(page, config, files)
         env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
@@ -261,3 +277,34 @@ def _missing_drawers(drawers, served: Path) -> None:
         if js is not None and not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             replace_file(path, js.encode("utf-8"))
+
+
+def _missing_avatars(blog, files, served: Path) -> None:
+    """A new author's avatar file, which the served folder has not yet."""
+    for author in blog.authors.values():
+        path = getattr(author, "avatar", None)
+        file = files.get_file_from_path(path) if isinstance(path, str) and path.startswith(avatars.AVATAR_DIR) else None
+        if file is not None and not (served / file.dest_path).exists():
+            (served / file.dest_path).parent.mkdir(parents=True, exist_ok=True)
+            replace_file(served / file.dest_path, file.content_bytes)
+
+
+def _profile_urls(blog, files) -> None:
+    """Each author's profile page, where the last build made one (the blog's
+    _generate_profiles sets ``author.url``; a new author's page comes with the rebuild)."""
+    for key, author in blog.authors.items():
+        if not author.url:
+            view = files.get_file_from_path(blog._format_path_for_profile(key, author))
+            if view is not None:
+                author.url = view.url
+
+
+def _categories(blog, post, files) -> None:
+    """The post's category pages (the publishers' pages here), where the last build made
+    them (the blog's _generate_categories; a new one comes with the rebuild)."""
+    from material.plugins.blog.structure import Category
+
+    for name in post.config.categories:
+        view = files.get_file_from_path(blog._format_path_for_category(name))
+        if view is not None and isinstance(view.page, Category):
+            post.categories.append(view.page)

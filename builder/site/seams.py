@@ -695,12 +695,20 @@ def _check_serve_fast_render(server=None) -> None:
     plugin = import_module("material.plugins.blog.plugin")
     BlogPlugin = plugin.BlogPlugin
     for name, params in (("_resolve_post", ["self", "file", "config"]), ("_is_excluded", ["self", "post"]),
-                         ("_attach", ["self", "parent", "pages"])):
+                         ("_attach", ["self", "parent", "pages"]), ("_resolve_authors", ["self", "config"]),
+                         ("_format_path_for_profile", ["self", "id", "author"]),
+                         ("_format_path_for_category", ["self", "name"])):
         require(list(inspect.signature(getattr(BlogPlugin, name)).parameters) == params,
                 f"BlogPlugin.{name} has another signature")
     _contains(_source(BlogPlugin.on_nav), ("self._attach(self.blog, [None, *reversed(self.blog.posts), None])",),
               "BlogPlugin.on_nav")
     _contains(_source(BlogPlugin.on_files), ("post.config.pin", "post.config.date.created"), "BlogPlugin.on_files")
+    _contains(_source(BlogPlugin.on_config), ("self.authors = self._resolve_authors(config)",), "BlogPlugin.on_config")
+    _contains(_source(BlogPlugin._generate_profiles), ("path = self._format_path_for_profile(id, author)",
+                                                       "author.url = file.url"), "BlogPlugin._generate_profiles")
+    _contains(_source(BlogPlugin._generate_categories), ("path = self._format_path_for_category(name)",
+                                                         "post.categories.append(file.page)"),
+              "BlogPlugin._generate_categories")
 
 
 @dataclass(frozen=True)
