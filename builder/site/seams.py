@@ -717,6 +717,7 @@ class Seam:
     what: str
     fallback: str
     check: Callable[..., None]
+    serve_only: bool = False  # checked only under `mkdocs serve`
 
 
 SEAMS = {s.name: s for s in (
@@ -766,7 +767,8 @@ SEAMS = {s.name: s for s in (
          "every reused page's links are replayed", _check_page_links_trusted),
     Seam("serve-fast-render",
          "under serve, the changed briefs' pages shown first, the rebuild into a folder of its own (LiveReloadServer)",
-         "a serve rebuild builds the whole site before the browsers reload", _check_serve_fast_render),
+         "a serve rebuild builds the whole site before the browsers reload", _check_serve_fast_render,
+         serve_only=True),
 )}
 
 

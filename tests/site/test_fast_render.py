@@ -185,3 +185,64 @@ def test_the_seam_holds_for_mkdocs_own_server_and_not_for_another(tmp_path):
         root = str(tmp_path)
 
     assert "not MkDocs' LiveReloadServer" in seams.check("serve-fast-render", server=Other())
+
+
+_BROKEN_SERVE = """
+import sys
+from mkdocs.livereload import LiveReloadServer
+loop = LiveReloadServer._build_loop
+def _build_loop(self):  # the same loop, another source: the seam's check fails
+    return loop(self)
+LiveReloadServer._build_loop = _build_loop
+sys.argv = ["mkdocs", "serve", "--livereload", "-a", sys.argv[1], "-f", "mkdocs.yml"]
+from mkdocs.__main__ import cli
+cli()
+"""
+
+
+@pytest.mark.slow
+def test_a_broken_seam_serves_the_change_after_the_whole_rebuild(tmp_path):
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    project = _project(tmp_path)
+    log = tmp_path / "serve.log"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
+    env.pop("NEWSBRIEF_STRICT", None)
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-c", _BROKEN_SERVE, f"127.0.0.1:{port}"], cwd=project, env=env,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        def wait_for(cond, what, limit=180):
+            deadline = time.monotonic() + limit
+            while not cond():
+                assert proc.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, f"{what}:\n" + log.read_text()
+                time.sleep(0.1)
+
+        wait_for(lambda: "Serving on" in log.read_text(), "never served")
+        assert log.read_text().count("seam 'serve-fast-render'") == 1
+        dump = project / "seeds" / "d003.txt"
+        title = _titles()[3]
+        dump.write_text(dump.read_text(encoding="utf-8").replace(title, title + " Revised"), encoding="utf-8")
+        wait_for(lambda: _get(base + _url_of(project, "d003.txt"))[0] == 200
+                 and (title + " Revised").encode() in _get(base + _url_of(project, "d003.txt"))[1],
+                 "the changed brief was never served")
+        # Served only once the whole rebuild was (requests wait for it, as in stock MkDocs).
+        assert log.read_text().count("Documentation built") >= 2
+        assert "fast render:" not in log.read_text()
+        assert log.read_text().count("seam 'serve-fast-render'") == 1
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
