@@ -581,7 +581,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             self._into_next = False
         if self._built is not None:  # what the next rebuild's fast render starts from
             nav, files = self._built
-            self._last = fast_render.LastBuild(config, files, nav, {
+            self._last = fast_render.LastBuild.of(config, files, nav, {
                 "_sprite": self._sprite, "_title_lists": self._title_lists, "labels": self.labels,
                 "_heading_labels": self._heading_labels, "search_engine": self.search_engine,
                 "_search_partial_ok": self._search_partial_ok})

@@ -96,6 +96,15 @@ class LastBuild:
     files: object
     nav: object
     state: dict = field(default_factory=dict)
+    # Each plugin's options as that build had them: MkDocs keeps a plugin that has an
+    # on_startup event across serve rebuilds but loads its options again before the next
+    # build's on_config (Material's search, switched off under Pagefind, is on again then).
+    options: list = field(default_factory=list)
+
+    @classmethod
+    def of(cls, config, files, nav, state: dict) -> LastBuild:
+        plugins = [getattr(p, "real", p) for p in config.plugins.values()]  # (site/search.py's stub: its plugin)
+        return cls(config, files, nav, state, [(p, p.config) for p in plugins if hasattr(p, "config")])
 
 
 def changed_pages(write, posts_uri: str) -> tuple[list[str], list[str]]:
@@ -197,6 +206,8 @@ def render(last: LastBuild, plugin, changed: list[str], removed: list[str], serv
     from mkdocs.structure.files import File, InclusionLevel
 
     config, files, nav = last.config, last.files, last.nav
+    for each, options in last.options:
+        each.config = options
     for name, value in last.state.items():  # (the newsbrief plugin as the last build left it)
         setattr(plugin, name, value)
     # No cache is written from the copy, and nothing of the rebuild is touched.

@@ -49,8 +49,8 @@ def _get(url: str) -> tuple[int, bytes]:
         return 0, b""
 
 
-def _project(tmp_path: Path) -> Path:
-    project = seeded_project(tmp_path / "s", n=12)
+def _project(tmp_path: Path, search: str | None = None) -> Path:
+    project = seeded_project(tmp_path / "s", n=12, search=search)
     (project / "hold.py").write_text(_HOOK, encoding="utf-8")
     cfg = project / "mkdocs.yml"
     cfg.write_text(cfg.read_text(encoding="utf-8") + "\nhooks:\n  - hold.py\n", encoding="utf-8")
@@ -87,8 +87,9 @@ def _url_of(project: Path, dump: str) -> str:
 
 
 @pytest.mark.slow
-def test_a_changed_brief_is_served_before_the_rebuild_ends_as_the_rebuild_serves_it(tmp_path):
-    project = _project(tmp_path)
+@pytest.mark.parametrize("search", [None, "pagefind"])  # (under Pagefind, Material's search plugin is off)
+def test_a_changed_brief_is_served_before_the_rebuild_ends_as_the_rebuild_serves_it(tmp_path, search):
+    project = _project(tmp_path, search)
     log = tmp_path / "serve.log"
     with mkdocs_serve(project, log, SOURCE_DATE_EPOCH="1700000000") as (proc, base):
 
