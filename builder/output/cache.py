@@ -497,6 +497,8 @@ class ConvertCache:
         self._records: dict[str, dict | str] | None = None  # (str: a record's stored text, parsed when used)
         self._memo: Memo | None = None  # the related briefs' memo this process saved (Memory)
         self.keep_records = False  # save() keeps the records it stored in memory (Memory)
+        self._features: dict[str, tuple[dict, ArticleFeatures]] = {}  # (Memory) source -> (record, its features)
+        self._texts: dict[str, str] = {}  # (Memory) source -> its record's stored text
         self._seals: dict[str, str] = {}  # source -> the checked record's integrity hash, as stored
         self._records_sha: str | None = None  # sha256 of the records file as the last run wrote it
         self._related_sha: str | None = None  # sha256 of the related briefs' memo as the last run wrote it
@@ -598,6 +600,7 @@ class ConvertCache:
         """The stored record of a dump (checked), None if there is none."""
         record = self.records.get(source)
         if isinstance(record, str):  # kept in memory as the text this process sealed
+            self._texts[source] = record
             record = self._records[source] = _loads(record)
         return record
 
@@ -644,7 +647,15 @@ class ConvertCache:
         if record is None or source not in self.index:
             return None
         try:
-            return stub(source, self.index[source], record)
+            if not self.keep_records:
+                return stub(source, self.index[source], record)
+            # A record's features, unpacked once while this process keeps the cache (Memory):
+            # nothing changes them (the archive steps read them; a stub's other parts change).
+            known = self._features.get(source)
+            got = stub(source, self.index[source], record, known[1] if known and known[0] is record else None)
+            if got[0].features is not None:
+                self._features[source] = (record, got[0].features)
+            return got
         except (KeyError, TypeError, ValueError):
             self.discarded += 1
             return None
@@ -740,7 +751,7 @@ class ConvertCache:
             digest = sources_digest([(o.source_path, (o.article.dump.sha256 if o.article else o.sha256) or "")
                                      for o in outcomes])
             archive = archive_snapshot(digest, outcomes, learned or {}, extras)
-        index, sealed = {}, {}
+        index, sealed, kept = {}, {}, {}
         for o in outcomes:
             st = stats.get(o.source_path)
             if st is None:
@@ -748,7 +759,12 @@ class ConvertCache:
             sha = (o.article.dump.sha256 if o.article else o.sha256) or ""
             index[o.source_path] = [st.st_size, st.st_mtime_ns, sha]
             seal = self._seals.get(o.source_path) if o.source_path in same else None
-            sealed[o.source_path] = (seal, self._records[o.source_path]) if seal else None
+            if seal and self.keep_records:  # its text encoded once, then kept (Memory)
+                kept[o.source_path] = self._records[o.source_path]
+                if o.source_path not in self._texts:
+                    self._texts[o.source_path] = _record_text(kept[o.source_path])
+            sealed[o.source_path] = (seal, self._texts.get(o.source_path) or self._records[o.source_path]) \
+                if seal else None
         for o, entry in zip(fresh, records(), strict=True):
             sealed[o.source_path] = entry
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -769,8 +785,11 @@ class ConvertCache:
         self._records, self._seals, self._records_sha = None, {}, hashlib.sha256(data).hexdigest()
         self._memo = None
         if self.keep_records:  # what the file now holds, for this process's next run (Memory)
-            self._records = {src: entry[1] for src, entry in sealed.items() if entry is not None}
+            features = self._features
+            self._records = {src: kept.get(src, entry[1]) for src, entry in sealed.items() if entry is not None}
             self._seals = {src: entry[0] for src, entry in sealed.items() if entry is not None}
+            self._texts = {src: entry[1] for src, entry in sealed.items() if entry is not None}
+            self._features = {src: f for src, f in features.items() if self._records.get(src) is f[0]}
             self._memo = related
         self.digests = dict(digests or {})
         self.bands = dict(known_bands)  # what this process knows (given by this cache, or learned)
@@ -930,9 +949,10 @@ def _record(o: Outcome, scan: tuple[Scan, str] | None = None) -> dict:
                          "sentence_lines": pack_ints([x for pair in f.sentence_lines for x in pair])}}
 
 
-def stub(source: str, entry: list, r: dict) -> tuple[Outcome, Cached | None]:
+def stub(source: str, entry: list, r: dict, feats: ArticleFeatures | None = None) -> tuple[Outcome, Cached | None]:
     """An Outcome rebuilt from the cache: enough to decide duplicates, pages and authors
-    without the text (its article has no sections); with it, the page it rendered."""
+    without the text (its article has no sections); with it, the page it rendered.
+    `feats`: the record's features, unpacked already."""
     size, _, sha = entry
     if r["status"] == REJECTED:
         return Outcome(source, status=REJECTED, error=r["error"], sha256=sha or None), None
@@ -944,6 +964,8 @@ def stub(source: str, entry: list, r: dict) -> tuple[Outcome, Cached | None]:
                       highlights=list(r["highlights"]), description=r["description"],
                       kind=r.get("kind") or "family",
                       lang=r["lang"] if isinstance(r.get("lang"), str) else "")
+    if feats is not None:
+        return Outcome(source, article=article, features=feats, sha256=sha), Cached(r.get("page"), r["render"])
     f = r["features"]
     lines = unpack_array(f["sentence_lines"])
     feats = ArticleFeatures(signature=unpack_array(f["signature"]), sentences=unpack_array(f["sentences"]),
