@@ -321,8 +321,8 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
             | {o.page[len(posts_rel) + 1 :]: None for o in ordered if o.status == OK and o.page})
         if cache.touched:
             cache.save_index()
-        if memory:
-            memory.keep(cache)
+        if memory:  # (the records read now, not by the next run: the one a change starts)
+            memory.keep(cache, read=True)
         return result
     early = _first_pass_apart(todo, rules, workers, len(kept))  # while this process reads the cache
     outcomes: dict[str, Outcome] = {}

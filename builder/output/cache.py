@@ -604,6 +604,19 @@ class ConvertCache:
             record = self._records[source] = _loads(record)
         return record
 
+    def warm(self) -> None:
+        """What a run with the cache kept in memory (Memory) keeps, made now: every record
+        parsed, its text and its features, and the related briefs' memo (else the first run
+        a change starts would make them)."""
+        self._memo = self.related_memo()
+        for source in list(self.records):
+            record = self.record(source)
+            if source not in self._texts:
+                self._texts[source] = _record_text(record)
+            known = self._features.get(source)
+            if not (known and known[0] is record):
+                self.stub(source)
+
     def related_memo(self) -> Memo | None:
         """What the last run's related briefs' step found: only the file that run wrote
         (its sha256 as the checked index says), and only if it is well formed."""
@@ -831,8 +844,11 @@ class Memory:
         cache.discarded, cache.touched = 0, False
         return cache
 
-    def keep(self, cache: ConvertCache | None) -> None:
-        """Hold `cache` as it now is on disk (after its save(), or a run that changed nothing)."""
+    def keep(self, cache: ConvertCache | None, read: bool = False) -> None:
+        """Hold `cache` as it now is on disk (after its save(), or a run that changed nothing;
+        `read`: what it keeps made now, ConvertCache.warm())."""
+        if cache is not None and read:
+            cache.warm()
         self._cache = cache
         self._files = None if cache is None else self._identity(cache)
 
