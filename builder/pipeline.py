@@ -321,7 +321,7 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
             | {o.page[len(posts_rel) + 1 :]: None for o in ordered if o.status == OK and o.page})
         if cache.touched:
             cache.save_index()
-        if memory:  # (the records read now, not by the next run: the one a change starts)
+        if memory:  # what it keeps made now (ConvertCache.warm()), not by the run a change starts
             memory.keep(cache, read=True)
         return result
     # While this process reads the cache. Not with the cache kept in memory: nothing to read
