@@ -4,6 +4,7 @@ edited and one removed dump (each a whole `newsbrief convert` again, cache warm)
     python bench/convert.py                 # N = 1000 and 10000
     python bench/convert.py --n 1000 10000 100000 --workers 2
     python bench/convert.py --n 10000 --workers 2 --stages   # where a cold run's time goes
+    python bench/convert.py --in-process PROJECT [--no-memory]  # +1 calls as serve's plugin makes them
 
 Each run is a real `newsbrief convert` in a child process (so peak memory is that
 run's own), on a synthetic corpus from bench/corpus.py kept under .bench/.
@@ -173,6 +174,56 @@ def stages(n: int, workers: int | None) -> None:
     shutil.rmtree(proj)
 
 
+def in_process(project: Path, memory: bool, rounds: int) -> None:
+    """+1 conversions as `newsbrief serve`'s plugin makes them: convert() called again and
+    again in this one process (a new dump, it removed, an edit, the edit undone), with
+    the cache kept in memory between calls (output/cache.py Memory) unless `memory` is
+    False. Prints each call's wall and CPU seconds (this process; the forked workers
+    apart, as `children`). PROJECT: a folder whose seeds/ a warm convert has seen."""
+    sys.path.insert(0, str(ROOT))
+    from builder.output.cache import CACHE_DIR, Memory
+    from builder.output.lock import project_lock
+    from builder.pipeline import convert
+    from builder.rules import load_rules
+
+    root = project.resolve()
+    corpus = (root / "seeds").resolve()
+    n = len(list(corpus.glob("*.txt")))
+    new, victim = corpus / "zz-new.txt", corpus / f"{n // 2:07d}.txt"
+    original = victim.read_bytes()
+    kept = Memory() if memory else None
+    rules = load_rules(None)
+
+    def call(label: str) -> None:
+        t, own, kids = time.perf_counter(), time.process_time(), cpu_seconds()
+        with project_lock(root, wait=None):
+            convert([root / "seeds"], rules, root / "docs" / "posts", cache_dir=root / CACHE_DIR, root=root,
+                    memory=kept)
+        print(f"{label:7} wall {time.perf_counter() - t:5.2f}  CPU {time.process_time() - own:5.2f}  "
+              f"children {cpu_seconds() - kids:5.2f}  load {os.getloadavg()[0]:.1f}", flush=True)
+
+    def replace(data: bytes) -> None:  # (a new file: the corpus may be hard links)
+        victim.unlink()
+        victim.write_bytes(data)
+
+    new.unlink(missing_ok=True)
+    call("first")
+    try:
+        for _ in range(rounds):
+            new.write_text(make_dump(random.Random(-n)).text, encoding="utf-8")
+            call("add")
+            new.unlink()
+            call("remove")
+            replace(edited(original.decode("utf-8")).encode("utf-8"))
+            call("edit")
+            replace(original)
+            call("unedit")
+    finally:
+        new.unlink(missing_ok=True)
+        if victim.read_bytes() != original:
+            replace(original)
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--stages-child"]:
         return stages_child(sys.argv[2:])
@@ -183,7 +234,13 @@ def main() -> None:
                     help="only the +1 runs, in this project (a folder whose seeds/ a warm convert has seen)")
     ap.add_argument("--stages", action="store_true",
                     help="only a cold run of each N, with the time of each step of its main process")
+    ap.add_argument("--in-process", type=Path, metavar="PROJECT",
+                    help="+1 convert() calls in one process, as serve's plugin makes them (see in_process())")
+    ap.add_argument("--no-memory", action="store_true", help="with --in-process: without the cache kept in memory")
+    ap.add_argument("--rounds", type=int, default=2, help="with --in-process: rounds of add/remove/edit/unedit")
     a = ap.parse_args()
+    if a.in_process:
+        return in_process(a.in_process, not a.no_memory, a.rounds)
     if a.stages:
         for n in a.n:
             stages(n, a.workers)

@@ -494,7 +494,11 @@ class ConvertCache:
         self._archive: dict | None = None  # the snapshot, once checked
         self._archive_text: str | None = None  # its text as read (checked when first used)
         self._archive_digest: str | None = None  # its "digest" as the index says (to tell a miss unparsed)
-        self._records: dict[str, dict] | None = None
+        self._records: dict[str, dict | str] | None = None  # (str: a record's stored text, parsed when used)
+        self._memo: Memo | None = None  # the related briefs' memo this process saved (Memory)
+        self.keep_records = False  # save() keeps the records it stored in memory (Memory)
+        self._features: dict[str, tuple[dict, ArticleFeatures]] = {}  # (Memory) source -> (record, its features)
+        self._texts: dict[str, str] = {}  # (Memory) source -> its record's stored text
         self._seals: dict[str, str] = {}  # source -> the checked record's integrity hash, as stored
         self._records_sha: str | None = None  # sha256 of the records file as the last run wrote it
         self._related_sha: str | None = None  # sha256 of the related briefs' memo as the last run wrote it
@@ -592,9 +596,32 @@ class ConvertCache:
                     self.discarded += 1
         return self._records
 
+    def record(self, source: str) -> dict | None:
+        """The stored record of a dump (checked), None if there is none."""
+        record = self.records.get(source)
+        if isinstance(record, str):  # kept in memory as the text this process sealed
+            self._texts[source] = record
+            record = self._records[source] = _loads(record)
+        return record
+
+    def warm(self) -> None:
+        """What a run with the cache kept in memory (Memory) keeps, made now: every record
+        parsed, its text and its features, and the related briefs' memo (else the first run
+        a change starts would make them)."""
+        self._memo = self.related_memo()
+        for source in list(self.records):
+            record = self.record(source)
+            if source not in self._texts:
+                self._texts[source] = _record_text(record)
+            known = self._features.get(source)
+            if not (known and known[0] is record):
+                self.stub(source)
+
     def related_memo(self) -> Memo | None:
         """What the last run's related briefs' step found: only the file that run wrote
         (its sha256 as the checked index says), and only if it is well formed."""
+        if self._memo is not None:
+            return self._memo
         if self._related_sha is None:
             return None
         try:
@@ -629,11 +656,19 @@ class ConvertCache:
     def stub(self, source: str) -> tuple[Outcome, Cached | None] | None:
         """The cached Outcome of a dump and what the cache knows of its page, or None (no
         entry, or one that failed its check)."""
-        record = self.records.get(source)
+        record = self.record(source)
         if record is None or source not in self.index:
             return None
         try:
-            return stub(source, self.index[source], record)
+            if not self.keep_records:
+                return stub(source, self.index[source], record)
+            # A record's features, unpacked once while this process keeps the cache (Memory):
+            # nothing changes them (the archive steps read them; a stub's other parts change).
+            known = self._features.get(source)
+            got = stub(source, self.index[source], record, known[1] if known and known[0] is record else None)
+            if got[0].features is not None:
+                self._features[source] = (record, got[0].features)
+            return got
         except (KeyError, TypeError, ValueError):
             self.discarded += 1
             return None
@@ -641,7 +676,7 @@ class ConvertCache:
     def scan(self, source: str) -> tuple[Scan, str] | None:
         """A page-text or HTML dump's first pass as recorded (kind, line keys) and the
         digest of the SourceView it was converted with; None for a family dump."""
-        record = self.records.get(source)
+        record = self.record(source)
         if record is None or record.get("kind") in (None, "family"):
             return None
         return Scan(record["kind"], tuple(record["lines"])), record["view"]
@@ -729,7 +764,7 @@ class ConvertCache:
             digest = sources_digest([(o.source_path, (o.article.dump.sha256 if o.article else o.sha256) or "")
                                      for o in outcomes])
             archive = archive_snapshot(digest, outcomes, learned or {}, extras)
-        index, sealed = {}, {}
+        index, sealed, kept = {}, {}, {}
         for o in outcomes:
             st = stats.get(o.source_path)
             if st is None:
@@ -737,7 +772,12 @@ class ConvertCache:
             sha = (o.article.dump.sha256 if o.article else o.sha256) or ""
             index[o.source_path] = [st.st_size, st.st_mtime_ns, sha]
             seal = self._seals.get(o.source_path) if o.source_path in same else None
-            sealed[o.source_path] = (seal, self._records[o.source_path]) if seal else None
+            if seal and self.keep_records:  # its text encoded once, then kept (Memory)
+                kept[o.source_path] = self._records[o.source_path]
+                if o.source_path not in self._texts:
+                    self._texts[o.source_path] = _record_text(kept[o.source_path])
+            sealed[o.source_path] = (seal, self._texts.get(o.source_path) or self._records[o.source_path]) \
+                if seal else None
         for o, entry in zip(fresh, records(), strict=True):
             sealed[o.source_path] = entry
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -756,9 +796,61 @@ class ConvertCache:
         replace_file(self.records_path, data)
         self.index, self._archive, self._archive_text, self._archive_digest = index, archive, None, None
         self._records, self._seals, self._records_sha = None, {}, hashlib.sha256(data).hexdigest()
+        self._memo = None
+        if self.keep_records:  # what the file now holds, for this process's next run (Memory)
+            features = self._features
+            self._records = {src: kept.get(src, entry[1]) for src, entry in sealed.items() if entry is not None}
+            self._seals = {src: entry[0] for src, entry in sealed.items() if entry is not None}
+            self._texts = {src: entry[1] for src, entry in sealed.items() if entry is not None}
+            self._features = {src: f for src, f in features.items() if self._records.get(src) is f[0]}
+            self._memo = related
         self.digests = dict(digests or {})
         self.bands = dict(known_bands)  # what this process knows (given by this cache, or learned)
         self.save_index()
+
+
+class Memory:
+    """What a long-lived process (`mkdocs serve`: the plugin's instance lives across
+    rebuilds) keeps of the conversion cache between two convert() calls: the cache as
+    this process last saved or checked it, with its records parsed and the related
+    briefs' memo, instead of reading and parsing ~50 MB again. Trusted only while the
+    cache's three files are the very files it left (device, inode, size, modification
+    and change times: any other run replaces them through a new file and a rename,
+    store.replace_file; an edit in place moves the times); else, and for another cache
+    folder or fingerprint, the run reads the files as without it. A run that fails
+    leaves it empty (take() hands the cache over)."""
+
+    def __init__(self) -> None:
+        self._cache: ConvertCache | None = None
+        self._files: tuple | None = None
+
+    @staticmethod
+    def _identity(cache: ConvertCache) -> tuple:
+        out = []
+        for path in (cache.path, cache.records_path, cache.related_path):
+            try:
+                st = os.stat(path)
+                out.append((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+            except OSError:
+                out.append(None)
+        return tuple(out)
+
+    def take(self, folder: Path, key: str) -> ConvertCache | None:
+        """The cache kept for `folder` and `key`, if its files are still the ones it left
+        (then no longer kept: keep() it again after a run that saved it)."""
+        cache, files, self._cache, self._files = self._cache, self._files, None, None
+        if cache is None or cache.folder != folder or cache.key != key or self._identity(cache) != files:
+            return None
+        cache.discarded, cache.touched = 0, False
+        return cache
+
+    def keep(self, cache: ConvertCache | None, read: bool = False) -> None:
+        """Hold `cache` as it now is on disk (after its save(), or a run that changed nothing;
+        `read`: what it keeps made now, ConvertCache.warm())."""
+        if cache is not None and read:
+            cache.warm()
+        self._cache = cache
+        self._files = None if cache is None else self._identity(cache)
 
 
 def _flat(lists: list[list[int]]) -> dict:
@@ -873,9 +965,10 @@ def _record(o: Outcome, scan: tuple[Scan, str] | None = None) -> dict:
                          "sentence_lines": pack_ints([x for pair in f.sentence_lines for x in pair])}}
 
 
-def stub(source: str, entry: list, r: dict) -> tuple[Outcome, Cached | None]:
+def stub(source: str, entry: list, r: dict, feats: ArticleFeatures | None = None) -> tuple[Outcome, Cached | None]:
     """An Outcome rebuilt from the cache: enough to decide duplicates, pages and authors
-    without the text (its article has no sections); with it, the page it rendered."""
+    without the text (its article has no sections); with it, the page it rendered.
+    `feats`: the record's features, unpacked already."""
     size, _, sha = entry
     if r["status"] == REJECTED:
         return Outcome(source, status=REJECTED, error=r["error"], sha256=sha or None), None
@@ -887,6 +980,8 @@ def stub(source: str, entry: list, r: dict) -> tuple[Outcome, Cached | None]:
                       highlights=list(r["highlights"]), description=r["description"],
                       kind=r.get("kind") or "family",
                       lang=r["lang"] if isinstance(r.get("lang"), str) else "")
+    if feats is not None:
+        return Outcome(source, article=article, features=feats, sha256=sha), Cached(r.get("page"), r["render"])
     f = r["features"]
     lines = unpack_array(f["sentence_lines"])
     feats = ArticleFeatures(signature=unpack_array(f["signature"]), sentences=unpack_array(f["sentences"]),
