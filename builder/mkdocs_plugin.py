@@ -52,7 +52,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from .model import REJECTED
-from .output.cache import CACHE_DIR
+from .output.cache import CACHE_DIR, Memory
 from .output.lock import project_lock
 from .output.store import WriteError
 from .pipeline import convert
@@ -248,7 +248,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             # Paths in the export and front matter are relative to the project root.
             with project_lock(self.root, wait=None, on_wait=log.info):
                 result = convert([seeds], rules, posts, workers=self.config.workers,
-                                 cache_dir=self.root / CACHE_DIR, root=self.root)
+                                 cache_dir=self.root / CACHE_DIR, root=self.root,
+                                 memory=getattr(self, "_memory", None))
         except WriteError as e:
             raise PluginError(f"newsbrief: {e}") from None
         self.last_result = result
@@ -342,6 +343,10 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
     def on_startup(self, *, command, dirty):
         # (defining it keeps this instance across `mkdocs serve` rebuilds; on_config resets it)
         self._command = command
+        # Under serve, the conversion cache as the last conversion left it (output/cache.py:
+        # trusted only while its files are the very ones it saved); a one-shot build would
+        # only pay for making it.
+        self._memory = Memory() if command == "serve" else None
 
     def on_pre_build(self, *, config):
         """Under `mkdocs serve`, the last build's pages are set aside before MkDocs empties
