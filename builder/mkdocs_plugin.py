@@ -296,11 +296,11 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             return
         self._into_next = True
         config.site_dir = str(self._served.next)
-        changed, removed = fast_render.changed_pages(result.write, self.config.posts_dir)
-        if not (changed or removed) or len(changed) + len(removed) > fast_render.FAST_LIMIT:
+        change = fast_render.Change.of(result.write, self.config.posts_dir)
+        if not (change.pages or change.removed) or len(change.pages) + len(change.removed) > fast_render.FAST_LIMIT:
             return
         try:
-            self._fast = fast_render.FastRender(last, self, changed, removed, self._served, self._fast_done)
+            self._fast = fast_render.FastRender(last, self, change, self._served, self._fast_done)
         except OSError as e:
             log.info(f"newsbrief: no fast render ({e}); the pages show after the rebuild")
 

@@ -107,17 +107,22 @@ class LastBuild:
         return cls(config, files, nav, state, [(p, p.config) for p in plugins if hasattr(p, "config")])
 
 
-def changed_pages(write, posts_uri: str) -> tuple[list[str], list[str]]:
-    """The conversion's written and deleted Markdown pages (its WriteReport, paths in the
-    posts folder) as docs-relative source paths."""
-    if write is None:
-        return [], []
-    prefix = posts_uri.strip("/")
+@dataclass
+class Change:
+    """What a conversion changed in the posts folder (its WriteReport), docs-relative."""
 
-    def uris(rels):
-        return [posixpath.join(prefix, rel) for rel in rels if rel.endswith(".md")]
+    pages: list[str]  # Markdown pages written
+    removed: list[str]  # Markdown pages deleted
+    written: set[str]  # every file written (the authors file among them, or not)
 
-    return uris(write.written), uris(write.deleted)
+    @classmethod
+    def of(cls, write, posts_uri: str) -> Change:
+        if write is None:
+            return cls([], [], set())
+        prefix = posts_uri.strip("/")
+        written = [posixpath.join(prefix, rel) for rel in write.written]
+        return cls([uri for uri in written if uri.endswith(".md")],
+                   [posixpath.join(prefix, rel) for rel in write.deleted if rel.endswith(".md")], set(written))
 
 
 def _blog_of(config, src_uri: str):
@@ -135,7 +140,7 @@ class FastRender:
     """The changed pages rendered by a forked copy into the served folder; ``on_done``
     is called (from a thread of this process) once they are in place."""
 
-    def __init__(self, last: LastBuild, plugin, changed: list[str], removed: list[str], served: Served, on_done):
+    def __init__(self, last: LastBuild, plugin, change: Change, served: Served, on_done):
         self.pid = 0
         self.started = time.perf_counter()
         rfd, wfd = os.pipe()
@@ -147,7 +152,7 @@ class FastRender:
             raise
         if self.pid == 0:  # the copy: never returns
             os.close(rfd)
-            _child(last, plugin, changed, removed, served.root, wfd, self.started)
+            _child(last, plugin, change, served.root, wfd, self.started)
         os.close(wfd)
         self._thread = threading.Thread(target=self._wait, args=(rfd, on_done), name="newsbrief-fast-render",
                                         daemon=True)
@@ -177,8 +182,7 @@ class FastRender:
         self._thread.join()
 
 
-def _child(last: LastBuild, plugin, changed: list[str], removed: list[str], served: Path, wfd: int,
-           started: float) -> None:
+def _child(last: LastBuild, plugin, change: Change, served: Path, wfd: int, started: float) -> None:
     """The copy's whole life: render, put in place, say so in one line, exit without
     running anything of the server's (atexit, plugins' shutdown, buffered output)."""
     code, message = 1, "?"
@@ -188,7 +192,7 @@ def _child(last: LastBuild, plugin, changed: list[str], removed: list[str], serv
         _detach_copy()
         gc.disable()  # (a short life: no collection touching, and so copying, the whole heap)
         logging.disable(logging.CRITICAL)  # (the rebuild logs what a render logs, once)
-        done = render(last, plugin, changed, removed, served, started)
+        done = render(last, plugin, change, served, started)
         code, message = 0, f"ok {done}"
     except BaseException as e:  # (anything: the server process must hear of it)
         message = f"{type(e).__name__}: {e}".replace("\n", " ")[:300]
@@ -198,8 +202,7 @@ def _child(last: LastBuild, plugin, changed: list[str], removed: list[str], serv
         os._exit(code)
 
 
-def render(last: LastBuild, plugin, changed: list[str], removed: list[str], served: Path,
-           started: float | None = None) -> str:
+def render(last: LastBuild, plugin, change: Change, served: Path, started: float | None = None) -> str:
     """In the copy: the changed posts made, read and templated as MkDocs' build does them
     (_populate_page, the env event, _build_page) with the last build's objects; each page
     written beside the served folder and renamed into it; removed posts' pages deleted.
@@ -208,6 +211,7 @@ def render(last: LastBuild, plugin, changed: list[str], removed: list[str], serv
     from mkdocs.structure.files import File, InclusionLevel
 
     config, files, nav = last.config, last.files, last.nav
+    changed, removed = change.pages, change.removed
     clock = [time.perf_counter()]
     forked = clock[0] - started if started is not None else 0.0
 
@@ -258,7 +262,8 @@ def render(last: LastBuild, plugin, changed: list[str], removed: list[str], serv
             blog.blog.posts.sort(key=lambda p: (p.config.pin, p.config.date.created), reverse=True)
             # (each post's parent and neighbours, as the blog's on_nav sets them)
             blog._attach(blog.blog, [None, *reversed(blog.blog.posts), None])
-            if blog.config.authors:  # the authors file as the conversion left it (the blog's on_config)
+            authors_file = posixpath.normpath(blog.config.authors_file.format(blog=blog.config.blog_dir))
+            if blog.config.authors and authors_file in change.written:  # (as the blog's on_config reads it)
                 blog.authors = blog._resolve_authors(config)
                 escaping.escape_authors([blog])
                 avatars.as_files([blog], files, config)
@@ -273,7 +278,7 @@ def render(last: LastBuild, plugin, changed: list[str], removed: list[str], serv
         for page in pages:
             _populate_page(page, config, files)
         read = lap()
-        env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
+        env = config.plugins.on_env(config.theme.get_env(), config=config, files=files) if pages else None
         prepared = lap()
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         for page in pages:

@@ -161,14 +161,16 @@ def test_a_removed_brief_is_gone_before_the_rebuild_ends(tmp_path):
         assert _get(base)[0] == 200
 
 
-def test_changed_pages_are_the_conversions_markdown_pages():
+def test_a_change_is_the_conversions_markdown_pages_and_what_else_it_wrote():
     from builder.output.posts import WriteReport
 
-    report = WriteReport(written=["2024/10/a.md", ".newsbrief-index.json", "digests/2024/10/d.md"],
+    report = WriteReport(written=["2024/10/a.md", ".authors.yml", "digests/2024/10/d.md"],
                          deleted=["2023/01/b.md"])
-    assert fast_render.changed_pages(report, "posts") == (["posts/2024/10/a.md", "posts/digests/2024/10/d.md"],
-                                                        ["posts/2023/01/b.md"])
-    assert fast_render.changed_pages(None, "posts") == ([], [])
+    change = fast_render.Change.of(report, "posts")
+    assert change.pages == ["posts/2024/10/a.md", "posts/digests/2024/10/d.md"]
+    assert change.removed == ["posts/2023/01/b.md"]
+    assert "posts/.authors.yml" in change.written
+    assert fast_render.Change.of(None, "posts") == fast_render.Change([], [], set())
 
 
 def test_the_seam_holds_for_mkdocs_own_server_and_not_for_another(tmp_path):
