@@ -332,7 +332,7 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             return server
         seeds, posts, rules = self._paths(config)
         watch.watch_docs_except(server, config.docs_dir, str(posts))  # (written by each build)
-        if self.config.fast_render and seams.usable("serve-fast-render", server=server):
+        if self.config.fast_render and hasattr(os, "fork") and seams.usable("serve-fast-render", server=server):
             self._served = fast_render.Served(server)
         if seeds.is_dir():
             server.watch(str(seeds))
