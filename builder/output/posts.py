@@ -35,6 +35,7 @@ import json
 import os
 import re
 import stat
+import unicodedata
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -256,7 +257,9 @@ class PostsFolder:
                     continue
                 if target in writes.targets:  # (two paths to one file: it is looked at as the last one left it)
                     writes.finish()
-                kind, current = self._inspect(target)
+                kind, current = ("missing", None) if target_of.absent(target) else self._inspect(target)
+                if kind == "missing" and data is not None:
+                    target_of.written.add(target)
                 if kind == "special":
                     report.refused.append((rel, LINK))
                     continue
@@ -379,11 +382,22 @@ class _Writes:
 class _Targets:
     """safe_join(root, rel) with each folder resolved once, not once per file: the same
     path, and the same refusals. A name that is a symbolic link, and any path that is not
-    plainly inside, go through safe_join whole."""
+    plainly inside, go through safe_join whole.
+
+    absent(target): each folder is listed once (a cold run writes ~12,400 files into
+    ~130 folders) instead of two lstat() a file, each of which gave the GIL to the
+    writer threads and waited to get it back (0.9 s of a 2.2 s sync at 10k). Only an
+    absence is taken from a listing, and never for a file this run has written (or is
+    writing: `written`, kept by the caller); anything else is looked at as before. Names
+    are compared caselessly and by their Unicode normal form, so a folder on a file
+    system that folds case or normalises names (macOS, Windows) never takes a file that
+    is there under another spelling for a missing one."""
 
     def __init__(self, root: Path, real_root: Path):
         self.root, self.real_root = root, real_root
         self.folders: dict[str, Path | None] = {"": real_root}  # None: leads outside
+        self.listings: dict[Path, frozenset[str] | None] = {}  # None: not listed (looked at file by file)
+        self.written: set[Path] = set()
 
     def __call__(self, rel: str) -> Path:
         head, _, name = rel.rpartition("/")
@@ -396,7 +410,30 @@ class _Targets:
         if folder is None:
             raise UnsafePath(f"refusing to write outside {self.root}: {rel!r}")
         target = folder / name
+        if self.absent(target):
+            return target  # (no link there)
         return safe_join(self.root, rel, self.real_root) if os.path.islink(target) else target
+
+    def absent(self, target: Path) -> bool:
+        """No entry of any kind at `target`, by its folder's listing."""
+        if target in self.written:
+            return False
+        folder = target.parent
+        if folder not in self.listings:
+            try:
+                with os.scandir(folder) as entries:
+                    self.listings[folder] = frozenset(_fold(e.name) for e in entries)
+            except FileNotFoundError:
+                self.listings[folder] = frozenset()
+            except OSError:
+                self.listings[folder] = None
+        names = self.listings[folder]
+        return names is not None and _fold(target.name) not in names
+
+
+def _fold(name: str) -> str:
+    """A file name as a file system that ignores case and normal form may see it."""
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", name).casefold())
 
 
 def _prune_empty_dirs(folder: Path, stop: Path) -> None:
