@@ -328,12 +328,21 @@ class PostsFolder:
 # _MANY files, by this thread alone.
 WRITERS = min(4, os.cpu_count() or 1)
 _MANY = 256
+# Files handed to a thread at once (one folder's, consecutive): one Future and one
+# wake-up of the thread for each, not for each file.
+_BATCH = 32
+
+
+def _write_batch(batch: list[tuple[Path, bytes]]) -> None:
+    for target, data in batch:  # (in order: after a failure, the rest is not written)
+        replace_file(target, data)
 
 
 class _Writes:
-    """The files sync() decided to write, handed to WRITERS threads as they come (or written
-    at once, for a few). finish() waits for them: the first error, in the order they
-    came, is raised, and those not started yet are not written.
+    """The files sync() decided to write, handed to WRITERS threads as they come, a few of
+    one folder at a time (or written at once, for a few). finish() waits for them: the
+    first error, in the order they came, is raised, and those not started yet are not
+    written.
 
     Each folder's files go to one thread (folders dealt round in the order they come):
     creating a file and renaming into a folder both hold that folder's lock, and the
@@ -347,6 +356,8 @@ class _Writes:
         self.folders: dict[str, ThreadPoolExecutor] = {}
         self.pending: list[Future] = []
         self.targets: set[str] = set()  # (paths as str: a Path hashes far slower, ~12,400 times a run)
+        self.batch: list[tuple[Path, bytes]] = []
+        self.batch_folder = ""
 
     def __enter__(self) -> _Writes:
         return self
@@ -365,13 +376,23 @@ class _Writes:
             return
         path = os.fspath(target)
         folder = os.path.dirname(path)
-        pool = self.folders.get(folder)
-        if pool is None:
-            pool = self.folders[folder] = self.pools[len(self.folders) % len(self.pools)]
-        self.pending.append(pool.submit(replace_file, target, data))
+        if self.batch and (folder != self.batch_folder or len(self.batch) >= _BATCH):
+            self._hand_over()
+        self.batch.append((target, data))
+        self.batch_folder = folder
         self.targets.add(path)
 
+    def _hand_over(self) -> None:
+        if not self.batch:
+            return
+        pool = self.folders.get(self.batch_folder)
+        if pool is None:
+            pool = self.folders[self.batch_folder] = self.pools[len(self.folders) % len(self.pools)]
+        self.pending.append(pool.submit(_write_batch, self.batch))
+        self.batch = []
+
     def finish(self) -> None:
+        self._hand_over()
         try:
             for done in self.pending:
                 done.result()

@@ -52,3 +52,22 @@ def test_few_files_are_written_by_the_calling_thread(tmp_path, monkeypatch):
     monkeypatch.setattr(posts, "replace_file", recorded)
     PostsFolder(tmp_path).sync(_files(posts._MANY - 10))
     assert threads == {threading.get_ident()}
+
+
+def test_a_folder_s_files_go_to_their_thread_a_batch_at_a_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(posts, "WRITERS", 2)
+    monkeypatch.setattr(posts, "_MANY", 2)
+    real = posts._write_batch
+    batches: list[list[str]] = []
+
+    def recorded(batch):
+        batches.append([t.parent.name for t, _ in batch])
+        real(batch)
+
+    monkeypatch.setattr(posts, "_write_batch", recorded)
+    files = {f"2024/{i // 100 + 1:02d}/brief-{i:04d}.md": str(i).encode() for i in range(300)}  # 3 folders
+    report = PostsFolder(tmp_path).sync(files)
+    assert sorted(report.written) == sorted(files)
+    assert all(len(set(b)) == 1 for b in batches)  # one folder a batch
+    assert 3 <= len(batches) <= 3 * (100 // posts._BATCH + 1)  # not a hand-over a file
+    assert all((tmp_path / rel).read_bytes() == data for rel, data in files.items())
