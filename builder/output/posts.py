@@ -346,9 +346,9 @@ class _Writes:
 
     Each folder's files go to one thread (folders dealt round in the order they come):
     creating a file and renaming into a folder both hold that folder's lock, and the
-    kernel spins on it meanwhile. Two threads writing one month folder spent ~2.7 s of
-    CPU at 10k spinning there (perf: rwsem_spin_on_owner under rename, while the other
-    thread's create searched the inode bitmap), more than the whole write took."""
+    kernel spins on it meanwhile: in one cold 10k run (perf), two threads writing one
+    month folder spent 7 % of the run's CPU (~2.5 s) spinning there (rwsem_spin_on_owner
+    under rename) while the other's create searched the inode bitmap; in another 0.5 %."""
 
     def __init__(self, expected: int):
         many = WRITERS > 1 and expected >= _MANY
@@ -409,7 +409,8 @@ class _Targets:
 
     absent(target): each folder is listed once (a cold run writes ~12,400 files into
     ~130 folders) instead of two lstat() a file, each of which gave the GIL to the
-    writer threads and waited to get it back (0.9 s of a 2.2 s sync at 10k). Only an
+    writer threads and waited to get it back (12,400 files into tmpfs: the sync's wall
+    1.4-2.0 -> 1.4 s, 0.95 s with the writes handed over in batches). Only an
     absence is taken from a listing, and never for a file this run has written (or is
     writing: `written`, kept by the caller); anything else is looked at as before. Names
     are compared caselessly and by their Unicode normal form, so a folder on a file
