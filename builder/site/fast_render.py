@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..output.store import replace_file
-from . import avatars, escaping
+from . import avatars, cold_speed, escaping, seams
 from .blog import blogs, posts_folder
 from .build import remove_later
 
@@ -223,6 +223,8 @@ def render(last: LastBuild, plugin, change: Change, served: Path, started: float
         each.config = options
     for name, value in last.state.items():  # (the newsbrief plugin as the last build left it)
         setattr(plugin, name, value)
+    if plugin.config.cold_speed and seams.check("blog-excerpt-parser") is None:
+        cold_speed.LazyExcerptParser()  # (as the last build had it: its excerpts make their parser when used)
     # No cache is written from the copy, and nothing of the rebuild is touched.
     plugin.config.page_cache = False
     plugin.config.site_reuse = False
@@ -273,7 +275,12 @@ def render(last: LastBuild, plugin, change: Change, served: Path, started: float
         for blog, post in pages:
             if blog.config.categories:
                 _categories(blog, post, files)
-        pages = [post for _, post in pages]
+        posts = [post for _, post in pages]
+        # The first page of each changed blog's own list (the home page for the briefs),
+        # where a new brief shows first; its other lists come with the rebuild.
+        lists = {id(b): b.blog for b in (_blog_of(config, uri) for uri in gone)
+                 if b is not None and getattr(b, "blog", None) is not None and b.blog.file is not None}
+        pages = [*posts, *lists.values()]
         made = lap()
         for page in pages:
             _populate_page(page, config, files)
@@ -294,8 +301,8 @@ def render(last: LastBuild, plugin, change: Change, served: Path, started: float
             _missing_drawers(drawers, served)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return (f"{len(pages)} page(s) rendered, {deleted} deleted (copy {forked:.2f}s, posts made {made:.2f}s, "
-            f"read {read:.2f}s, env {prepared:.2f}s, templates {templated:.2f}s)")
+    return (f"{len(posts)} post(s) and {len(lists)} list(s) rendered, {deleted} deleted (copy {forked:.2f}s, "
+            f"posts made {made:.2f}s, read {read:.2f}s, env {prepared:.2f}s, templates {templated:.2f}s)")
 
 
 def _missing_drawers(drawers, served: Path) -> None:

@@ -249,3 +249,57 @@ def test_a_broken_seam_serves_the_change_after_the_whole_rebuild(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def _newest_dump_by(author_of: int):
+    """A new dump dated after every seeded one, by the author and publisher of seeded dump
+    number `author_of` (whose pages exist), with a text of its own."""
+    import datetime as dt
+    import random
+
+    from dumpgen import make_dump
+
+    rng = random.Random(77)
+    old = [make_dump(rng) for _ in range(12)][author_of]
+    new = make_dump(random.Random(-31), day=dt.date(2026, 6, 1))
+
+    def credit(d):
+        return " and ".join(d.authors) + (f", {d.publisher}" if d.publisher else "")
+
+    text = new.text.replace(credit(new), credit(old))
+    text = text.replace(f"\n{new.authors[0].split()[0]}\n", f"\n{old.authors[0].split()[0]}\n")
+    return new.title, text
+
+
+@pytest.mark.slow
+def test_a_new_newest_brief_is_on_the_home_page_before_the_rebuild_ends(tmp_path):
+    project = _project(tmp_path)
+    log = tmp_path / "serve.log"
+    with mkdocs_serve(project, log, SOURCE_DATE_EPOCH="1700000000") as (proc, base):
+
+        def wait_for(cond, what, limit=180):
+            deadline = time.monotonic() + limit
+            while not (found := cond()):
+                assert proc.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, f"{what}:\n" + log.read_text()
+                time.sleep(0.1)
+            return found
+
+        wait_for(lambda: "Serving on" in log.read_text(), "never served")
+        title, text = _newest_dump_by(3)
+        assert title.encode() not in _get(base)[1]
+        (project / "seeds" / "n-new.txt").write_text(text, encoding="utf-8")
+
+        def home_with_it():
+            if "fast render:" not in log.read_text():
+                return None
+            status, body = _get(base)
+            return body if status == 200 and title.encode() in body else None
+
+        first = wait_for(home_with_it, "the home page never listed the new brief")
+        assert log.read_text().count("Documentation built") == 1, "listed with the rebuild, not before it"
+        wait_for(lambda: log.read_text().count("Documentation built") >= 2, "the rebuild never ended")
+        wait_for(lambda: "Reloading browsers" in log.read_text().split("fast render:")[-1], "no reload")
+        after = _get(base)
+        assert after[0] == 200
+        assert after[1] == first, "\n".join(_diff(first, after[1]))
