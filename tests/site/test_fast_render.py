@@ -102,8 +102,8 @@ def test_a_changed_brief_is_served_before_the_rebuild_ends_as_the_rebuild_serves
             return found
 
         wait_for(lambda: "Serving on" in log.read_text(), "never served")
-        home_before = _get(base)
-        assert home_before[0] == 200
+        home_before, about_before = _get(base), _get(base + "about/")
+        assert home_before[0] == 200 and about_before[0] == 200
         # An edit: the same dump (its author and publisher have pages) with another title.
         dump = project / "seeds" / "d003.txt"
         text = dump.read_text(encoding="utf-8")
@@ -123,8 +123,11 @@ def test_a_changed_brief_is_served_before_the_rebuild_ends_as_the_rebuild_serves
         shown = time.monotonic() - t0
         built_then = log.read_text().count("Documentation built")
         assert built_then == 1, "the page came with the rebuild, not before it"
-        # Meanwhile the rest of the site is served as it was (the rebuild has its own folder).
-        assert _get(base) == home_before
+        # Meanwhile the rest of the site is served as it was (the rebuild has its own folder);
+        # the home page shows the brief's new title (the first page of its blog's list).
+        home = _get(base)
+        assert home[0] == 200 and new_title.encode() in home[1], "\n".join(_diff(home_before[1], home[1]))
+        assert _get(base + "about/") == about_before
         wait_for(lambda: log.read_text().count("Documentation built") >= 2, "the rebuild never ended")
         wait_for(lambda: "Reloading browsers" in log.read_text().split("fast render:")[-1], "no reload")
         after = _get(base + _url_of(project, "d003.txt"))
