@@ -101,6 +101,75 @@ ANCHOR = "\ue001nb-anchor\ue001"
 # Where an excerpt's Markdown parser is kept when site/cold_speed.py makes it on first use
 # (~80 KB once used: freed when the excerpt is cached, made again if ever needed).
 PARSER_SLOT = "_newsbrief_md"
+# Extensions (as MkDocs names them) whose state from one document is cleared by
+# ``Markdown.reset()`` or set again by the next document before it is read (checked in
+# their source: toc's tokens by its reset, md_in_html's parser made per document, the
+# stash and references by Markdown's own reset; tables', admonition's and details' block
+# processors set their fields in test() before run()). A parser with any other extension
+# is never reused: its state is not known to be cleared.
+RESETTABLE = frozenset({"toc", "tables", "fenced_code", "admonition", "attr_list", "md_in_html",
+                        "pymdownx.details", "markdown.extensions.toc", "markdown.extensions.tables",
+                        "markdown.extensions.fenced_code", "markdown.extensions.admonition",
+                        "markdown.extensions.attr_list", "markdown.extensions.md_in_html"})
+FREE_PARSERS = 4  # parsers at most kept free per configuration (one is in use at a time)
+_PARSER_OF = "_newsbrief_parser_of"  # on a parser Parsers made: (kind, extensions, configs)
+
+
+class Parsers:
+    """Markdown parsers converting one document after another (site/cold_speed.py
+    installs it). Making a parser loads every extension and builds and compiles its
+    processors and patterns (~1 ms, ~4 % of a cold build's CPU: one a page and one an
+    excerpt); ``Markdown.reset()`` is Python-Markdown's way to convert the next document
+    with the same one. A parser is handed out to one user at a time: ``get`` gives a free
+    one reset (what a new one is after its ``__init__``, which ends by ``reset()``) or
+    makes one; its user ``give``s it back when done, or keeps it (never handed out again).
+    Parsers are told apart by kind (a page's, an excerpt's) and by the very extension list
+    and configuration objects they were made from; only RESETTABLE extensions."""
+
+    def __init__(self):
+        self._free: dict[tuple, tuple] = {}  # (kind, ids) -> (extensions, configs, [parsers])
+        self.made = self.reused = 0
+
+    @staticmethod
+    def reusable(extensions) -> bool:
+        return all(isinstance(name, str) and name in RESETTABLE for name in extensions)
+
+    def _slot(self, of: tuple) -> list:
+        kind, extensions, configs = of
+        slot = self._free.setdefault((kind, id(extensions), id(configs)), (extensions, configs, []))
+        return slot[2] if slot[0] is extensions and slot[1] is configs else []
+
+    def get(self, kind: str, extensions, configs, make):
+        """A parser of this kind for these extensions and configuration: ``make()`` one
+        if none is free."""
+        free = self._slot((kind, extensions, configs))
+        if free:
+            self.reused += 1
+            return free.pop().reset()
+        self.made += 1
+        md = make()
+        md.__dict__[_PARSER_OF] = (kind, extensions, configs)
+        return md
+
+    def give(self, md) -> None:
+        """The parser's user is done with it (no document half-converted)."""
+        of = md.__dict__.get(_PARSER_OF)
+        if of is None or not self.reusable(of[1]):
+            return
+        free = self._slot(of)
+        if len(free) < FREE_PARSERS and not any(m is md for m in free):
+            free.append(md)
+
+
+# The build's Parsers while site/cold_speed.py's LazyExcerptParser is installed, else None.
+parsers: Parsers | None = None
+
+
+def free_parser(excerpt) -> None:
+    """An excerpt's parser that this build never uses again: let go of (and reused)."""
+    md = vars(excerpt).pop(PARSER_SLOT, None)
+    if md is not None and parsers is not None:
+        parsers.give(md)
 
 
 def package_versions() -> str:
@@ -656,6 +725,7 @@ class Speedup:
             return result
 
         excerpt_render.__wrapped__ = self._excerpt_render
+        page_render.__wrapped__ = self._page_render  # (seams read MkDocs' source through it)
         try:
             if "blog-excerpts" in parts:
                 Excerpt.render = excerpt_render
@@ -920,7 +990,7 @@ class Speedup:
             entry = self._excerpt_template(excerpt, markdown, separator)
             self.cache.put(key, entry)
             if entry[0] is not None:  # this build never converts it again: free its parser
-                vars(excerpt).pop(PARSER_SLOT, None)
+                free_parser(excerpt)
         else:
             self.cache.hits += 1
         if entry[0] is None:  # links that MkDocs rewrites per page: the stock way

@@ -50,6 +50,14 @@ TEMPLATE_SHA256 = {
 }
 # sha256 of the source of Material's Excerpt.__init__ (site/cold_speed.py copies it).
 EXCERPT_INIT_SHA256 = "32c96fb86b8a80c8b219fae1cf2c1627b3b5ad5bdd65b555e4f0286e4c393854"
+# sha256 of the sources site/cold_speed.py's reused parsers (item 5) were checked against:
+# MkDocs' Page.render (one Markdown(extensions=, extension_configs=) per page, then only its
+# convert and its table of contents), Markdown.reset, markdown's Registry.register.
+PARSER_SOURCES_SHA256 = {
+    "mkdocs.structure.pages:Page.render": "320529348f7a8af152073d0a3ab02960ccce91f9204716144e51b20931983cc6",
+    "markdown.core:Markdown.reset": "e803a4ef1f1942534f68bdf31c7ba223bf81e4e1f41bc473375a7b94af3bda26",
+    "markdown.util:Registry.register": "83cec5b1ed54f0b952873306724cd313aed46949c038e18239f159c571773a2a",
+}
 # Every Material template (*.html outside .icons/): what the page cache's key covers was
 # checked against these (no template reads other pages beyond their titles and URLs).
 TEMPLATES_TREE_SHA256 = "b57dc21c997191e1bfb1a1866527d7bb28a87326b612b400ed64894cda8533de"
@@ -667,6 +675,20 @@ def _check_page_links_trusted() -> None:
             "MkDocs' link resolution (path_to_url, Files.get_file_from_path) is not the one checked")
 
 
+def _check_markdown_parsers() -> None:
+    """site/cold_speed.py hands MkDocs' Page.render and the excerpts a Markdown parser
+    reset after its last document: the sources it relies on must be the ones checked."""
+    for where, digest in PARSER_SOURCES_SHA256.items():
+        module, _, name = where.partition(":")
+        obj = import_module(module)
+        for part in name.split("."):
+            obj = getattr(obj, part)
+        require(_sha256(_source(obj).encode()) == digest,
+                f"{name} is not the one checked (sha256 of its source differs)")
+    pages = import_module("mkdocs.structure.pages")
+    require(pages.markdown is import_module("markdown"), "mkdocs.structure.pages.markdown is not the markdown module")
+
+
 @dataclass(frozen=True)
 class Seam:
     name: str
@@ -720,6 +742,8 @@ SEAMS = {s.name: s for s in (
     Seam("page-links-trusted",
          "reused pages' links not replayed while the files they name stay put (MkDocs' path_to_url)",
          "every reused page's links are replayed", _check_page_links_trusted),
+    Seam("markdown-parsers", "one Markdown parser reset from page to page (MkDocs' Page.render, Markdown.reset)",
+         "a Markdown parser made for every page and excerpt", _check_markdown_parsers),
 )}
 
 
