@@ -52,10 +52,13 @@ compacting ~5 %, the wrappers around ``env.get_template`` ~3 %. Figures: README
 from __future__ import annotations
 
 import importlib
+import logging
 from copy import copy
 
 from . import blog_speed
 from .blog_speed import PARSER_SLOT, Parsers, PostList
+
+log = logging.getLogger("mkdocs.plugins.newsbrief.cold_speed")
 
 
 def nested(args: tuple, kwargs: dict) -> bool:
@@ -110,15 +113,17 @@ class LazyExcerptParser:
     the first use of ``excerpt.md`` and, if the seam ``markdown-parsers`` holds, parsers
     reused from page to page (item 5); ``uninstall()`` puts Material's and MkDocs' back."""
 
-    def __init__(self):
+    def __init__(self, excerpts: bool = True):
         from . import seams
 
-        structure = importlib.import_module("material.plugins.blog.structure")
-        self.Excerpt = structure.Excerpt
-        self._init = self.Excerpt.__dict__["__init__"]
-        self._md = self.Excerpt.__dict__.get("md")
-        self.Excerpt.__init__ = _excerpt_init
-        self.Excerpt.md = property(_excerpt_md, _set_excerpt_md)
+        self.Excerpt = None
+        if excerpts:  # (the seam blog-excerpt-parser holds)
+            structure = importlib.import_module("material.plugins.blog.structure")
+            self.Excerpt = structure.Excerpt
+            self._init = self.Excerpt.__dict__["__init__"]
+            self._md = self.Excerpt.__dict__.get("md")
+            self.Excerpt.__init__ = _excerpt_init
+            self.Excerpt.md = property(_excerpt_md, _set_excerpt_md)
         self.pages = self._markdown = None
         if seams.usable("markdown-parsers"):
             self.pages = importlib.import_module("mkdocs.structure.pages")
@@ -127,14 +132,18 @@ class LazyExcerptParser:
             self.pages.markdown = _PageMarkdown(self._markdown, parsers)
 
     def uninstall(self) -> None:
-        self.Excerpt.__init__ = self._init
-        if self._md is None:
-            del self.Excerpt.md
-        else:
-            self.Excerpt.md = self._md
+        if self.Excerpt is not None:
+            self.Excerpt.__init__ = self._init
+            if self._md is None:
+                del self.Excerpt.md
+            else:
+                self.Excerpt.md = self._md
+            self.Excerpt = None
         if self.pages is not None:
             self.pages.markdown, self.pages = self._markdown, None
-            blog_speed.parsers = None
+            parsers, blog_speed.parsers = blog_speed.parsers, None
+            if parsers is not None:  # (this process's: the forked copies reuse theirs)
+                log.info(f"newsbrief: markdown parsers: {parsers.made} made, {parsers.reused} reused")
 
 
 _NO_CONFIGS: dict = {}  # MkDocs passes `mdx_configs or {}`: a new {} each page, one key here
