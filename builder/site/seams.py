@@ -50,6 +50,13 @@ TEMPLATE_SHA256 = {
 }
 # sha256 of the source of Material's Excerpt.__init__ (site/cold_speed.py copies it).
 EXCERPT_INIT_SHA256 = "32c96fb86b8a80c8b219fae1cf2c1627b3b5ad5bdd65b555e4f0286e4c393854"
+# sha256 of Material's read time (readtime() and its ReadtimeParser), which
+# blog_speed.plain_readtime computes without a parser.
+READTIME_SHA256 = {
+    "material.plugins.blog.readtime:readtime": "02f7775771a3c378fbaaa28a760e9f3f4e4cd04f777a9b9b741d2b509cb549ca",
+    "material.plugins.blog.readtime.parser:ReadtimeParser":
+        "8ffe5d00f4dfab03b7109db3abe6131d8b56b3b1e65512e4b6888470c170475e",
+}
 # sha256 of the sources site/cold_speed.py's reused parsers (item 5) were checked against:
 # MkDocs' Page.render (one Markdown(extensions=, extension_configs=) per page, then only its
 # convert and its table of contents), Markdown.reset, markdown's Registry.register.
@@ -675,18 +682,31 @@ def _check_page_links_trusted() -> None:
             "MkDocs' link resolution (path_to_url, Files.get_file_from_path) is not the one checked")
 
 
-def _check_markdown_parsers() -> None:
-    """site/cold_speed.py hands MkDocs' Page.render and the excerpts a Markdown parser
-    reset after its last document: the sources it relies on must be the ones checked."""
-    for where, digest in PARSER_SOURCES_SHA256.items():
+def _same_sources(digests: dict[str, str]) -> None:
+    for where, digest in digests.items():
         module, _, name = where.partition(":")
         obj = import_module(module)
         for part in name.split("."):
             obj = getattr(obj, part)
         require(_sha256(_source(obj).encode()) == digest,
                 f"{name} is not the one checked (sha256 of its source differs)")
+
+
+def _check_markdown_parsers() -> None:
+    """site/cold_speed.py hands MkDocs' Page.render and the excerpts a Markdown parser
+    reset after its last document: the sources it relies on must be the ones checked."""
+    _same_sources(PARSER_SOURCES_SHA256)
     pages = import_module("mkdocs.structure.pages")
     require(pages.markdown is import_module("markdown"), "mkdocs.structure.pages.markdown is not the markdown module")
+
+
+def _check_readtime_plain() -> None:
+    """site/blog_speed.py's plain_readtime is Material's read time without its parser:
+    readtime() and ReadtimeParser must be the ones it was written from."""
+    _same_sources(READTIME_SHA256)
+    module = import_module("material.plugins.blog.readtime.parser")
+    require(module.ReadtimeParser.__mro__[1] is import_module("html.parser").HTMLParser,
+            "ReadtimeParser is not an html.parser.HTMLParser")
 
 
 @dataclass(frozen=True)
@@ -744,6 +764,8 @@ SEAMS = {s.name: s for s in (
          "every reused page's links are replayed", _check_page_links_trusted),
     Seam("markdown-parsers", "one Markdown parser reset from page to page (MkDocs' Page.render, Markdown.reset)",
          "a Markdown parser made for every page and excerpt", _check_markdown_parsers),
+    Seam("readtime-plain", "a post's read time counted without an HTML parser (Material's readtime)",
+         "Material's parser reads every post for its read time", _check_readtime_plain),
 )}
 
 
