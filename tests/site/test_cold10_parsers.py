@@ -1,6 +1,8 @@
 """Round 10, issue #15 item 4: one Markdown parser reset from page to page
-(site/cold_speed.py item 5, blog_speed.Parsers). The site must be byte for byte the site
-of the same configuration with a parser made for every page and excerpt; the parser must
+(site/cold_speed.py item 5, blog_speed.Parsers), and read times counted without an HTML
+parser (blog_speed.plain_readtime, tests/site/test_cold10_readtime.py). The site must be
+byte for byte the site of the same configuration without them (a parser made for every
+page and excerpt, Material's read time); the parser must
 really be reused (and never one whose conversion failed, nor one with an extension it does
 not know to be reset).
 """
@@ -35,7 +37,7 @@ WITHOUT = """
 import sys
 import builder.site.seams as seams
 usable = seams.usable
-seams.usable = lambda name, **kw: False if name == "markdown-parsers" else usable(name, **kw)
+seams.usable = lambda name, **kw: False if name in ("markdown-parsers", "readtime-plain") else usable(name, **kw)
 sys.argv = ["mkdocs", "build", "--strict", "-d", "site"]
 from mkdocs.__main__ import cli
 cli()
@@ -98,6 +100,11 @@ def test_the_build_reused_its_parsers(sites):
     # hundreds of pages and excerpts converted with them
     assert made <= 4 and reused > 50, on_log
     assert "markdown parsers:" not in off_log
+    counts = r"read time: (\d+) post\(s\) counted without a parser, (\d+) by"
+    plain, material = map(int, re.search(counts, on_log).groups())
+    assert plain > 10 and material == 0, on_log
+    plain, material = map(int, re.search(counts, off_log).groups())  # (the read-ahead copy takes some)
+    assert plain == 0 and material > 10, off_log
 
 
 @pytest.fixture
