@@ -36,7 +36,8 @@ compacting ~5 %, the wrappers around ``env.get_template`` ~3 %. Figures: README
 5. **One Markdown parser for page after page** (seam ``markdown-parsers``): MkDocs'
    ``Page.render`` and Material's excerpts make a ``Markdown`` instance for each page
    and each post's excerpt (every extension loaded, its processors built, its patterns
-   compiled: ~1 ms, ~4 % of a cold build's CPU). A parser done with a document is reset
+   compiled, and cycles left for the collector: ~0.5-0.7 ms a page, ~4 % of a cold
+   build's CPU). A parser done with a document is reset
    (``Markdown.reset()``, Python-Markdown's way to reuse one) and handed to the next
    (blog_speed.Parsers, which says when a parser is done and which extensions it trusts
    to be reset). MkDocs' page processors are registered again on it page by page, as on a
