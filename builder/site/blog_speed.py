@@ -122,11 +122,12 @@ class Parsers:
     installs it). Making a parser loads every extension and builds and compiles its
     processors and patterns (~0.5-0.7 ms with the garbage it leaves, ~4 % of a cold
     build's CPU: one a page and one an excerpt); ``Markdown.reset()`` is
-    Python-Markdown's way to convert the next document with the same one. A parser is handed out to one user at a time: ``get`` gives a free
-    one reset (what a new one is after its ``__init__``, which ends by ``reset()``) or
-    makes one; its user ``give``s it back when done, or keeps it (never handed out again).
-    Parsers are told apart by kind (a page's, an excerpt's) and by the very extension list
-    and configuration objects they were made from; only RESETTABLE extensions."""
+    Python-Markdown's way to convert the next document with the same one. A parser is
+    handed out to one user at a time: ``get`` gives a free one reset (what a new one is
+    after its ``__init__``, which ends by ``reset()``) or makes one; its user ``give``s it
+    back when done, or keeps it (never handed out again). Parsers are told apart by kind
+    (a page's, an excerpt's) and by the very extension list and configuration objects
+    they were made from; only RESETTABLE extensions."""
 
     def __init__(self):
         self._free: dict[tuple, tuple] = {}  # (kind, ids) -> (extensions, configs, [parsers])
