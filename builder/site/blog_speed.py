@@ -179,7 +179,10 @@ def free_parser(excerpt) -> None:
 # Markdown writes: a comment without "--" inside, a start or end tag with no "<" or ">"
 # inside (its name as the parser reads it, lowercased there). See plain_readtime.
 _MARKUP = re.compile(r"<!--(?:[^<>-]|-(?!-))*-->|<(/?)([a-zA-Z][^\t\n\r\f />\x00]*)[^<>]*>")
-_NON_WORD = re.compile(r"\W+")
+_WORD = re.compile(r"\w")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+# UTF-8 bytes with every ASCII byte that is no word character (re's \w) made a space
+_SPACED = bytes(32 if i < 128 and not _WORD.match(chr(i)) else i for i in range(256))
 # ReadtimeParser.skip, and the elements whose text an HTML parser may read as raw text
 # (tags in it are text: Python's parser for script and style, newer ones for more)
 _NOT_PLAIN = frozenset({"object", "script", "style", "svg", "textarea", "title", "xmp", "iframe", "noembed",
@@ -216,13 +219,31 @@ def plain_readtime(html_text: str, words_per_minute: int) -> int | None:
         if "&" in piece:
             text[i] = html.unescape(piece)
     # Material's arithmetic, as in readtime()
-    seconds = math.ceil(len(_NON_WORD.split("".join(text))) / words_per_minute * 60)
+    seconds = math.ceil(_split_length("".join(text)) / words_per_minute * 60)
     delta = 12
     for _ in range(images):
         seconds += delta
         if delta > 3:
             delta -= 1
     return math.ceil(seconds / 60)
+
+
+def _split_length(text: str) -> int:
+    """``len(re.split(r"\\W+", text))``, Material's word count, without the list of
+    words (~2.5× faster): the runs of word characters counted by bytes.split() once every
+    other character is a space, then the pieces the split makes of them."""
+    if not text:
+        return 1
+    if not text.isascii():  # (then only word characters are left beyond ASCII)
+        for char in set(_NOT_ASCII.findall(text)):
+            if _WORD.match(char) is None:
+                text = text.replace(char, " ")
+    words = len(text.encode("utf-8", "surrogatepass").translate(_SPACED).split())
+    if not words:
+        return 2  # ["", ""]
+    # a piece between each two runs of words, and an empty one for a run of other
+    # characters at either end
+    return words + (_WORD.match(text[0]) is None) + (_WORD.match(text[-1]) is None)
 
 
 def package_versions() -> str:

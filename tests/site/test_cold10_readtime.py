@@ -95,3 +95,14 @@ def test_seam_fails_when_materials_readtime_changes(monkeypatch):
     monkeypatch.setitem(seams.READTIME_SHA256, "material.plugins.blog.readtime:readtime", "0" * 64)
     assert "readtime is not the one checked" in seams.check("readtime-plain")
     assert "readtime-plain" in blog_speed.SEAMS  # (install leaves it out when its check fails)
+
+
+def test_word_count_is_materials_split():
+    """_split_length(t) == len(re.split(r"\\W+", t)) for text of ASCII and other word and
+    non-word characters, whitespace of every kind, combining marks, surrogates."""
+    rng = random.Random(15)
+    alphabet = "ab_9 .,-\n\t\x1c\x1f\x0b\x0c\xa0\u2003é—«»Ж中_\u0301\U0001F600\x85\u200b\ud800¶·"
+    texts = ["", " ", "a", "¶", "a¶b", "¶a¶", "Анна Novak", "x\u0301y"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40))) for _ in range(50_000)]
+    for text in texts:
+        assert blog_speed._split_length(text) == len(re.split(r"\W+", text)), repr(text)
