@@ -276,8 +276,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             pagination.install(blogs(config), self.config.index_titles_per_page if self._title_lists else 0)
         if self.config.blog_speed:
             self._speedup, self._post_list = blog_speed.install(config, self.root / CACHE_DIR)
-        if self.config.cold_speed and seams.usable("blog-excerpt-parser"):
-            self._lazy_excerpts = cold_speed.LazyExcerptParser()
+        if self.config.cold_speed:  # (excerpts' parsers made on use; Markdown parsers reused)
+            self._lazy_excerpts = cold_speed.LazyExcerptParser(seams.usable("blog-excerpt-parser"))
         self.search_engine, self._search_partial_ok = search.select(
             self.config.search, self.config.search_threshold, result, config,
             search.archive_languages(self.related.index))

@@ -33,14 +33,33 @@ compacting ~5 %, the wrappers around ``env.get_template`` ~3 %. Figures: README
    wrapper did nothing there but cost a call and an object.
 4. **Pages stored from a thread**: the page cache (site/page_cache.py, ``background``)
    stores a rendered page from a thread while the build goes on with the next.
+5. **One Markdown parser for page after page** (seam ``markdown-parsers``): MkDocs'
+   ``Page.render`` and Material's excerpts make a ``Markdown`` instance for each page
+   and each post's excerpt (every extension loaded, its processors built, its patterns
+   compiled, and cycles left for the collector: ~0.5-0.7 ms a page, ~4 % of a cold
+   build's CPU). A parser done with a document is reset
+   (``Markdown.reset()``, Python-Markdown's way to reuse one) and handed to the next
+   (blog_speed.Parsers, which says when a parser is done and which extensions it trusts
+   to be reset). MkDocs' page processors are registered again on it page by page, as on a
+   new parser (a name registered again goes last among its priority, where a new
+   parser's registration puts it). Pages: ``mkdocs.structure.pages.markdown`` is, for the
+   build, the markdown module but for ``Markdown``, which takes a free parser; a parser
+   is done when its ``convert`` returns (``Page.render`` reads only its table of contents
+   after that, before any other page's parser is asked for). Excerpts: done when the
+   excerpt cache frees the excerpt's parser (blog_speed.free_parser); an excerpt that
+   keeps converting (links rewritten per page) keeps its parser.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 from copy import copy
 
-from .blog_speed import PARSER_SLOT, PostList
+from . import blog_speed
+from .blog_speed import PARSER_SLOT, Parsers, PostList
+
+log = logging.getLogger("mkdocs.plugins.newsbrief.cold_speed")
 
 
 def nested(args: tuple, kwargs: dict) -> bool:
@@ -92,22 +111,77 @@ def plain_when_nested(env, original) -> None:
 
 class LazyExcerptParser:
     """Installs, for one build, an ``Excerpt.__init__`` that leaves the Markdown parser to
-    the first use of ``excerpt.md``; ``uninstall()`` puts Material's back."""
+    the first use of ``excerpt.md`` and, if the seam ``markdown-parsers`` holds, parsers
+    reused from page to page (item 5); ``uninstall()`` puts Material's and MkDocs' back."""
 
-    def __init__(self):
-        structure = importlib.import_module("material.plugins.blog.structure")
-        self.Excerpt = structure.Excerpt
-        self._init = self.Excerpt.__dict__["__init__"]
-        self._md = self.Excerpt.__dict__.get("md")
-        self.Excerpt.__init__ = _excerpt_init
-        self.Excerpt.md = property(_excerpt_md, _set_excerpt_md)
+    def __init__(self, excerpts: bool = True):
+        from . import seams
+
+        self.Excerpt = None
+        if excerpts:  # (the seam blog-excerpt-parser holds)
+            structure = importlib.import_module("material.plugins.blog.structure")
+            self.Excerpt = structure.Excerpt
+            self._init = self.Excerpt.__dict__["__init__"]
+            self._md = self.Excerpt.__dict__.get("md")
+            self.Excerpt.__init__ = _excerpt_init
+            self.Excerpt.md = property(_excerpt_md, _set_excerpt_md)
+        self.pages = self._markdown = None
+        if seams.usable("markdown-parsers"):
+            self.pages = importlib.import_module("mkdocs.structure.pages")
+            blog_speed.parsers = parsers = Parsers()
+            self._markdown = self.pages.markdown
+            self.pages.markdown = _PageMarkdown(self._markdown, parsers)
 
     def uninstall(self) -> None:
-        self.Excerpt.__init__ = self._init
-        if self._md is None:
-            del self.Excerpt.md
-        else:
-            self.Excerpt.md = self._md
+        if self.Excerpt is not None:
+            self.Excerpt.__init__ = self._init
+            if self._md is None:
+                del self.Excerpt.md
+            else:
+                self.Excerpt.md = self._md
+            self.Excerpt = None
+        if self.pages is not None:
+            self.pages.markdown, self.pages = self._markdown, None
+            parsers, blog_speed.parsers = blog_speed.parsers, None
+            if parsers is not None:  # (this process's: the forked copies reuse theirs)
+                log.info(f"newsbrief: markdown parsers: {parsers.made} made, {parsers.reused} reused")
+
+
+_NO_CONFIGS: dict = {}  # MkDocs passes `mdx_configs or {}`: a new {} each page, one key here
+
+
+class _PageMarkdown:
+    """The markdown module as ``mkdocs.structure.pages`` sees it for a build: its
+    ``Markdown(extensions=..., extension_configs=...)`` a parser from ``Parsers``, given
+    back when its ``convert`` returns (not when it raises: a parser left half-way is
+    never reused)."""
+
+    def __init__(self, module, parsers: Parsers):
+        self._module, self._parsers = module, parsers
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+    def Markdown(self, *args, **kwargs):  # (the name MkDocs calls)
+        make = self._module.Markdown
+        if args or set(kwargs) != {"extensions", "extension_configs"}:
+            return make(*args, **kwargs)
+        configs = kwargs["extension_configs"] or _NO_CONFIGS
+        md = self._parsers.get("page", kwargs["extensions"], configs, lambda: make(**kwargs))
+        if "convert" not in md.__dict__:
+            md.convert = _giving_back(md, self._parsers)
+        return md
+
+
+def _giving_back(md, parsers: Parsers):
+    convert = type(md).convert.__get__(md)
+
+    def converted(source):
+        out = convert(source)
+        parsers.give(md)
+        return out
+
+    return converted
 
 
 def _excerpt_init(self, post, config, files):
@@ -127,9 +201,15 @@ def _excerpt_md(self):
     md = self.__dict__.get(PARSER_SLOT)
     if md is None:
         s = importlib.import_module("material.plugins.blog.structure")  # the names Material's __init__ uses
-        post, config, files = self._newsbrief_md_args
-        config = s._patch(config)
-        md = s.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+        post, site, files = self._newsbrief_md_args
+        config = s._patch(site)
+
+        def make():
+            return s.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+
+        # (the patched configuration is a function of the site's: parsers by the site's)
+        parsers = blog_speed.parsers
+        md = make() if parsers is None else parsers.get("excerpt", site.markdown_extensions, site.mdx_configs, make)
         md.treeprocessors.register(s.ExcerptTreeprocessor(post), "excerpt", 0)
         md.treeprocessors.register(s._RelativePathTreeprocessor(self.file, files, config), "relpath", 1)
         self.__dict__[PARSER_SLOT] = md

@@ -223,8 +223,8 @@ def render(last: LastBuild, plugin, change: Change, served: Path, started: float
         each.config = options
     for name, value in last.state.items():  # (the newsbrief plugin as the last build left it)
         setattr(plugin, name, value)
-    if plugin.config.cold_speed and seams.check("blog-excerpt-parser") is None:
-        cold_speed.LazyExcerptParser()  # (as the last build had it: its excerpts make their parser when used)
+    if plugin.config.cold_speed:  # (as the last build had it: its excerpts make their parser when used)
+        cold_speed.LazyExcerptParser(seams.check("blog-excerpt-parser") is None)
     # No cache is written from the copy, and nothing of the rebuild is touched.
     plugin.config.page_cache = False
     plugin.config.site_reuse = False

@@ -50,6 +50,21 @@ TEMPLATE_SHA256 = {
 }
 # sha256 of the source of Material's Excerpt.__init__ (site/cold_speed.py copies it).
 EXCERPT_INIT_SHA256 = "32c96fb86b8a80c8b219fae1cf2c1627b3b5ad5bdd65b555e4f0286e4c393854"
+# sha256 of Material's read time (readtime() and its ReadtimeParser), which
+# blog_speed.plain_readtime computes without a parser.
+READTIME_SHA256 = {
+    "material.plugins.blog.readtime:readtime": "02f7775771a3c378fbaaa28a760e9f3f4e4cd04f777a9b9b741d2b509cb549ca",
+    "material.plugins.blog.readtime.parser:ReadtimeParser":
+        "8ffe5d00f4dfab03b7109db3abe6131d8b56b3b1e65512e4b6888470c170475e",
+}
+# sha256 of the sources site/cold_speed.py's reused parsers (item 5) were checked against:
+# MkDocs' Page.render (one Markdown(extensions=, extension_configs=) per page, then only its
+# convert and its table of contents), Markdown.reset, markdown's Registry.register.
+PARSER_SOURCES_SHA256 = {
+    "mkdocs.structure.pages:Page.render": "320529348f7a8af152073d0a3ab02960ccce91f9204716144e51b20931983cc6",
+    "markdown.core:Markdown.reset": "e803a4ef1f1942534f68bdf31c7ba223bf81e4e1f41bc473375a7b94af3bda26",
+    "markdown.util:Registry.register": "83cec5b1ed54f0b952873306724cd313aed46949c038e18239f159c571773a2a",
+}
 # Every Material template (*.html outside .icons/): what the page cache's key covers was
 # checked against these (no template reads other pages beyond their titles and URLs).
 TEMPLATES_TREE_SHA256 = "b57dc21c997191e1bfb1a1866527d7bb28a87326b612b400ed64894cda8533de"
@@ -709,6 +724,31 @@ def _check_serve_fast_render(server=None) -> None:
     _contains(_source(BlogPlugin._generate_categories), ("path = self._format_path_for_category(name)",
                                                          "post.categories.append(file.page)"),
               "BlogPlugin._generate_categories")
+def _same_sources(digests: dict[str, str]) -> None:
+    for where, digest in digests.items():
+        module, _, name = where.partition(":")
+        obj = import_module(module)
+        for part in name.split("."):
+            obj = getattr(obj, part)
+        require(_sha256(_source(obj).encode()) == digest,
+                f"{name} is not the one checked (sha256 of its source differs)")
+
+
+def _check_markdown_parsers() -> None:
+    """site/cold_speed.py hands MkDocs' Page.render and the excerpts a Markdown parser
+    reset after its last document: the sources it relies on must be the ones checked."""
+    _same_sources(PARSER_SOURCES_SHA256)
+    pages = import_module("mkdocs.structure.pages")
+    require(pages.markdown is import_module("markdown"), "mkdocs.structure.pages.markdown is not the markdown module")
+
+
+def _check_readtime_plain() -> None:
+    """site/blog_speed.py's plain_readtime is Material's read time without its parser:
+    readtime() and ReadtimeParser must be the ones it was written from."""
+    _same_sources(READTIME_SHA256)
+    module = import_module("material.plugins.blog.readtime.parser")
+    require(module.ReadtimeParser.__mro__[1] is import_module("html.parser").HTMLParser,
+            "ReadtimeParser is not an html.parser.HTMLParser")
 
 
 @dataclass(frozen=True)
@@ -769,6 +809,10 @@ SEAMS = {s.name: s for s in (
          "under serve, the changed briefs' pages shown first, the rebuild into a folder of its own (LiveReloadServer)",
          "a serve rebuild builds the whole site before the browsers reload", _check_serve_fast_render,
          serve_only=True),
+    Seam("markdown-parsers", "one Markdown parser reset from page to page (MkDocs' Page.render, Markdown.reset)",
+         "a Markdown parser made for every page and excerpt", _check_markdown_parsers),
+    Seam("readtime-plain", "a post's read time counted without an HTML parser (Material's readtime)",
+         "Material's parser reads every post for its read time", _check_readtime_plain),
 )}
 
 
