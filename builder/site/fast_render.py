@@ -187,9 +187,9 @@ def _child(last: LastBuild, plugin, change: Change, served: Path, wfd: int, star
     running anything of the server's (atexit, plugins' shutdown, buffered output)."""
     code, message = 1, "?"
     try:
-        from .second_core import _detach_copy
+        from .second_core import detach_copy
 
-        _detach_copy()
+        detach_copy()
         gc.disable()  # (a short life: no collection touching, and so copying, the whole heap)
         logging.disable(logging.CRITICAL)  # (the rebuild logs what a render logs, once)
         done = render(last, plugin, change, served, started)

@@ -215,7 +215,7 @@ def _pages(files) -> list:
     return list(files.documentation_pages(inclusion=InclusionLevel.is_included))
 
 
-def _detach_copy() -> None:
+def detach_copy() -> None:
     """In a forked copy: killed if the build dies (Linux), its output to /dev/null."""
     if sys.platform.startswith("linux"):
         import ctypes
@@ -232,7 +232,7 @@ def _child(ahead: RenderAhead, config, files, wfd: int) -> None:
     of the parent's (atexit, buffered output, plugins' shutdown)."""
     code = 0
     try:
-        _detach_copy()
+        detach_copy()
         logging.disable(logging.CRITICAL)  # the build logs what a render logs, once
         from mkdocs.commands.build import _populate_page
         from mkdocs.structure.pages import Page
@@ -750,7 +750,7 @@ class SplitBuild:
     def _child(self, config, nav, env, dirty, wfd: int, order: list[int]) -> None:
         code = 0
         try:
-            _detach_copy()
+            detach_copy()
             self.second.indexes = None  # (Pagefind is the build's: it is told of each page)
             records: list = []
 

@@ -39,6 +39,20 @@ def on_post_build(config):
 """
 
 
+def _waiter(proc, log: Path):
+    """wait_for(cond, what): polls cond() until it gives something true, which it returns;
+    fails with the server's log if the server ends or `limit` seconds pass."""
+    def wait_for(cond, what, limit=180):
+        deadline = time.monotonic() + limit
+        while not (found := cond()):
+            assert proc.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, f"{what}:\n" + log.read_text()
+            time.sleep(0.1)
+        return found
+
+    return wait_for
+
+
 def _get(url: str) -> tuple[int, bytes]:
     try:
         with urllib.request.urlopen(url, timeout=30) as r:
@@ -93,13 +107,7 @@ def test_a_changed_brief_is_served_before_the_rebuild_ends_as_the_rebuild_serves
     log = tmp_path / "serve.log"
     with mkdocs_serve(project, log, SOURCE_DATE_EPOCH="1700000000") as (proc, base):
 
-        def wait_for(cond, what, limit=180):
-            deadline = time.monotonic() + limit
-            while not (found := cond()):
-                assert proc.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, f"{what}:\n" + log.read_text()
-                time.sleep(0.1)
-            return found
+        wait_for = _waiter(proc, log)
 
         wait_for(lambda: "Serving on" in log.read_text(), "never served")
         home_before, about_before = _get(base), _get(base + "about/")
@@ -144,12 +152,7 @@ def test_a_removed_brief_is_gone_before_the_rebuild_ends(tmp_path):
     log = tmp_path / "serve.log"
     with mkdocs_serve(project, log, SOURCE_DATE_EPOCH="1700000000") as (proc, base):
 
-        def wait_for(cond, what, limit=180):
-            deadline = time.monotonic() + limit
-            while not cond():
-                assert proc.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, f"{what}:\n" + log.read_text()
-                time.sleep(0.1)
+        wait_for = _waiter(proc, log)
 
         wait_for(lambda: "Serving on" in log.read_text(), "never served")
         url = base + _url_of(project, "d005.txt")
@@ -226,12 +229,7 @@ def test_a_broken_seam_serves_the_change_after_the_whole_rebuild(tmp_path):
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}/"
     try:
-        def wait_for(cond, what, limit=180):
-            deadline = time.monotonic() + limit
-            while not cond():
-                assert proc.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, f"{what}:\n" + log.read_text()
-                time.sleep(0.1)
+        wait_for = _waiter(proc, log)
 
         wait_for(lambda: "Serving on" in log.read_text(), "never served")
         assert log.read_text().count("seam 'serve-fast-render'") == 1
@@ -280,13 +278,7 @@ def test_a_new_newest_brief_is_on_the_home_page_before_the_rebuild_ends(tmp_path
     log = tmp_path / "serve.log"
     with mkdocs_serve(project, log, SOURCE_DATE_EPOCH="1700000000") as (proc, base):
 
-        def wait_for(cond, what, limit=180):
-            deadline = time.monotonic() + limit
-            while not (found := cond()):
-                assert proc.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, f"{what}:\n" + log.read_text()
-                time.sleep(0.1)
-            return found
+        wait_for = _waiter(proc, log)
 
         wait_for(lambda: "Serving on" in log.read_text(), "never served")
         title, text = _newest_dump_by(3)
