@@ -14,7 +14,10 @@ project (mkdocs.yml, docs/ without docs/posts, overrides/):
              and page caches cold;
 4. +1        the whole `newsbrief build` again (caches warm) after one new dump, after one
              dump edited in place (same id, other text) and after one removed: wall and
-             CPU seconds (bench/convert.py's plus_one; the corpus is restored after);
+             CPU seconds (bench/convert.py's plus_one; the corpus is restored after). Each
+             follows a warm build, and waits until that build's replaced site has been
+             deleted (builder/site/build.py deletes it in the background): a user's builds
+             are minutes apart, not back to back; the seconds waited are printed;
 
 Each build is a child process; peak MB = the largest resident set of the build's process
 tree members (ru_maxrss of children: the MkDocs process; Pagefind runs as its child).
@@ -133,7 +136,8 @@ def main() -> None:
             stock = (f"{r['stock_s']:>8.1f} {r['stock_mb']:>8.0f} {r['stock_site_mb']:>10.0f} "
                      f"{1000 * r['stock_site_mb'] / n:>8.1f} "
                      f"{r['stock_s'] / r['build_s']:>9.2f}x")
-        cpu = ", ".join(f"{k} {cpu:.1f}" for k, (cpu, _, _) in r["plus"].items())
+        cpu = ", ".join(f"{k} {r['plus'][k][0]:.1f}" for k in ("add", "edit", "remove"))
+        cpu += f"; waited {r['plus']['settled']:.1f} s for the previous sites' deletion"
         print(f"{n:>6} {r['convert_s']:>9.1f} {n / r['convert_s']:>7.0f} {r['build_s']:>8.1f} "
               f"{1000 * r['build_s'] / n:>10.1f} {r['build_mb']:>7.0f} {r['site_mb']:>7.0f} "
               f"{1000 * r['site_mb'] / n:>8.1f} "

@@ -66,11 +66,23 @@ def edited(text: str) -> str:
     return f"{head}{sep}{last} Officials said more talks would follow.\n"
 
 
+def settle(proj: Path, limit: float = 300.0) -> float:
+    """Wait until the previous build's replaced site (site.trash-PID, deleted by a
+    detached process: builder/site/build.py) is gone; seconds waited. A user's builds
+    are minutes apart, so a timed +1 build must not share the disk and the cores with
+    the deletion left behind by the warm run just before it."""
+    t = time.perf_counter()
+    while any(proj.glob("site.trash-*")) and time.perf_counter() - t < limit:
+        time.sleep(0.2)
+    return time.perf_counter() - t
+
+
 def plus_one(corpus: Path, proj: Path, n: int, extra: list[str], cmd: list[str] | None = None) -> dict:
     """The +1 runs, each after a warm run: a new dump, one edited in place, one removed.
-    The corpus is as it was afterwards. `cmd`: what to run (default: newsbrief convert)."""
+    The corpus is as it was afterwards. `cmd`: what to run (default: newsbrief convert).
+    Before each timed run, `settle` (the seconds waited are in out["settled"])."""
     cmd = cmd or ["convert", *extra, "seeds"]
-    out: dict = {}
+    out: dict = {"settled": 0.0}
     victim = corpus / f"{n // 2:07d}.txt"
     original = victim.read_bytes()
     new = corpus / "zz-new.txt"
@@ -80,6 +92,7 @@ def plus_one(corpus: Path, proj: Path, n: int, extra: list[str], cmd: list[str] 
              ("remove", victim.unlink, lambda: victim.write_bytes(original))]
     for name, change, undo in steps:
         cpu_run(cmd, proj)  # warm, on the corpus as it is
+        out["settled"] += settle(proj)
         change()
         try:
             out[name] = cpu_run(cmd, proj)
@@ -256,7 +269,7 @@ def main() -> None:
           f"{'+1 add s':>9} {'+1 edit s':>9} {'+1 remove s':>11}  (CPU s; wall s)  pages after +1")
     for n in a.n:
         r = bench(n, a.workers)
-        walls = "; ".join(f"{wall:.2f}" for _, wall, _ in r["plus"].values())
+        walls = "; ".join(f"{r['plus'][k][1]:.2f}" for k in ("add", "edit", "remove"))
         print(f"{r['n']:>7} {r['cold_s']:>8.2f} {r['dumps_s']:>8.0f} {r['mb_s']:>6.1f} {r['peak_mb']:>8.0f} "
               f"{r['cpu_s']:>11.2f} {r['unchanged_s']:>12.2f} {r['plus']['add'][0]:>9.2f} {r['plus']['edit'][0]:>9.2f} "
               f"{r['plus']['remove'][0]:>11.2f}  ({walls})  "
