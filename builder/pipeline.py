@@ -370,7 +370,8 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     batch.start(always=workers != 1 and len(result.outcomes) >= fanout.THRESHOLD)
     unchanged = {src for src in kept if src not in done.outcomes}  # (their words are the memo's run's)
     memo = link_related(result.outcomes, rules, cache.related_memo() if cache else None, unchanged)
-    files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs, pages=pages, digests=digests)
+    files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs, pages=pages, digests=digests,
+                                index_texts=cache.index_texts if cache and memory else None)
     result.write = folder.sync(files_out)
     if cache:
         cache.save(result.outcomes, stats, result.learned, extra_files(files_out), scans, same=stubs, records=records,

@@ -499,6 +499,7 @@ class ConvertCache:
         self.keep_records = False  # save() keeps the records it stored in memory (Memory)
         self._features: dict[str, tuple[dict, ArticleFeatures]] = {}  # (Memory) source -> (record, its features)
         self._texts: dict[str, str] = {}  # (Memory) source -> its record's stored text
+        self.index_texts: dict[tuple, str] = {}  # (Memory) the archive index's entries' texts (output/index.py)
         self._seals: dict[str, str] = {}  # source -> the checked record's integrity hash, as stored
         self._records_sha: str | None = None  # sha256 of the records file as the last run wrote it
         self._related_sha: str | None = None  # sha256 of the related briefs' memo as the last run wrote it

@@ -15,16 +15,31 @@ from ..model import OK, Outcome
 INDEX_FILE = ".newsbrief-index.json"
 
 
-def archive_index(outcomes: list[Outcome], posts_rel: str) -> str:
+def archive_index(outcomes: list[Outcome], posts_rel: str, texts: dict[tuple, str] | None = None) -> str:
     """The index's text: posts-relative page -> title, date, source, publisher, category,
-    related pages, tags, language."""
+    related pages, tags, language. `texts` (kept by a long-lived process, output/cache.py
+    Memory): each entry's text by its values, as the last call made them; updated to this
+    call's entries. A +1 run encodes only the entries that moved, not 10,000 again."""
     cut = len(posts_rel) + 1
-    index = {o.page[cut:]: {"title": o.article.title, "date": o.article.date.isoformat(), "source": o.source_path,
-                            "category": o.article.category,
-                            "publisher": o.article.publisher, "related": [p[cut:] for p in o.related],
-                            "tags": list(o.article.tags), "lang": o.article.lang}
-             for o in sorted((o for o in outcomes if o.status == OK), key=lambda o: o.page)}
-    return _indent0(index) + "\n"
+    rows = {o.page[cut:]: (o.article.title, o.article.date.isoformat(), o.source_path, o.article.category,
+                           o.article.publisher, tuple(p[cut:] for p in o.related), tuple(o.article.tags),
+                           o.article.lang)
+            for o in sorted((o for o in outcomes if o.status == OK), key=lambda o: o.page)}
+    known = {} if texts is None else texts
+    made = {}
+    for page, row in sorted(rows.items()):
+        key = (page, row)
+        text = known.get(key)
+        if text is None:
+            title, date, source, category, publisher, related, tags, lang = row
+            text = f"{_STR(page)}: " + _indent0({"title": title, "date": date, "source": source,
+                                                  "category": category, "publisher": publisher,
+                                                  "related": list(related), "tags": list(tags), "lang": lang})
+        made[key] = text
+    if texts is not None:
+        texts.clear()
+        texts.update(made)
+    return ("{\n" + ",\n".join(made.values()) + "\n}" if made else "{}") + "\n"
 
 
 _STR = json.encoder.encode_basestring  # C; what json.dumps(ensure_ascii=False) writes a str as
