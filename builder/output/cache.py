@@ -46,7 +46,7 @@ import orjson
 
 from .. import __version__
 from ..archive.duplicates import known_bands
-from ..archive.related import Memo
+from ..archive.related import ROUNDS, Memo
 from ..convert import Scan, lang
 from ..convert.enrich import earlier_slugs
 from ..convert.features import ArticleFeatures
@@ -890,7 +890,9 @@ def memo_bytes(memo: Memo) -> bytes:
                          "days": pack_ints([d for d, _, _ in memo.state]), "names": names,
                          "tags": _flat([[code[t] for t in tags] for _, tags, _ in memo.state]),
                          "digests": pack_ints([h for _, _, h in memo.state]),
-                         "cand": _flat(memo.cand), "ranked": _flat(memo.ranked)})
+                         "cand": _flat(memo.cand), "ranked": _flat(memo.ranked),
+                         **({} if memo.links is None else {"linked": _flat([list(d) for d in memo.links]),
+                                                           "rounds": _flat([list(d.values()) for d in memo.links])})})
 
 
 def memo_from(data: bytes) -> Memo | None:
@@ -908,7 +910,11 @@ def memo_from(data: bytes) -> Memo | None:
             return None
         name_of = names.__getitem__
         state = [(d, tuple(map(name_of, t)), h) for d, t, h in zip(days, tags, digests, strict=True)]
-        return Memo(keys, state, _unflat(raw["cand"], n), _unflat(raw["ranked"], n), params)
+        links = None
+        if "linked" in raw:  # (a memo without them: the rounds all run again)
+            linked, rounds = _unflat(raw["linked"], n), _unflat(raw["rounds"], n, ROUNDS)
+            links = [dict(zip(a, b, strict=True)) for a, b in zip(linked, rounds, strict=True)]
+        return Memo(keys, state, _unflat(raw["cand"], n), _unflat(raw["ranked"], n), params, links)
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         return None
 
