@@ -891,8 +891,14 @@ def memo_bytes(memo: Memo) -> bytes:
                          "tags": _flat([[code[t] for t in tags] for _, tags, _ in memo.state]),
                          "digests": pack_ints([h for _, _, h in memo.state]),
                          "cand": _flat(memo.cand), "ranked": _flat(memo.ranked),
-                         **({} if memo.links is None else {"linked": _flat([list(d) for d in memo.links]),
-                                                           "rounds": _flat([list(d.values()) for d in memo.links])})})
+                         **({} if memo.links is None else _links(memo.links))})
+
+
+def _links(links: list[dict[int, int]]) -> dict:
+    """A memo's links, each brief's in the order of the briefs (a dict's order is how it was
+    made: the rounds followed again make them in another order than all the rounds)."""
+    items = [sorted(d.items()) for d in links]
+    return {"linked": _flat([[j for j, _ in d] for d in items]), "rounds": _flat([[r for _, r in d] for d in items])}
 
 
 def memo_from(data: bytes) -> Memo | None:

@@ -21,25 +21,26 @@ def archive_index(outcomes: list[Outcome], posts_rel: str, texts: dict[tuple, st
     Memory): each entry's text by its values, as the last call made them; updated to this
     call's entries. A +1 run encodes only the entries that moved, not 10,000 again."""
     cut = len(posts_rel) + 1
-    rows = {o.page[cut:]: (o.article.title, o.article.date.isoformat(), o.source_path, o.article.category,
-                           o.article.publisher, tuple(p[cut:] for p in o.related), tuple(o.article.tags),
-                           o.article.lang)
-            for o in sorted((o for o in outcomes if o.status == OK), key=lambda o: o.page)}
     known = {} if texts is None else texts
     made = {}
-    for page, row in sorted(rows.items()):
-        key = (page, row)
-        text = known.get(key)
+    for o in sorted((o for o in outcomes if o.status == OK), key=lambda o: o.page):
+        a = o.article
+        key = (cut, o.page, a.title, a.date, o.source_path, a.category, a.publisher, tuple(o.related),
+               tuple(a.tags), a.lang)
+        try:
+            text = known.get(key)
+        except TypeError:  # (not a value a key can hold: made every time)
+            key, text = None, None
         if text is None:
-            title, date, source, category, publisher, related, tags, lang = row
-            text = f"{_STR(page)}: " + _indent0({"title": title, "date": date, "source": source,
-                                                  "category": category, "publisher": publisher,
-                                                  "related": list(related), "tags": list(tags), "lang": lang})
-        made[key] = text
+            text = f"{_STR(o.page[cut:])}: " + _indent0({
+                "title": a.title, "date": a.date.isoformat(), "source": o.source_path, "category": a.category,
+                "publisher": a.publisher, "related": [p[cut:] for p in o.related], "tags": list(a.tags),
+                "lang": a.lang})
+        made[o.page[cut:]] = key, text  # (two briefs on one page: the last, as a dict of them keeps)
     if texts is not None:
         texts.clear()
-        texts.update(made)
-    return ("{\n" + ",\n".join(made.values()) + "\n}" if made else "{}") + "\n"
+        texts.update((key, text) for key, text in made.values() if key is not None)
+    return ("{\n" + ",\n".join(text for _, (_, text) in sorted(made.items())) + "\n}" if made else "{}") + "\n"
 
 
 _STR = json.encoder.encode_basestring  # C; what json.dumps(ensure_ascii=False) writes a str as
