@@ -38,7 +38,7 @@ from .output.authors import kept_authors
 from .output.cache import Cached, ConvertCache, Memory, fingerprint, model_copy, restore
 from .output.fanout import Batch
 from .output.generated import extra_files, generated_files, render_digests, render_pages
-from .output.index import load_index
+from .output.index import entry_texts, load_index
 from .output.posts import PostsFolder, WriteReport
 from .output.render import render_key
 from .output.store import remove_stale_temps
@@ -322,6 +322,7 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
         if cache.touched:
             cache.save_index()
         if memory:  # what it keeps made now (ConvertCache.warm()), not by the run a change starts
+            cache.index_texts = entry_texts(load_index(posts_dir), posts_rel)
             memory.keep(cache, read=True)
         return result
     # While this process reads the cache. Not with the cache kept in memory: nothing to read

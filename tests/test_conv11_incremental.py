@@ -90,3 +90,28 @@ def test_plus_one_runs_in_a_long_lived_process_and_fresh_ones_give_a_cold_conver
             assert encoded_here == sum(before.get(page) != entry for page, entry in after.items()), name
     assert followed  # the rounds were followed from the memo, in the process and in the fresh ones
     assert b'"related": [\n"' in got[INDEX_FILE]  # (some brief has related briefs: the rounds did link)
+
+
+def test_a_run_that_changed_nothing_keeps_the_index_entries_for_the_first_change(tmp_path, monkeypatch):
+    """`serve`'s first conversion changes nothing (the command's run made the pages): the
+    entries it keeps, read back from the index, spare the first change encoding them all."""
+    monkeypatch.setattr(fanout, "THRESHOLD", 8)
+    project = _project(tmp_path, 30)
+    _fresh_process(project)
+    memory = Memory()
+    _plugin_call(project, memory)  # nothing changed
+    assert len(memory._cache.index_texts) == 30
+    encoded = []
+    indent0 = index_mod._indent0
+    monkeypatch.setattr(index_mod, "_indent0",
+                        lambda v: (encoded.append(1) if isinstance(v, dict) and "source" in v else None) or indent0(v))
+    before = json.loads((project / "docs" / "posts" / INDEX_FILE).read_bytes())
+    (project / "seeds" / "n-new.txt").write_text(make_dump(random.Random(99)).text, encoding="utf-8")
+    _plugin_call(project, memory)
+    encoded_here = len(encoded)
+    got = tree(project / "docs" / "posts")
+    after = json.loads(got[INDEX_FILE])
+    assert 1 <= encoded_here == sum(before.get(page) != entry for page, entry in after.items()) < len(after)
+    posts, caches = _cold(project, tmp_path / "cold")
+    assert got == posts
+    assert _caches(project) == caches
