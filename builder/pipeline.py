@@ -38,7 +38,7 @@ from .output.authors import kept_authors
 from .output.cache import Cached, ConvertCache, Memory, fingerprint, model_copy, restore
 from .output.fanout import Batch
 from .output.generated import extra_files, generated_files, render_digests, render_pages
-from .output.index import load_index
+from .output.index import entry_texts, load_index
 from .output.posts import PostsFolder, WriteReport
 from .output.render import render_key
 from .output.store import remove_stale_temps
@@ -322,6 +322,7 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
         if cache.touched:
             cache.save_index()
         if memory:  # what it keeps made now (ConvertCache.warm()), not by the run a change starts
+            cache.index_texts = entry_texts(load_index(posts_dir), posts_rel)
             memory.keep(cache, read=True)
         return result
     # While this process reads the cache. Not with the cache kept in memory: nothing to read
@@ -370,7 +371,8 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     batch.start(always=workers != 1 and len(result.outcomes) >= fanout.THRESHOLD)
     unchanged = {src for src in kept if src not in done.outcomes}  # (their words are the memo's run's)
     memo = link_related(result.outcomes, rules, cache.related_memo() if cache else None, unchanged)
-    files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs, pages=pages, digests=digests)
+    files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs, pages=pages, digests=digests,
+                                index_texts=cache.index_texts if cache and memory else None)
     result.write = folder.sync(files_out)
     if cache:
         cache.save(result.outcomes, stats, result.learned, extra_files(files_out), scans, same=stubs, records=records,

@@ -79,13 +79,16 @@ def related(articles: list[tuple[str, Article, ArticleFeatures]], k: int = 5, wi
 class Memo:
     """What related_again() found, for the next run: each brief's key and what its
     candidates and scores depend on (day, tags, a digest of its id and words), its
-    candidates and its ranking (indices into `keys`), and the parameters."""
+    candidates and its ranking (indices into `keys`), the parameters, and each brief's
+    links with the round of mutual choices that made each (None: not known, the rounds
+    then all run again)."""
 
     keys: list[str]
     state: list[tuple[int, tuple[str, ...], int]]
     cand: list[list[int]]
     ranked: list[list[int]]
     params: tuple[int, int, int]  # k, window, tags_used
+    links: list[dict[int, int]] | None = None  # brief -> {linked brief: round it was made in}
 
 
 def _state(a: Article, f: ArticleFeatures, digest: int | None = None) -> tuple[int, tuple[str, ...], int]:
@@ -132,30 +135,138 @@ def related_again(articles: list[tuple[str, Article, ArticleFeatures]], memo: Me
                              tags_used, 4 * k)
         cand = _grouped(n, pi, pj)
         ranked = _ranked(n, pi, pj, articles, postings, weight, day, key_rank)
+        moved = None
     else:
-        cand, ranked = _again(memo, dirty, n, keys, articles, postings, weight, day, key_rank, window, tags_used, k)
-    memo_out = Memo(keys, state, cand, list(ranked), params)  # the rankings before the rounds trim them
-    links: list[set[int]] = [set() for _ in range(n)]
-    active = list(range(n))
-    for r in range(ROUNDS):  # each round: mutual best among the briefs that still have room
-        offers: dict[int, set[int]] = {}
-        for i in active:  # what is left of i's ranking: briefs with room, not yet linked to i
-            if r:  # (in the first round, every brief: no link yet)
-                ranked[i] = [j for j in ranked[i] if len(links[j]) < k and j not in links[i]]
-            offers[i] = set(ranked[i][: k - len(links[i])])
-        added = [(i, j) for i in active for j in offers[i] if i < j and i in offers.get(j, ())]
-        if not added:
-            break
-        for i, j in added:
-            links[i].add(j)
-            links[j].add(i)
-        active = [i for i in active if len(links[i]) < k and ranked[i]]
+        cand, ranked, moved = _again(memo, dirty, n, keys, articles, postings, weight, day, key_rank, window,
+                                     tags_used, k)
+    if moved is None or memo.links is None:
+        links = _rounds(ranked, k)
+    else:
+        links = _rounds_again(ranked, k, _OldLinks(memo, keys), moved)
     place = [0] * n  # a brief's place in (date, key) order: keys are unique, so it sorts alike
     for p, i in enumerate(order):
         place[i] = p
     for i in range(n):
         out[keys[i]] = [keys[j] for j in sorted(links[i], key=place.__getitem__, reverse=True)]
-    return out, memo_out
+    return out, Memo(keys, state, cand, ranked, params, links)
+
+
+def _rounds(ranked: list[list[int]], k: int) -> list[dict[int, int]]:
+    """Mutual choices in rounds: in each, every brief with room offers its free places to
+    the best of its ranking that have room and are not linked to it yet; a pair that
+    offered each other is linked. Each brief's links, linked brief -> the round."""
+    n = len(ranked)
+    links: list[dict[int, int]] = [{} for _ in range(n)]
+    active, left = list(range(n)), list(ranked)
+    for r in range(ROUNDS):
+        offers: dict[int, set[int]] = {}
+        for i in active:  # what is left of i's ranking: briefs with room, not yet linked to i
+            if r:  # (in the first round, every brief: no link yet)
+                left[i] = [j for j in left[i] if len(links[j]) < k and j not in links[i]]
+            offers[i] = set(left[i][: k - len(links[i])])
+        added = [(i, j) for i in active for j in offers[i] if i < j and i in offers.get(j, ())]
+        if not added:  # nothing changed: no later round would link anything either
+            break
+        for i, j in added:
+            links[i][j] = links[j][i] = r
+        active = [i for i in active if len(links[i]) < k and left[i]]
+    return links
+
+
+class _OldLinks:
+    """The Memo's links in this run's indices, made as asked: a brief that left is
+    -1 - its old index (so that a brief linked to it is seen to differ)."""
+
+    def __init__(self, memo: Memo, keys: list[str]):
+        self.memo = memo
+        at = {key: i for i, key in enumerate(keys)}
+        self.to_new = [at.get(key, -1) for key in memo.keys]
+        self.old_of = {i: old for old, i in enumerate(self.to_new) if i >= 0}
+        self.made: dict[int, dict[int, int]] = {}
+
+    def __getitem__(self, i: int) -> dict[int, int]:
+        got = self.made.get(i)
+        if got is None:
+            old = self.old_of.get(i)
+            to_new = self.to_new
+            got = self.made[i] = {} if old is None else {
+                (to_new[j] if to_new[j] >= 0 else -1 - j): r for j, r in self.memo.links[old].items()}
+        return got
+
+
+class _Round:
+    """One round of _rounds_again(): each brief's links before it (those `cur` has, else
+    the old run's), and its offers in it, made as asked."""
+
+    def __init__(self, r: int, ranked: list[list[int]], k: int, old: _OldLinks, cur: dict[int, dict[int, int]]):
+        self.r, self.ranked, self.k, self.old, self.cur = r, ranked, k, old, cur
+        self.before: dict[int, dict[int, int]] = {}
+        self.now: dict[int, dict[int, int]] = {}
+        self.offered: dict[int, set[int]] = {}
+
+    def old_links(self, x: int) -> dict[int, int]:
+        got = self.before.get(x)
+        if got is None:
+            got = self.before[x] = {j: q for j, q in self.old[x].items() if q < self.r}
+        return got
+
+    def links(self, x: int) -> dict[int, int]:
+        got = self.now.get(x)
+        if got is None:
+            got = self.now[x] = self.cur[x] if x in self.cur else self.old_links(x)
+        return got
+
+    def offers(self, x: int) -> set[int]:
+        got = self.offered.get(x)
+        if got is None:
+            mine, k = self.links(x), self.k
+            room = k - len(mine)
+            got = self.offered[x] = set() if room <= 0 else set(
+                [j for j in self.ranked[x] if len(self.links(j)) < k and j not in mine][:room])
+        return got
+
+
+def _rounds_again(ranked: list[list[int]], k: int, old: _OldLinks, moved: set[int]) -> list[dict[int, int]]:
+    """_rounds(ranked, k), given the rounds of the Memo's run (`old`) and the briefs whose
+    ranking is not the Memo's (`moved`, a new brief among them): only the briefs whose
+    offers can differ from that run's are followed round by round. A brief's offers in a
+    round depend on its ranking, its links so far and which of its ranked briefs are full;
+    so they differ only for a moved brief, a brief whose links differ now, and the ranked
+    briefs of one whose being full differs (rankings are symmetric: i ranks j iff j ranks
+    i). A pair's link differs only if one side's offers do. The same links and rounds as
+    _rounds() (tests/test_conv11_incremental.py)."""
+    n = len(ranked)
+    last = max((r for links in old.memo.links for r in links.values()), default=-1)
+    cur: dict[int, dict[int, int]] = {}  # briefs whose links (with their rounds) differ from the old run's
+    for r in range(ROUNDS):
+        at = _Round(r, ranked, k, old, cur)
+        for x in [x for x, d in cur.items() if d == at.old_links(x)]:
+            del cur[x]  # the same again: the old run's rounds say what follows
+        at.now = dict(cur)
+        look = set(moved) | set(cur)
+        for x in cur:
+            if (len(cur[x]) < k) != (len(at.old_links(x)) < k):
+                look.update(ranked[x])
+        seen = set(look)
+        for x in look:
+            seen.update(at.offers(x))
+            seen.update(j for j, q in old[x].items() if q == r and j >= 0)
+        made = False
+        changes: dict[int, set[int]] = {}
+        for x in seen:
+            added = {j for j in at.offers(x) if x in at.offers(j)}
+            made = made or bool(added)
+            if x in cur or added != {j for j, q in old[x].items() if q == r}:
+                changes[x] = added
+        for x, added in changes.items():
+            d = cur.get(x)
+            if d is None:
+                d = cur[x] = dict(at.old_links(x))
+            for j in added:
+                d[j] = r
+        if r > last and not made:  # nothing linked this round, by anyone: nothing ever will be
+            break
+    return [cur[i] if i in cur else old[i] for i in range(n)]
 
 
 # More changed briefs than this: everything is found again (as cheap, and simpler).
@@ -203,11 +314,12 @@ def _dirty(memo: Memo, keys: list[str], state: list, postings: dict[str, list[in
 
 
 def _again(memo: Memo, dirty: tuple[set[int], set[int]], n: int, keys: list[str], articles, postings, weight,
-           day, key_rank, window: int, tags_used: int, k: int) -> tuple[list[list[int]], list[list[int]]]:
+           day, key_rank, window: int, tags_used: int, k: int,
+           ) -> tuple[list[list[int]], list[list[int]], set[int]]:
     """Candidates and rankings from the Memo, found again for the briefs _dirty() names
     (candidates) and for those briefs' old and new candidates (rankings): a ranking is over
     the pairs a brief is in (its candidates, the briefs that have it as one), each scored
-    from the two briefs alone."""
+    from the two briefs alone. And the briefs whose ranking is not the Memo's."""
     import numpy as np
 
     new_dirty, old_dirty = dirty
@@ -218,9 +330,10 @@ def _again(memo: Memo, dirty: tuple[set[int], set[int]], n: int, keys: list[str]
     pi, pj = _candidates(n, [a.id for _, a, _ in articles], postings, weight, day, key_rank, window, tags_used,
                          4 * k, again)
     cand = _grouped(n, pi, pj)
+    old_cand = _renumbered(memo.cand, to_new)
     for old, i in enumerate(to_new):
         if i >= 0 and not again[i]:
-            cand[i] = [to_new[j] for j in memo.cand[old]]
+            cand[i] = old_cand[old]
     # A ranking changes only if the brief's pairs or their scores do: the briefs found
     # again, and every brief they had or have as a candidate (a brief that left, or
     # changed, is among the old_dirty ones: its old candidates too).
@@ -232,20 +345,37 @@ def _again(memo: Memo, dirty: tuple[set[int], set[int]], n: int, keys: list[str]
             rescore.update(to_new[j] for j in memo.cand[old_at[keys[i]]] if to_new[j] >= 0)
     for old in old_dirty:
         rescore.update(to_new[j] for j in memo.cand[old] if to_new[j] >= 0)
-    owners = [i for i in range(n) for _ in cand[i]]
-    others = [j for i in range(n) for j in cand[i]]
-    a, b = np.array(owners, np.int64), np.array(others, np.int64)
+    lengths = np.fromiter(map(len, cand), np.int64, n)
+    a = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    b = np.fromiter(chain.from_iterable(cand), np.int64, int(lengths.sum()))
     mask = np.zeros(n, bool)
     mask[list(rescore)] = True
     pick = mask[a] | mask[b] if len(a) else np.zeros(0, bool)
     fresh = _ranked(n, a[pick], b[pick], articles, postings, weight, day, key_rank)
     ranked: list[list[int]] = [[] for _ in range(n)]
+    old_ranked = _renumbered(memo.ranked, to_new)
     for old, i in enumerate(to_new):
         if i >= 0 and not mask[i]:
-            ranked[i] = [to_new[j] for j in memo.ranked[old]]
+            ranked[i] = old_ranked[old]
+    moved = set()
+    was = {i: old_ranked[old] for old, i in enumerate(to_new) if i >= 0 and mask[i]}
     for i in rescore:
         ranked[i] = fresh[i]
-    return cand, ranked
+        if was.get(i) != fresh[i]:  # (a brief that left is -1 there: never equal)
+            moved.add(i)
+    return cand, ranked, moved
+
+
+def _renumbered(lists: list[list[int]], to_new: list[int]) -> list[list[int]]:
+    """`lists` of the Memo's indices in this run's (-1: a brief that left), with numpy
+    (~400k indices at 10k briefs)."""
+    import numpy as np
+
+    lengths = np.fromiter(map(len, lists), np.int64, len(lists))
+    items = np.fromiter(chain.from_iterable(lists), np.int64, int(lengths.sum()))
+    mapped = np.asarray(to_new, np.int64)[items].tolist() if len(items) else []
+    bounds = np.concatenate(([0], np.cumsum(lengths))).tolist()
+    return [mapped[a:b] for a, b in pairwise(bounds)]
 
 
 def _grouped(n: int, owner, other) -> list[list[int]]:

@@ -46,7 +46,7 @@ import orjson
 
 from .. import __version__
 from ..archive.duplicates import known_bands
-from ..archive.related import Memo
+from ..archive.related import ROUNDS, Memo
 from ..convert import Scan, lang
 from ..convert.enrich import earlier_slugs
 from ..convert.features import ArticleFeatures
@@ -499,6 +499,7 @@ class ConvertCache:
         self.keep_records = False  # save() keeps the records it stored in memory (Memory)
         self._features: dict[str, tuple[dict, ArticleFeatures]] = {}  # (Memory) source -> (record, its features)
         self._texts: dict[str, str] = {}  # (Memory) source -> its record's stored text
+        self.index_texts: dict[tuple, str] = {}  # (Memory) the archive index's entries' texts (output/index.py)
         self._seals: dict[str, str] = {}  # source -> the checked record's integrity hash, as stored
         self._records_sha: str | None = None  # sha256 of the records file as the last run wrote it
         self._related_sha: str | None = None  # sha256 of the related briefs' memo as the last run wrote it
@@ -889,7 +890,15 @@ def memo_bytes(memo: Memo) -> bytes:
                          "days": pack_ints([d for d, _, _ in memo.state]), "names": names,
                          "tags": _flat([[code[t] for t in tags] for _, tags, _ in memo.state]),
                          "digests": pack_ints([h for _, _, h in memo.state]),
-                         "cand": _flat(memo.cand), "ranked": _flat(memo.ranked)})
+                         "cand": _flat(memo.cand), "ranked": _flat(memo.ranked),
+                         **({} if memo.links is None else _links(memo.links))})
+
+
+def _links(links: list[dict[int, int]]) -> dict:
+    """A memo's links, each brief's in the order of the briefs (a dict's order is how it was
+    made: the rounds followed again make them in another order than all the rounds)."""
+    items = [sorted(d.items()) for d in links]
+    return {"linked": _flat([[j for j, _ in d] for d in items]), "rounds": _flat([[r for _, r in d] for d in items])}
 
 
 def memo_from(data: bytes) -> Memo | None:
@@ -907,7 +916,11 @@ def memo_from(data: bytes) -> Memo | None:
             return None
         name_of = names.__getitem__
         state = [(d, tuple(map(name_of, t)), h) for d, t, h in zip(days, tags, digests, strict=True)]
-        return Memo(keys, state, _unflat(raw["cand"], n), _unflat(raw["ranked"], n), params)
+        links = None
+        if "linked" in raw:  # (a memo without them: the rounds all run again)
+            linked, rounds = _unflat(raw["linked"], n), _unflat(raw["rounds"], n, ROUNDS)
+            links = [dict(zip(a, b, strict=True)) for a, b in zip(linked, rounds, strict=True)]
+        return Memo(keys, state, _unflat(raw["cand"], n), _unflat(raw["ranked"], n), params, links)
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         return None
 

@@ -18,7 +18,7 @@ from .render import render_page
 def generated_files(outcomes: list[Outcome], posts_rel: str, rules: Rules,
                     kept: Container[str] = (), pages: Callable[[], dict[str, bytes]] | None = None,
                     digests: Callable[[], dict[str, tuple[str, bytes | None]]] | None = None,
-                    ) -> dict[str, bytes | None]:
+                    index_texts: dict[tuple, str] | None = None) -> dict[str, bytes | None]:
     """Relative path (inside the posts folder) -> bytes, for every generated file;
     None for the page of a source in `kept` (the cache says it is there as it should be),
     and for a digest render_digests() kept. `pages`, `digests`: the briefs' pages and the
@@ -30,7 +30,7 @@ def generated_files(outcomes: list[Outcome], posts_rel: str, rules: Rules,
         if o.status == OK and o.page:
             files[o.page[len(posts_rel) + 1 :]] = None
     files[AUTHORS_FILE] = authors_yaml(outcomes).encode("utf-8")
-    files[INDEX_FILE] = archive_index(outcomes, posts_rel).encode("utf-8")
+    files[INDEX_FILE] = archive_index(outcomes, posts_rel, index_texts).encode("utf-8")
     for rel, (_, data) in digests().items():
         if rel in files:  # cannot happen (digests have a folder of their own): never overwrite silently
             raise RuntimeError(f"newsbrief: two generated files share the path {posts_rel}/{rel}")
