@@ -85,7 +85,7 @@ from .site.byline import chips_under_byline, site_locale, with_byline
 from .site.page_cache import PageCache
 from .site.related import RelatedIndex
 from .site.search import SHARD_SIZE
-from .site.second_core import SecondCore
+from .site.second_core import Collector, SecondCore
 from .site.tag_pages import PER_PAGE as TAG_PAGE_SIZE
 from .site.tag_pages import TagPages, slugify_tag
 
@@ -419,14 +419,18 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
                 self._replay = replay
             self._freeze.plan(config, files, nav)
             self._freeze.install()
-        self._resume_gc()  # (before the Collector, which stands aside if the collector is off)
         if self.config.cold_speed:  # a second core (site/second_core.py)
+            # (made while the collector is still paused: it collects the pause's objects once)
+            collector = Collector(paused=getattr(self, "_gc_paused", False),
+                                  last=getattr(self, "_command", None) == "build")
+            self._resume_gc()
             # (no read-ahead when posts are frozen: the few pages built are not worth a fork)
             ahead = None if self._freeze is not None and self._freeze.frozen else self._speedup
             self._second = SecondCore(ahead, config, files, self.search_engine == "pagefind",
-                                      self.config.search_shard_size, self.root / CACHE_DIR)
+                                      self.config.search_shard_size, self.root / CACHE_DIR, collector)
             if self._freeze is not None:
                 self._freeze.on_written.append(self._second.written)
+        self._resume_gc()
         return nav
 
     @event_priority(100)
