@@ -86,10 +86,15 @@ def plus_one(corpus: Path, proj: Path, n: int, extra: list[str], cmd: list[str] 
     victim = corpus / f"{n // 2:07d}.txt"
     original = victim.read_bytes()
     new = corpus / "zz-new.txt"
+    def replace(data: bytes) -> None:  # a new file, never the old one edited in place (corpora may be hard links)
+        part = victim.with_name(victim.name + ".part")
+        part.write_bytes(data)
+        os.utime(part, ns=(time.time_ns(), time.time_ns()))
+        part.replace(victim)
+
     steps = [("add", lambda: new.write_text(make_dump(random.Random(-n)).text, encoding="utf-8"), new.unlink),
-             ("edit", lambda: victim.write_text(edited(original.decode("utf-8")), encoding="utf-8"),
-              lambda: victim.write_bytes(original)),
-             ("remove", victim.unlink, lambda: victim.write_bytes(original))]
+             ("edit", lambda: replace(edited(original.decode("utf-8")).encode("utf-8")), lambda: replace(original)),
+             ("remove", victim.unlink, lambda: replace(original))]
     for name, change, undo in steps:
         cpu_run(cmd, proj)  # warm, on the corpus as it is
         out["settled"] += settle(proj)
