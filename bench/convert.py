@@ -89,7 +89,6 @@ def plus_one(corpus: Path, proj: Path, n: int, extra: list[str], cmd: list[str] 
     def replace(data: bytes) -> None:  # a new file, never the old one edited in place (corpora may be hard links)
         part = victim.with_name(victim.name + ".part")
         part.write_bytes(data)
-        os.utime(part, ns=(time.time_ns(), time.time_ns()))
         part.replace(victim)
 
     steps = [("add", lambda: new.write_text(make_dump(random.Random(-n)).text, encoding="utf-8"), new.unlink),
