@@ -24,13 +24,20 @@ import re
 
 # Elements whose whitespace is content (or code): copied as they are.
 _VERBATIM = re.compile(r"(<(pre|textarea|code|script|style)\b.*?</\2\s*>)", re.S | re.I)
-# Whitespace with a line break, after a tag's end or before a tag's start.
+# Whitespace with a line break, after a tag's end: the pattern starts with a literal, which
+# re looks for at C speed. Before a tag's start the same pattern runs on the reversed text
+# (``<`` then the run, read backwards): a pattern that starts with the run itself is tried
+# at every character (it was ~4 % of a cold build). Each replaces a whole run (maximal
+# whitespace with a line break) by one line break, so the order of the two does not matter.
 _AFTER_TAG = re.compile(r">[ \t\r\n\f]*\n[ \t\r\n\f]*")
-_BEFORE_TAG = re.compile(r"[ \t\r\n\f]*\n[ \t\r\n\f]*<")
+_BEFORE_TAG_REVERSED = re.compile(r"<[ \t\r\n\f]*\n[ \t\r\n\f]*")
 
 
 def _squeeze(text: str) -> str:
-    return _BEFORE_TAG.sub("\n<", _AFTER_TAG.sub(">\n", text))
+    if "\n" not in text:
+        return text
+    text = _AFTER_TAG.sub(">\n", text)
+    return _BEFORE_TAG_REVERSED.sub("<\n", text[::-1])[::-1]
 
 
 def compact(html: str) -> str:
