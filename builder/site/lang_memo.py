@@ -37,23 +37,27 @@ class Labels:
     @pass_context
     def t(self, context, *args, **kwargs):
         config = context.get("config")
-        try:
-            language = config.theme.language
-        except AttributeError:
-            language = None
+        language = self._language(config)
         key = args[0] if len(args) == 1 and not kwargs else None
         if type(key) is not str or type(language) is not str:  # (anything else: Material's own, each time)
-            return self._module(config).t(*args, **kwargs)
+            return self._module(config, language).t(*args, **kwargs)
         text = self._texts.get((language, key))
         if text is None:
-            text = self._texts[(language, key)] = self._module(config).t(key)
+            text = self._texts[(language, key)] = self._module(config, language).t(key)
         return text
 
-    def _module(self, config):
-        language = getattr(getattr(config, "theme", None), "language", None)
-        module = self._modules.get(language)
+    def _language(self, config):
+        """``config.theme.language`` as the partial reads it (Jinja's getattr: MkDocs' theme is
+        a mapping), or None."""
+        theme = self._env.getattr(config, "theme")
+        return self._env.getattr(theme, "language")
+
+    def _module(self, config, language):
+        module = self._modules.get(language) if type(language) is str else None
         if module is None:
-            module = self._modules[language] = self._original.make_module({"config": config})
+            module = self._original.make_module({"config": config})
+            if type(language) is str:
+                self._modules[language] = module
         return module
 
 
