@@ -47,10 +47,8 @@ class Labels:
         return text
 
     def _language(self, config):
-        """``config.theme.language`` as the partial reads it (Jinja's getattr: MkDocs' theme is
-        a mapping), or None."""
-        theme = self._env.getattr(config, "theme")
-        return self._env.getattr(theme, "language")
+        """``config.theme.language`` as the partial reads it, or None."""
+        return _item(_item(config, "theme"), "language")
 
     def _module(self, config, language):
         module = self._modules.get(language) if type(language) is str else None
@@ -59,6 +57,21 @@ class Labels:
             if type(language) is str:
                 self._modules[language] = module
         return module
+
+
+_MISSING = object()
+
+
+def _item(obj, name: str):
+    """Jinja's ``Environment.getattr`` (an attribute, else an item: MkDocs' theme is a
+    mapping), None where Jinja gives Undefined; without raising for a missing attribute."""
+    value = getattr(obj, name, _MISSING)
+    if value is not _MISSING:
+        return value
+    try:
+        return obj[name]
+    except (TypeError, LookupError, AttributeError):
+        return None
 
 
 def install(env) -> Labels:
