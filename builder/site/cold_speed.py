@@ -56,7 +56,7 @@ import importlib
 import logging
 from copy import copy
 
-from . import blog_speed
+from . import blog_speed, lang_memo
 from .blog_speed import PARSER_SLOT, Parsers, PostList
 
 log = logging.getLogger("mkdocs.plugins.newsbrief.cold_speed")
@@ -107,6 +107,10 @@ def plain_when_nested(env, original) -> None:
         return (original if nested(args, kwargs) else wrapped)(name, *args, **kwargs)
 
     env.get_template = get_template
+    from . import seams
+
+    if seams.usable("language-labels", env=env):  # (site/lang_memo.py: after every other loader)
+        lang_memo.install(env)
 
 
 class LazyExcerptParser:

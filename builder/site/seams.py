@@ -751,6 +751,22 @@ def _check_readtime_plain() -> None:
             "ReadtimeParser is not an html.parser.HTMLParser")
 
 
+
+# sha256 of Material's partials/language.html, which site/lang_memo.py serves as a memo of
+# its one macro (its answer a function of the key and config.theme.language only).
+LANGUAGE_PARTIAL_SHA256 = "3a44516f305006ac794f51a45ad7b532cf270916d8e92e8c42784e58b2eff0a3"
+
+
+def _check_language_labels(env=None) -> None:
+    """site/lang_memo.py: the partial this build's loader serves (env: Material's, or one
+    in overrides/; without env, Material's as installed) must be the checked one, byte for
+    byte."""
+    name = "partials/language.html"
+    source = (material_templates() / name).read_text(encoding="utf-8") if env is None else \
+        env.loader.get_source(env, name)[0]
+    require(_sha256(source.encode("utf-8")) == LANGUAGE_PARTIAL_SHA256,
+            "partials/language.html is not the one checked (sha256 differs)")
+
 @dataclass(frozen=True)
 class Seam:
     name: str
@@ -813,6 +829,8 @@ SEAMS = {s.name: s for s in (
          "a Markdown parser made for every page and excerpt", _check_markdown_parsers),
     Seam("readtime-plain", "a post's read time counted without an HTML parser (Material's readtime)",
          "Material's parser reads every post for its read time", _check_readtime_plain),
+    Seam("language-labels", "Material's translated labels looked up once per label (partials/language.html)",
+         "Material's language macros run for every label of every page", _check_language_labels),
 )}
 
 
