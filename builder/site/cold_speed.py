@@ -56,7 +56,7 @@ import importlib
 import logging
 from copy import copy
 
-from . import blog_speed
+from . import blog_speed, drawer_memo
 from .blog_speed import PARSER_SLOT, Parsers, PostList
 
 log = logging.getLogger("mkdocs.plugins.newsbrief.cold_speed")
@@ -107,6 +107,7 @@ def plain_when_nested(env, original) -> None:
         return (original if nested(args, kwargs) else wrapped)(name, *args, **kwargs)
 
     env.get_template = get_template
+    drawer_memo.install(env, original)  # (item 6: the template Jinja's include gets)
 
 
 class LazyExcerptParser:

@@ -1,0 +1,177 @@
+"""The drawer rendered once per distinct drawer, not once per page (issue #15 item 4, cold
+builds; plugin option ``cold_speed``, seam ``drawer-memo``).
+
+Material's ``base.html`` includes ``partials/nav.html`` (the primary navigation, the
+drawer) in every page: ~5 % of a cold build's CPU (py-spy ``--gil``, 1k), although most
+pages (every brief's, every list page at one depth) get the same markup. site/shell.py
+then takes each drawer out into a shared script; this module saves rendering it.
+
+The template's ``root_render_func`` (what Jinja's ``include`` calls) is replaced by a memo
+keyed by exactly what the drawer's templates read (``partials/nav.html``,
+``partials/nav-item.html``, ``partials/logo.html``, ``partials/source.html`` and the
+``lang`` module of ``partials/language.html``: seams.py pins their sources and checks
+that they name no other variable than ``NAMES``):
+
+- ``nav``: the navigation object, the tree of its items (``items``, each section's
+  ``children``, each view's ``pages``) and which of its items are active (MkDocs marks
+  the page being built and its ancestors, so this is what differs from page to page);
+- ``page``: the templates compare it with the items (``nav_item == page``,
+  ``page in nav_item.pages``, ``index == page``) and read its ``toc`` when it is one of
+  them. A page that is an item of the drawer, or one of a view's pages, is rendered the
+  stock way; for every other page each comparison is false (``Page.__eq__`` needs the
+  same ``File``, which has no ``__eq__`` of its own), whatever the page;
+- ``features``, ``config`` (the same object all build), ``base_url`` and ``lang``;
+- every URL the drawer writes goes through the ``url`` filter, which reads the page's
+  URL (MkDocs' ``normalize_url``, Material's blog wrapper): the URLs a render passed to
+  it are recorded with what it returned, and a page reuses a drawer only if the filter,
+  asked again with this page's context, returns the same for each. Brief pages at
+  ``2024/03/slug/`` share one drawer; a page under ``tags/`` gets its own.
+
+A drawer is rendered again for each new key, and when no stored drawer's URLs match;
+otherwise the stored markup is returned, byte for byte what the render gives. The items'
+titles, URLs and meta are what MkDocs set before the page loop (every page is read and
+converted before the first template is rendered): they are the same for the whole loop.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from jinja2 import pass_context
+
+log = logging.getLogger("mkdocs.plugins.newsbrief.drawer_memo")
+
+DRAWER = "partials/nav.html"
+# The templates the drawer renders (the page's table of contents only for a page that is
+# an item, never memoized) and the variables they may read from the page's context.
+TEMPLATES = ("partials/nav.html", "partials/nav-item.html", "partials/logo.html", "partials/source.html",
+             "partials/language.html")
+NAMES = frozenset({"nav", "page", "features", "config", "base_url", "lang"})  # (the key's; any
+# other name the templates may read must be absent from the page's context)
+KEEP = 16  # drawers kept per key (one per distinct set of URLs: depths, folders)
+
+
+class DrawerMemo:
+    """``partials/nav.html``'s ``root_render_func``, memoized (see the module's text)."""
+
+    def __init__(self, env, render, absent: tuple[str, ...] = ()):
+        self.env = env
+        self.render = render
+        self.absent = absent  # names the templates read from the context unless they set them
+        self.drawers: dict[tuple, list[tuple[list[tuple[object, str]], str]]] = {}
+        self._shapes: dict[tuple, tuple[int, frozenset[int]]] = {}
+        self.hits = self.rendered = self.own = 0
+
+    def __call__(self, context):
+        key = self.key(context)
+        if key is None:
+            self.own += 1
+            return self.render(context)
+        url = self.env.filters["url"]
+        kept = self.drawers.setdefault(key, [])
+        for i, (calls, markup) in enumerate(kept):
+            if all(url(context, value) == result for value, result in calls):
+                if i:  # (the most used first)
+                    kept.insert(0, kept.pop(i))
+                self.hits += 1
+                return _events(markup)
+        calls: list[tuple[object, str]] = []
+
+        @pass_context
+        def recording(ctx, value):
+            result = url(ctx, value)
+            calls.append((value, result))
+            return result
+
+        # (Jinja reads a template's filters when its render function starts: the drawer's
+        # templates, and the module of nav-item.html it imports, see the recording one)
+        self.env.filters["url"] = recording
+        try:
+            markup = self.env.concat(self.render(context))
+        finally:
+            self.env.filters["url"] = url
+        self.rendered += 1
+        if all(isinstance(result, str) for _, result in calls):
+            kept.insert(0, (calls, markup))
+            del kept[KEEP:]
+        return _events(markup)
+
+    def key(self, context) -> tuple | None:
+        """What the drawer reads of this page's context, or None when the page is an item
+        of the drawer (its own drawer) or the context is not what the templates expect."""
+        nav, page = context.get("nav"), context.get("page")
+        items = getattr(nav, "items", None)
+        file = getattr(page, "file", None)
+        features = context.get("features")
+        base_url = context.get("base_url")
+        if not isinstance(items, list) or file is None or not isinstance(features, list) \
+                or not isinstance(base_url, str) or not all(isinstance(f, str) for f in features) \
+                or any(name in context for name in self.absent):
+            return None
+        nodes: list = []
+        pages: list = []
+        _walk(items, nodes, pages)
+        shape = (id(nav), *map(id, nodes), None, *((id(p), len(p)) for p in pages))
+        known = self._shapes.get(shape)
+        if known is None:
+            files = {id(getattr(n, "file", None)) for n in nodes}
+            files.update(id(getattr(p, "file", None)) for lst in pages for p in lst)
+            known = self._shapes[shape] = (len(self._shapes), frozenset(files))
+        token, files = known
+        if id(file) in files:
+            return None
+        lang = context.get("lang")
+        active = tuple(i for i, node in enumerate(nodes) if node.active)
+        return (token, active, tuple(features), base_url, id(context.get("config")), getattr(lang, "__name__", None))
+
+    def summary(self) -> str:
+        return (f"newsbrief: drawer: {self.rendered} rendered, {self.hits} reused, "
+                f"{self.own} pages' own (items of the navigation)")
+
+
+def _events(markup: str):
+    """The render function's events (a generator: Jinja's include closes it)."""
+    yield markup
+
+
+def _walk(items, nodes: list, pages: list) -> None:
+    """The navigation's items in the order the drawer reads them; the views' lists of
+    pages (``nav_item.pages``)."""
+    for node in items:
+        nodes.append(node)
+        state = node.__dict__
+        listed = state.get("pages")
+        if listed is not None:
+            pages.append(listed)
+        children = state.get("children")
+        if children:
+            _walk(children, nodes, pages)
+
+
+def free_names(env) -> set[str]:
+    """The variables the drawer's templates look up in the page's context (besides the
+    ones they set first on every path, a name Jinja cannot prove set is looked up: the
+    drawer reads ``is_pruned`` from the page's context unless the item is pruned)."""
+    from jinja2 import meta
+
+    names: set[str] = set()
+    for name in TEMPLATES[:-1]:  # (language.html: reached through ``lang`` only)
+        names |= meta.find_undeclared_variables(env.parse(env.loader.get_source(env, name)[0]))
+    return names
+
+
+def install(env, get_template) -> DrawerMemo | None:
+    """Memoize the drawer of this build's environment (``get_template``: the environment's
+    own, the template Jinja's ``include`` gets); None when the seam does not hold."""
+    from . import seams
+
+    if not seams.usable("drawer-memo", env=env):
+        return None
+    try:
+        template = get_template(DRAWER)
+        absent = free_names(env) - NAMES
+    except Exception:  # (no such template: a theme without Material's drawer)
+        return None
+    memo = DrawerMemo(env, template.root_render_func, tuple(sorted(absent)))
+    template.root_render_func = memo
+    return memo
