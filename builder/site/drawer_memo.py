@@ -36,6 +36,7 @@ converted before the first template is rendered): they are the same for the whol
 from __future__ import annotations
 
 import logging
+from operator import attrgetter
 
 from jinja2 import pass_context
 
@@ -49,6 +50,7 @@ TEMPLATES = ("partials/nav.html", "partials/nav-item.html", "partials/logo.html"
 NAMES = frozenset({"nav", "page", "features", "config", "base_url", "lang"})  # (the key's; any
 # other name the templates may read must be absent from the page's context)
 KEEP = 16  # drawers kept per key (one per distinct set of URLs: depths, folders)
+_ACTIVE = attrgetter("active")
 
 
 class DrawerMemo:
@@ -59,7 +61,8 @@ class DrawerMemo:
         self.render = render
         self.absent = absent  # names the templates read from the context unless they set them
         self.drawers: dict[tuple, list[tuple[list[tuple[object, str]], str]]] = {}
-        self._shapes: dict[tuple, tuple[int, frozenset[int]]] = {}
+        self._shape: _Shape | None = None
+        self._shapes = 0
         self.hits = self.rendered = self.own = 0
 
     def __call__(self, context):
@@ -80,7 +83,8 @@ class DrawerMemo:
         @pass_context
         def recording(ctx, value):
             result = url(ctx, value)
-            calls.append((value, result))
+            if (value, result) not in calls:  # (the home page's URL twice: asked once)
+                calls.append((value, result))
             return result
 
         # (Jinja reads a template's filters when its render function starts: the drawer's
@@ -100,29 +104,30 @@ class DrawerMemo:
         """What the drawer reads of this page's context, or None when the page is an item
         of the drawer (its own drawer) or the context is not what the templates expect."""
         nav, page = context.get("nav"), context.get("page")
-        items = getattr(nav, "items", None)
         file = getattr(page, "file", None)
         features = context.get("features")
         base_url = context.get("base_url")
-        if not isinstance(items, list) or file is None or not isinstance(features, list) \
-                or not isinstance(base_url, str) or not all(isinstance(f, str) for f in features) \
-                or any(name in context for name in self.absent):
+        if file is None or not isinstance(features, list) or not isinstance(base_url, str) \
+                or not all(isinstance(f, str) for f in features) or any(name in context for name in self.absent):
             return None
-        nodes: list = []
-        pages: list = []
-        _walk(items, nodes, pages)
-        shape = (id(nav), *map(id, nodes), None, *((id(p), len(p)) for p in pages))
-        known = self._shapes.get(shape)
-        if known is None:
-            files = {id(getattr(n, "file", None)) for n in nodes}
-            files.update(id(getattr(p, "file", None)) for lst in pages for p in lst)
-            known = self._shapes[shape] = (len(self._shapes), frozenset(files))
-        token, files = known
-        if id(file) in files:
+        shape = self._shape
+        if shape is None or shape.nav is not nav or not shape.holds():
+            if not isinstance(getattr(nav, "items", None), list):
+                return None
+            try:
+                shape = self._shape = _Shape(nav, self._shapes)
+            except (TypeError, AttributeError):  # (items that are not MkDocs' kind)
+                return None
+            self._shapes += 1
+        if id(file) in shape.files:
+            return None
+        try:
+            active = bytes(map(_ACTIVE, shape.flagged))
+        except (TypeError, ValueError, AttributeError):  # (not a flag)
             return None
         lang = context.get("lang")
-        active = tuple(i for i, node in enumerate(nodes) if node.active)
-        return (token, active, tuple(features), base_url, id(context.get("config")), getattr(lang, "__name__", None))
+        return (shape.token, active, tuple(features), base_url, id(context.get("config")),
+                getattr(lang, "__name__", None))
 
     def summary(self) -> str:
         return (f"newsbrief: drawer: {self.rendered} rendered, {self.hits} reused, "
@@ -134,24 +139,47 @@ def _events(markup: str):
     yield markup
 
 
-def _walk(items, nodes: list, pages: list) -> None:
-    """The navigation's items in the order the drawer reads them; the views' lists of
-    pages (``nav_item.pages``)."""
-    for node in items:
-        nodes.append(node)
-        state = node.__dict__
-        listed = state.get("pages")
-        if listed is not None:
-            pages.append(listed)
-        children = state.get("children")
-        if children:
-            _walk(children, nodes, pages)
+class _Shape:
+    """The navigation's tree as the drawer walks it (``nav.items``, each section's
+    ``children``, each view's ``pages``), told unchanged from page to page in C-level
+    steps: the same lists holding the same items, the views' lists of pages as long."""
+
+    def __init__(self, nav, token: int):
+        self.nav, self.token = nav, token
+        nodes: list = []
+        self.lists: list[tuple[object, str, list, tuple[int, ...]]] = []
+        pages: list[list] = []
+        self._walk(nav, "items", nodes, pages)
+        self.flagged = tuple(n for n in nodes if hasattr(n, "active"))
+        self.pages = tuple(pages)
+        self.lengths = tuple(map(len, pages))
+        files = {id(getattr(n, "file", None)) for n in nodes}
+        files.update(id(getattr(p, "file", None)) for listed in pages for p in listed)
+        files.discard(id(None))
+        self.files = frozenset(files)
+
+    def _walk(self, owner, name: str, nodes: list, pages: list) -> None:
+        items = getattr(owner, name)
+        self.lists.append((owner, name, items, tuple(map(id, items))))
+        for node in items:
+            nodes.append(node)
+            state = vars(node)
+            if state.get("pages") is not None:
+                pages.append(state["pages"])
+            if state.get("children"):
+                self._walk(node, "children", nodes, pages)
+
+    def holds(self) -> bool:
+        for owner, name, items, ids in self.lists:
+            if getattr(owner, name) is not items or tuple(map(id, items)) != ids:
+                return False
+        return tuple(map(len, self.pages)) == self.lengths
 
 
 def free_names(env) -> set[str]:
     """The variables the drawer's templates look up in the page's context (besides the
     ones they set first on every path, a name Jinja cannot prove set is looked up: the
-    drawer reads ``is_pruned`` from the page's context unless the item is pruned)."""
+    drawer reads ``is_section`` from the page's context unless the item is a section)."""
     from jinja2 import meta
 
     names: set[str] = set()
