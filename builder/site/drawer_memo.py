@@ -1,54 +1,64 @@
-"""The drawer rendered once per distinct drawer, not once per page (issue #15 item 4, cold
-builds; plugin option ``cold_speed``, seam ``drawer-memo``).
+"""The drawer and the tabs rendered once per distinct markup, not once per page (issue #15
+item 4, cold builds; plugin option ``cold_speed``, seam ``drawer-memo``).
 
 Material's ``base.html`` includes ``partials/nav.html`` (the primary navigation, the
-drawer) in every page: ~5 % of a cold build's CPU (py-spy ``--gil``, 1k), although most
-pages (every brief's, every list page at one depth) get the same markup. site/shell.py
-then takes each drawer out into a shared script; this module saves rendering it.
+drawer) and, with ``navigation.tabs``, ``partials/tabs.html`` in every page: ~6 % of a
+cold build's CPU (py-spy ``--gil``, 1k), although most pages (every brief's, every page
+at one depth) get the same markup. site/shell.py then takes each drawer out into a
+shared script; this module saves rendering it.
 
-The template's ``root_render_func`` (what Jinja's ``include`` calls) is replaced by a memo
-keyed by exactly what the drawer's templates read (``partials/nav.html``,
-``partials/nav-item.html``, ``partials/logo.html``, ``partials/source.html`` and the
-``lang`` module of ``partials/language.html``: seams.py pins their sources and checks
-that they name no other variable than ``NAMES``):
+Each template's ``root_render_func`` (what Jinja's ``include`` calls) is replaced by a
+memo keyed by exactly what the templates it renders read (``MEMOIZED``: seams.py pins
+their sources; the names they may look up in the page's context are found by Jinja's own
+analysis, and any beyond ``NAMES`` must be absent from it, else the page renders them
+the stock way):
 
 - ``nav``: the navigation object, the tree of its items (``items``, each section's
-  ``children``, each view's ``pages``) and which of its items are active (MkDocs marks
-  the page being built and its ancestors, so this is what differs from page to page);
-- ``page``: the templates compare it with the items (``nav_item == page``,
-  ``page in nav_item.pages``, ``index == page``) and read its ``toc`` when it is one of
-  them. A page that is an item of the drawer, or one of a view's pages, is rendered the
-  stock way; for every other page each comparison is false (``Page.__eq__`` needs the
-  same ``File``, which has no ``__eq__`` of its own), whatever the page;
-- ``features``, ``config`` (the same object all build), ``base_url`` and ``lang``;
-- every URL the drawer writes goes through the ``url`` filter, which reads the page's
-  URL (MkDocs' ``normalize_url``, Material's blog wrapper): the URLs a render passed to
-  it are recorded with what it returned, and a page reuses a drawer only if the filter,
-  asked again with this page's context, returns the same for each. Brief pages at
+  ``children``, each view's ``pages``, checked unchanged page by page) and which of its
+  items are active (MkDocs marks the page being built and its ancestors: this is what
+  differs from page to page);
+- ``page``: the drawer compares it with the items (``nav_item == page``,
+  ``page in nav_item.pages``, ``index == page``) and reads its ``toc`` when it is one of
+  them. A page that is an item, or one of a view's pages, gets its drawer the stock way;
+  for every other page each comparison is false (``Page.__eq__`` needs the same
+  ``File``, which has no ``__eq__`` of its own), whatever the page. The tabs do not read
+  the page;
+- ``features``, ``config`` (the same object all build), ``base_url`` and ``lang`` (the
+  module of ``partials/language.html``, which reads the configuration);
+- every URL goes through the ``url`` filter, which reads the page's URL (MkDocs'
+  ``normalize_url``, Material's blog wrapper): the URLs a render passed to it are
+  recorded with what it returned, and a page reuses a markup only if the filter, asked
+  again with this page's context, returns the same for each. Brief pages at
   ``2024/03/slug/`` share one drawer; a page under ``tags/`` gets its own.
 
-A drawer is rendered again for each new key, and when no stored drawer's URLs match;
-otherwise the stored markup is returned, byte for byte what the render gives. The items'
-titles, URLs and meta are what MkDocs set before the page loop (every page is read and
-converted before the first template is rendered): they are the same for the whole loop.
+A markup is rendered for each new key, and when no stored one's URLs match; otherwise
+the stored markup is returned, byte for byte what the render gives. The items' titles,
+URLs and meta are what MkDocs set before the page loop (every page is read and converted
+before the first template is rendered): the same for the whole loop.
 """
 
 from __future__ import annotations
 
 import logging
-from operator import attrgetter
+from itertools import chain
+from operator import attrgetter, is_
 
 from jinja2 import pass_context
 
 log = logging.getLogger("mkdocs.plugins.newsbrief.drawer_memo")
 
-DRAWER = "partials/nav.html"
-# The templates the drawer renders (the page's table of contents only for a page that is
-# an item, never memoized) and the variables they may read from the page's context.
-TEMPLATES = ("partials/nav.html", "partials/nav-item.html", "partials/logo.html", "partials/source.html",
-             "partials/language.html")
-NAMES = frozenset({"nav", "page", "features", "config", "base_url", "lang"})  # (the key's; any
-# other name the templates may read must be absent from the page's context)
+# The templates memoized, each with the templates it renders (the drawer's page table of
+# contents, partials/toc.html, only for a page that is an item, never memoized; the
+# ``lang`` module of partials/language.html reads the configuration only) and whether it
+# reads only the top-level items' ``active`` (the tabs: each tab asks its top-level item).
+MEMOIZED = {
+    "partials/nav.html": (("partials/nav.html", "partials/nav-item.html", "partials/logo.html",
+                           "partials/source.html"), False),
+    "partials/tabs.html": (("partials/tabs.html", "partials/tabs-item.html"), True),
+}
+# The variables the key covers; any other name the templates may read must be absent from
+# the page's context.
+NAMES = frozenset({"nav", "page", "features", "config", "base_url", "lang"})
 KEEP = 16  # drawers kept per key (one per distinct set of URLs: depths, folders)
 _ACTIVE = attrgetter("active")
 
@@ -56,10 +66,12 @@ _ACTIVE = attrgetter("active")
 class DrawerMemo:
     """``partials/nav.html``'s ``root_render_func``, memoized (see the module's text)."""
 
-    def __init__(self, env, render, absent: tuple[str, ...] = ()):
+    def __init__(self, env, render, absent: tuple[str, ...] = (), reads_page: bool = True, top: bool = False):
         self.env = env
         self.render = render
         self.absent = absent  # names the templates read from the context unless they set them
+        self.reads_page = reads_page  # (the tabs compare no item with the page)
+        self.top = top  # (only the top-level items' active flags are read)
         self.drawers: dict[tuple, list[tuple[list[tuple[object, str]], str]]] = {}
         self._shape: _Shape | None = None
         self._shapes = 0
@@ -119,10 +131,10 @@ class DrawerMemo:
             except (TypeError, AttributeError):  # (items that are not MkDocs' kind)
                 return None
             self._shapes += 1
-        if id(file) in shape.files:
+        if self.reads_page and id(file) in shape.files:
             return None
         try:
-            active = bytes(map(_ACTIVE, shape.flagged))
+            active = bytes(map(_ACTIVE, shape.top if self.top else shape.flagged))
         except (TypeError, ValueError, AttributeError):  # (not a flag)
             return None
         lang = context.get("lang")
@@ -147,10 +159,56 @@ class _Shape:
     def __init__(self, nav, token: int):
         self.nav, self.token = nav, token
         nodes: list = []
+        lists: list[tuple[object, str, list]] = []
+        pages: list[list] = []
+        _walk(nav, "items", nodes, lists, pages)
+        self.owners, self.names, self.lists = (tuple(x) for x in zip(*lists, strict=True))
+        self.ids = tuple(map(id, chain.from_iterable(self.lists)))
+        self.flagged = tuple(n for n in nodes if hasattr(n, "active"))
+        self.top = tuple(n for n in nav.items if hasattr(n, "active"))
+        self.pages = tuple(pages)
+        self.lengths = tuple(map(len, pages))
+        files = {id(getattr(n, "file", None)) for n in nodes}
+        files.update(id(getattr(p, "file", None)) for listed in pages for p in listed)
+        files.discard(id(None))
+        self.files = frozenset(files)
+
+    def holds(self) -> bool:
+        return (all(map(is_, map(getattr, self.owners, self.names), self.lists))
+                and tuple(map(id, chain.from_iterable(self.lists))) == self.ids
+                and tuple(map(len, self.pages)) == self.lengths)
+
+
+def _walk(owner, name: str, nodes: list, lists: list, pages: list) -> None:
+    items = getattr(owner, name)
+    lists.append((owner, name, items))
+    for node in items:
+        nodes.append(node)
+        state = vars(node)
+        if state.get("pages") is not None:
+            pages.append(state["pages"])
+        if state.get("children"):
+            _walk(node, "children", nodes, lists, pages)
+
+
+def _events(markup: str):
+    """The render function's events (a generator: Jinja's include closes it)."""
+    yield markup
+
+
+class _Shape:
+    """The navigation's tree as the drawer walks it (``nav.items``, each section's
+    ``children``, each view's ``pages``), told unchanged from page to page in C-level
+    steps: the same lists holding the same items, the views' lists of pages as long."""
+
+    def __init__(self, nav, token: int):
+        self.nav, self.token = nav, token
+        nodes: list = []
         self.lists: list[tuple[object, str, list, tuple[int, ...]]] = []
         pages: list[list] = []
         self._walk(nav, "items", nodes, pages)
         self.flagged = tuple(n for n in nodes if hasattr(n, "active"))
+        self.top = tuple(n for n in nav.items if hasattr(n, "active"))
         self.pages = tuple(pages)
         self.lengths = tuple(map(len, pages))
         files = {id(getattr(n, "file", None)) for n in nodes}
@@ -176,30 +234,33 @@ class _Shape:
         return tuple(map(len, self.pages)) == self.lengths
 
 
-def free_names(env) -> set[str]:
-    """The variables the drawer's templates look up in the page's context (besides the
-    ones they set first on every path, a name Jinja cannot prove set is looked up: the
-    drawer reads ``is_section`` from the page's context unless the item is a section)."""
+def free_names(env, templates) -> set[str]:
+    """The variables these templates look up in the page's context (besides the ones they
+    set first on every path, a name Jinja cannot prove set is looked up: the drawer reads
+    ``is_section`` from the page's context unless the item is a section)."""
     from jinja2 import meta
 
     names: set[str] = set()
-    for name in TEMPLATES[:-1]:  # (language.html: reached through ``lang`` only)
+    for name in templates:
         names |= meta.find_undeclared_variables(env.parse(env.loader.get_source(env, name)[0]))
     return names
 
 
-def install(env, get_template) -> DrawerMemo | None:
-    """Memoize the drawer of this build's environment (``get_template``: the environment's
-    own, the template Jinja's ``include`` gets); None when the seam does not hold."""
+def install(env, get_template) -> dict[str, DrawerMemo]:
+    """Memoize the drawer and the tabs in this build's environment (``get_template``: the
+    environment's own, the template Jinja's ``include`` gets); none when the seam does
+    not hold. Returns the memos by template."""
     from . import seams
 
     if not seams.usable("drawer-memo", env=env):
-        return None
-    try:
-        template = get_template(DRAWER)
-        absent = free_names(env) - NAMES
-    except Exception:  # (no such template: a theme without Material's drawer)
-        return None
-    memo = DrawerMemo(env, template.root_render_func, tuple(sorted(absent)))
-    template.root_render_func = memo
-    return memo
+        return {}
+    memos = {}
+    for name, (templates, top) in MEMOIZED.items():
+        try:
+            template = get_template(name)
+            names = free_names(env, templates)
+        except Exception:  # (no such template: a theme without Material's drawer)
+            continue
+        memo = DrawerMemo(env, template.root_render_func, tuple(sorted(names - NAMES)), "page" in names, top)
+        template.root_render_func = memos[name] = memo
+    return memos

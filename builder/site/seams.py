@@ -751,8 +751,8 @@ def _check_readtime_plain() -> None:
             "ReadtimeParser is not an html.parser.HTMLParser")
 
 
-# sha256 of the drawer's templates as shipped in CHECKED_AGAINST["mkdocs-material"]
-# (site/drawer_memo.py keys a drawer by what they read: which items are active, whether
+# sha256 of the drawer's and the tabs' templates as shipped in CHECKED_AGAINST["mkdocs-material"]
+# (site/drawer_memo.py keys them by what they read: which items are active, whether
 # the page is one of them, the URLs through the `url` filter) and of MkDocs' Page.__eq__.
 DRAWER_SHA256 = {
     "partials/nav.html": "af33f6e032f632eb055c365eb5f1a975bf8456152fa768e69a1aad6d470b843f",
@@ -760,17 +760,19 @@ DRAWER_SHA256 = {
     "partials/logo.html": "e0925ef6c190174a5162ed1ecc55295016dd8a7beec3018db3e04aac283a2dd9",
     "partials/source.html": "6847616d67be4920d39c278c2799bf20222bbc02ee2a8393aca85e3eaa518752",
     "partials/language.html": "3a44516f305006ac794f51a45ad7b532cf270916d8e92e8c42784e58b2eff0a3",
+    "partials/tabs.html": "d2c82916569e645a6b6dc5a36a2beddfaca5a66c8738c5b3e13b7d100ac2e8b7",
+    "partials/tabs-item.html": "52fe1f551aa2dbfc9e15a19718a4cadd1f1e728d567ca21fea493ebfccaf3fe2",
 }
 PAGE_EQ_SHA256 = "4acfdc0ab76ca88debc907fee0d61c06fccc04155e437b7cd4381be4c00e8b6d"
 
 
 def _check_drawer_memo(env=None) -> None:
-    """site/drawer_memo.py replaces partials/nav.html's ``root_render_func`` (what Jinja's
-    include calls, closing what it returns) and records the ``url`` filter by swapping it
-    in ``env.filters`` (a template reads its filters each time its render function
-    starts): Jinja's code generator must still do both; the templates the environment
-    serves must be the checked ones (an override in custom_dir is not); a page equals an
-    item only with the same File (Page.__eq__ as checked, File without an __eq__)."""
+    """site/drawer_memo.py replaces the drawer's and the tabs' ``root_render_func`` (what
+    Jinja's include calls, closing what it returns) and records the ``url`` filter by
+    swapping it in ``env.filters`` (a template reads its filters each time its render
+    function starts): Jinja's code generator must still do both; the templates the
+    environment serves must be the checked ones (an override in custom_dir is not); a page
+    equals an item only with the same File (Page.__eq__ as checked, File without an __eq__)."""
     compiler = import_module("jinja2.compiler")
     if env is None:  # (Material's templates as installed)
         jinja2 = import_module("jinja2")
@@ -856,8 +858,8 @@ SEAMS = {s.name: s for s in (
          "a Markdown parser made for every page and excerpt", _check_markdown_parsers),
     Seam("readtime-plain", "a post's read time counted without an HTML parser (Material's readtime)",
          "Material's parser reads every post for its read time", _check_readtime_plain),
-    Seam("drawer-memo", "the drawer rendered once per distinct drawer (partials/nav.html's root_render_func)",
-         "the drawer is rendered for every page", _check_drawer_memo),
+    Seam("drawer-memo", "the drawer and the tabs rendered once per distinct markup (their root_render_func)",
+         "the drawer and the tabs are rendered for every page", _check_drawer_memo),
 )}
 
 

@@ -69,12 +69,12 @@ def site(tmp_path_factory):
     return config, nav, pages
 
 
-def _renderer(config, memo: bool):
+def _renderer(config, memo: bool, page: str = PAGE, name: str = "partials/nav.html"):
     env = config.theme.get_env()
-    installed = drawer_memo.install(env, env.get_template) if memo else None
-    assert (installed is not None) == memo
-    template = env.from_string(PAGE)
-    return env, installed, template
+    installed = drawer_memo.install(env, env.get_template) if memo else {}
+    assert sorted(installed) == (sorted(drawer_memo.MEMOIZED) if memo else [])
+    template = env.from_string(page)
+    return env, installed.get(name), template
 
 
 def _render(template, config, nav, page, **extra) -> str:
@@ -159,6 +159,23 @@ def test_another_feature_set_is_another_drawer(site):
     assert memo.rendered == 2
 
 
+def test_the_tabs_are_shared_by_every_page_with_the_same_active_tab_and_depth(site):
+    config, nav, pages = site
+    tabs = PAGE.replace("partials/nav.html", "partials/tabs.html")
+    _, _, stock = _renderer(config, False, tabs)
+    _, memo, memoized = _renderer(config, True, tabs, "partials/tabs.html")
+    assert not memo.reads_page
+    out = {}
+    for name in ["2024/03/brief-a.md", "2023/11/brief-c.md", "about.md", "section/first.md", "section/second.md",
+                 "2024/brief-d.md", "section/y/inner.md"]:
+        out[name] = _render(memoized, config, nav, pages[name])
+        assert out[name] == _render(stock, config, nav, pages[name]), name
+    assert out["2024/03/brief-a.md"] == out["2023/11/brief-c.md"]
+    assert out["section/first.md"] == out["section/second.md"] != out["about.md"]  # (the active tab)
+    # brief-a, about, first, brief-d, inner rendered; brief-c and second reused
+    assert (memo.rendered, memo.hits, memo.own) == (5, 2, 0)
+
+
 def test_the_seam_holds_and_fails_on_an_overridden_drawer(site, tmp_path: Path):
     config, _, _ = site
     assert seams.check("drawer-memo") is None
@@ -169,7 +186,7 @@ def test_the_seam_holds_and_fails_on_an_overridden_drawer(site, tmp_path: Path):
     env.loader = ChoiceLoader([DictLoader({"partials/nav-item.html": "{% macro render() %}{% endmacro %}"}),
                                env.loader])
     assert "nav-item.html" in seams.check("drawer-memo", env=env)
-    assert drawer_memo.install(env, env.get_template) is None  # the stock way
+    assert drawer_memo.install(env, env.get_template) == {}  # the stock way
 
 
 def test_the_seam_fails_when_jinja_renders_includes_otherwise(monkeypatch):

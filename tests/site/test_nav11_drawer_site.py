@@ -36,8 +36,8 @@ made = []
 install = memo.install
 memo.install = lambda env, get: made.append(install(env, get)) or made[-1]
 pid = os.getpid()
-atexit.register(lambda: os.getpid() == pid and print("DRAWERS", *(m.rendered for m in made if m),
-                                                     *(m.hits for m in made if m), file=sys.stderr))
+atexit.register(lambda: os.getpid() == pid and print("DRAWERS", *(m[n].rendered for m in made for n in sorted(m)),
+                                                     *(m[n].hits for m in made for n in sorted(m)), file=sys.stderr))
 sys.argv = ["mkdocs", "build", "--strict", "-d", "site"]
 from mkdocs.__main__ import cli
 cli()
@@ -89,10 +89,11 @@ def test_same_site_with_the_drawer_memo_and_with_its_seam_broken(tmp_path: Path,
     memo_log = _build(memo, COUNTED)
     stock_log = _build(stock, BROKEN)
     assert "seam 'drawer-memo'" in stock_log and "seam 'drawer-memo'" not in memo_log
-    counts = re.search(r"^DRAWERS (\d+) (\d+)$", memo_log, re.M)
+    counts = re.search(r"^DRAWERS (\d+) (\d+) (\d+) (\d+)$", memo_log, re.M)
     assert counts, memo_log[-2000:]
-    rendered, reused = map(int, counts.groups())
-    assert reused > rendered > 1  # drawers shared by many pages, and more than one drawer
+    drawers, tabs, drawers_reused, tabs_reused = map(int, counts.groups())
+    # (the drawer, then the tabs) shared by many pages, and more than one of each
+    assert drawers_reused > drawers > 1 and tabs_reused > tabs > 1
     a, b = _files(memo / "site"), _files(stock / "site")
     assert a.keys() == b.keys()
     assert sum(k.endswith(".html") for k in a) > 3 * N_SYNTHETIC
