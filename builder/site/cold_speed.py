@@ -48,6 +48,10 @@ compacting ~5 %, the wrappers around ``env.get_template`` ~3 %. Figures: README
    after that, before any other page's parser is asked for). Excerpts: done when the
    excerpt cache frees the excerpt's parser (blog_speed.free_parser); an excerpt that
    keeps converting (links rewritten per page) keeps its parser.
+6. **The drawer and the tabs once per distinct markup** (seam ``drawer-memo``,
+   site/drawer_memo.py): Material's ``partials/nav.html`` and ``partials/tabs.html``,
+   memoized by what they read (the active items, whether the page is an item, the URLs
+   the ``url`` filter gives this page).
 """
 
 from __future__ import annotations
@@ -107,7 +111,7 @@ def plain_when_nested(env, original) -> None:
         return (original if nested(args, kwargs) else wrapped)(name, *args, **kwargs)
 
     env.get_template = get_template
-    drawer_memo.install(env, original)  # (item 6: the template Jinja's include gets)
+    drawer_memo.install(env, original)  # (item 6: on the templates Jinja's include gets)
 
 
 class LazyExcerptParser:

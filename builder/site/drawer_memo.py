@@ -66,8 +66,9 @@ _ACTIVE = attrgetter("active")
 class DrawerMemo:
     """``partials/nav.html``'s ``root_render_func``, memoized (see the module's text)."""
 
-    def __init__(self, env, render, absent: tuple[str, ...] = (), reads_page: bool = True, top: bool = False):
-        self.env = env
+    def __init__(self, env, render, absent: tuple[str, ...] = (), reads_page: bool = True, top: bool = False,
+                 name: str = "partials/nav.html"):
+        self.env, self.name = env, name
         self.render = render
         self.absent = absent  # names the templates read from the context unless they set them
         self.reads_page = reads_page  # (the tabs compare no item with the page)
@@ -142,7 +143,7 @@ class DrawerMemo:
                 getattr(lang, "__name__", None))
 
     def summary(self) -> str:
-        return (f"newsbrief: drawer: {self.rendered} rendered, {self.hits} reused, "
+        return (f"newsbrief: {self.name}: {self.rendered} rendered, {self.hits} reused, "
                 f"{self.own} pages' own (items of the navigation)")
 
 
@@ -261,6 +262,6 @@ def install(env, get_template) -> dict[str, DrawerMemo]:
             names = free_names(env, templates)
         except Exception:  # (no such template: a theme without Material's drawer)
             continue
-        memo = DrawerMemo(env, template.root_render_func, tuple(sorted(names - NAMES)), "page" in names, top)
+        memo = DrawerMemo(env, template.root_render_func, tuple(sorted(names - NAMES)), "page" in names, top, name)
         template.root_render_func = memos[name] = memo
     return memos
