@@ -56,6 +56,9 @@ MEMOIZED = {
                            "partials/source.html"), False),
     "partials/tabs.html": (("partials/tabs.html", "partials/tabs-item.html"), True),
 }
+# Blocks memoized (template, block): base.html's page configuration (``<script
+# id="__config">``: the base URL, the features, the search worker's URL, translations).
+BLOCKS = (("base.html", "config"),)
 # The variables the key covers; any other name the templates may read must be absent from
 # the page's context.
 NAMES = frozenset({"nav", "page", "features", "config", "base_url", "lang"})
@@ -67,8 +70,9 @@ class DrawerMemo:
     """``partials/nav.html``'s ``root_render_func``, memoized (see the module's text)."""
 
     def __init__(self, env, render, absent: tuple[str, ...] = (), reads_page: bool = True, top: bool = False,
-                 name: str = "partials/nav.html"):
+                 name: str = "partials/nav.html", reads_nav: bool = True):
         self.env, self.name = env, name
+        self.reads_nav = reads_nav
         self.render = render
         self.absent = absent  # names the templates read from the context unless they set them
         self.reads_page = reads_page  # (the tabs compare no item with the page)
@@ -116,12 +120,17 @@ class DrawerMemo:
     def key(self, context) -> tuple | None:
         """What the drawer reads of this page's context, or None when the page is an item
         of the drawer (its own drawer) or the context is not what the templates expect."""
-        nav, page = context.get("nav"), context.get("page")
-        file = getattr(page, "file", None)
         features = context.get("features")
         base_url = context.get("base_url")
-        if file is None or not isinstance(features, list) or not isinstance(base_url, str) \
+        if not isinstance(features, list) or not isinstance(base_url, str) \
                 or not all(isinstance(f, str) for f in features) or any(name in context for name in self.absent):
+            return None
+        lang = context.get("lang")
+        common = (tuple(features), base_url, id(context.get("config")), getattr(lang, "__name__", None))
+        if not self.reads_nav:  # (the page's configuration)
+            return common
+        nav, file = context.get("nav"), getattr(context.get("page"), "file", None)
+        if file is None:
             return None
         shape = self._shape
         if shape is None or shape.nav is not nav or not shape.holds():
@@ -138,9 +147,7 @@ class DrawerMemo:
             active = bytes(map(_ACTIVE, shape.top if self.top else shape.flagged))
         except (TypeError, ValueError, AttributeError):  # (not a flag)
             return None
-        lang = context.get("lang")
-        return (shape.token, active, tuple(features), base_url, id(context.get("config")),
-                getattr(lang, "__name__", None))
+        return (shape.token, active, *common)
 
     def summary(self) -> str:
         return (f"newsbrief: {self.name}: {self.rendered} rendered, {self.hits} reused, "
@@ -235,22 +242,30 @@ class _Shape:
         return tuple(map(len, self.pages)) == self.lengths
 
 
-def free_names(env, templates) -> set[str]:
-    """The variables these templates look up in the page's context (besides the ones they
-    set first on every path, a name Jinja cannot prove set is looked up: the drawer reads
-    ``is_section`` from the page's context unless the item is a section)."""
-    from jinja2 import meta
+def free_names(env, templates, block: str | None = None) -> set[str]:
+    """The variables these templates (or this block of the first) look up in the page's
+    context (besides the ones they set first on every path, a name Jinja cannot prove set
+    is looked up: the drawer reads ``is_section`` from the page's context unless the item
+    is a section)."""
+    from jinja2 import meta, nodes
 
     names: set[str] = set()
     for name in templates:
-        names |= meta.find_undeclared_variables(env.parse(env.loader.get_source(env, name)[0]))
+        tree = env.parse(env.loader.get_source(env, name)[0])
+        if block is not None:
+            found = [b for b in tree.find_all(nodes.Block) if b.name == block]
+            if len(found) != 1:
+                raise LookupError(f"{name} has not one block {block}")
+            tree = nodes.Template(found, lineno=1).set_environment(env)
+        names |= meta.find_undeclared_variables(tree)
     return names
 
 
 def install(env, get_template) -> dict[str, DrawerMemo]:
-    """Memoize the drawer and the tabs in this build's environment (``get_template``: the
-    environment's own, the template Jinja's ``include`` gets); none when the seam does
-    not hold. Returns the memos by template."""
+    """Memoize the drawer, the tabs and the page configuration in this build's
+    environment (``get_template``: the environment's own, the template Jinja's
+    ``include`` and ``extends`` get); none when the seam does not hold. Returns the memos
+    by template (and block)."""
     from . import seams
 
     if not seams.usable("drawer-memo", env=env):
@@ -264,4 +279,15 @@ def install(env, get_template) -> dict[str, DrawerMemo]:
             continue
         memo = DrawerMemo(env, template.root_render_func, tuple(sorted(names - NAMES)), "page" in names, top, name)
         template.root_render_func = memos[name] = memo
+    for name, block in BLOCKS:
+        try:
+            template = get_template(name)
+            names = free_names(env, (name,), block)
+            render = template.blocks[block]
+        except Exception:  # (no such block)
+            continue
+        if names & {"nav", "page"}:  # (the key of a block covers neither)
+            continue
+        memo = DrawerMemo(env, render, tuple(sorted(names - NAMES)), False, False, f"{name}#{block}", False)
+        template.blocks[block] = memos[f"{name}#{block}"] = memo
     return memos

@@ -72,7 +72,7 @@ def site(tmp_path_factory):
 def _renderer(config, memo: bool, page: str = PAGE, name: str = "partials/nav.html"):
     env = config.theme.get_env()
     installed = drawer_memo.install(env, env.get_template) if memo else {}
-    assert sorted(installed) == (sorted(drawer_memo.MEMOIZED) if memo else [])
+    assert sorted(installed) == (["base.html#config", *sorted(drawer_memo.MEMOIZED)] if memo else [])
     template = env.from_string(page)
     return env, installed.get(name), template
 
@@ -199,3 +199,24 @@ def test_the_seam_fails_when_jinja_renders_includes_otherwise(monkeypatch):
 
     monkeypatch.setattr(Environment, "compile", other)
     assert "root_render_func" in seams.check("drawer-memo")
+
+
+def test_the_page_configuration_is_shared_by_the_pages_of_one_depth(site):
+    config, nav, pages = site
+    outs = {}
+    memos = {}
+    for memo in (False, True):
+        env = config.theme.get_env()
+        memos[memo] = drawer_memo.install(env, env.get_template).get("base.html#config") if memo else None
+        base = env.get_template("base.html")
+        lang = env.get_template("partials/language.html").make_module({"config": config})
+        for name in ["2024/03/brief-a.md", "2023/11/brief-c.md", "about.md", "2024/brief-d.md", "index.md"]:
+            page = pages[name]
+            context = base.new_context({"config": config, "nav": nav, "page": page, "base_url": _base(page.url),
+                                        "features": config.theme["features"], "lang": lang})
+            outs[memo, name] = "".join(base.blocks["config"](context))
+    assert all(outs[True, name] == outs[False, name] for _, name in outs)
+    assert outs[True, "2024/03/brief-a.md"] == outs[True, "2023/11/brief-c.md"] != outs[True, "2024/brief-d.md"]
+    assert '"base": "../../.."' in outs[True, "2024/03/brief-a.md"]
+    # brief-a, about (one folder deep), brief-d, index rendered; brief-c reused
+    assert (memos[True].rendered, memos[True].hits, memos[True].own) == (4, 1, 0)
