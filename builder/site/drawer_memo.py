@@ -67,7 +67,8 @@ _ACTIVE = attrgetter("active")
 
 
 class DrawerMemo:
-    """``partials/nav.html``'s ``root_render_func``, memoized (see the module's text)."""
+    """A template's ``root_render_func`` (or a block's function), memoized (see the
+    module's text)."""
 
     def __init__(self, env, render, absent: tuple[str, ...] = (), reads_page: bool = True, top: bool = False,
                  name: str = "partials/nav.html", reads_nav: bool = True):
@@ -258,6 +259,10 @@ def free_names(env, templates, block: str | None = None) -> set[str]:
                 raise LookupError(f"{name} has not one block {block}")
             tree = nodes.Template(found, lineno=1).set_environment(env)
         names |= meta.find_undeclared_variables(tree)
+        # (the URLs are checked again in the memo's context: no template may set what the
+        # `url` filter reads there)
+        if any(n.name in ("page", "base_url") for n in tree.find_all(nodes.Name) if n.ctx == "store"):
+            raise LookupError(f"{name} sets page or base_url")
     return names
 
 

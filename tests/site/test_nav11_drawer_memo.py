@@ -220,3 +220,12 @@ def test_the_page_configuration_is_shared_by_the_pages_of_one_depth(site):
     assert '"base": "../../.."' in outs[True, "2024/03/brief-a.md"]
     # brief-a, about (one folder deep), brief-d, index rendered; brief-c reused
     assert (memos[True].rendered, memos[True].hits, memos[True].own) == (4, 1, 0)
+
+
+def test_a_template_that_sets_what_the_url_filter_reads_is_not_memoized():
+    from jinja2 import DictLoader, Environment
+
+    env = Environment(loader=DictLoader({"a.html": "{% set page = nav %}{{ page }}", "b.html": "{{ page | e }}"}))
+    assert drawer_memo.free_names(env, ("b.html",)) == {"page"}
+    with pytest.raises(LookupError):
+        drawer_memo.free_names(env, ("a.html",))
