@@ -39,13 +39,10 @@ before the first template is rendered): the same for the whole loop.
 
 from __future__ import annotations
 
-import logging
 from itertools import chain
 from operator import attrgetter, is_
 
 from jinja2 import pass_context
-
-log = logging.getLogger("mkdocs.plugins.newsbrief.drawer_memo")
 
 # The templates memoized, each with the templates it renders (the drawer's page table of
 # contents, partials/toc.html, only for a page that is an item, never memoized; the
