@@ -48,6 +48,10 @@ compacting ~5 %, the wrappers around ``env.get_template`` ~3 %. Figures: README
    after that, before any other page's parser is asked for). Excerpts: done when the
    excerpt cache frees the excerpt's parser (blog_speed.free_parser); an excerpt that
    keeps converting (links rewritten per page) keeps its parser.
+6. **The drawer and the tabs once per distinct markup** (seam ``drawer-memo``,
+   site/drawer_memo.py): Material's ``partials/nav.html`` and ``partials/tabs.html``,
+   memoized by what they read (the active items, whether the page is an item, the URLs
+   the ``url`` filter gives this page).
 """
 
 from __future__ import annotations
@@ -56,7 +60,7 @@ import importlib
 import logging
 from copy import copy
 
-from . import blog_speed, lang_memo
+from . import blog_speed, drawer_memo, lang_memo
 from .blog_speed import PARSER_SLOT, Parsers, PostList
 
 log = logging.getLogger("mkdocs.plugins.newsbrief.cold_speed")
@@ -109,6 +113,9 @@ def plain_when_nested(env, original) -> None:
     env.get_template = get_template
     from . import seams
 
+    # (item 6 first: its seam checks the templates the loader serves, Material's
+    # partials/language.html among them, before lang_memo serves its memo in its place)
+    drawer_memo.install(env, original)  # (item 6: on the templates Jinja's include gets)
     if seams.usable("language-labels", env=env):  # (site/lang_memo.py: after every other loader)
         lang_memo.install(env)
 

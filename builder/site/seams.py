@@ -767,6 +767,53 @@ def _check_language_labels(env=None) -> None:
     require(_sha256(source.encode("utf-8")) == LANGUAGE_PARTIAL_SHA256,
             "partials/language.html is not the one checked (sha256 differs)")
 
+
+# sha256 of the drawer's and the tabs' templates as shipped in CHECKED_AGAINST["mkdocs-material"]
+# (site/drawer_memo.py keys them by what they read: which items are active, whether
+# the page is one of them, the URLs through the `url` filter) and of MkDocs' Page.__eq__.
+DRAWER_SHA256 = {
+    "partials/nav.html": "af33f6e032f632eb055c365eb5f1a975bf8456152fa768e69a1aad6d470b843f",
+    "partials/nav-item.html": "89895208f22d68ce405a4bcb6649b9150eba5bbb04663a6cb3f93f02daf1d2f7",
+    "partials/logo.html": "e0925ef6c190174a5162ed1ecc55295016dd8a7beec3018db3e04aac283a2dd9",
+    "partials/source.html": "6847616d67be4920d39c278c2799bf20222bbc02ee2a8393aca85e3eaa518752",
+    "partials/language.html": "3a44516f305006ac794f51a45ad7b532cf270916d8e92e8c42784e58b2eff0a3",
+    "partials/tabs.html": "d2c82916569e645a6b6dc5a36a2beddfaca5a66c8738c5b3e13b7d100ac2e8b7",
+    "partials/tabs-item.html": "52fe1f551aa2dbfc9e15a19718a4cadd1f1e728d567ca21fea493ebfccaf3fe2",
+    "base.html": "8536d352b0093623df9e0032894f321cbe264b15a9b48cdd962583772455dadb",  # (its block config)
+}
+PAGE_EQ_SHA256 = "4acfdc0ab76ca88debc907fee0d61c06fccc04155e437b7cd4381be4c00e8b6d"
+
+
+def _check_drawer_memo(env=None) -> None:
+    """site/drawer_memo.py replaces the drawer's and the tabs' ``root_render_func`` (what
+    Jinja's include calls, closing what it returns) and records the ``url`` filter by
+    swapping it in ``env.filters`` (a template reads its filters each time its render
+    function starts): Jinja's code generator must still do both; the templates the
+    environment serves must be the checked ones (an override in custom_dir is not); a page
+    equals an item only with the same File (Page.__eq__ as checked, File without an __eq__)."""
+    compiler = import_module("jinja2.compiler")
+    if env is None:  # (Material's templates as installed)
+        jinja2 = import_module("jinja2")
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(material_templates())))
+    require(env.code_generator_class is compiler.CodeGenerator,
+            "the environment's code generator is not Jinja's")
+    code = env.compile('{% include "x" %}{{ y | e }}', raw=True)
+    root = code.find("def root(")
+    require(root >= 0 and code.find("environment.filters['e']") > root,
+            "a template does not read its filters when its render function starts")
+    require("template.root_render_func(template.new_context(context.get_all(), True," in code
+            and "gen.close()" in code, "Jinja's include does not call root_render_func")
+    for name, digest in DRAWER_SHA256.items():
+        source = env.loader.get_source(env, name)[0]
+        require(_sha256(source.encode("utf-8")) == digest, f"{name} is not Material's checked one")
+    pages = import_module("mkdocs.structure.pages")
+    files = import_module("mkdocs.structure.files")
+    require(_sha256(_source(pages.Page.__eq__).encode()) == PAGE_EQ_SHA256, "Page.__eq__ is not the one checked")
+    require(files.File.__eq__ is object.__eq__, "File has an __eq__ of its own")
+    require(callable(getattr(import_module("jinja2.runtime").Context, "__contains__", None)),
+            "jinja2's Context has no __contains__")
+
+
 @dataclass(frozen=True)
 class Seam:
     name: str
@@ -831,6 +878,8 @@ SEAMS = {s.name: s for s in (
          "Material's parser reads every post for its read time", _check_readtime_plain),
     Seam("language-labels", "Material's translated labels looked up once per label (partials/language.html)",
          "Material's language macros run for every label of every page", _check_language_labels),
+    Seam("drawer-memo", "the drawer and the tabs rendered once per distinct markup (their root_render_func)",
+         "the drawer and the tabs are rendered for every page", _check_drawer_memo),
 )}
 
 
