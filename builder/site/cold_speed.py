@@ -113,11 +113,10 @@ def plain_when_nested(env, original) -> None:
     env.get_template = get_template
     from . import seams
 
-    # (item 6 first: its seam checks the templates the loader serves, Material's
-    # partials/language.html among them, before lang_memo serves its memo in its place)
-    drawer_memo.install(env, original)  # (item 6: on the templates Jinja's include gets)
     if seams.usable("language-labels", env=env):  # (site/lang_memo.py: after every other loader)
         lang_memo.install(env)
+    # (item 6 after it: the templates Jinja's include gets are cached by loader)
+    drawer_memo.install(env, original)  # (item 6: on the templates Jinja's include gets)
 
 
 class LazyExcerptParser:
