@@ -56,7 +56,7 @@ import importlib
 import logging
 from copy import copy
 
-from . import blog_speed
+from . import blog_speed, markdown_speed
 from .blog_speed import PARSER_SLOT, Parsers, PostList
 
 log = logging.getLogger("mkdocs.plugins.newsbrief.cold_speed")
@@ -126,9 +126,10 @@ class LazyExcerptParser:
             self.Excerpt.__init__ = _excerpt_init
             self.Excerpt.md = property(_excerpt_md, _set_excerpt_md)
         self.pages = self._markdown = None
+        inline = seams.usable("markdown-inline")  # (checked, and warned, whatever the next one says)
         if seams.usable("markdown-parsers"):
             self.pages = importlib.import_module("mkdocs.structure.pages")
-            blog_speed.parsers = parsers = Parsers()
+            blog_speed.parsers = parsers = Parsers(markdown_speed.install if inline else None)
             self._markdown = self.pages.markdown
             self.pages.markdown = _PageMarkdown(self._markdown, parsers)
 
@@ -144,7 +145,8 @@ class LazyExcerptParser:
             self.pages.markdown, self.pages = self._markdown, None
             parsers, blog_speed.parsers = blog_speed.parsers, None
             if parsers is not None:  # (this process's: the forked copies reuse theirs)
-                log.info(f"newsbrief: markdown parsers: {parsers.made} made, {parsers.reused} reused")
+                log.info(f"newsbrief: markdown parsers: {parsers.made} made, {parsers.reused} reused, "
+                         f"{parsers.prepared} with patterns tried only where they can match")
 
 
 _NO_CONFIGS: dict = {}  # MkDocs passes `mdx_configs or {}`: a new {} each page, one key here

@@ -1,0 +1,172 @@
+"""Python-Markdown's inline patterns run only where they can match (issue #15 item 4).
+
+Python-Markdown's ``InlineProcessor`` (the ``inline`` tree processor) tries every inline
+pattern, in order, on every piece of text of a document: ~15 regular-expression scans of
+each paragraph, most of which find nothing (~45 % of a brief's conversion). A pattern
+whose every match contains a given character cannot match a text without it. This
+processor is Python-Markdown's own but for one thing: before trying a pattern on a text
+it asks whether the text holds one of the characters (or strings) every match of that
+pattern holds, and moves on to the next pattern, as the stock loop does after a pattern
+that found nothing, when it does not. Every pattern that can match runs as stock, in the
+same order, from the same place, so the document's tree, its stashes and their numbering
+are the ones stock Markdown makes.
+
+The characters each pattern needs are read off Python-Markdown's own patterns (NEEDS:
+the class and the very regular expression, as 3.11 defines them); a pattern that is not
+one of those (another extension's, another version's) is always tried, as stock.
+Installed on the parsers site/blog_speed.Parsers makes (seam ``markdown-inline``: the
+InlineProcessor source is pinned by hash, as the loop below mirrors it).
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown import blockprocessors as bp
+from markdown import inlinepatterns as ip
+from markdown import treeprocessors, util
+
+# (pattern class, its regular expression) -> strings one of which every match contains.
+NEEDS: dict[tuple[type, str], tuple[str, ...]] = {
+    (ip.BacktickInlineProcessor, ip.BACKTICK_RE): ("`",),  # both branches: a backtick (or lookahead one)
+    (ip.EscapeInlineProcessor, ip.ESCAPE_RE): ("\\",),
+    (ip.ReferenceInlineProcessor, ip.REFERENCE_RE): ("[",),
+    (ip.LinkInlineProcessor, ip.LINK_RE): ("[",),
+    (ip.ImageInlineProcessor, ip.IMAGE_LINK_RE): ("![",),
+    (ip.ImageReferenceInlineProcessor, ip.IMAGE_REFERENCE_RE): ("![",),
+    (ip.ShortReferenceInlineProcessor, ip.REFERENCE_RE): ("[",),
+    (ip.ShortImageReferenceInlineProcessor, ip.IMAGE_REFERENCE_RE): ("![",),
+    (ip.AutolinkInlineProcessor, ip.AUTOLINK_RE): ("<",),
+    (ip.AutomailInlineProcessor, ip.AUTOMAIL_RE): ("<",),
+    (ip.SubstituteTagInlineProcessor, ip.LINE_BREAK_RE): ("  \n",),
+    (ip.HtmlInlineProcessor, ip.HTML_RE): ("<",),
+    (ip.HtmlInlineProcessor, ip.ENTITY_RE): ("&",),
+}
+
+
+def needs(pattern) -> tuple[str, ...] | None:
+    """What every match of this pattern contains (one of), or None: try it always."""
+    kind = type(pattern)
+    if kind is ip.DelimiterProcessor:
+        # Its expression is its tokens, escaped and joined by "|" (DelimiterProcessor.add).
+        tokens = tuple(pattern.tokens)
+        expected = "|".join(ip.re.escape(t) for t in tokens)
+        return tokens if tokens and all(tokens) and pattern.pattern == expected else None
+    return NEEDS.get((kind, getattr(pattern, "pattern", None)))
+
+
+class SkippingInlineProcessor(treeprocessors.InlineProcessor):
+    """``InlineProcessor`` that does not try a pattern on a text that lacks what each of
+    its matches contains (see the module's docstring)."""
+
+    def run(self, tree, ancestors=None):
+        self._patterns = patterns = list(self.inlinePatterns)
+        self._needs = [needs(p) for p in patterns]
+        return super().run(tree, ancestors)
+
+    # The stock __handleInline (name-mangled: InlineProcessor's own calls reach this one)
+    # with one test before a pattern is first tried on the text.
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        if not isinstance(data, util.AtomicString):
+            apply = self._InlineProcessor__applyPattern
+            patterns, needed = self._patterns, self._needs
+            startIndex = 0
+            count = len(patterns)
+            while patternIndex < count:
+                need = needed[patternIndex]
+                # (startIndex is 0 whenever a pattern is first tried: stock resets it there)
+                if need is not None and startIndex == 0:
+                    for s in need:
+                        if s in data:
+                            break
+                    else:
+                        patternIndex += 1
+                        continue
+                data, matched, startIndex = apply(patterns[patternIndex], data, patternIndex, startIndex)
+                if not matched:
+                    patternIndex += 1
+        return data
+
+
+# Block processors: (class, attribute, its expression, flags) -> strings one of which
+# every match contains. These expressions are searched in every block the parser meets
+# (a paragraph is tested by each processor before it is found to be one): the guard
+# answers "no match" at once where the block lacks what a match needs, else asks the
+# expression itself. The tests around them (a sibling admonition, details) run as stock.
+_ADMONITION = r'(?:^|\n)!!! ?([\w\-]+(?: +[\w\-]+)*)(?: +"(.*?)")? *(?:\n|$)'
+_DETAILS = r'(?:^|\n)\?{3}(\+)? ?(?:([\w\-]+(?: +[\w\-]+)*?)?(?: +"(.*?)")|([\w\-]+(?: +[\w\-]+)*?)) *(?:\n|$)'
+BLOCK_NEEDS: dict[tuple[str, str, str, int], tuple[str, ...]] = {
+    ("markdown.blockprocessors.HashHeaderProcessor", "RE",
+     r'(?:^|\n)(?P<level>#{1,6})(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)', re.U): ("#",),
+    ("markdown.blockprocessors.SetextHeaderProcessor", "RE",
+     r'^.*?\n(?:=+|-+)[ ]*(\n|$)', re.M | re.U): ("\n=", "\n-"),
+    ("markdown.blockprocessors.HRProcessor", "SEARCH_RE", bp.HRProcessor.RE, re.M | re.U): ("-", "_", "*"),
+    ("markdown.blockprocessors.BlockQuoteProcessor", "RE", r'(^|\n)[ ]{0,3}>[ ]?(.*)', re.U): (">",),
+    ("markdown.blockprocessors.ReferenceProcessor", "RE",
+     r'^[ ]{0,3}\[([^\[\]]*)\]:[ ]*(?:\n[ ]*)?([^\s]+)[ ]*(?:\n[ ]*)?((["\'])(.*)\4[ ]*|\((.*)\)[ ]*)?$',
+     re.M | re.U): ("]:",),
+    ("markdown.extensions.admonition.AdmonitionProcessor", "RE", _ADMONITION, re.U): ("!!!",),
+    ("pymdownx.details.DetailsProcessor", "START", _DETAILS, re.U): ("???",),
+}
+
+
+class Guarded:
+    """A compiled expression whose ``search`` and ``match`` answer None at once for a
+    string holding none of ``needs`` (no match can be found there); all else is the
+    expression's."""
+
+    __slots__ = ("_needs", "_re")
+
+    def __init__(self, regex: re.Pattern, needs: tuple[str, ...]):
+        self._re, self._needs = regex, needs
+
+    def search(self, string, *args):
+        for s in self._needs:
+            if s in string:
+                return self._re.search(string, *args)
+        return None
+
+    def match(self, string, *args):
+        for s in self._needs:
+            if s in string:
+                return self._re.match(string, *args)
+        return None
+
+    def __getattr__(self, name):
+        return getattr(self._re, name)
+
+
+def guard_blocks(md) -> int:
+    """Guard the expressions of the parser's block processors that BLOCK_NEEDS knows (the
+    very class, attribute, expression and flags); returns how many were guarded."""
+    done = 0
+    for proc in md.parser.blockprocessors:
+        kind = type(proc)
+        for (name, attr, pattern, flags), need in BLOCK_NEEDS.items():
+            if f"{kind.__module__}.{kind.__qualname__}" != name:
+                continue
+            regex = getattr(proc, attr, None)
+            if isinstance(regex, Guarded):
+                done += 1
+            elif isinstance(regex, re.Pattern) and regex.pattern == pattern and regex.flags == flags:
+                setattr(proc, attr, Guarded(regex, need))
+                done += 1
+    return done
+
+
+def install(md) -> bool:
+    """Replace the parser's ``inline`` tree processor by the skipping one (same priority)
+    and guard its block processors' expressions. False (the inline processor left as it
+    is) if it is not Python-Markdown's own."""
+    guard_blocks(md)
+    tp = md.treeprocessors
+    if "inline" not in tp:
+        return False
+    current = tp["inline"]
+    if type(current) is SkippingInlineProcessor:
+        return True
+    if type(current) is not treeprocessors.InlineProcessor or current.inlinePatterns is not md.inlinePatterns:
+        return False
+    priority = next(p.priority for p in tp._priority if p.name == "inline")
+    tp.register(SkippingInlineProcessor(md), "inline", priority)
+    return True
