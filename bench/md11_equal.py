@@ -4,7 +4,8 @@ HTML, table of contents tokens and the htmlStash must be the same (issue #15 ite
     python bench/md11_equal.py DOCS_DIR [--time N]
 
 Uses the extensions and configuration of the project's mkdocs.yml (the bench project's:
-toc with permalinks, admonition, attr_list, md_in_html, tables, pymdownx.details), one
+toc with permalinks, admonition, attr_list, md_in_html, pymdownx.details, and MkDocs'
+own tables and fenced_code), one
 parser each way reset from post to post as in a build. Prints how many posts differ (must
 be 0) and, with --time, the mean ms a post each way over N posts, alternating.
 """
@@ -21,7 +22,7 @@ from mkdocs.utils import meta
 
 from builder.site import markdown_speed
 
-EXTENSIONS = ["toc", "admonition", "attr_list", "md_in_html", "tables", "pymdownx.details"]
+EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list", "md_in_html", "pymdownx.details"]
 CONFIGS = {"toc": {"permalink": True}}
 
 

@@ -25,6 +25,7 @@ import re
 from markdown import blockprocessors as bp
 from markdown import inlinepatterns as ip
 from markdown import treeprocessors, util
+from markdown.extensions import fenced_code
 
 # (pattern class, its regular expression) -> strings one of which every match contains.
 NEEDS: dict[tuple[type, str], tuple[str, ...]] = {
@@ -55,6 +56,13 @@ def needs(pattern) -> tuple[str, ...] | None:
     return NEEDS.get((kind, getattr(pattern, "pattern", None)))
 
 
+def _plain_escape(pattern) -> bool:
+    """Python-Markdown's own escape pattern: its handleMatch gives a string or declines,
+    looking at the match alone; no ancestor excludes it."""
+    return (type(pattern) is ip.EscapeInlineProcessor and pattern.pattern == ip.ESCAPE_RE
+            and not pattern.ANCESTOR_EXCLUDES)
+
+
 class SkippingInlineProcessor(treeprocessors.InlineProcessor):
     """``InlineProcessor`` that does not try a pattern on a text that lacks what each of
     its matches contains (see the module's docstring)."""
@@ -62,7 +70,22 @@ class SkippingInlineProcessor(treeprocessors.InlineProcessor):
     def run(self, tree, ancestors=None):
         self._patterns = patterns = list(self.inlinePatterns)
         self._needs = [needs(p) for p in patterns]
+        self._escape = next((i for i, p in enumerate(patterns) if _plain_escape(p)), -1)
         return super().run(tree, ancestors)
+
+    def _escapes(self, pattern, data: str) -> str:
+        """What the stock loop makes of ``data`` with the escape pattern, in one pass: it
+        stashes each escaped character (a string) in order and goes on after the match, so
+        its matches are those of one ``sub``, each replaced by its stash's placeholder (or
+        left, where ``handleMatch`` declines a character)."""
+        stash = self._InlineProcessor__stashNode
+        kind = pattern.type()
+
+        def one(m):
+            node, _, _ = pattern.handleMatch(m, data)
+            return m.group(0) if node is None else stash(node, kind)
+
+        return pattern.getCompiledRegExp().sub(one, data)
 
     # The stock __handleInline (name-mangled: InlineProcessor's own calls reach this one)
     # with one test before a pattern is first tried on the text.
@@ -80,6 +103,10 @@ class SkippingInlineProcessor(treeprocessors.InlineProcessor):
                         if s in data:
                             break
                     else:
+                        patternIndex += 1
+                        continue
+                    if patternIndex == self._escape:
+                        data = self._escapes(patterns[patternIndex], data)
                         patternIndex += 1
                         continue
                 data, matched, startIndex = apply(patterns[patternIndex], data, patternIndex, startIndex)
@@ -107,6 +134,12 @@ BLOCK_NEEDS: dict[tuple[str, str, str, int], tuple[str, ...]] = {
      re.M | re.U): ("]:",),
     ("markdown.extensions.admonition.AdmonitionProcessor", "RE", _ADMONITION, re.U): ("!!!",),
     ("pymdownx.details.DetailsProcessor", "START", _DETAILS, re.U): ("???",),
+}
+# The same for preprocessors (run once over the whole document): fenced_code's search for
+# a fence.
+PRE_NEEDS: dict[tuple[str, str, str, int], tuple[str, ...]] = {
+    ("markdown.extensions.fenced_code.FencedBlockPreprocessor", "FENCED_BLOCK_RE",
+     fenced_code.FencedBlockPreprocessor.FENCED_BLOCK_RE.pattern, re.M | re.S | re.X | re.U): ("```", "~~~"),
 }
 
 
@@ -137,12 +170,14 @@ class Guarded:
 
 
 def guard_blocks(md) -> int:
-    """Guard the expressions of the parser's block processors that BLOCK_NEEDS knows (the
-    very class, attribute, expression and flags); returns how many were guarded."""
+    """Guard the expressions of the parser's block processors and preprocessors that
+    BLOCK_NEEDS and PRE_NEEDS know (the very class, attribute, expression and flags);
+    returns how many were guarded."""
     done = 0
-    for proc in md.parser.blockprocessors:
+    for proc, table in [*((p, BLOCK_NEEDS) for p in md.parser.blockprocessors),
+                        *((p, PRE_NEEDS) for p in md.preprocessors)]:
         kind = type(proc)
-        for (name, attr, pattern, flags), need in BLOCK_NEEDS.items():
+        for (name, attr, pattern, flags), need in table.items():
             if f"{kind.__module__}.{kind.__qualname__}" != name:
                 continue
             regex = getattr(proc, attr, None)

@@ -22,7 +22,7 @@ from markdown.inlinepatterns import InlineProcessor as Pattern
 
 from builder.site import blog_speed, cold_speed, markdown_speed, seams
 
-EXTENSIONS = ["toc", "admonition", "attr_list", "md_in_html", "tables", "pymdownx.details"]
+EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list", "md_in_html", "pymdownx.details"]
 CONFIGS = {"toc": {"permalink": True}}
 
 TRICKY = [
@@ -45,6 +45,8 @@ TRICKY = [
     "    code block *not em* & <tag>\n\nafter\n",
     "Placeholders? \x02klzzwxh:0000\x03 and \x02wzxhzdk:0\x03 stripped by Markdown\n",
     "[TOC]\n\n# A\n\n## B\n",
+    "[link \\. text \\* *em \\_*](url\\.x \"t\\\"\") and *em \\. \\* inside* and `\\.` and <b>\\.</b>\n",
+    "Escaped newline \\\nand \\\\. double and \\\\\\. triple \\&#58; \\&amp;\n",
     "Text ending in a backslash \\\n\nand ! alone, ![ not image, [ open, ] close, ]: x\n",
 ]
 
@@ -133,13 +135,14 @@ def test_a_changed_expression_is_tried_always():
 
 def test_guarded_block_expressions_answer_as_the_expression():
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=CONFIGS)
-    assert markdown_speed.guard_blocks(md) == len(markdown_speed.BLOCK_NEEDS)
-    guarded = [getattr(p, a) for p in md.parser.blockprocessors for a in ("RE", "SEARCH_RE", "START")
+    assert markdown_speed.guard_blocks(md) == len(markdown_speed.BLOCK_NEEDS) + len(markdown_speed.PRE_NEEDS)
+    guarded = [getattr(p, a) for p in [*md.parser.blockprocessors, *md.preprocessors]
+               for a in ("RE", "SEARCH_RE", "START", "FENCED_BLOCK_RE")
                if isinstance(getattr(p, a, None), markdown_speed.Guarded)]
-    assert len(guarded) == len(markdown_speed.BLOCK_NEEDS)
+    assert len(guarded) == len(markdown_speed.BLOCK_NEEDS) + len(markdown_speed.PRE_NEEDS)
     rng = random.Random(5)
     pieces = ["a", " ", "\n", "#", "##", "=", "-", "_", "*", ">", "[x]:", "]:", " y", "!!!", "???", " note",
-              '"t"', "+", "    "]
+              '"t"', "+", "    ", "```", "~~~", "``", "~~", "{.x}", "py"]
     for _ in range(4000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         for g in guarded:
@@ -246,3 +249,12 @@ def test_same_site_with_it_and_with_the_seam_broken(tmp_path):
     a, b = _files(on / "site"), _files(off / "site")
     assert a.keys() == b.keys() and len(a) > 100
     assert [k for k in a if a[k] != b[k]] == []
+
+
+def test_an_excerpt_head_is_declined_when_the_rest_defines_what_it_refers_to():
+    sep = "<!-- more -->"
+    head = "# T\n\nSee [x] and *[HTML]* here\\.\n"
+    assert blog_speed._head(f"{head}\n{sep}\n\nThe rest: [a](b.md), ]: not at a line's start.\n", sep) == head
+    for rest in ("[x]: http://x.org\n", "  [x]: <y>\n", "*[HTML]: Hyper Text\n", "text\n   [a b]: c\n"):
+        assert blog_speed._head(f"{head}\n{sep}\n\n{rest}", sep) is None, rest
+    assert blog_speed._head(f"{head}\n{sep}\n\n    [x]: indented four: code\n", sep) == head
