@@ -47,7 +47,8 @@ compacting ~5 %, the wrappers around ``env.get_template`` ~3 %. Figures: README
    is done when its ``convert`` returns (``Page.render`` reads only its table of contents
    after that, before any other page's parser is asked for). Excerpts: done when the
    excerpt cache frees the excerpt's parser (blog_speed.free_parser); an excerpt that
-   keeps converting (links rewritten per page) keeps its parser.
+   keeps converting (links rewritten per page) keeps its parser. Each parser made gets
+   site/markdown_speed.py's inline processor and block guards (seam ``markdown-inline``).
 """
 
 from __future__ import annotations
