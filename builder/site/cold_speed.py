@@ -47,7 +47,8 @@ compacting ~5 %, the wrappers around ``env.get_template`` ~3 %. Figures: README
    is done when its ``convert`` returns (``Page.render`` reads only its table of contents
    after that, before any other page's parser is asked for). Excerpts: done when the
    excerpt cache frees the excerpt's parser (blog_speed.free_parser); an excerpt that
-   keeps converting (links rewritten per page) keeps its parser.
+   keeps converting (links rewritten per page) keeps its parser. Each parser made gets
+   site/markdown_speed.py's inline processor and block guards (seam ``markdown-inline``).
 6. **The drawer and the tabs once per distinct markup** (seam ``drawer-memo``,
    site/drawer_memo.py): Material's ``partials/nav.html`` and ``partials/tabs.html``,
    memoized by what they read (the active items, whether the page is an item, the URLs
@@ -60,7 +61,7 @@ import importlib
 import logging
 from copy import copy
 
-from . import blog_speed, drawer_memo, lang_memo
+from . import blog_speed, drawer_memo, lang_memo, markdown_speed
 from .blog_speed import PARSER_SLOT, Parsers, PostList
 
 log = logging.getLogger("mkdocs.plugins.newsbrief.cold_speed")
@@ -136,9 +137,10 @@ class LazyExcerptParser:
             self.Excerpt.__init__ = _excerpt_init
             self.Excerpt.md = property(_excerpt_md, _set_excerpt_md)
         self.pages = self._markdown = None
+        inline = seams.usable("markdown-inline")  # (checked, and warned, whatever the next one says)
         if seams.usable("markdown-parsers"):
             self.pages = importlib.import_module("mkdocs.structure.pages")
-            blog_speed.parsers = parsers = Parsers()
+            blog_speed.parsers = parsers = Parsers(markdown_speed.install if inline else None)
             self._markdown = self.pages.markdown
             self.pages.markdown = _PageMarkdown(self._markdown, parsers)
 
@@ -154,7 +156,8 @@ class LazyExcerptParser:
             self.pages.markdown, self.pages = self._markdown, None
             parsers, blog_speed.parsers = blog_speed.parsers, None
             if parsers is not None:  # (this process's: the forked copies reuse theirs)
-                log.info(f"newsbrief: markdown parsers: {parsers.made} made, {parsers.reused} reused")
+                log.info(f"newsbrief: markdown parsers: {parsers.made} made, {parsers.reused} reused, "
+                         f"{parsers.prepared} with patterns tried only where they can match")
 
 
 _NO_CONFIGS: dict = {}  # MkDocs passes `mdx_configs or {}`: a new {} each page, one key here

@@ -942,3 +942,32 @@ def original_search_partial_loader():
     """Material's own partials/search.html (not the copy in overrides/): used when the
     copy is not the checked one."""
     return original_partials_loader((SEARCH_PARTIAL,))
+
+
+# sha256 of the sources site/markdown_speed.py's inline processor relies on (md11): its
+# __handleInline is the stock loop plus a test, run() calls it for every text, and
+# __applyPattern answers (data, False, 0) for a pattern that found nothing.
+INLINE_SOURCES_SHA256 = {
+    "markdown.treeprocessors:InlineProcessor.run":
+        "f6c93631f2871499bcbbc2d10ec7e4fddf1023c394179a18ce1053b16d5c9b0e",
+    "markdown.treeprocessors:InlineProcessor._InlineProcessor__handleInline":
+        "fe27babc114aed0ad06af7b99ad449f4bcf2cadab8ee03065a61d3a1f85caa5b",
+    "markdown.treeprocessors:InlineProcessor._InlineProcessor__applyPattern":
+        "8862b35197c0e6141513cea1ccb124e1d0565027073c8c84795f184ee0387596",
+}
+
+
+def _check_markdown_inline() -> None:
+    """site/markdown_speed.py tries Python-Markdown's inline patterns only on texts that
+    hold what a match needs: the processor whose loop it mirrors must be the one checked.
+    (Its tables name each pattern and block expression by class and expression: a changed
+    one is tried, or searched, always.)"""
+    _same_sources(INLINE_SOURCES_SHA256)
+    speed = import_module("builder.site.markdown_speed")
+    require(issubclass(speed.SkippingInlineProcessor, import_module("markdown.treeprocessors").InlineProcessor),
+            "the skipping processor is not markdown's InlineProcessor")
+
+
+SEAMS["markdown-inline"] = Seam(
+    "markdown-inline", "inline patterns tried only on texts that hold what they match (markdown's InlineProcessor)",
+    "every inline pattern is tried on every text", _check_markdown_inline)

@@ -228,6 +228,7 @@ seams.EXCERPT_INIT_SHA256 = "0" * 64  # blog-excerpt-parser (blog-views: the plu
 seams.PARSER_SOURCES_SHA256["markdown.core:Markdown.reset"] = "0" * 64  # markdown-parsers
 seams.READTIME_SHA256["material.plugins.blog.readtime:readtime"] = "0" * 64  # readtime-plain
 seams.LANGUAGE_PARTIAL_SHA256 = "0" * 64  # language-labels
+seams.INLINE_SOURCES_SHA256["markdown.treeprocessors:InlineProcessor.run"] = "0" * 64  # markdown-inline
 import yaml
 del yaml.CSafeLoader  # blog-yaml
 sys.argv = ["mkdocs", "build", "--strict", "-d", "site"]
