@@ -43,6 +43,7 @@ import gc
 import io
 import logging
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -55,7 +56,7 @@ from .model import REJECTED
 from .output.cache import CACHE_DIR, Memory
 from .output.lock import project_lock
 from .output.store import WriteError
-from .pipeline import convert
+from .pipeline import convert, warm_up
 from .report import summarise
 from .rules import PROJECT_RULES, RulesError, load_rules
 from .site import (
@@ -338,6 +339,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             server.watch(str(seeds))
         if rules is not None:
             server.watch(str(rules))
+        if getattr(self, "_memory", None) is not None:  # (its conversions run in this process)
+            threading.Thread(target=warm_up, name="newsbrief-warm-up", daemon=True).start()
         return server
 
     def on_startup(self, *, command, dirty):

@@ -28,7 +28,7 @@ from .archive.pages import assign_pages, previous_pages
 from .archive.related import Memo, related_again
 from .archive.tags import normalise_tags
 from .convert import _POOL_THRESHOLD as POOL_THRESHOLD  # (below it convert runs in this process)
-from .convert import Scan, content_key, process_file, process_files, scan_file, scan_files
+from .convert import Scan, content_key, features, lang, process_file, process_files, scan_file, scan_files
 from .convert.discover import discover, display_path
 from .convert.lang import read_model_with
 from .convert.readers.context import SourceView, views
@@ -254,6 +254,16 @@ def analyse(paths: Iterable[str | Path], rules: Rules, posts_rel: str = "docs/po
                             source_views=done.views)
     result.errors, result.warnings = errors, warnings
     return result
+
+
+def warm_up() -> None:
+    """Load now what a conversion in this process would load at its first changed dump:
+    the language model (~0.65 s) and the MinHash permutations. A long-lived process calls
+    it while it waits for changes (`newsbrief serve`, whose conversions run in its own
+    process), so that the first change does not wait for them. Safe beside a conversion:
+    at worst both load the same model."""
+    lang.preload()
+    features.preload()
 
 
 def convert(paths: Iterable[str | Path], rules: Rules, posts_dir: Path,
