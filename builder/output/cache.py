@@ -840,7 +840,10 @@ class Memory:
         """The cache kept for `folder` and `key`, if its files are still the ones it left
         (then no longer kept: keep() it again after a run that saved it)."""
         cache, files, self._cache, self._files = self._cache, self._files, None, None
-        if cache is None or cache.folder != folder or cache.key != key or self._identity(cache) != files:
+        # (the same folder named two ways counts: `mkdocs serve` gives its first build the
+        # configuration file's path as written, e.g. relative, and its rebuilds an absolute one)
+        if cache is None or os.path.realpath(cache.folder) != os.path.realpath(folder) or cache.key != key \
+                or self._identity(cache) != files:
             return None
         cache.discarded, cache.touched = 0, False
         return cache
