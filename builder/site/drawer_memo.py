@@ -39,8 +39,7 @@ before the first template is rendered): the same for the whole loop.
 
 from __future__ import annotations
 
-from itertools import chain
-from operator import attrgetter, is_
+from operator import attrgetter
 
 from jinja2 import pass_context
 
@@ -150,51 +149,6 @@ class DrawerMemo:
     def summary(self) -> str:
         return (f"newsbrief: {self.name}: {self.rendered} rendered, {self.hits} reused, "
                 f"{self.own} pages' own (items of the navigation)")
-
-
-def _events(markup: str):
-    """The render function's events (a generator: Jinja's include closes it)."""
-    yield markup
-
-
-class _Shape:
-    """The navigation's tree as the drawer walks it (``nav.items``, each section's
-    ``children``, each view's ``pages``), told unchanged from page to page in C-level
-    steps: the same lists holding the same items, the views' lists of pages as long."""
-
-    def __init__(self, nav, token: int):
-        self.nav, self.token = nav, token
-        nodes: list = []
-        lists: list[tuple[object, str, list]] = []
-        pages: list[list] = []
-        _walk(nav, "items", nodes, lists, pages)
-        self.owners, self.names, self.lists = (tuple(x) for x in zip(*lists, strict=True))
-        self.ids = tuple(map(id, chain.from_iterable(self.lists)))
-        self.flagged = tuple(n for n in nodes if hasattr(n, "active"))
-        self.top = tuple(n for n in nav.items if hasattr(n, "active"))
-        self.pages = tuple(pages)
-        self.lengths = tuple(map(len, pages))
-        files = {id(getattr(n, "file", None)) for n in nodes}
-        files.update(id(getattr(p, "file", None)) for listed in pages for p in listed)
-        files.discard(id(None))
-        self.files = frozenset(files)
-
-    def holds(self) -> bool:
-        return (all(map(is_, map(getattr, self.owners, self.names), self.lists))
-                and tuple(map(id, chain.from_iterable(self.lists))) == self.ids
-                and tuple(map(len, self.pages)) == self.lengths)
-
-
-def _walk(owner, name: str, nodes: list, lists: list, pages: list) -> None:
-    items = getattr(owner, name)
-    lists.append((owner, name, items))
-    for node in items:
-        nodes.append(node)
-        state = vars(node)
-        if state.get("pages") is not None:
-            pages.append(state["pages"])
-        if state.get("children"):
-            _walk(node, "children", nodes, lists, pages)
 
 
 def _events(markup: str):
