@@ -336,7 +336,12 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         if self.config.fast_render and hasattr(os, "fork") and seams.usable("serve-fast-render", server=server):
             self._served = fast_render.Served(server)
         if seeds.is_dir():
-            server.watch(str(seeds))
+            self._observer = seams.usable("serve-native-watch", server=server) \
+                and watch.watch_natively(server, str(seeds))
+            if self._observer:
+                log.info(f"newsbrief: watching {self.config.seeds} through the system's file events")
+            else:  # (MkDocs' polling)
+                server.watch(str(seeds))
         if rules is not None:
             server.watch(str(rules))
         if getattr(self, "_memory", None) is not None:  # (its conversions run in this process)
@@ -612,6 +617,9 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         self._page_cache = None
 
     def on_shutdown(self):
+        if getattr(self, "_observer", None):
+            self._observer.stop()
+            self._observer = None
         self._resume_gc()
         self._stop_fast()
         self._last = None

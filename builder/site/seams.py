@@ -827,6 +827,23 @@ class Seam:
     serve_only: bool = False  # checked only under `mkdocs serve`
 
 
+def _check_serve_native_watch(server=None) -> None:
+    """site/watch.py, under `mkdocs serve`: the seeds folder's file events ask for a
+    rebuild as MkDocs' own watch callback does (``_want_rebuild`` set under
+    ``_rebuild_cond``, which the build loop waits on)."""
+    import threading
+
+    Server = import_module("mkdocs.livereload").LiveReloadServer
+    _contains(_source(Server.watch), ("with self._rebuild_cond:", "self._want_rebuild = True",
+                                      "self._rebuild_cond.notify_all()"), "LiveReloadServer.watch")
+    _contains(_source(Server._build_loop), ("lambda: self._want_rebuild or self._shutdown",
+                                            "self._want_rebuild = False"), "LiveReloadServer._build_loop")
+    if server is not None:
+        require(isinstance(server, Server), "the server is not MkDocs' LiveReloadServer")
+        require(isinstance(getattr(server, "_rebuild_cond", None), threading.Condition)
+                and type(getattr(server, "_want_rebuild", None)) is bool, "the server's rebuild flag changed")
+
+
 SEAMS = {s.name: s for s in (
     Seam("blog-excerpts", "excerpts rendered once per post (Excerpt.render)",
          "Material renders every excerpt", _check_blog_excerpts),
@@ -876,6 +893,9 @@ SEAMS = {s.name: s for s in (
          "under serve, the changed briefs' pages shown first, the rebuild into a folder of its own (LiveReloadServer)",
          "a serve rebuild builds the whole site before the browsers reload", _check_serve_fast_render,
          serve_only=True),
+    Seam("serve-native-watch",
+         "under serve, the seeds folder watched through the system's file events (LiveReloadServer's rebuild flag)",
+         "MkDocs polls the seeds folder twice a second", _check_serve_native_watch, serve_only=True),
     Seam("markdown-parsers", "one Markdown parser reset from page to page (MkDocs' Page.render, Markdown.reset)",
          "a Markdown parser made for every page and excerpt", _check_markdown_parsers),
     Seam("readtime-plain", "a post's read time counted without an HTML parser (Material's readtime)",

@@ -50,3 +50,88 @@ def test_a_posts_folder_outside_docs_leaves_the_watch_alone(tmp_path):
     assert not watch_docs_except(server, str(docs), str(tmp_path / "elsewhere"))
     assert not watch_docs_except(server, str(docs), str(docs))
     assert server.watched == {str(docs): True}
+
+
+# -- the seeds folder through the system's file events ------------------------------------
+
+class _Flag:
+    """What MkDocs' LiveReloadServer's watch callback sets: the rebuild flag under its condition."""
+
+    def __init__(self):
+        import threading
+
+        self._rebuild_cond = threading.Condition()
+        self._want_rebuild = False
+
+    def wait(self, timeout: float) -> bool:
+        with self._rebuild_cond:
+            self._rebuild_cond.wait_for(lambda: self._want_rebuild, timeout=timeout)
+            seen, self._want_rebuild = self._want_rebuild, False
+            return seen
+
+
+def test_a_dump_written_changed_or_removed_asks_for_a_rebuild_and_a_read_does_not(tmp_path):
+    import time
+
+    from builder.site.watch import native_observer_class, watch_natively
+
+    assert native_observer_class() is not None  # (Linux: inotify)
+    seeds = tmp_path / "seeds"
+    (seeds / "sub").mkdir(parents=True)
+    old = seeds / "old.txt"
+    old.write_text("old", encoding="utf-8")
+    server = _Flag()
+    observer = watch_natively(server, str(seeds))
+    assert observer is not None
+    try:
+        time.sleep(0.2)
+        old.read_text(encoding="utf-8")  # the conversion reads every changed dump: no rebuild for that
+        assert not server.wait(0.6)
+        (seeds / "new.txt").write_text("new", encoding="utf-8")
+        assert server.wait(5)
+        old.write_text("edited", encoding="utf-8")
+        assert server.wait(5)
+        (seeds / "sub" / "deep.txt").write_text("deep", encoding="utf-8")  # (recursive, as MkDocs' watch)
+        assert server.wait(5)
+        old.unlink()
+        assert server.wait(5)
+        (seeds / "new.txt").rename(seeds / "renamed.txt")
+        assert server.wait(5)
+        (seeds / "empty").mkdir()  # a folder alone is not a change (MkDocs' callback skips folders too)
+        assert not server.wait(0.6)
+    finally:
+        observer.stop()
+        observer.join()
+
+
+def test_no_file_events_leaves_the_folder_to_mkdocs_polling(tmp_path, caplog):
+    from builder.site.watch import watch_natively
+
+    class NoEvents:
+        def schedule(self, *args, **kwargs):
+            raise OSError(28, "inotify watch limit reached")
+
+        def stop(self):
+            pass
+
+    with caplog.at_level("INFO", logger="mkdocs.plugins.newsbrief"):
+        assert watch_natively(_Flag(), str(tmp_path), observer_class=NoEvents) is None
+    assert "polled for changes" in caplog.text and "inotify watch limit" in caplog.text
+
+
+def test_the_native_watch_seam_holds_for_mkdocs_own_server_only(tmp_path):
+    from mkdocs.livereload import LiveReloadServer
+
+    from builder.site import seams
+
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    try:
+        assert seams.check("serve-native-watch", server=server) is None
+        server._want_rebuild = 0  # another type: the flag is not the one checked
+        assert "rebuild flag" in seams.check("serve-native-watch", server=server)
+        server._want_rebuild = False
+        del server._rebuild_cond
+        assert "rebuild flag" in seams.check("serve-native-watch", server=server)
+    finally:
+        server.server_close()
+    assert "not MkDocs' LiveReloadServer" in seams.check("serve-native-watch", server=_Flag())
