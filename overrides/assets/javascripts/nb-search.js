@@ -124,13 +124,6 @@
       return query === input.value.trim() ? pf.search(query) : null;
     }).then(function (found) {
       if (!found && pending === entry) pending = null; /* skipped: the box moved on */
-      /* Still the box's query: the first result's fragment is fetched now, during the
-         pause, so that the first result is listed as soon as the pause ends (one
-         fragment, ~3 KB, and only for a query the box still held when its search ended). */
-      if (found && found.results.length && query === input.value.trim() &&
-          (found.results.length >= pageSize() || merged === names.length)) {
-        found.results[0].data().catch(function () {});
-      }
       return found;
     }, function (e) {
       if (pending === entry) pending = null;
