@@ -22,8 +22,19 @@ each in a fresh browser context).
 part Pagefind indexes, in year/month folders as on the real site; the briefs are those
 of bench/corpus.py with the same seed. Indexed as the build does (builder/site/search.py).
 
-Columns: KB/query on the wire (and uncompressed), ms from the last keystroke to the first
-result, results listed, Pagefind indexes read, indexing seconds and peak MB, indexes.
+Columns: KB/query on the wire (and uncompressed; the most of any run), ms from the last
+keystroke to the first result (median and range), results listed, Pagefind indexes read,
+indexing seconds and peak MB, indexes, ms between keys.
+
+    python bench/search.py --synthetic --keep-index --n 10000 --old main-nb-search.js --delay 60 150
+
+--old alternates another nb-search.js (e.g. `git show main:overrides/assets/javascripts/
+nb-search.js`) with the project's, run by run in the same browser (old new, new old, ...),
+so that both see the same machine load; --delay sets the ms between keys (60: a fast
+typist, keys closer than the script's pause; 150: the pause ends after every key);
+--keep-index reuses a synthetic site's indexes (100k: ~10 min to index); --trace prints,
+per run, when each request was answered and each message to Pagefind's worker was sent
+and answered, in ms from the last keystroke.
 """
 
 from __future__ import annotations
@@ -220,7 +231,7 @@ def browse(site: Path, query: str, engine: str, repeat: int = 1, delay: int = 60
     its runs; none: the site as it is), over `repeat` runs: KB fetched for the query on
     the wire and uncompressed, ms from the last keystroke to the first result painted,
     results listed, Pagefind indexes fetched. Each run is in a fresh browser context (empty
-    cache); the variants alternate (A B, B A, A B, ...) so that the machine's load falls
+    cache); the variants take turns (A B C, B C A, ...) so that the machine's load falls
     on each alike. `delay`: ms between keys."""
     from playwright.sync_api import sync_playwright
 
@@ -237,7 +248,7 @@ def browse(site: Path, query: str, engine: str, repeat: int = 1, delay: int = 60
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run"])
             for i in range(repeat):
-                for label in (labels if i % 2 == 0 else labels[::-1]):
+                for label in labels[i % len(labels):] + labels[:i % len(labels)]:  # each first in turn
                     if scripts:
                         tmp = target.with_suffix(".tmp")
                         shutil.copyfile(scripts[label], tmp)
@@ -297,7 +308,8 @@ def _row(n: int, engine: str, query: str, r: dict, idx: tuple[float, float, int]
     spread = f"({min(ms):.0f}-{max(ms):.0f})" if len(ms) > 1 else ""
     return (f"{n:>6} {engine:>9} {query:>10} {max(r['kb']):>9.0f} {max(r['raw']):>7.0f} "
             f"{statistics.median(ms):>9.0f} {spread:>11} {max(r['hits']):>5} {max(r['read']):>5} "
-            f"{idx[0]:>8.1f} {idx[1]:>9.0f} {idx[2]:>7} {delay:>6} {label}")
+            f"{idx[0]:>8.1f} {idx[1]:>9.0f} {idx[2]:>7} {delay:>6} {label}"
+            f"  ({sum(t <= 300 for t in ms)}/{len(ms)} runs <= 300 ms; KB {min(r['kb']):.0f}-{max(r['kb']):.0f})")
 
 
 def main() -> None:
@@ -309,15 +321,17 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs per query (the median time is shown)")
     ap.add_argument("--delay", type=int, nargs="+", default=[60],
                     help="ms between keys (60: a fast typist; above the script's pause, searches run while typing)")
-    ap.add_argument("--old", type=Path, metavar="NB_SEARCH_JS",
-                    help="another nb-search.js (e.g. main's) to alternate with the project's, run by run")
+    ap.add_argument("--old", type=Path, nargs="+", metavar="NB_SEARCH_JS",
+                    help="other nb-search.js files (e.g. main's) to alternate with the project's, run by run")
     ap.add_argument("--trace", action="store_true", help="print when each request was answered")
     ap.add_argument("--synthetic", action="store_true", help="search alone on a synthetic site (Pagefind)")
     ap.add_argument("--keep-index", action="store_true",
                     help="--synthetic: reuse the site's Pagefind indexes if made already (same shard size)")
     a = ap.parse_args()
-    scripts = {"old": a.old.resolve(), "new": ROOT / "overrides" / "assets" / "javascripts" / "nb-search.js"} \
-        if a.old else None
+    scripts = None
+    if a.old:  # labelled "old" (or by file name, if several) and "new"
+        scripts = {("old" if len(a.old) == 1 else f.stem): f.resolve() for f in a.old}
+        scripts["new"] = ROOT / "overrides" / "assets" / "javascripts" / "nb-search.js"
     print(f"{'N':>6} {'engine':>9} {'query':>10} {'KB/query':>9} {'KB raw':>7} {'first ms':>9} {'(range)':>11} "
           f"{'hits':>5} {'read':>5} {'index s':>8} {'index MB':>9} {'indexes':>7} {'key ms':>6}", flush=True)
     for n in a.n:

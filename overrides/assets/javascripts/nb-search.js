@@ -32,10 +32,10 @@
   var PAUSE_MS = 80;
   var MIN_CHARS = 2;
   /* From four characters on, the index chunks of the word typed so far are fetched at
-     once, while typing goes on (Pagefind's preload), and the query is searched at once
-     too (see `search`), without waiting for the pause: the word's own chunks are nearly
-     always among those, so neither fetches anything the search after the pause would
-     not. Fewer characters would match too many words ("bu": every word in bu-). */
+     once, while typing goes on (Pagefind's preload), and the page's first search runs
+     then too (see `search`): the word's own chunks are nearly always among those, so
+     neither fetches anything the search after the pause would not. Fewer characters
+     would match too many words ("bu": every word in bu-). */
   var PRELOAD_CHARS = 4;
   /* Results shown at a time (each fetches its fragment); data-nb-search-page may say. */
   function pageSize() { return Number(root.dataset.nbSearchPage) || 10; }
@@ -108,14 +108,19 @@
   /* One search at a time: Pagefind runs them one after another in its worker, and one
      for a query typed over since would hold up the one the reader waits for. A search
      whose turn comes once the box holds another query is not run. The newest search
-     issued is remembered (`pending`), so the search the pause asks for is the one
-     already running or done for the same query, not a second one. Searching while
-     typing goes on (from PRELOAD_CHARS) costs no bytes (its chunks are the preload's) and
-     readies the WebAssembly: a first search is several times slower than later ones
-     (~0.2 s against ~0.05 s for 1,000 matching pages), and it now runs while the reader
-     types instead of after the pause. */
+     issued is remembered (`pending`), so that the search the pause asks for is the one
+     already running or done for the same query, not a second one.
+     The first search of a page is several times slower than later ones (Pagefind's
+     WebAssembly is not yet optimised: ~0.2 s against ~0.05 s for 1,000 matching pages):
+     so it does not wait for the pause, but runs as the reader types (from PRELOAD_CHARS,
+     whose chunks the preload fetches anyway: no byte more), and the query typed by the
+     time it ends is searched at the warm speed. Later searches wait for the pause again:
+     searching on every key would keep the worker busy with queries typed over, and the
+     one the reader waits for would wait for them (a fast typist on a slow or busy
+     machine). */
   var running = Promise.resolve();
   var pending = null; /* {key, run}: the newest search issued */
+  var warm = false; /* a search has run: see above */
   function search(pf, query) {
     var key = query + "\n" + merged;
     if (pending && pending.key === key) return pending.run;
@@ -124,6 +129,7 @@
       return query === input.value.trim() ? pf.search(query) : null;
     }).then(function (found) {
       if (!found && pending === entry) pending = null; /* skipped: the box moved on */
+      if (found) warm = true;
       return found;
     }, function (e) {
       if (pending === entry) pending = null;
@@ -280,7 +286,7 @@
       load().then(function (pf) {
         if (!pf) return null;
         var chunks = pf.preload(query);
-        search(pf, query).catch(function () {}); /* ahead of the pause; shown by paused() */
+        if (!warm) search(pf, query).catch(function () {}); /* the first: ahead of the pause */
         return chunks;
       }).catch(function (e) { console.warn("search:", e); });
     }
