@@ -216,11 +216,10 @@ def test_keys_slower_than_the_pause_search_only_the_newest_query(page, base_url:
 
 
 def test_the_search_runs_while_typing_and_fragments_wait_for_the_pause(page, base_url: str) -> None:
-    """The page's clock is stopped, so the pause after the last key never ends: the
-    page's first search runs all the same (from four characters on, as the word is typed:
-    the WebAssembly is warm, and the results in hand, when the pause ends), and no
-    fragment is fetched; when the pause ends, the results are listed, their ten fragments
-    fetched then."""
+    """The page's clock is stopped, so the pause after the last key never ends: the word
+    is searched all the same (from four characters on, as it is typed: the WebAssembly
+    is warm, and the results in hand, when the pause ends), and no fragment is fetched;
+    when the pause ends, the results are listed, their ten fragments fetched then."""
     pg, watch = page
     fragments: list[str] = []
     pg.context.on("request", lambda r: "/fragment/" in r.url and fragments.append(r.url))

@@ -32,10 +32,10 @@
   var PAUSE_MS = 80;
   var MIN_CHARS = 2;
   /* From four characters on, the index chunks of the word typed so far are fetched at
-     once, while typing goes on (Pagefind's preload), and the page's first search runs
-     then too (see `search`): the word's own chunks are nearly always among those, so
-     neither fetches anything the search after the pause would not. Fewer characters
-     would match too many words ("bu": every word in bu-). */
+     once, while typing goes on (Pagefind's preload), and the query is searched then too
+     (see `search`): the word's own chunks are nearly always among those, so neither
+     fetches anything the search after the pause would not. Fewer characters would
+     match too many words ("bu": every word in bu-). */
   var PRELOAD_CHARS = 4;
   /* Results shown at a time (each fetches its fragment); data-nb-search-page may say. */
   function pageSize() { return Number(root.dataset.nbSearchPage) || 10; }
@@ -110,17 +110,14 @@
      whose turn comes once the box holds another query is not run. The newest search
      issued is remembered (`pending`), so that the search the pause asks for is the one
      already running or done for the same query, not a second one.
-     The first search of a page is several times slower than later ones (Pagefind's
-     WebAssembly is not yet optimised: ~0.2 s against ~0.05 s for 1,000 matching pages):
-     so it does not wait for the pause, but runs as the reader types (from PRELOAD_CHARS,
-     whose chunks the preload fetches anyway: no byte more), and the query typed by the
-     time it ends is searched at the warm speed. Later searches wait for the pause again:
-     searching on every key would keep the worker busy with queries typed over, and the
-     one the reader waits for would wait for them (a fast typist on a slow or busy
-     machine). */
+     From PRELOAD_CHARS on, the query is searched as it is typed, not after the pause
+     (its chunks are the preload's: no byte more; only its results wait for the pause,
+     as they fetch fragments): the search for the last key starts with it, and the
+     page's first search, several times slower than later ones (Pagefind's WebAssembly
+     is not yet optimised: ~0.2 s against ~0.05 s for 1,000 matching pages), runs while
+     the reader types. */
   var running = Promise.resolve();
   var pending = null; /* {key, run}: the newest search issued */
-  var warm = false; /* a search has run: see above */
   function search(pf, query) {
     var key = query + "\n" + merged;
     if (pending && pending.key === key) return pending.run;
@@ -129,7 +126,6 @@
       return query === input.value.trim() ? pf.search(query) : null;
     }).then(function (found) {
       if (!found && pending === entry) pending = null; /* skipped: the box moved on */
-      if (found) warm = true;
       return found;
     }, function (e) {
       if (pending === entry) pending = null;
@@ -286,7 +282,7 @@
       load().then(function (pf) {
         if (!pf) return null;
         var chunks = pf.preload(query);
-        if (!warm) search(pf, query).catch(function () {}); /* the first: ahead of the pause */
+        search(pf, query).catch(function () {}); /* ahead of the pause; shown by paused() */
         return chunks;
       }).catch(function (e) { console.warn("search:", e); });
     }
