@@ -8,6 +8,12 @@ COMMON shows a page of ten results from the newest index alone; the browser fetc
 index's files and the fragments (each result's text) of those ten results only; nothing of
 the older index, nor of Pagefind's own UI (not published). The first result is shown as
 soon as its own fragment is in, while the other nine are still on their way.
+
+When searches run (read in the page from the messages to Pagefind's web worker): focus
+fetches no index chunk; the query is searched as it is typed (from four characters),
+its fragments fetched only once typing pauses; searches asked for while the WebAssembly
+is on its way are not queued (only the box's query runs); a stale query's results, back
+after a newer query was typed, are never shown.
 """
 
 from __future__ import annotations
