@@ -22,8 +22,19 @@ each in a fresh browser context).
 part Pagefind indexes, in year/month folders as on the real site; the briefs are those
 of bench/corpus.py with the same seed. Indexed as the build does (builder/site/search.py).
 
-Columns: KB/query on the wire (and uncompressed), ms from the last keystroke to the first
-result, results listed, Pagefind indexes read, indexing seconds and peak MB, indexes.
+Columns: KB/query on the wire (and uncompressed; the most of any run), ms from the last
+keystroke to the first result (median and range), results listed, Pagefind indexes read,
+indexing seconds and peak MB, indexes, ms between keys.
+
+    python bench/search.py --synthetic --keep-index --n 10000 --old main-nb-search.js --delay 60 150
+
+--old alternates another nb-search.js (e.g. `git show main:overrides/assets/javascripts/
+nb-search.js`) with the project's, run by run in the same browser (old new, new old, ...),
+so that both see the same machine load; --delay sets the ms between keys (60: a fast
+typist, keys closer than the script's pause; 150: the pause ends after every key);
+--keep-index reuses a synthetic site's indexes (100k: ~10 min to index); --trace prints,
+per run, when each request was answered and each message to Pagefind's worker was sent
+and answered, in ms from the last keystroke.
 """
 
 from __future__ import annotations
@@ -32,6 +43,7 @@ import argparse
 import functools
 import gzip
 import html
+import json
 import os
 import random
 import shutil
@@ -114,7 +126,7 @@ def pagefind_memory(site: Path, max_pages: int) -> tuple[float, float, int]:
     return time.perf_counter() - t, peak, len(groups)
 
 
-def synthetic(n: int) -> Path:
+def synthetic(n: int, keep_index: bool = False) -> Path:
     """A search-only site of n briefs (see --synthetic above); made once per n."""
     from corpus import make_dump
 
@@ -148,7 +160,8 @@ def synthetic(n: int) -> Path:
         marker.touch()
     shutil.copy2(ROOT / "overrides" / "assets" / "javascripts" / "nb-search.js",
                  site / "assets" / "javascripts" / "nb-search.js")  # the project's current script
-    shutil.rmtree(site / "pagefind", ignore_errors=True)
+    if not keep_index:
+        shutil.rmtree(site / "pagefind", ignore_errors=True)
     return site
 
 
@@ -172,6 +185,27 @@ _WATCH = """([query, pagefind]) => {
 }"""
 
 
+# --trace: each message the page sends Pagefind's web worker (search, preload, getData: a
+# result's fragment) and when its answer came, in the page's clock.
+_TRACE_WORKER = """(() => {
+  const log = window.__nbWorker = [];
+  const post = Worker.prototype.postMessage;
+  const hooked = new WeakSet();
+  Worker.prototype.postMessage = function (m) {
+    if (!hooked.has(this)) {
+      hooked.add(this);
+      this.addEventListener("message", (e) => {
+        const entry = log.find((x) => x.id === (e.data && e.data.id));
+        if (entry) entry.done = performance.now();
+      });
+    }
+    if (m && m.method) log.push({id: m.id, what: m.method + (typeof (m.args || [])[0] === "string" ?
+      "(" + m.args[0].slice(0, 8) + ")" : ""), sent: performance.now(), done: 0});
+    return post.apply(this, arguments);
+  };
+})()"""
+
+
 class _Counted(_Quiet):
     """The same, counting the bytes it sends (headers included) per request: what a
     reader downloads, whoever asked for it (the page or Pagefind's web worker)."""
@@ -182,7 +216,7 @@ class _Counted(_Quiet):
 
         class Out:
             def write(_, data) -> int:
-                sent.append((self.path, len(data)))
+                sent.append((self.path, len(data), time.time() * 1000))
                 return write(data)
 
             def __getattr__(_, name):
@@ -191,54 +225,91 @@ class _Counted(_Quiet):
         self.wfile_raw, self.wfile = self.wfile, Out()
 
 
-def browse(site: Path, query: str, engine: str, repeat: int = 1) -> tuple[float, float, float, int, int]:
-    """(KB fetched for the query on the wire, the same uncompressed, ms from the last
-    keystroke to the first result painted (median of `repeat` runs), results listed,
-    Pagefind indexes fetched), each run in a fresh browser context (empty cache)."""
+def browse(site: Path, query: str, engine: str, repeat: int = 1, delay: int = 60,
+           scripts: dict[str, Path] | None = None, trace: bool = False) -> dict[str, dict]:
+    """Per script variant (`scripts`: label -> an nb-search.js put in the site before each of
+    its runs; none: the site as it is), over `repeat` runs: KB fetched for the query on
+    the wire and uncompressed, ms from the last keystroke to the first result painted,
+    results listed, Pagefind indexes fetched. Each run is in a fresh browser context (empty
+    cache); the variants take turns (A B C, B C A, ...) so that the machine's load falls
+    on each alike. `delay`: ms between keys."""
     from playwright.sync_api import sync_playwright
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Counted, directory=str(site)))
     server.sent = []
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    times = []
+    target = site / "assets" / "javascripts" / "nb-search.js"
+    labels = list(scripts or {"": None})
+    out: dict[str, dict] = {label: {"ms": [], "kb": [], "raw": [], "hits": [], "read": []} for label in labels}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=[
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run"])
-            for _ in range(repeat):
-                context = browser.new_context()
-                page = context.new_page()
-                page.goto(url)
-                page.wait_for_load_state("networkidle")
-                page.evaluate(_WATCH, [query, engine == "pagefind"])
-                fetched: list = []
-                page.on("requestfinished", lambda r, fetched=fetched: fetched.append(r))
-                server.sent.clear()
-                box = page.locator("input.md-search__input")
-                box.click()
-                box.press_sequentially(query, delay=60)  # a fast typist: ~10 keys a second
-                page.wait_for_function("window.__nb.shown > 0", timeout=180_000, polling=50)
-                times.append(page.evaluate("window.__nb.shown - window.__nb.input"))
-                if engine == "pagefind":  # the page of results complete
-                    page.locator(f'[data-nb-search="result"][data-nb-complete="{query}"]').wait_for(
-                        state="attached", timeout=180_000)
-                page.wait_for_load_state("networkidle")
-                hits = page.locator(".md-search-result__item:not(.nb-search-more)").count()
-                wire = sum(n for _, n in server.sent)
-                raw = 0
-                indexes = set()
-                for r in fetched:
-                    raw += len(r.response().body()) + r.sizes()["responseHeadersSize"]
-                    path = r.url[len(url):].split("/")
-                    if path[0] == "pagefind" and len(path) > 2:
-                        indexes.add(path[1])
-                context.close()
+            for i in range(repeat):
+                for label in labels[i % len(labels):] + labels[:i % len(labels)]:  # each first in turn
+                    if scripts:
+                        tmp = target.with_suffix(".tmp")
+                        shutil.copyfile(scripts[label], tmp)
+                        tmp.replace(target)
+                    r = out[label]
+                    context = browser.new_context()
+                    page = context.new_page()
+                    if trace:
+                        page.add_init_script(_TRACE_WORKER)
+                    page.goto(url)
+                    page.wait_for_load_state("networkidle")
+                    page.evaluate(_WATCH, [query, engine == "pagefind"])
+                    fetched: list = []
+                    page.on("requestfinished", lambda r, fetched=fetched: fetched.append(r))
+                    server.sent.clear()
+                    box = page.locator("input.md-search__input")
+                    box.click()
+                    box.press_sequentially(query, delay=delay)
+                    page.wait_for_function("window.__nb.shown > 0", timeout=180_000, polling=50)
+                    r["ms"].append(page.evaluate("window.__nb.shown - window.__nb.input"))
+                    if engine == "pagefind":  # the page of results complete
+                        page.locator(f'[data-nb-search="result"][data-nb-complete="{query}"]').wait_for(
+                            state="attached", timeout=180_000)
+                    page.wait_for_load_state("networkidle")
+                    r["hits"].append(page.locator(".md-search-result__item:not(.nb-search-more)").count())
+                    r["kb"].append(sum(n for _, n, _ in server.sent) / 1024)
+                    if trace:  # when each request was answered, in ms from the last keystroke
+                        last = page.evaluate("performance.timeOrigin + window.__nb.input")
+                        seen: dict[str, float] = {}
+                        for path, _, at in server.sent:
+                            seen.setdefault(path, at - last)
+                        print(f"  {label} {r['ms'][-1]:.0f} ms:", " ".join(
+                            f"{path.rsplit('/', 1)[-1][:12]}@{ms:.0f}" for path, ms in seen.items()), flush=True)
+                        log = page.evaluate("(window.__nbWorker || []).map((x) => [x.what, x.sent - window.__nb.input,"
+                                            " x.done - window.__nb.input])")
+                        print("    worker:", " ".join(f"{w}@{a:.0f}-{b:.0f}" for w, a, b in log
+                                                       if not w.startswith("getData")), flush=True)
+                    raw = 0
+                    indexes = set()
+                    for f in fetched:
+                        raw += len(f.response().body()) + f.sizes()["responseHeadersSize"]
+                        path = f.url[len(url):].split("/")
+                        if path[0] == "pagefind" and len(path) > 2:
+                            indexes.add(path[1])
+                    r["raw"].append(raw / 1024)
+                    r["read"].append(len(indexes))
+                    context.close()
             browser.close()
     finally:
         server.shutdown()
-    return wire / 1024, raw / 1024, statistics.median(times), hits, len(indexes)
+    return out
+
+
+def _row(n: int, engine: str, query: str, r: dict, idx: tuple[float, float, int], delay: int, label: str) -> str:
+    """One printed row: KB (max over runs), time median and range."""
+    ms = r["ms"]
+    spread = f"({min(ms):.0f}-{max(ms):.0f})" if len(ms) > 1 else ""
+    return (f"{n:>6} {engine:>9} {query:>10} {max(r['kb']):>9.0f} {max(r['raw']):>7.0f} "
+            f"{statistics.median(ms):>9.0f} {spread:>11} {max(r['hits']):>5} {max(r['read']):>5} "
+            f"{idx[0]:>8.1f} {idx[1]:>9.0f} {idx[2]:>7} {delay:>6} {label}"
+            f"  ({sum(t <= 300 for t in ms)}/{len(ms)} runs <= 300 ms; KB {min(r['kb']):.0f}-{max(r['kb']):.0f})")
 
 
 def main() -> None:
@@ -248,32 +319,50 @@ def main() -> None:
     ap.add_argument("--shard-size", type=int, default=SHARD_SIZE, help="pages per Pagefind index")
     ap.add_argument("--query", nargs="+", default=QUERIES, help="what to type into the search box")
     ap.add_argument("--repeat", type=int, default=3, help="runs per query (the median time is shown)")
+    ap.add_argument("--delay", type=int, nargs="+", default=[60],
+                    help="ms between keys (60: a fast typist; above the script's pause, searches run while typing)")
+    ap.add_argument("--old", type=Path, nargs="+", metavar="NB_SEARCH_JS",
+                    help="other nb-search.js files (e.g. main's) to alternate with the project's, run by run")
+    ap.add_argument("--trace", action="store_true", help="print when each request was answered")
     ap.add_argument("--synthetic", action="store_true", help="search alone on a synthetic site (Pagefind)")
+    ap.add_argument("--keep-index", action="store_true",
+                    help="--synthetic: reuse the site's Pagefind indexes if made already (same shard size)")
     a = ap.parse_args()
-    print(f"{'N':>6} {'engine':>9} {'query':>10} {'KB/query':>9} {'KB raw':>7} {'first ms':>9} {'hits':>5} "
-          f"{'read':>5} {'index s':>8} {'index MB':>9} {'indexes':>7}", flush=True)
+    scripts = None
+    if a.old:  # labelled "old" (or by file name, if several) and "new"
+        scripts = {("old" if len(a.old) == 1 else f.stem): f.resolve() for f in a.old}
+        scripts["new"] = ROOT / "overrides" / "assets" / "javascripts" / "nb-search.js"
+    print(f"{'N':>6} {'engine':>9} {'query':>10} {'KB/query':>9} {'KB raw':>7} {'first ms':>9} {'(range)':>11} "
+          f"{'hits':>5} {'read':>5} {'index s':>8} {'index MB':>9} {'indexes':>7} {'key ms':>6}", flush=True)
     for n in a.n:
         if a.synthetic:
-            site = synthetic(n)
-            idx_s, idx_mb, shards = pagefind_memory(site, a.shard_size)
-            for query in a.query:
-                kb, raw, ms, hits, read = browse(site, query, "pagefind", a.repeat)
-                print(f"{n:>6} {'synthetic':>9} {query:>10} {kb:>9.0f} {raw:>7.0f} {ms:>9.0f} {hits:>5} {read:>5} "
-                      f"{idx_s:>8.1f} {idx_mb:>9.0f} {shards:>7}", flush=True)
+            site = synthetic(n, a.keep_index)
+            marker = site / "pagefind" / f".indexed-{a.shard_size}"
+            if a.keep_index and marker.exists():
+                idx = (float("nan"), float("nan"), len(json.loads((site / "pagefind" / "shards.json").read_text())))
+            else:
+                idx = pagefind_memory(site, a.shard_size)
+                marker.touch()
+            for delay in a.delay:
+                for query in a.query:
+                    got = browse(site, query, "pagefind", a.repeat, delay, scripts, a.trace)
+                    for label, r in got.items():
+                        print(_row(n, "synthetic", query, r, idx, delay, label), flush=True)
             continue
         proj = WORK / f"site-{n}"
         if not proj.is_dir():
             sys.exit(f"no {proj}: run python bench/build.py --n {n} first")
         for engine in a.engine:
             site = build(proj, engine, a.shard_size)
-            idx_s = idx_mb = float("nan")
-            shards = 0
+            idx = (float("nan"), float("nan"), 0)
             if engine == "pagefind":
-                idx_s, idx_mb, shards = pagefind_memory(site, a.shard_size)
-            for query in a.query:
-                kb, raw, ms, hits, read = browse(site, query, engine, a.repeat)
-                print(f"{n:>6} {engine:>9} {query:>10} {kb:>9.0f} {raw:>7.0f} {ms:>9.0f} {hits:>5} {read:>5} "
-                      f"{idx_s:>8.1f} {idx_mb:>9.0f} {shards:>7}", flush=True)
+                idx = pagefind_memory(site, a.shard_size)
+            for delay in a.delay:
+                for query in a.query:
+                    got = browse(site, query, engine, a.repeat, delay,
+                                 scripts if engine == "pagefind" else None, a.trace)
+                    for label, r in got.items():
+                        print(_row(n, engine, query, r, idx, delay, label), flush=True)
 
 
 if __name__ == "__main__":
