@@ -67,7 +67,10 @@ class Rules:
         # most lines (the article's sentences) are spared the RE2 call.
         if needles is not None and text.isascii():
             low = text.lower()
-            if not any(n in low for n in needles):
+            for needle in needles:
+                if needle in low:
+                    break
+            else:
                 return None
         hits = zone_set.Match(text) if reasons else None
         return reasons[min(hits)] if hits else None  # the first rule in file order wins

@@ -185,9 +185,10 @@ def normalise_whitespace(text: str, utf8: bytes | None = None) -> str:
         # The bytes that are not plain ASCII, decoded: every character of the text that
         # could be a trigger, and few others (~8 µs, where ~85 searches of a non-ASCII
         # text took ~90). A byte-order mark left in `utf8` only sends the text the long way.
-        if b"  " not in utf8 and not any(t in utf8.translate(None, _ASCII_PLAIN).decode("utf-8")
-                                          for t in _TRIGGERS):
-            return text
+        if b"  " not in utf8:
+            odd = utf8.translate(None, _ASCII_PLAIN).decode("utf-8")
+            if not any(t in odd for t in _TRIGGERS):
+                return text
     elif not any(t in text for t in _TRIGGERS):
         return text
     return _SPACES.sub(" ", _INVISIBLE.sub("", text))
