@@ -28,7 +28,6 @@ class Pattern:
     regex: re2._Regexp  # compile_rule: linear-time matching
     reason: str
     where: str = "anywhere"
-    needle: str | None = None  # required_text(): what a line it matches must contain
 
 
 @dataclass
@@ -62,46 +61,33 @@ class Rules:
             return reason
         if not self.patterns:
             return None
-        zone_set, reasons, needles = self._zone_sets()[where]
-        # An ASCII line holding none of the zone's needles matches none of its patterns:
-        # most lines (the article's sentences) are spared the RE2 call.
-        if needles is not None and text.isascii():
-            low = text.lower()
-            for needle in needles:
-                if needle in low:
-                    break
-            else:
-                return None
+        zone_set, reasons = self._zone_sets()[where]
         hits = zone_set.Match(text) if reasons else None
         return reasons[min(hits)] if hits else None  # the first rule in file order wins
 
     def byline_regexes(self, text: str) -> list:
         """The byline regexes that match the whole line, in file order."""
-        byline_set, regexes, _ = self._zone_sets()["bylines"]
+        byline_set, regexes = self._zone_sets()["bylines"]
         hits = byline_set.Match(text) if regexes else None
         return [regexes[i] for i in sorted(hits)] if hits else []
 
-    def _zone_sets(self) -> dict[str, tuple[re2.Set, list, tuple[str, ...] | None]]:
+    def _zone_sets(self) -> dict[str, tuple[re2.Set, list]]:
         """Per zone, one RE2 set of the patterns that apply there (and one of the
         bylines): one pass over a line for all of them; a call per pattern cost a
-        quarter of the conversion time. With it, the patterns' needles (None unless
-        every pattern of the zone has one)."""
+        quarter of the conversion time."""
         sets = self.__dict__.get("_sets")
         if sets is None:
             sets = {}
             groups = {zone: [(p.regex, p.reason) for p in self.patterns if p.where in ("anywhere", zone)]
                       for zone in WHERE}
             groups["bylines"] = [(rx, rx) for rx in self.bylines]
-            needles = {zone: [p.needle for p in self.patterns if p.where in ("anywhere", zone)] for zone in WHERE}
             for name, members in groups.items():
                 zone_set = re2.Set.FullMatchSet(_RE2_OPTIONS)
                 for rx, _ in members:
                     zone_set.Add(rx.pattern)
                 if members:
                     zone_set.Compile()
-                found = needles.get(name)
-                sets[name] = (zone_set, [value for _, value in members],
-                              tuple(found) if found is not None and None not in found else None)
+                sets[name] = (zone_set, [value for _, value in members])
             self.__dict__["_sets"] = sets
         return sets
 
@@ -194,29 +180,6 @@ def _to_re2(pattern: str) -> str:
         out.append(c)
         i += 1
     return "".join(out)
-
-
-def required_text(pattern: str) -> str | None:
-    """Lower-case ASCII text that every line the rule (Python syntax) matches holds in
-    some letter case: the longest run of plain characters in its top-level sequence (each
-    of its items must match, in order); None when it has none. For an ASCII line, RE2's
-    case-insensitive match of ASCII characters is `lower()` equality, so a line whose
-    lower() does not contain it cannot match. Read with the re module's own parser,
-    whose output is internal: anything unexpected gives None (the rule is then always
-    asked)."""
-    try:
-        from re import _constants, _parser
-
-        items = list(_parser.parse(pattern, re.IGNORECASE))
-        best, run = "", ""
-        for op, arg in [*items, (None, None)]:
-            if op is _constants.LITERAL and isinstance(arg, int):
-                run += chr(arg)
-                continue
-            best, run = max(best, run, key=len), ""
-    except Exception:  # the parser's internals moved: no needle, the same answers
-        return None
-    return best.lower() if best and best.isascii() else None
 
 
 def compile_rule(pattern: str) -> re2._Regexp:
@@ -332,8 +295,7 @@ def _merge(rules: Rules, data: object, origin: str) -> None:
             rx = compile_rule(source)
         except ValueError as e:
             raise ck.fail("", f"bad regex in {key}.regex {source!r}: {e}") from None
-        new.patterns.append(Pattern(rx, ck.text(item.get("reason", "boilerplate"), f"{key}.reason"), where,
-                                    required_text(source)))
+        new.patterns.append(Pattern(rx, ck.text(item.get("reason", "boilerplate"), f"{key}.reason"), where))
     new.highlights_labels += [ck.text(x, f"highlights_labels[{n}]", empty=False)
                               for n, x in enumerate(ck.items(data.get("highlights_labels"), "highlights_labels"))]
     if data.get("bullets") is not None:

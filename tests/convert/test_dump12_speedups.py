@@ -1,6 +1,6 @@
 """Round 12's conversion fast paths give what the ways they shortcut give: the whitespace
-check made on the dump's bytes, the rules' needles that spare a line the RE2 call, and
-the title's split kept for the stages that ask for it again. (The 10k bench corpus, the
+check made on the dump's bytes, and the title's split kept for the stages that ask for
+it again. (The 10k bench corpus, the
 fixtures and the shared dumps were checked by hand to convert byte for byte the same.)"""
 
 from __future__ import annotations
@@ -8,16 +8,12 @@ from __future__ import annotations
 import random
 import re
 
-import pytest
 from fixture_dumps import FIXTURES, HOSTILE, REPO
 
 from builder.convert import read
 from builder.convert.parse import headline_parts
 from builder.convert.read import _INVISIBLE, _SPACES, _TRIGGERS, normalise_whitespace, read_bytes
 from builder.model import Rejected
-from builder.rules import Pattern, Rules, compile_rule, load_rules, required_text
-
-RULES = load_rules()
 
 # Characters the texts are drawn from: plain ASCII, every trigger of the whitespace
 # repair, characters beside them (accents, Cyrillic, CJK, emoji), a byte-order mark and
@@ -69,75 +65,6 @@ def test_reading_a_dump_gives_the_lines_the_check_without_the_bytes_gives(monkey
     fast = [_lines(data) for data in inputs]
     monkeypatch.setattr(read, "normalise_whitespace", lambda text, utf8=None: _reference(text))
     assert fast == [_lines(data) for data in inputs]
-
-
-# -- the rules' needles -------------------------------------------------------------
-
-_PIECES = ["share", " ", "on", "via", "facebook", "(on|via)", "[a-z]+", r"\d+", ".*", "here", " to ", "(click|tap)",
-           r"\[", r"\]", "_", r"\{\{", r"\s*", "x?", "(?:ab|cd)", "[.!]?", "below", "Read", "K", "s"]
-_WORDS = ["share", "Share", "SHARE", "on", "ON", "via", "facebook", "click", "Tap", "here", "to", "[", "]", "_",
-          "{{", "}}", "post", "below", "12", "x", "ab", "cd", " ", " ", "!", ".", "read", "k", "S", "ſ", "é"]
-
-
-def test_a_rules_needle_is_in_every_line_its_pattern_matches():
-    rng = random.Random(3)
-    for _ in range(3000):
-        source = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 6)))
-        needle = required_text(source)
-        rx = compile_rule(source)
-        for _ in range(30):
-            line = "".join(rng.choice(_WORDS) for _ in range(rng.randint(1, 8)))
-            if line.isascii() and needle is not None and needle not in line.lower():
-                assert rx.fullmatch(line) is None, (source, needle, line)
-
-
-def test_needles_are_the_longest_plain_run_of_the_top_level():
-    assert required_text(r"share (on|via) (facebook|x)") == "share "
-    assert required_text(r"(click|tap) Here To (subscribe|share)[.!]?") == " here to "
-    assert required_text(r"\[(post|page)_[a-z]+\]") == "["
-    assert required_text(r"(a|b)|c") is None  # an alternative at the top: nothing is required
-    assert required_text(r"x*y?") is None
-    assert required_text(r"žluť") is None  # not ASCII: RE2 folds case beyond lower()
-
-
-def _unguarded(rules: Rules, text: str, where: str) -> str | None:
-    """chrome_reason() as it was: the RE2 set asked for every line."""
-    reason = rules.lines.get(text)
-    if reason:
-        return reason
-    if not rules.patterns:
-        return None
-    zone_set, reasons, _ = rules._zone_sets()[where]
-    hits = zone_set.Match(text) if reasons else None
-    return reasons[min(hits)] if hits else None
-
-
-@pytest.mark.parametrize("extra", [[], [("Share on X!?", "custom"), ("(?:Advert)", "ad"), ("[0-9]+ comments", "c")]])
-def test_chrome_reason_with_needles_answers_as_the_rules_do_without(extra):
-    rules = load_rules()
-    rules.patterns = [*rules.patterns, *(Pattern(compile_rule(s), r, "anywhere", required_text(s)) for s, r in extra)]
-    rules.__dict__.pop("_sets", None)
-    rng = random.Random(5)
-    lines = ["Share on Facebook", "SHARE VIA EMAIL", "share on x", "ſhare on facebook", "Click here to subscribe!",
-             "[post_title]", "{{ page.title }}", "Explore more stories below", "12 comments", "Advert",
-             "The council said it would share on Monday.", "Kelvin: ſhare on facebook", ""]
-    lines += [" ".join(rng.choice(_WORDS) for _ in range(rng.randint(1, 7))) for _ in range(4000)]
-    asked = 0
-    for text in lines:
-        for where in ("anywhere", "header", "footer"):
-            got = rules.chrome_reason(text, where)
-            assert got == _unguarded(rules, text, where), (text, where)
-            asked += got is not None
-    assert asked > 50  # the lines do reach the patterns
-
-
-def test_rules_without_needles_ask_re2_for_every_line():
-    """A Pattern made without one (an older caller) leaves its zone without the guard."""
-    rules = load_rules()
-    rules.patterns = [Pattern(p.regex, p.reason, p.where) for p in rules.patterns]
-    rules.__dict__.pop("_sets", None)
-    assert rules._zone_sets()["anywhere"][2] is None
-    assert rules.chrome_reason("Share on Facebook", "anywhere") == "share button"
 
 
 def test_the_title_split_is_the_functions_own():
