@@ -10,6 +10,7 @@ found here; deciding which lines of each zone are chrome is the next stage's job
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -146,6 +147,10 @@ def _wrapped(m: re.Match, anywhere: bool) -> bool:
     return m[2].casefold() in HEADLINE_LABELS or (anywhere and opening[0] not in "(<")
 
 
+# A dump's title is split again by each stage (parse, clean, tags, the slug: ~6 times a
+# dump): the answer is a pure function of the text (a few entries: the calls for one
+# dump come together, and a hostile title may be megabytes).
+@functools.lru_cache(maxsize=16)
 def headline_parts(title: str) -> tuple[str | None, str]:
     """(label, headline): "*Updated* Steelmakers brace ..." -> ("Updated", "Steelmakers
     brace ..."); a title without a decoration -> (None, title). Decided by shape: a label
