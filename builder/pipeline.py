@@ -37,7 +37,7 @@ from .output import fanout
 from .output.authors import kept_authors
 from .output.cache import Cached, ConvertCache, Memory, fingerprint, model_copy, restore
 from .output.fanout import Batch
-from .output.generated import extra_files, generated_files, render_digests, render_pages
+from .output.generated import archive_files, extra_files, page_files, render_digests, render_pages
 from .output.index import entry_texts, load_index
 from .output.posts import PostsFolder, WriteReport
 from .output.render import render_key
@@ -135,14 +135,36 @@ def link_related(outcomes: list[Outcome], rules: Rules, memo: Memo | None = None
     """The last decision: each brief's related briefs (their pages). `memo`: what the
     last run's step found (the same lists, found again only near what changed); returns
     this run's. `same`: sources restored from the cache that wrote `memo`, unchanged."""
-    ok = [o for o in outcomes if o.status == OK]
-    pages = {o.source_path: o.page for o in ok}
-    by_source = {o.source_path: o for o in ok}
-    found, memo = related_again([(o.source_path, o.article, o.features) for o in ok], memo, rules.related_max,
-                                same=same)
+    found, memo = _related_lists(outcomes, rules, memo, same)
+    return _apply_related(outcomes, found, memo)
+
+
+def _related_lists(outcomes: list[Outcome], rules: Rules, memo: Memo | None = None,
+                   same: Container[str] = ()) -> tuple[dict[str, list[str]], Memo | None]:
+    """link_related()'s finding, without setting anything (so it can run in a worker)."""
+    return related_again([(o.source_path, o.article, o.features) for o in outcomes if o.status == OK], memo,
+                         rules.related_max, same=same)
+
+
+def _apply_related(outcomes: list[Outcome], found: dict[str, list[str]], memo: Memo | None) -> Memo | None:
+    pages = {o.source_path: o.page for o in outcomes if o.status == OK}
+    by_source = {o.source_path: o for o in outcomes if o.status == OK}
     for key, rel in found.items():
         by_source[key].related = [pages[k] for k in rel]
     return memo
+
+
+def _start_related(outcomes: list[Outcome], rules: Rules, memo: Callable[[], Memo | None] | None,
+                   same: Container[str], batch: Batch) -> Callable[[], Memo | None]:
+    """link_related() with the last run's memo (`memo()`), as the first job of `batch` when
+    there is none (every list found anew: ~1.5 s of CPU at 10k, the longest job) in an
+    archive big enough for the batch to fork, so that this process writes the pages
+    meanwhile; else here, when asked (with a memo, a few lists: less than sending them
+    back would cost). Returns the function that sets the lists and gives this run's Memo."""
+    if memo is not None or sum(o.status == OK for o in outcomes) < fanout.THRESHOLD:
+        return lambda: link_related(outcomes, rules, memo() if memo else None, same)
+    started = batch.add(lambda _: _related_lists(outcomes, rules, None, same), [None])
+    return lambda: _apply_related(outcomes, *started()[0])
 
 
 @dataclass
@@ -235,8 +257,9 @@ def _done(batch: Batch) -> None:
     to each other: a cycle that would keep every outcome its jobs were given, and their
     results, until the cyclic collector runs (~460k objects at 10k briefs, 0.3-0.4 s, at
     the latest when the interpreter exits)."""
+    batch.close()
     batch.jobs.clear()
-    batch.results = None
+    batch.results = batch._pending = None
 
 
 def analyse(paths: Iterable[str | Path], rules: Rules, posts_rel: str = "docs/posts",
@@ -369,25 +392,41 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     result = _archive_steps(ordered, paths, rules, posts_rel, root, folder.foreign, stubs, done.views, link=False)
     result.errors, result.warnings = errors, warnings
     # The pages, the digests and the cache's records need every decision but the related
-    # briefs: they are rendered and encoded in worker processes while this one finds those.
+    # briefs: they are rendered and encoded in worker processes while the related briefs are
+    # found (in a worker too, for a whole archive's: then this process writes the pages).
     batch = Batch(workers)
+    unchanged = {src for src in kept if src not in done.outcomes}  # (their words are the memo's run's)
+    memo = cache.related_memo if cache and cache.has_related_memo() else None
+    related = _start_related(result.outcomes, rules, memo, unchanged, batch)  # the longest job: first
+    pages = render_pages(result.outcomes, posts_rel, stubs, batch)
     # A digest whose key is the one the last run wrote, and whose file is there, is kept.
     known = {rel: key for rel, key in cache.digests.items() if folder.holds(rel)} if cache else {}
-    digests = render_digests(result.outcomes, posts_rel, rules, batch, known)  # the longest job: first
-    pages = render_pages(result.outcomes, posts_rel, stubs, batch)
+    digests = render_digests(result.outcomes, posts_rel, rules, batch, known)
     scans = {src: (scan, done.views[src].digest()) for src, scan in done.scans.items()}
     records = cache.start_records(result.outcomes, stats, scans, stubs, batch) if cache else None
     # A big archive's digests (their keys: ~0.25 s at 10k) are worth a worker even on a +1 run.
     batch.start(always=workers != 1 and len(result.outcomes) >= fanout.THRESHOLD)
-    unchanged = {src for src in kept if src not in done.outcomes}  # (their words are the memo's run's)
-    memo = link_related(result.outcomes, rules, cache.related_memo() if cache else None, unchanged)
-    files_out = generated_files(result.outcomes, posts_rel, rules, kept=stubs, pages=pages, digests=digests,
-                                index_texts=cache.index_texts if cache and memory else None)
-    result.write = folder.sync(files_out)
-    if cache:
-        cache.save(result.outcomes, stats, result.learned, extra_files(files_out), scans, same=stubs, records=records,
-                   digests={rel: key for rel, (key, _) in digests().items()}, related=memo)
-        if memory:
-            memory.keep(cache)
-    _done(batch)
+    try:
+        files_out = page_files(result.outcomes, posts_rel, stubs, pages)
+        found: list[Memo | None] = []
+
+        def later() -> dict[str, bytes | None]:
+            """What the pages' writing need not wait for: the index (it lists the related
+            briefs) and the digests."""
+            found.append(related())
+            rest = archive_files(result.outcomes, posts_rel, rules, digests,
+                                 cache.index_texts if cache and memory else None, files_out)
+            files_out.update(rest)
+            return rest
+
+        result.write = folder.sync(dict(files_out), later)
+        if cache:
+            cache.save(result.outcomes, stats, result.learned, extra_files(files_out), scans, same=stubs,
+                       records=records, digests={rel: key for rel, (key, _) in digests().items()}, related=found[0])
+            if memory:
+                memory.keep(cache)
+    finally:
+        _done(batch)
     return result
+
+

@@ -618,6 +618,10 @@ class ConvertCache:
             if not (known and known[0] is record):
                 self.stub(source)
 
+    def has_related_memo(self) -> bool:
+        """Whether related_memo() may give a memo (without reading it)."""
+        return self._memo is not None or self._related_sha is not None
+
     def related_memo(self) -> Memo | None:
         """What the last run's related briefs' step found: only the file that run wrote
         (its sha256 as the checked index says), and only if it is well formed."""

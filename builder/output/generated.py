@@ -23,19 +23,37 @@ def generated_files(outcomes: list[Outcome], posts_rel: str, rules: Rules,
     None for the page of a source in `kept` (the cache says it is there as it should be),
     and for a digest render_digests() kept. `pages`, `digests`: the briefs' pages and the
     digests as render_pages() and render_digests() started them (else rendered here)."""
+    files = page_files(outcomes, posts_rel, kept, pages)
+    files.update(archive_files(outcomes, posts_rel, rules, digests, index_texts, files))
+    return files
+
+
+def page_files(outcomes: list[Outcome], posts_rel: str, kept: Container[str] = (),
+               pages: Callable[[], dict[str, bytes]] | None = None) -> dict[str, bytes | None]:
+    """generated_files()' part that does not need the related briefs nor the digests: the
+    briefs' pages and the authors file."""
     pages = pages or render_pages(outcomes, posts_rel, kept)
-    digests = digests or render_digests(outcomes, posts_rel, rules)
     files: dict[str, bytes | None] = {}
     for o in outcomes:
         if o.status == OK and o.page:
             files[o.page[len(posts_rel) + 1 :]] = None
     files[AUTHORS_FILE] = authors_yaml(outcomes).encode("utf-8")
-    files[INDEX_FILE] = archive_index(outcomes, posts_rel, index_texts).encode("utf-8")
+    files.update(pages())
+    return files
+
+
+def archive_files(outcomes: list[Outcome], posts_rel: str, rules: Rules,
+                  digests: Callable[[], dict[str, tuple[str, bytes | None]]] | None = None,
+                  index_texts: dict[tuple, str] | None = None,
+                  taken: Container[str] = ()) -> dict[str, bytes | None]:
+    """generated_files()' other part, once the related briefs are found: the archive index
+    and the digests. `taken`: the paths of page_files()' part."""
+    digests = digests or render_digests(outcomes, posts_rel, rules)
+    files: dict[str, bytes | None] = {INDEX_FILE: archive_index(outcomes, posts_rel, index_texts).encode("utf-8")}
     for rel, (_, data) in digests().items():
-        if rel in files:  # cannot happen (digests have a folder of their own): never overwrite silently
+        if rel in files or rel in taken:  # cannot happen (digests have a folder of their own): never overwrite silently
             raise RuntimeError(f"newsbrief: two generated files share the path {posts_rel}/{rel}")
         files[rel] = data
-    files.update(pages())
     return files
 
 

@@ -36,6 +36,7 @@ import os
 import re
 import stat
 import unicodedata
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,9 +222,15 @@ class PostsFolder:
 
     # -- the run -------------------------------------------------------------------
 
-    def sync(self, files: dict[str, bytes | None]) -> WriteReport:
+    def sync(self, files: dict[str, bytes | None],
+             later: Callable[[], dict[str, bytes | None]] | None = None) -> WriteReport:
         """Make the folder hold exactly `files` (relative path -> bytes; None: keep the
-        file that is there) among the files the builder owns; leave all others alone."""
+        file that is there) among the files the builder owns; leave all others alone.
+        `later`: gives more such files (other paths), asked for once `files` are written
+        (the pipeline writes the pages while the related briefs, which the index lists,
+        are found): the same folder and the same report as with all of them in `files`;
+        the manifest's pending hashes are recorded again, with theirs, before they are
+        written."""
         report = WriteReport()
         try:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -242,57 +249,75 @@ class PostsFolder:
         real_root = self.root.resolve()
         target_of = _Targets(self.root, real_root)
         mode = file_mode()
-        with _Writes(len(new_sha)) as writes:
-            for rel in sorted(files):
-                data = files[rel]
-                ours = m.records.get(rel, set())
-                if data is None and len(ours) == 1 and _plainly_inside(rel):
-                    report.unchanged.append(rel)  # the cache says it is there: no I/O at all
-                    final[rel] = old_files[rel]
-                    continue
-                try:
-                    target = target_of(rel)
-                except UnsafePath:
-                    report.refused.append((rel, OUTSIDE))
-                    continue
-                if os.fspath(target) in writes.targets:  # (two paths to one file: looked at as the last one left it)
-                    writes.finish()
-                kind, current = ("missing", None) if target_of.absent(target) else self._inspect(target)
-                if kind == "missing" and data is not None:
-                    target_of.written.add(os.fspath(target))
-                if kind == "special":
-                    report.refused.append((rel, LINK))
-                    continue
-                if kind == "missing":
-                    if data is None:
-                        report.unchanged.append(rel)
-                    else:
-                        writes.add(target, data)
-                        report.written.append(rel)
-                        final[rel] = new_sha[rel]
-                    continue
-                sha = _sha(current)
-                if data is None or current == data:
-                    if data is None and sha not in ours and not (
-                            (rel in m.legacy or not m.present) and looks_generated(rel, current[:_SNIFF])):
-                        report.refused.append((rel, EDITED if ours or rel in m.legacy else NOT_OURS))
-                        if ours:
-                            final[rel] = old_files[rel]
-                        continue
+
+        def one(rel: str, data: bytes | None) -> None:
+            ours = m.records.get(rel, set())
+            if data is None and len(ours) == 1 and _plainly_inside(rel):
+                report.unchanged.append(rel)  # the cache says it is there: no I/O at all
+                final[rel] = old_files[rel]
+                return
+            try:
+                target = target_of(rel)
+            except UnsafePath:
+                report.refused.append((rel, OUTSIDE))
+                return
+            if os.fspath(target) in writes.targets:  # (two paths to one file: looked at as the last one left it)
+                writes.finish()
+            kind, current = ("missing", None) if target_of.absent(target) else self._inspect(target)
+            if kind == "missing" and data is not None:
+                target_of.written.add(os.fspath(target))
+            if kind == "special":
+                report.refused.append((rel, LINK))
+                return
+            if kind == "missing":
+                if data is None:
                     report.unchanged.append(rel)
-                    final[rel] = sha
-                    if (sha in ours or data is not None) and stat.S_IMODE(os.lstat(target).st_mode) == 0o600 \
-                            and mode != 0o600:
-                        os.chmod(target, mode)  # written by a version that left mkstemp's 0600
-                    continue
-                if sha in ours or (rel in m.legacy and looks_generated(rel, current[:_SNIFF])):
+                else:
                     writes.add(target, data)
                     report.written.append(rel)
                     final[rel] = new_sha[rel]
-                else:
+                return
+            sha = _sha(current)
+            if data is None or current == data:
+                if data is None and sha not in ours and not (
+                        (rel in m.legacy or not m.present) and looks_generated(rel, current[:_SNIFF])):
                     report.refused.append((rel, EDITED if ours or rel in m.legacy else NOT_OURS))
                     if ours:
-                        final[rel] = old_files[rel]  # still reserved for its brief; never written over
+                        final[rel] = old_files[rel]
+                    return
+                report.unchanged.append(rel)
+                final[rel] = sha
+                if (sha in ours or data is not None) and stat.S_IMODE(os.lstat(target).st_mode) == 0o600 \
+                        and mode != 0o600:
+                    os.chmod(target, mode)  # written by a version that left mkstemp's 0600
+                return
+            if sha in ours or (rel in m.legacy and looks_generated(rel, current[:_SNIFF])):
+                writes.add(target, data)
+                report.written.append(rel)
+                final[rel] = new_sha[rel]
+            else:
+                report.refused.append((rel, EDITED if ours or rel in m.legacy else NOT_OURS))
+                if ours:
+                    final[rel] = old_files[rel]  # still reserved for its brief; never written over
+
+        with _Writes(len(new_sha)) as writes:
+            for rel in sorted(files):
+                one(rel, files[rel])
+            if later is not None:
+                more = later()
+                if set(more) & set(files):
+                    raise ValueError("sync(): a path given twice")
+                files = files | more
+                new_sha.update((rel, _sha(data)) for rel, data in more.items() if data is not None)
+                pending = {rel: sorted((m.records.get(rel, set()) | ({new_sha[rel]} if rel in new_sha else set()))
+                                       - {old_files.get(rel)}) for rel in set(m.records) | set(new_sha)}
+                self._save(old_files, {rel: p for rel, p in pending.items() if p}, m.legacy)
+                for rel in sorted(more):
+                    one(rel, more[rel])
+                # (the report as sync(files | more) gives it: each list in the paths' order)
+                report.written.sort()
+                report.unchanged.sort()
+                report.refused.sort(key=lambda r: r[0])
         for rel in sorted((set(m.records) | m.legacy) - set(files)):
             try:
                 target = target_of(rel)
