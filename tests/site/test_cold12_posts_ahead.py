@@ -70,28 +70,40 @@ def _stores(root: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.glob(f"{blog_speed.POSTS_PREFIX}*.txt"))}
 
 
+def _cold(proj: Path, snapshot: Path, **env_extra) -> str:
+    """A cold build of the project (in its one folder: the post store's and the blog cache's
+    keys hold the docs folder's path), its site and blog cache kept in `snapshot`."""
+    for old in (proj / "site", proj / ".newsbrief-cache" / "blog", proj / ".newsbrief-cache" / "pages"):
+        shutil.rmtree(old, ignore_errors=True)
+    log = _build(proj, **env_extra)
+    shutil.copytree(proj / "site", snapshot / "site")
+    shutil.copytree(proj / ".newsbrief-cache" / "blog", snapshot / ".newsbrief-cache" / "blog")
+    return log
+
+
 def _compare(a: Path, b: Path) -> None:
     x, y = _files(a / "site"), _files(b / "site")
     assert x.keys() == y.keys()
     differ = [k for k in x if x[k] != y[k]]
     assert not differ, f"{len(differ)} file(s) differ, e.g. {differ[:5]}"
     stores = _stores(a)
-    assert stores and stores == _stores(b)  # the post stores, line for line in the same order
+    assert stores and stores == _stores(b)  # the post stores, byte for byte (their lines in the same order)
     cache_a = blog_speed.Cache(a / ".newsbrief-cache").old
     cache_b = blog_speed.Cache(b / ".newsbrief-cache").old
-    assert cache_a.keys() == cache_b.keys() and cache_a == cache_b
+    assert cache_a and cache_a == cache_b
 
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
     base = tmp_path_factory.mktemp("postsahead")
-    off = _project(base / "off", "")
-    on = _project(base / "on", "")
-    return off, on, _build(off, AHEAD="1000000"), _build(on)
+    proj = _project(base / "proj", "")
+    off_log = _cold(proj, base / "off", AHEAD="1000000")
+    on_log = _cold(proj, base / "on")
+    return proj, base / "off", base / "on", off_log, on_log
 
 
 def test_same_site_store_and_cache_with_the_posts_made_ahead(sites):
-    off, on, off_log, on_log = sites
+    _proj, off, on, off_log, on_log = sites
     _compare(off, on)
     restored, made, ahead = _posts(on_log)
     assert _posts(off_log) == (0, made, 0)  # every post made, none by a copy
@@ -100,24 +112,23 @@ def test_same_site_store_and_cache_with_the_posts_made_ahead(sites):
 
 @pytest.mark.parametrize("how", ["raise", "exit", "log"])
 def test_a_post_the_copy_does_not_send_is_made_by_the_build(sites, tmp_path, how):
-    off, _on, _off_log, _on_log = sites
-    proj = _project(tmp_path / "p", "")
-    log = _build(proj, AHEAD_FAIL="3", AHEAD_HOW=how)  # the copy's third post
-    _compare(off, proj)
+    proj, off, _on, _off_log, _on_log = sites
+    log = _cold(proj, tmp_path / "s", AHEAD_FAIL="3", AHEAD_HOW=how)  # the copy's third post
+    _compare(off, tmp_path / "s")
     assert "a warning only the copy gives" not in log
     ahead = _posts(log)[2]
     assert ahead == 2 if how == "exit" else ahead > 0  # (after raising or logging it goes on)
 
 
 def test_a_warm_build_restores_the_posts_the_copy_made(sites, tmp_path):
-    _off, on, _off_log, on_log = sites
-    warm = _project(tmp_path / "warm", "")
-    shutil.copytree(on / ".newsbrief-cache", warm / ".newsbrief-cache", dirs_exist_ok=True)
-    shutil.copytree(on / "docs" / "posts", warm / "docs" / "posts", dirs_exist_ok=True)
-    log = _build(warm)
-    _restored, made, _ahead = _posts(on_log)
+    proj, _off, _on, _off_log, _on_log = sites
+    cold = _cold(proj, tmp_path / "cold")
+    made = _posts(cold)[1]
+    assert _posts(cold)[2] > 0
+    shutil.rmtree(proj / "site")
+    log = _build(proj)  # (its blog cache and post store as the cold build left them)
     assert _posts(log) == (made, 0, 0)  # every post restored, no copy forked
-    _compare(on, warm)
+    assert _files(proj / "site") == _files(tmp_path / "cold" / "site")
 
 
 def test_the_plan_skips_stored_posts_and_takes_each_post_for_its_first_blog():
