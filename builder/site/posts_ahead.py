@@ -159,6 +159,8 @@ class PostsAhead:
         if self._thread is not None:
             self._thread.join()
         os.close(self._rfd)
+        for store in self.stores.values():  # (the lines the build used are in its store's `used`)
+            store.ahead.clear()
 
     # -- the copy's side
 
