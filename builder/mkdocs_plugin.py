@@ -72,6 +72,7 @@ from .site import (
     lists,
     navigation,
     pagination,
+    posts_ahead,
     seams,
     search,
     search_replay,
@@ -317,7 +318,15 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
         if fast is not None:
             fast.stop()
 
+    def _stop_posts_ahead(self) -> None:
+        ahead, self._posts_ahead = getattr(self, "_posts_ahead", None), None
+        if ahead is not None:
+            ahead.stop()
+            if self._speedup is not None and self._speedup.ahead is ahead:
+                self._speedup.ahead = None
+
     def _close_speedup(self) -> None:
+        self._stop_posts_ahead()
         second, self._second = getattr(self, "_second", None), None
         if second is not None:  # (its early Pagefind runs done before search.index)
             second.close()
@@ -393,12 +402,18 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             files.append(File.generated(config, self._sprite.path, content=self._sprite.svg()))
         if self.tag_pages is not None:
             self.tag_pages.add_to(files, config)
+        # (the seam checked on every build with cold_speed, so that a broken one is said at once)
+        if self.config.cold_speed and seams.usable("posts-ahead"):  # the blogs' posts on two cores
+            self._posts_ahead = posts_ahead.start(self._speedup, config, files)
+            if self._posts_ahead is not None:
+                self._speedup.ahead = self._posts_ahead
         return files
 
     @event_priority(-100)
     def on_nav(self, nav, *, config, files):
         if not self.config.enabled:
             return nav
+        self._stop_posts_ahead()  # (the blogs have their posts)
         check_blogs(config, self.config.posts_dir)  # digests in the digests blog only
         if self.config.blog_speed and self._post_list:
             blog_speed.index_posts(blogs(config))  # the blog plugin's on_files is done

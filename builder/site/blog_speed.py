@@ -789,6 +789,8 @@ class Speedup:
         self._resolve_post = None  # Material's BlogPlugin._resolve_post while ours is installed
         self._post_contexts: dict[int, tuple] = {}  # id(blog plugin) -> (the plugin, its context or None, edit)
         self.posts_restored = self.posts_made = 0
+        self.posts_ahead = 0  # of posts_made: made by site/posts_ahead.py's copy, restored from its lines
+        self.ahead = None  # site/posts_ahead.PostsAhead while its copy makes posts
         self._post_stores: dict[str, _PostStore] = {}  # a post context -> its restored posts
         self._validated: tuple | None = None  # (the PostConfig last validated, whether clean)
         self._patched_excerpt = self._patched_post = self._patched_page = self._patched_links = False
@@ -905,7 +907,8 @@ class Speedup:
         log.info(f"newsbrief: blog cache: {self.cache.hits} reused, {self.cache.misses} rendered, "
                  f"{self.cache.uncacheable} not cacheable; other pages: {self.cache.page_hits} reused, "
                  f"{self.cache.page_misses} rendered; posts: {self.posts_restored} restored, "
-                 f"{self.posts_made} made; links of {self.links.used} page(s) trusted, not replayed")
+                 f"{self.posts_made} made ({self.posts_ahead} by a second process); links of {self.links.used} page(s) "
+                 "trusted, not replayed")
         if self.readtimes[0] or self.readtimes[1]:
             log.info(f"newsbrief: read time: {self.readtimes[0]} post(s) counted without a parser, "
                      f"{self.readtimes[1]} by Material's")
@@ -927,6 +930,8 @@ class Speedup:
         are one file a context (``_PostStore``), read at once: a post costs its file's
         read and hash and one small JSON decode (~0.2 ms a post with an entry each in
         the blog cache, ~3 s of every build at 10k, before)."""
+        if self.ahead is not None:  # (site/posts_ahead.py: where the copy must stop)
+            self.ahead.reached(file)
         context, edit = self._post_context(plugin, config)
         data = text = None
         if context is not None:
@@ -944,8 +949,11 @@ class Speedup:
         if fields is not None:
             post = self._restored_post(fields, text, file, config, edit)
             if post is not None:
-                store.keep(file.src_uri)
-                self.posts_restored += 1
+                if store.keep(file.src_uri, digest):  # (made by the copy, this build)
+                    self.posts_made += 1
+                    self.posts_ahead += 1
+                else:
+                    self.posts_restored += 1
                 return post
         self._validated = None
         post = self._resolve_post(plugin, file, config)
@@ -1530,6 +1538,8 @@ class _PostStore:
         self.context = context
         self.lines: dict[str, tuple[str, bytes]] = {}  # as stored: src_uri -> (digest, fields' JSON)
         self.used: dict[str, tuple[str, bytes]] = {}  # this build's, to be saved
+        # Lines of posts made this build by site/posts_ahead.py's copy (put there from its thread)
+        self.ahead: dict[str, tuple[str, bytes]] = {}
         self.changed = False
         try:
             head, _, body = self.path.read_bytes().partition(b"\n") if self.path is not None else (b"", b"", b"")
@@ -1545,10 +1555,16 @@ class _PostStore:
         except (OSError, ValueError):  # (orjson's and the splits' errors are ValueErrors)
             self.lines = {}
 
-    def get(self, src: str, digest: str) -> dict | None:
-        """The stored fields of this post, if stored under this digest."""
+    def _line(self, src: str, digest: str) -> tuple[str, bytes] | None:
         got = self.lines.get(src)
         if got is None or got[0] != digest:
+            got = self.ahead.get(src)
+        return got if got is not None and got[0] == digest else None
+
+    def get(self, src: str, digest: str) -> dict | None:
+        """The stored fields of this post, if stored (or made by the copy) under this digest."""
+        got = self._line(src, digest)
+        if got is None:
             return None
         try:
             fields = orjson.loads(got[1])
@@ -1556,9 +1572,15 @@ class _PostStore:
             return None
         return fields if type(fields) is dict else None
 
-    def keep(self, src: str) -> None:
-        """This post was restored from its line: saved again as it is."""
-        self.used[src] = self.lines[src]
+    def keep(self, src: str, digest: str) -> bool:
+        """This post was restored from its line (``get``): saved again as it is. True if
+        the line is the copy's (site/posts_ahead.py): new in the store, as if put."""
+        line = self._line(src, digest)
+        self.used[src] = line
+        if self.lines.get(src) is line:
+            return False
+        self.changed = True
+        return True
 
     def put(self, src: str, digest: str, fields: dict) -> None:
         """A post made by Material: stored if JSON gives its fields back exactly."""

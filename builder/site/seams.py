@@ -617,6 +617,23 @@ def _check_blog_post_restore() -> None:
             == {"self", "repo_url", "edit_uri", "edit_uri_template"}, "Page._set_edit_url has another signature")
 
 
+# sha256 of the source of Material's BlogPlugin._resolve_posts: the walk site/posts_ahead.py
+# plans by (documentation pages in order, under the posts folder, excluded, then _resolve_post).
+RESOLVE_POSTS_SHA256 = "1c291872190d83075b3586b9e0a1568ede53f0eaed51ab03e8dcdc7f3d27deae"
+
+
+def _check_posts_ahead() -> None:
+    """site/posts_ahead.py has a forked copy make posts ahead and the build restore them
+    from the post store (blog-post-restore's check); the copy asks for them as the blogs'
+    on_files would, which must come after the newsbrief plugin's (priority 100)."""
+    _check_blog_post_restore()
+    BlogPlugin = import_module("material.plugins.blog.plugin").BlogPlugin
+    require(_sha256(_source(BlogPlugin._resolve_posts).encode()) == RESOLVE_POSTS_SHA256,
+            "BlogPlugin._resolve_posts changed")
+    _contains(_source(BlogPlugin.on_files), ("self._resolve_posts(files, config)",), "BlogPlugin.on_files")
+    require(getattr(BlogPlugin.on_files, "mkdocs_priority", 0) < 100, "the blog's on_files runs before newsbrief's")
+
+
 def _check_search_replay(plugin=None) -> None:
     """site/search_replay.py records the entries Material's search adds for a page (wrapping
     its index's ``add_entry_from_context`` for one build) and appends a frozen page's
@@ -882,6 +899,8 @@ SEAMS = {s.name: s for s in (
          "Material's built-in search", _check_pagefind),
     Seam("blog-post-restore", "unchanged posts restored from the store (BlogPlugin._resolve_post)",
          "Material makes a Post for every post", _check_blog_post_restore),
+    Seam("posts-ahead", "a cold build's posts made ahead by a forked copy and restored (BlogPlugin._resolve_posts)",
+         "the build makes every post itself", _check_posts_ahead),
     Seam("search-replay", "Material's search entries of unchanged pages replayed (SearchIndex.entries)",
          "every page is built and indexed under Material's search", _check_search_replay),
     Seam("template-cache", "Jinja's compiled templates kept between builds (jinja2.bccache, jinja2.utils._PassArg)",

@@ -172,6 +172,11 @@ def test_pagefind_fails_on_changed_markup_or_search_plugin(monkeypatch):
     _fails("pagefind", "enabled")
 
 
+def test_posts_ahead_fails_on_another_walk_of_the_posts(monkeypatch):
+    monkeypatch.setattr(seams, "RESOLVE_POSTS_SHA256", "0" * 64)
+    _fails("posts-ahead", "_resolve_posts")
+
+
 def test_usable_warns_once_naming_the_seam(monkeypatch, caplog):
     monkeypatch.setitem(seams.TEMPLATE_SHA256, "partials/post.html", "0" * 64)
     with caplog.at_level("WARNING", logger="newsbrief.seams"):
@@ -217,6 +222,7 @@ pages._RelativePathTreeprocessor.path_to_url = lambda self, url, extra=None: to_
 real = seams.import_module
 def import_module(name):
     if name in ("mkdocs.commands.build", "material.plugins.blog.plugin",  # page-cache, blog-posts, post-list,
+                # posts-ahead (through blog-post-restore's check),
                 "material.plugins.blog.structure.options",  # readtime, blog-dates; blog-post-config
                 "material.plugins.search.plugin",  # search-replay
                 "jinja2.compiler"):  # template-cache
