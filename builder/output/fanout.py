@@ -14,10 +14,13 @@ whose worker failed (raised, or died): it is run again here, which raises what i
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from typing import Any
+
+log = logging.getLogger("newsbrief")
 
 # Below this many items forking costs more than it saves.
 THRESHOLD = 512
@@ -87,7 +90,8 @@ class Batch:
             return got
         try:
             self.results[index] = [x for part in self._pending[index] for x in self._get(part)]
-        except Exception:  # (what the job raises there, it raises here too: the same error)
+        except Exception as e:  # (what the job raises there, it raises here too: the same error)
+            log.warning(f"newsbrief: job {index} run in this process: its worker failed ({type(e).__name__}: {e})")
             self.fell_back.append(index)
             self.close()  # (a pool that lost a worker may never finish another job)
             self._pending = None

@@ -70,8 +70,9 @@ def render_pages(outcomes: list[Outcome], posts_rel: str, kept: Container[str] =
 
 def render_digests(outcomes: list[Outcome], posts_rel: str, rules: Rules, batch: fanout.Batch | None = None,
                    known: Mapping[str, str] | None = None) -> Callable[[], dict[str, tuple[str, bytes | None]]]:
-    """The digests, as one job of `batch` (a worker renders them while this process finds
-    the related briefs, which no digest shows); returns the function that waits for them:
+    """The digests, as one job of `batch` (rendered in a worker, beside the related briefs,
+    which no digest shows, whether those are found here or in a worker too); returns the
+    function that waits for them:
     relative path -> (key, page), the page None where `known` (path -> key of a digest
     that is on disk as rendered) has the same key."""
     known = known or {}

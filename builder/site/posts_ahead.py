@@ -19,8 +19,10 @@ Material's call sets); any other post is made as before. The two meet in the mid
 the posts and restores the other half. Nothing else of the copy reaches the build: a
 post whose making logged anything or raised a warning is not sent (the build makes it,
 and logs), its log and exit are its own, and it is ended in the newsbrief plugin's
-``on_nav``. The site, the post store and the blog cache's entries are the same as
-without it (tests/site/test_cold12_posts_ahead.py).
+``on_nav``. The site and the post store are the same as without it, and so are the blog
+cache's entries when the copy's list of posts is the blog's (a post the copy made that the
+build never asks for leaves its entries in the cache: unused, never output)
+(tests/site/test_cold12_posts_ahead.py).
 
 Not when the store has a line for most posts (a warm build: they are restored anyway),
 below MIN_POSTS posts to make, without a second core or ``fork``, or when the blog-post
@@ -96,7 +98,6 @@ class PostsAhead:
         self.work = work
         self.index = {file.src_uri: i for i, (_plugin, file, _context) in enumerate(work)}
         self.stores = {context: speed._post_store(context) for _plugin, _file, context in work}
-        self.received = 0  # posts whose lines came from the copy
         self._progress = mmap.mmap(-1, 8)  # the index of the post the build has reached, shared
         self._set_progress(-1)
         self._thread: threading.Thread | None = None
@@ -112,8 +113,13 @@ class PostsAhead:
             self._child(config, wfd)
         os.close(wfd)
         self._rfd = rfd
-        self._thread = threading.Thread(target=self._receive, name="newsbrief-posts", daemon=True)
-        self._thread.start()
+        try:
+            self._thread = threading.Thread(target=self._receive, name="newsbrief-posts", daemon=True)
+            self._thread.start()
+        except BaseException:  # (the copy would wait on a full pipe until this process ends)
+            self._thread = None
+            self.stop()
+            raise
 
     def _set_progress(self, i: int) -> None:
         self._progress[:8] = struct.pack("<q", i)
@@ -143,7 +149,6 @@ class PostsAhead:
                 store = self.stores.get(context)
                 if store is not None:
                     store.ahead[src] = line
-                    self.received += 1
         except (OSError, ValueError, pickle.UnpicklingError, EOFError):
             pass
 

@@ -27,6 +27,10 @@ log = logging.getLogger("mkdocs.plugins.newsbrief")
 # What changes a folder's content. Not "opened"/"closed_no_write": the conversion itself
 # reads every changed dump, which must not set off another rebuild.
 CHANGES = frozenset({"created", "modified", "deleted", "moved", "closed"})
+# A folder's own events count only when it goes: inotify reports a folder moved out of the
+# watched tree as that folder's event alone, not its files' (MkDocs' polling sees each file
+# gone). A new or touched folder is not a change until a file in it is (as in MkDocs).
+FOLDER_CHANGES = frozenset({"deleted", "moved"})
 
 
 def watch_docs_except(server, docs_dir: str, skip: str) -> bool:
@@ -71,7 +75,7 @@ def watch_natively(server, path: str, observer_class=None):
 
     class Rebuild(FileSystemEventHandler):
         def on_any_event(self, event):
-            if event.is_directory or event.event_type not in CHANGES:
+            if event.event_type not in CHANGES or (event.is_directory and event.event_type not in FOLDER_CHANGES):
                 return
             with server._rebuild_cond:
                 server._want_rebuild = True

@@ -6,7 +6,6 @@ fixtures and the shared dumps were checked by hand to convert byte for byte the 
 from __future__ import annotations
 
 import random
-import re
 
 from fixture_dumps import FIXTURES, HOSTILE, REPO
 
@@ -75,4 +74,4 @@ def test_the_title_split_is_the_functions_own():
         title = " ".join(rng.choice(parts) for _ in range(rng.randint(1, 6)))
         assert headline_parts(title) == headline_parts.__wrapped__(title)
         assert headline_parts(title) == headline_parts.__wrapped__(title)  # and again, from the cache
-    assert re.fullmatch(r"\d+", str(headline_parts.cache_info().maxsize))
+    assert headline_parts.cache_info().hits >= 3000  # (the second calls were the cache's)

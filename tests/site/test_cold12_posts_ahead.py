@@ -194,7 +194,7 @@ def test_seam_fails_when_material_walks_its_posts_otherwise(monkeypatch):
     assert seams.check("posts-ahead") is not None
 
 
-def test_not_started_without_the_store_or_below_min_posts():
+def test_not_started_without_the_store():
     assert posts_ahead.start(None, None, None) is None
 
     class _Speed:

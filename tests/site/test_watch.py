@@ -78,27 +78,33 @@ def test_a_dump_written_changed_or_removed_asks_for_a_rebuild_and_a_read_does_no
     assert native_observer_class() is not None  # (Linux: inotify)
     seeds = tmp_path / "seeds"
     (seeds / "sub").mkdir(parents=True)
+    (seeds / "batch").mkdir()
+    (seeds / "batch" / "b.txt").write_text("b", encoding="utf-8")
     old = seeds / "old.txt"
     old.write_text("old", encoding="utf-8")
     server = _Flag()
     observer = watch_natively(server, str(seeds))
     assert observer is not None
+
+    def rebuilds(action) -> bool:
+        """Whether `action` alone asks for a rebuild (what earlier steps set off is let pass first)."""
+        time.sleep(0.3)
+        server.wait(0)
+        action()
+        return server.wait(3)
+
     try:
-        time.sleep(0.2)
-        old.read_text(encoding="utf-8")  # the conversion reads every changed dump: no rebuild for that
-        assert not server.wait(0.6)
-        (seeds / "new.txt").write_text("new", encoding="utf-8")
-        assert server.wait(5)
-        old.write_text("edited", encoding="utf-8")
-        assert server.wait(5)
-        (seeds / "sub" / "deep.txt").write_text("deep", encoding="utf-8")  # (recursive, as MkDocs' watch)
-        assert server.wait(5)
-        old.unlink()
-        assert server.wait(5)
-        (seeds / "new.txt").rename(seeds / "renamed.txt")
-        assert server.wait(5)
-        (seeds / "empty").mkdir()  # a folder alone is not a change (MkDocs' callback skips folders too)
-        assert not server.wait(0.6)
+        # The conversion reads every changed dump: no rebuild for that.
+        assert not rebuilds(lambda: old.read_text(encoding="utf-8"))
+        assert rebuilds(lambda: (seeds / "new.txt").write_text("new", encoding="utf-8"))
+        assert rebuilds(lambda: old.write_text("edited", encoding="utf-8"))
+        assert rebuilds(lambda: (seeds / "sub" / "deep.txt").write_text("deep", encoding="utf-8"))  # (recursive)
+        assert rebuilds(old.unlink)
+        assert rebuilds(lambda: (seeds / "new.txt").rename(seeds / "renamed.txt"))
+        # A folder moved out takes its dumps with it: inotify says so by the folder's event alone.
+        assert rebuilds(lambda: (seeds / "batch").rename(tmp_path / "batch"))
+        # A new folder alone is not a change (MkDocs' callback skips folders too).
+        assert not rebuilds(lambda: (seeds / "empty").mkdir())
     finally:
         observer.stop()
         observer.join()
