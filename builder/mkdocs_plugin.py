@@ -402,9 +402,10 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             files.append(File.generated(config, self._sprite.path, content=self._sprite.svg()))
         if self.tag_pages is not None:
             self.tag_pages.add_to(files, config)
-        # (the seam checked on every build that could use it, so that a broken one is said at once)
-        if self.config.cold_speed and self._speedup is not None \
-                and seams.usable("posts-ahead"):  # the blogs' posts on two cores
+        # (the seam checked on every build with cold_speed, so that a broken one is said at once,
+        # as every other seam; its warning is the newsbrief.seams logger's, not MkDocs', so it
+        # never fails a --strict build; start() does nothing without blog_speed's store)
+        if self.config.cold_speed and seams.usable("posts-ahead"):  # the blogs' posts on two cores
             self._posts_ahead = posts_ahead.start(self._speedup, config, files)
             if self._posts_ahead is not None:
                 self._speedup.ahead = self._posts_ahead
