@@ -7,17 +7,15 @@ dump, an addition, an edit, a removal)."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import random
-import shutil
 from collections import Counter
 from pathlib import Path
 
 import orjson
 import pytest
+from convert_support import cold, convert_in, export_of
 from dumpgen import make_dump
 from invariants import tree
 
@@ -25,23 +23,11 @@ from builder.archive.chrome import body_spans
 from builder.archive.names import kept_categories
 from builder.archive.pages import previous_pages
 from builder.archive.related import Memo
-from builder.cli import main
 from builder.convert.features import ArticleFeatures
 from builder.model import OK, Outcome
 from builder.output import cache, fanout
 from builder.output.index import INDEX_FILE, load_index
 from builder.rules import Rules
-
-
-@contextlib.contextmanager
-def _in(folder: Path):
-    cwd = Path.cwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(cwd)
-
 
 # -- the fingerprint's memo -----------------------------------------------------------
 
@@ -184,24 +170,6 @@ def _checks_hold(project: Path) -> int:
 
 # -- a convert after each change equals a cold one -------------------------------------
 
-def _convert(project: Path, *extra: str) -> None:
-    with _in(project):
-        assert main(["convert", "-q", "--workers", "2", *extra, "seeds"]) == 0
-
-
-def _export(project: Path) -> str:
-    out = io.StringIO()
-    with _in(project), contextlib.redirect_stdout(out):
-        assert main(["export", "-q", "--workers", "1", "seeds"]) == 0
-    return out.getvalue()
-
-
-def _cold(project: Path, dest: Path) -> tuple[dict[str, bytes], str]:
-    shutil.copytree(project / "seeds", dest / "seeds")
-    with _in(dest):
-        assert main(["convert", "-q", "--workers", "1", "--no-cache", "seeds"]) == 0
-    return tree(dest / "docs" / "posts"), _export(dest)
-
 
 def test_each_change_gives_what_a_cold_conversion_gives(tmp_path, monkeypatch):
     monkeypatch.setattr(fanout, "THRESHOLD", 8)  # a "big" archive at 20 dumps: the +1 paths run
@@ -211,7 +179,7 @@ def test_each_change_gives_what_a_cold_conversion_gives(tmp_path, monkeypatch):
     rng = random.Random(99)
     for i in range(20):
         (seeds / f"d{i:02d}.txt").write_text(make_dump(rng).text, encoding="utf-8")
-    _convert(project)
+    convert_in(project)
     assert (project / ".newsbrief-cache" / cache.MODULES_MEMO).is_file()
     assert _checks_hold(project) == 20
 
@@ -234,11 +202,11 @@ def test_each_change_gives_what_a_cold_conversion_gives(tmp_path, monkeypatch):
     for i, (name, change) in enumerate(steps):
         before = tree(project / "docs" / "posts")
         change(seeds)
-        _convert(project)
+        convert_in(project)
         got = tree(project / "docs" / "posts")
-        posts, export = _cold(project, tmp_path / f"cold-{i}")
+        posts, export = cold(project, tmp_path / f"cold-{i}")
         assert got.keys() == posts.keys(), (name, sorted(got.keys() ^ posts.keys()))
         assert [rel for rel in got if got[rel] != posts[rel]] == [], name
-        assert _export(project) == export, name
+        assert export_of(project) == export, name
         assert got != before, name
         assert _checks_hold(project) == len(list(seeds.iterdir())), name

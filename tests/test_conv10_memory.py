@@ -6,20 +6,18 @@ files read again); and a run leaves no cycle holding its outcomes for the collec
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import random
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import orjson
+from convert_support import cold_copy, convert_in
 from dumpgen import make_dump
 from invariants import tree
 
-from builder.cli import main
 from builder.model import Outcome
 from builder.output import cache as cache_mod
 from builder.output import fanout
@@ -31,26 +29,11 @@ from builder.rules import load_rules
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@contextlib.contextmanager
-def _in(folder: Path):
-    cwd = Path.cwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(cwd)
-
-
 def _plugin_call(project: Path, memory: Memory | None) -> None:
     """convert() as the MkDocs plugin calls it (absolute paths, the project's root)."""
     result = convert([project / "seeds"], load_rules(None), project / "docs" / "posts", workers=2,
                      cache_dir=project / CACHE_DIR, root=project, memory=memory)
     assert not result.errors
-
-
-def _cli(project: Path, *extra: str) -> None:
-    with _in(project):
-        assert main(["convert", "-q", "--workers", "2", *extra, "seeds"]) == 0
 
 
 def _caches(project: Path) -> dict:
@@ -68,8 +51,7 @@ def _caches(project: Path) -> dict:
 
 
 def _cold(project: Path, dest: Path) -> tuple[dict[str, bytes], dict]:
-    shutil.copytree(project / "seeds", dest / "seeds")
-    _cli(dest, "--no-cache")
+    cold_copy(project, dest)
     return tree(dest / "docs" / "posts"), _caches(dest)
 
 
@@ -156,7 +138,7 @@ def test_a_conversion_by_another_process_in_between_is_seen(tmp_path, monkeypatc
     assert _caches(project) == caches
     # The same in this process, without the memory (as `newsbrief convert` beside `serve`).
     _edit(seeds / "d06.txt")
-    _cli(project)
+    convert_in(project)
     (seeds / "g-new.txt").unlink()
     _plugin_call(project, memory)
     assert made[0] == 4  # (the CLI's, then the memory's, dropped)
@@ -187,14 +169,14 @@ def test_a_cache_file_replaced_with_the_same_bytes_drops_the_memory(tmp_path):
 def test_a_run_leaves_no_cycle_holding_its_outcomes(tmp_path, monkeypatch):
     monkeypatch.setattr(fanout, "THRESHOLD", 8)  # the fan-out batch is started
     project = _project(tmp_path, "cycles")
-    _cli(project)
+    convert_in(project)
     _edit(project / "seeds" / "d01.txt")
     assert len(list((project / "seeds").glob("*.txt"))) == 20
     gc.collect()
     enabled = gc.isenabled()
     gc.disable()
     try:
-        _cli(project)  # (main() drops the result: freed as it goes, unless a cycle holds it)
+        convert_in(project)  # (main() drops the result: freed as it goes, unless a cycle holds it)
         left = sum(isinstance(o, Outcome) for o in gc.get_objects())
     finally:
         if enabled:

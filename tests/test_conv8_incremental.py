@@ -9,49 +9,16 @@ line crossing its threshold both ways."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
 import random
-import shutil
 from pathlib import Path
 
+from convert_support import cold, convert_in, export_of
 from dumpgen import make_dump
 from invariants import tree
 
-from builder.cli import main
 from builder.output import fanout
 
 PROMO = "Read the Ledger Extra"  # a short line after the body: chrome once it recurs
-
-
-@contextlib.contextmanager
-def _in(folder: Path):
-    cwd = Path.cwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(cwd)
-
-
-def _convert(project: Path, *extra: str) -> None:
-    with _in(project):
-        assert main(["convert", "-q", "--workers", "2", *extra, "seeds"]) == 0
-
-
-def _export(project: Path) -> str:
-    out = io.StringIO()
-    with _in(project), contextlib.redirect_stdout(out):
-        assert main(["export", "-q", "--workers", "1", "seeds"]) == 0
-    return out.getvalue()
-
-
-def _cold(project: Path, dest: Path) -> tuple[dict[str, bytes], str]:
-    shutil.copytree(project / "seeds", dest / "seeds")
-    with _in(dest):
-        assert main(["convert", "-q", "--workers", "1", "--no-cache", "seeds"]) == 0
-    return tree(dest / "docs" / "posts"), _export(dest)
 
 
 def _ledger(rng: random.Random, promo: bool) -> str:
@@ -78,7 +45,7 @@ def test_each_change_gives_what_a_cold_conversion_gives(tmp_path, monkeypatch):
     for i in range(2):  # the promo in 2 of the Ledger's dumps: too few to be learned
         (seeds / f"p{i}.txt").write_text(_ledger(rng, True), encoding="utf-8")
     (seeds / "p-plain.txt").write_text(_ledger(rng, False), encoding="utf-8")
-    _convert(project)
+    convert_in(project)
     assert PROMO in b"".join(tree(project / "docs" / "posts").values()).decode()
 
     def copy_of_d03(s: Path) -> None:
@@ -103,12 +70,12 @@ def test_each_change_gives_what_a_cold_conversion_gives(tmp_path, monkeypatch):
     for i, (name, change) in enumerate(steps):
         before = tree(project / "docs" / "posts")
         change(seeds)
-        _convert(project)
+        convert_in(project)
         got = tree(project / "docs" / "posts")
-        posts, export = _cold(project, tmp_path / f"cold-{i}")
+        posts, export = cold(project, tmp_path / f"cold-{i}")
         assert got.keys() == posts.keys(), (name, sorted(got.keys() ^ posts.keys()))
         assert [rel for rel in got if got[rel] != posts[rel]] == [], name
-        assert _export(project) == export, name
+        assert export_of(project) == export, name
         assert got != before, name
         text = b"".join(got.values()).decode()
         if name == "near-duplicate":

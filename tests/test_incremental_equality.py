@@ -11,9 +11,7 @@ whole site (`newsbrief build`), stamped fields aside (README: the build clock).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import os
 import random
 import shutil
@@ -23,42 +21,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from convert_support import cold, convert_in, export_of
 from dumpgen import make_dump
 from invariants import tree
 from site_support import copy_project
 
-from builder.cli import main
-
 N = 40
-
-
-@contextlib.contextmanager
-def _in(folder: Path):
-    cwd = Path.cwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(cwd)
-
-
-def _convert(project: Path, *extra: str) -> None:
-    with _in(project):
-        assert main(["convert", "-q", "--workers", "1", *extra, "seeds"]) == 0
-
-
-def _export(project: Path) -> str:
-    out = io.StringIO()
-    with _in(project), contextlib.redirect_stdout(out):
-        assert main(["export", "-q", "--workers", "1", "seeds"]) == 0
-    return out.getvalue()
-
-
-def _cold(project: Path, dest: Path) -> tuple[dict[str, bytes], str]:
-    """The posts folder and export of a cold conversion of `project`'s seeds."""
-    shutil.copytree(project / "seeds", dest / "seeds")
-    _convert(dest, "--no-cache")
-    return tree(dest / "docs" / "posts"), _export(dest)
 
 
 def _seeds(folder: Path) -> None:
@@ -113,16 +81,16 @@ STEPS: list[tuple[str, Callable[[Path], None]]] = [
 def test_every_incremental_step_equals_a_cold_conversion(tmp_path):
     project = tmp_path / "inc"
     _seeds(project / "seeds")
-    _convert(project)
+    convert_in(project, workers=1)
     for i, (name, change) in enumerate(STEPS):
         change(project / "seeds")
         before = tree(project / "docs" / "posts")
-        _convert(project)
-        posts, export = _cold(project, tmp_path / f"cold-{i}")
+        convert_in(project, workers=1)
+        posts, export = cold(project, tmp_path / f"cold-{i}")
         got = tree(project / "docs" / "posts")
         assert got.keys() == posts.keys(), (name, sorted(got.keys() ^ posts.keys()))
         assert [rel for rel in got if got[rel] != posts[rel]] == [], name
-        assert _export(project) == export, name
+        assert export_of(project) == export, name
         assert got != before, name  # the step did change the archive (the comparison is not vacuous)
         if name == "near-duplicate":
             assert '"status": "near-duplicate"' in export
