@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import random
+import re
 import shutil
 import signal
 import socket
@@ -46,8 +48,6 @@ def copy_project(dest: Path, seeds: Iterable[Path] = ()) -> Path:
 def seeded_project(dest: Path, seeds: Path | None = None, n: int = 24, search: str | None = None) -> Path:
     """A copy of the project whose seeds are a copy of `seeds`, or `n` family dumps made from
     a fixed seed; `search` (e.g. "pagefind") set in the newsbrief plugin's options."""
-    import random
-
     from dumpgen import make_dump
 
     project = copy_project(dest)
@@ -66,6 +66,50 @@ def seeded_project(dest: Path, seeds: Path | None = None, n: int = 24, search: s
         for i in range(n):
             (project / "seeds" / f"d{i:03d}.txt").write_text(make_dump(rng).text, encoding="utf-8")
     return project
+
+
+# `mkdocs build` of a project into site/, strict: what the equality tests run.
+MKDOCS_BUILD = (sys.executable, "-m", "mkdocs", "build", "--strict", "-d", "site")
+# The RSS feeds' channel stamps the build's time (README: stamped fields).
+BUILD_TIME = re.compile(rb"<pubDate>[^<]*</pubDate> <lastBuildDate>[^<]*</lastBuildDate>")
+
+
+def synthetic_project(dest: Path, seed: int, n: int, options: str = "") -> Path:
+    """A copy of the project with the repository's seeds and `n` family dumps of three
+    sections made from `seed` (list pages with excerpts, months, publishers, authors);
+    `options` (lines of YAML, each starting with a newline) added to the newsbrief
+    plugin's options."""
+    from dumpgen import make_dump
+
+    project = copy_project(dest, sorted((REPO / "seeds").glob("*.txt")))
+    if options:
+        config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+        config, found = re.subn(r"(- newsbrief:\n(?:      .*\n)*?      posts_dir: posts)", lambda m: m[1] + options,
+                                config)
+        assert found == 1, "mkdocs.yml: newsbrief plugin block not found"
+        (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    rng = random.Random(seed)
+    for i in range(n):
+        (project / "seeds" / f"syn{i:03d}.txt").write_text(make_dump(rng, n_sections=3).text, encoding="utf-8")
+    return project
+
+
+def run_in(root: Path, args: Iterable[str]) -> str:
+    """A command run in `root` with this checkout's builder importable, not in strict mode
+    from the environment; its output. Fails the test if the command fails."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(REPO))
+    env.pop("NEWSBRIEF_STRICT", None)
+    p = subprocess.run(list(args), cwd=root, env=env, capture_output=True, text=True, timeout=900,
+                       stdin=subprocess.DEVNULL)
+    assert p.returncode == 0, (p.stdout + p.stderr)[-6000:]
+    return p.stdout + p.stderr
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file of a built site, the build's time stamps taken out; sitemap.xml.gz left
+    out (gzip stamps the time it was written)."""
+    return {p.relative_to(site).as_posix(): BUILD_TIME.sub(b"", p.read_bytes(), count=1)
+            for p in sorted(site.rglob("*")) if p.is_file() and p.name != "sitemap.xml.gz"}
 
 
 def newsbrief_build(project: Path, site_url: str) -> str:

@@ -9,18 +9,13 @@ not know to be reset).
 
 from __future__ import annotations
 
-import os
-import random
 import re
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import markdown
 import pytest
-from dumpgen import make_dump
-from fixture_dumps import REPO
+from site_support import MKDOCS_BUILD, run_in, site_files, synthetic_project
 
 from builder.site import blog_speed, cold_speed, seams
 
@@ -44,51 +39,17 @@ cli()
 """
 
 
-def _project(root: Path) -> Path:
-    root.mkdir(parents=True)
-    for name in ("docs", "overrides"):
-        shutil.copytree(REPO / name, root / name, ignore=lambda d, n: {"posts"} if d == str(REPO / "docs") else set())
-    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    if (REPO / "newsbrief-rules.yml").is_file():
-        shutil.copy2(REPO / "newsbrief-rules.yml", root / "newsbrief-rules.yml")
-    seeds = root / "seeds"
-    seeds.mkdir()
-    for sample in sorted((REPO / "seeds").glob("*.txt")):
-        shutil.copy2(sample, seeds / sample.name)
-    rng = random.Random(10)
-    for i in range(30):  # list pages with excerpts, months, publishers, authors
-        (seeds / f"syn{i:03d}.txt").write_text(make_dump(rng, n_sections=3).text, encoding="utf-8")
-    return root
-
-
-def _run(root: Path, args: list[str]) -> str:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(REPO))
-    env.pop("NEWSBRIEF_STRICT", None)
-    p = subprocess.run(args, cwd=root, env=env, capture_output=True, text=True, timeout=600)
-    assert p.returncode == 0, p.stdout + p.stderr
-    return p.stdout + p.stderr
-
-
-_BUILD_TIME = re.compile(rb"<pubDate>[^<]*</pubDate> <lastBuildDate>[^<]*</lastBuildDate>")
-
-
-def _files(site: Path) -> dict[str, bytes]:
-    # (the feeds' channel stamps the build's time; gzip stamps the sitemap's)
-    return {p.relative_to(site).as_posix(): _BUILD_TIME.sub(b"", p.read_bytes(), count=1)
-            for p in sorted(site.rglob("*")) if p.is_file() and p.name != "sitemap.xml.gz"}
-
-
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
     base = tmp_path_factory.mktemp("cold10")
-    on, off = _project(base / "on"), _project(base / "off")
-    return (on, _run(on, [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", "site"]),
-            off, _run(off, [sys.executable, "-c", WITHOUT]))
+    on, off = synthetic_project(base / "on", 10, 30), synthetic_project(base / "off", 10, 30)
+    return (on, run_in(on, MKDOCS_BUILD),
+            off, run_in(off, [sys.executable, "-c", WITHOUT]))
 
 
 def test_same_site_with_and_without_reused_parsers(sites):
     on, _, off, _ = sites
-    a, b = _files(on / "site"), _files(off / "site")
+    a, b = site_files(on / "site"), site_files(off / "site")
     assert a.keys() == b.keys() and len(a) > 100
     assert [k for k in a if a[k] != b[k]] == []
 
@@ -96,9 +57,11 @@ def test_same_site_with_and_without_reused_parsers(sites):
 def test_the_build_reused_its_parsers(sites):
     _, on_log, _, off_log = sites
     made, reused = map(int, re.search(r"markdown parsers: (\d+) made, (\d+) reused", on_log).groups())
-    # one parser for the pages and one for the excerpts (a forked copy has its own);
-    # hundreds of pages and excerpts converted with them
-    assert made <= 4 and reused > 50, on_log
+    # one parser for the pages and one for the excerpts (a forked copy has its own), each
+    # reused for many pages and excerpts. (How many this process converts depends on how
+    # many pages the read-ahead copy takes: ~66 of ~135 on a quiet machine, fewer when the
+    # build's process is starved, so the bound is loose: made per page would give ~0.)
+    assert made <= 4 and reused > 10 * made, on_log
     assert "markdown parsers:" not in off_log
     counts = r"read time: (\d+) post\(s\) counted without a parser, (\d+) by"
     plain, material = map(int, re.search(counts, on_log).groups())

@@ -9,18 +9,11 @@ nested get_template calls, the seam's check).
 from __future__ import annotations
 
 import json
-import os
-import random
 import re
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from dumpgen import make_dump
-from fixture_dumps import REPO
 from jinja2 import DictLoader, Environment
+from site_support import MKDOCS_BUILD, run_in, site_files, synthetic_project
 
 from builder.output.store import integrity
 from builder.site import blog_speed, cold_speed, page_cache, seams
@@ -28,56 +21,17 @@ from builder.site import blog_speed, cold_speed, page_cache, seams
 N_SYNTHETIC = 40
 
 
-def _project(root: Path, option: str) -> Path:
-    root.mkdir(parents=True)
-    for name in ("docs", "overrides"):
-        shutil.copytree(REPO / name, root / name, ignore=lambda d, n: {"posts"} if d == str(REPO / "docs") else set())
-    if (REPO / "newsbrief-rules.yml").is_file():
-        shutil.copy2(REPO / "newsbrief-rules.yml", root / "newsbrief-rules.yml")
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    config, n = re.subn(r"(- newsbrief:\n(?:      .*\n)*?      posts_dir: posts)", r"\1" + option, config)
-    assert n == 1, "mkdocs.yml: newsbrief plugin block not found"
-    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
-    seeds = root / "seeds"
-    seeds.mkdir()
-    for sample in sorted((REPO / "seeds").glob("*.txt")):
-        shutil.copy2(sample, seeds / sample.name)
-    rng = random.Random(15)
-    for i in range(N_SYNTHETIC):
-        (seeds / f"syn{i:03d}.txt").write_text(make_dump(rng, n_sections=3).text, encoding="utf-8")
-    return root
-
-
-def _build(root: Path) -> str:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    env.pop("NEWSBRIEF_STRICT", None)
-    p = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", "site"],
-                       cwd=root, env=env, capture_output=True, text=True, timeout=600)
-    assert p.returncode == 0, p.stdout + p.stderr
-    return p.stdout + p.stderr
-
-
-# The RSS feeds' channel stamps the build's time (README: stamped fields).
-_BUILD_TIME = re.compile(rb"<pubDate>[^<]*</pubDate> <lastBuildDate>[^<]*</lastBuildDate>")
-
-
-def _files(site: Path) -> dict[str, bytes]:
-    # sitemap.xml.gz: gzip stamps the time it was written.
-    return {p.relative_to(site).as_posix(): _BUILD_TIME.sub(b"", p.read_bytes(), count=1)
-            for p in sorted(site.rglob("*")) if p.is_file() and p.name != "sitemap.xml.gz"}
-
-
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
     base = tmp_path_factory.mktemp("coldspeed")
-    off = _project(base / "off", "\n      cold_speed: false")
-    on = _project(base / "on", "")
-    return off, on, _build(off), _build(on)
+    off = synthetic_project(base / "off", 15, N_SYNTHETIC, "\n      cold_speed: false")
+    on = synthetic_project(base / "on", 15, N_SYNTHETIC, "")
+    return off, on, run_in(off, MKDOCS_BUILD), run_in(on, MKDOCS_BUILD)
 
 
 def test_same_site_with_and_without_cold_speed(sites):
     off, on, _off_log, on_log = sites
-    a, b = _files(off / "site"), _files(on / "site")
+    a, b = site_files(off / "site"), site_files(on / "site")
     assert a.keys() == b.keys()
     assert sum(k.endswith(".html") for k in a) > 3 * N_SYNTHETIC
     # The list pages the view index decides about are there, with their briefs.

@@ -6,19 +6,14 @@ The HTML, table of contents, stashes and the site must be what stock Markdown gi
 
 from __future__ import annotations
 
-import os
 import random
 import re
-import shutil
-import subprocess
 import sys
 import xml.etree.ElementTree as etree
-from pathlib import Path
 
 import markdown
-from dumpgen import make_dump
-from fixture_dumps import REPO
 from markdown.inlinepatterns import InlineProcessor as Pattern
+from site_support import MKDOCS_BUILD, run_in, site_files, synthetic_project
 
 from builder.site import blog_speed, cold_speed, markdown_speed, seams
 
@@ -205,48 +200,14 @@ cli()
 """
 
 
-def _project(root: Path) -> Path:
-    root.mkdir(parents=True)
-    for name in ("docs", "overrides"):
-        shutil.copytree(REPO / name, root / name, ignore=lambda d, n: {"posts"} if d == str(REPO / "docs") else set())
-    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    if (REPO / "newsbrief-rules.yml").is_file():
-        shutil.copy2(REPO / "newsbrief-rules.yml", root / "newsbrief-rules.yml")
-    seeds = root / "seeds"
-    seeds.mkdir()
-    for sample in sorted((REPO / "seeds").glob("*.txt")):
-        shutil.copy2(sample, seeds / sample.name)
-    rng = random.Random(11)
-    for i in range(30):  # list pages with excerpts, months, publishers, authors
-        (seeds / f"syn{i:03d}.txt").write_text(make_dump(rng, n_sections=3).text, encoding="utf-8")
-    return root
-
-
-def _run(root: Path, args: list[str]) -> str:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(REPO))
-    env.pop("NEWSBRIEF_STRICT", None)
-    p = subprocess.run(args, cwd=root, env=env, capture_output=True, text=True, timeout=600)
-    assert p.returncode == 0, p.stdout + p.stderr
-    return p.stdout + p.stderr
-
-
-_BUILD_TIME = re.compile(rb"<pubDate>[^<]*</pubDate> <lastBuildDate>[^<]*</lastBuildDate>")
-
-
-def _files(site: Path) -> dict[str, bytes]:
-    # (the feeds' channel stamps the build's time; gzip stamps the sitemap's)
-    return {p.relative_to(site).as_posix(): _BUILD_TIME.sub(b"", p.read_bytes(), count=1)
-            for p in sorted(site.rglob("*")) if p.is_file() and p.name != "sitemap.xml.gz"}
-
-
 def test_same_site_with_it_and_with_the_seam_broken(tmp_path):
-    on, off = _project(tmp_path / "on"), _project(tmp_path / "off")
-    on_log = _run(on, [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", "site"])
-    off_log = _run(off, [sys.executable, "-c", BROKEN])
+    on, off = synthetic_project(tmp_path / "on", 11, 30), synthetic_project(tmp_path / "off", 11, 30)
+    on_log = run_in(on, MKDOCS_BUILD)
+    off_log = run_in(off, [sys.executable, "-c", BROKEN])
     prepared = int(re.search(r"reused, (\d+) with patterns tried only where they can match", on_log).group(1))
     assert prepared >= 1 and "seam 'markdown-inline'" not in on_log, on_log
     assert "seam 'markdown-inline'" in off_log and re.search(r"reused, 0 with patterns", off_log), off_log
-    a, b = _files(on / "site"), _files(off / "site")
+    a, b = site_files(on / "site"), site_files(off / "site")
     assert a.keys() == b.keys() and len(a) > 100
     assert [k for k in a if a[k] != b[k]] == []
 

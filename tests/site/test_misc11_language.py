@@ -5,20 +5,14 @@ checked one (overrides/, a new Material) leaves Material's own in place."""
 
 from __future__ import annotations
 
-import os
-import random
 import re
-import shutil
-import subprocess
 import sys
 import types
-from pathlib import Path
 
 import pytest
-from dumpgen import make_dump
-from fixture_dumps import REPO
 from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader
 from mkdocs.theme import Theme
+from site_support import run_in, site_files, synthetic_project
 
 from builder.site import cold_speed, lang_memo, seams
 
@@ -106,50 +100,16 @@ cli()
 """
 
 
-def _project(root: Path) -> Path:
-    root.mkdir(parents=True)
-    for name in ("docs", "overrides"):
-        shutil.copytree(REPO / name, root / name, ignore=lambda d, n: {"posts"} if d == str(REPO / "docs") else set())
-    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    if (REPO / "newsbrief-rules.yml").is_file():
-        shutil.copy2(REPO / "newsbrief-rules.yml", root / "newsbrief-rules.yml")
-    seeds = root / "seeds"
-    seeds.mkdir()
-    for sample in sorted((REPO / "seeds").glob("*.txt")):
-        shutil.copy2(sample, seeds / sample.name)
-    rng = random.Random(11)
-    for i in range(20):
-        (seeds / f"syn{i:03d}.txt").write_text(make_dump(rng, n_sections=3).text, encoding="utf-8")
-    return root
-
-
-def _run(root: Path, args: list[str]) -> str:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(REPO))
-    env.pop("NEWSBRIEF_STRICT", None)
-    p = subprocess.run(args, cwd=root, env=env, capture_output=True, text=True, timeout=600)
-    assert p.returncode == 0, p.stdout + p.stderr
-    return p.stdout + p.stderr
-
-
-_BUILD_TIME = re.compile(rb"<pubDate>[^<]*</pubDate> <lastBuildDate>[^<]*</lastBuildDate>")
-
-
-def _files(site: Path) -> dict[str, bytes]:
-    # (the feeds' channel stamps the build's time; gzip stamps the sitemap's)
-    return {p.relative_to(site).as_posix(): _BUILD_TIME.sub(b"", p.read_bytes(), count=1)
-            for p in sorted(site.rglob("*")) if p.is_file() and p.name != "sitemap.xml.gz"}
-
-
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
     base = tmp_path_factory.mktemp("misc11")
-    on, off = _project(base / "on"), _project(base / "off")
-    return on, _run(on, [sys.executable, "-c", WITH]), off, _run(off, [sys.executable, "-c", WITHOUT])
+    on, off = synthetic_project(base / "on", 11, 20), synthetic_project(base / "off", 11, 20)
+    return on, run_in(on, [sys.executable, "-c", WITH]), off, run_in(off, [sys.executable, "-c", WITHOUT])
 
 
 def test_same_site_with_and_without_the_labels_memo(sites):
     on, on_log, off, off_log = sites
-    a, b = _files(on / "site"), _files(off / "site")
+    a, b = site_files(on / "site"), site_files(off / "site")
     assert a.keys() == b.keys() and len(a) > 50
     assert [k for k in a if a[k] != b[k]] == []
     asked, made = map(int, re.search(r"language labels: (\d+) asked, (\d+) by", on_log).groups())

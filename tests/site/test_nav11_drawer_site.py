@@ -6,17 +6,12 @@ under both search engines."""
 
 from __future__ import annotations
 
-import os
-import random
 import re
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from dumpgen import make_dump
-from fixture_dumps import REPO
+from site_support import run_in, site_files, synthetic_project
 
 pytestmark = pytest.mark.slow
 
@@ -42,58 +37,20 @@ sys.argv = ["mkdocs", "build", "--strict", "-d", "site"]
 from mkdocs.__main__ import cli
 cli()
 """
-# The RSS feeds' channel stamps the build's time (README: stamped fields).
-_BUILD_TIME = re.compile(rb"<pubDate>[^<]*</pubDate> <lastBuildDate>[^<]*</lastBuildDate>")
-
-
-def _project(root: Path, search: str) -> Path:
-    root.mkdir(parents=True)
-    for name in ("docs", "overrides"):
-        shutil.copytree(REPO / name, root / name, ignore=lambda d, n: {"posts"} if d == str(REPO / "docs") else set())
-    if (REPO / "newsbrief-rules.yml").is_file():
-        shutil.copy2(REPO / "newsbrief-rules.yml", root / "newsbrief-rules.yml")
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    config, n = re.subn(r"(- newsbrief:\n(?:      .*\n)*?      posts_dir: posts)", r"\1\n      search: " + search,
-                        config)
-    assert n == 1, "mkdocs.yml: newsbrief plugin block not found"
-    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
-    seeds = root / "seeds"
-    seeds.mkdir()
-    for sample in sorted((REPO / "seeds").glob("*.txt")):
-        shutil.copy2(sample, seeds / sample.name)
-    rng = random.Random(11)
-    for i in range(N_SYNTHETIC):
-        (seeds / f"syn{i:03d}.txt").write_text(make_dump(rng, n_sections=3).text, encoding="utf-8")
-    return root
-
-
-def _build(root: Path, script: str) -> str:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(REPO))
-    env.pop("NEWSBRIEF_STRICT", None)
-    p = subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True,
-                       timeout=900, stdin=subprocess.DEVNULL)
-    assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
-    return p.stdout + p.stderr
-
-
-def _files(site: Path) -> dict[str, bytes]:
-    # sitemap.xml.gz: gzip stamps the time it was written.
-    return {p.relative_to(site).as_posix(): _BUILD_TIME.sub(b"", p.read_bytes(), count=1)
-            for p in sorted(site.rglob("*")) if p.is_file() and p.name != "sitemap.xml.gz"}
 
 
 @pytest.mark.parametrize("search", ["material", "pagefind"])
 def test_same_site_with_the_drawer_memo_and_with_its_seam_broken(tmp_path: Path, search: str) -> None:
-    memo = _project(tmp_path / "memo", search)
-    stock = _project(tmp_path / "stock", search)
-    memo_log = _build(memo, COUNTED)
-    stock_log = _build(stock, BROKEN)
+    memo = synthetic_project(tmp_path / "memo", 11, N_SYNTHETIC, "\n      search: " + search)
+    stock = synthetic_project(tmp_path / "stock", 11, N_SYNTHETIC, "\n      search: " + search)
+    memo_log = run_in(memo, [sys.executable, "-c", COUNTED])
+    stock_log = run_in(stock, [sys.executable, "-c", BROKEN])
     assert "seam 'drawer-memo'" in stock_log and "seam 'drawer-memo'" not in memo_log
     counts = {m[0]: (int(m[1]), int(m[2])) for m in re.findall(r"^MEMO (\S+) (\d+) (\d+)$", memo_log, re.M)}
     assert sorted(counts) == ["base.html#config", "partials/nav.html", "partials/tabs.html"], memo_log[-2000:]
     # each shared by many pages, and more than one of each (depths, active items)
     assert all(reused > rendered > 1 for rendered, reused in counts.values()), counts
-    a, b = _files(memo / "site"), _files(stock / "site")
+    a, b = site_files(memo / "site"), site_files(stock / "site")
     assert a.keys() == b.keys()
     assert sum(k.endswith(".html") for k in a) > 3 * N_SYNTHETIC
     assert (search == "pagefind") == any(k.startswith("pagefind/") for k in a)
