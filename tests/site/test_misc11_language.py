@@ -113,6 +113,7 @@ def test_same_site_with_and_without_the_labels_memo(sites):
     assert a.keys() == b.keys() and len(a) > 50
     assert [k for k in a if a[k] != b[k]] == []
     asked, made = map(int, re.search(r"language labels: (\d+) asked, (\d+) by", on_log).groups())
-    # (the build process's pages; the second core's are its own): ~60 labels, asked again and again
-    assert asked > 200 and 0 < made <= 70, on_log
+    # (the build process's pages; the second core's are its own, and how many it takes
+    # depends on the load): ~60 labels, asked again and again
+    assert asked > 2 * made and 0 < made <= 70, on_log
     assert "seam 'language-labels'" not in on_log + off_log  # (refused silently in the one without)
