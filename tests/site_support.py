@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -124,17 +125,21 @@ def newsbrief_build(project: Path, site_url: str) -> str:
 
 
 @contextlib.contextmanager
-def mkdocs_serve(root: Path, log: Path, **env_extra: str) -> Iterator[tuple[subprocess.Popen, str]]:
+def mkdocs_serve(root: Path, log: Path, script: str | None = None,
+                 **env_extra: str) -> Iterator[tuple[subprocess.Popen, str]]:
     """`mkdocs serve --livereload` of a project on a free port of 127.0.0.1, its output in
-    `log`; yields the process and the base URL; stopped (SIGINT, else SIGKILL) on exit."""
+    `log`; yields the process and the base URL; stopped (SIGINT, else SIGKILL) on exit.
+    With `script`, that Python code is run instead, given the address as its argument (a
+    serve with something of MkDocs' replaced first)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env_extra)
     env.pop("NEWSBRIEF_STRICT", None)
     with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}",
-                                 "-f", "mkdocs.yml"], cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
+        args = ["-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}", "-f", "mkdocs.yml"] \
+            if script is None else ["-c", script, f"127.0.0.1:{port}"]
+        proc = subprocess.Popen([sys.executable, *args], cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     try:
         yield proc, f"http://127.0.0.1:{port}/"
@@ -145,6 +150,20 @@ def mkdocs_serve(root: Path, log: Path, **env_extra: str) -> Iterator[tuple[subp
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def waiter(proc: subprocess.Popen, log: Path):
+    """wait_for(cond, what, limit=180): polls cond() until it gives something true, which it
+    returns; fails with the server's log if the server ends or `limit` seconds pass."""
+    def wait_for(cond, what: str, limit: float = 180):
+        deadline = time.monotonic() + limit
+        while not (found := cond()):
+            assert proc.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, f"{what}:\n" + log.read_text()
+            time.sleep(0.1)
+        return found
+
+    return wait_for
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from site_support import mkdocs_serve, seeded_project
+from site_support import mkdocs_serve, seeded_project, waiter
 
 from builder.site import fast_render, seams
 
@@ -37,20 +37,6 @@ def on_post_build(config):
     if len(_builds) > 1:
         time.sleep({HOLD})
 """
-
-
-def _waiter(proc, log: Path):
-    """wait_for(cond, what): polls cond() until it gives something true, which it returns;
-    fails with the server's log if the server ends or `limit` seconds pass."""
-    def wait_for(cond, what, limit=180):
-        deadline = time.monotonic() + limit
-        while not (found := cond()):
-            assert proc.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, f"{what}:\n" + log.read_text()
-            time.sleep(0.1)
-        return found
-
-    return wait_for
 
 
 def _get(url: str) -> tuple[int, bytes]:
@@ -107,7 +93,7 @@ def test_a_changed_brief_is_served_before_the_rebuild_ends_as_the_rebuild_serves
     log = tmp_path / "serve.log"
     with mkdocs_serve(project, log, SOURCE_DATE_EPOCH="1700000000") as (proc, base):
 
-        wait_for = _waiter(proc, log)
+        wait_for = waiter(proc, log)
 
         wait_for(lambda: "Serving on" in log.read_text(), "never served")
         home_before, about_before = _get(base), _get(base + "about/")
@@ -152,7 +138,7 @@ def test_a_removed_brief_is_gone_before_the_rebuild_ends(tmp_path):
     log = tmp_path / "serve.log"
     with mkdocs_serve(project, log, SOURCE_DATE_EPOCH="1700000000") as (proc, base):
 
-        wait_for = _waiter(proc, log)
+        wait_for = waiter(proc, log)
 
         wait_for(lambda: "Serving on" in log.read_text(), "never served")
         url = base + _url_of(project, "d005.txt")
@@ -211,25 +197,10 @@ cli()
 
 @pytest.mark.slow
 def test_a_broken_seam_serves_the_change_after_the_whole_rebuild(tmp_path):
-    import os
-    import signal
-    import socket
-    import subprocess
-    import sys
-
     project = _project(tmp_path)
     log = tmp_path / "serve.log"
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
-    env.pop("NEWSBRIEF_STRICT", None)
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-c", _BROKEN_SERVE, f"127.0.0.1:{port}"], cwd=project, env=env,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for = _waiter(proc, log)
+    with mkdocs_serve(project, log, _BROKEN_SERVE, SOURCE_DATE_EPOCH="1700000000") as (proc, base):
+        wait_for = waiter(proc, log)
 
         wait_for(lambda: "Serving on" in log.read_text(), "never served")
         assert log.read_text().count("seam 'serve-fast-render'") == 1
@@ -243,13 +214,6 @@ def test_a_broken_seam_serves_the_change_after_the_whole_rebuild(tmp_path):
         assert log.read_text().count("Documentation built") >= 2
         assert "fast render:" not in log.read_text()
         assert log.read_text().count("seam 'serve-fast-render'") == 1
-    finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def _newest_dump_by(author_of: int):
@@ -278,7 +242,7 @@ def test_a_new_newest_brief_is_on_the_home_page_before_the_rebuild_ends(tmp_path
     log = tmp_path / "serve.log"
     with mkdocs_serve(project, log, SOURCE_DATE_EPOCH="1700000000") as (proc, base):
 
-        wait_for = _waiter(proc, log)
+        wait_for = waiter(proc, log)
 
         wait_for(lambda: "Serving on" in log.read_text(), "never served")
         title, text = _newest_dump_by(3)

@@ -4,19 +4,14 @@ polls it as before. Either way a new dump is rebuilt and served."""
 
 from __future__ import annotations
 
-import os
 import random
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 
 import pytest
 from dumpgen import make_dump
-from site_support import copy_project
+from site_support import copy_project, mkdocs_serve, waiter
 
 _BROKEN = """
 import sys
@@ -33,49 +28,25 @@ cli()
 
 def _serve_and_add(tmp_path, code: str | None) -> str:
     project = copy_project(tmp_path / "p")
-    (project / "seeds").mkdir(exist_ok=True)
     rng = random.Random(5)
     for i in range(4):
         (project / "seeds" / f"d{i}.txt").write_text(make_dump(rng).text, encoding="utf-8")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    args = ["-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}", "-f", "mkdocs.yml"] if code is None \
-        else ["-c", code, f"127.0.0.1:{port}"]
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    env.pop("NEWSBRIEF_STRICT", None)
     log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, *args], cwd=project, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        def wait_for(cond, what):
-            deadline = time.monotonic() + 240
-            while not cond():
-                assert proc.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, f"{what}:\n{log.read_text()}"
-                time.sleep(0.2)
-
-        wait_for(lambda: "Serving on" in log.read_text(), "never served")
+    with mkdocs_serve(project, log, code) as (proc, base):
+        wait_for = waiter(proc, log)
+        wait_for(lambda: "Serving on" in log.read_text(), "never served", 240)
         new = make_dump(random.Random(-9))
         (project / "seeds" / "zz-new.txt").write_text(new.text, encoding="utf-8")
-        wait_for(lambda: log.read_text().count("Documentation built") >= 2, "the new dump was never rebuilt")
+        wait_for(lambda: log.read_text().count("Documentation built") >= 2, "the new dump was never rebuilt", 240)
 
         def home() -> bytes:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
+            with urllib.request.urlopen(base, timeout=10) as r:
                 return r.read()
 
         wait_for(lambda: new.title.encode() in home().replace(b"&#39;", b"'").replace(b"&amp;", b"&"),
-                 "the new brief is not on the home page")
+                 "the new brief is not on the home page", 240)
         time.sleep(1.5)  # (the conversion read the new dump: that must not start another rebuild)
         return log.read_text()
-    finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def _polled(log: str) -> str:
