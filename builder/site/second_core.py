@@ -295,7 +295,7 @@ class EarlyIndexes:
         self.pending: list[set[str]] = []
         self._shard_of: dict[str, int] = {}
         for n, (_name, folders) in enumerate(self.groups):
-            mine = {p for p in pages if any(p.startswith(folder + "/") for folder in folders)}
+            mine = search.members(pages, folders)  # (a month's part lists a folder per brief)
             self.pending.append(mine)
             for p in mine:
                 self._shard_of[p] = n
