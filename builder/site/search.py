@@ -290,16 +290,20 @@ def _grouped(units: list[tuple[str, list[str], int]], max_pages: int) -> list[tu
     return [(name(g), [f for _, folders in g for f in folders]) for g in groups]
 
 
-def members(pages, folders: list[str]) -> set[str]:
-    """The paths of `pages` (relative to the site, with /) inside one of `folders`: a
-    set lookup per parent folder, not a scan of every folder (a month's part lists a
-    folder per brief)."""
-    wanted = set(folders)
-    out = set()
+def members(pages, groups: list[tuple[str, list[str]]]) -> list[set[str]]:
+    """For each index of `groups`, the paths of `pages` (relative to the site, with /)
+    inside one of its folders: each page's parent folders looked up once (a month's part
+    lists a folder per brief, so testing each page against each folder would be
+    pages x briefs)."""
+    owner = {folder: n for n, (_name, folders) in enumerate(groups) for folder in folders}
+    out: list[set[str]] = [set() for _ in groups]
     for p in pages:
         parts = p.split("/")
-        if any("/".join(parts[:i]) in wanted for i in range(1, min(len(parts), 4))):
-            out.add(p)
+        for i in range(1, min(len(parts), 4)):
+            n = owner.get("/".join(parts[:i]))
+            if n is not None:
+                out[n].add(p)
+                break
     return out
 
 

@@ -51,11 +51,14 @@ def test_a_month_that_cannot_be_listed_by_folder_stays_whole(tmp_path: Path):
 
 
 def test_members_are_the_pages_under_the_folders():
-    pages = ["2025/12/a/index.html", "2025/12/b/index.html", "2025/11/c/index.html", "2024/x.html", "tags/index.html"]
-    assert search.members(pages, ["2025/12/a"]) == {"2025/12/a/index.html"}
-    assert search.members(pages, ["2025/11", "2024"]) == {"2025/11/c/index.html", "2024/x.html"}
-    assert search.members(pages, ["2025"]) == set(pages[:3])
-    assert search.members(pages, ["2025/1"]) == set()  # a folder, not a prefix of a name
+    pages = ["2025/12/a/index.html", "2025/12/b/index.html", "2025/11/c/index.html", "2024/x.html",
+             "tags/index.html", "2023/1/index.html"]
+    groups = [("2025-12~1", ["2025/12/a"]), ("2025-12~2", ["2025/12/b"]), ("2024_2025-11", ["2025/11", "2024"]),
+              ("2023-10", ["2023/10"])]
+    assert search.members(pages, groups) == [{"2025/12/a/index.html"}, {"2025/12/b/index.html"},
+                                             {"2025/11/c/index.html", "2024/x.html"}, set()]
+    assert search.members(pages, [("2025", ["2025"])]) == [set(pages[:3])]
+    assert search.members(pages, [("2025-1", ["2025/1"])]) == [set()]  # a folder, not a prefix of a name
 
 
 @pytest.mark.slow
