@@ -35,6 +35,13 @@ typist, keys closer than the script's pause; 150: the pause ends after every key
 --keep-index reuses a synthetic site's indexes (100k: ~10 min to index); --trace prints,
 per run, when each request was answered and each message to Pagefind's worker was sent
 and answered, in ms from the last keystroke.
+
+    python bench/search.py --synthetic --keep-index --worst-case --n 100000 --old main-nb-search.js
+
+--worst-case: the archive as if it ended with its biggest month (at 100k, 1,463 briefs),
+so the first index a query reads is that month: in parts (builder/site/search.py), and
+with --old, for the "old" runs, whole as before the split (old script, old layout); only
+those indexes are made (shards.json is answered per run by the server).
 """
 
 from __future__ import annotations
