@@ -35,6 +35,13 @@ typist, keys closer than the script's pause; 150: the pause ends after every key
 --keep-index reuses a synthetic site's indexes (100k: ~10 min to index); --trace prints,
 per run, when each request was answered and each message to Pagefind's worker was sent
 and answered, in ms from the last keystroke.
+
+    python bench/search.py --synthetic --keep-index --worst-case --n 100000 --old main-nb-search.js
+
+--worst-case: the archive as if it ended with its biggest month (at 100k, 1,463 briefs),
+so the first index a query reads is that month: in parts (builder/site/search.py), and
+with --old, for the "old" runs, whole as before the split (old script, old layout); only
+those indexes are made (shards.json is answered per run by the server).
 """
 
 from __future__ import annotations
@@ -78,6 +85,15 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        listed = getattr(self.server, "shards", None)
+        if listed is not None and self.path.split("?")[0].endswith("/pagefind/shards.json"):
+            body = json.dumps(listed).encode()  # (--worst-case: the indexes this variant reads)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         path = Path(self.translate_path(self.path))
         if path.is_dir() and self.path.split("?")[0].endswith("/"):
             path = path / "index.html"
@@ -124,6 +140,44 @@ def pagefind_memory(site: Path, max_pages: int) -> tuple[float, float, int]:
         tidy(site / PAGEFIND_DIR / name)
     finish(site, [name for name, _ in groups])
     return time.perf_counter() - t, peak, len(groups)
+
+
+def worst_case(site: Path, max_pages: int, old: bool) -> tuple[dict[str, list[str]], float]:
+    """--worst-case: the archive as if it ended with its biggest month (the newest index
+    a reader searches first is then that month, the most a month can cost). Returns
+    label -> index names served (new: the month's parts first, as builder/site/search.py
+    splits it; with --old also "old": the month whole, as before the split) and the
+    seconds spent indexing: only the first indexes of each layout are made (a common
+    word never reads further), each once (kept with --keep-index)."""
+    from builder.site.search import PAGEFIND_DIR, PART, _html, finish, index_shard, shards
+
+    groups = shards(site, max_pages)
+    layouts = {"new": groups}
+    if old:  # a month's parts put back together
+        whole: list[tuple[str, list[str]]] = []
+        for name, folders in groups:
+            if PART in name:
+                month = name.split(PART)[0]
+                if whole and whole[-1][0] == month:
+                    continue
+                name, folders = month, [month.replace("-", "/")]
+            whole.append((name, folders))
+        layouts["old"] = whole
+    months = {f"{m.parent.name}-{m.name}": len(_html(m)) for m in site.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]")}
+    month = max(months, key=lambda m: (months[m], m))
+    started = time.perf_counter()
+    out = {}
+    for label, layout in layouts.items():
+        at = next((i for i, (name, _) in enumerate(layout) if name.split(PART)[0] == month), None)
+        if at is None:
+            sys.exit(f"--worst-case: the biggest month, {month}, is not an index of its own")
+        first = layout[at:at + 3]
+        for name, folders in first:
+            if not (site / PAGEFIND_DIR / name / "pagefind-entry.json").is_file():
+                index_shard(site, name, folders)
+        out[label] = [name for name, _ in first]
+    finish(site, sorted({name for names in out.values() for name in names}))
+    return out, time.perf_counter() - started
 
 
 def synthetic(n: int, keep_index: bool = False) -> Path:
@@ -226,21 +280,24 @@ class _Counted(_Quiet):
 
 
 def browse(site: Path, query: str, engine: str, repeat: int = 1, delay: int = 60,
-           scripts: dict[str, Path] | None = None, trace: bool = False) -> dict[str, dict]:
+           scripts: dict[str, Path] | None = None, trace: bool = False,
+           listed: dict[str, list[str]] | None = None) -> dict[str, dict]:
     """Per script variant (`scripts`: label -> an nb-search.js put in the site before each of
     its runs; none: the site as it is), over `repeat` runs: KB fetched for the query on
     the wire and uncompressed, ms from the last keystroke to the first result painted,
     results listed, Pagefind indexes fetched. Each run is in a fresh browser context (empty
     cache); the variants take turns (A B C, B C A, ...) so that the machine's load falls
-    on each alike. `delay`: ms between keys."""
+    on each alike. `delay`: ms between keys. `listed`: label -> the index names served as
+    pagefind/shards.json in its runs (--worst-case)."""
     from playwright.sync_api import sync_playwright
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Counted, directory=str(site)))
     server.sent = []
+    server.shards = None
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     target = site / "assets" / "javascripts" / "nb-search.js"
-    labels = list(scripts or {"": None})
+    labels = list(scripts or listed or {"": None})
     out: dict[str, dict] = {label: {"ms": [], "kb": [], "raw": [], "hits": [], "read": []} for label in labels}
     try:
         with sync_playwright() as p:
@@ -249,10 +306,11 @@ def browse(site: Path, query: str, engine: str, repeat: int = 1, delay: int = 60
                 "--disable-component-update", "--disable-sync", "--no-first-run"])
             for i in range(repeat):
                 for label in labels[i % len(labels):] + labels[:i % len(labels)]:  # each first in turn
-                    if scripts:
+                    if scripts and label in scripts:
                         tmp = target.with_suffix(".tmp")
                         shutil.copyfile(scripts[label], tmp)
                         tmp.replace(target)
+                    server.shards = (listed or {}).get(label)
                     r = out[label]
                     context = browser.new_context()
                     page = context.new_page()
@@ -325,6 +383,8 @@ def main() -> None:
                     help="other nb-search.js files (e.g. main's) to alternate with the project's, run by run")
     ap.add_argument("--trace", action="store_true", help="print when each request was answered")
     ap.add_argument("--synthetic", action="store_true", help="search alone on a synthetic site (Pagefind)")
+    ap.add_argument("--worst-case", action="store_true",
+                    help="--synthetic: the newest index is the biggest month (with --old: old = that month whole)")
     ap.add_argument("--keep-index", action="store_true",
                     help="--synthetic: reuse the site's Pagefind indexes if made already (same shard size)")
     a = ap.parse_args()
@@ -338,14 +398,19 @@ def main() -> None:
         if a.synthetic:
             site = synthetic(n, a.keep_index)
             marker = site / "pagefind" / f".indexed-{a.shard_size}"
-            if a.keep_index and marker.exists():
+            listed = None
+            if a.worst_case:
+                listed, seconds = worst_case(site, a.shard_size, bool(a.old))
+                print("  indexes read first:", listed, flush=True)
+                idx = (seconds, float("nan"), len(listed["new"]))
+            elif a.keep_index and marker.exists():
                 idx = (float("nan"), float("nan"), len(json.loads((site / "pagefind" / "shards.json").read_text())))
             else:
                 idx = pagefind_memory(site, a.shard_size)
                 marker.touch()
             for delay in a.delay:
                 for query in a.query:
-                    got = browse(site, query, "pagefind", a.repeat, delay, scripts, a.trace)
+                    got = browse(site, query, "pagefind", a.repeat, delay, scripts, a.trace, listed)
                     for label, r in got.items():
                         print(_row(n, "synthetic", query, r, idx, delay, label), flush=True)
             continue

@@ -10,8 +10,9 @@ small chunks fetched per query. The plugin option ``search`` picks the engine:
   each brief is indexed (``data-pagefind-body`` on the post's ``<article>``; digests,
   which repeat their briefs, are not). Years, or the months of a year too big for one
   index, are grouped newest first into indexes of at most ``search_shard_size`` pages
-  (``pagefind/2019/``, ``pagefind/2021_2024/``, ``pagefind/2025-07/``), so indexing
-  memory is bounded by an index, not the archive. The browser searches the newest index
+  (``pagefind/2019/``, ``pagefind/2021_2024/``, ``pagefind/2025-07/``; a month bigger
+  than that in parts, ``pagefind/2025-12~1/``), so indexing memory and what a query
+  reads first are bounded by an index, not the archive. The browser searches the newest index
   first and merges older ones (``mergeIndex``) only while a query has less than a page
   of results or when the reader asks, so a query fetches about one index's worth
   whatever the archive's size. An index whose pages did not change since the last
@@ -57,8 +58,8 @@ YEAR_DIR = re.compile(r"^\d{4}$")
 MONTH_DIR = re.compile(r"^\d{2}$")
 # Pages per Pagefind index. A word on every page costs the browser in proportion to it:
 # the word's postings to fetch and rank (~0.15 s and ~40 KB per 1,000 pages here), and the
-# index's page list (~8 KB per 1,000). An index is at least a month (URLs are /YYYY/MM/...),
-# so a month bigger than this is one index. See README "Performance".
+# index's page list (~8 KB per 1,000). A month bigger than this is split (_month_parts).
+# See README "Performance".
 SHARD_SIZE = 1_000
 
 
@@ -161,29 +162,85 @@ def _html(folder: Path | str) -> list[str]:
     return out
 
 
-def _units(site: Path, max_pages: int) -> list[tuple[str, int]]:
-    """(folder, pages) newest first: each year of briefs (post URLs start with the year),
-    or its months (``YYYY/MM``) when the year alone has more than max_pages pages."""
+# A month with more pages than an index holds (URLs are /YYYY/MM/slug/) is split into
+# parts of at most max_pages pages by its briefs' folders, in the order of their names
+# (indexes ``2025-12~1``, ``2025-12~2``, newest month first as ever): what a word on every
+# brief costs the reader grows with the pages of the index it reads first. A part's glob
+# lists its folders (`{slug-a,slug-b}`), so only folder names that are plain in a glob
+# are split on, and a glob is kept under Linux's 128 KiB limit for one argument.
+PART = "~"
+_PLAIN = re.compile(r"[\w.-]+")
+MAX_GLOB = 100_000
+
+
+def _month_parts(month: str, slugs: Counter, loose: int, max_pages: int) -> list[tuple[str, list[str], int]]:
+    """(label, folders, pages) of a month (``YYYY/MM``): itself, or its parts when it has
+    more than max_pages pages, all of them in folders (`slugs`: pages per folder; `loose`:
+    pages directly in the month) with plain names."""
+    n = sum(slugs.values()) + loose
+    if n <= max_pages or loose or not all(_PLAIN.fullmatch(s) for s in slugs):
+        return [(month, [month], n)]
+    order = sorted(slugs)
+    count = max(-(-n // max_pages), -(-sum(len(s) + 1 for s in order) // MAX_GLOB))
+    parts: list[list[str]] = [[]]
+    done = 0
+    for s in order:
+        if parts[-1] and done >= len(parts) * n / count:
+            parts.append([])
+        parts[-1].append(s)
+        done += slugs[s]
+    return [(f"{month}{PART}{i}", [f"{month}/{s}" for s in part], sum(slugs[s] for s in part))
+            for i, part in enumerate(parts, 1)]
+
+
+def _year_units(year: str, total: int, months: dict[str, int], slugs: dict[str, Counter],
+                max_pages: int) -> list[tuple[str, list[str], int]]:
+    """A year as one unit, or its months newest first (each split when too big) when it
+    has more than max_pages pages, all of them in months."""
+    if not (total > max_pages and sum(months.values()) == total):
+        return [(year, [year], total)]
+    out = []
+    for m in sorted(months, reverse=True):
+        found = slugs.get(m, Counter())
+        out.extend(_month_parts(f"{year}/{m}", found, months[m] - sum(found.values()), max_pages))
+    return out
+
+
+def _units(site: Path, max_pages: int) -> list[tuple[str, list[str], int]]:
+    """(label, folders, pages) newest first: each year of briefs (post URLs start with the
+    year), or its months (``YYYY/MM``) when the year alone has more than max_pages pages,
+    or the parts of a month (``YYYY/MM~1``) bigger than that."""
     out = []
     years = sorted((p.name for p in site.iterdir() if p.is_dir() and YEAR_DIR.match(p.name)), reverse=True)
     for year in years:
         found = _html(site / year)
         total = len(found)
-        inside = Counter(os.path.relpath(p, site / year).split(os.sep, 1)[0] for p in found)
-        months = {m.name: len(_html(m)) if m.is_symlink() else inside[m.name]  # (a link: not in `found`)
-                  for m in (site / year).iterdir() if m.is_dir() and MONTH_DIR.match(m.name)}
-        if total > max_pages and sum(months.values()) == total:
-            out.extend((f"{year}/{m}", months[m]) for m in sorted(months, reverse=True))
-        else:
-            out.append((year, total))
+        inside: Counter = Counter()
+        slugs: dict[str, Counter] = {}
+        for p in found:
+            parts = os.path.relpath(p, site / year).split(os.sep)
+            inside[parts[0]] += 1
+            if len(parts) > 2:
+                slugs.setdefault(parts[0], Counter())[parts[1]] += 1
+        months = {}
+        for m in (site / year).iterdir():
+            if m.is_dir() and MONTH_DIR.match(m.name):
+                if m.is_symlink():  # (a link: not in `found`)
+                    linked = [os.path.relpath(p, m).split(os.sep) for p in _html(m)]
+                    months[m.name] = len(linked)
+                    slugs[m.name] = Counter(parts[0] for parts in linked if len(parts) > 1)
+                else:
+                    months[m.name] = inside[m.name]
+        out.extend(_year_units(year, total, months, slugs, max_pages))
     return out
 
 
-def _planned_units(html: list[str], max_pages: int) -> list[tuple[str, int]]:
+def _planned_units(html: list[str], max_pages: int) -> list[tuple[str, list[str], int]]:
     """What _units finds in a site folder, from the paths of the site's HTML files
     (relative, with /) before they are written."""
     years: dict[str, int] = {}
     months: dict[str, dict[str, int]] = {}
+    slugs: dict[str, dict[str, Counter]] = {}
     for path in html:
         parts = path.split("/")
         if len(parts) < 2 or not YEAR_DIR.match(parts[0]):
@@ -192,13 +249,11 @@ def _planned_units(html: list[str], max_pages: int) -> list[tuple[str, int]]:
         found = months.setdefault(parts[0], {})
         if len(parts) > 2 and MONTH_DIR.match(parts[1]):
             found[parts[1]] = found.get(parts[1], 0) + 1
+            if len(parts) > 3:
+                slugs.setdefault(parts[0], {}).setdefault(parts[1], Counter())[parts[2]] += 1
     out = []
     for year in sorted(years, reverse=True):
-        total, found = years[year], months[year]
-        if total > max_pages and sum(found.values()) == total:
-            out.extend((f"{year}/{m}", found[m]) for m in sorted(found, reverse=True))
-        else:
-            out.append((year, total))
+        out.extend(_year_units(year, years[year], months[year], slugs.get(year, {}), max_pages))
     return out
 
 
@@ -210,32 +265,58 @@ def planned_shards(html: list[str], max_pages: int) -> list[tuple[str, list[str]
 
 def shards(site: Path, max_pages: int) -> list[tuple[str, list[str]]]:
     """(name, folders) of each index: years (or the months of a year too big for one
-    index), newest first, grouped so that an index holds at most max_pages pages (a
-    month with more stays whole). Names: ``2019``, ``2025-07``, ``2021_2024``."""
+    index, or the parts of a month too big), newest first, grouped so that an index
+    holds at most max_pages pages. Names: ``2019``, ``2025-07``, ``2021_2024``,
+    ``2025-12~1``."""
     return _grouped(_units(site, max_pages), max_pages)
 
 
-def _grouped(units: list[tuple[str, int]], max_pages: int) -> list[tuple[str, list[str]]]:
-    groups: list[list[str]] = []
+def _grouped(units: list[tuple[str, list[str], int]], max_pages: int) -> list[tuple[str, list[str]]]:
+    """Consecutive units while they fit in max_pages; the part of a month on its own."""
+    groups: list[list[tuple[str, list[str]]]] = []
     pages = 0
-    for unit, n in units:
-        if not groups or pages + n > max_pages:
+    for label, folders, n in units:
+        alone = PART in label
+        if not groups or pages + n > max_pages or alone or PART in groups[-1][0][0]:
             groups.append([])
             pages = 0
-        groups[-1].append(unit)
+        groups[-1].append((label, folders))
         pages += n
 
-    def name(g: list[str]) -> str:
+    def name(g: list[tuple[str, list[str]]]) -> str:
         ends = [g[0]] if len(g) == 1 else [g[-1], g[0]]
-        return "_".join(u.replace("/", "-") for u in ends)
+        return "_".join(label.replace("/", "-") for label, _ in ends)
 
-    return [(name(g), g) for g in groups]
+    return [(name(g), [f for _, folders in g for f in folders]) for g in groups]
+
+
+def members(pages, groups: list[tuple[str, list[str]]]) -> list[set[str]]:
+    """For each index of `groups`, the paths of `pages` (relative to the site, with /)
+    inside one of its folders: each page's parent folders looked up once (a month's part
+    lists a folder per brief, so testing each page against each folder would be
+    pages x briefs)."""
+    owner = {folder: n for n, (_name, folders) in enumerate(groups) for folder in folders}
+    out: list[set[str]] = [set() for _ in groups]
+    for p in pages:
+        parts = p.split("/")
+        for i in range(1, min(len(parts), 4)):
+            n = owner.get("/".join(parts[:i]))
+            if n is not None:
+                out[n].add(p)
+                break
+    return out
 
 
 def shard_args(name: str, folders: list[str]) -> list[str]:
     """Pagefind's options for one index, the site aside: with the pages, all that decides
     its output (part of the cache key)."""
-    pattern = f"{folders[0]}/**/*.html" if len(folders) == 1 else "{" + ",".join(folders) + "}/**/*.html"
+    if len(folders) == 1:
+        pattern = f"{folders[0]}/**/*.html"
+    elif PART in name:  # a month's part: YYYY/MM/{slug,...}
+        month = folders[0].rsplit("/", 1)[0]
+        pattern = month + "/{" + ",".join(f.rsplit("/", 1)[1] for f in folders) + "}/**/*.html"
+    else:
+        pattern = "{" + ",".join(folders) + "}/**/*.html"
     return ["--glob", pattern, "--output-subdir", f"{PAGEFIND_DIR}/{name}", "--quiet"]
 
 

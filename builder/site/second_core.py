@@ -294,8 +294,7 @@ class EarlyIndexes:
         # For each index, the pages of it still to be written.
         self.pending: list[set[str]] = []
         self._shard_of: dict[str, int] = {}
-        for n, (_name, folders) in enumerate(self.groups):
-            mine = {p for p in pages if any(p.startswith(folder + "/") for folder in folders)}
+        for n, mine in enumerate(search.members(pages, self.groups)):  # (by folder lookup)
             self.pending.append(mine)
             for p in mine:
                 self._shard_of[p] = n

@@ -33,9 +33,11 @@ def test_a_year_too_big_for_one_index_is_split_by_month(tmp_path: Path):
     assert shards(site, 4) == [("2024-02_2024-07", ["2024/07", "2024/02"]),
                                ("2023_2024-01", ["2024/01", "2023"])]
     assert shards(site, 6) == [("2024", ["2024"]), ("2023", ["2023"])]  # the year fits whole
-    # A month bigger than the budget stays whole, on its own.
-    assert shards(site, 1) == [("2024-07", ["2024/07"]), ("2024-02", ["2024/02"]),
-                               ("2024-01", ["2024/01"]), ("2023-01", ["2023/01"])]
+    # A month bigger than the budget is split by its briefs' folders, each part on its own.
+    assert shards(site, 1) == [("2024-07~1", ["2024/07/p0"]), ("2024-07~2", ["2024/07/p1"]),
+                               ("2024-07~3", ["2024/07/p2"]), ("2024-02", ["2024/02"]),
+                               ("2024-01~1", ["2024/01/p0"]), ("2024-01~2", ["2024/01/p1"]),
+                               ("2023-01~1", ["2023/01/p0"]), ("2023-01~2", ["2023/01/p1"])]
 
 
 def test_a_shard_indexes_exactly_its_folders(tmp_path: Path):

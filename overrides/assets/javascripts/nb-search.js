@@ -1,5 +1,5 @@
-/* newsbrief: Material's search dialog driven by Pagefind (see builder/search.py).
-   Pagefind indexes (years or months grouped, see builder/search.py) under
+/* newsbrief: Material's search dialog driven by Pagefind (see builder/site/search.py).
+   Pagefind indexes (years or months grouped, or the parts of a big month) under
    pagefind/<name>/ are listed newest first in pagefind/shards.json. A query searches the newest index
    first and merges older ones (Pagefind's mergeIndex: 1, then 2, 4, ...) only while it has
    fewer results than a page shows, or one when the reader asks for earlier years: what a query
@@ -150,16 +150,35 @@
     });
   }
 
-  /* Index names: "2019", "2025-07" (a month), "2021_2024" (oldest_newest). */
+  /* Index names: "2019", "2025-07" (a month), "2021_2024" (oldest_newest), "2025-12~2"
+     (the second part of a month too big for one index). */
   function ends(name) { return name.split("_"); }
 
-  function label(name) { return ends(name).join("\u2013"); }
+  /* A month's part: [month, part, parts], else null. */
+  function part(name) {
+    var m = /^(.+)~(\d+)$/.exec(name);
+    if (!m) return null;
+    var parts = names.filter(function (n) { return n.indexOf(m[1] + "~") === 0; }).length;
+    return [m[1], Number(m[2]), parts];
+  }
 
-  /* "2021–2026": the period the loaded indexes cover. */
+  /* "2025-12 (1/2)" for a part, else the name's period ("2021–2024"). */
+  function label(name) {
+    var p = part(name);
+    return p ? p[0] + " (" + p[1] + "/" + p[2] + ")" : ends(name).join("\u2013");
+  }
+
+  /* "2021–2026": the period the loaded indexes cover; a month whose parts are not all
+     loaded says which are ("2025-12 (1/2)"). */
   function span() {
     var newest = ends(names[0]).pop();
     var oldest = ends(names[merged - 1])[0];
-    return oldest === newest ? newest : oldest + "\u2013" + newest;
+    var p = part(newest);
+    if (p) newest = p[0];
+    p = part(oldest);
+    var shown = p && p[1] < p[2] ? label(oldest) : p ? p[0] : oldest;
+    if ((p ? p[0] : oldest) === newest) return shown;
+    return shown + "\u2013" + newest;
   }
 
   function text(n) {
