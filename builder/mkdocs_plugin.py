@@ -62,6 +62,7 @@ from .rules import PROJECT_RULES, RulesError, load_rules
 from .site import (
     avatars,
     blog_speed,
+    blog_temp,
     cold_speed,
     compact,
     escaping,
@@ -280,6 +281,8 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             self._speedup, self._post_list = blog_speed.install(config, self.root / CACHE_DIR)
         if self.config.cold_speed:  # (excerpts' parsers made on use; Markdown parsers reused)
             self._lazy_excerpts = cold_speed.LazyExcerptParser(seams.usable("blog-excerpt-parser"))
+        # The blogs whose temporary folders are deleted after the build's end (site/blog_temp.py).
+        self._temp_blogs = blogs(config) if self.config.cold_speed and seams.usable("blog-temp") else []
         self.search_engine, self._search_partial_ok = search.select(
             self.config.search, self.config.search_threshold, result, config,
             search.archive_languages(self.related.index))
@@ -639,6 +642,9 @@ class NewsbriefPlugin(BasePlugin[NewsbriefConfig]):
             self._observer = None
         self._resume_gc()
         self._stop_fast()
+        # (before the blogs' own on_shutdown, newsbrief being listed first: see site/blog_temp.py)
+        blog_temp.hand_over(getattr(self, "_temp_blogs", ()))
+        self._temp_blogs = []
         self._last = None
         if self._served is not None:
             self._served.discard_next()

@@ -634,6 +634,23 @@ def _check_posts_ahead() -> None:
     require(getattr(BlogPlugin.on_files, "mkdocs_priority", 0) < 100, "the blog's on_files runs before newsbrief's")
 
 
+def _check_blog_temp() -> None:
+    """site/blog_temp.py hands a blog's temporary folder to a detached process at shutdown
+    and gives the blog an empty one: Material's on_shutdown must do nothing but delete the
+    folder ``self.temp_dir`` names when it runs (read then, not kept from __init__)."""
+    import ast
+    import shutil
+
+    module = import_module("material.plugins.blog.plugin")
+    BlogPlugin = module.BlogPlugin
+    tree = ast.parse(inspect.cleandoc("\n" + _source(BlogPlugin.on_shutdown)))
+    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.FunctionDef) else []
+    require([ast.unparse(node) for node in body] == ["rmtree(self.temp_dir)"],
+            "BlogPlugin.on_shutdown does more than rmtree(self.temp_dir)")
+    require(module.rmtree is shutil.rmtree, "the blog plugin's rmtree is not shutil's")
+    _contains(_source(BlogPlugin.__init__), ("self.temp_dir = mkdtemp()",), "BlogPlugin.__init__")
+
+
 def _check_search_replay(plugin=None) -> None:
     """site/search_replay.py records the entries Material's search adds for a page (wrapping
     its index's ``add_entry_from_context`` for one build) and appends a frozen page's
@@ -901,6 +918,9 @@ SEAMS = {s.name: s for s in (
          "Material makes a Post for every post", _check_blog_post_restore),
     Seam("posts-ahead", "a cold build's posts made ahead by a forked copy and restored (BlogPlugin._resolve_posts)",
          "the build makes every post itself", _check_posts_ahead),
+    Seam("blog-temp", "the blogs' temporary folders deleted after the build by a detached process "
+         "(BlogPlugin.on_shutdown)", "each blog deletes its temporary folder before the build exits",
+         _check_blog_temp),
     Seam("search-replay", "Material's search entries of unchanged pages replayed (SearchIndex.entries)",
          "every page is built and indexed under Material's search", _check_search_replay),
     Seam("template-cache", "Jinja's compiled templates kept between builds (jinja2.bccache, jinja2.utils._PassArg)",

@@ -177,6 +177,17 @@ def test_posts_ahead_fails_on_another_walk_of_the_posts(monkeypatch):
     _fails("posts-ahead", "_resolve_posts")
 
 
+def test_blog_temp_fails_when_the_blogs_shutdown_does_more(monkeypatch):
+    from material.plugins.blog.plugin import BlogPlugin
+
+    def on_shutdown(self):
+        shutil.rmtree(self.temp_dir)
+        self.temp_dir = None
+
+    monkeypatch.setattr(BlogPlugin, "on_shutdown", on_shutdown)
+    _fails("blog-temp", "on_shutdown")
+
+
 def test_usable_warns_once_naming_the_seam(monkeypatch, caplog):
     monkeypatch.setitem(seams.TEMPLATE_SHA256, "partials/post.html", "0" * 64)
     with caplog.at_level("WARNING", logger="newsbrief.seams"):
@@ -222,7 +233,7 @@ pages._RelativePathTreeprocessor.path_to_url = lambda self, url, extra=None: to_
 real = seams.import_module
 def import_module(name):
     if name in ("mkdocs.commands.build", "material.plugins.blog.plugin",  # page-cache, blog-posts, post-list,
-                # posts-ahead (through blog-post-restore's check),
+                # posts-ahead (through blog-post-restore's check), blog-temp,
                 "material.plugins.blog.structure.options",  # readtime, blog-dates; blog-post-config
                 "material.plugins.search.plugin",  # search-replay
                 "jinja2.compiler"):  # template-cache
