@@ -17,20 +17,25 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_cold_build_speed import _files, _project
+from site_support import site_files
+from test_cold_build_speed import _project
 
 from builder.site import blog_speed, posts_ahead, seams
 
 # The build; AHEAD: posts_ahead.MIN_POSTS; FAIL/HOW: what the copy does on its FAIL-th post.
+# The build's own posts slowed a little: with few posts and a loaded machine, the build could
+# otherwise make them all before the copy has started (the tests would then see no copy).
 _RUN = """
-import logging, os, sys
+import logging, os, sys, time
 import builder.site.posts_ahead as pa
 pa.MIN_POSTS = int(os.environ.get("AHEAD", "1"))
 import builder.site.blog_speed as bs
 fail, parent, made = int(os.environ.get("AHEAD_FAIL", "0")), os.getpid(), []
 original = bs.Speedup.resolve_post
 def resolve_post(self, plugin, file, config):
-    if os.getpid() != parent:
+    if os.getpid() == parent:
+        time.sleep(0.02)  # (so that the copy, however late the machine's load lets it start, makes some)
+    else:
         made.append(file)
         if len(made) == fail:
             how = os.environ.get("AHEAD_HOW")
@@ -82,7 +87,7 @@ def _cold(proj: Path, snapshot: Path, **env_extra) -> str:
 
 
 def _compare(a: Path, b: Path) -> None:
-    x, y = _files(a / "site"), _files(b / "site")
+    x, y = site_files(a / "site"), site_files(b / "site")
     assert x.keys() == y.keys()
     differ = [k for k in x if x[k] != y[k]]
     assert not differ, f"{len(differ)} file(s) differ, e.g. {differ[:5]}"
@@ -128,7 +133,7 @@ def test_a_warm_build_restores_the_posts_the_copy_made(sites, tmp_path):
     shutil.rmtree(proj / "site")
     log = _build(proj)  # (its blog cache and post store as the cold build left them)
     assert _posts(log) == (made, 0, 0)  # every post restored, no copy forked
-    assert _files(proj / "site") == _files(tmp_path / "cold" / "site")
+    assert site_files(proj / "site") == site_files(tmp_path / "cold" / "site")
 
 
 def test_the_plan_skips_stored_posts_and_takes_each_post_for_its_first_blog():

@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_cold_build_speed import _files, _project
+from site_support import site_files
+from test_cold_build_speed import _project
 
 PAGEFIND = "\n      search: pagefind\n      search_shard_size: 12"
 
@@ -65,7 +66,7 @@ def _shared(log: str) -> int:
 
 
 def _compare(a: Path, b: Path) -> None:
-    x, y = _files(a), _files(b)
+    x, y = site_files(a), site_files(b)
     assert x.keys() == y.keys()
     differ = [k for k in x if x[k] != y[k]]
     assert not differ, f"{len(differ)} file(s) differ, e.g. {differ[:5]}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from jinja2 import DictLoader, Environment
@@ -21,11 +22,18 @@ from builder.site import blog_speed, cold_speed, page_cache, seams
 N_SYNTHETIC = 40
 
 
+def _project(root: Path, options: str) -> Path:
+    """The project the cold-build tests share (also test_cold9_split, test_cold_second_core,
+    test_cold12_posts_ahead, test_lead11_gc, test_cold13_blog_temp): `options` added to the
+    newsbrief plugin's."""
+    return synthetic_project(root, 15, N_SYNTHETIC, options)
+
+
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
     base = tmp_path_factory.mktemp("coldspeed")
-    off = synthetic_project(base / "off", 15, N_SYNTHETIC, "\n      cold_speed: false")
-    on = synthetic_project(base / "on", 15, N_SYNTHETIC, "")
+    off = _project(base / "off", "\n      cold_speed: false")
+    on = _project(base / "on", "")
     return off, on, run_in(off, MKDOCS_BUILD), run_in(on, MKDOCS_BUILD)
 
 

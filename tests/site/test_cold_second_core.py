@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
-from test_cold_build_speed import _build, _files, _project
+from site_support import MKDOCS_BUILD, run_in, site_files
+from test_cold_build_speed import _project
 
 from builder.site import blog_speed, search, second_core
 
@@ -29,12 +30,12 @@ def sites(tmp_path_factory):
     base = tmp_path_factory.mktemp("secondcore")
     off = _project(base / "off", OPTIONS + "\n      cold_speed: false")
     on = _project(base / "on", OPTIONS)
-    return off, on, _build(off), _build(on)
+    return off, on, run_in(off, MKDOCS_BUILD), run_in(on, MKDOCS_BUILD)
 
 
 def test_same_site_with_and_without_the_second_core(sites):
     off, on, off_log, on_log = sites
-    a, b = _files(off / "site"), _files(on / "site")
+    a, b = site_files(off / "site"), site_files(on / "site")
     assert a.keys() == b.keys()
     assert len([k for k in a if k.startswith("pagefind/") and k.endswith("pagefind-entry.json")]) >= 3
     differ = [k for k in a if a[k] != b[k]]
