@@ -115,6 +115,17 @@ _CONNECT = "|".join(sorted(_CONNECTORS))
 # "d’" and "l’" elided before a capital belong to the name: "Côte d’Ivoire", "Val d’Isère".
 _RUN = re.compile(rf"[{_UP}](?<![\w’'-].)(?:\.(?:[{_UP}]\.)+|(?:[\w&.’'-]*\w)?)"
                   rf"(?: (?:(?:{_CONNECT}) )*(?:[dl][’'])?(?:{_CAPWORD}))*")
+# The same runs, with an empty group set where the text before a run decides it: group 1
+# where it plainly goes on a sentence (after a word and a space, or ", "; not after "and ",
+# where it may end a name: _COORDINATED), group 2 where it plainly starts one (after four
+# lower-case letters and ". ": no initialism or short title, _ABBREV, ends so). Asked of
+# the match, they spare most runs _starts' tests on the text around them in Python.
+# (Its repeats are possessive, the same matches with less backtracking kept: nothing
+# follows the words of a run, and giving back a connector ("of ") leaves a lower-case
+# word, which neither a capitalised word nor an elided "d’" can start.)
+_RUN_CUE = re.compile(rf"[{_UP}](?<![\w’'-].)(?:((?<=[^\W_] .|, .)(?<!and .))|((?<=[a-z]{{4}}\. .)))?"
+                      rf"(?:\.(?:[{_UP}]\.)+|(?:[\w&.’'-]*\w)?)"
+                      rf"(?: (?:(?:{_CONNECT}) )*+(?:[dl][’'])?(?:{_CAPWORD}))*+")
 _OPENERS = ":;“\"«(—–"
 _CLOSERS = "”\"’»)"
 
@@ -210,34 +221,73 @@ def _words(run: str) -> tuple[tuple[str, ...], tuple[tuple[tuple[str, ...], bool
     return (out[0], tuple((w, False) for w in out[1:])) if out else None
 
 
-def _runs(text: str) -> list[tuple[tuple[str, ...], bool | None]]:
-    """Capitalised runs of words in one text, each with 'starts a sentence'. A run after
-    "Name and " comes with at_start None: not a sentence start, but no clean start either."""
-    runs: list[tuple[tuple[str, ...], bool | None]] = []
+def _starts(text: str, weight: int = 0, lead: bool = False) -> list[tuple[str, bool | None, int, bool]]:
+    """(run, at_start, weight, lead) of each capitalised run in one text, in order: at_start
+    says whether the run starts a sentence; None for a run after "Name and ": not a
+    sentence start, but no clean start either. (Runs _words drops come too: the caller
+    drops them once per distinct run, not once per mention.)"""
+    out: list[tuple[str, bool | None, int, bool]] = []
+    append = out.append
     first = _ALNUM.search(text)
     first_alnum = first.start() if first else len(text)
     lead_end = None
-    for m in _RUN.finditer(text):
-        run = m.group()
-        split = _words(run)
-        if split is None:  # "The", "However": _entity would drop them; most runs are these
+    for m in _RUN_CUE.finditer(text):
+        cue = m.lastindex
+        if cue == 2:  # "... the vote. Halbrook": a sentence start wherever it stands
+            append((m.group(), True, weight, lead))
             continue
-        head, tail = split
         at = m.start()
+        # the common case: "... said Caledon Air", "..., Halbrook", past the lead's 40 characters
+        if cue and at >= 40 and at > first_alnum:
+            append((m.group(), False, weight, lead))
+            continue
+        run = m.group()
         # (a run starts a word: no word of text[:at] goes on past it)
         if at <= first_alnum or (at < 40 and at <= (lead_end if lead_end is not None
                                                      else (lead_end := _lead_end(text)))):
             at_start = True  # "*Updated* Steelmakers brace ...": a label, then the first word
         elif text[at - 1] == " " and (text[at - 2].isalnum() or text[at - 2] == ","):
-            at_start = False  # the common case: "... said Caledon Air", "..., Halbrook"
+            at_start = False
         else:
             at_start = _after_sentence_gap(text[max(0, at - 12) : at])
         if (not at_start and " " in run and text.endswith(("and ", "& "), max(0, at - 4), at)
                 and _COORDINATED.search(text[max(0, at - 40) : at])):
             at_start = None
-        runs.append((head, at_start))
-        if tail:
-            runs += tail
+        append((run, at_start, weight, lead))
+    return out
+
+
+def _runs(text: str) -> list[tuple[tuple[str, ...], bool | None]]:
+    """Capitalised runs of words in one text, as the entities' words _words splits them
+    into, each with 'starts a sentence' (see _starts)."""
+    runs: list[tuple[tuple[str, ...], bool | None]] = []
+    for run, at_start, _, _ in _starts(text):
+        split = _words(run)
+        if split is None:  # "The", "However": _entity would drop them
+            continue
+        runs.append((split[0], at_start))
+        if split[1]:
+            runs += split[1]
+    return runs
+
+
+def _counted_runs(segs: list[tuple[str, int, bool]]) -> dict[tuple[tuple[str, ...], bool | None, int, bool], int]:
+    """Each distinct (words, at_start, weight, lead) of the segments' runs (_runs) with its
+    count, in the order first seen. Counted per run as written, then split into words
+    once per distinct run: the same counts, in the same order (a key's first mention is
+    the first mention of the first run that gives it)."""
+    counts = Counter([key for text, weight, lead in segs for key in _starts(text, weight, lead)])
+    runs: dict[tuple[tuple[str, ...], bool | None, int, bool], int] = {}
+    get = runs.get
+    for (run, at_start, weight, lead), n in counts.items():
+        split = _words(run)
+        if split is None:
+            continue
+        key = (split[0], at_start, weight, lead)
+        runs[key] = get(key, 0) + n
+        for words, start in split[1]:
+            key = (words, start, weight, lead)
+            runs[key] = get(key, 0) + n
     return runs
 
 
@@ -345,7 +395,7 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
     segs = _segments(article)
     lowercase_seen = _LowercaseWords(" " + " ".join(text for text, _, _ in segs) + " ")
     # each distinct (run, start, weight, lead) once, with its count, in the order first seen
-    runs = Counter((words, at_start, weight, lead) for text, weight, lead in segs for words, at_start in _runs(text))
+    runs = _counted_runs(segs)
     # words seen inside a sentence, and whole runs: "Город Новосибирск ..." at a sentence
     # start drops its first word because "Новосибирск" stands alone elsewhere; "Andean
     # Space Agency reviews ..." keeps its whole name
