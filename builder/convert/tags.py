@@ -305,18 +305,21 @@ def _entity(words: list[str], at_start: bool | None, lowercase_seen: Container[s
             break
     # A capital that only ever opens sentences ("Residents of Teslin Crossing") is grammar.
     # ("New York" mid-sentence keeps its "New"; "New rules for Halbrook" opens a sentence)
-    while words and ((words[0].casefold() in _COMMON and (at_start or len(words) == 1))
-                     or words[0].casefold() in _CONNECTORS
-                     or (at_start and (words[0].casefold() in lowercase_seen
-                                       or (len(words) > 1 and words[0] not in mid_caps
-                                           and tuple(words[1:]) in whole_runs)))):
+    while words:
+        first = words[0].casefold()  # (once, not once per question)
+        if not ((first in _COMMON and (at_start or len(words) == 1)) or first in _CONNECTORS
+                or (at_start and (first in lowercase_seen
+                                  or (len(words) > 1 and words[0] not in mid_caps
+                                      and tuple(words[1:]) in whole_runs)))):
+            break
         words = words[1:]
         at_start = False
     if not words or len(words) > 6:  # six capitalised words in a row is a headline, not a name
         return None
     if len(words) == 1:
         w = words[0]
-        if (w.casefold() in _TITLES or w.casefold() in _GENERIC or len(w) < 2 or (len(w) < 3 and not w.isupper())
+        folded = w.casefold()
+        if (folded in _TITLES or folded in _GENERIC or len(w) < 2 or (len(w) < 3 and not w.isupper())
                 or w.endswith(_ADJECTIVE_SUFFIXES) or is_calendar_word(w)):
             return None  # "E" of "E. coli", "Τετάρτη", "House" of "goes to the House"
     return " ".join(words)
