@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from ..model import Article
@@ -291,29 +291,24 @@ def _counted_runs(segs: list[tuple[str, int, bool]]) -> dict[tuple[tuple[str, ..
     return runs
 
 
-def _entity(words: list[str], at_start: bool | None, lowercase_seen: Container[str], mid_caps: set[str],
-            whole_runs: Container[tuple[str, ...]]) -> str | None:
-    """The entity a capitalised run names, or None."""
+@lru_cache(maxsize=8192)
+def _untitled(words: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
+    """A run's words without trailing connectors and up to its last job title, and whether
+    a title went: what _entity asks of the words alone, decided once per process."""
     while words and words[-1].casefold() in _CONNECTORS:
         words = words[:-1]
     # Keep what follows the last job title: "Former U.S. President Donald Trump" -> "Donald Trump".
     for i in range(len(words) - 1, -1, -1):
         if words[i].casefold() in _TITLES:
             if i + 1 < len(words):
-                words = words[i + 1 :]
-                at_start = False
+                return words[i + 1 :], True
             break
-    # A capital that only ever opens sentences ("Residents of Teslin Crossing") is grammar.
-    # ("New York" mid-sentence keeps its "New"; "New rules for Halbrook" opens a sentence)
-    while words:
-        first = words[0].casefold()  # (once, not once per question)
-        if not ((first in _COMMON and (at_start or len(words) == 1)) or first in _CONNECTORS
-                or (at_start and (first in lowercase_seen
-                                  or (len(words) > 1 and words[0] not in mid_caps
-                                      and tuple(words[1:]) in whole_runs)))):
-            break
-        words = words[1:]
-        at_start = False
+    return words, False
+
+
+@lru_cache(maxsize=8192)
+def _named(words: tuple[str, ...]) -> str | None:
+    """The entity the words left at last name, or None (of the words alone: once per process)."""
     if not words or len(words) > 6:  # six capitalised words in a row is a headline, not a name
         return None
     if len(words) == 1:
@@ -325,12 +320,31 @@ def _entity(words: list[str], at_start: bool | None, lowercase_seen: Container[s
     return " ".join(words)
 
 
+def _entity(words: Sequence[str], at_start: bool | None, lowercase_seen: Container[str], mid_caps: set[str],
+            whole_runs: Container[tuple[str, ...]]) -> str | None:
+    """The entity a capitalised run names, or None."""
+    words, titled = _untitled(tuple(words))
+    if titled:
+        at_start = False
+    # A capital that only ever opens sentences ("Residents of Teslin Crossing") is grammar.
+    # ("New York" mid-sentence keeps its "New"; "New rules for Halbrook" opens a sentence)
+    while words:
+        first = words[0].casefold()  # (once, not once per question)
+        if not ((first in _COMMON and (at_start or len(words) == 1)) or first in _CONNECTORS
+                or (at_start and (first in lowercase_seen
+                                  or (len(words) > 1 and words[0] not in mid_caps and words[1:] in whole_runs)))):
+            break
+        words = words[1:]
+        at_start = False
+    return _named(words)
+
+
 @lru_cache(maxsize=8192)
 def _inside_sentence(words: tuple[str, ...]) -> str | None:
     """_entity of a run that does not start a sentence: it then asks nothing of the text
     (what else the brief says matters only at a sentence start), so a name is decided
     once per process, not once per brief."""
-    return _entity(list(words), False, (), set(), ())
+    return _entity(words, False, (), set(), ())
 
 
 def preferred(spellings: Iterable[str], count: Mapping[str, float]) -> str:
@@ -414,7 +428,7 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
     for (words, at_start, weight, lead), n in runs.items():
         key = (words, at_start)
         if key not in entities:
-            entities[key] = (_entity(list(words), at_start, lowercase_seen, mid_caps, whole_runs) if at_start
+            entities[key] = (_entity(words, at_start, lowercase_seen, mid_caps, whole_runs) if at_start
                              else _inside_sentence(words))
         ent = entities[key]
         if not ent:
@@ -437,7 +451,7 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
     # "Brennock town council voted ..."): a name, unless it looks like a plural noun
     # ("Engineers find ...") or the text also uses it in lower case.
     # (a first word in quotes opens a name that goes on in lower case: «Сибирские барсы»)
-    leads = [text.split()[0] for text, _, lead in segs if lead and text.split()]
+    leads = [first[0] for text, _, lead in segs if lead and (first := text.split(None, 1))]
     if len(leads) == 2 and leads[0] == leads[1] and leads[0].isalpha() and leads[0] in scores:
         ent = leads[0]
         if not ent.endswith("s") and ent not in lowercase_seen:
