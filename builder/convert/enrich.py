@@ -15,9 +15,12 @@ SLUG_MAX = 80
 # Names Windows refuses as file names, whatever the extension.
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 # A sentence ends at . ! ? (plus a closing quote) before a capital, but not after an
-# initialism ("U.S.") or a short title ("Mr.", "Dr.").
+# initialism ("U.S.") or a short title ("Mr.", "Dr."). Matched from the stop, the
+# lookbehinds asked after it: a pattern that opens with a character class is searched for
+# as that class, one that opens with lookbehinds (as this one did, the stop in a
+# lookbehind too) is tried at every character. The sentence ends after the stop.
 _SENTENCE_END = re.compile(
-    r"(?<![A-Z]\.[A-Z]\.)(?<!\b[A-Z][a-z]\.)(?<!\b[A-Z]\.)(?<=[.!?])[”\"’»)]?\s+(?=[“\"«(]?[^\W\d_])"
+    r"[.!?](?<![A-Z]\.[A-Z]\.)(?<!\b[A-Z][a-z]\.)(?<!\b[A-Z]\.)[”\"’»)]?\s+(?=[“\"«(]?[^\W\d_])"
 )
 _SLUG_REPLACEMENTS = [["'", ""], ["’", ""], ["£", ""], ["€", ""], ["$", ""], ["¥", ""], ["&", " and "],
                       ["%", " percent"]]
@@ -58,7 +61,8 @@ def earlier_slugs(title: str, article_id: str) -> tuple[str, ...]:
 
 def lead_sentence(text: str, limit: int = 300) -> str:
     """The first sentence of the lead paragraph, for `description` and feeds."""
-    first = _SENTENCE_END.split(text, maxsplit=1)[0].strip()
+    end = _SENTENCE_END.search(text)
+    first = (text[: end.start() + 1] if end else text).strip()
     if len(first) > limit:
         first = first[:limit].rsplit(" ", 1)[0] + " …"
     return first

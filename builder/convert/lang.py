@@ -125,6 +125,7 @@ def _load():
                                 modelio._to_array(data["nextmove"]), data["out_feat"].tolist(),
                                 norm_probs=True, tk_row=modelio._to_array(data["nextmove_row"]))
     _on_huge_pages(identifier)
+    identifier.use_window()
     return identifier
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from ..model import Article
@@ -115,6 +115,17 @@ _CONNECT = "|".join(sorted(_CONNECTORS))
 # "d’" and "l’" elided before a capital belong to the name: "Côte d’Ivoire", "Val d’Isère".
 _RUN = re.compile(rf"[{_UP}](?<![\w’'-].)(?:\.(?:[{_UP}]\.)+|(?:[\w&.’'-]*\w)?)"
                   rf"(?: (?:(?:{_CONNECT}) )*(?:[dl][’'])?(?:{_CAPWORD}))*")
+# The same runs, with an empty group set where the text before a run decides it: group 1
+# where it plainly goes on a sentence (after a word and a space, or ", "; not after "and ",
+# where it may end a name: _COORDINATED), group 2 where it plainly starts one (after four
+# lower-case letters and ". ": no initialism or short title, _ABBREV, ends so). Asked of
+# the match, they spare most runs _starts' tests on the text around them in Python.
+# (Its repeats are possessive, the same matches with less backtracking kept: nothing
+# follows the words of a run, and giving back a connector ("of ") leaves a lower-case
+# word, which neither a capitalised word nor an elided "d’" can start.)
+_RUN_CUE = re.compile(rf"[{_UP}](?<![\w’'-].)(?:((?<=[^\W_] .|, .)(?<!and .))|((?<=[a-z]{{4}}\. .)))?"
+                      rf"(?:\.(?:[{_UP}]\.)+|(?:[\w&.’'-]*\w)?)"
+                      rf"(?: (?:(?:{_CONNECT}) )*+(?:[dl][’'])?(?:{_CAPWORD}))*+")
 _OPENERS = ":;“\"«(—–"
 _CLOSERS = "”\"’»)"
 
@@ -210,66 +221,122 @@ def _words(run: str) -> tuple[tuple[str, ...], tuple[tuple[tuple[str, ...], bool
     return (out[0], tuple((w, False) for w in out[1:])) if out else None
 
 
-def _runs(text: str) -> list[tuple[tuple[str, ...], bool | None]]:
-    """Capitalised runs of words in one text, each with 'starts a sentence'. A run after
-    "Name and " comes with at_start None: not a sentence start, but no clean start either."""
-    runs: list[tuple[tuple[str, ...], bool | None]] = []
+def _starts(text: str, weight: int = 0, lead: bool = False) -> list[tuple[str, bool | None, int, bool]]:
+    """(run, at_start, weight, lead) of each capitalised run in one text, in order: at_start
+    says whether the run starts a sentence; None for a run after "Name and ": not a
+    sentence start, but no clean start either. (Runs _words drops come too: the caller
+    drops them once per distinct run, not once per mention.)"""
+    out: list[tuple[str, bool | None, int, bool]] = []
+    append = out.append
     first = _ALNUM.search(text)
     first_alnum = first.start() if first else len(text)
     lead_end = None
-    for m in _RUN.finditer(text):
-        run = m.group()
-        split = _words(run)
-        if split is None:  # "The", "However": _entity would drop them; most runs are these
+    for m in _RUN_CUE.finditer(text):
+        cue = m.lastindex
+        if cue == 2:  # "... the vote. Halbrook": a sentence start wherever it stands
+            append((m.group(), True, weight, lead))
             continue
-        head, tail = split
         at = m.start()
+        # the common case: "... said Caledon Air", "..., Halbrook", past the lead's 40 characters
+        if cue and at >= 40 and at > first_alnum:
+            append((m.group(), False, weight, lead))
+            continue
+        run = m.group()
         # (a run starts a word: no word of text[:at] goes on past it)
         if at <= first_alnum or (at < 40 and at <= (lead_end if lead_end is not None
                                                      else (lead_end := _lead_end(text)))):
             at_start = True  # "*Updated* Steelmakers brace ...": a label, then the first word
         elif text[at - 1] == " " and (text[at - 2].isalnum() or text[at - 2] == ","):
-            at_start = False  # the common case: "... said Caledon Air", "..., Halbrook"
+            at_start = False
         else:
             at_start = _after_sentence_gap(text[max(0, at - 12) : at])
         if (not at_start and " " in run and text.endswith(("and ", "& "), max(0, at - 4), at)
                 and _COORDINATED.search(text[max(0, at - 40) : at])):
             at_start = None
-        runs.append((head, at_start))
-        if tail:
-            runs += tail
+        append((run, at_start, weight, lead))
+    return out
+
+
+def _runs(text: str) -> list[tuple[tuple[str, ...], bool | None]]:
+    """Capitalised runs of words in one text, as the entities' words _words splits them
+    into, each with 'starts a sentence' (see _starts)."""
+    runs: list[tuple[tuple[str, ...], bool | None]] = []
+    for run, at_start, _, _ in _starts(text):
+        split = _words(run)
+        if split is None:  # "The", "However": _entity would drop them
+            continue
+        runs.append((split[0], at_start))
+        if split[1]:
+            runs += split[1]
     return runs
 
 
-def _entity(words: list[str], at_start: bool | None, lowercase_seen: Container[str], mid_caps: set[str],
-            whole_runs: Container[tuple[str, ...]]) -> str | None:
-    """The entity a capitalised run names, or None."""
+def _counted_runs(segs: list[tuple[str, int, bool]]) -> dict[tuple[tuple[str, ...], bool | None, int, bool], int]:
+    """Each distinct (words, at_start, weight, lead) of the segments' runs (_runs) with its
+    count, in the order first seen. Counted per run as written, then split into words
+    once per distinct run: the same counts, in the same order (a key's first mention is
+    the first mention of the first run that gives it)."""
+    counts = Counter([key for text, weight, lead in segs for key in _starts(text, weight, lead)])
+    runs: dict[tuple[tuple[str, ...], bool | None, int, bool], int] = {}
+    get = runs.get
+    for (run, at_start, weight, lead), n in counts.items():
+        split = _words(run)
+        if split is None:
+            continue
+        key = (split[0], at_start, weight, lead)
+        runs[key] = get(key, 0) + n
+        for words, start in split[1]:
+            key = (words, start, weight, lead)
+            runs[key] = get(key, 0) + n
+    return runs
+
+
+@lru_cache(maxsize=8192)
+def _untitled(words: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
+    """A run's words without trailing connectors and up to its last job title, and whether
+    a title went: what _entity asks of the words alone, decided once per process."""
     while words and words[-1].casefold() in _CONNECTORS:
         words = words[:-1]
     # Keep what follows the last job title: "Former U.S. President Donald Trump" -> "Donald Trump".
     for i in range(len(words) - 1, -1, -1):
         if words[i].casefold() in _TITLES:
             if i + 1 < len(words):
-                words = words[i + 1 :]
-                at_start = False
+                return words[i + 1 :], True
             break
-    # A capital that only ever opens sentences ("Residents of Teslin Crossing") is grammar.
-    # ("New York" mid-sentence keeps its "New"; "New rules for Halbrook" opens a sentence)
-    while words and ((words[0].casefold() in _COMMON and (at_start or len(words) == 1))
-                     or words[0].casefold() in _CONNECTORS
-                     or (at_start and (words[0].casefold() in lowercase_seen
-                                       or (len(words) > 1 and words[0] not in mid_caps
-                                           and tuple(words[1:]) in whole_runs)))):
-        words = words[1:]
-        at_start = False
+    return words, False
+
+
+@lru_cache(maxsize=8192)
+def _named(words: tuple[str, ...]) -> str | None:
+    """The entity the words left at last name, or None (of the words alone: once per process)."""
     if not words or len(words) > 6:  # six capitalised words in a row is a headline, not a name
         return None
     if len(words) == 1:
         w = words[0]
-        if (w.casefold() in _TITLES or w.casefold() in _GENERIC or len(w) < 2 or (len(w) < 3 and not w.isupper())
+        folded = w.casefold()
+        if (folded in _TITLES or folded in _GENERIC or len(w) < 2 or (len(w) < 3 and not w.isupper())
                 or w.endswith(_ADJECTIVE_SUFFIXES) or is_calendar_word(w)):
             return None  # "E" of "E. coli", "Τετάρτη", "House" of "goes to the House"
     return " ".join(words)
+
+
+def _entity(words: Sequence[str], at_start: bool | None, lowercase_seen: Container[str], mid_caps: set[str],
+            whole_runs: Container[tuple[str, ...]]) -> str | None:
+    """The entity a capitalised run names, or None."""
+    words, titled = _untitled(tuple(words))
+    if titled:
+        at_start = False
+    # A capital that only ever opens sentences ("Residents of Teslin Crossing") is grammar.
+    # ("New York" mid-sentence keeps its "New"; "New rules for Halbrook" opens a sentence)
+    while words:
+        first = words[0].casefold()  # (once, not once per question)
+        if not ((first in _COMMON and (at_start or len(words) == 1)) or first in _CONNECTORS
+                or (at_start and (first in lowercase_seen
+                                  or (len(words) > 1 and words[0] not in mid_caps and words[1:] in whole_runs)))):
+            break
+        words = words[1:]
+        at_start = False
+    return _named(words)
 
 
 @lru_cache(maxsize=8192)
@@ -277,7 +344,7 @@ def _inside_sentence(words: tuple[str, ...]) -> str | None:
     """_entity of a run that does not start a sentence: it then asks nothing of the text
     (what else the brief says matters only at a sentence start), so a name is decided
     once per process, not once per brief."""
-    return _entity(list(words), False, (), set(), ())
+    return _entity(words, False, (), set(), ())
 
 
 def preferred(spellings: Iterable[str], count: Mapping[str, float]) -> str:
@@ -345,7 +412,7 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
     segs = _segments(article)
     lowercase_seen = _LowercaseWords(" " + " ".join(text for text, _, _ in segs) + " ")
     # each distinct (run, start, weight, lead) once, with its count, in the order first seen
-    runs = Counter((words, at_start, weight, lead) for text, weight, lead in segs for words, at_start in _runs(text))
+    runs = _counted_runs(segs)
     # words seen inside a sentence, and whole runs: "Город Новосибирск ..." at a sentence
     # start drops its first word because "Новосибирск" stands alone elsewhere; "Andean
     # Space Agency reviews ..." keeps its whole name
@@ -361,7 +428,7 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
     for (words, at_start, weight, lead), n in runs.items():
         key = (words, at_start)
         if key not in entities:
-            entities[key] = (_entity(list(words), at_start, lowercase_seen, mid_caps, whole_runs) if at_start
+            entities[key] = (_entity(words, at_start, lowercase_seen, mid_caps, whole_runs) if at_start
                              else _inside_sentence(words))
         ent = entities[key]
         if not ent:
@@ -384,7 +451,7 @@ def extract_tags(article: Article, rules: Rules) -> list[str]:
     # "Brennock town council voted ..."): a name, unless it looks like a plural noun
     # ("Engineers find ...") or the text also uses it in lower case.
     # (a first word in quotes opens a name that goes on in lower case: «Сибирские барсы»)
-    leads = [text.split()[0] for text, _, lead in segs if lead and text.split()]
+    leads = [first[0] for text, _, lead in segs if lead and (first := text.split(None, 1))]
     if len(leads) == 2 and leads[0] == leads[1] and leads[0].isalpha() and leads[0] in scores:
         ent = leads[0]
         if not ent.endswith("s") and ent not in lowercase_seen:
