@@ -156,7 +156,7 @@ def _apply_related(outcomes: list[Outcome], found: dict[str, list[str]], memo: M
 
 def _start_related(outcomes: list[Outcome], rules: Rules, memo: Callable[[], Memo | None] | None,
                    same: Container[str], batch: Batch) -> Callable[[], Memo | None]:
-    """link_related() with the last run's memo (`memo()`), as a job of `batch` when
+    """link_related() with the last run's memo (`memo()`), as the first job of `batch` when
     there is none (every list found anew: ~1.5 s of CPU at 10k, the longest job) in an
     archive big enough for the batch to fork, so that this process writes the pages
     meanwhile; else here, when asked (with a memo, a few lists: less than sending them
@@ -404,13 +404,8 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     batch = Batch(workers)
     unchanged = {src for src in kept if src not in done.outcomes}  # (their words are the memo's run's)
     memo = cache.related_memo if cache and cache.has_related_memo() else None
-    # The pages first: both workers render them, and this process starts writing them
-    # (the longest part of what follows it) while one worker finds the related briefs and
-    # the other renders the digests, which only the index's writing, after the pages,
-    # waits for. (With the related briefs first, one worker rendered the pages alone
-    # while this process waited, and the workers were idle at the end of its writing.)
+    related = _start_related(result.outcomes, rules, memo, unchanged, batch)  # the longest job: first
     pages = render_pages(result.outcomes, posts_rel, stubs, batch)
-    related = _start_related(result.outcomes, rules, memo, unchanged, batch)
     # A digest whose key is the one the last run wrote, and whose file is there, is kept.
     known = {rel: key for rel, key in cache.digests.items() if folder.holds(rel)} if cache else {}
     digests = render_digests(result.outcomes, posts_rel, rules, batch, known)
