@@ -426,7 +426,7 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
             files_out.update(rest)
             return rest
 
-        result.write = folder.sync(dict(files_out), later, pages.shas())
+        result.write = folder.sync(dict(files_out), later)
         if cache:
             cache.save(result.outcomes, stats, result.learned, extra_files(files_out), scans, same=stubs,
                        records=records, digests={rel: key for rel, (key, _) in digests().items()}, related=found[0])

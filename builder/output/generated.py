@@ -4,7 +4,6 @@ the archive index and the digests (posts.py then writes them, owning nothing els
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Mapping
-from hashlib import sha256
 
 from ..archive.digests import DIGEST_DIR
 from ..model import OK, Outcome
@@ -58,36 +57,15 @@ def archive_files(outcomes: list[Outcome], posts_rel: str, rules: Rules,
     return files
 
 
-class Pages:
-    """render_pages()' result: called, it waits for the pages (posts-relative path ->
-    bytes); shas(): their sha256, which the manifest records (posts.py), hashed where
-    each page was rendered (a worker, when the batch forks) rather than here after them
-    (~150 MB at 10k briefs: 0.3-0.5 s of this process's time, in the writing's way)."""
-
-    def __init__(self, outcomes: list[Outcome], posts_rel: str, started: Callable[[], list[tuple[bytes, str]]]):
-        self.outcomes, self.cut, self.started = outcomes, len(posts_rel) + 1, started
-        self.got: list[tuple[bytes, str]] | None = None
-
-    def _got(self) -> list[tuple[bytes, str]]:
-        if self.got is None:  # (once: a job not forked runs when asked)
-            self.got = self.started()
-        return self.got
-
-    def __call__(self) -> dict[str, bytes]:
-        return {o.page[self.cut :]: data for o, (data, _) in zip(self.outcomes, self._got(), strict=True)}
-
-    def shas(self) -> dict[str, str]:
-        return {o.page[self.cut :]: sha for o, (_, sha) in zip(self.outcomes, self._got(), strict=True)}
-
-
 def render_pages(outcomes: list[Outcome], posts_rel: str, kept: Container[str] = (),
-                 batch: fanout.Batch | None = None) -> Pages:
+                 batch: fanout.Batch | None = None) -> Callable[[], dict[str, bytes]]:
     """The pages of the briefs not in `kept`, as a job of `batch` (fanout.py: rendered in
     worker processes once it starts); returns the function that waits for them
-    (posts-relative path -> bytes; Pages). A page depends on the decisions up to the
-    names, not on the related briefs: those can be found meanwhile."""
+    (posts-relative path -> bytes). A page depends on the decisions up to the names, not
+    on the related briefs: those can be found meanwhile."""
     todo = [o for o in outcomes if o.status == OK and o.page and o.source_path not in kept]
-    return Pages(todo, posts_rel, (batch or fanout.Batch()).add(_page_and_sha, todo))
+    started = (batch or fanout.Batch()).add(_page, todo)
+    return lambda: {o.page[len(posts_rel) + 1 :]: data for o, data in zip(todo, started(), strict=True)}
 
 
 def render_digests(outcomes: list[Outcome], posts_rel: str, rules: Rules, batch: fanout.Batch | None = None,
@@ -116,11 +94,6 @@ def render_digests(outcomes: list[Outcome], posts_rel: str, rules: Rules, batch:
 
 def _page(o: Outcome) -> bytes:
     return render_page(o.article, o.source_path).encode("utf-8")
-
-
-def _page_and_sha(o: Outcome) -> tuple[bytes, str]:
-    data = _page(o)
-    return data, sha256(data).hexdigest()
 
 
 def extra_files(files: dict[str, bytes | None]) -> list[str]:

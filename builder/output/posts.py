@@ -36,7 +36,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -223,24 +223,21 @@ class PostsFolder:
     # -- the run -------------------------------------------------------------------
 
     def sync(self, files: dict[str, bytes | None],
-             later: Callable[[], dict[str, bytes | None]] | None = None,
-             shas: Mapping[str, str] | None = None) -> WriteReport:
+             later: Callable[[], dict[str, bytes | None]] | None = None) -> WriteReport:
         """Make the folder hold exactly `files` (relative path -> bytes; None: keep the
         file that is there) among the files the builder owns; leave all others alone.
         `later`: gives more such files (other paths), asked for once `files` are written
         (the pipeline writes the pages while the related briefs, which the index lists,
         are found): the same folder and the same report as with all of them in `files`;
         the manifest's pending hashes are recorded again, with theirs, before they are
-        written. `shas`: the sha256 (hex) of some of `files`' bytes, hashed by whoever
-        made those bytes (the renderers: generated.Pages), not again here."""
+        written."""
         report = WriteReport()
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise WriteError(self.root, e) from None
         m = self._manifest()
-        shas = shas or {}
-        new_sha = {rel: shas.get(rel) or _sha(data) for rel, data in files.items() if data is not None}
+        new_sha = {rel: _sha(data) for rel, data in files.items() if data is not None}
         old_files = {rel: min(h) for rel, h in m.records.items()}
         # Record the union first (every hash known to be ours, plus the hashes about to be
         # written): if the run dies half way, the next run still knows its own files.
