@@ -127,7 +127,8 @@ def bench(n: int, workers: int | None) -> dict:
 
 # The steps a cold `convert` takes in its main process, in order (pipeline.py's names,
 # and the methods of the classes it calls); --stages times each where it is called.
-# (A cold run finds the related briefs in a worker: _related_lists is then not timed here,
+# (A cold run learns the near-duplicate bands in a child during the pool: its wait is
+# "bands_apart (wait)". A cold run finds the related briefs in a worker: _related_lists is then not timed here,
 # _apply_related is; page_files waits for the pages, archive_files for the digests, both
 # inside PostsFolder.sync's time for archive_files.)
 STAGES = ["discover", "read_model_with", "_convert_files", "body_spans", "learned_chrome", "resolve",
@@ -168,6 +169,15 @@ def stages_child(args: list[str]) -> None:
     for stage in STAGES:
         cls, _, name = stage.rpartition(".")
         timed(getattr(pipeline, cls) if cls else pipeline, name, stage)
+    start_bands = pipeline.bands_apart
+
+    def bands_apart(*a, **k):  # (its wait for the child that learns the bands, after the pool)
+        wait = start_bands(*a, **k)
+        holder = type("Wait", (), {"wait": staticmethod(wait)})
+        timed(holder, "wait", "bands_apart (wait)")
+        return holder.wait
+
+    pipeline.bands_apart = bands_apart
     try:
         cli.main(args)
     finally:

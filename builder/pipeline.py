@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 
 from .archive.chrome import apply_learned, body_spans, learned_chrome, learned_hits
-from .archive.duplicates import known_bands, mark_near_duplicates, resolve
+from .archive.duplicates import bands_apart, known_bands, mark_near_duplicates, resolve
 from .archive.names import assign_names, kept_categories
 from .archive.pages import assign_pages, previous_pages
 from .archive.related import Memo, related_again
@@ -362,6 +362,11 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
     # meanwhile, and this long-lived process keeps the language model once loaded, where a
     # forked first pass loads it again every run (~0.3 s the run waits for).
     early = _first_pass_apart(todo, rules, workers, len(kept)) if memory is None else dict
+    known_bands.update(cache.bands if cache else {})
+    # Bands not known (a cold run): learned in a child while the pool converts, where
+    # this process mostly waits (a +1 run's few dumps leave nothing to overlap).
+    bands = bands_apart(rules.near_duplicate_threshold) if len(todo) >= POOL_THRESHOLD and workers != 1 \
+        else (lambda: None)
     outcomes: dict[str, Outcome] = {}
     stubs: dict[str, Cached] = {}
     kept_scans: dict[str, tuple[Path, Scan, str]] = {}  # unchanged page-text/HTML dumps
@@ -379,8 +384,10 @@ def _convert(paths, rules, posts_dir, workers, progress, on_total, cache_dir, ro
         scan = cache.scan(source)
         if scan is not None:
             kept_scans[source] = (paths[source], scan[0], scan[1])
-    done = _convert_files(todo, rules, workers, progress, kept_scans, early())
-    known_bands.update(cache.bands if cache else {})
+    try:
+        done = _convert_files(todo, rules, workers, progress, kept_scans, early())
+    finally:
+        bands()
     for source in kept:  # converted again (its view moved): not a stub any more
         if source in done.outcomes:
             stubs.pop(source, None)

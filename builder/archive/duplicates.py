@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import functools
 import itertools
+import logging
+import multiprocessing
 from collections import defaultdict
+from collections.abc import Callable
 
 from ..convert.features import NUM_PERM
 from ..model import DUPLICATE, NEAR_DUPLICATE, OK, SUPERSEDED, Outcome
@@ -67,6 +70,7 @@ def exact_jaccard(a: list[int], b: list[int]) -> float:
 # (output/cache.py), so that it imports datasketch (and scipy.integrate: ~0.3 s) only to
 # convert a dump, not to learn the same bands again.
 known_bands: dict[str, list[list[int]]] = {}
+log = logging.getLogger("newsbrief")
 
 
 @functools.lru_cache(maxsize=1)
@@ -90,6 +94,57 @@ def lsh_bands(threshold: float, num_perm: int = NUM_PERM) -> list[tuple[int, int
 
         known_bands[key] = [[a, b] for a, b in MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges]
     return [(a, b) for a, b in known_bands[key]]
+
+
+def bands_apart(threshold: float, num_perm: int = NUM_PERM) -> Callable[[], None]:
+    """lsh_bands(threshold) learned in a forked process, started now, when they are not
+    known yet (a cold run, or one without the cache): importing datasketch and
+    scipy.integrate for them (~0.4 s quiet, more on a busy machine) then overlaps the
+    conversion's pool, where this process mostly waits, instead of being the first
+    thing mark_near_duplicates() does after it. Returns the function that waits for the
+    child and keeps its bands in known_bands; if the child failed (or sent something
+    that is not bands), it says so and keeps nothing: lsh_bands() then learns them here,
+    as it would have without this. Fork only (no thread: a fork of the pool's workers
+    while a thread holds an import lock could hang them)."""
+    key = bands_key(threshold, num_perm)
+    if key in known_bands or "fork" not in multiprocessing.get_all_start_methods():
+        return lambda: None
+    ctx = multiprocessing.get_context("fork")
+    reader, writer = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_bands_child, args=(writer, threshold, num_perm), daemon=True)
+    try:
+        child.start()
+    except OSError as e:
+        reader.close()
+        writer.close()
+        log.warning(f"newsbrief: near-duplicate bands learned in this process ({type(e).__name__}: {e})")
+        return lambda: None
+    writer.close()  # (this process keeps only the reading end: the child's exit is an EOF)
+
+    def wait() -> None:
+        try:
+            got = reader.recv()
+        except (EOFError, OSError) as e:
+            got = f"{type(e).__name__}: {e}"
+        finally:
+            reader.close()
+            child.join()
+        if isinstance(got, list) and got and all(
+                isinstance(b, list) and len(b) == 2 and all(type(x) is int for x in b) for b in got):
+            known_bands.setdefault(key, got)
+        else:
+            log.warning(f"newsbrief: near-duplicate bands learned in this process: the child's failed ({got})")
+
+    return wait
+
+
+def _bands_child(conn, threshold: float, num_perm: int) -> None:
+    try:
+        conn.send([[a, b] for a, b in lsh_bands(threshold, num_perm)])
+    except BaseException as e:  # (what the parent then does itself, saying why)
+        conn.send(f"{type(e).__name__}: {e}")
+    finally:
+        conn.close()
 
 
 def _lsh_candidates(items: list[tuple[str, list[int], list[int]]], threshold: float) -> set[tuple[str, str]]:
