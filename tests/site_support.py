@@ -46,6 +46,25 @@ def copy_project(dest: Path, seeds: Iterable[Path] = ()) -> Path:
     return dest
 
 
+def plugin_options(project: Path, lines: str) -> None:
+    """`lines` (YAML, e.g. "      search: pagefind\n") added to the newsbrief plugin's
+    options in the project's mkdocs.yml, after its posts_dir."""
+    config = project / "mkdocs.yml"
+    marker = "      posts_dir: posts\n"
+    text = config.read_text(encoding="utf-8")
+    assert text.count(marker) == 1, "mkdocs.yml: the newsbrief plugin's posts_dir line not found"
+    config.write_text(text.replace(marker, marker + lines), encoding="utf-8")
+
+
+def build_site(project: Path) -> Path:
+    """`newsbrief build` in a project (the environment as it is); its site folder. Fails
+    the test if the build fails."""
+    p = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=project, capture_output=True, text=True,
+                       timeout=900, stdin=subprocess.DEVNULL)
+    assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
+    return project / "site"
+
+
 def seeded_project(dest: Path, seeds: Path | None = None, n: int = 24, search: str | None = None) -> Path:
     """A copy of the project whose seeds are a copy of `seeds`, or `n` family dumps made from
     a fixed seed; `search` (e.g. "pagefind") set in the newsbrief plugin's options."""
@@ -53,11 +72,7 @@ def seeded_project(dest: Path, seeds: Path | None = None, n: int = 24, search: s
 
     project = copy_project(dest)
     if search is not None:
-        cfg = project / "mkdocs.yml"
-        marker = "      posts_dir: posts\n"
-        text = cfg.read_text(encoding="utf-8")
-        assert marker in text
-        cfg.write_text(text.replace(marker, marker + f"      search: {search}\n", 1), encoding="utf-8")
+        plugin_options(project, f"      search: {search}\n")
     shutil.rmtree(project / "seeds")
     if seeds is not None:
         shutil.copytree(seeds, project / "seeds")
@@ -78,17 +93,12 @@ BUILD_TIME = re.compile(rb"<pubDate>[^<]*</pubDate> <lastBuildDate>[^<]*</lastBu
 def synthetic_project(dest: Path, seed: int, n: int, options: str = "") -> Path:
     """A copy of the project with the repository's seeds and `n` family dumps of three
     sections made from `seed` (list pages with excerpts, months, publishers, authors);
-    `options` (lines of YAML, each starting with a newline) added to the newsbrief
-    plugin's options."""
+    `options` (lines of YAML) added to the newsbrief plugin's options."""
     from dumpgen import make_dump
 
     project = copy_project(dest, sorted((REPO / "seeds").glob("*.txt")))
     if options:
-        config = (project / "mkdocs.yml").read_text(encoding="utf-8")
-        config, found = re.subn(r"(- newsbrief:\n(?:      .*\n)*?      posts_dir: posts)", lambda m: m[1] + options,
-                                config)
-        assert found == 1, "mkdocs.yml: newsbrief plugin block not found"
-        (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+        plugin_options(project, options)
     rng = random.Random(seed)
     for i in range(n):
         (project / "seeds" / f"syn{i:03d}.txt").write_text(make_dump(rng, n_sections=3).text, encoding="utf-8")

@@ -13,14 +13,12 @@ import datetime as dt
 import json
 import random
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from dumpgen import make_dump
-from site_support import copy_site_sources, serve
+from site_support import build_site, copy_site_sources, plugin_options, serve
 
 pytest.importorskip("playwright.sync_api")
 pytest.importorskip("pagefind_bin")
@@ -54,9 +52,6 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         gen = make_dump(random.Random(year), day=dt.date(year, 3, 14), ident=f"1_-{year}000001-1")
         (project / "seeds" / f"gen-{year}.txt").write_text(_with_rare_word(gen.text), encoding="utf-8")
         OLDER_TITLES[year] = gen.title
-    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    marker = "      posts_dir: posts\n"
-    assert marker in config
     # One page per index: each year has one brief (its digests are in digests/, not
     # indexed), so each year is an index of its own and the browser merges several.
     # One brief a day has its digests here (digests.min_briefs, default 2), for
@@ -64,12 +59,8 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     rules = project / "newsbrief-rules.yml"
     with rules.open("a", encoding="utf-8") as f:
         f.write("\ndigests: {min_briefs: 1}\n")
-    options = "      search: pagefind\n      search_shard_size: 1\n"
-    (project / "mkdocs.yml").write_text(config.replace(marker, marker + options, 1), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=project, capture_output=True,
-                          text=True, timeout=900, stdin=subprocess.DEVNULL)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return project / "site"
+    plugin_options(project, "      search: pagefind\n      search_shard_size: 1\n")
+    return build_site(project)
 
 
 @pytest.fixture(scope="module")

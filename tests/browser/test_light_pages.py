@@ -5,13 +5,11 @@ phone's drawer opens. Screenshots go to test-output/screenshots/light-*.png."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
 from fixture_dumps import REPO, SAMPLE, dumps
-from site_support import copy_project, serve
+from site_support import build_site, copy_project, plugin_options, serve
 
 pytest.importorskip("playwright.sync_api")
 
@@ -24,14 +22,8 @@ DEVICES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "h
 @pytest.fixture(scope="module", params=["material", "pagefind"])
 def site(request, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
     project = copy_project(tmp_path_factory.mktemp(f"light-{request.param}"), [SAMPLE, *dumps()])
-    cfg = project / "mkdocs.yml"
-    marker = "      posts_dir: posts\n"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace(marker, marker + f"      search: {request.param}\n"),
-                   encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=project, capture_output=True,
-                          text=True, timeout=900, stdin=subprocess.DEVNULL)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    root = project / "site"
+    plugin_options(project, f"      search: {request.param}\n")
+    root = build_site(project)
     brief = sorted(p.parent.relative_to(root).as_posix() for p in root.glob("20*/*/*/index.html"))[0] + "/"
     assert "nb-shell." in (root / brief / "index.html").read_text(encoding="utf-8")
     with serve(root, f"light-{request.param}") as url:

@@ -12,14 +12,12 @@ quoted in guillemets («Миллениум») is found by the bare word.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fixture_dumps import REPO
-from site_support import copy_site_sources, serve
+from site_support import build_site, copy_site_sources, plugin_options, serve
 
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import expect
@@ -40,14 +38,8 @@ def site_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     copy_site_sources(project)
     for name in BRIEFS:
         (project / "seeds" / name).write_bytes((LANG_DIR / name).read_bytes())
-    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    marker = "      posts_dir: posts\n"
-    assert marker in config
-    (project / "mkdocs.yml").write_text(config.replace(marker, marker + f"      search: {engine}\n", 1),
-                                        encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=project, capture_output=True,
-                          text=True, timeout=900, stdin=subprocess.DEVNULL)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    plugin_options(project, f"      search: {engine}\n")
+    build_site(project)
     site = project / "site"
     assert (site / "pagefind").is_dir() == (engine == "pagefind")
     return site

@@ -21,14 +21,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from dumpgen import make_dump
-from site_support import copy_site_sources, serve
+from site_support import build_site, copy_site_sources, plugin_options, serve
 
 pytest.importorskip("playwright.sync_api")
 pytest.importorskip("pagefind_bin")
@@ -56,15 +54,8 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for i, day in enumerate(days):
         gen = make_dump(random.Random(100 + i), day=day, ident=f"1_-{day:%Y%m%d}{i:02d}-1")
         (project / "seeds" / f"common-{i}.txt").write_text(_with_word(gen.text), encoding="utf-8")
-    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    marker = "      posts_dir: posts\n"
-    assert marker in config
-    options = f"      search: pagefind\n      search_shard_size: {NEWEST}\n"
-    (project / "mkdocs.yml").write_text(config.replace(marker, marker + options, 1), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=project, capture_output=True,
-                          text=True, timeout=900, stdin=subprocess.DEVNULL)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return project / "site"
+    plugin_options(project, f"      search: pagefind\n      search_shard_size: {NEWEST}\n")
+    return build_site(project)
 
 
 @pytest.fixture(scope="module")

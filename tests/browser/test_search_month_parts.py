@@ -14,14 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from dumpgen import make_dump
-from site_support import copy_site_sources, serve
+from site_support import build_site, copy_site_sources, plugin_options, serve
 
 pytest.importorskip("playwright.sync_api")
 pytest.importorskip("pagefind_bin")
@@ -65,15 +63,8 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     old = make_dump(random.Random(2019), day=dt.date(2019, 5, 3), ident="1_-2019050301-1")
     (project / "seeds" / "old.txt").write_text(_with(old.text, [COMMON, RARE_OLD]), encoding="utf-8")
     TITLES["old"].append(old.title)
-    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    marker = "      posts_dir: posts\n"
-    assert marker in config
-    options = "      search: pagefind\n      search_shard_size: 3\n"
-    (project / "mkdocs.yml").write_text(config.replace(marker, marker + options, 1), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=project, capture_output=True,
-                          text=True, timeout=900, stdin=subprocess.DEVNULL)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return project / "site"
+    plugin_options(project, "      search: pagefind\n      search_shard_size: 3\n")
+    return build_site(project)
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import pytest
 from site_support import site_files
 from test_cold_build_speed import _project
 
-PAGEFIND = "\n      search: pagefind\n      search_shard_size: 12"
+PAGEFIND = "      search: pagefind\n      search_shard_size: 12\n"
 
 # The build, with the split on at this size; FAIL: in the copy only, what a page does.
 _RUN = """
@@ -75,7 +75,7 @@ def _compare(a: Path, b: Path) -> None:
 @pytest.fixture(scope="module")
 def material(tmp_path_factory):
     base = tmp_path_factory.mktemp("split")
-    off = _project(base / "off", "\n      cold_speed: false")
+    off = _project(base / "off", "      cold_speed: false\n")
     on = _project(base / "on", "")
     return off, on, _build(off), _build(on)
 
@@ -95,7 +95,7 @@ def test_same_site_with_the_pages_built_on_two_cores_material_search(material):
 def test_same_site_with_pagefind(tmp_path_factory, material):
     off_material = material[0]
     base = tmp_path_factory.mktemp("splitpf")
-    off = _project(base / "off", PAGEFIND + "\n      cold_speed: false")
+    off = _project(base / "off", PAGEFIND + "      cold_speed: false\n")
     on = _project(base / "on", PAGEFIND)
     off_log, on_log = _build(off), _build(on)
     assert (on / "site" / "pagefind").is_dir() and off_material.is_dir()

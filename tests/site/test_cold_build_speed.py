@@ -32,7 +32,7 @@ def _project(root: Path, options: str) -> Path:
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
     base = tmp_path_factory.mktemp("coldspeed")
-    off = _project(base / "off", "\n      cold_speed: false")
+    off = _project(base / "off", "      cold_speed: false\n")
     on = _project(base / "on", "")
     return off, on, run_in(off, MKDOCS_BUILD), run_in(on, MKDOCS_BUILD)
 

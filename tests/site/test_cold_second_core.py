@@ -22,13 +22,13 @@ from test_cold_build_speed import _project
 
 from builder.site import blog_speed, search, second_core
 
-OPTIONS = "\n      search: pagefind\n      search_shard_size: 12"
+OPTIONS = "      search: pagefind\n      search_shard_size: 12\n"
 
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
     base = tmp_path_factory.mktemp("secondcore")
-    off = _project(base / "off", OPTIONS + "\n      cold_speed: false")
+    off = _project(base / "off", OPTIONS + "      cold_speed: false\n")
     on = _project(base / "on", OPTIONS)
     return off, on, run_in(off, MKDOCS_BUILD), run_in(on, MKDOCS_BUILD)
 

@@ -41,8 +41,8 @@ cli()
 
 @pytest.mark.parametrize("search", ["material", "pagefind"])
 def test_same_site_with_the_drawer_memo_and_with_its_seam_broken(tmp_path: Path, search: str) -> None:
-    memo = synthetic_project(tmp_path / "memo", 11, N_SYNTHETIC, "\n      search: " + search)
-    stock = synthetic_project(tmp_path / "stock", 11, N_SYNTHETIC, "\n      search: " + search)
+    memo = synthetic_project(tmp_path / "memo", 11, N_SYNTHETIC, "      search: " + search + "\n")
+    stock = synthetic_project(tmp_path / "stock", 11, N_SYNTHETIC, "      search: " + search + "\n")
     memo_log = run_in(memo, [sys.executable, "-c", COUNTED])
     stock_log = run_in(stock, [sys.executable, "-c", BROKEN])
     assert "seam 'drawer-memo'" in stock_log and "seam 'drawer-memo'" not in memo_log

@@ -9,13 +9,11 @@ page reads as before (no empty footer bar). Screenshots: test-output/screenshots
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
 from fixture_dumps import REPO, SAMPLE, dumps
-from site_support import copy_project, serve
+from site_support import build_site, copy_project, plugin_options, serve
 
 pytest.importorskip("playwright.sync_api")
 
@@ -28,14 +26,8 @@ DEVICES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "h
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
     project = copy_project(tmp_path_factory.mktemp("size6-browser"), [SAMPLE, *dumps()])
-    cfg = project / "mkdocs.yml"
-    marker = "      posts_dir: posts\n"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace(marker, marker + "      search: pagefind\n"),
-                   encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=project, capture_output=True,
-                          text=True, timeout=900, stdin=subprocess.DEVNULL)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    root = project / "site"
+    plugin_options(project, "      search: pagefind\n")
+    root = build_site(project)
     briefs = sorted(p.parent.relative_to(root).as_posix() + "/" for p in root.glob("20*/*/*/index.html"))
     page = (root / briefs[0] / "index.html").read_text(encoding="utf-8")
     assert "<script>__nb_cfg()</script>" in page and "<script>__nb_top()</script>" in page

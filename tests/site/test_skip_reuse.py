@@ -14,7 +14,7 @@ from pathlib import Path
 
 from dumpgen import make_dump
 from mkdocs import utils as mkdocs_utils
-from site_support import copy_project, newsbrief_build
+from site_support import copy_project, newsbrief_build, plugin_options
 
 from builder.site import build as sitebuild
 from builder.site import seams, site_reuse
@@ -125,10 +125,7 @@ def _inodes(site: Path) -> dict[str, tuple[int, int]]:
 
 def _year_tag_pages(project: Path) -> None:
     """Every tag with a page a year (site/tag_pages.py), so that they are compared too."""
-    cfg = project / "mkdocs.yml"
-    text = cfg.read_text(encoding="utf-8")
-    cfg.write_text(text.replace("      posts_dir: posts\n", "      posts_dir: posts\n      tag_page_size: 1\n", 1),
-                   encoding="utf-8")
+    plugin_options(project, "      tag_page_size: 1\n")
 
 
 def test_a_rebuild_links_unchanged_pages_and_writes_changed_ones(tmp_path):

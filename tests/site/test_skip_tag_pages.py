@@ -12,7 +12,7 @@ import re
 import subprocess
 import sys
 
-from site_support import copy_project
+from site_support import copy_project, plugin_options
 
 from builder.site.tag_pages import TagPages, slugify_tag
 
@@ -80,10 +80,7 @@ def test_a_site_with_year_tag_pages_builds_strict(tmp_path):
     rng = random.Random(5)
     for i in range(14):
         (project / "seeds" / f"d{i:02d}.txt").write_text(make_dump(rng).text, encoding="utf-8")
-    cfg = project / "mkdocs.yml"
-    text = cfg.read_text(encoding="utf-8")
-    cfg.write_text(text.replace("      posts_dir: posts\n", "      posts_dir: posts\n      tag_page_size: 1\n", 1),
-                   encoding="utf-8")
+    plugin_options(project, "      tag_page_size: 1\n")
     env = dict(os.environ, NEWSBRIEF_SITE_URL="https://news.example.org/")
     p = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=project, env=env, capture_output=True,
                        text=True, timeout=900, stdin=subprocess.DEVNULL)
