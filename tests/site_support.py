@@ -105,10 +105,11 @@ def synthetic_project(dest: Path, seed: int, n: int, options: str = "") -> Path:
     return project
 
 
-def run_in(root: Path, args: Iterable[str]) -> str:
+def run_in(root: Path, args: Iterable[str], **env_extra: str) -> str:
     """A command run in `root` with this checkout's builder importable, not in strict mode
-    from the environment; its output. Fails the test if the command fails."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(REPO))
+    from the environment, `env_extra` added to it; its output. Fails the test if the
+    command fails."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(REPO), **env_extra)
     env.pop("NEWSBRIEF_STRICT", None)
     p = subprocess.run(list(args), cwd=root, env=env, capture_output=True, text=True, timeout=900,
                        stdin=subprocess.DEVNULL)

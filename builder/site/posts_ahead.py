@@ -42,7 +42,7 @@ import threading
 import warnings
 
 from .blog import blogs
-from .second_core import _HEADER, _cores, _Noted, _read_exactly, detach_copy
+from .second_core import _cores, _Noted, detach_copy, messages, send_message
 
 try:
     import resource
@@ -141,11 +141,7 @@ class PostsAhead:
     def _receive(self) -> None:
         cache = self.speed.cache
         try:
-            while (head := _read_exactly(self._rfd, _HEADER.size)) is not None:
-                body = _read_exactly(self._rfd, _HEADER.unpack(head)[0])
-                if body is None:
-                    break
-                context, src, line, entries, reads = pickle.loads(body)
+            for context, src, line, entries, reads in messages(self._rfd):
                 # What the making put in the blog cache, as the build would have put it
                 # (an entry the build has made itself meanwhile is kept as it is).
                 for key, entry in entries:
@@ -209,13 +205,6 @@ class PostsAhead:
             cache.put = put_too
             cache.read = _Noted(cache.read, reads)
 
-            def send(message) -> None:
-                data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-                os.write(wfd, _HEADER.pack(len(data)))
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(wfd, view):]
-
             from mkdocs.structure.files import InclusionLevel
 
             with warnings.catch_warnings(record=True) as caught:
@@ -238,7 +227,7 @@ class PostsAhead:
                     line = store.used.get(file.src_uri)
                     if line is None or heard or len(caught) != before:
                         continue
-                    send((context, file.src_uri, line, list(entries), list(reads)))
+                    send_message(wfd, (context, file.src_uri, line, list(entries), list(reads)))
         except BaseException:
             code = 1
         finally:

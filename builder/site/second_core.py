@@ -78,6 +78,7 @@ import struct
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -105,6 +106,26 @@ def _read_exactly(fd: int, n: int) -> bytes | None:
         parts.append(chunk)
         left -= len(chunk)
     return b"".join(parts)
+
+
+# How a forked copy (here, site/posts_ahead.py) talks to the build: pickled messages, each
+# after its length, on a pipe.
+def send_message(wfd: int, message) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    os.write(wfd, _HEADER.pack(len(data)))
+    view = memoryview(data)
+    while view:
+        view = view[os.write(wfd, view):]
+
+
+def messages(rfd: int) -> Iterator:
+    """The copy's messages until its end of the pipe closes (a message cut short ends them
+    too). Raises what reading or unpickling raises."""
+    while (head := _read_exactly(rfd, _HEADER.size)) is not None:
+        body = _read_exactly(rfd, _HEADER.unpack(head)[0])
+        if body is None:
+            return
+        yield pickle.loads(body)
 
 
 class Collector:
@@ -192,11 +213,8 @@ class RenderAhead:
     def _receive(self) -> None:
         cache = self.cache
         try:
-            while (head := _read_exactly(self._rfd, _HEADER.size)) is not None:
-                body = _read_exactly(self._rfd, _HEADER.unpack(head)[0])
-                if body is None:
-                    break
-                for key, entry in pickle.loads(body):
+            for batch in messages(self._rfd):
+                for key, entry in batch:
                     # (an entry the build has made itself meanwhile is kept as it is)
                     if cache.new.get(key) is None:
                         cache.put(key, entry)
@@ -250,11 +268,7 @@ def _child(ahead: RenderAhead, config, files, wfd: int) -> None:
         cache = ahead.cache
 
         def send() -> None:
-            data = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
-            os.write(wfd, _HEADER.pack(len(data)))
-            view = memoryview(data)
-            while view:
-                view = view[os.write(wfd, view):]
+            send_message(wfd, batch)
             batch.clear()
 
         # In the copy the cache is only a way out: nothing here reads an entry again.
@@ -641,11 +655,7 @@ class SplitBuild:
     def _receive(self) -> None:
         indexes = self.second.indexes
         try:
-            while (head := _read_exactly(self._rfd, _HEADER.size)) is not None:
-                body = _read_exactly(self._rfd, _HEADER.unpack(head)[0])
-                if body is None:
-                    break
-                kind, *rest = pickle.loads(body)
+            for kind, *rest in messages(self._rfd):
                 if kind == "page":
                     i, dest, result = rest
                     with self._arrived:
@@ -789,13 +799,6 @@ class SplitBuild:
             drawers_sent: set = set(drawers.used) if drawers is not None else set()
             known_sent: set = set(drawers.known) if drawers is not None else set()
 
-            def send(message) -> None:
-                data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-                os.write(wfd, _HEADER.pack(len(data)))
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(wfd, view):]
-
             for j in order:
                 with self._lock:
                     if self._claims[j]:
@@ -819,7 +822,7 @@ class SplitBuild:
                 known_sent |= known_now.keys()
                 after = [_counts(blog, _BLOG_COUNTS), _counts(cache, _CACHE_COUNTS), _counts(reuse, _REUSE_COUNTS)]
                 linked = reuse is not None and os.path.abspath(file.abs_dest_path) in reuse._linked
-                send(("page", j, file.dest_uri, (
+                send_message(wfd, ("page", j, file.dest_uri, (
                     list(records), index.entries[start:] if index is not None else None,
                     self.freezer.built.get(src) if self.freezer is not None else None,
                     cache.keys.get(src) if cache is not None else None, list(renders), list(reads),
@@ -827,7 +830,7 @@ class SplitBuild:
                     sorted(used_now), known_now, linked, {k: after[2][k] - before[2][k] for k in after[2]})))
             if cache is not None:  # every page stored (one lost with a killed copy is rendered again)
                 cache._writer.shutdown(wait=True)
-            send(("done", sum(os.times()[:2])))
+            send_message(wfd, ("done", sum(os.times()[:2])))
         except BaseException:
             code = 1
         finally:

@@ -9,15 +9,13 @@ copy's cold build restores every post from the store the copy's lines went into.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from site_support import site_files
+from site_support import run_in, site_files
 from test_cold_build_speed import _project
 
 from builder.site import blog_speed, posts_ahead, seams
@@ -56,12 +54,7 @@ _AHEAD = re.compile(r"posts: (\d+) restored, (\d+) made \((\d+) by a second proc
 
 
 def _build(root: Path, **env_extra) -> str:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env_extra)
-    env.pop("NEWSBRIEF_STRICT", None)
-    p = subprocess.run([sys.executable, "-c", _RUN], cwd=root, env=env, capture_output=True, text=True,
-                       timeout=900)
-    assert p.returncode == 0, p.stdout + p.stderr
-    return p.stdout + p.stderr
+    return run_in(root, [sys.executable, "-c", _RUN], **env_extra)
 
 
 def _posts(log: str) -> tuple[int, int, int]:

@@ -6,11 +6,11 @@ the copy's cost can be told from the build's. Without -v it says nothing of it.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 
+from site_support import run_in
 from test_cold12_posts_ahead import _RUN, _posts, _project
 
 _TRACE = re.compile(r"posts ahead: the copy (\d+\.\d\d) s user, (\d+\.\d\d) s system, (\d+) minor faults; "
@@ -18,14 +18,9 @@ _TRACE = re.compile(r"posts ahead: the copy (\d+\.\d\d) s user, (\d+\.\d\d) s sy
 
 
 def _build(root, verbose: bool) -> str:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    env.pop("NEWSBRIEF_STRICT", None)
     code = _RUN.replace('"--strict"', '"--strict", "-v"') if verbose else _RUN
     assert code != _RUN or not verbose
-    p = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True,
-                       timeout=900)
-    assert p.returncode == 0, p.stdout + p.stderr
-    return p.stdout + p.stderr
+    return run_in(root, [sys.executable, "-c", code])
 
 
 def test_the_copys_cost_is_traced_under_verbose(tmp_path):

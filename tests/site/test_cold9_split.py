@@ -12,12 +12,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from site_support import site_files
+from site_support import run_in, site_files
 from test_cold_build_speed import _project
 
 PAGEFIND = "      search: pagefind\n      search_shard_size: 12\n"
@@ -52,12 +51,7 @@ cli()
 
 
 def _build(root: Path, **env_extra) -> str:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env_extra)
-    env.pop("NEWSBRIEF_STRICT", None)
-    p = subprocess.run([sys.executable, "-c", _RUN], cwd=root, env=env, capture_output=True, text=True,
-                       timeout=900)
-    assert p.returncode == 0, p.stdout + p.stderr
-    return p.stdout + p.stderr
+    return run_in(root, [sys.executable, "-c", _RUN], **env_extra)
 
 
 def _shared(log: str) -> int:
